@@ -1,0 +1,171 @@
+//! Findings: one difference between environments, as data. Lenses make them, renderers
+//! print them; nothing here decides what is a difference.
+
+use super::address::Address;
+use super::resource::AttrPath;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Which lens a finding belongs to. Declaration order is report order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Category {
+    Network,
+    Firewall,
+    Discovery,
+    Resource,
+}
+
+impl Category {
+    pub const ALL: [Category; 4] = [Category::Network, Category::Firewall, Category::Discovery, Category::Resource];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Network => "network",
+            Category::Firewall => "firewall",
+            Category::Discovery => "discovery",
+            Category::Resource => "resource",
+        }
+    }
+}
+
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How much a finding matters. Ordered from least to most severe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    /// Most severe first, as reports list them.
+    pub const DESCENDING: [Severity; 5] = [Severity::Critical, Severity::High, Severity::Medium, Severity::Low, Severity::Info];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        Some(match s {
+            "info" => Severity::Info,
+            "low" => Severity::Low,
+            "medium" => Severity::Medium,
+            "high" => Severity::High,
+            "critical" => Severity::Critical,
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The kinds of difference the generic engine reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    /// An instance exists in some environments and not in others.
+    Missing,
+    /// An attribute value differs.
+    Attribute,
+    /// An attribute points to different logical resources (or to none).
+    Reference,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Missing => "missing",
+            Kind::Attribute => "attribute",
+            Kind::Reference => "reference",
+        }
+    }
+}
+
+/// One difference.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// Stable across runs for the same difference (see [`Finding::stable_id`]).
+    pub id: String,
+    pub category: Category,
+    pub kind: Kind,
+    pub severity: Severity,
+    pub address: Address,
+    /// The attribute the difference is in, if any.
+    pub path: Option<AttrPath>,
+    /// What each environment has, by environment name, display-ready and secret-free.
+    pub environments: BTreeMap<String, String>,
+    pub message: String,
+}
+
+impl Finding {
+    /// A 16-hex-digit FNV-1a hash of category, kind, address and attribute path: the
+    /// same difference keeps its id across runs and value changes.
+    pub fn stable_id(category: Category, kind: Kind, address: &Address, path: Option<&AttrPath>) -> String {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        let text = format!(
+            "{}\u{0}{}\u{0}{}\u{0}{}",
+            category.as_str(),
+            kind.as_str(),
+            address,
+            path.map(|p| p.to_string()).unwrap_or_default()
+        );
+        for b in text.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        format!("{h:016x}")
+    }
+
+    /// The order reports use: category, address, kind, then path.
+    pub fn sort_key(&self) -> (Category, &Address, Kind, Option<&AttrPath>) {
+        (self.category, &self.address, self.kind, self.path.as_ref())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_stable_and_distinct() {
+        let a = Address::parse("aws_vpc.main").unwrap();
+        let id = Finding::stable_id(Category::Network, Kind::Missing, &a, None);
+        assert_eq!(id, Finding::stable_id(Category::Network, Kind::Missing, &a, None));
+        assert_eq!(id.len(), 16);
+        assert_ne!(id, Finding::stable_id(Category::Network, Kind::Attribute, &a, None));
+        // Pinned so that a change of the hash is a visible decision.
+        assert_eq!(Finding::stable_id(Category::Resource, Kind::Missing, &Address::parse("a.b").unwrap(), None), {
+            let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+            for b in "resource\u{0}missing\u{0}a.b\u{0}".bytes() {
+                h ^= u64::from(b);
+                h = h.wrapping_mul(0x0100_0000_01b3);
+            }
+            format!("{h:016x}")
+        });
+    }
+
+    #[test]
+    fn severities_order_and_parse() {
+        assert!(Severity::Critical > Severity::High && Severity::Low > Severity::Info);
+        for s in Severity::DESCENDING {
+            assert_eq!(Severity::parse(s.as_str()), Some(s));
+        }
+        assert_eq!(Severity::parse("never"), None);
+    }
+}

@@ -1,0 +1,272 @@
+//! `terraform show -json` documents: the state form (`values.root_module`) and the plan
+//! form (`planned_values`, `resource_changes`, `prior_state`). The plan's environment is
+//! its planned values, with leaves known only after apply marked unknown.
+
+use super::state::{parse_mode, IndexKey};
+use crate::model::resource::provider_source;
+use crate::model::{Address, AttrPath, Key, PathStep, Resource, Value};
+use serde::de::IgnoredAny;
+use serde::Deserialize;
+use std::collections::HashMap;
+
+#[derive(Debug, Deserialize)]
+pub struct Values {
+    #[serde(default)]
+    pub root_module: Option<Module>,
+    #[serde(default)]
+    pub outputs: Option<IgnoredAny>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Module {
+    #[serde(default)]
+    pub address: Option<String>,
+    #[serde(default)]
+    pub resources: Vec<ShowResource>,
+    #[serde(default)]
+    pub child_modules: Vec<Module>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ShowResource {
+    pub address: String,
+    pub mode: String,
+    #[serde(rename = "type")]
+    pub rtype: String,
+    pub name: String,
+    #[serde(default)]
+    pub index: Option<IndexKey>,
+    #[serde(default)]
+    pub provider_name: Option<String>,
+    #[serde(default)]
+    pub values: Option<Value>,
+    #[serde(default)]
+    pub sensitive_values: Option<Value>,
+    #[serde(default)]
+    pub depends_on: Option<Vec<String>>,
+    #[serde(default)]
+    pub deposed_key: Option<String>,
+    #[serde(default)]
+    pub tainted: Option<bool>,
+}
+
+/// A `prior_state` (a whole show-json state document).
+#[derive(Debug, Deserialize)]
+pub struct ShowState {
+    #[serde(default)]
+    pub values: Option<Values>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ResourceChange {
+    pub address: String,
+    #[serde(default)]
+    pub deposed: Option<String>,
+    #[serde(default)]
+    pub change: Option<Change>,
+}
+
+/// The parts of a change we use; `before`/`after` are skipped without being stored.
+#[derive(Debug, Deserialize)]
+pub struct Change {
+    #[serde(default)]
+    pub after_unknown: Option<Value>,
+    #[serde(default)]
+    pub after_sensitive: Option<Value>,
+}
+
+/// Flattens a module tree into resources.
+pub fn convert(values: Option<Values>) -> Result<Vec<Resource>, String> {
+    let mut out = Vec::new();
+    if let Some(root) = values.and_then(|v| v.root_module) {
+        walk(root, &mut out)?;
+    }
+    Ok(out)
+}
+
+fn walk(module: Module, out: &mut Vec<Resource>) -> Result<(), String> {
+    for r in module.resources {
+        if r.deposed_key.is_some() {
+            continue;
+        }
+        let mut address = Address::parse(&r.address).map_err(|e| format!("resource address `{}`: {e}", r.address.escape_debug()))?;
+        let mode = parse_mode(&r.mode)?;
+        if address.mode != mode || address.rtype != r.rtype || address.name != r.name {
+            return Err(format!("resource address `{}` does not match its mode, type and name", r.address.escape_debug()));
+        }
+        if address.key.is_none() {
+            address.key = r.index.map(Key::from);
+        }
+        let attributes = match r.values {
+            Some(v @ Value::Object(_)) => v,
+            None | Some(Value::Null) => Value::object(Vec::new()),
+            Some(_) => return Err(format!("{address}: `values` is not an object")),
+        };
+        let mut sensitive = Vec::new();
+        if let Some(mirror) = &r.sensitive_values {
+            mirror_paths(mirror, &mut AttrPath::root(), &mut sensitive);
+        }
+        out.push(Resource {
+            provider: r.provider_name.as_deref().map(provider_source).unwrap_or_default(),
+            attributes,
+            sensitive,
+            dependencies: r
+                .depends_on
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|d| Address::parse(d).ok())
+                .collect(),
+            tainted: r.tainted.unwrap_or(false),
+            address,
+        });
+    }
+    for child in module.child_modules {
+        walk(child, out)?;
+    }
+    Ok(())
+}
+
+/// Collects the paths where a `sensitive_values`-shaped mirror holds `true`.
+pub fn mirror_paths(mirror: &Value, at: &mut AttrPath, out: &mut Vec<AttrPath>) {
+    match mirror {
+        Value::Bool(true) => out.push(at.clone()),
+        Value::Object(entries) => {
+            for (k, v) in entries.iter() {
+                at.0.push(if at.is_root() { PathStep::Attr(k.clone()) } else { PathStep::Key(k.clone()) });
+                mirror_paths(v, at, out);
+                at.0.pop();
+            }
+        }
+        Value::List(items) => {
+            for (i, v) in items.iter().enumerate() {
+                at.0.push(PathStep::Index(i as i64));
+                mirror_paths(v, at, out);
+                at.0.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Marks leaves known only after apply as [`Value::Unknown`] and adds the plan's
+/// `after_sensitive` paths, using each resource's change.
+pub fn apply_changes(resources: &mut [Resource], changes: Vec<ResourceChange>) {
+    let mut by_addr: HashMap<String, Change> = HashMap::new();
+    for c in changes {
+        if c.deposed.is_none() {
+            if let Some(ch) = c.change {
+                by_addr.insert(c.address, ch);
+            }
+        }
+    }
+    if by_addr.is_empty() {
+        return;
+    }
+    for r in resources.iter_mut() {
+        let Some(ch) = by_addr.remove(&r.address.to_string()) else { continue };
+        if let Some(unknown) = &ch.after_unknown {
+            mark_unknown(&mut r.attributes, unknown);
+        }
+        if let Some(mirror) = &ch.after_sensitive {
+            let mut paths = Vec::new();
+            mirror_paths(mirror, &mut AttrPath::root(), &mut paths);
+            for p in paths {
+                if !r.sensitive.contains(&p) {
+                    r.sensitive.push(p);
+                }
+            }
+        }
+    }
+}
+
+fn mark_unknown(value: &mut Value, mirror: &Value) {
+    match mirror {
+        Value::Bool(true) => *value = Value::Unknown,
+        Value::Object(m) => {
+            let mut entries: Vec<(Box<str>, Value)> = match std::mem::take(value) {
+                Value::Object(e) => e.into_vec(),
+                Value::Null => Vec::new(),
+                other => {
+                    *value = other;
+                    return;
+                }
+            };
+            for (k, sub) in m.iter() {
+                match entries.iter_mut().find(|(ek, _)| ek == k) {
+                    Some((_, v)) => mark_unknown(v, sub),
+                    None if contains_true(sub) => {
+                        let mut v = Value::Null;
+                        mark_unknown(&mut v, sub);
+                        entries.push((k.clone(), v));
+                    }
+                    None => {}
+                }
+            }
+            *value = Value::object(entries);
+        }
+        Value::List(m) => {
+            if let Value::List(items) = value {
+                for (v, sub) in items.iter_mut().zip(m.iter()) {
+                    mark_unknown(v, sub);
+                }
+            } else if value.is_null() && contains_true(mirror) {
+                *value = Value::Unknown;
+            }
+        }
+        _ => {}
+    }
+}
+
+fn contains_true(v: &Value) -> bool {
+    match v {
+        Value::Bool(b) => *b,
+        Value::List(l) => l.iter().any(contains_true),
+        Value::Object(e) => e.iter().any(|(_, v)| contains_true(v)),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walks_child_modules() {
+        let v: Values = serde_json::from_str(
+            r#"{"root_module":{"resources":[{"address":"aws_vpc.v","mode":"managed","type":"aws_vpc","name":"v","provider_name":"registry.terraform.io/hashicorp/aws","values":{"id":"vpc-1","tags":{"t":"x"}},"sensitive_values":{"tags":{"t":true}}}],
+                "child_modules":[{"address":"module.m[\"a\"]","resources":[{"address":"module.m[\"a\"].aws_subnet.s[0]","mode":"managed","type":"aws_subnet","name":"s","index":0,"values":{},"depends_on":["aws_vpc.v"]}]}]}}"#,
+        )
+        .unwrap();
+        let rs = convert(Some(v)).unwrap();
+        assert_eq!(rs[1].address.to_string(), r#"module.m["a"].aws_subnet.s[0]"#);
+        assert_eq!(rs[0].sensitive[0].to_string(), r#"tags["t"]"#);
+        assert_eq!(rs[1].dependencies.len(), 1);
+    }
+
+    #[test]
+    fn unknowns_from_changes() {
+        let mut rs = vec![Resource::new(
+            Address::parse("aws_subnet.s").unwrap(),
+            serde_json::from_str(r#"{"cidr_block":"10.0.0.0/24","tags":{"a":"b"},"l":[1,null]}"#).unwrap(),
+        )];
+        let changes: Vec<ResourceChange> = serde_json::from_str(
+            r#"[{"address":"aws_subnet.s","change":{"actions":["create"],"before":null,"after":{},"after_unknown":{"id":true,"vpc_id":true,"tags":{},"l":[false,true]},"after_sensitive":{"password":true}}}]"#,
+        )
+        .unwrap();
+        apply_changes(&mut rs, changes);
+        assert_eq!(
+            rs[0].attributes.to_json(),
+            r#"{"cidr_block":"10.0.0.0/24","id":"(known after apply)","l":[1,"(known after apply)"],"tags":{"a":"b"},"vpc_id":"(known after apply)"}"#
+        );
+        assert_eq!(rs[0].sensitive[0].to_string(), "password");
+    }
+
+    #[test]
+    fn mismatched_address_is_an_error() {
+        let v: Values = serde_json::from_str(
+            r#"{"root_module":{"resources":[{"address":"aws_vpc.v","mode":"managed","type":"aws_subnet","name":"v"}]}}"#,
+        )
+        .unwrap();
+        assert!(convert(Some(v)).is_err());
+    }
+}
