@@ -54,7 +54,9 @@ impl Error {
     pub fn json(path: impl Into<PathBuf>, env: &str, err: &serde_json::Error) -> Self {
         let location = (err.line() > 0).then(|| (err.line(), err.column()));
         let what = match err.classify() {
-            serde_json::error::Category::Eof => "unexpected end of input (file truncated?)".to_string(),
+            serde_json::error::Category::Eof => {
+                "unexpected end of input (file truncated?)".to_string()
+            }
             serde_json::error::Category::Io => "cannot read input".to_string(),
             _ => scrub(&strip_position(&err.to_string())),
         };

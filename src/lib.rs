@@ -1,8 +1,141 @@
 //! tfparity: compare Terraform / OpenTofu environments and report the differences that
-//! matter. `run` is the whole program behind the command line.
+//! matter. [`run`] is the whole program behind the command line; [`compare`] is the
+//! library entry point from loaded settings to a report.
 
+pub mod align;
+pub mod cli;
 pub mod error;
+pub mod lens;
 pub mod model;
+pub mod normalize;
+pub mod report;
 pub mod source;
 
 pub use error::{Error, Result};
+
+use clap::Parser;
+use model::Environment;
+use normalize::Context;
+use rayon::prelude::*;
+use report::{EnvInfo, Report};
+use std::io::{IsTerminal, Read, Write};
+
+/// Exit statuses fixed by the contract.
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_ERROR: u8 = 1;
+pub const EXIT_FINDINGS: u8 = 2;
+
+/// Loads every environment (in parallel), normalises, aligns and runs the lenses.
+pub fn compare(settings: &cli::Settings) -> Result<Report> {
+    let stdin = if settings.envs.iter().any(|e| e.is_stdin()) {
+        let mut buf = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut buf)
+            .map_err(|e| Error::input("-", format!("cannot read standard input: {e}")))?;
+        Some(buf)
+    } else {
+        None
+    };
+    let loaded: Vec<Result<Environment>> = settings
+        .envs
+        .par_iter()
+        .map(|spec| {
+            let mut env = source::load(spec, stdin.as_deref())?;
+            normalize::add_reference_edges(&mut env);
+            Ok(env)
+        })
+        .collect();
+    // The first error in command-line order, so that the message is deterministic.
+    let envs: Vec<Environment> = loaded.into_iter().collect::<Result<_>>()?;
+    Ok(compare_loaded(&envs, settings.baseline))
+}
+
+/// Compares environments that are already loaded. `baseline` indexes `envs`.
+pub fn compare_loaded(envs: &[Environment], baseline: usize) -> Report {
+    let contexts: Vec<Context<'_>> = envs.par_iter().map(Context::new).collect();
+    let rows = align::align(envs);
+    let findings = lens::run(
+        &lens::generic::Input {
+            envs,
+            contexts: &contexts,
+            baseline,
+        },
+        &rows,
+    );
+    Report {
+        baseline: envs[baseline].name.clone(),
+        environments: envs
+            .iter()
+            .map(|e| EnvInfo {
+                name: e.name.clone(),
+                kind: e.source.kind.as_str(),
+                path: e.source.path.clone(),
+                resources: e.resources.len(),
+            })
+            .collect(),
+        findings,
+    }
+}
+
+/// Runs the command line and returns the exit status. Writes the report to stdout (or
+/// `--output`) and errors to stderr; on error nothing is written to stdout.
+pub fn run<I, T>(args: I) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match cli::Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            return match e.kind() {
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+                    print!("{e}");
+                    EXIT_OK
+                }
+                _ => {
+                    eprint!("{e}");
+                    EXIT_ERROR
+                }
+            };
+        }
+    };
+    let cli::Command::Compare(args) = cli.command;
+    match run_compare(args) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_ERROR
+        }
+    }
+}
+
+fn run_compare(args: cli::CompareArgs) -> Result<u8> {
+    let settings = cli::Settings::from_args(args)?;
+    let report = compare(&settings)?;
+    let color = match settings.color {
+        cli::ColorArg::Always => true,
+        cli::ColorArg::Never => false,
+        cli::ColorArg::Auto => {
+            settings.output.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let text = report::render(&report, settings.format, color);
+    match &settings.output {
+        Some(path) => std::fs::write(path, text.as_bytes()).map_err(|source| Error::Output {
+            path: path.clone(),
+            source,
+        })?,
+        None => {
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (`| head`) is not an error worth a message.
+            let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
+        }
+    }
+    let failing = settings
+        .fail_on
+        .is_some_and(|min| report.findings.iter().any(|f| f.severity >= min));
+    Ok(if failing { EXIT_FINDINGS } else { EXIT_OK })
+}

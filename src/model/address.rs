@@ -391,9 +391,15 @@ mod tests {
         assert_eq!(a.name, "private");
         assert_eq!(a.key, Some(Key::Str("a\"b".into())));
         assert_eq!(a.config().to_string(), "module.net.data.aws_subnet.private");
-        assert_eq!(a.block().to_string(), r#"module.net["eu"].data.aws_subnet.private"#);
+        assert_eq!(
+            a.block().to_string(),
+            r#"module.net["eu"].data.aws_subnet.private"#
+        );
         // `resource.` is an accepted no-op prefix.
-        assert_eq!(Address::parse("resource.aws_x.y").unwrap().to_string(), "aws_x.y");
+        assert_eq!(
+            Address::parse("resource.aws_x.y").unwrap().to_string(),
+            "aws_x.y"
+        );
     }
 
     #[test]
@@ -437,12 +443,29 @@ mod tests {
 
     #[test]
     fn ordering_is_module_mode_type_name_key() {
-        let mut v: Vec<Address> = ["b.x[1]", "a.z", "b.x[0]", "data.a.a", r#"b.x["a"]"#, "module.m.a.a"]
-            .iter()
-            .map(|s| Address::parse(s).unwrap())
-            .collect();
+        let mut v: Vec<Address> = [
+            "b.x[1]",
+            "a.z",
+            "b.x[0]",
+            "data.a.a",
+            r#"b.x["a"]"#,
+            "module.m.a.a",
+        ]
+        .iter()
+        .map(|s| Address::parse(s).unwrap())
+        .collect();
         v.sort();
         let got: Vec<String> = v.iter().map(|a| a.to_string()).collect();
-        assert_eq!(got, ["a.z", "b.x[0]", "b.x[1]", r#"b.x["a"]"#, "data.a.a", "module.m.a.a"]);
+        assert_eq!(
+            got,
+            [
+                "a.z",
+                "b.x[0]",
+                "b.x[1]",
+                r#"b.x["a"]"#,
+                "data.a.a",
+                "module.m.a.a"
+            ]
+        );
     }
 }

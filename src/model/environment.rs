@@ -64,7 +64,11 @@ pub struct Environment {
 impl Environment {
     /// Builds an environment: sorts resources, rejects duplicate addresses (returning
     /// the first duplicate), and adds dependency edges.
-    pub fn new(name: String, source: Source, mut resources: Vec<Resource>) -> Result<Environment, Address> {
+    pub fn new(
+        name: String,
+        source: Source,
+        mut resources: Vec<Resource>,
+    ) -> Result<Environment, Address> {
         resources.sort_by(|a, b| a.address.cmp(&b.address));
         if let Some(w) = resources.windows(2).find(|w| w[0].address == w[1].address) {
             return Err(w[0].address.clone());
@@ -116,18 +120,27 @@ impl Environment {
     fn add_dependency_edges(&mut self) {
         let mut by_config: HashMap<Address, Vec<u32>> = HashMap::new();
         for (i, r) in self.resources.iter().enumerate() {
-            by_config.entry(r.address.config()).or_default().push(i as u32);
+            by_config
+                .entry(r.address.config())
+                .or_default()
+                .push(i as u32);
         }
         let mut edges = Vec::new();
         for (i, r) in self.resources.iter().enumerate() {
             for dep in &r.dependencies {
-                let Some(targets) = by_config.get(dep) else { continue };
+                let Some(targets) = by_config.get(dep) else {
+                    continue;
+                };
                 let same_module: Vec<u32> = targets
                     .iter()
                     .copied()
                     .filter(|&t| self.resources[t as usize].address.module == r.address.module)
                     .collect();
-                let chosen = if same_module.is_empty() { targets.clone() } else { same_module };
+                let chosen = if same_module.is_empty() {
+                    targets.clone()
+                } else {
+                    same_module
+                };
                 for t in chosen {
                     if t as usize != i {
                         edges.push((i, t as usize));
@@ -168,16 +181,30 @@ mod tests {
                 res(r#"module.n["b"].aws_subnet.s[0]"#, &["module.n.aws_vpc.v"]),
                 res(r#"module.n["a"].aws_vpc.v"#, &[]),
                 res(r#"module.n["b"].aws_vpc.v"#, &[]),
-                res("aws_instance.i", &["module.n.aws_subnet.s", "aws_missing.m"]),
+                res(
+                    "aws_instance.i",
+                    &["module.n.aws_subnet.s", "aws_missing.m"],
+                ),
             ],
         )
         .unwrap();
-        let names: Vec<String> = env.resources.iter().map(|r| r.address.to_string()).collect();
+        let names: Vec<String> = env
+            .resources
+            .iter()
+            .map(|r| r.address.to_string())
+            .collect();
         assert_eq!(
             names,
-            ["aws_instance.i", r#"module.n["a"].aws_vpc.v"#, r#"module.n["b"].aws_subnet.s[0]"#, r#"module.n["b"].aws_vpc.v"#]
+            [
+                "aws_instance.i",
+                r#"module.n["a"].aws_vpc.v"#,
+                r#"module.n["b"].aws_subnet.s[0]"#,
+                r#"module.n["b"].aws_vpc.v"#
+            ]
         );
-        let sub = env.position(&Address::parse(r#"module.n["b"].aws_subnet.s[0]"#).unwrap()).unwrap();
+        let sub = env
+            .position(&Address::parse(r#"module.n["b"].aws_subnet.s[0]"#).unwrap())
+            .unwrap();
         let targets: Vec<usize> = env.edges_from(sub).map(|(t, _)| t).collect();
         assert_eq!(targets, vec![3], "same module instance only");
         let inst: Vec<usize> = env.edges_from(0).map(|(t, _)| t).collect();
@@ -186,7 +213,8 @@ mod tests {
 
     #[test]
     fn rejects_duplicates() {
-        let err = Environment::new("e".into(), src(), vec![res("a.b", &[]), res("a.b", &[])]).unwrap_err();
+        let err = Environment::new("e".into(), src(), vec![res("a.b", &[]), res("a.b", &[])])
+            .unwrap_err();
         assert_eq!(err.to_string(), "a.b");
     }
 }

@@ -16,7 +16,12 @@ pub enum Category {
 }
 
 impl Category {
-    pub const ALL: [Category; 4] = [Category::Network, Category::Firewall, Category::Discovery, Category::Resource];
+    pub const ALL: [Category; 4] = [
+        Category::Network,
+        Category::Firewall,
+        Category::Discovery,
+        Category::Resource,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -46,7 +51,13 @@ pub enum Severity {
 
 impl Severity {
     /// Most severe first, as reports list them.
-    pub const DESCENDING: [Severity; 5] = [Severity::Critical, Severity::High, Severity::Medium, Severity::Low, Severity::Info];
+    pub const DESCENDING: [Severity; 5] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -116,7 +127,12 @@ pub struct Finding {
 impl Finding {
     /// A 16-hex-digit FNV-1a hash of category, kind, address and attribute path: the
     /// same difference keeps its id across runs and value changes.
-    pub fn stable_id(category: Category, kind: Kind, address: &Address, path: Option<&AttrPath>) -> String {
+    pub fn stable_id(
+        category: Category,
+        kind: Kind,
+        address: &Address,
+        path: Option<&AttrPath>,
+    ) -> String {
         let mut h: u64 = 0xcbf2_9ce4_8422_2325;
         let text = format!(
             "{}\u{0}{}\u{0}{}\u{0}{}",
@@ -146,18 +162,32 @@ mod tests {
     fn ids_are_stable_and_distinct() {
         let a = Address::parse("aws_vpc.main").unwrap();
         let id = Finding::stable_id(Category::Network, Kind::Missing, &a, None);
-        assert_eq!(id, Finding::stable_id(Category::Network, Kind::Missing, &a, None));
+        assert_eq!(
+            id,
+            Finding::stable_id(Category::Network, Kind::Missing, &a, None)
+        );
         assert_eq!(id.len(), 16);
-        assert_ne!(id, Finding::stable_id(Category::Network, Kind::Attribute, &a, None));
+        assert_ne!(
+            id,
+            Finding::stable_id(Category::Network, Kind::Attribute, &a, None)
+        );
         // Pinned so that a change of the hash is a visible decision.
-        assert_eq!(Finding::stable_id(Category::Resource, Kind::Missing, &Address::parse("a.b").unwrap(), None), {
-            let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-            for b in "resource\u{0}missing\u{0}a.b\u{0}".bytes() {
-                h ^= u64::from(b);
-                h = h.wrapping_mul(0x0100_0000_01b3);
+        assert_eq!(
+            Finding::stable_id(
+                Category::Resource,
+                Kind::Missing,
+                &Address::parse("a.b").unwrap(),
+                None
+            ),
+            {
+                let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+                for b in "resource\u{0}missing\u{0}a.b\u{0}".bytes() {
+                    h ^= u64::from(b);
+                    h = h.wrapping_mul(0x0100_0000_01b3);
+                }
+                format!("{h:016x}")
             }
-            format!("{h:016x}")
-        });
+        );
     }
 
     #[test]

@@ -120,9 +120,18 @@ mod tests {
     #[test]
     fn provider_sources() {
         for (input, want) in [
-            (r#"provider["registry.terraform.io/hashicorp/aws"]"#, "hashicorp/aws"),
-            (r#"provider["registry.terraform.io/hashicorp/aws"].west"#, "hashicorp/aws"),
-            (r#"module.net.provider["registry.opentofu.org/hashicorp/google"]"#, "hashicorp/google"),
+            (
+                r#"provider["registry.terraform.io/hashicorp/aws"]"#,
+                "hashicorp/aws",
+            ),
+            (
+                r#"provider["registry.terraform.io/hashicorp/aws"].west"#,
+                "hashicorp/aws",
+            ),
+            (
+                r#"module.net.provider["registry.opentofu.org/hashicorp/google"]"#,
+                "hashicorp/google",
+            ),
             ("provider.aws", "-/aws"),
             ("provider.aws.west", "-/aws"),
             ("module.x.provider.azurerm", "-/azurerm"),

@@ -3,8 +3,8 @@
 //! deposed objects and legacy `depends_on` dropped), then the flatmap is unfolded into
 //! nested values so that it lines up with v4 objects of the same infrastructure.
 
-use crate::model::{Address, Key, Mode, ModuleStep, Resource, Value};
 use crate::model::resource::provider_source;
+use crate::model::{Address, Key, Mode, ModuleStep, Resource, Value};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -52,11 +52,18 @@ pub fn convert(modules: Vec<ModuleV3>) -> Result<Vec<Resource>, String> {
         for (key, r) in m.resources {
             let Some(primary) = r.primary else { continue };
             let (mode, rtype, name, index) = split_key(&key).ok_or_else(|| {
-                format!("resource key `{}` is not of the form type.name[.N]", key.escape_debug())
+                format!(
+                    "resource key `{}` is not of the form type.name[.N]",
+                    key.escape_debug()
+                )
             })?;
             if let Some(t) = &r.rtype {
                 if t != rtype {
-                    return Err(format!("resource `{}` has type `{}`", key.escape_debug(), t.escape_debug()));
+                    return Err(format!(
+                        "resource `{}` has type `{}`",
+                        key.escape_debug(),
+                        t.escape_debug()
+                    ));
                 }
             }
             let mut flat = primary.attributes;
@@ -73,7 +80,11 @@ pub fn convert(modules: Vec<ModuleV3>) -> Result<Vec<Resource>, String> {
                 },
                 unflatten(&flat),
             );
-            res.provider = r.provider.as_deref().map(provider_source).unwrap_or_default();
+            res.provider = r
+                .provider
+                .as_deref()
+                .map(provider_source)
+                .unwrap_or_default();
             res.tainted = primary.tainted.unwrap_or(false);
             out.push(res);
         }
@@ -110,9 +121,12 @@ fn first_segment(key: &str) -> (&str, Option<&str>) {
     }
 }
 
+/// A first key segment, the value stored at exactly that key, and the items below it.
+type Group<'a> = (&'a str, Option<&'a str>, Vec<(&'a str, &'a str)>);
+
 /// Groups items by first segment, keeping input (sorted) order.
-fn group<'a>(items: &[(&'a str, &'a str)]) -> Vec<(&'a str, Option<&'a str>, Vec<(&'a str, &'a str)>)> {
-    let mut groups: Vec<(&str, Option<&str>, Vec<(&str, &str)>)> = Vec::new();
+fn group<'a>(items: &[(&'a str, &'a str)]) -> Vec<Group<'a>> {
+    let mut groups: Vec<Group<'a>> = Vec::new();
     let mut index: BTreeMap<&str, usize> = BTreeMap::new();
     for &(k, v) in items {
         let (seg, rest) = first_segment(k);
@@ -140,7 +154,11 @@ fn build_node(leaf: Option<&str>, sub: &[(&str, &str)]) -> Value {
         let rest: Vec<(&str, &str)> = sub.iter().copied().filter(|(k, _)| *k != "%").collect();
         // A map of primitives: keys may contain dots, so take the whole remainder.
         if count.parse::<usize>().ok() == Some(rest.len()) {
-            return Value::object(rest.iter().map(|(k, v)| (Box::from(*k), Value::str(v))).collect());
+            return Value::object(
+                rest.iter()
+                    .map(|(k, v)| (Box::from(*k), Value::str(v)))
+                    .collect(),
+            );
         }
         return build_object(&rest);
     }
@@ -173,15 +191,31 @@ mod tests {
     use super::*;
 
     fn flat(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
     fn unflattens() {
         for (input, want) in [
-            (vec![("id", "x"), ("port", "443")], r#"{"id":"x","port":"443"}"#),
-            (vec![("tags.%", "2"), ("tags.Name", "a"), ("tags.k8s.io/role", "b")], r#"{"tags":{"Name":"a","k8s.io/role":"b"}}"#),
-            (vec![("cidr.#", "2"), ("cidr.1", "b"), ("cidr.0", "a")], r#"{"cidr":["a","b"]}"#),
+            (
+                vec![("id", "x"), ("port", "443")],
+                r#"{"id":"x","port":"443"}"#,
+            ),
+            (
+                vec![
+                    ("tags.%", "2"),
+                    ("tags.Name", "a"),
+                    ("tags.k8s.io/role", "b"),
+                ],
+                r#"{"tags":{"Name":"a","k8s.io/role":"b"}}"#,
+            ),
+            (
+                vec![("cidr.#", "2"), ("cidr.1", "b"), ("cidr.0", "a")],
+                r#"{"cidr":["a","b"]}"#,
+            ),
             (vec![("cidr.#", "0")], r#"{"cidr":[]}"#),
             (
                 vec![
@@ -194,7 +228,10 @@ mod tests {
                 ],
                 r#"{"ingress":[{"cidr_blocks":["0.0.0.0/0"],"from_port":"22"},{"cidr_blocks":[],"from_port":"443"}]}"#,
             ),
-            (vec![("m.%", "1"), ("m.a.x", "1"), ("m.a.y", "2")], r#"{"m":{"a":{"x":"1","y":"2"}}}"#),
+            (
+                vec![("m.%", "1"), ("m.a.x", "1"), ("m.a.y", "2")],
+                r#"{"m":{"a":{"x":"1","y":"2"}}}"#,
+            ),
         ] {
             assert_eq!(unflatten(&flat(&input)).to_json(), want);
         }
@@ -202,9 +239,18 @@ mod tests {
 
     #[test]
     fn splits_keys() {
-        assert_eq!(split_key("aws_x.y"), Some((Mode::Managed, "aws_x", "y", None)));
-        assert_eq!(split_key("aws_x.y.3"), Some((Mode::Managed, "aws_x", "y", Some(3))));
-        assert_eq!(split_key("data.aws_x.y.0"), Some((Mode::Data, "aws_x", "y", Some(0))));
+        assert_eq!(
+            split_key("aws_x.y"),
+            Some((Mode::Managed, "aws_x", "y", None))
+        );
+        assert_eq!(
+            split_key("aws_x.y.3"),
+            Some((Mode::Managed, "aws_x", "y", Some(3)))
+        );
+        assert_eq!(
+            split_key("data.aws_x.y.0"),
+            Some((Mode::Data, "aws_x", "y", Some(0)))
+        );
         assert_eq!(split_key("aws_x"), None);
         assert_eq!(split_key("aws_x.y.z"), None);
     }
@@ -217,7 +263,10 @@ mod tests {
         .unwrap();
         let rs = convert(ms).unwrap();
         assert_eq!(rs[0].address.to_string(), "module.net.aws_vpc.v[1]");
-        assert_eq!(rs[0].attributes.to_json(), r#"{"cidr_block":"10.0.0.0/16","id":"vpc-1"}"#);
+        assert_eq!(
+            rs[0].attributes.to_json(),
+            r#"{"cidr_block":"10.0.0.0/16","id":"vpc-1"}"#
+        );
         assert_eq!(&*rs[0].provider, "-/aws");
     }
 }

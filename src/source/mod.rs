@@ -105,7 +105,12 @@ pub fn load(spec: &EnvSpec, stdin: Option<&[u8]>) -> Result<Environment> {
         },
         resources,
     )
-    .map_err(|dup| Error::input(shown, format!("environment {}: instance {dup} appears twice", spec.name)))?;
+    .map_err(|dup| {
+        Error::input(
+            shown,
+            format!("environment {}: instance {dup} appears twice", spec.name),
+        )
+    })?;
     env.prior = prior;
     Ok(env)
 }
@@ -136,23 +141,36 @@ pub fn parse(path: &str, env: &str, bytes: &[u8]) -> Result<Parsed> {
         Err(e) => return Err(explain(path, env, bytes, &e)),
     };
     if doc.encryption_version.is_some() || doc.encrypted_data.is_some() {
-        return Err(fail("OpenTofu encrypted state: decrypt it first (for example with `tofu state pull`)".into()));
+        return Err(fail(
+            "OpenTofu encrypted state: decrypt it first (for example with `tofu state pull`)"
+                .into(),
+        ));
     }
     if let Some(fv) = &doc.format_version {
         let major = fv.split('.').next().and_then(|m| m.parse::<u32>().ok());
         if major.is_none_or(|m| m > 1) {
-            return Err(fail(format!("unsupported show-json format_version {}", fv.escape_debug())));
+            return Err(fail(format!(
+                "unsupported show-json format_version {}",
+                fv.escape_debug()
+            )));
         }
-        if doc.planned_values.is_some() || doc.resource_changes.is_some() || doc.prior_state.is_some() {
+        if doc.planned_values.is_some()
+            || doc.resource_changes.is_some()
+            || doc.prior_state.is_some()
+        {
             let Some(planned) = doc.planned_values else {
-                return Err(fail("plan JSON has no `planned_values` (a partial plan document?)".into()));
+                return Err(fail(
+                    "plan JSON has no `planned_values` (a partial plan document?)".into(),
+                ));
             };
             let mut resources = show::convert(Some(planned)).map_err(fail)?;
             if let Some(changes) = doc.resource_changes {
                 show::apply_changes(&mut resources, changes);
             }
             let prior = match doc.prior_state {
-                Some(p) => Some(show::convert(p.values).map_err(|e| fail(format!("prior_state: {e}")))?),
+                Some(p) => {
+                    Some(show::convert(p.values).map_err(|e| fail(format!("prior_state: {e}")))?)
+                }
                 None => None,
             };
             return Ok((SourceKind::Plan, resources, prior));
@@ -186,7 +204,10 @@ fn explain(path: &str, env: &str, bytes: &[u8], err: &serde_json::Error) -> Erro
     if err.is_data() {
         if let Ok(p) = serde_json::from_slice::<Probe>(bytes) {
             if p.encryption_version.is_some() {
-                return Error::input(path, format!("environment {env}: OpenTofu encrypted state: decrypt it first"));
+                return Error::input(
+                    path,
+                    format!("environment {env}: OpenTofu encrypted state: decrypt it first"),
+                );
             }
             if let Some(v) = p.version.as_ref().and_then(|v| v.as_u64()) {
                 if v > 4 {
@@ -219,11 +240,23 @@ mod tests {
     fn recognises_by_content() {
         for (json, want) in [
             (r#"{"version":4,"resources":[]}"#, SourceKind::State),
-            (r#"{"version":3,"modules":[{"path":["root"],"resources":{}}]}"#, SourceKind::State),
+            (
+                r#"{"version":3,"modules":[{"path":["root"],"resources":{}}]}"#,
+                SourceKind::State,
+            ),
             (r#"{"format_version":"1.0"}"#, SourceKind::ShowState),
-            (r#"{"format_version":"1.0","values":{"root_module":{}}}"#, SourceKind::ShowState),
-            (r#"{"format_version":"1.2","planned_values":{"root_module":{}},"resource_changes":[]}"#, SourceKind::Plan),
-            (r#"{"format_version":"0.1","planned_values":{}}"#, SourceKind::Plan),
+            (
+                r#"{"format_version":"1.0","values":{"root_module":{}}}"#,
+                SourceKind::ShowState,
+            ),
+            (
+                r#"{"format_version":"1.2","planned_values":{"root_module":{}},"resource_changes":[]}"#,
+                SourceKind::Plan,
+            ),
+            (
+                r#"{"format_version":"0.1","planned_values":{}}"#,
+                SourceKind::Plan,
+            ),
         ] {
             assert_eq!(kind_of(json).unwrap(), want, "{json}");
         }
@@ -271,7 +304,9 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(!err.contains("hunter2"), "{err}");
-        let err = parse("f", "e", br#"{"version":"hunter2"}"#).unwrap_err().to_string();
+        let err = parse("f", "e", br#"{"version":"hunter2"}"#)
+            .unwrap_err()
+            .to_string();
         assert!(!err.contains("hunter2"), "{err}");
         assert!(err.starts_with("f:1:"), "{err}");
     }

@@ -89,10 +89,14 @@ fn walk(module: Module, out: &mut Vec<Resource>) -> Result<(), String> {
         if r.deposed_key.is_some() {
             continue;
         }
-        let mut address = Address::parse(&r.address).map_err(|e| format!("resource address `{}`: {e}", r.address.escape_debug()))?;
+        let mut address = Address::parse(&r.address)
+            .map_err(|e| format!("resource address `{}`: {e}", r.address.escape_debug()))?;
         let mode = parse_mode(&r.mode)?;
         if address.mode != mode || address.rtype != r.rtype || address.name != r.name {
-            return Err(format!("resource address `{}` does not match its mode, type and name", r.address.escape_debug()));
+            return Err(format!(
+                "resource address `{}` does not match its mode, type and name",
+                r.address.escape_debug()
+            ));
         }
         if address.key.is_none() {
             address.key = r.index.map(Key::from);
@@ -107,7 +111,11 @@ fn walk(module: Module, out: &mut Vec<Resource>) -> Result<(), String> {
             mirror_paths(mirror, &mut AttrPath::root(), &mut sensitive);
         }
         out.push(Resource {
-            provider: r.provider_name.as_deref().map(provider_source).unwrap_or_default(),
+            provider: r
+                .provider_name
+                .as_deref()
+                .map(provider_source)
+                .unwrap_or_default(),
             attributes,
             sensitive,
             dependencies: r
@@ -132,7 +140,11 @@ pub fn mirror_paths(mirror: &Value, at: &mut AttrPath, out: &mut Vec<AttrPath>) 
         Value::Bool(true) => out.push(at.clone()),
         Value::Object(entries) => {
             for (k, v) in entries.iter() {
-                at.0.push(if at.is_root() { PathStep::Attr(k.clone()) } else { PathStep::Key(k.clone()) });
+                at.0.push(if at.is_root() {
+                    PathStep::Attr(k.clone())
+                } else {
+                    PathStep::Key(k.clone())
+                });
                 mirror_paths(v, at, out);
                 at.0.pop();
             }
@@ -163,7 +175,9 @@ pub fn apply_changes(resources: &mut [Resource], changes: Vec<ResourceChange>) {
         return;
     }
     for r in resources.iter_mut() {
-        let Some(ch) = by_addr.remove(&r.address.to_string()) else { continue };
+        let Some(ch) = by_addr.remove(&r.address.to_string()) else {
+            continue;
+        };
         if let Some(unknown) = &ch.after_unknown {
             mark_unknown(&mut r.attributes, unknown);
         }
@@ -238,7 +252,10 @@ mod tests {
         )
         .unwrap();
         let rs = convert(Some(v)).unwrap();
-        assert_eq!(rs[1].address.to_string(), r#"module.m["a"].aws_subnet.s[0]"#);
+        assert_eq!(
+            rs[1].address.to_string(),
+            r#"module.m["a"].aws_subnet.s[0]"#
+        );
         assert_eq!(rs[0].sensitive[0].to_string(), r#"tags["t"]"#);
         assert_eq!(rs[1].dependencies.len(), 1);
     }
@@ -247,7 +264,8 @@ mod tests {
     fn unknowns_from_changes() {
         let mut rs = vec![Resource::new(
             Address::parse("aws_subnet.s").unwrap(),
-            serde_json::from_str(r#"{"cidr_block":"10.0.0.0/24","tags":{"a":"b"},"l":[1,null]}"#).unwrap(),
+            serde_json::from_str(r#"{"cidr_block":"10.0.0.0/24","tags":{"a":"b"},"l":[1,null]}"#)
+                .unwrap(),
         )];
         let changes: Vec<ResourceChange> = serde_json::from_str(
             r#"[{"address":"aws_subnet.s","change":{"actions":["create"],"before":null,"after":{},"after_unknown":{"id":true,"vpc_id":true,"tags":{},"l":[false,true]},"after_sensitive":{"password":true}}}]"#,

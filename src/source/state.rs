@@ -1,9 +1,9 @@
 //! Raw state files, format version 4 (`terraform.tfstate`, `terraform state pull`):
 //! typed serde structs and their conversion into model resources. Never judges values.
 
-use crate::model::{Address, AttrPath, Key, Mode, PathStep, Resource, Value};
 use crate::model::address::parse_module_path;
 use crate::model::resource::provider_source;
+use crate::model::{Address, AttrPath, Key, Mode, PathStep, Resource, Value};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -87,7 +87,11 @@ pub fn convert(resources: Vec<ResourceV4>) -> Result<Vec<Resource>, String> {
             _ => Vec::new(),
         };
         let mode = parse_mode(&r.mode)?;
-        let provider = r.provider.as_deref().map(provider_source).unwrap_or_default();
+        let provider = r
+            .provider
+            .as_deref()
+            .map(provider_source)
+            .unwrap_or_default();
         for inst in r.instances {
             if inst.deposed.is_some() {
                 continue;
@@ -101,7 +105,10 @@ pub fn convert(resources: Vec<ResourceV4>) -> Result<Vec<Resource>, String> {
             };
             if let Some(status) = inst.status.as_deref() {
                 if status != "tainted" {
-                    return Err(format!("{address}: unknown instance status `{}`", status.escape_debug()));
+                    return Err(format!(
+                        "{address}: unknown instance status `{}`",
+                        status.escape_debug()
+                    ));
                 }
             }
             let attributes = match (inst.attributes, inst.attributes_flat) {
@@ -180,12 +187,22 @@ mod tests {
                {"mode":"data","type":"aws_ami","name":"u","instances":[{"attributes_flat":{"id":"ami-1","tags.%":"1","tags.a":"b"}}]}]"#,
         );
         let addrs: Vec<String> = rs.iter().map(|r| r.address.to_string()).collect();
-        assert_eq!(addrs, [r#"module.net["eu"].aws_subnet.p[0]"#, r#"module.net["eu"].aws_subnet.p[1]"#, "data.aws_ami.u"]);
+        assert_eq!(
+            addrs,
+            [
+                r#"module.net["eu"].aws_subnet.p[0]"#,
+                r#"module.net["eu"].aws_subnet.p[1]"#,
+                "data.aws_ami.u"
+            ]
+        );
         assert_eq!(&*rs[0].provider, "hashicorp/aws");
         assert_eq!(rs[0].sensitive[0].to_string(), r#"tags["token"]"#);
         assert_eq!(rs[0].dependencies[0].to_string(), "module.net.aws_vpc.v");
         assert!(rs[1].tainted);
-        assert_eq!(rs[2].attributes.to_json(), r#"{"id":"ami-1","tags":{"a":"b"}}"#);
+        assert_eq!(
+            rs[2].attributes.to_json(),
+            r#"{"id":"ami-1","tags":{"a":"b"}}"#
+        );
     }
 
     #[test]

@@ -1,0 +1,302 @@
+//! The command line: raw flags parsed by clap, then turned into validated [`Settings`].
+//! Nothing here reads an input file.
+
+use crate::error::{Error, Result};
+use crate::model::Severity;
+use crate::report::Format;
+use crate::source::EnvSpec;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tfparity",
+    version,
+    about = "Prove that Terraform/OpenTofu environments are built the same way, and show where they are not"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Compare environments (state files, show-json states, plan JSON) against a baseline.
+    Compare(CompareArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CompareArgs {
+    /// [NAME=]PATH: a state file, `terraform show -json` output, plan JSON, or `-` for
+    /// standard input. NAME defaults to the file stem. The first is the baseline.
+    #[arg(value_name = "ENV", required = true)]
+    pub envs: Vec<String>,
+    /// The environment every other one is compared against.
+    #[arg(long, value_name = "NAME")]
+    pub baseline: Option<String>,
+    /// NAME=FILE: a .tfvars / .tfvars.json file for environment NAME (repeatable).
+    #[arg(long = "var-file", value_name = "NAME=FILE")]
+    pub var_files: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit with status 2 when a finding has at least this severity.
+    #[arg(long = "fail-on", value_enum, default_value_t = FailOn::Low)]
+    pub fail_on: FailOn,
+    /// A parity.hcl configuration file.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// When to colour the table: auto (a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Table,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Validated settings of a `compare` run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    pub envs: Vec<EnvSpec>,
+    /// Index into `envs`.
+    pub baseline: usize,
+    pub format: Format,
+    pub output: Option<PathBuf>,
+    /// `None`: never fail on findings.
+    pub fail_on: Option<Severity>,
+    pub color: ColorArg,
+}
+
+impl Settings {
+    pub fn from_args(args: CompareArgs) -> Result<Settings> {
+        let usage = |m: String| Error::Usage(m);
+        let mut envs: Vec<EnvSpec> = args
+            .envs
+            .iter()
+            .map(|s| parse_env(s))
+            .collect::<Result<_>>()?;
+        if envs.len() < 2 {
+            return Err(usage("compare needs at least two environments".into()));
+        }
+        for (i, e) in envs.iter().enumerate() {
+            if envs[..i].iter().any(|o| o.name == e.name) {
+                return Err(usage(format!(
+                    "two environments are named `{}`; name them explicitly as NAME=PATH",
+                    e.name
+                )));
+            }
+        }
+        if envs.iter().filter(|e| e.is_stdin()).count() > 1 {
+            return Err(usage(
+                "only one environment can be read from standard input (`-`)".into(),
+            ));
+        }
+        let baseline = match &args.baseline {
+            None => 0,
+            Some(b) => envs.iter().position(|e| &e.name == b).ok_or_else(|| {
+                usage(format!(
+                    "--baseline `{b}` is not one of the environments given ({})",
+                    names(&envs)
+                ))
+            })?,
+        };
+        for vf in &args.var_files {
+            let (name, file) = vf
+                .split_once('=')
+                .ok_or_else(|| usage(format!("--var-file `{vf}`: expected NAME=FILE")))?;
+            let Some(env) = envs.iter().find(|e| e.name == name) else {
+                return Err(usage(format!(
+                    "--var-file names environment `{name}`, which is not given ({})",
+                    names(&envs)
+                )));
+            };
+            if env.is_stdin() || !Path::new(&env.path).is_dir() {
+                return Err(usage(format!(
+                    "--var-file {name}={file}: variable files apply to HCL root modules, and `{name}` is read from {}",
+                    env.path
+                )));
+            }
+        }
+        if let Some(cfg) = &args.config {
+            return Err(usage(format!(
+                "--config {}: parity.hcl configuration is not supported yet",
+                cfg.display()
+            )));
+        }
+        envs.shrink_to_fit();
+        Ok(Settings {
+            envs,
+            baseline,
+            format: match args.format {
+                FormatArg::Table => Format::Table,
+                FormatArg::Json => Format::Json,
+                FormatArg::Markdown => Format::Markdown,
+            },
+            output: args.output,
+            fail_on: match args.fail_on {
+                FailOn::Info => Some(Severity::Info),
+                FailOn::Low => Some(Severity::Low),
+                FailOn::Medium => Some(Severity::Medium),
+                FailOn::High => Some(Severity::High),
+                FailOn::Critical => Some(Severity::Critical),
+                FailOn::Never => None,
+            },
+            color: args.color,
+        })
+    }
+}
+
+fn names(envs: &[EnvSpec]) -> String {
+    envs.iter()
+        .map(|e| e.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn valid_name(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || "_-.".contains(c))
+}
+
+/// `[NAME=]PATH`. Without a name: the file stem (`states/prod.tfstate` → `prod`), the
+/// directory name, or `stdin` for `-`.
+pub fn parse_env(s: &str) -> Result<EnvSpec> {
+    if let Some((name, path)) = s.split_once('=') {
+        if valid_name(name) {
+            if path.is_empty() {
+                return Err(Error::Usage(format!("environment `{name}`: empty path")));
+            }
+            return Ok(EnvSpec {
+                name: name.to_string(),
+                path: path.to_string(),
+            });
+        }
+    }
+    if s.is_empty() {
+        return Err(Error::Usage("empty environment argument".into()));
+    }
+    let name = if s == "-" {
+        "stdin".to_string()
+    } else {
+        let p = Path::new(s.trim_end_matches('/'));
+        let stem = if p.is_dir() {
+            p.file_name()
+        } else {
+            p.file_stem()
+        };
+        stem.map(|n| n.to_string_lossy().into_owned())
+            .filter(|n| !n.is_empty())
+            .ok_or_else(|| {
+                Error::Usage(format!(
+                    "cannot derive an environment name from `{s}`; use NAME=PATH"
+                ))
+            })?
+    };
+    Ok(EnvSpec {
+        name,
+        path: s.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_specs() {
+        for (input, name, path) in [
+            ("prod=states/prod.tfstate", "prod", "states/prod.tfstate"),
+            ("states/prod.tfstate", "prod", "states/prod.tfstate"),
+            ("staging.json", "staging", "staging.json"),
+            ("-", "stdin", "-"),
+            ("prod=-", "prod", "-"),
+            ("a/b=c/d.json", "d", "a/b=c/d.json"),
+        ] {
+            let e = parse_env(input).unwrap();
+            assert_eq!((e.name.as_str(), e.path.as_str()), (name, path), "{input}");
+        }
+        assert!(parse_env("prod=").is_err());
+        assert!(parse_env("").is_err());
+    }
+
+    fn settings(args: &[&str]) -> Result<Settings> {
+        let mut full = vec!["tfparity", "compare"];
+        full.extend_from_slice(args);
+        let cli = Cli::try_parse_from(full).map_err(|e| Error::Usage(e.to_string()))?;
+        let Command::Compare(c) = cli.command;
+        Settings::from_args(c)
+    }
+
+    #[test]
+    fn validates() {
+        let s = settings(&[
+            "a=x",
+            "b=y",
+            "--baseline",
+            "b",
+            "--fail-on",
+            "high",
+            "--format",
+            "json",
+        ])
+        .unwrap();
+        assert_eq!(s.baseline, 1);
+        assert_eq!(s.fail_on, Some(Severity::High));
+        assert_eq!(s.format, Format::Json);
+        assert_eq!(
+            settings(&["a=x", "b=y", "--fail-on", "never"])
+                .unwrap()
+                .fail_on,
+            None
+        );
+        for (args, want) in [
+            (vec!["a=x"], "at least two"),
+            (vec!["a=x", "a=y"], "two environments are named `a`"),
+            (
+                vec!["x/p.json", "y/p.json"],
+                "two environments are named `p`",
+            ),
+            (vec!["a=-", "b=-"], "standard input"),
+            (vec!["a=x", "b=y", "--baseline", "c"], "--baseline `c`"),
+            (
+                vec!["a=x", "b=y", "--var-file", "c=v.tfvars"],
+                "names environment `c`",
+            ),
+            (
+                vec!["a=x", "b=y", "--var-file", "a=v.tfvars"],
+                "HCL root modules",
+            ),
+            (vec!["a=x", "b=y", "--var-file", "nonsense"], "NAME=FILE"),
+            (
+                vec!["a=x", "b=y", "--config", "parity.hcl"],
+                "not supported yet",
+            ),
+        ] {
+            let err = settings(&args).unwrap_err().to_string();
+            assert!(err.contains(want), "{args:?}: {err}");
+        }
+    }
+}

@@ -1,0 +1,329 @@
+//! The generic lens: for every aligned address, instances missing in some environment
+//! and attribute or reference differences against the baseline, after normalisation.
+//! Makes findings; never prints.
+
+use super::catalog::category_of;
+use super::severity;
+use crate::align::Row;
+use crate::model::{Address, AttrPath, Environment, Finding, Kind, PathStep, Value};
+use crate::normalize::diff::{show, Side, ABSENT};
+use crate::normalize::{diff, Context, ValueDiff};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+
+/// Environments, their contexts and the baseline's position.
+pub struct Input<'a> {
+    pub envs: &'a [Environment],
+    pub contexts: &'a [Context<'a>],
+    pub baseline: usize,
+}
+
+/// All generic findings, unsorted.
+pub fn findings(input: &Input<'_>, rows: &[Row<'_>]) -> Vec<Finding> {
+    let blocks = block_counts(input.envs);
+    let mut out: Vec<Finding> = rows
+        .par_iter()
+        .flat_map_iter(|row| row_findings(input, row, &blocks))
+        .collect();
+    out.extend(block_findings(input, &blocks));
+    out
+}
+
+/// Instances per resource block per environment.
+fn block_counts(envs: &[Environment]) -> BTreeMap<Address, Vec<usize>> {
+    let mut m: BTreeMap<Address, Vec<usize>> = BTreeMap::new();
+    for (k, env) in envs.iter().enumerate() {
+        let mut last: Option<(&Address, usize)> = None;
+        for r in &env.resources {
+            // Resources are sorted, so instances of one block are adjacent.
+            let same = last.is_some_and(|(a, _)| {
+                a.module == r.address.module
+                    && a.mode == r.address.mode
+                    && a.rtype == r.address.rtype
+                    && a.name == r.address.name
+            });
+            if same {
+                if let Some(l) = last.as_mut() {
+                    l.1 += 1;
+                }
+            } else {
+                if let Some((a, n)) = last {
+                    m.entry(a.block()).or_insert_with(|| vec![0; envs.len()])[k] = n;
+                }
+                last = Some((&r.address, 1));
+            }
+        }
+        if let Some((a, n)) = last {
+            m.entry(a.block()).or_insert_with(|| vec![0; envs.len()])[k] = n;
+        }
+    }
+    m
+}
+
+fn names(envs: &[Environment], ks: &[usize]) -> String {
+    let v: Vec<&str> = ks.iter().map(|&k| envs[k].name.as_str()).collect();
+    match v.len() {
+        0 => String::new(),
+        1 => v[0].to_string(),
+        _ => format!("{} and {}", v[..v.len() - 1].join(", "), v[v.len() - 1]),
+    }
+}
+
+/// One finding per block that some environment lacks entirely.
+fn block_findings(input: &Input<'_>, blocks: &BTreeMap<Address, Vec<usize>>) -> Vec<Finding> {
+    let envs = input.envs;
+    let mut out = Vec::new();
+    for (block, counts) in blocks {
+        if !counts.contains(&0) {
+            continue;
+        }
+        let have: Vec<usize> = (0..envs.len()).filter(|&k| counts[k] > 0).collect();
+        let lack: Vec<usize> = (0..envs.len()).filter(|&k| counts[k] == 0).collect();
+        let keyed = envs.iter().zip(counts).any(|(e, &n)| {
+            n > 0
+                && e.resources
+                    .iter()
+                    .any(|r| r.address.block() == *block && r.address.key.is_some())
+        });
+        let environments = envs
+            .iter()
+            .zip(counts)
+            .map(|(e, &n)| {
+                let v = match (n, keyed) {
+                    (0, _) => "absent".to_string(),
+                    (1, false) => "present".to_string(),
+                    (1, true) => "1 instance".to_string(),
+                    (n, _) => format!("{n} instances"),
+                };
+                (e.name.clone(), v)
+            })
+            .collect();
+        let what = if keyed {
+            format!("{block} (all instances)")
+        } else {
+            block.to_string()
+        };
+        let category = category_of(&block.rtype);
+        out.push(Finding {
+            id: Finding::stable_id(category, Kind::Missing, block, None),
+            category,
+            kind: Kind::Missing,
+            severity: severity::generic(category, Kind::Missing, block.mode, None),
+            address: block.clone(),
+            path: None,
+            environments,
+            message: format!(
+                "{what} exists in {} but not in {}.",
+                names(envs, &have),
+                names(envs, &lack)
+            ),
+        });
+    }
+    out
+}
+
+fn row_findings(
+    input: &Input<'_>,
+    row: &Row<'_>,
+    blocks: &BTreeMap<Address, Vec<usize>>,
+) -> Vec<Finding> {
+    let envs = input.envs;
+    let mut out = Vec::new();
+    let category = category_of(&row.address.rtype);
+    let mode = row.address.mode;
+
+    // Missing instances (blocks missing wholesale are reported once, per block).
+    if row.present.iter().any(Option::is_none) {
+        let counts = blocks.get(&row.address.block());
+        let lack: Vec<usize> = (0..envs.len())
+            .filter(|&k| row.present[k].is_none() && counts.is_some_and(|c| c[k] > 0))
+            .collect();
+        if !lack.is_empty() {
+            let have: Vec<usize> = (0..envs.len())
+                .filter(|&k| row.present[k].is_some())
+                .collect();
+            out.push(Finding {
+                id: Finding::stable_id(category, Kind::Missing, row.address, None),
+                category,
+                kind: Kind::Missing,
+                severity: severity::generic(category, Kind::Missing, mode, None),
+                address: row.address.clone(),
+                path: None,
+                environments: envs
+                    .iter()
+                    .zip(&row.present)
+                    .map(|(e, p)| {
+                        (
+                            e.name.clone(),
+                            if p.is_some() { "present" } else { "absent" }.to_string(),
+                        )
+                    })
+                    .collect(),
+                message: format!(
+                    "{} exists in {} but not in {}.",
+                    row.address,
+                    names(envs, &have),
+                    names(envs, &lack)
+                ),
+            });
+        }
+    }
+
+    // Attribute differences against the baseline.
+    let b = input.baseline;
+    let Some(bi) = row.present[b] else { return out };
+    let base = Side {
+        ctx: &input.contexts[b],
+        res: &envs[b].resources[bi],
+    };
+    let mut by_path: BTreeMap<AttrPath, Vec<(usize, ValueDiff)>> = BTreeMap::new();
+    for (k, p) in row.present.iter().enumerate() {
+        let (true, Some(i)) = (k != b, *p) else {
+            continue;
+        };
+        let other = Side {
+            ctx: &input.contexts[k],
+            res: &envs[k].resources[i],
+        };
+        for d in diff(&base, &other) {
+            by_path.entry(d.path.clone()).or_default().push((k, d));
+        }
+    }
+    for (path, diffs) in by_path {
+        out.push(attribute_finding(input, row, &base, path, diffs));
+    }
+    out
+}
+
+fn attribute_finding(
+    input: &Input<'_>,
+    row: &Row<'_>,
+    base: &Side<'_>,
+    path: AttrPath,
+    diffs: Vec<(usize, ValueDiff)>,
+) -> Finding {
+    let envs = input.envs;
+    let b = input.baseline;
+    let category = category_of(&row.address.rtype);
+    let reference = diffs.iter().any(|(_, d)| d.reference);
+    let sensitive = diffs.iter().any(|(_, d)| d.sensitive);
+    let kind = if reference && !sensitive {
+        Kind::Reference
+    } else {
+        Kind::Attribute
+    };
+    let differing: HashMap<usize, &ValueDiff> = diffs.iter().map(|(k, d)| (*k, d)).collect();
+
+    let mut environments = BTreeMap::new();
+    let mut displays: Vec<(usize, String)> = Vec::new();
+    for (k, p) in row.present.iter().enumerate() {
+        let Some(i) = p else { continue };
+        let v = if let Some(d) = differing.get(&k) {
+            if d.only_left.is_empty() && d.only_right.is_empty() {
+                d.right.clone()
+            } else {
+                let mut parts: Vec<String> =
+                    d.only_right.iter().map(|x| format!("+ {x}")).collect();
+                parts.extend(d.only_left.iter().map(|x| format!("- {x}")));
+                parts.join("; ")
+            }
+        } else if k == b {
+            diffs[0].1.left.clone()
+        } else if sensitive {
+            crate::normalize::diff::SENSITIVE.to_string()
+        } else {
+            let side = Side {
+                ctx: &input.contexts[k],
+                res: &envs[k].resources[*i],
+            };
+            value_at(&side.res.attributes, &path)
+                .map(|v| show(&side, v, &path))
+                .unwrap_or_else(|| ABSENT.to_string())
+        };
+        environments.insert(envs[k].name.clone(), v.clone());
+        displays.push((k, v));
+    }
+    let _ = base;
+
+    let base_name = &envs[b].name;
+    let message = if sensitive {
+        format!(
+            "`{path}` differs between {} (values are sensitive).",
+            names(envs, &displays.iter().map(|d| d.0).collect::<Vec<_>>())
+        )
+    } else if diffs
+        .iter()
+        .any(|(_, d)| !d.only_left.is_empty() || !d.only_right.is_empty())
+    {
+        let mut parts = Vec::new();
+        for (k, d) in &diffs {
+            if !d.only_right.is_empty() {
+                parts.push(format!(
+                    "{} additionally has {}",
+                    envs[*k].name,
+                    d.only_right.join(", ")
+                ));
+            }
+            if !d.only_left.is_empty() {
+                parts.push(format!(
+                    "{} lacks {}",
+                    envs[*k].name,
+                    d.only_left.join(", ")
+                ));
+            }
+        }
+        format!("`{path}` differs from {base_name}: {}.", parts.join("; "))
+    } else if kind == Kind::Reference {
+        let parts: Vec<String> = displays
+            .iter()
+            .map(|(k, v)| format!("{} in {}", describe_target(v), envs[*k].name))
+            .collect();
+        format!("`{path}` points to {}.", join_but(&parts))
+    } else {
+        let parts: Vec<String> = displays
+            .iter()
+            .map(|(k, v)| format!("{} has {}", envs[*k].name, v))
+            .collect();
+        format!("`{path}` differs: {}.", parts.join(", "))
+    };
+
+    Finding {
+        id: Finding::stable_id(category, kind, row.address, Some(&path)),
+        category,
+        kind,
+        severity: severity::generic(category, kind, row.address.mode, Some(&path)),
+        address: row.address.clone(),
+        environments,
+        message,
+        path: Some(path),
+    }
+}
+
+fn describe_target(v: &str) -> String {
+    match v {
+        "null" | ABSENT | "" => "nothing".to_string(),
+        v if Address::parse(v).is_ok() => v.to_string(),
+        v if v.starts_with('[') => v.to_string(),
+        v => format!("{v} (outside the environment)"),
+    }
+}
+
+fn join_but(parts: &[String]) -> String {
+    match parts {
+        [] => String::new(),
+        [a] => a.clone(),
+        [a, rest @ ..] => format!("{a} but {}", rest.join(", ")),
+    }
+}
+
+/// The value at an attribute path.
+pub fn value_at<'v>(root: &'v Value, path: &AttrPath) -> Option<&'v Value> {
+    let mut v = root;
+    for step in &path.0 {
+        v = match step {
+            PathStep::Attr(k) | PathStep::Key(k) => v.get(k)?,
+            PathStep::Index(i) => v.as_list()?.get(usize::try_from(*i).ok()?)?,
+        };
+    }
+    Some(v)
+}

@@ -1,0 +1,131 @@
+//! The severity policy, in one place: how much a difference matters given its category,
+//! its kind and where it is. Lenses ask; they do not decide.
+
+use crate::model::{AttrPath, Category, Kind, Mode, Severity};
+
+/// Top-level attributes whose differences are cosmetic.
+const COSMETIC_ATTRS: &[&str] = &["tags", "description", "labels_description", "display_name"];
+
+/// `(category, missing, attribute, reference)` severities for managed resources.
+const TABLE: &[(Category, Severity, Severity, Severity)] = &[
+    (
+        Category::Network,
+        Severity::High,
+        Severity::Medium,
+        Severity::Medium,
+    ),
+    (
+        Category::Firewall,
+        Severity::High,
+        Severity::High,
+        Severity::High,
+    ),
+    (
+        Category::Discovery,
+        Severity::Medium,
+        Severity::Medium,
+        Severity::Medium,
+    ),
+    (
+        Category::Resource,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Low,
+    ),
+];
+
+/// Severity of a generic finding.
+pub fn generic(category: Category, kind: Kind, mode: Mode, path: Option<&AttrPath>) -> Severity {
+    if path
+        .and_then(AttrPath::top)
+        .is_some_and(|t| COSMETIC_ATTRS.contains(&t))
+    {
+        return Severity::Info;
+    }
+    if mode == Mode::Data {
+        // A data source reads what exists; its differences follow from others.
+        return if kind == Kind::Missing {
+            Severity::Low
+        } else {
+            Severity::Info
+        };
+    }
+    let row = TABLE
+        .iter()
+        .find(|r| r.0 == category)
+        .copied()
+        .unwrap_or(TABLE[3]);
+    match kind {
+        Kind::Missing => row.1,
+        Kind::Attribute => row.2,
+        Kind::Reference => row.3,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::PathStep;
+
+    #[test]
+    fn policy() {
+        let tags = AttrPath(vec![
+            PathStep::Attr("tags".into()),
+            PathStep::Key("Team".into()),
+        ]);
+        let ttl = AttrPath(vec![PathStep::Attr("ttl".into())]);
+        for (cat, kind, mode, path, want) in [
+            (
+                Category::Firewall,
+                Kind::Attribute,
+                Mode::Managed,
+                Some(&ttl),
+                Severity::High,
+            ),
+            (
+                Category::Firewall,
+                Kind::Attribute,
+                Mode::Managed,
+                Some(&tags),
+                Severity::Info,
+            ),
+            (
+                Category::Network,
+                Kind::Missing,
+                Mode::Managed,
+                None,
+                Severity::High,
+            ),
+            (
+                Category::Network,
+                Kind::Missing,
+                Mode::Data,
+                None,
+                Severity::Low,
+            ),
+            (
+                Category::Resource,
+                Kind::Attribute,
+                Mode::Data,
+                Some(&ttl),
+                Severity::Info,
+            ),
+            (
+                Category::Discovery,
+                Kind::Attribute,
+                Mode::Managed,
+                Some(&ttl),
+                Severity::Medium,
+            ),
+            (
+                Category::Resource,
+                Kind::Reference,
+                Mode::Managed,
+                Some(&ttl),
+                Severity::Low,
+            ),
+        ] {
+            assert_eq!(generic(cat, kind, mode, path), want);
+        }
+    }
+}

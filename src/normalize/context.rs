@@ -1,0 +1,445 @@
+//! Per-environment normalisation context: the identifier index (which string names
+//! which resource), the environment's own tokens (its names, projects) and its address
+//! space roots; and `leaf`, which turns one scalar into the form that is compared.
+
+use super::catalog::{ADDRESS_SPACE_ATTRS, IDENTITY_ATTRS, TYPE_IDENTITY_ATTRS};
+use super::text::{env_tokens, is_provider_id, normalize_arn, replace_by_design, replace_words};
+use crate::model::{Address, Environment, Mode, Value};
+use ipnet::IpNet;
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::net::IpAddr;
+
+/// What an identifier string resolves to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    /// Exactly one resource (the index), managed resources winning over data sources.
+    One(u32, Mode),
+    /// Several resources: not a usable reference.
+    Many,
+}
+
+/// The address space of an environment: a root CIDR and the resource declaring it.
+#[derive(Debug, Clone)]
+struct Root {
+    net: IpNet,
+    owner: u32,
+}
+
+/// A scalar as compared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Leaf<'a> {
+    /// null, "", or absent.
+    Empty,
+    /// Normalised text.
+    Text(Cow<'a, str>),
+    /// The identifier of another resource in the same environment.
+    Ref(&'a Address),
+    /// Shaped like a provider identifier but naming nothing in this environment.
+    External,
+    /// Known only after apply.
+    Unknown,
+}
+
+impl Leaf<'_> {
+    /// Equality across environments; unknown values equal anything.
+    pub fn same(&self, other: &Leaf<'_>) -> bool {
+        match (self, other) {
+            (Leaf::Unknown, _) | (_, Leaf::Unknown) => true,
+            (Leaf::Empty, Leaf::Empty) | (Leaf::External, Leaf::External) => true,
+            (Leaf::Text(a), Leaf::Text(b)) => a == b,
+            (Leaf::Ref(a), Leaf::Ref(b)) => a == b,
+            _ => false,
+        }
+    }
+
+    pub fn is_reference(&self) -> bool {
+        matches!(self, Leaf::Ref(_) | Leaf::External)
+    }
+
+    /// A canonical text for set comparison of collections.
+    pub fn canonical(&self) -> String {
+        match self {
+            Leaf::Empty => "∅".into(),
+            Leaf::Text(t) => format!("\"{t}\""),
+            Leaf::Ref(a) => format!("@{a}"),
+            Leaf::External => "#external".into(),
+            Leaf::Unknown => "?".into(),
+        }
+    }
+}
+
+/// Normalisation context of one environment.
+pub struct Context<'e> {
+    pub env: &'e Environment,
+    tokens: Vec<String>,
+    projects: Vec<String>,
+    ids: HashMap<&'e str, Target>,
+    roots: Vec<Root>,
+}
+
+impl<'e> Context<'e> {
+    pub fn new(env: &'e Environment) -> Context<'e> {
+        let mut ids: HashMap<&'e str, Target> = HashMap::with_capacity(env.resources.len() * 2);
+        let mut roots = Vec::new();
+        let mut projects: Vec<String> = Vec::new();
+        for (i, r) in env.resources.iter().enumerate() {
+            let i = i as u32;
+            let typed = TYPE_IDENTITY_ATTRS
+                .iter()
+                .filter(|(t, _)| *t == r.address.rtype)
+                .map(|(_, a)| *a);
+            for attr in IDENTITY_ATTRS.iter().copied().chain(typed) {
+                if let Some(Value::Str(s)) = r.attributes.get(attr) {
+                    if s.len() < 3 {
+                        continue;
+                    }
+                    let key: &str = s.strip_prefix("/hostedzone/").unwrap_or(s);
+                    let new = Target::One(i, r.address.mode);
+                    ids.entry(key)
+                        .and_modify(|t| *t = merge(*t, new))
+                        .or_insert(new);
+                }
+            }
+            for (t, attr) in ADDRESS_SPACE_ATTRS {
+                if *t != r.address.rtype {
+                    continue;
+                }
+                let mut push = |s: &str| {
+                    if let Ok(net) = s.parse::<IpNet>() {
+                        roots.push(Root { net, owner: i });
+                    }
+                };
+                match r.attributes.get(attr) {
+                    Some(Value::Str(s)) => push(s),
+                    Some(Value::List(l)) => l.iter().filter_map(Value::as_str).for_each(push),
+                    _ => {}
+                }
+            }
+            if let Some(Value::Str(p)) = r.attributes.get("project") {
+                if p.len() >= 3 && !projects.iter().any(|q| q.as_str() == p.as_ref()) {
+                    projects.push(p.to_ascii_lowercase());
+                }
+            }
+        }
+        // Most specific root first, then declaration order.
+        roots.sort_by(|a, b| {
+            b.net
+                .prefix_len()
+                .cmp(&a.net.prefix_len())
+                .then(a.owner.cmp(&b.owner))
+        });
+        projects.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        Context {
+            env,
+            tokens: env_tokens(&env.name),
+            projects,
+            ids,
+            roots,
+        }
+    }
+
+    /// The resource an identifier names, if exactly one does.
+    pub fn resolve(&self, s: &str) -> Option<usize> {
+        let key = s.strip_prefix("/hostedzone/").unwrap_or(s);
+        match self.ids.get(key) {
+            Some(Target::One(i, _)) => Some(*i as usize),
+            _ => None,
+        }
+    }
+
+    /// True when `s` is an identifier of something in this environment.
+    pub fn is_identifier(&self, s: &str) -> bool {
+        self.ids
+            .contains_key(s.strip_prefix("/hostedzone/").unwrap_or(s))
+    }
+
+    /// Normalises one scalar.
+    pub fn leaf<'a>(&'a self, v: &'a Value) -> Leaf<'a> {
+        match v {
+            Value::Null => Leaf::Empty,
+            Value::Unknown => Leaf::Unknown,
+            Value::Bool(b) => Leaf::Text(Cow::Borrowed(if *b { "true" } else { "false" })),
+            Value::Num(n) => Leaf::Text(Cow::Owned(n.to_string())),
+            Value::Str(s) => self.leaf_str(s),
+            Value::List(l) if l.is_empty() => Leaf::Empty,
+            Value::Object(o) if o.is_empty() => Leaf::Empty,
+            Value::List(_) | Value::Object(_) => Leaf::Text(Cow::Owned(v.to_json())),
+        }
+    }
+
+    pub fn leaf_str<'a>(&'a self, s: &'a str) -> Leaf<'a> {
+        if s.is_empty() {
+            return Leaf::Empty;
+        }
+        if let Some(i) = self.resolve(s) {
+            return Leaf::Ref(&self.env.resources[i].address);
+        }
+        if self.ids.contains_key(s) {
+            // Names several resources: compare as text.
+            return Leaf::Text(self.text(s));
+        }
+        if is_provider_id(s) {
+            return Leaf::External;
+        }
+        if let Some(rel) = self.relative_address(s) {
+            return Leaf::Text(Cow::Owned(rel));
+        }
+        if s.starts_with("arn:") {
+            if let Some(a) = normalize_arn(s) {
+                return Leaf::Text(Cow::Owned(self.text(&a).into_owned()));
+            }
+        }
+        if (s.starts_with('{') || s.starts_with('[')) && s.len() > 1 {
+            if let Ok(doc) = serde_json::from_str::<serde_json::Value>(s) {
+                return Leaf::Text(Cow::Owned(self.canonical_json(&doc)));
+            }
+        }
+        Leaf::Text(self.text(s))
+    }
+
+    /// Text with by-design differences replaced.
+    pub fn text<'a>(&self, s: &'a str) -> Cow<'a, str> {
+        let mut out: Cow<'a, str> = replace_words(Cow::Borrowed(s), &self.projects, "{project}");
+        out = match out {
+            Cow::Borrowed(b) => replace_by_design(b),
+            Cow::Owned(o) => Cow::Owned(replace_by_design(&o).into_owned()),
+        };
+        replace_words(out, &self.tokens, "{env}")
+    }
+
+    /// A JSON document inside a string (a policy), with each string normalised.
+    fn canonical_json(&self, doc: &serde_json::Value) -> String {
+        use serde_json::Value as J;
+        fn walk(ctx: &Context<'_>, v: &J) -> J {
+            match v {
+                J::String(s) => J::String(ctx.leaf_str(s).canonical()),
+                J::Array(a) => J::Array(a.iter().map(|x| walk(ctx, x)).collect()),
+                J::Object(o) => {
+                    J::Object(o.iter().map(|(k, x)| (k.clone(), walk(ctx, x))).collect())
+                }
+                other => other.clone(),
+            }
+        }
+        walk(self, doc).to_string()
+    }
+
+    /// An IP address or CIDR inside one of the environment's roots, written relative to
+    /// the root: `{aws_vpc.main}+0.0.1.0/24`. A root itself is `{aws_vpc.main}+0/16`.
+    fn relative_address(&self, s: &str) -> Option<String> {
+        let first = s.as_bytes()[0];
+        if !(first.is_ascii_hexdigit() || first == b':')
+            || !s
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() || b"./:".contains(&b))
+        {
+            return None;
+        }
+        let net: IpNet = match s.parse::<IpNet>() {
+            Ok(n) => n,
+            Err(_) => IpNet::from(s.parse::<IpAddr>().ok()?),
+        };
+        let is_cidr = s.contains('/');
+        let root = self
+            .roots
+            .iter()
+            .find(|r| r.net.contains(&net) && r.net.prefix_len() <= net.prefix_len())?;
+        let owner = &self.env.resources[root.owner as usize].address;
+        let offset = match (net.addr(), root.net.network()) {
+            (IpAddr::V4(a), IpAddr::V4(b)) => {
+                let d = u32::from(a) - u32::from(b);
+                if d == 0 {
+                    "0".to_string()
+                } else {
+                    std::net::Ipv4Addr::from(d).to_string()
+                }
+            }
+            (IpAddr::V6(a), IpAddr::V6(b)) => format!("{:x}", u128::from(a) - u128::from(b)),
+            _ => return None,
+        };
+        Some(if is_cidr {
+            format!("{{{owner}}}+{offset}/{}", net.prefix_len())
+        } else {
+            format!("{{{owner}}}+{offset}")
+        })
+    }
+
+    /// Every (resource, attribute path, target) where an attribute holds the identifier
+    /// of another resource. Identity attributes themselves are skipped.
+    pub fn reference_edges(&self) -> Vec<(usize, usize, crate::model::AttrPath)> {
+        use crate::model::{AttrPath, PathStep};
+        let mut out = Vec::new();
+        for (i, r) in self.env.resources.iter().enumerate() {
+            for (k, v) in r.attributes.entries() {
+                if IDENTITY_ATTRS.contains(&k.as_ref()) || k.as_ref() == "tags_all" {
+                    continue;
+                }
+                let mut path = AttrPath(vec![PathStep::Attr(k.clone())]);
+                self.collect_refs(i, v, &mut path, &mut out);
+            }
+        }
+        out
+    }
+
+    fn collect_refs(
+        &self,
+        from: usize,
+        v: &Value,
+        path: &mut crate::model::AttrPath,
+        out: &mut Vec<(usize, usize, crate::model::AttrPath)>,
+    ) {
+        use crate::model::PathStep;
+        match v {
+            Value::Str(s) => {
+                if let Some(t) = self.resolve(s) {
+                    if t != from {
+                        out.push((from, t, path.clone()));
+                    }
+                }
+            }
+            Value::List(l) => {
+                for (n, x) in l.iter().enumerate() {
+                    path.0.push(PathStep::Index(n as i64));
+                    self.collect_refs(from, x, path, out);
+                    path.0.pop();
+                }
+            }
+            Value::Object(o) => {
+                let block = matches!(path.0.last(), Some(PathStep::Index(_)));
+                for (k, x) in o.iter() {
+                    path.0.push(super::diff::object_step(block, k));
+                    self.collect_refs(from, x, path, out);
+                    path.0.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn merge(old: Target, new: Target) -> Target {
+    match (old, new) {
+        (Target::One(a, _), Target::One(b, _)) if a == b => old,
+        (Target::One(_, Mode::Managed), Target::One(_, Mode::Data)) => old,
+        (Target::One(_, Mode::Data), Target::One(_, Mode::Managed)) => new,
+        _ => Target::Many,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Resource, Source, SourceKind};
+
+    fn env(name: &str, resources: &[(&str, &str)]) -> Environment {
+        let rs = resources
+            .iter()
+            .map(|(a, attrs)| {
+                Resource::new(
+                    Address::parse(a).unwrap(),
+                    serde_json::from_str(attrs).unwrap(),
+                )
+            })
+            .collect();
+        Environment::new(
+            name.into(),
+            Source {
+                kind: SourceKind::State,
+                path: "p".into(),
+            },
+            rs,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn leaves_normalise() {
+        let e = env(
+            "prod",
+            &[
+                (
+                    "aws_vpc.main",
+                    r#"{"id":"vpc-0aaa1111","cidr_block":"10.0.0.0/16","ipv6_cidr_block":"2600:1f18:1::/56"}"#,
+                ),
+                (
+                    "aws_subnet.a",
+                    r#"{"id":"subnet-0aaa1111","vpc_id":"vpc-0aaa1111","project":"acme-prod"}"#,
+                ),
+                ("data.aws_vpc.main", r#"{"id":"vpc-0aaa1111"}"#),
+                ("aws_x.dup1", r#"{"id":"same"}"#),
+                ("aws_x.dup2", r#"{"id":"same"}"#),
+            ],
+        );
+        let c = Context::new(&e);
+        let vpc = Address::parse("aws_vpc.main").unwrap();
+        for (input, want) in [
+            ("vpc-0aaa1111", Leaf::Ref(&vpc)),
+            ("vpc-0bbb2222", Leaf::External),
+            ("", Leaf::Empty),
+            (
+                "10.0.1.0/24",
+                Leaf::Text("{aws_vpc.main}+0.0.1.0/24".into()),
+            ),
+            ("10.0.0.0/16", Leaf::Text("{aws_vpc.main}+0/16".into())),
+            ("10.0.3.7", Leaf::Text("{aws_vpc.main}+0.0.3.7".into())),
+            ("10.9.0.0/16", Leaf::Text("10.9.0.0/16".into())),
+            ("0.0.0.0/0", Leaf::Text("0.0.0.0/0".into())),
+            (
+                "2600:1f18:1:2::/64",
+                Leaf::Text("{aws_vpc.main}+20000000000000000/64".into()),
+            ),
+            ("prod-web", Leaf::Text("{env}-web".into())),
+            ("acme-prod-logs", Leaf::Text("{project}-logs".into())),
+            ("same", Leaf::Text("same".into())),
+            (
+                "arn:aws:iam::111111111111:role/prod-x",
+                Leaf::Text("arn:aws:iam:::role/{env}-x".into()),
+            ),
+            (
+                r#"{"b": "prod", "a": 1}"#,
+                Leaf::Text(r#"{"a":1,"b":"\"{env}\""}"#.into()),
+            ),
+        ] {
+            assert_eq!(c.leaf_str(input), want, "{input}");
+        }
+        assert!(Leaf::Unknown.same(&Leaf::Ref(&vpc)));
+        assert!(!Leaf::External.same(&Leaf::Ref(&vpc)));
+    }
+
+    #[test]
+    fn reference_edges_carry_paths() {
+        let e = env(
+            "e",
+            &[
+                ("aws_vpc.main", r#"{"id":"vpc-1aaa"}"#),
+                (
+                    "aws_route_table.r",
+                    r#"{"id":"rtb-1","vpc_id":"vpc-1aaa","route":[{"gateway_id":"igw-1aaa"}]}"#,
+                ),
+                (
+                    "aws_internet_gateway.g",
+                    r#"{"id":"igw-1aaa","vpc_id":"vpc-1aaa"}"#,
+                ),
+            ],
+        );
+        let c = Context::new(&e);
+        let edges: Vec<String> = c
+            .reference_edges()
+            .iter()
+            .map(|(a, b, p)| {
+                format!(
+                    "{} -{}-> {}",
+                    e.resources[*a].address, p, e.resources[*b].address
+                )
+            })
+            .collect();
+        assert_eq!(
+            edges,
+            [
+                "aws_internet_gateway.g -vpc_id-> aws_vpc.main",
+                "aws_route_table.r -route[0].gateway_id-> aws_internet_gateway.g",
+                "aws_route_table.r -vpc_id-> aws_vpc.main",
+            ]
+        );
+    }
+}

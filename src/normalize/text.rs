@@ -1,0 +1,407 @@
+//! String normalisation: what inside a text differs between environments by design
+//! (regions and zones, account and project ids, UUIDs, environment names) is replaced
+//! by a placeholder, and values shaped like provider identifiers are recognised.
+
+use super::catalog::{
+    AWS_ID_PREFIXES, AWS_REGION_GEOS, AZURE_LOCATIONS, ENV_ALIASES, GCP_REGION_GEOS,
+    REGION_DIRECTIONS,
+};
+use std::borrow::Cow;
+
+/// The lower-cased tokens that name environment `name`: the name itself and its
+/// aliases, longest first, each at least two characters long.
+pub fn env_tokens(name: &str) -> Vec<String> {
+    let lower = name.to_ascii_lowercase();
+    let mut tokens = vec![lower.clone()];
+    for group in ENV_ALIASES {
+        if group.contains(&lower.as_str()) {
+            tokens.extend(group.iter().map(|s| s.to_string()));
+        }
+    }
+    tokens.retain(|t| t.len() >= 2);
+    tokens.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    tokens.dedup();
+    tokens
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+}
+
+/// Replaces every occurrence of any of `tokens` (lower-case) that stands as a whole
+/// word (not inside a longer alphanumeric run), case-insensitively, by `with`.
+pub fn replace_words<'a>(s: Cow<'a, str>, tokens: &[String], with: &str) -> Cow<'a, str> {
+    if tokens.is_empty() || s.is_empty() {
+        return s;
+    }
+    let lower = s.to_ascii_lowercase();
+    let lb = lower.as_bytes();
+    let mut hits: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < lb.len() {
+        if i > 0 && is_word_byte(lb[i - 1]) {
+            i += 1;
+            continue;
+        }
+        let mut matched = None;
+        for t in tokens {
+            let tb = t.as_bytes();
+            if lb[i..].starts_with(tb) && lb.get(i + tb.len()).is_none_or(|&b| !is_word_byte(b)) {
+                matched = Some(tb.len());
+                break;
+            }
+        }
+        match matched {
+            Some(n) => {
+                hits.push((i, i + n));
+                i += n;
+            }
+            None => i += 1,
+        }
+    }
+    if hits.is_empty() {
+        return s;
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut last = 0;
+    for (a, b) in hits {
+        out.push_str(&s[last..a]);
+        out.push_str(with);
+        last = b;
+    }
+    out.push_str(&s[last..]);
+    Cow::Owned(out)
+}
+
+/// A run of alphanumeric bytes or a single separator byte.
+fn words(s: &str) -> Vec<&str> {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let start = i;
+        if is_word_byte(b[i]) {
+            while i < b.len() && is_word_byte(b[i]) {
+                i += 1;
+            }
+        } else {
+            // keep multi-byte characters whole
+            i += 1;
+            while i < b.len() && !s.is_char_boundary(i) {
+                i += 1;
+            }
+        }
+        out.push(&s[start..i]);
+    }
+    out
+}
+
+fn is_hex(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// Digits followed by at most one lower-case letter: `1`, `2a`.
+fn digits_letter(w: &str) -> Option<Option<char>> {
+    let digits = w.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 {
+        return None;
+    }
+    match &w[digits..] {
+        "" => Some(None),
+        rest if rest.len() == 1 && rest.as_bytes()[0].is_ascii_lowercase() => {
+            rest.chars().next().map(Some)
+        }
+        _ => None,
+    }
+}
+
+/// Matches a region at `words[i..]`: returns (words consumed, zone suffix as written:
+/// `a` for AWS `us-east-1a`, `-a` for GCP `us-central1-a`).
+fn region_at(ws: &[&str], i: usize) -> Option<(usize, Option<String>)> {
+    let w = |k: usize| ws.get(i + k).copied().unwrap_or("");
+    // AWS: geo - [gov|iso..-] dir - N[a]
+    if AWS_REGION_GEOS.contains(&w(0)) && w(1) == "-" {
+        let mut k = 2;
+        if matches!(w(2), "gov" | "iso" | "isob" | "isoe" | "isof") && w(3) == "-" {
+            k = 4;
+        }
+        if REGION_DIRECTIONS.contains(&w(k)) && w(k + 1) == "-" {
+            if let Some(letter) = digits_letter(w(k + 2)) {
+                return Some((k + 3, letter.map(String::from)));
+            }
+        }
+    }
+    // GCP: geo - dirN [- z]
+    if GCP_REGION_GEOS.contains(&w(0)) && w(1) == "-" {
+        let dir = w(2);
+        let alpha = dir.bytes().take_while(u8::is_ascii_lowercase).count();
+        if alpha > 0
+            && alpha < dir.len()
+            && REGION_DIRECTIONS.contains(&&dir[..alpha])
+            && dir[alpha..].bytes().all(|b| b.is_ascii_digit())
+        {
+            let z = w(4);
+            if w(3) == "-" && z.len() == 1 && z.as_bytes()[0].is_ascii_lowercase() {
+                return Some((5, Some(format!("-{z}"))));
+            }
+            return Some((3, None));
+        }
+    }
+    None
+}
+
+/// UUID at `words[i..]`: 8-4-4-4-12 hex groups.
+fn uuid_at(ws: &[&str], i: usize) -> bool {
+    let lens = [8, 4, 4, 4, 12];
+    for (n, len) in lens.iter().enumerate() {
+        let Some(w) = ws.get(i + 2 * n) else {
+            return false;
+        };
+        if w.len() != *len || !is_hex(w) {
+            return false;
+        }
+        if n < 4 && ws.get(i + 2 * n + 1) != Some(&"-") {
+            return false;
+        }
+    }
+    true
+}
+
+/// Replaces regions and zones (`{region}`, keeping a zone's letter: `{region}a`),
+/// 12-digit account ids (`{account}`) and UUIDs (`{uuid}`).
+pub fn replace_by_design(s: &str) -> Cow<'_, str> {
+    // Fast exit: nothing here can match without a digit or a dash.
+    if !s.bytes().any(|b| b.is_ascii_digit() || b == b'-') {
+        return azure_location(s);
+    }
+    let ws = words(s);
+    let mut out = String::new();
+    let mut changed = false;
+    let mut i = 0;
+    while i < ws.len() {
+        if let Some((n, letter)) = region_at(&ws, i) {
+            out.push_str("{region}");
+            if let Some(zone) = letter {
+                out.push_str(&zone);
+            }
+            i += n;
+            changed = true;
+            continue;
+        }
+        if uuid_at(&ws, i) {
+            out.push_str("{uuid}");
+            i += 9;
+            changed = true;
+            continue;
+        }
+        let w = ws[i];
+        if w.len() == 12 && w.bytes().all(|b| b.is_ascii_digit()) {
+            out.push_str("{account}");
+            changed = true;
+        } else {
+            out.push_str(w);
+        }
+        i += 1;
+    }
+    if changed {
+        Cow::Owned(out)
+    } else {
+        azure_location(s)
+    }
+}
+
+fn azure_location(s: &str) -> Cow<'_, str> {
+    if s.len() <= 24 && s.len() >= 6 {
+        let squashed: String = s
+            .chars()
+            .filter(|c| *c != ' ')
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if AZURE_LOCATIONS.contains(&squashed.as_str()) {
+            return Cow::Borrowed("{region}");
+        }
+    }
+    Cow::Borrowed(s)
+}
+
+/// True for values shaped like a provider-assigned identifier: AWS ids (`sg-0a1b2c3d`),
+/// Route 53 zone ids, Cloud Map ids, bare UUIDs, long numeric ids.
+pub fn is_provider_id(s: &str) -> bool {
+    let s = s.strip_prefix("/hostedzone/").unwrap_or(s);
+    if let Some((prefix, suffix)) = s.rsplit_once('-') {
+        if AWS_ID_PREFIXES.contains(&prefix)
+            && (suffix.len() == 8 || suffix.len() == 17)
+            && suffix
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        {
+            return true;
+        }
+        if matches!(prefix, "ns" | "srv")
+            && suffix.len() >= 16
+            && suffix
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        {
+            return true;
+        }
+    }
+    if s.len() >= 10
+        && s.len() <= 32
+        && s.starts_with('Z')
+        && s.bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        && s.bytes().any(|b| b.is_ascii_digit())
+    {
+        return true;
+    }
+    if s.len() == 36 && uuid_at(&words(s), 0) {
+        return true;
+    }
+    s.len() >= 15 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Normalises an ARN that points outside the state: partition and service are kept,
+/// region and account dropped, and the resource part normalised like any text with
+/// identifier-shaped segments replaced by `{id}`.
+pub fn normalize_arn(s: &str) -> Option<String> {
+    let rest = s.strip_prefix("arn:")?;
+    let mut parts = rest.splitn(5, ':');
+    let partition = parts.next()?;
+    let service = parts.next()?;
+    let _region = parts.next()?;
+    let _account = parts.next()?;
+    let resource = parts.next()?;
+    let mut res = String::with_capacity(resource.len());
+    for (i, seg) in resource.split(['/', ':']).enumerate() {
+        if i > 0 {
+            // keep the original separator
+            let consumed: usize = resource
+                .split(['/', ':'])
+                .take(i)
+                .map(|p| p.len() + 1)
+                .sum();
+            res.push(resource.as_bytes()[consumed - 1] as char);
+        }
+        let idish = (seg.len() >= 8 && is_hex(seg))
+            || is_provider_id(seg)
+            || (seg.len() >= 16
+                && seg.bytes().all(|b| b.is_ascii_alphanumeric())
+                && seg.bytes().any(|b| b.is_ascii_digit()));
+        if idish {
+            res.push_str("{id}");
+        } else {
+            res.push_str(seg);
+        }
+    }
+    Some(format!(
+        "arn:{partition}:{service}:::{}",
+        replace_by_design(&res)
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_tokens_include_aliases() {
+        assert_eq!(env_tokens("prod"), ["production", "prod", "prd"]);
+        assert_eq!(env_tokens("Staging"), ["staging", "stage", "stg"]);
+        assert_eq!(env_tokens("eu1"), ["eu1"]);
+        assert!(env_tokens("x").is_empty());
+    }
+
+    #[test]
+    fn replaces_env_words_only_as_whole_words() {
+        let t = env_tokens("prod");
+        for (input, want) in [
+            ("prod-web", "{env}-web"),
+            ("api.prod.example.com", "api.{env}.example.com"),
+            ("PROD_db", "{env}_db"),
+            ("myapp-production", "myapp-{env}"),
+            ("product-catalog", "product-catalog"),
+            ("reproduce", "reproduce"),
+            ("prd", "{env}"),
+            ("prod", "{env}"),
+        ] {
+            assert_eq!(
+                replace_words(Cow::Borrowed(input), &t, "{env}"),
+                want,
+                "{input}"
+            );
+        }
+    }
+
+    #[test]
+    fn replaces_by_design_values() {
+        for (input, want) in [
+            ("us-east-1", "{region}"),
+            ("us-east-1a", "{region}a"),
+            ("us-west-2a", "{region}a"),
+            ("us-gov-west-1", "{region}"),
+            ("ap-southeast-2c", "{region}c"),
+            ("com.amazonaws.us-east-1.s3", "com.amazonaws.{region}.s3"),
+            (
+                "prod-web-1.us-east-1.elb.amazonaws.com",
+                "prod-web-1.{region}.elb.amazonaws.com",
+            ),
+            ("us-central1", "{region}"),
+            ("europe-west3-b", "{region}-b"),
+            (
+                "https://x/projects/p/regions/asia-south1/subnetworks/s",
+                "https://x/projects/p/regions/{region}/subnetworks/s",
+            ),
+            ("eastus", "{region}"),
+            ("West Europe", "{region}"),
+            ("123456789012", "{account}"),
+            ("role-123456789012-x", "role-{account}-x"),
+            ("1234567890123", "1234567890123"),
+            ("3f2504e0-4f89-11d3-9a0c-0305e82c3301", "{uuid}"),
+            (
+                "/subscriptions/3f2504e0-4f89-11d3-9a0c-0305e82c3301/rg",
+                "/subscriptions/{uuid}/rg",
+            ),
+            ("web-east-1", "web-east-1"),
+            ("plain", "plain"),
+            ("10.0.1.0/24", "10.0.1.0/24"),
+        ] {
+            assert_eq!(replace_by_design(input), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn provider_ids() {
+        for (input, want) in [
+            ("sg-0a1b2c3d4e5f67890", true),
+            ("vpc-12345678", true),
+            ("eipalloc-0123456789abcdef0", true),
+            ("rtbassoc-0123456789abcdef0", true),
+            ("Z0123456789ABCDEFGHIJ", true),
+            ("/hostedzone/Z35SXDOTRQ7X7K", true),
+            ("ns-abcdefgh12345678", true),
+            ("3f2504e0-4f89-11d3-9a0c-0305e82c3301", true),
+            ("1234567890123456789", true),
+            ("sg-web", false),
+            ("prod-web", false),
+            ("ZONE", false),
+            ("ELBSecurityPolicy-2016-08", false),
+            ("10.0.0.0/16", false),
+        ] {
+            assert_eq!(is_provider_id(input), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn arns() {
+        for (input, want) in [
+            ("arn:aws:acm:us-east-1:111111111111:certificate/3f2504e0-4f89-11d3-9a0c-0305e82c3301", "arn:aws:acm:::certificate/{id}"),
+            ("arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam:::policy/ReadOnlyAccess"),
+            ("arn:aws:elasticloadbalancing:us-west-2:2:loadbalancer/app/prod-web/50dc6c495c0c9188", "arn:aws:elasticloadbalancing:::loadbalancer/app/prod-web/{id}"),
+            ("arn:aws:s3:::bucket-us-east-1", "arn:aws:s3:::bucket-{region}"),
+        ] {
+            assert_eq!(normalize_arn(input).as_deref(), Some(want), "{input}");
+        }
+        assert_eq!(normalize_arn("not-an-arn"), None);
+    }
+}

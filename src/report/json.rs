@@ -1,0 +1,131 @@
+//! The JSON report (`tfparity/report/v1`), exactly as `contract.md` fixes it. Its own
+//! view structs, so a change in the model cannot change the contract by accident.
+
+use super::Report;
+use crate::model::{Category, Severity};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    schema: &'static str,
+    tool: JsonTool,
+    baseline: &'a str,
+    environments: Vec<JsonEnv<'a>>,
+    summary: JsonSummary,
+    findings: Vec<JsonFinding<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonTool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct JsonEnv<'a> {
+    name: &'a str,
+    source: JsonSource<'a>,
+    resources: usize,
+}
+
+#[derive(Serialize)]
+struct JsonSource<'a> {
+    kind: &'a str,
+    path: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    findings: usize,
+    by_severity: BySeverity,
+    by_category: ByCategory,
+}
+
+#[derive(Serialize)]
+struct BySeverity {
+    critical: usize,
+    high: usize,
+    medium: usize,
+    low: usize,
+    info: usize,
+}
+
+#[derive(Serialize)]
+struct ByCategory {
+    network: usize,
+    firewall: usize,
+    discovery: usize,
+    resource: usize,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    id: &'a str,
+    category: &'a str,
+    kind: &'a str,
+    severity: &'a str,
+    address: String,
+    /// Added to the contract's fields: the attribute path, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attribute: Option<String>,
+    environments: &'a BTreeMap<String, String>,
+    message: &'a str,
+}
+
+/// Pretty-printed JSON with a final newline.
+pub fn render(r: &Report) -> String {
+    let doc = JsonReport {
+        schema: "tfparity/report/v1",
+        tool: JsonTool {
+            name: "tfparity",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        baseline: &r.baseline,
+        environments: r
+            .environments
+            .iter()
+            .map(|e| JsonEnv {
+                name: &e.name,
+                source: JsonSource {
+                    kind: e.kind,
+                    path: &e.path,
+                },
+                resources: e.resources,
+            })
+            .collect(),
+        summary: JsonSummary {
+            findings: r.findings.len(),
+            by_severity: BySeverity {
+                critical: r.count_severity(Severity::Critical),
+                high: r.count_severity(Severity::High),
+                medium: r.count_severity(Severity::Medium),
+                low: r.count_severity(Severity::Low),
+                info: r.count_severity(Severity::Info),
+            },
+            by_category: ByCategory {
+                network: r.count_category(Category::Network),
+                firewall: r.count_category(Category::Firewall),
+                discovery: r.count_category(Category::Discovery),
+                resource: r.count_category(Category::Resource),
+            },
+        },
+        findings: r
+            .findings
+            .iter()
+            .map(|f| JsonFinding {
+                id: &f.id,
+                category: f.category.as_str(),
+                kind: f.kind.as_str(),
+                severity: f.severity.as_str(),
+                address: f.address.to_string(),
+                attribute: f.path.as_ref().map(|p| p.to_string()),
+                environments: &f.environments,
+                message: &f.message,
+            })
+            .collect(),
+    };
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| String::from("{}"));
+    s.push('\n');
+    s
+}

@@ -1,0 +1,89 @@
+//! Reports: the result of a comparison as data, and one renderer per format. Renderers
+//! turn findings into text; they never compute a new fact.
+
+pub mod json;
+pub mod markdown;
+pub mod table;
+
+use crate::model::{Category, Finding, Severity};
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+    Markdown,
+}
+
+/// One compared environment as the report describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvInfo {
+    pub name: String,
+    /// `state`, `show-state`, `plan` or `hcl`.
+    pub kind: &'static str,
+    pub path: String,
+    pub resources: usize,
+}
+
+/// Everything a renderer needs.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub baseline: String,
+    pub environments: Vec<EnvInfo>,
+    /// Sorted (category, address, kind, path).
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    pub fn count_severity(&self, s: Severity) -> usize {
+        self.findings.iter().filter(|f| f.severity == s).count()
+    }
+
+    pub fn count_category(&self, c: Category) -> usize {
+        self.findings.iter().filter(|f| f.category == c).count()
+    }
+
+    /// `9 findings: 1 critical, 1 high, 2 medium, 5 low, 0 info`.
+    pub fn summary_line(&self) -> String {
+        if self.findings.is_empty() {
+            let others: Vec<&str> = self
+                .environments
+                .iter()
+                .filter(|e| e.name != self.baseline)
+                .map(|e| e.name.as_str())
+                .collect();
+            return format!(
+                "No differences: {} built the same way as {}.",
+                others.join(", "),
+                self.baseline
+            );
+        }
+        let n = self.findings.len();
+        let parts: Vec<String> = Severity::DESCENDING
+            .iter()
+            .map(|s| format!("{} {}", self.count_severity(*s), s))
+            .collect();
+        format!(
+            "{n} finding{}: {}",
+            if n == 1 { "" } else { "s" },
+            parts.join(", ")
+        )
+    }
+
+    /// The attribute a finding is about, or its kind when it is about a whole instance.
+    pub fn what(f: &Finding) -> String {
+        match &f.path {
+            Some(p) => p.to_string(),
+            None => f.kind.as_str().to_string(),
+        }
+    }
+}
+
+/// Renders a report. `color` only affects the table.
+pub fn render(report: &Report, format: Format, color: bool) -> String {
+    match format {
+        Format::Table => table::render(report, color),
+        Format::Json => json::render(report),
+        Format::Markdown => markdown::render(report),
+    }
+}

@@ -1,0 +1,90 @@
+//! The terminal report: one comfy-table per category, severities coloured when asked.
+
+use super::Report;
+use crate::model::{Category, Severity};
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table};
+
+/// Width used when the output is not a terminal, so the bytes do not depend on where
+/// the report is written.
+const FIXED_WIDTH: u16 = 160;
+
+fn severity_cell(s: Severity, color: bool) -> Cell {
+    let c = Cell::new(s.as_str());
+    if !color {
+        return c;
+    }
+    match s {
+        Severity::Critical => c.fg(Color::Red).add_attribute(Attribute::Bold),
+        Severity::High => c.fg(Color::Red),
+        Severity::Medium => c.fg(Color::Yellow),
+        Severity::Low => c.fg(Color::Cyan),
+        Severity::Info => c.add_attribute(Attribute::Dim),
+    }
+}
+
+pub fn render(r: &Report, color: bool) -> String {
+    let mut out = String::new();
+    let envs: Vec<String> = r
+        .environments
+        .iter()
+        .map(|e| {
+            format!(
+                "{} ({} {}, {} resources)",
+                e.name, e.kind, e.path, e.resources
+            )
+        })
+        .collect();
+    out.push_str(&format!(
+        "tfparity: baseline {}; {}\n",
+        r.baseline,
+        envs.join("; ")
+    ));
+    let names: Vec<&str> = r.environments.iter().map(|e| e.name.as_str()).collect();
+    for cat in Category::ALL {
+        let fs: Vec<_> = r.findings.iter().filter(|f| f.category == cat).collect();
+        if fs.is_empty() {
+            continue;
+        }
+        out.push_str(&format!(
+            "\n{} ({})\n",
+            cat.as_str().to_uppercase(),
+            fs.len()
+        ));
+        let mut t = Table::new();
+        t.load_preset(UTF8_FULL_CONDENSED);
+        t.set_content_arrangement(ContentArrangement::Dynamic);
+        t.set_width(FIXED_WIDTH);
+        if color {
+            t.enforce_styling();
+        } else {
+            t.force_no_tty();
+        }
+        let mut header = vec![
+            Cell::new("severity"),
+            Cell::new("address"),
+            Cell::new("difference"),
+        ];
+        header.extend(names.iter().map(|n| Cell::new(*n)));
+        t.set_header(header);
+        for f in fs {
+            let mut row = vec![
+                severity_cell(f.severity, color),
+                Cell::new(f.address.to_string()),
+                Cell::new(Report::what(f)),
+            ];
+            row.extend(
+                names
+                    .iter()
+                    .map(|n| Cell::new(f.environments.get(*n).map(String::as_str).unwrap_or(""))),
+            );
+            t.add_row(row);
+        }
+        out.push_str(&t.to_string());
+        out.push('\n');
+    }
+    out.push('\n');
+    out.push_str(&r.summary_line());
+    out.push('\n');
+    out
+}
