@@ -74,6 +74,7 @@ pub const IGNORED_ATTRS: &[&str] = &[
     "allocation_id",
     "network_interface_id",
     "resource_guid",
+    "resource_id",
     "guid",
     "dns_name",
     "hosted_zone",
@@ -93,6 +94,11 @@ pub const TYPE_IGNORED_ATTRS: &[(&str, &str)] = &[
     ("aws_alb", "arn_suffix"),
     ("aws_lb_target_group", "arn_suffix"),
     ("aws_nat_gateway", "private_ip"),
+    // Assigned by the cloud from the subnet unless pinned: the subnet is the topology.
+    ("aws_instance", "private_ip"),
+    ("aws_instance", "ipv6_addresses"),
+    ("aws_network_interface", "private_ip"),
+    ("aws_network_interface", "private_ips"),
     ("google_compute_subnetwork", "gateway_address"),
     ("google_compute_network", "gateway_ipv4"),
     ("google_compute_network", "numeric_id"),
@@ -110,14 +116,16 @@ pub const ADDRESS_SPACE_ATTRS: &[(&str, &str)] = &[
     ("google_compute_subnetwork", "ip_cidr_range"),
 ];
 
-/// Attributes whose value is a region or location of the environment.
-pub const REGION_ATTRS: &[&str] = &[
-    "region",
-    "location",
-    "vpc_region",
-    "availability_zone",
-    "zone",
-    "zones",
+/// Attributes naming the zone a resource was placed in.
+pub const ZONE_ATTRS: &[&str] = &["availability_zone", "zone"];
+
+/// Types whose zone is part of the network layout (a subnet's AZ). Everything else is
+/// placed in a zone by the cloud or follows its subnet, so only the region is compared
+/// there, not the zone letter.
+pub const ZONE_LAYOUT_TYPES: &[&str] = &[
+    "aws_subnet",
+    "aws_default_subnet",
+    "aws_ec2_subnet_cidr_reservation",
 ];
 
 /// Fragments of attribute or map-key names whose values are secret. Matched

@@ -3,7 +3,9 @@
 //! writes sets in id order, which differs by design); a difference under a sensitive or
 //! secret-named path is reported with both sides shown as `(sensitive)`.
 
-use super::catalog::{IGNORED_ATTRS, SECRET_NAME_FRAGMENTS, TYPE_IGNORED_ATTRS};
+use super::catalog::{
+    IGNORED_ATTRS, SECRET_NAME_FRAGMENTS, TYPE_IGNORED_ATTRS, ZONE_ATTRS, ZONE_LAYOUT_TYPES,
+};
 use super::context::Context;
 use crate::model::{AttrPath, PathStep, Resource, Value};
 
@@ -137,6 +139,12 @@ pub fn diff(a: &Side<'_>, b: &Side<'_>) -> Vec<ValueDiff> {
         if is_ignored(rtype, key) {
             continue;
         }
+        if ZONE_ATTRS.contains(&key.as_ref())
+            && !ZONE_LAYOUT_TYPES.contains(&rtype.as_str())
+            && same_region(a, b, va, vb)
+        {
+            continue;
+        }
         let path = AttrPath(vec![PathStep::Attr(key.clone())]);
         let before = out.len();
         compare(a, b, va, vb, &path, Some(&mut out));
@@ -150,6 +158,16 @@ pub fn diff(a: &Side<'_>, b: &Side<'_>) -> Vec<ValueDiff> {
         }
     }
     out
+}
+
+/// Two zones (`us-east-1b`, `us-west-2f`) in the same normalised region.
+fn same_region(a: &Side<'_>, b: &Side<'_>, va: &Value, vb: &Value) -> bool {
+    fn region<'v>(side: &Side<'_>, v: &'v Value) -> Option<String> {
+        let t = side.ctx.text(v.as_str()?).into_owned();
+        let stripped = t.strip_prefix("{region}")?;
+        (stripped.len() <= 2).then(|| "{region}".to_string())
+    }
+    matches!((region(a, va), region(b, vb)), (Some(x), Some(y)) if x == y)
 }
 
 fn path_is(a: &AttrPath, b: &AttrPath) -> bool {

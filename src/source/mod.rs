@@ -154,27 +154,28 @@ pub fn parse(path: &str, env: &str, bytes: &[u8]) -> Result<Parsed> {
                 fv.escape_debug()
             )));
         }
-        if doc.planned_values.is_some()
-            || doc.resource_changes.is_some()
-            || doc.prior_state.is_some()
-        {
-            let Some(planned) = doc.planned_values else {
-                return Err(fail(
-                    "plan JSON has no `planned_values` (a partial plan document?)".into(),
-                ));
-            };
-            let mut resources = show::convert(Some(planned)).map_err(fail)?;
-            if let Some(changes) = doc.resource_changes {
-                show::apply_changes(&mut resources, changes);
-            }
-            let prior = match doc.prior_state {
-                Some(p) => {
-                    Some(show::convert(p.values).map_err(|e| fail(format!("prior_state: {e}")))?)
-                }
-                None => None,
-            };
-            return Ok((SourceKind::Plan, resources, prior));
+    }
+    // Plans and show-json states are recognised by their fields even when a hand-made
+    // document lacks `format_version`.
+    if doc.planned_values.is_some() || doc.resource_changes.is_some() || doc.prior_state.is_some() {
+        let Some(planned) = doc.planned_values else {
+            return Err(fail(
+                "plan JSON has no `planned_values` (a partial plan document?)".into(),
+            ));
+        };
+        let mut resources = show::convert(Some(planned)).map_err(fail)?;
+        if let Some(changes) = doc.resource_changes {
+            show::apply_changes(&mut resources, changes);
         }
+        let prior = match doc.prior_state {
+            Some(p) => {
+                Some(show::convert(p.values).map_err(|e| fail(format!("prior_state: {e}")))?)
+            }
+            None => None,
+        };
+        return Ok((SourceKind::Plan, resources, prior));
+    }
+    if doc.format_version.is_some() || (doc.values.is_some() && doc.version.is_none()) {
         let resources = show::convert(doc.values).map_err(fail)?;
         return Ok((SourceKind::ShowState, resources, None));
     }
@@ -284,6 +285,7 @@ mod tests {
             (deep_obj, "recursion limit"),
             (r#"{"encryption_version":"v0","encrypted_data":"AAAA"}"#.to_string(), "encrypted"),
             (r#"{"format_version":"1.0","resource_changes":[]}"#.to_string(), "no `planned_values`"),
+            (r#"{"resource_changes":[]}"#.to_string(), "no `planned_values`"),
             (r#"{"format_version":"2.0"}"#.to_string(), "unsupported show-json"),
             (r#"{"version":4,"resources":[{"mode":"managed","type":"a","name":"b","instances":[{"attributes":{"password":"hunter2"},"status":5}]}]}"#.to_string(), "invalid type"),
         ] {

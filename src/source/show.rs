@@ -30,7 +30,9 @@ pub struct Module {
 #[derive(Debug, Deserialize)]
 pub struct ShowResource {
     pub address: String,
-    pub mode: String,
+    /// Absent in some hand-written plan fixtures: then taken from the address.
+    #[serde(default)]
+    pub mode: Option<String>,
     #[serde(rename = "type")]
     pub rtype: String,
     pub name: String,
@@ -79,19 +81,29 @@ pub struct Change {
 pub fn convert(values: Option<Values>) -> Result<Vec<Resource>, String> {
     let mut out = Vec::new();
     if let Some(root) = values.and_then(|v| v.root_module) {
-        walk(root, &mut out)?;
+        walk(root, "", &mut out)?;
     }
     Ok(out)
 }
 
-fn walk(module: Module, out: &mut Vec<Resource>) -> Result<(), String> {
+fn walk(module: Module, parent: &str, out: &mut Vec<Resource>) -> Result<(), String> {
+    // Terraform 0.12.0 wrote child-module resource addresses relative to their module.
+    let module_addr = module.address.clone().unwrap_or_else(|| parent.to_string());
     for r in module.resources {
         if r.deposed_key.is_some() {
             continue;
         }
-        let mut address = Address::parse(&r.address)
-            .map_err(|e| format!("resource address `{}`: {e}", r.address.escape_debug()))?;
-        let mode = parse_mode(&r.mode)?;
+        let full = if !module_addr.is_empty() && !r.address.starts_with("module.") {
+            format!("{module_addr}.{}", r.address)
+        } else {
+            r.address.clone()
+        };
+        let mut address = Address::parse(&full)
+            .map_err(|e| format!("resource address `{}`: {e}", full.escape_debug()))?;
+        let mode = match &r.mode {
+            Some(m) => parse_mode(m)?,
+            None => address.mode,
+        };
         if address.mode != mode || address.rtype != r.rtype || address.name != r.name {
             return Err(format!(
                 "resource address `{}` does not match its mode, type and name",
@@ -129,7 +141,7 @@ fn walk(module: Module, out: &mut Vec<Resource>) -> Result<(), String> {
         });
     }
     for child in module.child_modules {
-        walk(child, out)?;
+        walk(child, &module_addr, out)?;
     }
     Ok(())
 }
@@ -277,6 +289,18 @@ mod tests {
             r#"{"cidr_block":"10.0.0.0/24","id":"(known after apply)","l":[1,"(known after apply)"],"tags":{"a":"b"},"vpc_id":"(known after apply)"}"#
         );
         assert_eq!(rs[0].sensitive[0].to_string(), "password");
+    }
+
+    #[test]
+    fn relative_child_addresses_of_terraform_0_12_0() {
+        let v: Values = serde_json::from_str(
+            r#"{"root_module":{"resources":[{"address":"null_resource.foo","mode":"managed","type":"null_resource","name":"foo"}],
+                "child_modules":[{"address":"module.foo","resources":[{"address":"null_resource.foo","mode":"managed","type":"null_resource","name":"foo"}]}]}}"#,
+        )
+        .unwrap();
+        let rs = convert(Some(v)).unwrap();
+        let got: Vec<String> = rs.iter().map(|r| r.address.to_string()).collect();
+        assert_eq!(got, ["null_resource.foo", "module.foo.null_resource.foo"]);
     }
 
     #[test]
