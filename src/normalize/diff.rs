@@ -162,7 +162,7 @@ pub fn diff(a: &Side<'_>, b: &Side<'_>) -> Vec<ValueDiff> {
 
 /// Two zones (`us-east-1b`, `us-west-2f`) in the same normalised region.
 fn same_region(a: &Side<'_>, b: &Side<'_>, va: &Value, vb: &Value) -> bool {
-    fn region<'v>(side: &Side<'_>, v: &'v Value) -> Option<String> {
+    fn region(side: &Side<'_>, v: &Value) -> Option<String> {
         let t = side.ctx.text(v.as_str()?).into_owned();
         let stripped = t.strip_prefix("{region}")?;
         (stripped.len() <= 2).then(|| "{region}".to_string())
