@@ -1,0 +1,175 @@
+//! The real-world corpus in `../shared/corpus`, read in place (never copied here):
+//! every file loads or fails with a clear error and no panic, and the groups that hold
+//! the same infrastructure written by different Terraform versions compare clean.
+
+use std::path::PathBuf;
+use tfparity::model::Environment;
+use tfparity::source::{self, EnvSpec};
+
+fn corpus() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if dir.join("INDEX.tsv").is_file() {
+        Some(dir)
+    } else if std::env::var_os("CI").is_some() {
+        panic!("../shared/corpus is missing: CI must run with ../shared beside the checkout");
+    } else {
+        eprintln!("skipping: ../shared/corpus not found");
+        None
+    }
+}
+
+fn load(dir: &PathBuf, rel: &str, name: &str) -> tfparity::Result<Environment> {
+    let spec = EnvSpec {
+        name: name.to_string(),
+        path: dir.join(rel).display().to_string(),
+    };
+    let mut env = source::load(&spec, None)?;
+    tfparity::normalize::add_reference_edges(&mut env);
+    Ok(env)
+}
+
+#[test]
+fn every_corpus_file_loads_or_fails_clearly() {
+    let Some(dir) = corpus() else { return };
+    let index = std::fs::read_to_string(dir.join("INDEX.tsv")).expect("index");
+    let (mut ok, mut failed) = (0, Vec::new());
+    for line in index.lines().skip(1) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let (rel, kind) = (cols[0], cols[2]);
+        let result = std::panic::catch_unwind(|| load(&dir, rel, "corpus"));
+        let result = result.unwrap_or_else(|_| panic!("{rel}: panicked"));
+        match result {
+            Ok(env) => {
+                assert!(
+                    matches!(kind, "state" | "plan" | "showstate"),
+                    "{rel}: a {kind} file loaded as an environment"
+                );
+                // Comparing a file with itself never reports anything.
+                let mut again = env.clone();
+                again.name = "again".into();
+                let report = tfparity::compare_loaded(&[env, again], 0);
+                assert!(
+                    report.findings.is_empty(),
+                    "{rel}: compared with itself: {:?}",
+                    report.findings.first()
+                );
+                ok += 1;
+            }
+            Err(e) => {
+                let msg = e.to_string();
+                assert!(
+                    msg.starts_with(&dir.join(rel).display().to_string()),
+                    "{rel}: error does not name the file: {msg}"
+                );
+                assert!(msg.contains("environment corpus"), "{rel}: {msg}");
+                failed.push((kind.to_string(), msg));
+            }
+        }
+    }
+    // Every state, show-json and plan file loads but for the few known-odd fixtures.
+    let odd: Vec<&(String, String)> = failed
+        .iter()
+        .filter(|(k, _)| matches!(k.as_str(), "state" | "plan" | "showstate"))
+        .collect();
+    eprintln!(
+        "corpus: {ok} loaded, {} rejected ({} of them state/plan/show files)",
+        failed.len(),
+        odd.len()
+    );
+    for (_, m) in &odd {
+        eprintln!("  {m}");
+    }
+    assert!(ok > 900, "only {ok} corpus files loaded");
+    assert!(
+        odd.len() <= 5,
+        "too many state/plan files rejected: {odd:#?}"
+    );
+}
+
+fn assert_group_clean(dir: &PathBuf, files: &[&str]) {
+    let envs: Vec<Environment> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| load(dir, f, &format!("v{i}")).unwrap_or_else(|e| panic!("{e}")))
+        .collect();
+    assert!(
+        envs.iter().all(|e| !e.resources.is_empty()),
+        "{files:?}: empty"
+    );
+    for a in 0..envs.len() {
+        for b in 0..envs.len() {
+            if a == b {
+                continue;
+            }
+            let report = tfparity::compare_loaded(&[envs[a].clone(), envs[b].clone()], 0);
+            assert!(
+                report.findings.is_empty(),
+                "{} vs {}: {:#?}",
+                files[a],
+                files[b],
+                report.findings
+            );
+        }
+    }
+}
+
+#[test]
+fn same_infrastructure_by_different_terraform_versions_compares_clean() {
+    let Some(dir) = corpus() else { return };
+    for bucket in [
+        "minio-1/test-bucket/terraform_1",
+        "minio-2/test-bucket/terraform_2",
+    ] {
+        let files: Vec<String> = ["0.12.28", "0.13.5", "0.14.8", "0.15.5", "1.0.0"]
+            .iter()
+            .map(|v| format!("state/terraboard/test/data/{bucket}_{v}.tfstate"))
+            .collect();
+        assert_group_clean(&dir, &files.iter().map(String::as_str).collect::<Vec<_>>());
+    }
+    let regula: Vec<String> = ["12", "13", "14", "15"]
+        .iter()
+        .map(|v| format!("plan/regula/pkg/loader/test_inputs/data/tfplan.0.{v}.json"))
+        .collect();
+    assert_group_clean(&dir, &regula.iter().map(String::as_str).collect::<Vec<_>>());
+    let views: Vec<String> = ["v0_13", "v0_14", "v0_15", "v1_0"]
+        .iter()
+        .map(|v| format!("plan/regula/rego/tests/lib/inputs/resource_view_05_tf_{v}_infra.json"))
+        .collect();
+    assert_group_clean(&dir, &views.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_group_clean(
+        &dir,
+        &[
+            "plan/infracost/cmd/infracost/testdata/terraform_v0.12_plan.json",
+            "plan/infracost/cmd/infracost/testdata/terraform_v0.14_plan.json",
+        ],
+    );
+}
+
+/// The waze GCP states are one network split per region: the same kind of resources
+/// under different names. Aligned by address, what differs is which routers and
+/// subnetworks exist in each region: reported as missing, never as attribute noise.
+#[test]
+fn terraformer_regions_report_topology_not_noise() {
+    let Some(dir) = corpus() else { return };
+    let base = "state/terraformer-waze/waze-import/imported/infra/gcp/waze-development";
+    for kind in ["subnetworks", "routers"] {
+        let regions = ["us-west1", "us-west2", "europe-west3"];
+        let envs: Vec<Environment> = regions
+            .iter()
+            .filter_map(|r| load(&dir, &format!("{base}/{kind}/{r}/terraform.tfstate"), r).ok())
+            .collect();
+        if envs.len() < 2 {
+            continue;
+        }
+        let report = tfparity::compare_loaded(&envs, 0);
+        for f in &report.findings {
+            // Region names inside self links, ids and regions are by design.
+            for v in f.environments.values() {
+                assert!(
+                    !v.contains("us-west1") && !v.contains("europe-west3"),
+                    "{kind}: region leaked into a finding: {f:?}"
+                );
+            }
+        }
+    }
+}
