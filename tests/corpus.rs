@@ -2,7 +2,7 @@
 //! every file loads or fails with a clear error and no panic, and the groups that hold
 //! the same infrastructure written by different Terraform versions compare clean.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use tfparity::model::Environment;
 use tfparity::source::{self, EnvSpec};
 
@@ -18,7 +18,7 @@ fn corpus() -> Option<PathBuf> {
     }
 }
 
-fn load(dir: &PathBuf, rel: &str, name: &str) -> tfparity::Result<Environment> {
+fn load(dir: &Path, rel: &str, name: &str) -> tfparity::Result<Environment> {
     let spec = EnvSpec {
         name: name.to_string(),
         path: dir.join(rel).display().to_string(),
@@ -86,7 +86,7 @@ fn every_corpus_file_loads_or_fails_clearly() {
     );
 }
 
-fn assert_group_clean(dir: &PathBuf, files: &[&str]) {
+fn assert_group_clean(dir: &Path, files: &[&str]) {
     let envs: Vec<Environment> = files
         .iter()
         .enumerate()
