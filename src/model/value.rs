@@ -56,6 +56,9 @@ pub enum Value {
     Object(Box<[(Box<str>, Value)]>),
     /// Known only after apply (a plan's `after_unknown`). Never produced by parsing.
     Unknown,
+    /// Known only after apply, but known to be an identifier of the resource at this
+    /// address (a plan's configuration says `vpc_id = aws_vpc.main.id`).
+    Ref(Box<super::address::Address>),
 }
 
 impl Value {
@@ -123,6 +126,9 @@ impl Value {
         match self {
             Value::Null => out.push_str("null"),
             Value::Unknown => out.push_str("\"(known after apply)\""),
+            Value::Ref(a) => {
+                out.push_str(&serde_json::Value::from(format!("${{{a}}}")).to_string())
+            }
             Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
             Value::Num(n) => out.push_str(&n.to_string()),
             Value::Str(s) => out.push_str(&serde_json::Value::from(s.as_ref()).to_string()),

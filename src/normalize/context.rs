@@ -159,6 +159,10 @@ impl<'e> Context<'e> {
         match v {
             Value::Null => Leaf::Empty,
             Value::Unknown => Leaf::Unknown,
+            Value::Ref(a) => match self.env.position(a) {
+                Some(i) => Leaf::Ref(&self.env.resources[i].address),
+                None => Leaf::Unknown,
+            },
             Value::Bool(b) => Leaf::Text(Cow::Borrowed(if *b { "true" } else { "false" })),
             Value::Num(n) => Leaf::Text(Cow::Owned(n.to_string())),
             Value::Str(s) => self.leaf_str(s),
@@ -292,6 +296,13 @@ impl<'e> Context<'e> {
         match v {
             Value::Str(s) => {
                 if let Some(t) = self.resolve(s) {
+                    if t != from {
+                        out.push((from, t, path.clone()));
+                    }
+                }
+            }
+            Value::Ref(a) => {
+                if let Some(t) = self.env.position(a) {
                     if t != from {
                         out.push((from, t, path.clone()));
                     }

@@ -435,6 +435,10 @@ fn render(side: &Side<'_>, v: &Value, path: &AttrPath, out: &mut String, top: bo
     match v {
         Value::Null => out.push_str("null"),
         Value::Unknown => out.push_str("(known after apply)"),
+        Value::Ref(a) => match side.ctx.env.position(a) {
+            Some(_) => out.push_str(&a.to_string()),
+            None => out.push_str("(known after apply)"),
+        },
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Num(n) => out.push_str(&n.to_string()),
         Value::Str(s) => match side.ctx.resolve(s) {

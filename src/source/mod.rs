@@ -51,6 +51,8 @@ struct Document {
     prior_state: Option<show::ShowState>,
     #[serde(default)]
     resource_changes: Option<Vec<show::ResourceChange>>,
+    #[serde(default)]
+    configuration: Option<show::Configuration>,
     // OpenTofu encrypted envelope
     #[serde(default)]
     encryption_version: Option<IgnoredAny>,
@@ -166,6 +168,9 @@ pub fn parse(path: &str, env: &str, bytes: &[u8]) -> Result<Parsed> {
         let mut resources = show::convert(Some(planned)).map_err(fail)?;
         if let Some(changes) = doc.resource_changes {
             show::apply_changes(&mut resources, changes);
+        }
+        if let Some(config) = doc.configuration {
+            show::apply_configuration(&mut resources, config);
         }
         let prior = match doc.prior_state {
             Some(p) => {

@@ -77,6 +77,133 @@ pub struct Change {
     pub after_sensitive: Option<Value>,
 }
 
+/// A plan's `configuration`: only what resolves references of unknown values.
+#[derive(Debug, Deserialize)]
+pub struct Configuration {
+    #[serde(default)]
+    pub root_module: Option<ConfigModule>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ConfigModule {
+    #[serde(default)]
+    pub resources: Vec<ConfigResource>,
+    #[serde(default)]
+    pub module_calls: std::collections::BTreeMap<String, ModuleCall>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ModuleCall {
+    #[serde(default)]
+    pub module: Option<ConfigModule>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ConfigResource {
+    pub address: String,
+    #[serde(default)]
+    pub expressions: Option<Value>,
+}
+
+/// Reference roots that are not resources.
+const NOT_RESOURCES: &[&str] = &[
+    "var",
+    "local",
+    "module",
+    "path",
+    "terraform",
+    "count",
+    "each",
+    "self",
+];
+
+/// Where the configuration says an attribute comes from another resource
+/// (`vpc_id = aws_vpc.main.id`) and the plan does not know the value yet, the value
+/// becomes a reference to that resource in the same module instance.
+pub fn apply_configuration(resources: &mut [Resource], config: Configuration) {
+    let mut exprs: HashMap<(String, String), Value> = HashMap::new();
+    fn collect(m: ConfigModule, path: &str, exprs: &mut HashMap<(String, String), Value>) {
+        for r in m.resources {
+            if let Some(e) = r.expressions {
+                exprs.insert((path.to_string(), r.address), e);
+            }
+        }
+        for (name, call) in m.module_calls {
+            if let Some(child) = call.module {
+                let p = if path.is_empty() {
+                    format!("module.{name}")
+                } else {
+                    format!("{path}.module.{name}")
+                };
+                collect(child, &p, exprs);
+            }
+        }
+    }
+    if let Some(root) = config.root_module {
+        collect(root, "", &mut exprs);
+    }
+    if exprs.is_empty() {
+        return;
+    }
+    for r in resources.iter_mut() {
+        let config = r.address.config();
+        let module = crate::model::address::module_path_string(&config.module);
+        let local = Address {
+            module: Vec::new(),
+            ..config
+        }
+        .to_string();
+        let Some(e) = exprs.get(&(module, local)) else {
+            continue;
+        };
+        let Value::Object(attrs) = &r.attributes else {
+            continue;
+        };
+        let mut entries = attrs.to_vec();
+        let mut changed = false;
+        for (k, v) in entries.iter_mut() {
+            if !matches!(v, Value::Unknown) {
+                continue;
+            }
+            let Some(refs) = e
+                .get(k)
+                .and_then(|x| x.get("references"))
+                .and_then(Value::as_list)
+            else {
+                continue;
+            };
+            let targets: Vec<Address> = refs
+                .iter()
+                .filter_map(Value::as_str)
+                .filter_map(|s| Address::parse(s).ok())
+                .filter(|a| a.module.is_empty() && !NOT_RESOURCES.contains(&a.rtype.as_str()))
+                .collect();
+            let blocks: Vec<Address> = {
+                let mut b: Vec<Address> = targets.iter().map(Address::block).collect();
+                b.dedup();
+                b
+            };
+            // One resource block referenced: prefer the keyed instance when given.
+            if blocks.len() != 1 {
+                continue;
+            }
+            let target = targets
+                .iter()
+                .find(|a| a.key.is_some())
+                .unwrap_or(&targets[0]);
+            let full = Address {
+                module: r.address.module.clone(),
+                ..target.clone()
+            };
+            *v = Value::Ref(Box::new(full));
+            changed = true;
+        }
+        if changed {
+            r.attributes = Value::object(entries);
+        }
+    }
+}
+
 /// Flattens a module tree into resources.
 pub fn convert(values: Option<Values>) -> Result<Vec<Resource>, String> {
     let mut out = Vec::new();
@@ -301,6 +428,31 @@ mod tests {
         let rs = convert(Some(v)).unwrap();
         let got: Vec<String> = rs.iter().map(|r| r.address.to_string()).collect();
         assert_eq!(got, ["null_resource.foo", "module.foo.null_resource.foo"]);
+    }
+
+    #[test]
+    fn configuration_turns_unknowns_into_references() {
+        let mut rs = vec![Resource::new(
+            Address::parse(r#"module.net["eu"].aws_subnet.s[0]"#).unwrap(),
+            serde_json::from_str(r#"{"cidr_block":"10.0.0.0/24"}"#).unwrap(),
+        )];
+        let changes: Vec<ResourceChange> = serde_json::from_str(
+            r#"[{"address":"module.net[\"eu\"].aws_subnet.s[0]","change":{"after_unknown":{"id":true,"vpc_id":true,"az":true,"multi":true}}}]"#,
+        )
+        .unwrap();
+        apply_changes(&mut rs, changes);
+        let config: Configuration = serde_json::from_str(
+            r#"{"root_module":{"module_calls":{"net":{"module":{"resources":[{"address":"aws_subnet.s","expressions":{
+                "vpc_id":{"references":["aws_vpc.v.id","aws_vpc.v"]},
+                "az":{"references":["var.az"]},
+                "multi":{"references":["aws_a.x.id","aws_a.x","aws_b.y.id","aws_b.y"]}}}]}}}}}"#,
+        )
+        .unwrap();
+        apply_configuration(&mut rs, config);
+        assert_eq!(
+            rs[0].attributes.to_json(),
+            r#"{"az":"(known after apply)","cidr_block":"10.0.0.0/24","id":"(known after apply)","multi":"(known after apply)","vpc_id":"${module.net[\"eu\"].aws_vpc.v}"}"#
+        );
     }
 
     #[test]
