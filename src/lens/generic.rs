@@ -291,7 +291,11 @@ fn attribute_finding(
         id: Finding::stable_id(category, kind, row.address, Some(&path)),
         category,
         kind,
-        severity: severity::generic(category, kind, row.address.mode, Some(&path)),
+        severity: if sensitive {
+            severity::SECRET_DIFFERENCE
+        } else {
+            severity::generic(category, kind, row.address.mode, Some(&path))
+        },
         address: row.address.clone(),
         environments,
         message,

@@ -34,6 +34,10 @@ const TABLE: &[(Category, Severity, Severity, Severity)] = &[
     ),
 ];
 
+/// Severity of a difference in a secret value: each environment is expected to have
+/// its own secrets, so the difference is reported, for the record, as `info`.
+pub const SECRET_DIFFERENCE: Severity = Severity::Info;
+
 /// Severity of a generic finding.
 pub fn generic(category: Category, kind: Kind, mode: Mode, path: Option<&AttrPath>) -> Severity {
     if path

@@ -194,6 +194,9 @@ impl<'e> Context<'e> {
                 return Leaf::Text(Cow::Owned(self.text(&a).into_owned()));
             }
         }
+        if s.contains(".amazonaws.com") {
+            return Leaf::Text(Cow::Owned(self.text(&cloud_hostname(s)).into_owned()));
+        }
         if (s.starts_with('{') || s.starts_with('[')) && s.len() > 1 {
             if let Ok(doc) = serde_json::from_str::<serde_json::Value>(s) {
                 return Leaf::Text(Cow::Owned(self.canonical_json(&doc)));
@@ -328,6 +331,38 @@ impl<'e> Context<'e> {
     }
 }
 
+/// A hostname the cloud assigned (`prod-db.cb9a59c1f128.us-east-1.rds.amazonaws.com`,
+/// `master.x.2c816f.use1.cache.amazonaws.com`): labels that look generated (mixing
+/// digits into a short code or a hex run) become `{id}`.
+fn cloud_hostname(s: &str) -> String {
+    let (host, port) = match s.rsplit_once(':') {
+        Some((h, p)) if p.bytes().all(|b| b.is_ascii_digit()) => (h, Some(p)),
+        _ => (s, None),
+    };
+    let labels: Vec<String> = host
+        .split('.')
+        .map(|l| {
+            let digits = l.bytes().filter(u8::is_ascii_digit).count();
+            let alnum = l.bytes().all(|b| b.is_ascii_alphanumeric());
+            let generated = alnum
+                && digits > 0
+                && (l.len() >= 6 && l.bytes().all(|b| b.is_ascii_hexdigit())
+                    || (l.len() <= 5 && l.len() >= 3 && digits < l.len()));
+            if generated {
+                "{id}".to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    let mut out = labels.join(".");
+    if let Some(p) = port {
+        out.push(':');
+        out.push_str(p);
+    }
+    out
+}
+
 fn merge(old: Target, new: Target) -> Target {
     match (old, new) {
         (Target::One(a, _), Target::One(b, _)) if a == b => old,
@@ -402,6 +437,15 @@ mod tests {
             ("prod-web", Leaf::Text("{env}-web".into())),
             ("acme-prod-logs", Leaf::Text("{project}-logs".into())),
             ("same", Leaf::Text("same".into())),
+            (
+                "prod-app-db.cb9a59c1f128.us-east-1.rds.amazonaws.com:5432",
+                Leaf::Text("{env}-app-db.{id}.{region}.rds.amazonaws.com:5432".into()),
+            ),
+            (
+                "master.prod-sessions.2c816f.use1.cache.amazonaws.com",
+                Leaf::Text("master.{env}-sessions.{id}.{id}.cache.amazonaws.com".into()),
+            ),
+            ("s3.amazonaws.com", Leaf::Text("s3.amazonaws.com".into())),
             (
                 "arn:aws:iam::111111111111:role/prod-x",
                 Leaf::Text("arn:aws:iam:::role/{env}-x".into()),

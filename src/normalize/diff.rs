@@ -209,6 +209,9 @@ fn compare(
 fn equal(a: &Side<'_>, b: &Side<'_>, va: &Value, vb: &Value) -> bool {
     match (va, vb) {
         (Value::Unknown, _) | (_, Value::Unknown) => true,
+        // A plan knows an unknown list only as "derived from that resource".
+        (Value::Ref(_), Value::List(l)) => l.len() != 1 || equal(a, b, va, &l[0]),
+        (Value::List(l), Value::Ref(_)) => l.len() != 1 || equal(a, b, &l[0], vb),
         (Value::Str(x), Value::Str(y))
             if x == y && !address_like(x) && !a.ctx.is_identifier(x) && !b.ctx.is_identifier(y) =>
         {
@@ -265,6 +268,11 @@ fn compare_into(
 ) -> bool {
     match (va, vb) {
         (Value::Unknown, _) | (_, Value::Unknown) => true,
+        (Value::Ref(_), Value::List(_)) | (Value::List(_), Value::Ref(_))
+            if equal(a, b, va, vb) =>
+        {
+            true
+        }
         _ if is_empty(va) && is_empty(vb) => true,
         (Value::Object(x), Value::Object(y)) => {
             let block = matches!(path.0.last(), Some(PathStep::Index(_)));

@@ -1,0 +1,390 @@
+//! The one integration-test binary for the command line: runs the real `tfparity`
+//! binary on the cases under `testdata/cases/<name>/` (each has an `args` file with the
+//! arguments after `compare`, paths relative to the case folder) and snapshots every
+//! output format; then checks exit statuses, error output and secrets.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_tfparity")
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `tfparity` with `args` in `dir`.
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(bin())
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run tfparity")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn cases() -> Vec<(String, PathBuf, Vec<String>)> {
+    let mut out = Vec::new();
+    let dir = root().join("testdata/cases");
+    for entry in std::fs::read_dir(&dir).expect("testdata/cases") {
+        let path = entry.expect("entry").path();
+        let Ok(args) = std::fs::read_to_string(path.join("args")) else {
+            continue;
+        };
+        let name = path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        let args: Vec<String> = args.split_whitespace().map(String::from).collect();
+        out.push((name, path, args));
+    }
+    out.sort();
+    out
+}
+
+fn snapshot_settings() -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.set_snapshot_path(root().join("tests/snapshots"));
+    s.set_prepend_module_to_snapshot(false);
+    s.add_filter(r#""version": "\d+\.\d+\.\d+""#, r#""version": "[version]""#);
+    s.add_filter(&regex_escape(&root().display().to_string()), "[root]");
+    s
+}
+
+fn regex_escape(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if "\\.+*?()|[]{}^$#&-~".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[test]
+fn cases_snapshot_every_format() {
+    let cases = cases();
+    assert!(cases.len() >= 2, "expected cases under testdata/cases");
+    let settings = snapshot_settings();
+    for (name, dir, args) in cases {
+        for format in ["table", "json", "markdown"] {
+            let mut full: Vec<&str> = vec!["compare"];
+            full.extend(args.iter().map(String::as_str));
+            full.extend(["--format", format, "--color", "never"]);
+            let out = run_in(&dir, &full);
+            let stderr = text(&out.stderr);
+            assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+            let code = out.status.code().expect("exit code");
+            assert!(
+                code == 0 || code == 2,
+                "{name} {format}: exit {code}: {stderr}"
+            );
+            let snap = format!("exit: {code}\n{}", text(&out.stdout));
+            settings.bind(|| insta::assert_snapshot!(format!("{name}@{format}"), snap));
+        }
+    }
+}
+
+#[test]
+fn output_is_deterministic() {
+    for (name, dir, args) in cases() {
+        let mut full: Vec<&str> = vec!["compare"];
+        full.extend(args.iter().map(String::as_str));
+        full.extend(["--format", "json"]);
+        let a = run_in(&dir, &full);
+        let b = run_in(&dir, &full);
+        assert_eq!(a.stdout, b.stdout, "{name}");
+    }
+}
+
+/// The bundled example pair shows exactly the differences it was built with.
+#[test]
+fn examples_show_their_planted_differences() {
+    let out = run_in(
+        &root(),
+        &[
+            "compare",
+            "testdata/examples/prod.tfstate",
+            "testdata/examples/staging.tfstate",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let mut got: Vec<String> = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {}",
+                f["address"].as_str().unwrap_or(""),
+                f["kind"].as_str().unwrap_or(""),
+                f["attribute"].as_str().unwrap_or("-")
+            )
+        })
+        .collect();
+    got.sort();
+    let want = [
+        "aws_eip.nat[1] missing -",
+        "aws_eip.nat[2] missing -",
+        "aws_lb_listener.https attribute ssl_policy",
+        "aws_nat_gateway.main[1] missing -",
+        "aws_nat_gateway.main[2] missing -",
+        "aws_route_table.private[1] reference route[0].nat_gateway_id",
+        "aws_route_table.private[2] reference route[0].nat_gateway_id",
+        "aws_security_group.web attribute ingress",
+        "module.dns.aws_route53_record.www attribute ttl",
+        "module.dns.aws_service_discovery_service.billing missing -",
+    ];
+    assert_eq!(got, want);
+    let ssh = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["address"] == "aws_security_group.web")
+        .expect("web sg finding");
+    assert!(
+        ssh["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("staging additionally has"),
+        "{ssh}"
+    );
+    assert!(
+        ssh["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("from_port = 22"),
+        "{ssh}"
+    );
+}
+
+#[test]
+fn exit_status_follows_fail_on() {
+    let r = root();
+    let base = [
+        "compare",
+        "testdata/examples/prod.tfstate",
+        "testdata/examples/staging.tfstate",
+        "--format",
+        "json",
+    ];
+    for (extra, want) in [
+        (vec![], 2),
+        (vec!["--fail-on", "never"], 0),
+        (vec!["--fail-on", "critical"], 0),
+        (vec!["--fail-on", "high"], 2),
+        (vec!["--fail-on", "info"], 2),
+    ] {
+        let mut args = base.to_vec();
+        args.extend(extra.iter());
+        let out = run_in(&r, &args);
+        assert_eq!(out.status.code(), Some(want), "{extra:?}");
+        assert!(!out.stdout.is_empty());
+    }
+    // The same environment twice: nothing to report.
+    let out = run_in(
+        &r,
+        &[
+            "compare",
+            "a=testdata/examples/prod.tfstate",
+            "b=testdata/examples/prod.tfstate",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stdout).contains("No differences"));
+}
+
+#[test]
+fn output_file_and_stdin() {
+    let r = root();
+    let tmp = std::env::temp_dir().join(format!("tfparity-test-{}.json", std::process::id()));
+    let out = run_in(
+        &r,
+        &[
+            "compare",
+            "testdata/examples/prod.tfstate",
+            "testdata/examples/staging.tfstate",
+            "--format",
+            "json",
+            "--output",
+            tmp.to_str().expect("utf8"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty(), "nothing on stdout with --output");
+    let written = std::fs::read_to_string(&tmp).expect("report written");
+    let _ = std::fs::remove_file(&tmp);
+    assert!(written.contains("\"schema\": \"tfparity/report/v1\""));
+
+    let prod = std::fs::read(r.join("testdata/examples/prod.tfstate")).expect("prod");
+    let mut child = Command::new(bin())
+        .args([
+            "compare",
+            "prod=-",
+            "staging=testdata/examples/staging.tfstate",
+            "--format",
+            "json",
+        ])
+        .current_dir(&r)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin.write_all(&prod).expect("write stdin");
+    }
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let from_stdin: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let from_file: serde_json::Value = serde_json::from_str(&written).expect("json");
+    assert_eq!(from_stdin["findings"], from_file["findings"]);
+    assert_eq!(from_stdin["environments"][0]["source"]["path"], "-");
+}
+
+/// Every kind of bad input: exit 1, `error: <path>...` on stderr, nothing on stdout.
+#[test]
+fn bad_input_is_an_error_not_a_report() {
+    let dir = std::env::temp_dir().join(format!("tfparity-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    let deep = format!(
+        "{}{}",
+        r#"{"version":4,"resources":[{"mode":"managed","type":"a","name":"b","instances":[{"attributes":{"x":"#,
+        "[".repeat(100_000)
+    );
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("empty.tfstate", vec![], "file is empty"),
+        (
+            "truncated.tfstate",
+            br#"{"version":4,"resources":[{"mode":"managed""#.to_vec(),
+            "truncated",
+        ),
+        (
+            "notjson.tfstate",
+            b"hello world".to_vec(),
+            "not a JSON object",
+        ),
+        (
+            "binary.tfstate",
+            vec![0x00, 0xff, 0x13, 0x37, 0x80, 0x81],
+            "binary",
+        ),
+        (
+            "future.tfstate",
+            br#"{"version":7,"terraform_version":"9.9.9","resources":[]}"#.to_vec(),
+            "unsupported state version 7",
+        ),
+        (
+            "types.tfstate",
+            br#"{"version":4,"resources":{"a":1}}"#.to_vec(),
+            "invalid type",
+        ),
+        ("deep.tfstate", deep.into_bytes(), "recursion limit"),
+        (
+            "other.json",
+            br#"{"hello":"world"}"#.to_vec(),
+            "not a Terraform state",
+        ),
+    ];
+    let good = root().join("testdata/examples/prod.tfstate");
+    for (file, bytes, want) in cases {
+        let path = dir.join(file);
+        std::fs::write(&path, &bytes).expect("write");
+        let good_arg = format!("good={}", good.display());
+        let bad_arg = format!("bad={file}");
+        let out = run_in(&dir, &["compare", &good_arg, &bad_arg]);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{file}: {stderr}");
+        assert!(out.stdout.is_empty(), "{file}: stdout must be empty");
+        assert!(
+            stderr.starts_with(&format!("error: {file}")),
+            "{file}: {stderr}"
+        );
+        assert!(stderr.contains("environment bad"), "{file}: {stderr}");
+        assert!(stderr.contains(want), "{file}: want {want:?} in {stderr}");
+        assert!(
+            !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
+            "{file}: {stderr}"
+        );
+    }
+    // A path that does not exist.
+    let out = run_in(
+        &dir,
+        &["compare", "a=missing.tfstate", "b=missing2.tfstate"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        text(&out.stderr),
+        "error: missing.tfstate: environment a: no such file or directory\n"
+    );
+    // Usage errors are status 1 too, not clap's default 2.
+    for args in [
+        vec!["compare"],
+        vec!["compare", "a=x"],
+        vec!["compare", "a=x", "b=y", "--format", "xml"],
+        vec!["frobnicate"],
+    ] {
+        let out = run_in(&dir, &args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+        assert!(
+            text(&out.stderr).starts_with("error:"),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn help_and_version_go_to_stdout() {
+    let out = run_in(&root(), &["--version"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stdout).starts_with("tfparity "));
+    let out = run_in(&root(), &["compare", "--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stdout).contains("--fail-on"));
+}
+
+/// A planted secret appears in no output format, whether it differs or not.
+#[test]
+fn planted_secrets_never_appear() {
+    let dir = root().join("testdata/cases/secrets");
+    let args: Vec<String> = std::fs::read_to_string(dir.join("args"))
+        .expect("secrets case")
+        .split_whitespace()
+        .map(String::from)
+        .collect();
+    let mut seen_sensitive = false;
+    for format in ["table", "json", "markdown"] {
+        let mut full: Vec<&str> = vec!["compare"];
+        full.extend(args.iter().map(String::as_str));
+        full.extend(["--format", format, "--color", "always"]);
+        let out = run_in(&dir, &full);
+        let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
+        assert!(
+            !all.contains("PLANTED-SECRET"),
+            "{format}: secret leaked:\n{all}"
+        );
+        assert!(!all.contains("hunter2"), "{format}: secret leaked");
+        seen_sensitive |= all.contains("(sensitive)");
+    }
+    assert!(
+        seen_sensitive,
+        "the differing secrets must be reported as (sensitive)"
+    );
+}
