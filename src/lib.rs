@@ -25,8 +25,16 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_ERROR: u8 = 1;
 pub const EXIT_FINDINGS: u8 = 2;
 
+/// With `TFPARITY_TIMINGS` set, prints how long each phase took to stderr.
+fn timing(phase: &str, since: std::time::Instant) {
+    if std::env::var_os("TFPARITY_TIMINGS").is_some() {
+        eprintln!("timing: {phase}: {:.3}s", since.elapsed().as_secs_f64());
+    }
+}
+
 /// Loads every environment (in parallel), normalises, aligns and runs the lenses.
 pub fn compare(settings: &cli::Settings) -> Result<Report> {
+    let start = std::time::Instant::now();
     let stdin = if settings.envs.iter().any(|e| e.is_stdin()) {
         let mut buf = Vec::new();
         std::io::stdin()
@@ -41,19 +49,31 @@ pub fn compare(settings: &cli::Settings) -> Result<Report> {
         .par_iter()
         .map(|spec| {
             let mut env = source::load(spec, stdin.as_deref())?;
+            let t = std::time::Instant::now();
             normalize::add_reference_edges(&mut env);
+            timing("reference edges", t);
             Ok(env)
         })
         .collect();
     // The first error in command-line order, so that the message is deterministic.
     let envs: Vec<Environment> = loaded.into_iter().collect::<Result<_>>()?;
-    Ok(compare_loaded(&envs, settings.baseline))
+    timing("load", start);
+    let report = compare_loaded(&envs, settings.baseline);
+    let drop_start = std::time::Instant::now();
+    drop(envs);
+    timing("free", drop_start);
+    Ok(report)
 }
 
 /// Compares environments that are already loaded. `baseline` indexes `envs`.
 pub fn compare_loaded(envs: &[Environment], baseline: usize) -> Report {
+    let t = std::time::Instant::now();
     let contexts: Vec<Context<'_>> = envs.par_iter().map(Context::new).collect();
+    timing("contexts", t);
+    let t = std::time::Instant::now();
     let rows = align::align(envs);
+    timing("align", t);
+    let t = std::time::Instant::now();
     let findings = lens::run(
         &lens::generic::Input {
             envs,
@@ -62,6 +82,7 @@ pub fn compare_loaded(envs: &[Environment], baseline: usize) -> Report {
         },
         &rows,
     );
+    timing("lenses", t);
     Report {
         baseline: envs[baseline].name.clone(),
         environments: envs

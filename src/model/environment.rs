@@ -47,6 +47,14 @@ pub enum Edge {
     Attribute(AttrPath),
 }
 
+/// Above this many instances, a dependency on a whole block adds no per-instance edges.
+pub const MAX_FANOUT: usize = 64;
+
+/// Same resource block (module instance, mode, type, name), any instance key.
+fn same_block(a: &Address, b: &Address) -> bool {
+    a.name == b.name && a.rtype == b.rtype && a.mode == b.mode && a.module == b.module
+}
+
 /// One environment.
 #[derive(Debug, Clone)]
 pub struct Environment {
@@ -115,39 +123,64 @@ impl Environment {
     }
 
     /// State dependencies are config addresses (`module.net.aws_vpc.this`). A dependency
-    /// resolves to the instances of that block in the same module instance when the
-    /// module paths match by name, otherwise to every instance of the block.
+    /// resolves to the instances of that block in the same module instance when there
+    /// are any, otherwise in every module instance. When the dependent's instance key
+    /// exists in the target block (`aws_route_table_association.a[1]` on
+    /// `aws_subnet.a`), the edge goes to that instance only; otherwise to every instance,
+    /// unless the block has more than [`MAX_FANOUT`] of them (the edge would say nothing
+    /// a lens can use, and would make the graph quadratic).
     fn add_dependency_edges(&mut self) {
-        let mut by_config: HashMap<Address, Vec<u32>> = HashMap::new();
-        for (i, r) in self.resources.iter().enumerate() {
+        // Resources are sorted, so the instances of one block in one module instance
+        // are a contiguous range.
+        let mut ranges: HashMap<(Address, &[super::address::ModuleStep]), (u32, u32)> =
+            HashMap::new();
+        let mut by_config: HashMap<Address, Vec<(u32, u32)>> = HashMap::new();
+        let mut i = 0;
+        let n = self.resources.len();
+        while i < n {
+            let a = &self.resources[i].address;
+            let mut j = i + 1;
+            while j < n && same_block(a, &self.resources[j].address) {
+                j += 1;
+            }
+            let config = a.config();
+            ranges.insert((config.clone(), &a.module), (i as u32, j as u32));
             by_config
-                .entry(r.address.config())
+                .entry(config)
                 .or_default()
-                .push(i as u32);
+                .push((i as u32, j as u32));
+            i = j;
         }
         let mut edges = Vec::new();
         for (i, r) in self.resources.iter().enumerate() {
             for dep in &r.dependencies {
-                let Some(targets) = by_config.get(dep) else {
-                    continue;
-                };
-                let same_module: Vec<u32> = targets
-                    .iter()
-                    .copied()
-                    .filter(|&t| self.resources[t as usize].address.module == r.address.module)
-                    .collect();
-                let chosen = if same_module.is_empty() {
-                    targets.clone()
-                } else {
-                    same_module
-                };
-                for t in chosen {
-                    if t as usize != i {
-                        edges.push((i, t as usize));
+                let chosen: Vec<(u32, u32)> =
+                    match ranges.get(&(dep.clone(), r.address.module.as_slice())) {
+                        Some(range) => vec![*range],
+                        None => match by_config.get(dep) {
+                            Some(all) => all.clone(),
+                            None => continue,
+                        },
+                    };
+                for (start, end) in chosen {
+                    let slice = &self.resources[start as usize..end as usize];
+                    let keyed = r.address.key.as_ref().and_then(|k| {
+                        slice
+                            .binary_search_by(|t| t.address.key.as_ref().cmp(&Some(k)))
+                            .ok()
+                    });
+                    match keyed {
+                        Some(pos) => edges.push((i, start as usize + pos)),
+                        None if slice.len() <= MAX_FANOUT => {
+                            edges.extend((start as usize..end as usize).map(|t| (i, t)));
+                        }
+                        None => {}
                     }
                 }
             }
         }
+        edges.retain(|(a, b)| a != b);
+        drop(ranges);
         for (a, b) in edges {
             self.add_edge(a, b, Edge::Dependency);
         }
@@ -209,6 +242,42 @@ mod tests {
         assert_eq!(targets, vec![3], "same module instance only");
         let inst: Vec<usize> = env.edges_from(0).map(|(t, _)| t).collect();
         assert_eq!(inst, vec![2]);
+    }
+
+    #[test]
+    fn keyed_dependencies_link_the_same_key() {
+        let mut rs: Vec<Resource> = (0..3)
+            .map(|i| res(&format!("aws_subnet.s[{i}]"), &[]))
+            .collect();
+        rs.extend((0..3).map(|i| {
+            res(
+                &format!("aws_route_table_association.a[{i}]"),
+                &["aws_subnet.s"],
+            )
+        }));
+        rs.push(res("aws_lb.l", &["aws_subnet.s"]));
+        // A block over the fan-out limit is not linked instance by instance.
+        rs.extend((0..=MAX_FANOUT).map(|i| res(&format!("aws_x.big[{i}]"), &[])));
+        rs.push(res(r#"aws_y.y["k"]"#, &["aws_x.big"]));
+        let env = Environment::new("e".into(), src(), rs).unwrap();
+        let targets = |a: &str| -> Vec<String> {
+            let i = env.position(&Address::parse(a).unwrap()).unwrap();
+            let mut v: Vec<String> = env
+                .edges_from(i)
+                .map(|(t, _)| env.resources[t].address.to_string())
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(
+            targets("aws_route_table_association.a[1]"),
+            ["aws_subnet.s[1]"]
+        );
+        assert_eq!(
+            targets("aws_lb.l"),
+            ["aws_subnet.s[0]", "aws_subnet.s[1]", "aws_subnet.s[2]"]
+        );
+        assert!(targets(r#"aws_y.y["k"]"#).is_empty());
     }
 
     #[test]

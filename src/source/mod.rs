@@ -98,7 +98,16 @@ pub fn load(spec: &EnvSpec, stdin: Option<&[u8]>) -> Result<Environment> {
         })?;
         &owned
     };
+    let t = std::time::Instant::now();
     let (kind, resources, prior) = parse(shown, &spec.name, bytes)?;
+    if std::env::var_os("TFPARITY_TIMINGS").is_some() {
+        eprintln!(
+            "timing: parse {}: {:.3}s",
+            spec.name,
+            t.elapsed().as_secs_f64()
+        );
+    }
+    let t = std::time::Instant::now();
     let mut env = Environment::new(
         spec.name.clone(),
         Source {
@@ -114,6 +123,13 @@ pub fn load(spec: &EnvSpec, stdin: Option<&[u8]>) -> Result<Environment> {
         )
     })?;
     env.prior = prior;
+    if std::env::var_os("TFPARITY_TIMINGS").is_some() {
+        eprintln!(
+            "timing: environment {}: {:.3}s",
+            spec.name,
+            t.elapsed().as_secs_f64()
+        );
+    }
     Ok(env)
 }
 
