@@ -52,7 +52,7 @@ impl Error {
     /// An input error from JSON parsing, with its line and column and a message
     /// scrubbed of any quoted input value.
     pub fn json(path: impl Into<PathBuf>, env: &str, err: &serde_json::Error) -> Self {
-        let location = (err.line() > 0).then(|| (err.line(), err.column()));
+        let location = (err.line() > 0).then(|| (err.line(), err.column().max(1)));
         let what = match err.classify() {
             serde_json::error::Category::Eof => {
                 "unexpected end of input (file truncated?)".to_string()
@@ -77,9 +77,40 @@ fn strip_position(msg: &str) -> String {
 }
 
 /// Replaces every double-quoted fragment of a deserializer message (serde prints
-/// offending string values that way) with `"…"`. Field names are printed in backticks
-/// by serde and are kept.
+/// offending string values that way) with `"…"`, and drops the backticked value after
+/// `integer`, `floating point`, `boolean` and `character`. Field names (backticked
+/// after `field`) are kept.
 pub fn scrub(msg: &str) -> String {
+    let msg = scrub_quotes(msg);
+    let mut out = String::with_capacity(msg.len());
+    let mut rest = msg.as_str();
+    while let Some(i) = rest.find('`') {
+        let before = &rest[..i];
+        let Some(j) = rest[i + 1..].find('`') else {
+            break;
+        };
+        let is_value = [
+            "integer ",
+            "floating point ",
+            "boolean ",
+            "character ",
+            "unsigned integer ",
+        ]
+        .iter()
+        .any(|w| before.ends_with(w));
+        out.push_str(before);
+        if is_value {
+            out.push('…');
+        } else {
+            out.push_str(&rest[i..i + j + 2]);
+        }
+        rest = &rest[i + j + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn scrub_quotes(msg: &str) -> String {
     let mut out = String::with_capacity(msg.len());
     let mut in_quote = false;
     let mut escaped = false;
@@ -120,6 +151,18 @@ mod tests {
             ("missing field `resources`", "missing field `resources`"),
             (r#"a "b\"c" d"#, r#"a "…" d"#),
             (r#"open "quote"#, r#"open "…""#),
+            (
+                "invalid type: integer `987654321`, expected a string",
+                "invalid type: integer …, expected a string",
+            ),
+            (
+                "invalid type: floating point `1.5`, expected u64",
+                "invalid type: floating point …, expected u64",
+            ),
+            (
+                "invalid type: boolean `true`, expected a map",
+                "invalid type: boolean …, expected a map",
+            ),
         ] {
             assert_eq!(scrub(input), want);
         }

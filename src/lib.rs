@@ -68,7 +68,8 @@ pub fn compare(settings: &cli::Settings) -> Result<Report> {
 /// Compares environments that are already loaded. `baseline` indexes `envs`.
 pub fn compare_loaded(envs: &[Environment], baseline: usize) -> Report {
     let t = std::time::Instant::now();
-    let contexts: Vec<Context<'_>> = envs.par_iter().map(Context::new).collect();
+    let names: Vec<&str> = envs.iter().map(|e| e.name.as_str()).collect();
+    let contexts: Vec<Context<'_>> = envs.par_iter().map(|e| Context::new(e, &names)).collect();
     timing("contexts", t);
     let t = std::time::Instant::now();
     let rows = align::align(envs);
@@ -151,8 +152,17 @@ fn run_compare(args: cli::CompareArgs) -> Result<u8> {
         })?,
         None => {
             let mut out = std::io::stdout().lock();
-            // A closed pipe (`| head`) is not an error worth a message.
-            let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
+            match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+                Ok(()) => {}
+                // A closed pipe (`| head`) is not an error worth a message.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                Err(source) => {
+                    return Err(Error::Output {
+                        path: "standard output".into(),
+                        source,
+                    })
+                }
+            }
         }
     }
     let failing = settings

@@ -5,8 +5,8 @@
 use super::catalog::category_of;
 use super::severity;
 use crate::align::Row;
-use crate::model::{Address, AttrPath, Environment, Finding, Kind, PathStep, Value};
-use crate::normalize::diff::{show, Side, ABSENT};
+use crate::model::{Address, AttrPath, Environment, Finding, Kind};
+use crate::normalize::diff::{show, value_at, Side, ABSENT};
 use crate::normalize::{diff, Context, ValueDiff};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
@@ -29,9 +29,12 @@ pub fn findings(input: &Input<'_>, rows: &[Row<'_>]) -> Vec<Finding> {
     out
 }
 
+/// Per resource block: instances per environment, and whether any instance has a key.
+type BlockCounts = BTreeMap<Address, (Vec<usize>, bool)>;
+
 /// Instances per resource block per environment.
-fn block_counts(envs: &[Environment]) -> BTreeMap<Address, Vec<usize>> {
-    let mut m: BTreeMap<Address, Vec<usize>> = BTreeMap::new();
+fn block_counts(envs: &[Environment]) -> BlockCounts {
+    let mut m: BlockCounts = BTreeMap::new();
     for (k, env) in envs.iter().enumerate() {
         let mut last: Option<(&Address, usize)> = None;
         for r in &env.resources {
@@ -48,13 +51,21 @@ fn block_counts(envs: &[Environment]) -> BTreeMap<Address, Vec<usize>> {
                 }
             } else {
                 if let Some((a, n)) = last {
-                    m.entry(a.block()).or_insert_with(|| vec![0; envs.len()])[k] = n;
+                    let e = m
+                        .entry(a.block())
+                        .or_insert_with(|| (vec![0; envs.len()], false));
+                    e.0[k] = n;
+                    e.1 |= a.key.is_some();
                 }
                 last = Some((&r.address, 1));
             }
         }
         if let Some((a, n)) = last {
-            m.entry(a.block()).or_insert_with(|| vec![0; envs.len()])[k] = n;
+            let e = m
+                .entry(a.block())
+                .or_insert_with(|| (vec![0; envs.len()], false));
+            e.0[k] = n;
+            e.1 |= a.key.is_some();
         }
     }
     m
@@ -70,21 +81,16 @@ fn names(envs: &[Environment], ks: &[usize]) -> String {
 }
 
 /// One finding per block that some environment lacks entirely.
-fn block_findings(input: &Input<'_>, blocks: &BTreeMap<Address, Vec<usize>>) -> Vec<Finding> {
+fn block_findings(input: &Input<'_>, blocks: &BlockCounts) -> Vec<Finding> {
     let envs = input.envs;
     let mut out = Vec::new();
-    for (block, counts) in blocks {
+    for (block, (counts, keyed)) in blocks {
+        let keyed = *keyed;
         if !counts.contains(&0) {
             continue;
         }
         let have: Vec<usize> = (0..envs.len()).filter(|&k| counts[k] > 0).collect();
         let lack: Vec<usize> = (0..envs.len()).filter(|&k| counts[k] == 0).collect();
-        let keyed = envs.iter().zip(counts).any(|(e, &n)| {
-            n > 0
-                && e.resources
-                    .iter()
-                    .any(|r| r.address.block() == *block && r.address.key.is_some())
-        });
         let environments = envs
             .iter()
             .zip(counts)
@@ -105,7 +111,15 @@ fn block_findings(input: &Input<'_>, blocks: &BTreeMap<Address, Vec<usize>>) -> 
         };
         let category = category_of(&block.rtype);
         out.push(Finding {
-            id: Finding::stable_id(category, Kind::Missing, block, None),
+            // Distinct from the id of an unkeyed instance at the same address.
+            id: Finding::stable_id(
+                category,
+                Kind::Missing,
+                block,
+                Some(&AttrPath(vec![crate::model::PathStep::Key(
+                    "(block)".into(),
+                )])),
+            ),
             category,
             kind: Kind::Missing,
             severity: severity::generic(category, Kind::Missing, block.mode, None),
@@ -122,11 +136,7 @@ fn block_findings(input: &Input<'_>, blocks: &BTreeMap<Address, Vec<usize>>) -> 
     out
 }
 
-fn row_findings(
-    input: &Input<'_>,
-    row: &Row<'_>,
-    blocks: &BTreeMap<Address, Vec<usize>>,
-) -> Vec<Finding> {
+fn row_findings(input: &Input<'_>, row: &Row<'_>, blocks: &BlockCounts) -> Vec<Finding> {
     let envs = input.envs;
     let mut out = Vec::new();
     let category = category_of(&row.address.rtype);
@@ -136,7 +146,7 @@ fn row_findings(
     if row.present.iter().any(Option::is_none) {
         let counts = blocks.get(&row.address.block());
         let lack: Vec<usize> = (0..envs.len())
-            .filter(|&k| row.present[k].is_none() && counts.is_some_and(|c| c[k] > 0))
+            .filter(|&k| row.present[k].is_none() && counts.is_some_and(|c| c.0[k] > 0))
             .collect();
         if !lack.is_empty() {
             let have: Vec<usize> = (0..envs.len())
@@ -291,7 +301,7 @@ fn attribute_finding(
         id: Finding::stable_id(category, kind, row.address, Some(&path)),
         category,
         kind,
-        severity: if sensitive {
+        severity: if sensitive && diffs.iter().all(|(_, d)| d.secret_value) {
             severity::SECRET_DIFFERENCE
         } else {
             severity::generic(category, kind, row.address.mode, Some(&path))
@@ -318,16 +328,4 @@ fn join_but(parts: &[String]) -> String {
         [a] => a.clone(),
         [a, rest @ ..] => format!("{a} but {}", rest.join(", ")),
     }
-}
-
-/// The value at an attribute path.
-pub fn value_at<'v>(root: &'v Value, path: &AttrPath) -> Option<&'v Value> {
-    let mut v = root;
-    for step in &path.0 {
-        v = match step {
-            PathStep::Attr(k) | PathStep::Key(k) => v.get(k)?,
-            PathStep::Index(i) => v.as_list()?.get(usize::try_from(*i).ok()?)?,
-        };
-    }
-    Some(v)
 }

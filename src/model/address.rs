@@ -193,7 +193,7 @@ fn write_quoted(f: &mut impl fmt::Write, s: &str) -> fmt::Result {
                 f.write_char(c)?;
                 f.write_char(c)?;
             }
-            c if c.is_control() => {
+            c if !is_print(c) => {
                 let n = c as u32;
                 if n <= 0xFFFF {
                     write!(f, "\\u{n:04x}")?;
@@ -205,6 +205,24 @@ fn write_quoted(f: &mut impl fmt::Write, s: &str) -> fmt::Result {
         }
     }
     f.write_char('"')
+}
+
+/// Go's `unicode.IsPrint`, which Terraform uses to decide what to escape: letters,
+/// marks, numbers, punctuation, symbols and the ASCII space. Approximated without the
+/// Unicode category tables: controls, every other space, format characters and
+/// private-use characters are not printable.
+fn is_print(c: char) -> bool {
+    if c == ' ' {
+        return true;
+    }
+    if c.is_control() || c.is_whitespace() {
+        return false;
+    }
+    let n = c as u32;
+    let format_chars = matches!(n, 0xAD | 0x600..=0x605 | 0x61C | 0x6DD | 0x70F | 0x180E | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x206F | 0xFEFF | 0xFFF9..=0xFFFB | 0x110BD | 0x1BCA0..=0x1BCA3 | 0xE0001 | 0xE0020..=0xE007F);
+    let private_use = matches!(n, 0xE000..=0xF8FF | 0xF0000..=0x10FFFF);
+    let noncharacter = (n & 0xFFFE) == 0xFFFE || (0xFDD0..=0xFDEF).contains(&n);
+    !(format_chars || private_use || noncharacter)
 }
 
 struct Parser<'a> {
@@ -412,6 +430,27 @@ mod tests {
             key: Some(Key::Str("a${b}\u{1F600}\u{7f}".into())),
         };
         assert_eq!(a.to_string(), "t.n[\"a$${b}\u{1F600}\\u007f\"]");
+    }
+
+    #[test]
+    fn escapes_what_go_does_not_print() {
+        for (key, want) in [
+            ("nbsp\u{a0}x", r#"["nbsp\u00a0x"]"#),
+            ("zw\u{200b}s", r#"["zw\u200bs"]"#),
+            ("soft\u{ad}", r#"["soft\u00ad"]"#),
+            ("pua\u{e000}", r#"["pua\ue000"]"#),
+            ("ok é ✓", r#"["ok é ✓"]"#),
+        ] {
+            let a = Address {
+                module: vec![],
+                mode: Mode::Managed,
+                rtype: "t".into(),
+                name: "n".into(),
+                key: Some(Key::Str(key.into())),
+            };
+            assert_eq!(a.to_string(), format!("t.n{want}"));
+            assert_eq!(Address::parse(&a.to_string()).unwrap(), a);
+        }
     }
 
     #[test]

@@ -94,8 +94,9 @@ impl Resource {
 /// `provider["registry.terraform.io/hashicorp/aws"].west` → `hashicorp/aws`,
 /// `provider.aws` → `-/aws`, `registry.opentofu.org/hashicorp/aws` → `hashicorp/aws`.
 pub fn provider_source(s: &str) -> Box<str> {
-    let inner = match (s.find("provider[\""), s.rfind("\"]")) {
-        (Some(a), Some(b)) if b > a => &s[a + "provider[\"".len()..b],
+    let open = "provider[\"";
+    let inner = match (s.find(open), s.rfind("\"]")) {
+        (Some(a), Some(b)) if b >= a + open.len() => &s[a + open.len()..b],
         _ => {
             if let Some(i) = s.find("provider.") {
                 let rest = &s[i + "provider.".len()..];
@@ -137,6 +138,9 @@ mod tests {
             ("module.x.provider.azurerm", "-/azurerm"),
             ("registry.terraform.io/hashicorp/aws", "hashicorp/aws"),
             ("", ""),
+            // malformed: no panic, nothing useful
+            ("provider[\"]", "-/provider[\"]"),
+            ("provider[\"\"]", ""),
         ] {
             assert_eq!(&*provider_source(input), want, "{input}");
         }

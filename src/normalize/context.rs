@@ -3,7 +3,9 @@
 //! space roots; and `leaf`, which turns one scalar into the form that is compared.
 
 use super::catalog::{ADDRESS_SPACE_ATTRS, IDENTITY_ATTRS, TYPE_IDENTITY_ATTRS};
-use super::text::{env_tokens, is_provider_id, normalize_arn, replace_by_design, replace_words};
+use super::text::{
+    env_tokens, is_provider_id, normalize_arn, replace_by_design, replace_words, sort_tokens,
+};
 use crate::model::{Address, Environment, Mode, Value};
 use ipnet::IpNet;
 use std::borrow::Cow;
@@ -74,15 +76,20 @@ pub struct Context<'e> {
     pub env: &'e Environment,
     tokens: Vec<String>,
     projects: Vec<String>,
+    accounts: Vec<String>,
     ids: HashMap<&'e str, Target>,
     roots: Vec<Root>,
 }
 
 impl<'e> Context<'e> {
-    pub fn new(env: &'e Environment) -> Context<'e> {
+    /// The context of `env` when compared with environments named `peers` (its own
+    /// name among them). Every compared environment's name is an environment token on
+    /// both sides, so that identical text never differs by where it was read.
+    pub fn new(env: &'e Environment, peers: &[&str]) -> Context<'e> {
         let mut ids: HashMap<&'e str, Target> = HashMap::with_capacity(env.resources.len() * 2);
         let mut roots = Vec::new();
         let mut projects: Vec<String> = Vec::new();
+        let mut accounts: Vec<String> = Vec::new();
         for (i, r) in env.resources.iter().enumerate() {
             let i = i as u32;
             let typed = TYPE_IDENTITY_ATTRS
@@ -117,8 +124,25 @@ impl<'e> Context<'e> {
                 }
             }
             if let Some(Value::Str(p)) = r.attributes.get("project") {
-                if p.len() >= 3 && !projects.iter().any(|q| q.as_str() == p.as_ref()) {
+                if p.len() >= 3 && !projects.iter().any(|q| q.eq_ignore_ascii_case(p)) {
                     projects.push(p.to_ascii_lowercase());
+                }
+            }
+            // The environment's own AWS accounts: those its resources live in.
+            let own = [
+                r.attributes
+                    .get("arn")
+                    .and_then(Value::as_str)
+                    .and_then(|a| a.split(':').nth(4)),
+                r.attributes.get("owner_id").and_then(Value::as_str),
+                r.attributes.get("account_id").and_then(Value::as_str),
+            ];
+            for a in own.into_iter().flatten() {
+                if a.len() == 12
+                    && a.bytes().all(|b| b.is_ascii_digit())
+                    && !accounts.iter().any(|x| x == a)
+                {
+                    accounts.push(a.to_string());
                 }
             }
         }
@@ -129,11 +153,19 @@ impl<'e> Context<'e> {
                 .cmp(&a.net.prefix_len())
                 .then(a.owner.cmp(&b.owner))
         });
-        projects.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        sort_tokens(&mut projects);
+        accounts.sort();
+        let mut tokens: Vec<String> = peers
+            .iter()
+            .chain(std::iter::once(&env.name.as_str()))
+            .flat_map(|n| env_tokens(n))
+            .collect();
+        sort_tokens(&mut tokens);
         Context {
             env,
-            tokens: env_tokens(&env.name),
+            tokens,
             projects,
+            accounts,
             ids,
             roots,
         }
@@ -180,8 +212,9 @@ impl<'e> Context<'e> {
             return Leaf::Ref(&self.env.resources[i].address);
         }
         if self.ids.contains_key(s) {
-            // Names several resources: compare as text.
-            return Leaf::Text(self.text(s));
+            // Names several resources (two data sources reading the same network):
+            // an identifier all the same, not text to compare.
+            return Leaf::External;
         }
         if is_provider_id(s) {
             return Leaf::External;
@@ -190,7 +223,7 @@ impl<'e> Context<'e> {
             return Leaf::Text(Cow::Owned(rel));
         }
         if s.starts_with("arn:") {
-            if let Some(a) = normalize_arn(s) {
+            if let Some(a) = normalize_arn(s, &self.accounts) {
                 return Leaf::Text(Cow::Owned(self.text(&a).into_owned()));
             }
         }
@@ -209,8 +242,8 @@ impl<'e> Context<'e> {
     pub fn text<'a>(&self, s: &'a str) -> Cow<'a, str> {
         let mut out: Cow<'a, str> = replace_words(Cow::Borrowed(s), &self.projects, "{project}");
         out = match out {
-            Cow::Borrowed(b) => replace_by_design(b),
-            Cow::Owned(o) => Cow::Owned(replace_by_design(&o).into_owned()),
+            Cow::Borrowed(b) => replace_by_design(b, &self.accounts),
+            Cow::Owned(o) => Cow::Owned(replace_by_design(&o, &self.accounts).into_owned()),
         };
         replace_words(out, &self.tokens, "{env}")
     }
@@ -416,7 +449,7 @@ mod tests {
                 ("aws_x.dup2", r#"{"id":"same"}"#),
             ],
         );
-        let c = Context::new(&e);
+        let c = Context::new(&e, &["prod", "staging"]);
         let vpc = Address::parse("aws_vpc.main").unwrap();
         for (input, want) in [
             ("vpc-0aaa1111", Leaf::Ref(&vpc)),
@@ -436,7 +469,8 @@ mod tests {
             ),
             ("prod-web", Leaf::Text("{env}-web".into())),
             ("acme-prod-logs", Leaf::Text("{project}-logs".into())),
-            ("same", Leaf::Text("same".into())),
+            ("same", Leaf::External),
+            ("staging-web", Leaf::Text("{env}-web".into())),
             (
                 "prod-app-db.cb9a59c1f128.us-east-1.rds.amazonaws.com:5432",
                 Leaf::Text("{env}-app-db.{id}.{region}.rds.amazonaws.com:5432".into()),
@@ -448,7 +482,7 @@ mod tests {
             ("s3.amazonaws.com", Leaf::Text("s3.amazonaws.com".into())),
             (
                 "arn:aws:iam::111111111111:role/prod-x",
-                Leaf::Text("arn:aws:iam:::role/{env}-x".into()),
+                Leaf::Text("arn:aws:iam::111111111111:role/{env}-x".into()),
             ),
             (
                 r#"{"b": "prod", "a": 1}"#,
@@ -477,7 +511,7 @@ mod tests {
                 ),
             ],
         );
-        let c = Context::new(&e);
+        let c = Context::new(&e, &["e"]);
         let edges: Vec<String> = c
             .reference_edges()
             .iter()

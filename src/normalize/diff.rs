@@ -1,13 +1,16 @@
 //! Compares the attributes of one instance in two environments after normalisation and
-//! lists the paths that really differ. Collections compare as multisets (Terraform
-//! writes sets in id order, which differs by design); a difference under a sensitive or
-//! secret-named path is reported with both sides shown as `(sensitive)`.
+//! lists the paths that really differ. Lists compare as multisets (Terraform writes sets
+//! in identifier order, which differs by design) unless the catalog says they are
+//! ordered. A difference under a sensitive or secret-named path is reported once, at
+//! that path, with both sides shown as `(sensitive)`.
 
 use super::catalog::{
-    IGNORED_ATTRS, SECRET_NAME_FRAGMENTS, TYPE_IGNORED_ATTRS, ZONE_ATTRS, ZONE_LAYOUT_TYPES,
+    IGNORED_ATTRS, ORDERED_LIST_ATTRS, SECRET_QUALIFIERS, SECRET_WORDS, SECRET_WORD_PAIRS,
+    TYPE_IGNORED_ATTRS, ZONE_ATTRS, ZONE_LAYOUT_TYPES,
 };
 use super::context::Context;
 use crate::model::{AttrPath, PathStep, Resource, Value};
+use std::collections::HashMap;
 
 /// The placeholder shown for any secret value.
 pub const SENSITIVE: &str = "(sensitive)";
@@ -27,13 +30,37 @@ pub struct ValueDiff {
     pub path: AttrPath,
     /// A leaf on either side points at a resource (in or outside the environment).
     pub reference: bool,
+    /// The path is sensitive: both displays are `(sensitive)`.
     pub sensitive: bool,
+    /// A sensitive scalar (a password, a token): environments are expected to differ.
+    pub secret_value: bool,
     /// Display of each side's value.
     pub left: String,
     pub right: String,
     /// For collections: the elements only one side has (display form).
     pub only_left: Vec<String>,
     pub only_right: Vec<String>,
+}
+
+/// A step of the path being walked, borrowing its names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step<'v> {
+    Attr(&'v str),
+    Index(usize),
+    Key(&'v str),
+}
+
+fn to_path(trail: &[Step<'_>]) -> AttrPath {
+    AttrPath(
+        trail
+            .iter()
+            .map(|s| match s {
+                Step::Attr(a) => PathStep::Attr((*a).into()),
+                Step::Index(i) => PathStep::Index(*i as i64),
+                Step::Key(k) => PathStep::Key((*k).into()),
+            })
+            .collect(),
+    )
 }
 
 /// The step for key `k` of an object: an attribute when the object is a block (an
@@ -46,10 +73,51 @@ pub fn object_step(in_block: bool, k: &str) -> PathStep {
     }
 }
 
-/// True when an attribute or key name says its value is secret.
+fn step_for<'v>(trail: &[Step<'_>], k: &'v str) -> Step<'v> {
+    if matches!(trail.last(), Some(Step::Index(_))) {
+        Step::Attr(k)
+    } else {
+        Step::Key(k)
+    }
+}
+
+/// Lower-case words of a name: split at non-alphanumerics and camel-case boundaries.
+fn words(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if !c.is_ascii_alphanumeric() {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if c.is_ascii_uppercase() && prev_lower && !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        cur.push(c.to_ascii_lowercase());
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// True when an attribute or key name says its value is secret: it has a secret word
+/// (`password`, `token`, `private_key`, …) and no word saying it only describes one
+/// (`minimum_password_length`, `secret_arn`).
 pub fn is_secret_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    SECRET_NAME_FRAGMENTS.iter().any(|f| lower.contains(f))
+    let ws = words(name);
+    if ws.iter().any(|w| SECRET_QUALIFIERS.contains(&w.as_str())) {
+        return false;
+    }
+    ws.iter().any(|w| SECRET_WORDS.contains(&w.as_str()))
+        || ws
+            .windows(2)
+            .any(|p| SECRET_WORD_PAIRS.contains(&(p[0].as_str(), p[1].as_str())))
 }
 
 fn step_name(s: &PathStep) -> Option<&str> {
@@ -66,24 +134,46 @@ fn step_matches(a: &PathStep, b: &PathStep) -> bool {
     }
 }
 
-/// Whether `path` is sensitive on this side: under a path the source marked, or any
-/// step named like a secret.
-pub fn is_sensitive(res: &Resource, path: &AttrPath) -> bool {
-    if path.0.iter().filter_map(step_name).any(is_secret_name) {
-        return true;
+/// The shortest prefix of `path` that is sensitive on this side (the source marked it,
+/// or its last step is named like a secret), as a step count.
+fn sensitive_prefix(res: &Resource, path: &AttrPath) -> Option<usize> {
+    let named = path
+        .0
+        .iter()
+        .position(|s| step_name(s).is_some_and(is_secret_name))
+        .map(|i| i + 1);
+    let marked = res
+        .sensitive
+        .iter()
+        .filter(|p| {
+            p.0.len() <= path.0.len()
+                && p.0
+                    .iter()
+                    .zip(path.0.iter())
+                    .all(|(a, b)| step_matches(a, b))
+        })
+        .map(|p| p.0.len())
+        .min();
+    match (named, marked) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
     }
-    res.sensitive.iter().any(|p| {
-        p.0.len() <= path.0.len()
-            && p.0
-                .iter()
-                .zip(path.0.iter())
-                .all(|(a, b)| step_matches(a, b))
-    })
+}
+
+/// Whether `path` is sensitive on this side.
+pub fn is_sensitive(res: &Resource, path: &AttrPath) -> bool {
+    sensitive_prefix(res, path).is_some()
 }
 
 /// Whether an attribute is never compared for this type.
 pub fn is_ignored(rtype: &str, attr: &str) -> bool {
-    IGNORED_ATTRS.contains(&attr)
+    static SORTED: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    let sorted = SORTED.get_or_init(|| {
+        let mut v = IGNORED_ATTRS.to_vec();
+        v.sort_unstable();
+        v
+    });
+    sorted.binary_search(&attr).is_ok()
         || TYPE_IGNORED_ATTRS
             .iter()
             .any(|(t, a)| *t == rtype && *a == attr)
@@ -99,60 +189,80 @@ fn is_empty(v: &Value) -> bool {
     }
 }
 
-/// Could normalisation change this string depending on the environment (beyond the
-/// text replacements that identical strings share)? IPs and CIDRs can.
+/// Could normalisation make two identical strings differ? Only IP addresses and CIDRs
+/// can (the same `10.0.0.0/16` is one environment's own network and another's foreign
+/// one), and identifiers of resources.
 fn address_like(s: &str) -> bool {
-    s.as_bytes()
-        .first()
-        .is_some_and(|b| b.is_ascii_digit() || *b == b':')
+    let Some(&first) = s.as_bytes().first() else {
+        return false;
+    };
+    first.is_ascii_digit()
+        || (s.contains(':')
+            && s.bytes()
+                .all(|b| b.is_ascii_hexdigit() || b":./".contains(&b)))
 }
+
+/// Walks two sorted entry slices together: each key once, with either side's value.
+fn merged<'v>(
+    x: &'v [(Box<str>, Value)],
+    y: &'v [(Box<str>, Value)],
+) -> impl Iterator<Item = (&'v str, Option<&'v Value>, Option<&'v Value>)> {
+    let (mut i, mut j) = (0, 0);
+    std::iter::from_fn(move || match (x.get(i), y.get(j)) {
+        (Some((ka, va)), Some((kb, vb))) => match ka.cmp(kb) {
+            std::cmp::Ordering::Equal => {
+                i += 1;
+                j += 1;
+                Some((ka.as_ref(), Some(va), Some(vb)))
+            }
+            std::cmp::Ordering::Less => {
+                i += 1;
+                Some((ka.as_ref(), Some(va), None))
+            }
+            std::cmp::Ordering::Greater => {
+                j += 1;
+                Some((kb.as_ref(), None, Some(vb)))
+            }
+        },
+        (Some((ka, va)), None) => {
+            i += 1;
+            Some((ka.as_ref(), Some(va), None))
+        }
+        (None, Some((kb, vb))) => {
+            j += 1;
+            Some((kb.as_ref(), None, Some(vb)))
+        }
+        (None, None) => None,
+    })
+}
+
+static NULL: Value = Value::Null;
 
 /// Compares instance `a` with instance `b`.
 pub fn diff(a: &Side<'_>, b: &Side<'_>) -> Vec<ValueDiff> {
     let mut out = Vec::new();
     let rtype = &a.res.address.rtype;
-    let ea = a.res.attributes.entries();
-    let eb = b.res.attributes.entries();
-    let (mut i, mut j) = (0, 0);
-    static NULL: Value = Value::Null;
-    while i < ea.len() || j < eb.len() {
-        let (key, va, vb, present) = match (ea.get(i), eb.get(j)) {
-            (Some((ka, va)), Some((kb, vb))) if ka == kb => {
-                i += 1;
-                j += 1;
-                (ka, va, vb, (true, true))
-            }
-            (Some((ka, va)), Some((kb, _))) if ka < kb => {
-                i += 1;
-                (ka, va, &NULL, (true, false))
-            }
-            (Some((ka, va)), None) => {
-                i += 1;
-                (ka, va, &NULL, (true, false))
-            }
-            (_, Some((kb, vb))) => {
-                j += 1;
-                (kb, &NULL, vb, (false, true))
-            }
-            (None, None) => break,
-        };
+    let mut trail: Vec<Step<'_>> = Vec::with_capacity(8);
+    for (key, va, vb) in merged(a.res.attributes.entries(), b.res.attributes.entries()) {
         if is_ignored(rtype, key) {
             continue;
         }
-        if ZONE_ATTRS.contains(&key.as_ref())
+        let (va_, vb_) = (va.unwrap_or(&NULL), vb.unwrap_or(&NULL));
+        if ZONE_ATTRS.contains(&key)
             && !ZONE_LAYOUT_TYPES.contains(&rtype.as_str())
-            && same_region(a, b, va, vb)
+            && same_region(a, b, va_, vb_)
         {
             continue;
         }
-        let path = AttrPath(vec![PathStep::Attr(key.clone())]);
+        trail.clear();
+        trail.push(Step::Attr(key));
         let before = out.len();
-        compare(a, b, va, vb, &path, Some(&mut out));
-        if out.len() > before && path_is(&out[before].path, &path) {
-            if !present.0 {
+        compare(a, b, va_, vb_, &mut trail, &mut out);
+        if out.len() == before + 1 && out[before].path.0.len() == 1 && !out[before].sensitive {
+            if va.is_none() {
                 out[before].left = ABSENT.into();
             }
-            if !present.1 {
+            if vb.is_none() {
                 out[before].right = ABSENT.into();
             }
         }
@@ -170,64 +280,21 @@ fn same_region(a: &Side<'_>, b: &Side<'_>, va: &Value, vb: &Value) -> bool {
     matches!((region(a, va), region(b, vb)), (Some(x), Some(y)) if x == y)
 }
 
-fn path_is(a: &AttrPath, b: &AttrPath) -> bool {
-    a == b
-}
-
-/// Compares two values at `path`; returns whether they are equal and, when `out` is
-/// given, records the differences.
-fn compare(
-    a: &Side<'_>,
-    b: &Side<'_>,
-    va: &Value,
-    vb: &Value,
-    path: &AttrPath,
-    out: Option<&mut Vec<ValueDiff>>,
-) -> bool {
-    if let Some(out) = out {
-        if is_sensitive(a.res, path) || is_sensitive(b.res, path) {
-            if !compare(a, b, va, vb, path, None) {
-                out.push(ValueDiff {
-                    path: path.clone(),
-                    reference: false,
-                    sensitive: true,
-                    left: SENSITIVE.into(),
-                    right: SENSITIVE.into(),
-                    only_left: Vec::new(),
-                    only_right: Vec::new(),
-                });
-                return false;
-            }
-            return true;
-        }
-        return compare_into(a, b, va, vb, path, out);
-    }
-    equal(a, b, va, vb)
-}
-
 /// Deep equality after normalisation.
 fn equal(a: &Side<'_>, b: &Side<'_>, va: &Value, vb: &Value) -> bool {
     match (va, vb) {
         (Value::Unknown, _) | (_, Value::Unknown) => true,
-        // A plan knows an unknown list only as "derived from that resource".
-        (Value::Ref(_), Value::List(l)) => l.len() != 1 || equal(a, b, va, &l[0]),
-        (Value::List(l), Value::Ref(_)) => l.len() != 1 || equal(a, b, &l[0], vb),
         (Value::Str(x), Value::Str(y))
             if x == y && !address_like(x) && !a.ctx.is_identifier(x) && !b.ctx.is_identifier(y) =>
         {
             true
         }
+        // A plan knows an unknown list only as "derived from that resource".
+        (Value::Ref(_), Value::List(l)) => l.len() != 1 || equal(a, b, va, &l[0]),
+        (Value::List(l), Value::Ref(_)) => l.len() != 1 || equal(a, b, &l[0], vb),
         _ if is_empty(va) && is_empty(vb) => true,
         (Value::Object(x), Value::Object(y)) => {
-            let keys = merged_keys(x, y);
-            keys.iter().all(|k| {
-                equal(
-                    a,
-                    b,
-                    va.get(k).unwrap_or(&Value::Null),
-                    vb.get(k).unwrap_or(&Value::Null),
-                )
-            })
+            merged(x, y).all(|(_, p, q)| equal(a, b, p.unwrap_or(&NULL), q.unwrap_or(&NULL)))
         }
         (Value::List(x), Value::List(y)) => {
             (x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| equal(a, b, p, q)))
@@ -238,32 +305,60 @@ fn equal(a: &Side<'_>, b: &Side<'_>, va: &Value, vb: &Value) -> bool {
     }
 }
 
+/// Multiset equality of two lists by canonical form; an element with a value known
+/// only after apply matches any one element of the other side.
 fn multiset_equal(a: &Side<'_>, b: &Side<'_>, x: &[Value], y: &[Value]) -> bool {
+    if x.len() != y.len() {
+        // Lists of different length can still be equal when empty elements pad one.
+        if x.iter().chain(y.iter()).all(|v| !is_empty(v)) {
+            return false;
+        }
+    }
     let ka = canon_all(a, x);
     let kb = canon_all(b, y);
-    if ka.iter().any(|k| k.1) || kb.iter().any(|k| k.1) {
+    let (ra, rb) = unmatched(&ka, &kb);
+    if ra.is_empty() && rb.is_empty() {
         return true;
     }
-    let mut sa: Vec<&str> = ka.iter().map(|k| k.0.as_str()).collect();
-    let mut sb: Vec<&str> = kb.iter().map(|k| k.0.as_str()).collect();
-    sa.sort_unstable();
-    sb.sort_unstable();
-    sa == sb
+    // Unknown elements are wildcards.
+    let unknown_a = ra.iter().filter(|&&i| ka[i].1).count();
+    let unknown_b = rb.iter().filter(|&&i| kb[i].1).count();
+    ra.len() == rb.len() && ra.len() - unknown_a <= unknown_b && rb.len() - unknown_b <= unknown_a
 }
 
-fn merged_keys<'v>(x: &'v [(Box<str>, Value)], y: &'v [(Box<str>, Value)]) -> Vec<&'v str> {
-    let mut keys: Vec<&str> = x.iter().chain(y.iter()).map(|(k, _)| k.as_ref()).collect();
-    keys.sort_unstable();
-    keys.dedup();
-    keys
+/// Positions in `ka` and `kb` whose canonical form has no partner on the other side.
+fn unmatched(ka: &[(String, bool)], kb: &[(String, bool)]) -> (Vec<usize>, Vec<usize>) {
+    let mut counts: HashMap<&str, isize> = HashMap::with_capacity(ka.len());
+    for (k, _) in ka {
+        *counts.entry(k).or_default() += 1;
+    }
+    let mut rb = Vec::new();
+    for (i, (k, _)) in kb.iter().enumerate() {
+        match counts.get_mut(k.as_str()) {
+            Some(n) if *n > 0 => *n -= 1,
+            _ => rb.push(i),
+        }
+    }
+    let mut ra = Vec::new();
+    for (i, (k, _)) in ka.iter().enumerate().rev() {
+        if let Some(n) = counts.get_mut(k.as_str()) {
+            if *n > 0 {
+                *n -= 1;
+                ra.push(i);
+            }
+        }
+    }
+    ra.reverse();
+    (ra, rb)
 }
 
-fn compare_into(
+/// Compares two values at the path in `trail`, recording differences in `out`.
+fn compare<'v>(
     a: &Side<'_>,
     b: &Side<'_>,
-    va: &Value,
-    vb: &Value,
-    path: &AttrPath,
+    va: &'v Value,
+    vb: &'v Value,
+    trail: &mut Vec<Step<'v>>,
     out: &mut Vec<ValueDiff>,
 ) -> bool {
     match (va, vb) {
@@ -275,106 +370,138 @@ fn compare_into(
         }
         _ if is_empty(va) && is_empty(vb) => true,
         (Value::Object(x), Value::Object(y)) => {
-            let block = matches!(path.0.last(), Some(PathStep::Index(_)));
             let mut all = true;
-            for k in merged_keys(x, y) {
-                let child = path.child(object_step(block, k));
-                all &= compare(
-                    a,
-                    b,
-                    va.get(k).unwrap_or(&Value::Null),
-                    vb.get(k).unwrap_or(&Value::Null),
-                    &child,
-                    Some(out),
-                );
+            for (k, p, q) in merged(x, y) {
+                let step = step_for(trail, k);
+                trail.push(step);
+                all &= compare(a, b, p.unwrap_or(&NULL), q.unwrap_or(&NULL), trail, out);
+                trail.pop();
             }
             all
         }
         (Value::List(x), Value::List(y)) => {
+            let ordered = trail.iter().rev().find_map(|s| match s {
+                Step::Attr(n) => Some(*n),
+                _ => None,
+            });
+            if ordered.is_some_and(|n| ORDERED_LIST_ATTRS.contains(&n)) {
+                if x.len() == y.len() {
+                    let mut all = true;
+                    for (i, (p, q)) in x.iter().zip(y.iter()).enumerate() {
+                        trail.push(Step::Index(i));
+                        all &= compare(a, b, p, q, trail, out);
+                        trail.pop();
+                    }
+                    return all;
+                }
+                record(a, b, va, vb, trail, out, None);
+                return false;
+            }
             if x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| equal(a, b, p, q)) {
                 return true;
             }
             if multiset_equal(a, b, x, y) {
                 return true;
             }
+            if x.len() == 1 && y.len() == 1 {
+                trail.push(Step::Index(0));
+                let r = compare(a, b, &x[0], &y[0], trail, out);
+                trail.pop();
+                return r;
+            }
             let ka = canon_all(a, x);
             let kb = canon_all(b, y);
-            if x.len() == 1 && y.len() == 1 {
-                return compare(
-                    a,
-                    b,
-                    &x[0],
-                    &y[0],
-                    &path.child(PathStep::Index(0)),
-                    Some(out),
-                );
-            }
-            let only_left = only_in(a, x, &ka, &kb, path);
-            let only_right = only_in(b, y, &kb, &ka, path);
-            let reference = x.iter().chain(y.iter()).any(|v| matches!(v, Value::Str(_)))
-                && (x.iter().any(|v| a.ctx.leaf(v).is_reference())
-                    || y.iter().any(|v| b.ctx.leaf(v).is_reference()));
-            out.push(ValueDiff {
-                path: path.clone(),
-                reference,
-                sensitive: false,
-                left: show(a, va, path),
-                right: show(b, vb, path),
-                only_left,
-                only_right,
-            });
+            let (ra, rb) = unmatched(&ka, &kb);
+            record(a, b, va, vb, trail, out, Some((ra, rb)));
             false
         }
         (Value::List(_) | Value::Object(_), _) | (_, Value::List(_) | Value::Object(_)) => {
-            out.push(ValueDiff {
-                path: path.clone(),
-                reference: false,
-                sensitive: false,
-                left: show(a, va, path),
-                right: show(b, vb, path),
-                only_left: Vec::new(),
-                only_right: Vec::new(),
-            });
+            record(a, b, va, vb, trail, out, None);
             false
         }
         _ => {
             if equal(a, b, va, vb) {
                 return true;
             }
-            let (la, lb) = (a.ctx.leaf(va), b.ctx.leaf(vb));
-            out.push(ValueDiff {
-                path: path.clone(),
-                reference: la.is_reference() || lb.is_reference(),
-                sensitive: false,
-                left: show(a, va, path),
-                right: show(b, vb, path),
-                only_left: Vec::new(),
-                only_right: Vec::new(),
-            });
+            record(a, b, va, vb, trail, out, None);
             false
         }
     }
 }
 
-/// Elements of `xs` (with canonical keys `kx`) not matched in `ky`, displayed.
-fn only_in(
-    side: &Side<'_>,
-    xs: &[Value],
-    kx: &[(String, bool)],
-    ky: &[(String, bool)],
-    path: &AttrPath,
-) -> Vec<String> {
-    let mut remaining: Vec<&str> = ky.iter().map(|k| k.0.as_str()).collect();
-    let mut out = Vec::new();
-    for (v, (k, _)) in xs.iter().zip(kx.iter()) {
-        if let Some(pos) = remaining.iter().position(|r| *r == k) {
-            remaining.swap_remove(pos);
-        } else {
-            out.push(show(side, v, &path.child(PathStep::Index(0))));
+/// Records a difference at `trail`, or, when the path is sensitive on either side, one
+/// sensitive difference at the shortest sensitive prefix.
+fn record(
+    a: &Side<'_>,
+    b: &Side<'_>,
+    va: &Value,
+    vb: &Value,
+    trail: &[Step<'_>],
+    out: &mut Vec<ValueDiff>,
+    unmatched: Option<(Vec<usize>, Vec<usize>)>,
+) {
+    let path = to_path(trail);
+    let prefix = match (
+        sensitive_prefix(a.res, &path),
+        sensitive_prefix(b.res, &path),
+    ) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, y) => x.or(y),
+    };
+    if let Some(n) = prefix {
+        let at = AttrPath(path.0[..n].to_vec());
+        if out.iter().any(|d| d.sensitive && d.path == at) {
+            return;
         }
+        let scalar = |side: &Side<'_>| {
+            value_at(&side.res.attributes, &at)
+                .is_none_or(|v| !matches!(v, Value::List(_) | Value::Object(_)))
+        };
+        out.push(ValueDiff {
+            secret_value: scalar(a) && scalar(b),
+            path: at,
+            reference: false,
+            sensitive: true,
+            left: SENSITIVE.into(),
+            right: SENSITIVE.into(),
+            only_left: Vec::new(),
+            only_right: Vec::new(),
+        });
+        return;
     }
-    out.sort();
-    out
+    let (only_left, only_right, reference) = match (&unmatched, va, vb) {
+        (Some((ra, rb)), Value::List(x), Value::List(y)) => {
+            let show_el = |side: &Side<'_>, xs: &[Value], i: usize| {
+                show(side, &xs[i], &path.child(PathStep::Index(i as i64)))
+            };
+            let mut l: Vec<String> = ra.iter().map(|&i| show_el(a, x, i)).collect();
+            let mut r: Vec<String> = rb.iter().map(|&i| show_el(b, y, i)).collect();
+            l.sort();
+            r.sort();
+            let refs = x.iter().any(|v| {
+                matches!(v, Value::Str(_) | Value::Ref(_)) && a.ctx.leaf(v).is_reference()
+            }) || y.iter().any(|v| {
+                matches!(v, Value::Str(_) | Value::Ref(_)) && b.ctx.leaf(v).is_reference()
+            });
+            (l, r, refs)
+        }
+        _ => {
+            let scalar_ref = !matches!(va, Value::List(_) | Value::Object(_))
+                && !matches!(vb, Value::List(_) | Value::Object(_))
+                && (a.ctx.leaf(va).is_reference() || b.ctx.leaf(vb).is_reference());
+            (Vec::new(), Vec::new(), scalar_ref)
+        }
+    };
+    out.push(ValueDiff {
+        left: show(a, va, &path),
+        right: show(b, vb, &path),
+        path,
+        reference,
+        sensitive: false,
+        secret_value: false,
+        only_left,
+        only_right,
+    });
 }
 
 fn canon_all(side: &Side<'_>, xs: &[Value]) -> Vec<(String, bool)> {
@@ -388,10 +515,17 @@ fn canon_all(side: &Side<'_>, xs: &[Value]) -> Vec<(String, bool)> {
         .collect()
 }
 
-/// A canonical text of a normalised value, for multiset comparison.
+fn json_str(s: &str, out: &mut String) {
+    out.push_str(&serde_json::Value::from(s).to_string());
+}
+
+/// A canonical, escaped text of a normalised value, for multiset comparison.
 fn canon(side: &Side<'_>, v: &Value, out: &mut String, unknown: &mut bool) {
     match v {
-        Value::Unknown => *unknown = true,
+        Value::Unknown => {
+            *unknown = true;
+            out.push('?');
+        }
         Value::List(l) if !l.is_empty() => {
             let mut parts: Vec<String> = l
                 .iter()
@@ -412,19 +546,49 @@ fn canon(side: &Side<'_>, v: &Value, out: &mut String, unknown: &mut bool) {
                 if is_empty(x) {
                     continue;
                 }
-                out.push_str(k);
+                json_str(k, out);
                 out.push(':');
                 canon(side, x, out, unknown);
                 out.push(',');
             }
             out.push('}');
         }
-        _ => out.push_str(&side.ctx.leaf(v).canonical()),
+        // Identical strings are equal on both sides, whatever they normalise to.
+        Value::Str(s) if !address_like(s) && !side.ctx.is_identifier(s) => {
+            let leaf = side.ctx.leaf(v);
+            match leaf {
+                super::Leaf::Text(t) => {
+                    out.push('t');
+                    json_str(&t, out);
+                }
+                other => out.push_str(&other.canonical()),
+            }
+        }
+        _ => match side.ctx.leaf(v) {
+            super::Leaf::Text(t) => {
+                out.push('t');
+                json_str(&t, out);
+            }
+            other => out.push_str(&other.canonical()),
+        },
     }
 }
 
+/// The value at an attribute path.
+pub fn value_at<'v>(root: &'v Value, path: &AttrPath) -> Option<&'v Value> {
+    let mut v = root;
+    for step in &path.0 {
+        v = match step {
+            PathStep::Attr(k) | PathStep::Key(k) => v.get(k)?,
+            PathStep::Index(i) => v.as_list()?.get(usize::try_from(*i).ok()?)?,
+        };
+    }
+    Some(v)
+}
+
 /// How a value is shown to a reader: references as the logical address, secrets as
-/// `(sensitive)`, everything else as written, shortened when long.
+/// `(sensitive)` (also inside JSON documents held in strings), everything else as
+/// written, shortened when long.
 pub fn show(side: &Side<'_>, v: &Value, path: &AttrPath) -> String {
     let mut s = String::new();
     render(side, v, path, &mut s, true);
@@ -433,6 +597,34 @@ pub fn show(side: &Side<'_>, v: &Value, path: &AttrPath) -> String {
         return format!("{cut}…");
     }
     s
+}
+
+/// A JSON document held in a string, with the values of secret-named keys replaced.
+fn redact_json(s: &str) -> Option<String> {
+    let t = s.trim_start();
+    if !(t.starts_with('{') || t.starts_with('[')) {
+        return None;
+    }
+    let mut doc: serde_json::Value = serde_json::from_str(s).ok()?;
+    fn walk(v: &mut serde_json::Value) -> bool {
+        match v {
+            serde_json::Value::Object(m) => {
+                let mut hit = false;
+                for (k, x) in m.iter_mut() {
+                    if is_secret_name(k) {
+                        *x = serde_json::Value::from(SENSITIVE);
+                        hit = true;
+                    } else {
+                        hit |= walk(x);
+                    }
+                }
+                hit
+            }
+            serde_json::Value::Array(a) => a.iter_mut().fold(false, |h, x| walk(x) | h),
+            _ => false,
+        }
+    }
+    walk(&mut doc).then(|| doc.to_string())
 }
 
 fn render(side: &Side<'_>, v: &Value, path: &AttrPath, out: &mut String, top: bool) {
@@ -449,11 +641,19 @@ fn render(side: &Side<'_>, v: &Value, path: &AttrPath, out: &mut String, top: bo
         },
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Num(n) => out.push_str(&n.to_string()),
-        Value::Str(s) => match side.ctx.resolve(s) {
-            Some(i) => out.push_str(&side.ctx.env.resources[i].address.to_string()),
-            None if top => out.push_str(s),
-            None => out.push_str(&serde_json::Value::from(s.as_ref()).to_string()),
-        },
+        Value::Str(s) => {
+            if let Some(i) = side.ctx.resolve(s) {
+                out.push_str(&side.ctx.env.resources[i].address.to_string());
+                return;
+            }
+            let redacted = redact_json(s);
+            let text = redacted.as_deref().unwrap_or(s);
+            if top {
+                out.push_str(text);
+            } else {
+                json_str(text, out);
+            }
+        }
         Value::List(l) => {
             out.push('[');
             for (i, x) in l.iter().enumerate() {
@@ -511,14 +711,9 @@ mod tests {
         .unwrap()
     }
 
-    /// Diffs `aws_x.t` between two environments that also hold `common`.
-    fn run(common_a: &[(&str, &str)], a: &str, common_b: &[(&str, &str)], b: &str) -> Vec<String> {
-        let mut ra = common_a.to_vec();
-        ra.push(("aws_x.t", a));
-        let mut rb = common_b.to_vec();
-        rb.push(("aws_x.t", b));
-        let (ea, eb) = (env("prod", &ra), env("staging", &rb));
-        let (ca, cb) = (Context::new(&ea), Context::new(&eb));
+    fn run_with(ea: Environment, eb: Environment) -> Vec<String> {
+        let names = ["prod", "staging"];
+        let (ca, cb) = (Context::new(&ea, &names), Context::new(&eb, &names));
         let t = Address::parse("aws_x.t").unwrap();
         let sa = Side {
             ctx: &ca,
@@ -535,6 +730,9 @@ mod tests {
                 if d.reference {
                     s.push_str(" (ref)");
                 }
+                if d.secret_value {
+                    s.push_str(" (secret value)");
+                }
                 if !d.only_left.is_empty() || !d.only_right.is_empty() {
                     s.push_str(&format!(" -{:?} +{:?}", d.only_left, d.only_right));
                 }
@@ -543,10 +741,19 @@ mod tests {
             .collect()
     }
 
+    /// Diffs `aws_x.t` between two environments that also hold `common`.
+    fn run(common_a: &[(&str, &str)], a: &str, common_b: &[(&str, &str)], b: &str) -> Vec<String> {
+        let mut ra = common_a.to_vec();
+        ra.push(("aws_x.t", a));
+        let mut rb = common_b.to_vec();
+        rb.push(("aws_x.t", b));
+        run_with(env("prod", &ra), env("staging", &rb))
+    }
+
     const NETS_A: &[(&str, &str)] = &[
         (
             "aws_vpc.main",
-            r#"{"id":"vpc-0aaa0001","cidr_block":"10.0.0.0/16"}"#,
+            r#"{"id":"vpc-0aaa0001","cidr_block":"10.0.0.0/16","arn":"arn:aws:ec2:us-east-1:111111111111:vpc/vpc-0aaa0001"}"#,
         ),
         ("aws_subnet.a", r#"{"id":"subnet-0aaa0001"}"#),
         ("aws_subnet.b", r#"{"id":"subnet-0aaa0002"}"#),
@@ -554,7 +761,7 @@ mod tests {
     const NETS_B: &[(&str, &str)] = &[
         (
             "aws_vpc.main",
-            r#"{"id":"vpc-0bbb0001","cidr_block":"10.1.0.0/16"}"#,
+            r#"{"id":"vpc-0bbb0001","cidr_block":"10.1.0.0/16","arn":"arn:aws:ec2:us-west-2:222222222222:vpc/vpc-0bbb0001"}"#,
         ),
         ("aws_subnet.a", r#"{"id":"subnet-0bbb0001"}"#),
         ("aws_subnet.b", r#"{"id":"subnet-0bbb0002"}"#),
@@ -601,8 +808,17 @@ mod tests {
                 r#"{"route":[{"cidr":"10.1.9.0/24","gw":""},{"cidr":"0.0.0.0/0","gw":"vpc-0bbb0001"}]}"#,
             ),
             (
-                r#"{"u":"(unknown)","v":"a"}"#,
-                r#"{"u":"(unknown)","v":"a"}"#,
+                r#"{"availability_zone":"us-east-1b"}"#,
+                r#"{"availability_zone":"us-west-2f"}"#,
+            ),
+            // identical text is equal even where it holds an environment word
+            (
+                r#"{"dev":["/dev/sdf","/dev/sdg"]}"#,
+                r#"{"dev":["/dev/sdg","/dev/sdf"]}"#,
+            ),
+            (
+                r#"{"policy":"{\"Principal\":\"arn:aws:iam::111111111111:root\"}"}"#,
+                r#"{"policy":"{\"Principal\": \"arn:aws:iam::222222222222:root\"}"}"#,
             ),
         ] {
             assert_eq!(
@@ -617,31 +833,11 @@ mod tests {
     fn real_differences_remain() {
         for (a, b, want) in [
             (r#"{"ttl":300}"#, r#"{"ttl":60}"#, vec!["ttl: 300 | 60"]),
-            (
-                r#"{"vpc_id":"vpc-0aaa0001"}"#,
-                r#"{"vpc_id":"vpc-0fff0009"}"#,
-                vec!["vpc_id: aws_vpc.main | vpc-0fff0009 (ref)"],
-            ),
-            (
-                r#"{"s":"subnet-0aaa0001"}"#,
-                r#"{"s":"subnet-0bbb0002"}"#,
-                vec!["s: aws_subnet.a | aws_subnet.b (ref)"],
-            ),
-            (
-                r#"{"cidr":"10.0.4.0/24"}"#,
-                r#"{"cidr":"10.1.5.0/24"}"#,
-                vec!["cidr: 10.0.4.0/24 | 10.1.5.0/24"],
-            ),
-            (
-                r#"{"cidr":"10.0.0.0/16"}"#,
-                r#"{"cidr":"10.0.0.0/16"}"#,
-                vec!["cidr: 10.0.0.0/16 | 10.0.0.0/16"],
-            ),
-            (
-                r#"{"name":"prod-web"}"#,
-                r#"{"name":"prod-web2"}"#,
-                vec!["name: prod-web | prod-web2"],
-            ),
+            (r#"{"vpc_id":"vpc-0aaa0001"}"#, r#"{"vpc_id":"vpc-0fff0009"}"#, vec!["vpc_id: aws_vpc.main | vpc-0fff0009 (ref)"]),
+            (r#"{"s":"subnet-0aaa0001"}"#, r#"{"s":"subnet-0bbb0002"}"#, vec!["s: aws_subnet.a | aws_subnet.b (ref)"]),
+            (r#"{"cidr":"10.0.4.0/24"}"#, r#"{"cidr":"10.1.5.0/24"}"#, vec!["cidr: 10.0.4.0/24 | 10.1.5.0/24"]),
+            (r#"{"cidr":"10.0.0.0/16"}"#, r#"{"cidr":"10.0.0.0/16"}"#, vec!["cidr: 10.0.0.0/16 | 10.0.0.0/16"]),
+            (r#"{"name":"prod-web"}"#, r#"{"name":"prod-web2"}"#, vec!["name: prod-web | prod-web2"]),
             (r#"{"x":"a"}"#, r#"{}"#, vec!["x: a | (absent)"]),
             (
                 r#"{"ingress":[{"from_port":443,"cidr_blocks":["0.0.0.0/0"]}]}"#,
@@ -650,19 +846,80 @@ mod tests {
                     r#"ingress: [{cidr_blocks = ["0.0.0.0/0"], from_port = 443}] | [{cidr_blocks = ["0.0.0.0/0"], from_port = 443}, {cidr_blocks = ["0.0.0.0/0"], from_port = 22}] -[] +["{cidr_blocks = [\"0.0.0.0/0\"], from_port = 22}"]"#,
                 ],
             ),
+            (r#"{"b":[{"enabled":true}]}"#, r#"{"b":[{"enabled":false}]}"#, vec!["b[0].enabled: true | false"]),
+            (r#"{"tags":{"Team":"a"}}"#, r#"{"tags":{"Team":"b"}}"#, vec![r#"tags["Team"]: a | b"#]),
+            // a foreign account stays what it is
             (
-                r#"{"b":[{"enabled":true}]}"#,
-                r#"{"b":[{"enabled":false}]}"#,
-                vec!["b[0].enabled: true | false"],
+                r#"{"trust":"arn:aws:iam::111111111111:root"}"#,
+                r#"{"trust":"arn:aws:iam::999999999999:root"}"#,
+                vec!["trust: arn:aws:iam::111111111111:root | arn:aws:iam::999999999999:root"],
             ),
             (
-                r#"{"tags":{"Team":"a"}}"#,
-                r#"{"tags":{"Team":"b"}}"#,
-                vec![r#"tags["Team"]: a | b"#],
+                r#"{"policy_arn":"arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"}"#,
+                r#"{"policy_arn":"arn:aws:iam::aws:policy/AmazonS3FullAccess"}"#,
+                vec!["policy_arn: arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess | arn:aws:iam::aws:policy/AmazonS3FullAccess"],
             ),
+            // ordered lists compare in order
+            (r#"{"args":["migrate","serve"]}"#, r#"{"args":["serve","migrate"]}"#, vec!["args[0]: migrate | serve", "args[1]: serve | migrate"]),
+            // canonical forms are escaped: these two rules are not the same
+            (
+                r#"{"r":[{"d":"x\",\"p\":\"22","q":1},{"d":"y"}]}"#,
+                r#"{"r":[{"d":"x","p":"22","q":1},{"d":"y"}]}"#,
+                vec![r#"r: [{d = "x\",\"p\":\"22", q = 1}, {d = "y"}] | [{d = "x", p = "22", q = 1}, {d = "y"}] -["{d = \"x\\\",\\\"p\\\":\\\"22\", q = 1}"] +["{d = \"x\", p = \"22\", q = 1}"]"#],
+            ),
+            (r#"{"metadata_options":[{"http_tokens":"required"}]}"#, r#"{"metadata_options":[{"http_tokens":"optional"}]}"#, vec!["metadata_options[0].http_tokens: required | optional"]),
+            (r#"{"minimum_password_length":14}"#, r#"{"minimum_password_length":6}"#, vec!["minimum_password_length: 14 | 6"]),
         ] {
             assert_eq!(run(NETS_A, a, NETS_B, b), want, "{a} vs {b}");
         }
+    }
+
+    #[test]
+    fn unknown_elements_are_wildcards_not_blanket_equality() {
+        let mut a = env(
+            "prod",
+            &[("aws_x.t", r#"{"ingress":[{"p":443,"sg":"x"}]}"#)],
+        );
+        let mut b = env(
+            "staging",
+            &[(
+                "aws_x.t",
+                r#"{"ingress":[{"p":443,"sg":"x"},{"p":22},{"p":0}]}"#,
+            )],
+        );
+        let unknown_sg = |e: &mut Environment| {
+            if let Value::Object(o) = &mut e.resources[0].attributes {
+                let mut entries = o.to_vec();
+                if let Value::List(l) = &mut entries[0].1 {
+                    let mut items = l.to_vec();
+                    items[0] = Value::object(vec![
+                        ("p".into(), serde_json::from_str("443").unwrap()),
+                        ("sg".into(), Value::Unknown),
+                    ]);
+                    *l = items.into_boxed_slice();
+                }
+                *o = entries.into_boxed_slice();
+            }
+        };
+        unknown_sg(&mut b);
+        assert_eq!(
+            run_with(a.clone(), b.clone()).len(),
+            1,
+            "extra rules are reported despite an unknown"
+        );
+        // Same length, the unknown element matches the known one.
+        b = env(
+            "staging",
+            &[("aws_x.t", r#"{"ingress":[{"p":443,"sg":"x"}]}"#)],
+        );
+        unknown_sg(&mut b);
+        assert!(run_with(a.clone(), b).is_empty());
+        unknown_sg(&mut a);
+        let b = env(
+            "staging",
+            &[("aws_x.t", r#"{"ingress":[{"p":443,"sg":"y"}]}"#)],
+        );
+        assert!(run_with(a, b).is_empty());
     }
 
     #[test]
@@ -676,8 +933,8 @@ mod tests {
         assert_eq!(
             got,
             [
-                r#"env["DB_TOKEN"]: (sensitive) | (sensitive)"#,
-                "master_password: (sensitive) | (sensitive)"
+                r#"env["DB_TOKEN"]: (sensitive) | (sensitive) (secret value)"#,
+                "master_password: (sensitive) | (sensitive) (secret value)"
             ]
         );
         // equal secrets are not a difference
@@ -688,5 +945,67 @@ mod tests {
             r#"{"password":"same"}"#
         )
         .is_empty());
+        // JSON documents in strings keep their secrets hidden
+        let got = run(
+            NETS_A,
+            r#"{"cfg":"{\"api_token\":\"hunter2\",\"t\":1}"}"#,
+            NETS_B,
+            r#"{"cfg":"{\"api_token\":\"hunter3\",\"t\":2}"}"#,
+        );
+        assert_eq!(got.len(), 1);
+        assert!(!got[0].contains("hunter"), "{got:?}");
+    }
+
+    #[test]
+    fn marked_list_elements_stay_hidden_in_list_differences() {
+        let mut a = env(
+            "prod",
+            &[(
+                "aws_x.t",
+                r#"{"env":[{"n":"A","v":"1"},{"n":"URL","v":"pg://u:SECRET1@db"}]}"#,
+            )],
+        );
+        let mut b = env(
+            "staging",
+            &[(
+                "aws_x.t",
+                r#"{"env":[{"n":"A","v":"1"},{"n":"URL","v":"pg://u:SECRET2@db"},{"n":"D","v":"1"}]}"#,
+            )],
+        );
+        let mark = AttrPath(vec![
+            PathStep::Attr("env".into()),
+            PathStep::Index(1),
+            PathStep::Attr("v".into()),
+        ]);
+        a.resources[0].sensitive.push(mark.clone());
+        b.resources[0].sensitive.push(mark);
+        let got = run_with(a, b);
+        assert_eq!(got.len(), 1);
+        assert!(!got[0].contains("SECRET"), "{got:?}");
+    }
+
+    #[test]
+    fn secret_names() {
+        for (name, want) in [
+            ("password", true),
+            ("master_password", true),
+            ("DB_PASSWORD", true),
+            ("auth_token", true),
+            ("clientSecret", true),
+            ("private_key_pem", true),
+            ("api_key", true),
+            ("connection_string", true),
+            ("master_user_secret", true),
+            ("minimum_password_length", false),
+            ("password_reuse_prevention", false),
+            ("http_tokens", false),
+            ("secret_arn", false),
+            ("kms_key_id", false),
+            ("public_key", false),
+            ("key_name", false),
+            ("tokenizer", false),
+        ] {
+            assert_eq!(is_secret_name(name), want, "{name}");
+        }
     }
 }

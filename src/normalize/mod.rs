@@ -17,7 +17,7 @@ use crate::model::{Edge, Environment};
 /// Adds an edge for every attribute that holds another resource's identifier,
 /// labelled with the attribute path.
 pub fn add_reference_edges(env: &mut Environment) {
-    let edges = Context::new(env).reference_edges();
+    let edges = Context::new(env, &[]).reference_edges();
     for (from, to, path) in edges {
         env.add_edge(from, to, Edge::Attribute(path));
     }

@@ -8,20 +8,29 @@ use super::catalog::{
 };
 use std::borrow::Cow;
 
-/// The lower-cased tokens that name environment `name`: the name itself and its
-/// aliases, longest first, each at least two characters long.
+/// The lower-cased tokens that name environment `name`: the name itself, and for the
+/// name and each of its `-`/`_`/`.`-separated parts that is a known environment word,
+/// that word's aliases; longest first, each at least two characters long.
 pub fn env_tokens(name: &str) -> Vec<String> {
     let lower = name.to_ascii_lowercase();
     let mut tokens = vec![lower.clone()];
-    for group in ENV_ALIASES {
-        if group.contains(&lower.as_str()) {
-            tokens.extend(group.iter().map(|s| s.to_string()));
+    let parts = std::iter::once(lower.as_str()).chain(lower.split(['-', '_', '.']));
+    for part in parts {
+        for group in ENV_ALIASES {
+            if group.contains(&part) {
+                tokens.extend(group.iter().map(|s| s.to_string()));
+            }
         }
     }
     tokens.retain(|t| t.len() >= 2);
+    sort_tokens(&mut tokens);
+    tokens
+}
+
+/// Longest first (so `production` wins over `prod`), then alphabetical; no duplicates.
+pub fn sort_tokens(tokens: &mut Vec<String>) {
     tokens.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
     tokens.dedup();
-    tokens
 }
 
 fn is_word_byte(b: u8) -> bool {
@@ -34,27 +43,23 @@ pub fn replace_words<'a>(s: Cow<'a, str>, tokens: &[String], with: &str) -> Cow<
     if tokens.is_empty() || s.is_empty() {
         return s;
     }
-    let lower = s.to_ascii_lowercase();
-    let lb = lower.as_bytes();
+    let b = s.as_bytes();
     let mut hits: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
-    while i < lb.len() {
-        if i > 0 && is_word_byte(lb[i - 1]) {
+    while i < b.len() {
+        if (i > 0 && is_word_byte(b[i - 1])) || !is_word_byte(b[i]) {
             i += 1;
             continue;
         }
-        let mut matched = None;
-        for t in tokens {
-            let tb = t.as_bytes();
-            if lb[i..].starts_with(tb) && lb.get(i + tb.len()).is_none_or(|&b| !is_word_byte(b)) {
-                matched = Some(tb.len());
-                break;
-            }
-        }
+        let matched = tokens.iter().map(String::as_bytes).find(|t| {
+            b.len() - i >= t.len()
+                && b[i..i + t.len()].eq_ignore_ascii_case(t)
+                && b.get(i + t.len()).is_none_or(|&c| !is_word_byte(c))
+        });
         match matched {
-            Some(n) => {
-                hits.push((i, i + n));
-                i += n;
+            Some(t) => {
+                hits.push((i, i + t.len()));
+                i += t.len();
             }
             None => i += 1,
         }
@@ -64,10 +69,10 @@ pub fn replace_words<'a>(s: Cow<'a, str>, tokens: &[String], with: &str) -> Cow<
     }
     let mut out = String::with_capacity(s.len());
     let mut last = 0;
-    for (a, b) in hits {
+    for (a, z) in hits {
         out.push_str(&s[last..a]);
         out.push_str(with);
-        last = b;
+        last = z;
     }
     out.push_str(&s[last..]);
     Cow::Owned(out)
@@ -168,8 +173,9 @@ fn uuid_at(ws: &[&str], i: usize) -> bool {
 }
 
 /// Replaces regions and zones (`{region}`, keeping a zone's letter: `{region}a`),
-/// 12-digit account ids (`{account}`) and UUIDs (`{uuid}`).
-pub fn replace_by_design(s: &str) -> Cow<'_, str> {
+/// the environment's own 12-digit account ids (`{account}`; other accounts stay) and
+/// UUIDs (`{uuid}`).
+pub fn replace_by_design<'a>(s: &'a str, accounts: &[String]) -> Cow<'a, str> {
     // Fast exit: nothing here can match without a digit or a dash.
     if !s.bytes().any(|b| b.is_ascii_digit() || b == b'-') {
         return azure_location(s);
@@ -195,7 +201,7 @@ pub fn replace_by_design(s: &str) -> Cow<'_, str> {
             continue;
         }
         let w = ws[i];
-        if w.len() == 12 && w.bytes().all(|b| b.is_ascii_digit()) {
+        if w.len() == 12 && accounts.iter().any(|a| a == w) {
             out.push_str("{account}");
             changed = true;
         } else {
@@ -262,42 +268,56 @@ pub fn is_provider_id(s: &str) -> bool {
 }
 
 /// Normalises an ARN that points outside the state: partition and service are kept,
-/// region and account dropped, and the resource part normalised like any text with
-/// identifier-shaped segments replaced by `{id}`.
-pub fn normalize_arn(s: &str) -> Option<String> {
+/// the region dropped, the account replaced when it is the environment's own, and the
+/// resource part normalised like any text with identifier-shaped segments replaced by
+/// `{id}`.
+pub fn normalize_arn(s: &str, accounts: &[String]) -> Option<String> {
     let rest = s.strip_prefix("arn:")?;
     let mut parts = rest.splitn(5, ':');
     let partition = parts.next()?;
     let service = parts.next()?;
-    let _region = parts.next()?;
-    let _account = parts.next()?;
+    let region = parts.next()?;
+    let account = parts.next()?;
     let resource = parts.next()?;
+    let region = if region.is_empty() { "" } else { "{region}" };
+    let account = if accounts.iter().any(|a| a == account) {
+        "{account}"
+    } else {
+        account
+    };
     let mut res = String::with_capacity(resource.len());
-    for (i, seg) in resource.split(['/', ':']).enumerate() {
-        if i > 0 {
-            // keep the original separator
-            let consumed: usize = resource
-                .split(['/', ':'])
-                .take(i)
-                .map(|p| p.len() + 1)
-                .sum();
-            res.push(resource.as_bytes()[consumed - 1] as char);
+    let mut seg_start = 0;
+    for (i, c) in resource
+        .char_indices()
+        .chain(std::iter::once((resource.len(), '/')))
+    {
+        if c != '/' && c != ':' {
+            continue;
         }
-        let idish = (seg.len() >= 8 && is_hex(seg))
-            || is_provider_id(seg)
-            || (seg.len() >= 16
-                && seg.bytes().all(|b| b.is_ascii_alphanumeric())
-                && seg.bytes().any(|b| b.is_ascii_digit()));
-        if idish {
+        let seg = &resource[seg_start..i];
+        if id_segment(seg) {
             res.push_str("{id}");
         } else {
             res.push_str(seg);
         }
+        if i < resource.len() {
+            res.push(c);
+        }
+        seg_start = i + 1;
     }
     Some(format!(
-        "arn:{partition}:{service}:::{}",
-        replace_by_design(&res)
+        "arn:{partition}:{service}:{region}:{account}:{}",
+        replace_by_design(&res, accounts)
     ))
+}
+
+/// A path segment that is a generated identifier: a long hex run, a provider id, or a
+/// long alphanumeric code with several digits (`AmazonS3ReadOnlyAccess` is not one).
+fn id_segment(seg: &str) -> bool {
+    let digits = seg.bytes().filter(u8::is_ascii_digit).count();
+    (seg.len() >= 8 && is_hex(seg) && digits > 0)
+        || is_provider_id(seg)
+        || (seg.len() >= 16 && seg.bytes().all(|b| b.is_ascii_alphanumeric()) && digits >= 4)
 }
 
 #[cfg(test)]
@@ -309,6 +329,14 @@ mod tests {
         assert_eq!(env_tokens("prod"), ["production", "prod", "prd"]);
         assert_eq!(env_tokens("Staging"), ["staging", "stage", "stg"]);
         assert_eq!(env_tokens("eu1"), ["eu1"]);
+        assert_eq!(
+            env_tokens("prod-eu"),
+            ["production", "prod-eu", "prod", "prd"]
+        );
+        assert_eq!(
+            env_tokens("staging-100000-abc"),
+            ["staging-100000-abc", "staging", "stage", "stg"]
+        );
         assert!(env_tokens("x").is_empty());
     }
 
@@ -357,6 +385,7 @@ mod tests {
             ("123456789012", "{account}"),
             ("role-123456789012-x", "role-{account}-x"),
             ("1234567890123", "1234567890123"),
+            ("role-999999999999-x", "role-999999999999-x"),
             ("3f2504e0-4f89-11d3-9a0c-0305e82c3301", "{uuid}"),
             (
                 "/subscriptions/3f2504e0-4f89-11d3-9a0c-0305e82c3301/rg",
@@ -366,7 +395,11 @@ mod tests {
             ("plain", "plain"),
             ("10.0.1.0/24", "10.0.1.0/24"),
         ] {
-            assert_eq!(replace_by_design(input), want, "{input}");
+            assert_eq!(
+                replace_by_design(input, &["123456789012".to_string()]),
+                want,
+                "{input}"
+            );
         }
     }
 
@@ -394,14 +427,22 @@ mod tests {
 
     #[test]
     fn arns() {
+        let own = ["111111111111".to_string()];
         for (input, want) in [
-            ("arn:aws:acm:us-east-1:111111111111:certificate/3f2504e0-4f89-11d3-9a0c-0305e82c3301", "arn:aws:acm:::certificate/{id}"),
-            ("arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam:::policy/ReadOnlyAccess"),
-            ("arn:aws:elasticloadbalancing:us-west-2:2:loadbalancer/app/prod-web/50dc6c495c0c9188", "arn:aws:elasticloadbalancing:::loadbalancer/app/prod-web/{id}"),
+            ("arn:aws:acm:us-east-1:111111111111:certificate/3f2504e0-4f89-11d3-9a0c-0305e82c3301", "arn:aws:acm:{region}:{account}:certificate/{id}"),
+            ("arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/ReadOnlyAccess"),
+            ("arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"),
+            ("arn:aws:iam::999999999999:root", "arn:aws:iam::999999999999:root"),
+            ("arn:aws:iam::111111111111:root", "arn:aws:iam::{account}:root"),
+            ("arn:aws:elasticloadbalancing:us-west-2:2:loadbalancer/app/prod-web/50dc6c495c0c9188", "arn:aws:elasticloadbalancing:{region}:2:loadbalancer/app/prod-web/{id}"),
             ("arn:aws:s3:::bucket-us-east-1", "arn:aws:s3:::bucket-{region}"),
+            ("arn:aws:s3:::a/b:c", "arn:aws:s3:::a/b:c"),
         ] {
-            assert_eq!(normalize_arn(input).as_deref(), Some(want), "{input}");
+            assert_eq!(normalize_arn(input, &own).as_deref(), Some(want), "{input}");
         }
-        assert_eq!(normalize_arn("not-an-arn"), None);
+        assert_eq!(normalize_arn("not-an-arn", &own), None);
+        // Linear in the number of segments.
+        let long = format!("arn:aws:s3:::{}", "a/".repeat(50_000));
+        assert!(normalize_arn(&long, &own).is_some());
     }
 }

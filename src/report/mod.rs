@@ -79,6 +79,23 @@ impl Report {
     }
 }
 
+/// Text safe to put on a terminal or in Markdown: control characters (an escape
+/// sequence in a value could rewrite the screen) are written as `\u{..}` escapes.
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Renders a report. `color` only affects the table.
 pub fn render(report: &Report, format: Format, color: bool) -> String {
     match format {

@@ -1,6 +1,6 @@
 //! The terminal report: one comfy-table per category, severities coloured when asked.
 
-use super::Report;
+use super::{printable, Report};
 use crate::model::{Category, Severity};
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table};
@@ -65,19 +65,19 @@ pub fn render(r: &Report, color: bool) -> String {
             Cell::new("address"),
             Cell::new("difference"),
         ];
-        header.extend(names.iter().map(|n| Cell::new(*n)));
+        header.extend(names.iter().map(|n| Cell::new(printable(n))));
         t.set_header(header);
         for f in fs {
             let mut row = vec![
                 severity_cell(f.severity, color),
-                Cell::new(f.address.to_string()),
-                Cell::new(Report::what(f)),
+                Cell::new(printable(&f.address.to_string())),
+                Cell::new(printable(&Report::what(f))),
             ];
-            row.extend(
-                names
-                    .iter()
-                    .map(|n| Cell::new(f.environments.get(*n).map(String::as_str).unwrap_or(""))),
-            );
+            row.extend(names.iter().map(|n| {
+                Cell::new(printable(
+                    f.environments.get(*n).map(String::as_str).unwrap_or(""),
+                ))
+            }));
             t.add_row(row);
         }
         out.push_str(&t.to_string());

@@ -111,8 +111,12 @@ fn split_key(key: &str) -> Option<(Mode, &str, &str, Option<i64>)> {
 /// nested blocks objects; leaves stay strings, as the flatmap holds them.
 pub fn unflatten(flat: &BTreeMap<String, String>) -> Value {
     let items: Vec<(&str, &str)> = flat.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    build_object(&items)
+    build_object(&items, 0)
 }
+
+/// Deeper than this, the rest of a flatmap key is kept as one key: real schemas nest a
+/// handful of levels, and a hostile key with thousands of dots must not exhaust the stack.
+const MAX_DEPTH: usize = 32;
 
 fn first_segment(key: &str) -> (&str, Option<&str>) {
     match key.split_once('.') {
@@ -142,13 +146,13 @@ fn group<'a>(items: &[(&'a str, &'a str)]) -> Vec<Group<'a>> {
     groups
 }
 
-fn build_node(leaf: Option<&str>, sub: &[(&str, &str)]) -> Value {
+fn build_node(leaf: Option<&str>, sub: &[(&str, &str)], depth: usize) -> Value {
     if sub.is_empty() {
         return leaf.map(Value::str).unwrap_or_default();
     }
     if let Some(&(_, count)) = sub.iter().find(|(k, _)| *k == "#") {
         let rest: Vec<(&str, &str)> = sub.iter().copied().filter(|(k, _)| *k != "#").collect();
-        return build_list(&rest, count);
+        return build_list(&rest, count, depth + 1);
     }
     if let Some(&(_, count)) = sub.iter().find(|(k, _)| *k == "%") {
         let rest: Vec<(&str, &str)> = sub.iter().copied().filter(|(k, _)| *k != "%").collect();
@@ -160,28 +164,39 @@ fn build_node(leaf: Option<&str>, sub: &[(&str, &str)]) -> Value {
                     .collect(),
             );
         }
-        return build_object(&rest);
+        return build_object(&rest, depth + 1);
     }
-    build_object(sub)
+    build_object(sub, depth + 1)
 }
 
-fn build_object(items: &[(&str, &str)]) -> Value {
+fn build_object(items: &[(&str, &str)], depth: usize) -> Value {
+    if depth > MAX_DEPTH {
+        return Value::object(
+            items
+                .iter()
+                .map(|(k, v)| (Box::from(*k), Value::str(v)))
+                .collect(),
+        );
+    }
     Value::object(
         group(items)
             .into_iter()
-            .map(|(seg, leaf, sub)| (Box::from(seg), build_node(leaf, &sub)))
+            .map(|(seg, leaf, sub)| (Box::from(seg), build_node(leaf, &sub, depth)))
             .collect(),
     )
 }
 
-fn build_list(items: &[(&str, &str)], _count: &str) -> Value {
+fn build_list(items: &[(&str, &str)], _count: &str, depth: usize) -> Value {
+    if depth > MAX_DEPTH {
+        return Value::List(items.iter().map(|(_, v)| Value::str(v)).collect());
+    }
     let mut groups = group(items);
     // List indexes and set hashes are both numbers: order numerically.
     groups.sort_by_key(|(seg, _, _)| seg.parse::<u64>().unwrap_or(u64::MAX));
     Value::List(
         groups
             .into_iter()
-            .map(|(_, leaf, sub)| build_node(leaf, &sub))
+            .map(|(_, leaf, sub)| build_node(leaf, &sub, depth))
             .collect(),
     )
 }
@@ -235,6 +250,13 @@ mod tests {
         ] {
             assert_eq!(unflatten(&flat(&input)).to_json(), want);
         }
+    }
+
+    #[test]
+    fn deep_keys_do_not_exhaust_the_stack() {
+        let key = vec!["a"; 20_000].join(".");
+        let v = unflatten(&flat(&[(key.as_str(), "x")]));
+        assert!(matches!(v, Value::Object(_)));
     }
 
     #[test]

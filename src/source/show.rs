@@ -105,6 +105,10 @@ pub struct ConfigResource {
     pub expressions: Option<Value>,
 }
 
+/// Attributes of a referenced resource that are its identifier: only an unknown value
+/// taken from one of these becomes a reference (`aws_eip.web.public_ip` stays unknown).
+const IDENTIFIER_ATTRS: &[&str] = &["id", "arn", "self_link", "name", "zone_id", "dns_name"];
+
 /// Reference roots that are not resources.
 const NOT_RESOURCES: &[&str] = &[
     "var",
@@ -172,9 +176,19 @@ pub fn apply_configuration(resources: &mut [Resource], config: Configuration) {
             else {
                 continue;
             };
-            let targets: Vec<Address> = refs
+            let strs: Vec<&str> = refs.iter().filter_map(Value::as_str).collect();
+            // Every attribute read from a resource must be one of its identifiers.
+            let reads_identifier = strs.iter().all(|s| match s.rsplit_once('.') {
+                Some((base, attr)) if Address::parse(base).is_ok() => {
+                    IDENTIFIER_ATTRS.contains(&attr)
+                }
+                _ => true,
+            });
+            if !reads_identifier {
+                continue;
+            }
+            let targets: Vec<Address> = strs
                 .iter()
-                .filter_map(Value::as_str)
                 .filter_map(|s| Address::parse(s).ok())
                 .filter(|a| a.module.is_empty() && !NOT_RESOURCES.contains(&a.rtype.as_str()))
                 .collect();
@@ -323,11 +337,9 @@ pub fn apply_changes(resources: &mut [Resource], changes: Vec<ResourceChange>) {
         if let Some(mirror) = &ch.after_sensitive {
             let mut paths = Vec::new();
             mirror_paths(mirror, &mut AttrPath::root(), &mut paths);
-            for p in paths {
-                if !r.sensitive.contains(&p) {
-                    r.sensitive.push(p);
-                }
-            }
+            r.sensitive.extend(paths);
+            r.sensitive.sort();
+            r.sensitive.dedup();
         }
     }
 }

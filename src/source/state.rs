@@ -72,7 +72,9 @@ pub fn parse_mode(mode: &str) -> Result<Mode, String> {
         "managed" => Ok(Mode::Managed),
         "data" => Ok(Mode::Data),
         "ephemeral" => Ok(Mode::Ephemeral),
-        other => Err(format!("unknown resource mode `{}`", other.escape_debug())),
+        _ => Err(
+            "unknown resource mode (expected \"managed\", \"data\" or \"ephemeral\")".to_string(),
+        ),
     }
 }
 
