@@ -66,7 +66,6 @@ pub struct Environment {
     pub graph: DiGraph<u32, Edge>,
     /// A plan's prior state, kept for later use.
     pub prior: Option<Vec<Resource>>,
-    index: HashMap<Address, u32>,
 }
 
 impl Environment {
@@ -82,10 +81,8 @@ impl Environment {
             return Err(w[0].address.clone());
         }
         let mut graph = DiGraph::with_capacity(resources.len(), resources.len());
-        let mut index = HashMap::with_capacity(resources.len());
-        for (i, r) in resources.iter().enumerate() {
+        for i in 0..resources.len() {
             graph.add_node(i as u32);
-            index.insert(r.address.clone(), i as u32);
         }
         let mut env = Environment {
             name,
@@ -93,7 +90,6 @@ impl Environment {
             resources,
             graph,
             prior: None,
-            index,
         };
         env.add_dependency_edges();
         Ok(env)
@@ -101,7 +97,9 @@ impl Environment {
 
     /// The position of an instance by address.
     pub fn position(&self, addr: &Address) -> Option<usize> {
-        self.index.get(addr).map(|&i| i as usize)
+        self.resources
+            .binary_search_by(|r| r.address.cmp(addr))
+            .ok()
     }
 
     pub fn get(&self, addr: &Address) -> Option<&Resource> {

@@ -307,61 +307,78 @@ impl<'e> Context<'e> {
     /// Every (resource, attribute path, target) where an attribute holds the identifier
     /// of another resource. Identity attributes themselves are skipped.
     pub fn reference_edges(&self) -> Vec<(usize, usize, crate::model::AttrPath)> {
-        use crate::model::{AttrPath, PathStep};
         let mut out = Vec::new();
+        let mut trail: Vec<Step<'_>> = Vec::with_capacity(8);
         for (i, r) in self.env.resources.iter().enumerate() {
             for (k, v) in r.attributes.entries() {
                 if IDENTITY_ATTRS.contains(&k.as_ref()) || k.as_ref() == "tags_all" {
                     continue;
                 }
-                let mut path = AttrPath(vec![PathStep::Attr(k.clone())]);
-                self.collect_refs(i, v, &mut path, &mut out);
+                trail.clear();
+                trail.push(Step::Attr(k));
+                self.collect_refs(i, v, &mut trail, &mut out);
             }
         }
         out
     }
 
-    fn collect_refs(
+    fn collect_refs<'v>(
         &self,
         from: usize,
-        v: &Value,
-        path: &mut crate::model::AttrPath,
+        v: &'v Value,
+        trail: &mut Vec<Step<'v>>,
         out: &mut Vec<(usize, usize, crate::model::AttrPath)>,
     ) {
-        use crate::model::PathStep;
-        match v {
-            Value::Str(s) => {
-                if let Some(t) = self.resolve(s) {
-                    if t != from {
-                        out.push((from, t, path.clone()));
-                    }
-                }
-            }
-            Value::Ref(a) => {
-                if let Some(t) = self.env.position(a) {
-                    if t != from {
-                        out.push((from, t, path.clone()));
-                    }
-                }
-            }
+        let target = match v {
+            Value::Str(s) if s.len() >= 3 => self.resolve(s),
+            Value::Ref(a) => self.env.position(a),
             Value::List(l) => {
                 for (n, x) in l.iter().enumerate() {
-                    path.0.push(PathStep::Index(n as i64));
-                    self.collect_refs(from, x, path, out);
-                    path.0.pop();
+                    trail.push(Step::Index(n));
+                    self.collect_refs(from, x, trail, out);
+                    trail.pop();
                 }
+                None
             }
             Value::Object(o) => {
-                let block = matches!(path.0.last(), Some(PathStep::Index(_)));
+                let block = matches!(trail.last(), Some(Step::Index(_)));
                 for (k, x) in o.iter() {
-                    path.0.push(super::diff::object_step(block, k));
-                    self.collect_refs(from, x, path, out);
-                    path.0.pop();
+                    trail.push(if block { Step::Attr(k) } else { Step::Key(k) });
+                    self.collect_refs(from, x, trail, out);
+                    trail.pop();
                 }
+                None
             }
-            _ => {}
+            _ => None,
+        };
+        if let Some(t) = target {
+            if t != from {
+                out.push((from, t, to_path(trail)));
+            }
         }
     }
+}
+
+/// A step of a path being walked, borrowing its names.
+#[derive(Debug, Clone, Copy)]
+enum Step<'v> {
+    Attr(&'v str),
+    Index(usize),
+    Key(&'v str),
+}
+
+fn to_path(trail: &[Step<'_>]) -> crate::model::AttrPath {
+    use crate::model::PathStep;
+    crate::model::AttrPath(
+        trail
+            .iter()
+            .map(|s| match s {
+                Step::Attr(a) => PathStep::Attr((*a).into()),
+                Step::Index(i) => PathStep::Index(*i as i64),
+                Step::Key(k) => PathStep::Key((*k).into()),
+            })
+            .collect(),
+    )
 }
 
 /// A hostname the cloud assigned (`prod-db.cb9a59c1f128.us-east-1.rds.amazonaws.com`,
