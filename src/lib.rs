@@ -72,7 +72,7 @@ pub fn compare_loaded(envs: &[Environment], baseline: usize) -> Report {
     let contexts: Vec<Context<'_>> = envs.par_iter().map(|e| Context::new(e, &names)).collect();
     timing("contexts", t);
     let t = std::time::Instant::now();
-    let rows = align::align(envs);
+    let rows = align::align(envs, &contexts, baseline);
     timing("align", t);
     let t = std::time::Instant::now();
     let findings = lens::run(
