@@ -84,21 +84,10 @@ pub fn align<'e>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Resource, Source, SourceKind, Value};
 
     fn env(name: &str, addrs: &[&str]) -> Environment {
-        Environment::new(
-            name.into(),
-            Source {
-                kind: SourceKind::State,
-                path: name.into(),
-            },
-            addrs
-                .iter()
-                .map(|a| Resource::new(Address::parse(a).unwrap(), Value::object(vec![])))
-                .collect(),
-        )
-        .unwrap()
+        let rs: Vec<(&str, &str)> = addrs.iter().map(|a| (*a, "{}")).collect();
+        Environment::for_tests(name, &rs)
     }
 
     #[test]

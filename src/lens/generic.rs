@@ -36,36 +36,17 @@ type BlockCounts = BTreeMap<Address, (Vec<usize>, bool)>;
 fn block_counts(envs: &[Environment]) -> BlockCounts {
     let mut m: BlockCounts = BTreeMap::new();
     for (k, env) in envs.iter().enumerate() {
-        let mut last: Option<(&Address, usize)> = None;
-        for r in &env.resources {
-            // Resources are sorted, so instances of one block are adjacent.
-            let same = last.is_some_and(|(a, _)| {
-                a.module == r.address.module
-                    && a.mode == r.address.mode
-                    && a.rtype == r.address.rtype
-                    && a.name == r.address.name
-            });
-            if same {
-                if let Some(l) = last.as_mut() {
-                    l.1 += 1;
-                }
-            } else {
-                if let Some((a, n)) = last {
-                    let e = m
-                        .entry(a.block())
-                        .or_insert_with(|| (vec![0; envs.len()], false));
-                    e.0[k] = n;
-                    e.1 |= a.key.is_some();
-                }
-                last = Some((&r.address, 1));
-            }
-        }
-        if let Some((a, n)) = last {
+        // Resources are sorted, so the instances of one block are adjacent.
+        for chunk in env
+            .resources
+            .chunk_by(|a, b| a.address.same_block(&b.address))
+        {
+            let first = &chunk[0].address;
             let e = m
-                .entry(a.block())
+                .entry(first.block())
                 .or_insert_with(|| (vec![0; envs.len()], false));
-            e.0[k] = n;
-            e.1 |= a.key.is_some();
+            e.0[k] = chunk.len();
+            e.1 |= first.key.is_some();
         }
     }
     m

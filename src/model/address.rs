@@ -69,6 +69,14 @@ impl Address {
         }
     }
 
+    /// Same resource block (module instance, mode, type, name), any instance key.
+    pub fn same_block(&self, other: &Address) -> bool {
+        self.name == other.name
+            && self.rtype == other.rtype
+            && self.mode == other.mode
+            && self.module == other.module
+    }
+
     /// The config address: every key dropped (`module.a.aws_x.y`), as state
     /// `dependencies` write it.
     pub fn config(&self) -> Address {

@@ -50,11 +50,6 @@ pub enum Edge {
 /// Above this many instances, a dependency on a whole block adds no per-instance edges.
 pub const MAX_FANOUT: usize = 64;
 
-/// Same resource block (module instance, mode, type, name), any instance key.
-fn same_block(a: &Address, b: &Address) -> bool {
-    a.name == b.name && a.rtype == b.rtype && a.mode == b.mode && a.module == b.module
-}
-
 /// One environment.
 #[derive(Debug, Clone)]
 pub struct Environment {
@@ -93,6 +88,29 @@ impl Environment {
         };
         env.add_dependency_edges();
         Ok(env)
+    }
+
+    /// An environment built from `(address, attributes JSON)` pairs, for tests.
+    #[cfg(test)]
+    pub fn for_tests(name: &str, resources: &[(&str, &str)]) -> Environment {
+        let rs = resources
+            .iter()
+            .map(|(a, attrs)| {
+                Resource::new(
+                    Address::parse(a).expect("test address"),
+                    serde_json::from_str(attrs).expect("test attributes"),
+                )
+            })
+            .collect();
+        Environment::new(
+            name.into(),
+            Source {
+                kind: SourceKind::State,
+                path: name.into(),
+            },
+            rs,
+        )
+        .expect("unique test addresses")
     }
 
     /// The position of an instance by address.
@@ -138,7 +156,7 @@ impl Environment {
         while i < n {
             let a = &self.resources[i].address;
             let mut j = i + 1;
-            while j < n && same_block(a, &self.resources[j].address) {
+            while j < n && a.same_block(&self.resources[j].address) {
                 j += 1;
             }
             let config = a.config();

@@ -6,6 +6,7 @@ use super::catalog::{ADDRESS_SPACE_ATTRS, IDENTITY_ATTRS, TYPE_IDENTITY_ATTRS};
 use super::text::{
     env_tokens, is_provider_id, normalize_arn, replace_by_design, replace_words, sort_tokens,
 };
+use super::trail::{object_step, to_path, Step};
 use crate::model::{Address, Environment, Mode, Value};
 use ipnet::IpNet;
 use std::borrow::Cow;
@@ -341,9 +342,9 @@ impl<'e> Context<'e> {
                 None
             }
             Value::Object(o) => {
-                let block = matches!(trail.last(), Some(Step::Index(_)));
                 for (k, x) in o.iter() {
-                    trail.push(if block { Step::Attr(k) } else { Step::Key(k) });
+                    let step = object_step(trail, k);
+                    trail.push(step);
                     self.collect_refs(from, x, trail, out);
                     trail.pop();
                 }
@@ -357,28 +358,6 @@ impl<'e> Context<'e> {
             }
         }
     }
-}
-
-/// A step of a path being walked, borrowing its names.
-#[derive(Debug, Clone, Copy)]
-enum Step<'v> {
-    Attr(&'v str),
-    Index(usize),
-    Key(&'v str),
-}
-
-fn to_path(trail: &[Step<'_>]) -> crate::model::AttrPath {
-    use crate::model::PathStep;
-    crate::model::AttrPath(
-        trail
-            .iter()
-            .map(|s| match s {
-                Step::Attr(a) => PathStep::Attr((*a).into()),
-                Step::Index(i) => PathStep::Index(*i as i64),
-                Step::Key(k) => PathStep::Key((*k).into()),
-            })
-            .collect(),
-    )
 }
 
 /// A hostname the cloud assigned (`prod-db.cb9a59c1f128.us-east-1.rds.amazonaws.com`,
@@ -425,27 +404,9 @@ fn merge(old: Target, new: Target) -> Target {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Resource, Source, SourceKind};
 
     fn env(name: &str, resources: &[(&str, &str)]) -> Environment {
-        let rs = resources
-            .iter()
-            .map(|(a, attrs)| {
-                Resource::new(
-                    Address::parse(a).unwrap(),
-                    serde_json::from_str(attrs).unwrap(),
-                )
-            })
-            .collect();
-        Environment::new(
-            name.into(),
-            Source {
-                kind: SourceKind::State,
-                path: "p".into(),
-            },
-            rs,
-        )
-        .unwrap()
+        Environment::for_tests(name, resources)
     }
 
     #[test]

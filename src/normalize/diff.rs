@@ -9,6 +9,7 @@ use super::catalog::{
     TYPE_IGNORED_ATTRS, ZONE_ATTRS, ZONE_LAYOUT_TYPES,
 };
 use super::context::Context;
+use super::trail::{object_step as object_step_for, to_path, Step};
 use crate::model::{AttrPath, PathStep, Resource, Value};
 use std::collections::HashMap;
 
@@ -42,27 +43,6 @@ pub struct ValueDiff {
     pub only_right: Vec<String>,
 }
 
-/// A step of the path being walked, borrowing its names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Step<'v> {
-    Attr(&'v str),
-    Index(usize),
-    Key(&'v str),
-}
-
-fn to_path(trail: &[Step<'_>]) -> AttrPath {
-    AttrPath(
-        trail
-            .iter()
-            .map(|s| match s {
-                Step::Attr(a) => PathStep::Attr((*a).into()),
-                Step::Index(i) => PathStep::Index(*i as i64),
-                Step::Key(k) => PathStep::Key((*k).into()),
-            })
-            .collect(),
-    )
-}
-
 /// The step for key `k` of an object: an attribute when the object is a block (an
 /// element of a list), a map key otherwise.
 pub fn object_step(in_block: bool, k: &str) -> PathStep {
@@ -70,14 +50,6 @@ pub fn object_step(in_block: bool, k: &str) -> PathStep {
         PathStep::Attr(k.into())
     } else {
         PathStep::Key(k.into())
-    }
-}
-
-fn step_for<'v>(trail: &[Step<'_>], k: &'v str) -> Step<'v> {
-    if matches!(trail.last(), Some(Step::Index(_))) {
-        Step::Attr(k)
-    } else {
-        Step::Key(k)
     }
 }
 
@@ -372,7 +344,7 @@ fn compare<'v>(
         (Value::Object(x), Value::Object(y)) => {
             let mut all = true;
             for (k, p, q) in merged(x, y) {
-                let step = step_for(trail, k);
+                let step = object_step_for(trail, k);
                 trail.push(step);
                 all &= compare(a, b, p.unwrap_or(&NULL), q.unwrap_or(&NULL), trail, out);
                 trail.pop();
@@ -688,27 +660,10 @@ fn render(side: &Side<'_>, v: &Value, path: &AttrPath, out: &mut String, top: bo
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Address, Environment, Source, SourceKind};
+    use crate::model::{Address, Environment};
 
     fn env(name: &str, resources: &[(&str, &str)]) -> Environment {
-        let rs = resources
-            .iter()
-            .map(|(a, attrs)| {
-                Resource::new(
-                    Address::parse(a).unwrap(),
-                    serde_json::from_str(attrs).unwrap(),
-                )
-            })
-            .collect();
-        Environment::new(
-            name.into(),
-            Source {
-                kind: SourceKind::State,
-                path: "p".into(),
-            },
-            rs,
-        )
-        .unwrap()
+        Environment::for_tests(name, resources)
     }
 
     fn run_with(ea: Environment, eb: Environment) -> Vec<String> {

@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod context;
 pub mod diff;
 pub mod text;
+pub mod trail;
 
 pub use context::{Context, Leaf};
 pub use diff::{diff, Side, ValueDiff};
