@@ -1394,7 +1394,9 @@ fn service_sg_id(env: &EnvSpec, s: usize) -> String {
 fn service_sg(env: &EnvSpec, s: usize, key: &str, team: &str) -> Value {
     let id = service_sg_id(env, s);
     let port = 8000 + (s % 50) as u16;
-    let metrics = if drifted(env, Block::ServiceSg, s) {
+    // A planted change widens the range: one finding (the firewall lens reports a
+    // moved port as two, one allowance gained and one lost).
+    let metrics_to = if drifted(env, Block::ServiceSg, s) {
         9200
     } else {
         9100
@@ -1406,7 +1408,7 @@ fn service_sg(env: &EnvSpec, s: usize, key: &str, team: &str) -> Value {
         "id": id,
         "ingress": [
             sg_rule(&[], &[], "HTTP from the load balancer", port, port, "tcp", &[alb_sg_id(env)], false),
-            sg_rule(&[vpc_cidr(env)], &[], "metrics from the VPC", metrics, metrics, "tcp", &[], false),
+            sg_rule(&[vpc_cidr(env)], &[], "metrics from the VPC", 9100, metrics_to, "tcp", &[], false),
             sg_rule(&[], &[], "intra-service", 0, 65535, "tcp", &[], true),
         ],
         "name": format!("{}-{key}", env.name),

@@ -18,7 +18,7 @@ pub struct Row<'e> {
 }
 
 /// The address with its string keys normalised, or `None` when no key changes.
-fn normalised(ctx: &Context<'_>, a: &Address) -> Option<Address> {
+pub fn normalised(ctx: &Context<'_>, a: &Address) -> Option<Address> {
     let norm = |k: &Option<Key>| match k {
         Some(Key::Str(s)) => match ctx.text(s) {
             std::borrow::Cow::Owned(t) => Some(Some(Key::Str(t))),

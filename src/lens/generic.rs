@@ -67,6 +67,9 @@ fn block_findings(input: &Input<'_>, blocks: &BlockCounts) -> Vec<Finding> {
     let mut out = Vec::new();
     for (block, (counts, keyed)) in blocks {
         let keyed = *keyed;
+        if super::firewall::claims(&block.rtype, None) {
+            continue;
+        }
         if !counts.contains(&0) {
             continue;
         }
@@ -122,6 +125,9 @@ fn row_findings(input: &Input<'_>, row: &Row<'_>, blocks: &BlockCounts) -> Vec<F
     let mut out = Vec::new();
     let category = category_of(&row.address.rtype);
     let mode = row.address.mode;
+    if super::firewall::claims(&row.address.rtype, None) {
+        return out;
+    }
 
     // Missing instances (blocks missing wholesale are reported once, per block).
     if row.present.iter().any(Option::is_none) {
@@ -177,6 +183,9 @@ fn row_findings(input: &Input<'_>, row: &Row<'_>, blocks: &BlockCounts) -> Vec<F
             res: &envs[k].resources[i],
         };
         for d in diff(&base, &other) {
+            if super::firewall::claims(&row.address.rtype, d.path.top()) {
+                continue;
+            }
             by_path.entry(d.path.clone()).or_default().push((k, d));
         }
     }

@@ -1,8 +1,10 @@
-//! Lenses read aligned environments and emit findings in their category. Only the
-//! generic lens exists so far; it covers every resource type, categorised by the type
-//! catalog. Findings come out sorted (category, address, kind, path).
+//! Lenses read aligned environments and emit findings in their category: the firewall
+//! lens compares rules as allowed traffic; the generic lens covers every resource and
+//! attribute no other lens claims. Findings come out sorted (category, address, kind,
+//! path).
 
 pub mod catalog;
+pub mod firewall;
 pub mod generic;
 pub mod severity;
 
@@ -12,6 +14,7 @@ use crate::model::Finding;
 /// Runs every lens and sorts the findings.
 pub fn run(input: &generic::Input<'_>, rows: &[Row<'_>]) -> Vec<Finding> {
     let mut findings = generic::findings(input, rows);
+    findings.extend(firewall::findings(input));
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings
 }

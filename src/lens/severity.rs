@@ -61,8 +61,19 @@ pub fn generic(category: Category, kind: Kind, mode: Mode, path: Option<&AttrPat
         .unwrap_or(TABLE[3]);
     match kind {
         Kind::Missing => row.1,
-        Kind::Attribute => row.2,
+        Kind::Attribute | Kind::AllowsMore | Kind::AllowsLess => row.2,
         Kind::Reference => row.3,
+    }
+}
+
+/// Severity of a firewall difference: more traffic allowed from the internet is
+/// critical, more traffic otherwise high, less traffic (something may break when the
+/// change is promoted) medium.
+pub fn firewall(kind: Kind, ingress: bool, reaches_internet: bool) -> Severity {
+    match kind {
+        Kind::AllowsMore if ingress && reaches_internet => Severity::Critical,
+        Kind::AllowsMore => Severity::High,
+        _ => Severity::Medium,
     }
 }
 

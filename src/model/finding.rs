@@ -96,6 +96,10 @@ pub enum Kind {
     Attribute,
     /// An attribute points to different logical resources (or to none).
     Reference,
+    /// A firewall allows traffic the baseline's does not.
+    AllowsMore,
+    /// A firewall no longer allows traffic the baseline's allows.
+    AllowsLess,
 }
 
 impl Kind {
@@ -104,6 +108,8 @@ impl Kind {
             Kind::Missing => "missing",
             Kind::Attribute => "attribute",
             Kind::Reference => "reference",
+            Kind::AllowsMore => "allows-more",
+            Kind::AllowsLess => "allows-less",
         }
     }
 }

@@ -265,6 +265,22 @@ impl<'e> Context<'e> {
         walk(self, doc).to_string()
     }
 
+    /// The most specific address-space root (a VPC's CIDR) containing `net`, with the
+    /// resource that declares it.
+    pub fn root_of(&self, net: &IpNet) -> Option<(&'e Address, IpNet)> {
+        self.roots
+            .iter()
+            .find(|r| r.net.contains(net) && r.net.prefix_len() <= net.prefix_len())
+            .map(|r| (&self.env.resources[r.owner as usize].address, r.net))
+    }
+
+    /// Every address-space root with the resource that declares it.
+    pub fn roots(&self) -> impl Iterator<Item = (&'e Address, IpNet)> + '_ {
+        self.roots
+            .iter()
+            .map(|r| (&self.env.resources[r.owner as usize].address, r.net))
+    }
+
     /// An IP address or CIDR inside one of the environment's roots, written relative to
     /// the root: `{aws_vpc.main}+0.0.1.0/24`. A root itself is `{aws_vpc.main}+0/16`.
     fn relative_address(&self, s: &str) -> Option<String> {

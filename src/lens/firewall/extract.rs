@@ -1,0 +1,661 @@
+//! Reads every firewall rule form into canonical rules attached to the logical group
+//! they protect: AWS security groups (inline blocks, `aws_security_group_rule`, the
+//! newer `aws_vpc_security_group_*_rule`), NACLs (inline and `aws_network_acl_rule`),
+//! GCP `google_compute_firewall`, Azure NSGs (inline and `azurerm_network_security_rule`).
+//! Addresses are moved into the baseline's frame; references become logical addresses.
+
+use super::rule::{parse_protocol, Action, Direction, Peer, Ports, Protocols, Rule};
+use super::space::Semantics;
+use crate::model::{Address, Resource, Value};
+use crate::normalize::{Context, Leaf};
+use ipnet::IpNet;
+use std::collections::BTreeMap;
+
+/// How a group's rules are evaluated, per direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GroupSemantics {
+    pub ingress: Semantics,
+    pub egress: Semantics,
+}
+
+impl GroupSemantics {
+    pub fn of(self, d: Direction) -> Semantics {
+        match d {
+            Direction::Ingress => self.ingress,
+            Direction::Egress => self.egress,
+        }
+    }
+}
+
+const SECURITY_GROUP: GroupSemantics = GroupSemantics {
+    ingress: Semantics {
+        ordered: false,
+        default_allow: false,
+    },
+    egress: Semantics {
+        ordered: false,
+        default_allow: false,
+    },
+};
+const ORDERED_DENY: GroupSemantics = GroupSemantics {
+    ingress: Semantics {
+        ordered: true,
+        default_allow: false,
+    },
+    egress: Semantics {
+        ordered: true,
+        default_allow: false,
+    },
+};
+/// GCP's implied rules: deny all ingress, allow all egress.
+const GCP: GroupSemantics = GroupSemantics {
+    ingress: Semantics {
+        ordered: true,
+        default_allow: false,
+    },
+    egress: Semantics {
+        ordered: true,
+        default_allow: true,
+    },
+};
+
+/// Types whose every attribute belongs to the firewall lens: the generic lens reports
+/// nothing about them (not even a missing instance: a rule written as another resource
+/// is the same rule).
+pub const RULE_TYPES: &[&str] = &[
+    "aws_security_group_rule",
+    "aws_vpc_security_group_ingress_rule",
+    "aws_vpc_security_group_egress_rule",
+    "aws_network_acl_rule",
+    "google_compute_firewall",
+    "azurerm_network_security_rule",
+];
+
+/// Attributes of group types that the firewall lens compares instead of the generic one.
+pub const RULE_ATTRS: &[(&str, &str)] = &[
+    ("aws_security_group", "ingress"),
+    ("aws_security_group", "egress"),
+    ("aws_default_security_group", "ingress"),
+    ("aws_default_security_group", "egress"),
+    ("aws_network_acl", "ingress"),
+    ("aws_network_acl", "egress"),
+    ("aws_default_network_acl", "ingress"),
+    ("aws_default_network_acl", "egress"),
+    ("azurerm_network_security_group", "security_rule"),
+];
+
+/// Whether the firewall lens owns this attribute of this type (`None`: the whole
+/// resource).
+pub fn claims(rtype: &str, attr: Option<&str>) -> bool {
+    RULE_TYPES.contains(&rtype) || attr.is_some_and(|a| RULE_ATTRS.contains(&(rtype, a)))
+}
+
+/// The rules that protect one group in one environment.
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// The group's logical address as this environment writes it.
+    pub address: Address,
+    /// The group is a resource of its own (a security group, a NACL, an NSG) whose
+    /// absence the generic lens reports; otherwise it is made up from the rules (a
+    /// GCP network, or a rule whose group is outside the state).
+    pub is_resource: bool,
+    pub semantics: GroupSemantics,
+    pub rules: Vec<Rule>,
+}
+
+/// Every group of an environment, keyed by its normalised logical address.
+pub type Groups = BTreeMap<String, Group>;
+
+struct Reader<'a> {
+    ctx: &'a Context<'a>,
+    groups: Groups,
+}
+
+fn get<'v>(v: &'v Value, k: &str) -> Option<&'v Value> {
+    v.get(k).filter(|x| !x.is_null())
+}
+
+fn text(v: &Value, k: &str) -> Option<String> {
+    match get(v, k)? {
+        Value::Str(s) => Some(s.to_string()),
+        Value::Num(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn int(v: &Value, k: &str) -> Option<i64> {
+    match get(v, k)? {
+        Value::Num(n) => n.as_i64(),
+        Value::Str(s) => s.parse().ok(),
+        _ => None,
+    }
+}
+
+fn boolean(v: &Value, k: &str) -> bool {
+    match get(v, k) {
+        Some(Value::Bool(b)) => *b,
+        Some(Value::Str(s)) => s.as_ref() == "true",
+        _ => false,
+    }
+}
+
+fn strings(v: &Value, k: &str) -> Vec<String> {
+    match get(v, k) {
+        Some(Value::List(l)) => l
+            .iter()
+            .filter_map(|x| x.as_str())
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect(),
+        Some(Value::Str(s)) if !s.is_empty() => vec![s.to_string()],
+        _ => Vec::new(),
+    }
+}
+
+fn blocks<'v>(v: &'v Value, k: &str) -> &'v [Value] {
+    get(v, k).and_then(Value::as_list).unwrap_or(&[])
+}
+
+impl<'a> Reader<'a> {
+    /// The normalised key of an address (instance keys that differ by design align).
+    fn key(&self, a: &Address) -> String {
+        crate::align::normalised(self.ctx, a)
+            .unwrap_or_else(|| a.clone())
+            .to_string()
+    }
+
+    fn group(
+        &mut self,
+        address: &Address,
+        is_resource: bool,
+        semantics: GroupSemantics,
+    ) -> &mut Group {
+        let key = self.key(address);
+        self.groups.entry(key).or_insert_with(|| Group {
+            address: address.clone(),
+            is_resource,
+            semantics,
+            rules: Vec::new(),
+        })
+    }
+
+    /// The group a rule resource attaches to through `attr` (a security group id, a
+    /// NACL id), or the rule resource itself when that group is not in the state.
+    fn owner(&self, r: &'a Resource, attr: &str) -> (&'a Address, bool) {
+        match text(&r.attributes, attr).and_then(|id| self.ctx.resolve(&id)) {
+            Some(i) => (&self.ctx.env.resources[i].address, true),
+            None => (&r.address, false),
+        }
+    }
+
+    /// A peer that names another resource (a security group, a prefix list).
+    fn named(&self, kind: &str, id: &str) -> Peer {
+        match self.ctx.leaf_str(id) {
+            Leaf::Ref(a) => Peer::Named(format!(
+                "{kind} {}",
+                crate::align::normalised(self.ctx, a).unwrap_or_else(|| a.clone())
+            )),
+            Leaf::Text(t) => Peer::Named(format!("{kind} {t}")),
+            _ => Peer::Named(format!("{kind} (outside the environment)")),
+        }
+    }
+
+    /// An address range as peers: inside one of the environment's own networks it is
+    /// an offset range there (so that each environment's VPC compares with the
+    /// other's); a range containing own networks also covers them whole.
+    fn nets(&self, s: &str) -> Vec<Peer> {
+        let Some(n) = s
+            .trim()
+            .parse::<IpNet>()
+            .ok()
+            .or_else(|| s.trim().parse::<std::net::IpAddr>().ok().map(IpNet::from))
+        else {
+            return Vec::new();
+        };
+        if let Some((root_addr, root)) = self.ctx.root_of(&n) {
+            return vec![rooted(&self.key(root_addr), root, n)];
+        }
+        let mut out = vec![Peer::Net(n)];
+        for (root_addr, root) in self.ctx.roots() {
+            if n.contains(&root) {
+                out.push(rooted(&self.key(root_addr), root, root));
+            }
+        }
+        out
+    }
+
+    fn push(
+        &mut self,
+        address: &Address,
+        is_resource: bool,
+        sem: GroupSemantics,
+        template: &Rule,
+        peers: Vec<Peer>,
+    ) {
+        let g = self.group(address, is_resource, sem);
+        for peer in peers {
+            g.rules.push(Rule {
+                peer,
+                ..template.clone()
+            });
+        }
+    }
+
+    /// AWS security-group peers of a block or rule resource.
+    fn sg_peers(&self, v: &Value, own: &Address) -> Vec<Peer> {
+        let mut peers: Vec<Peer> = strings(v, "cidr_blocks")
+            .iter()
+            .chain(strings(v, "ipv6_cidr_blocks").iter())
+            .chain(strings(v, "cidr_ipv4").iter())
+            .chain(strings(v, "cidr_ipv6").iter())
+            .flat_map(|c| self.nets(c))
+            .collect();
+        for id in strings(v, "prefix_list_ids")
+            .iter()
+            .chain(strings(v, "prefix_list_id").iter())
+        {
+            peers.push(self.named("prefix list", id));
+        }
+        for id in strings(v, "security_groups")
+            .iter()
+            .chain(strings(v, "source_security_group_id").iter())
+            .chain(strings(v, "referenced_security_group_id").iter())
+        {
+            peers.push(self.named("security group", id));
+        }
+        if boolean(v, "self") {
+            peers.push(Peer::Named(format!("security group {}", self.key(own))));
+        }
+        peers
+    }
+
+    /// Protocol and ports of an AWS rule: `-1` means every port whatever is written.
+    fn aws_proto_ports(v: &Value, proto_attr: &str) -> Option<(Protocols, Ports)> {
+        let protocols = parse_protocol(&text(v, proto_attr)?)?;
+        let ports = if protocols.is_all() {
+            Ports::ALL
+        } else {
+            match (int(v, "from_port"), int(v, "to_port")) {
+                (Some(a), Some(b)) if protocols.has_ports() => Ports::range(a, b),
+                // ICMP: from_port is the type, -1 any.
+                (Some(t), _) if !protocols.has_ports() && (0..=255).contains(&t) => {
+                    Ports::range(t, t)
+                }
+                _ => Ports::ALL,
+            }
+        };
+        Some((protocols, ports))
+    }
+
+    fn aws_security_group(&mut self, r: &'a Resource) {
+        for (dir, attr) in [
+            (Direction::Ingress, "ingress"),
+            (Direction::Egress, "egress"),
+        ] {
+            for b in blocks(&r.attributes, attr) {
+                let Some((protocols, ports)) = Self::aws_proto_ports(b, "protocol") else {
+                    continue;
+                };
+                let template = rule(dir, 0, Action::Allow, protocols, ports);
+                let peers = self.sg_peers(b, &r.address);
+                self.push(&r.address, true, SECURITY_GROUP, &template, peers);
+            }
+        }
+        // A security group without rules still exists, and allows nothing.
+        self.group(&r.address, true, SECURITY_GROUP);
+    }
+
+    fn aws_security_group_rule(&mut self, r: &'a Resource) {
+        let v = &r.attributes;
+        let dir = match text(v, "type").as_deref() {
+            Some("egress") => Direction::Egress,
+            _ => Direction::Ingress,
+        };
+        let Some((protocols, ports)) = Self::aws_proto_ports(v, "protocol") else {
+            return;
+        };
+        let (owner, is_resource) = self.owner(r, "security_group_id");
+        let peers = self.sg_peers(v, owner);
+        self.push(
+            owner,
+            is_resource,
+            SECURITY_GROUP,
+            &rule(dir, 0, Action::Allow, protocols, ports),
+            peers,
+        );
+    }
+
+    fn aws_vpc_security_group_rule(&mut self, r: &'a Resource, dir: Direction) {
+        let v = &r.attributes;
+        let Some((protocols, ports)) = Self::aws_proto_ports(v, "ip_protocol") else {
+            return;
+        };
+        let (owner, is_resource) = self.owner(r, "security_group_id");
+        let peers = self.sg_peers(v, owner);
+        self.push(
+            owner,
+            is_resource,
+            SECURITY_GROUP,
+            &rule(dir, 0, Action::Allow, protocols, ports),
+            peers,
+        );
+    }
+
+    fn nacl_entry(
+        &mut self,
+        owner: &Address,
+        is_resource: bool,
+        v: &Value,
+        dir: Direction,
+        number: &str,
+        action: &str,
+    ) {
+        let Some(protocols) = text(v, "protocol").and_then(|p| parse_protocol(&p)) else {
+            return;
+        };
+        let ports = if protocols.is_all() {
+            Ports::ALL
+        } else if protocols.has_ports() {
+            Ports::range(
+                int(v, "from_port").unwrap_or(0),
+                int(v, "to_port").unwrap_or(65535),
+            )
+        } else {
+            match int(v, "icmp_type") {
+                Some(t) if (0..=255).contains(&t) => Ports::range(t, t),
+                _ => Ports::ALL,
+            }
+        };
+        let action = match text(v, action).map(|a| a.to_ascii_lowercase()).as_deref() {
+            Some("deny") => Action::Deny,
+            _ => Action::Allow,
+        };
+        let priority = int(v, number).unwrap_or(i64::MAX);
+        let peers: Vec<Peer> = strings(v, "cidr_block")
+            .iter()
+            .chain(strings(v, "ipv6_cidr_block").iter())
+            .flat_map(|c| self.nets(c))
+            .collect();
+        self.push(
+            owner,
+            is_resource,
+            ORDERED_DENY,
+            &rule(dir, priority, action, protocols, ports),
+            peers,
+        );
+    }
+
+    fn aws_network_acl(&mut self, r: &'a Resource) {
+        for (dir, attr) in [
+            (Direction::Ingress, "ingress"),
+            (Direction::Egress, "egress"),
+        ] {
+            for b in blocks(&r.attributes, attr) {
+                self.nacl_entry(&r.address, true, b, dir, "rule_no", "action");
+            }
+        }
+        self.group(&r.address, true, ORDERED_DENY);
+    }
+
+    fn aws_network_acl_rule(&mut self, r: &'a Resource) {
+        let dir = if boolean(&r.attributes, "egress") {
+            Direction::Egress
+        } else {
+            Direction::Ingress
+        };
+        let (owner, is_resource) = self.owner(r, "network_acl_id");
+        self.nacl_entry(
+            owner,
+            is_resource,
+            &r.attributes,
+            dir,
+            "rule_number",
+            "rule_action",
+        );
+    }
+
+    fn google_compute_firewall(&mut self, r: &'a Resource) {
+        let v = &r.attributes;
+        if boolean(v, "disabled") {
+            return;
+        }
+        let dir = match text(v, "direction")
+            .map(|d| d.to_ascii_uppercase())
+            .as_deref()
+        {
+            Some("EGRESS") => Direction::Egress,
+            _ => Direction::Ingress,
+        };
+        let (owner, is_resource) = self.owner(r, "network");
+        let priority = int(v, "priority").unwrap_or(1000);
+        let mut targets: Vec<String> = strings(v, "target_tags")
+            .iter()
+            .map(|t| format!("tag {}", self.ctx.text(t)))
+            .collect();
+        targets.extend(
+            strings(v, "target_service_accounts")
+                .iter()
+                .map(|t| format!("service account {}", self.ctx.text(t))),
+        );
+        targets.sort();
+        let target = targets.join(", ");
+        let mut peers: Vec<Peer> = Vec::new();
+        let ranges = if dir == Direction::Ingress {
+            "source_ranges"
+        } else {
+            "destination_ranges"
+        };
+        peers.extend(strings(v, ranges).iter().flat_map(|c| self.nets(c)));
+        if dir == Direction::Ingress {
+            peers.extend(
+                strings(v, "source_tags")
+                    .iter()
+                    .map(|t| Peer::Named(format!("tag {}", self.ctx.text(t)))),
+            );
+            peers.extend(
+                strings(v, "source_service_accounts")
+                    .iter()
+                    .map(|t| Peer::Named(format!("service account {}", self.ctx.text(t)))),
+            );
+        }
+        if peers.is_empty() {
+            // No source or destination given: GCP applies the rule to every address.
+            peers.push(Peer::Net(IpNet::V4(Default::default())));
+        }
+        for (action, attr) in [(Action::Allow, "allow"), (Action::Deny, "deny")] {
+            for b in blocks(v, attr) {
+                let Some(protocols) = text(b, "protocol").and_then(|p| parse_protocol(&p)) else {
+                    continue;
+                };
+                let mut port_list: Vec<Ports> = strings(b, "ports")
+                    .iter()
+                    .filter_map(|p| Ports::parse(p))
+                    .collect();
+                if port_list.is_empty() {
+                    port_list.push(Ports::ALL);
+                }
+                for ports in port_list {
+                    let mut template = rule(dir, priority, action, protocols, ports);
+                    template.target = target.clone();
+                    self.push(owner, is_resource, GCP, &template, peers.clone());
+                }
+            }
+        }
+        if !is_resource {
+            self.group(owner, false, GCP);
+        }
+    }
+
+    /// Azure address prefixes: CIDRs and IPs, `*`, or service tags.
+    fn azure_peers(&self, v: &Value, single: &str, plural: &str) -> Vec<Peer> {
+        let mut out = Vec::new();
+        for p in strings(v, single).iter().chain(strings(v, plural).iter()) {
+            match p.to_ascii_lowercase().as_str() {
+                "*" | "any" | "internet" => {
+                    out.extend(self.nets("0.0.0.0/0"));
+                    out.extend(self.nets("::/0"));
+                }
+                _ => {
+                    let nets = self.nets(p);
+                    if nets.is_empty() {
+                        out.push(Peer::Named(format!("service tag {p}")));
+                    }
+                    out.extend(nets);
+                }
+            }
+        }
+        for id in strings(
+            v,
+            &single.replace("address_prefix", "application_security_group_ids"),
+        ) {
+            out.push(self.named("application security group", &id));
+        }
+        out
+    }
+
+    fn azure_rule(&mut self, owner: &Address, is_resource: bool, v: &Value) {
+        let dir = match text(v, "direction")
+            .map(|d| d.to_ascii_lowercase())
+            .as_deref()
+        {
+            Some("outbound") => Direction::Egress,
+            _ => Direction::Ingress,
+        };
+        let action = match text(v, "access").map(|a| a.to_ascii_lowercase()).as_deref() {
+            Some("deny") => Action::Deny,
+            _ => Action::Allow,
+        };
+        let Some(protocols) = text(v, "protocol").and_then(|p| parse_protocol(&p)) else {
+            return;
+        };
+        let priority = int(v, "priority").unwrap_or(4096);
+        let mut ports: Vec<Ports> = strings(v, "destination_port_range")
+            .iter()
+            .chain(strings(v, "destination_port_ranges").iter())
+            .filter_map(|p| Ports::parse(p))
+            .collect();
+        if ports.is_empty() {
+            ports.push(Ports::ALL);
+        }
+        let (peer_side, target_side) = match dir {
+            Direction::Ingress => ("source", "destination"),
+            Direction::Egress => ("destination", "source"),
+        };
+        let peers = self.azure_peers(
+            v,
+            &format!("{peer_side}_address_prefix"),
+            &format!("{peer_side}_address_prefixes"),
+        );
+        let (ts, tp) = (
+            format!("{target_side}_address_prefix"),
+            format!("{target_side}_address_prefixes"),
+        );
+        let everywhere = strings(v, &ts)
+            .iter()
+            .chain(strings(v, &tp).iter())
+            .any(|p| matches!(p.to_ascii_lowercase().as_str(), "*" | "any" | "0.0.0.0/0"));
+        let mut targets: Vec<String> = if everywhere {
+            Vec::new()
+        } else {
+            self.azure_peers(v, &ts, &tp)
+                .iter()
+                .map(|p| p.to_string())
+                .collect()
+        };
+        targets.sort();
+        targets.dedup();
+        for p in ports {
+            let mut template = rule(dir, priority, action, protocols, p);
+            template.target = targets.join(", ");
+            self.push(owner, is_resource, ORDERED_DENY, &template, peers.clone());
+        }
+    }
+
+    fn azurerm_network_security_group(&mut self, r: &'a Resource) {
+        for b in blocks(&r.attributes, "security_rule") {
+            self.azure_rule(&r.address, true, b);
+        }
+        self.group(&r.address, true, ORDERED_DENY);
+    }
+
+    fn azurerm_network_security_rule(&mut self, r: &'a Resource) {
+        let (owner, is_resource) = self.owner(r, "network_security_group_name");
+        self.azure_rule(owner, is_resource, &r.attributes);
+    }
+}
+
+/// `net` inside `root` as offsets.
+fn rooted(key: &str, root: IpNet, net: IpNet) -> Peer {
+    let (lo, hi, base) = match (net, root) {
+        (IpNet::V4(n), IpNet::V4(r)) => (
+            u128::from(u32::from(n.network())),
+            u128::from(u32::from(n.broadcast())),
+            u128::from(u32::from(r.network())),
+        ),
+        (IpNet::V6(n), IpNet::V6(r)) => (
+            u128::from(n.network()),
+            u128::from(n.broadcast()),
+            u128::from(r.network()),
+        ),
+        _ => return Peer::Net(net),
+    };
+    Peer::Rooted {
+        root: key.to_string(),
+        v6: matches!(net, IpNet::V6(_)),
+        lo: lo - base,
+        hi: hi - base,
+    }
+}
+
+fn rule(
+    direction: Direction,
+    priority: i64,
+    action: Action,
+    protocols: Protocols,
+    ports: Ports,
+) -> Rule {
+    Rule {
+        direction,
+        target: String::new(),
+        priority,
+        action,
+        protocols,
+        ports,
+        peer: Peer::Named(String::new()),
+    }
+}
+
+/// Reads every firewall rule of the environment behind `ctx`.
+pub fn groups<'a>(ctx: &'a Context<'a>) -> Groups {
+    let mut reader = Reader {
+        ctx,
+        groups: BTreeMap::new(),
+    };
+    for r in &ctx.env.resources {
+        if r.address.mode != crate::model::Mode::Managed {
+            continue;
+        }
+        match r.address.rtype.as_str() {
+            "aws_security_group" | "aws_default_security_group" => reader.aws_security_group(r),
+            "aws_security_group_rule" => reader.aws_security_group_rule(r),
+            "aws_vpc_security_group_ingress_rule" => {
+                reader.aws_vpc_security_group_rule(r, Direction::Ingress)
+            }
+            "aws_vpc_security_group_egress_rule" => {
+                reader.aws_vpc_security_group_rule(r, Direction::Egress)
+            }
+            "aws_network_acl" | "aws_default_network_acl" => reader.aws_network_acl(r),
+            "aws_network_acl_rule" => reader.aws_network_acl_rule(r),
+            "google_compute_firewall" => reader.google_compute_firewall(r),
+            "azurerm_network_security_group" => reader.azurerm_network_security_group(r),
+            "azurerm_network_security_rule" => reader.azurerm_network_security_rule(r),
+            _ => {}
+        }
+    }
+    for g in reader.groups.values_mut() {
+        g.rules.sort();
+        g.rules.dedup();
+    }
+    reader.groups
+}

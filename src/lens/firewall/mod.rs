@@ -1,0 +1,412 @@
+//! The firewall lens: every rule form reduced to canonical rules per protected group,
+//! compared as sets of allowed traffic. Reports what an environment allows beyond the
+//! baseline ("staging additionally allows inbound tcp/22 from 0.0.0.0/0") and what it
+//! no longer allows. Makes findings; never prints.
+
+pub mod extract;
+pub mod rule;
+pub mod space;
+
+use super::generic::Input;
+use super::severity;
+use crate::model::{AttrPath, Category, Finding, Kind, PathStep};
+use crate::normalize::Context;
+use extract::Groups;
+use rule::{protocol_name, Direction, Rule};
+use space::{reaches_internet, span_to_nets, PeerSpace, Region};
+use std::collections::{BTreeMap, BTreeSet};
+
+pub use extract::claims;
+
+/// The network an environment's rooted addresses are offsets from.
+fn root_base(ctx: &Context<'_>, key: &str) -> Option<ipnet::IpNet> {
+    ctx.roots()
+        .find(|(a, _)| {
+            crate::align::normalised(ctx, a)
+                .unwrap_or_else(|| (*a).clone())
+                .to_string()
+                == key
+        })
+        .map(|(_, n)| n)
+}
+
+/// A rooted region as absolute addresses of environment `ctx`.
+fn absolute(r: &Region, ctx: &Context<'_>) -> Option<(PeerSpace, space::Span)> {
+    let PeerSpace::Rooted(key, v6) = &r.space else {
+        return None;
+    };
+    let base = match root_base(ctx, key)?.network() {
+        std::net::IpAddr::V4(a) => u128::from(u32::from(a)),
+        std::net::IpAddr::V6(a) => u128::from(a),
+    };
+    let span = space::Span {
+        lo: base.checked_add(r.peers.lo)?,
+        hi: base.checked_add(r.peers.hi)?,
+    };
+    Some((if *v6 { PeerSpace::V6 } else { PeerSpace::V4 }, span))
+}
+
+/// Regions to describe: a part of the environment's own network that an address range
+/// in the same list already covers (`0.0.0.0/0` covers the VPC) is not said twice.
+fn without_covered<'r>(rs: &'r [Region], ctx: &Context<'_>) -> Vec<&'r Region> {
+    let within = |a: space::Span, b: space::Span| b.lo <= a.lo && a.hi <= b.hi;
+    rs.iter()
+        .filter(|r| {
+            let Some((sp, abs)) = absolute(r, ctx) else {
+                return true;
+            };
+            !rs.iter().any(|q| {
+                q.space == sp
+                    && q.target == r.target
+                    && within(r.protocols, q.protocols)
+                    && within(r.ports, q.ports)
+                    && within(abs, q.peers)
+            })
+        })
+        .collect()
+}
+
+/// How one region of traffic reads in environment `ctx`: `tcp/22 from 0.0.0.0/0`,
+/// `tcp/5432 from 10.1.0.0/16 (aws_vpc.main)`.
+pub fn describe(r: &Region, dir: Direction, ctx: &Context<'_>) -> String {
+    let proto = if r.protocols.lo == 0 && r.protocols.hi == 255 {
+        "all traffic".to_string()
+    } else if r.protocols.lo == r.protocols.hi {
+        let name = protocol_name(r.protocols.lo as u16);
+        let has_ports = matches!(r.protocols.lo, 6 | 17 | 132);
+        let icmp = matches!(r.protocols.lo, 1 | 58);
+        match (r.ports.lo, r.ports.hi) {
+            (0, 65535) => name,
+            (a, b) if has_ports && a == b => format!("{name}/{a}"),
+            (a, b) if has_ports => format!("{name}/{a}-{b}"),
+            (a, b) if icmp && a == b => format!("{name} type {a}"),
+            (a, b) if icmp => format!("{name} types {a}-{b}"),
+            _ => name,
+        }
+    } else {
+        format!("protocols {}-{}", r.protocols.lo, r.protocols.hi)
+    };
+    let peers = match &r.space {
+        PeerSpace::Named(n) => n.clone(),
+        PeerSpace::Rooted(key, _) => {
+            let base = root_base(ctx, key).map(|n| match n.network() {
+                std::net::IpAddr::V4(a) => u128::from(u32::from(a)),
+                std::net::IpAddr::V6(a) => u128::from(a),
+            });
+            match base.and_then(|b| {
+                Some(space::Span {
+                    lo: b.checked_add(r.peers.lo)?,
+                    hi: b.checked_add(r.peers.hi)?,
+                })
+            }) {
+                Some(abs) => format!(
+                    "{} ({key})",
+                    span_to_nets(&r.space, abs)
+                        .iter()
+                        .map(|n| n.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                None => format!("part of {key}"),
+            }
+        }
+        space => span_to_nets(space, r.peers)
+            .iter()
+            .map(|n| n.to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+    };
+    let way = match dir {
+        Direction::Ingress => "from",
+        Direction::Egress => "to",
+    };
+    let target = if r.target.is_empty() {
+        String::new()
+    } else {
+        format!(" (applies to {})", r.target)
+    };
+    format!("{proto} {way} {peers}{target}")
+}
+
+/// Describes regions, joining the address ranges of regions that share protocol, ports
+/// and target; a long list of ranges that is nearly everything reads as
+/// `0.0.0.0/0 except …`.
+pub fn describe_all(rs: &[&Region], dir: Direction, ctx: &Context<'_>) -> Vec<String> {
+    type Key = (String, space::Span, space::Span);
+    let mut groups: BTreeMap<Key, BTreeMap<PeerSpace, Vec<space::Span>>> = BTreeMap::new();
+    let mut out = Vec::new();
+    for r in rs {
+        match r.space {
+            PeerSpace::V4 | PeerSpace::V6 => groups
+                .entry((r.target.clone(), r.protocols, r.ports))
+                .or_default()
+                .entry(r.space.clone())
+                .or_default()
+                .push(r.peers),
+            _ => out.push(describe(r, dir, ctx)),
+        }
+    }
+    let mut addressed = Vec::new();
+    for ((target, protocols, ports), by_space) in groups {
+        let peers: Vec<String> = by_space
+            .into_iter()
+            .map(|(sp, spans)| address_list(&sp, spans))
+            .collect();
+        let probe = Region {
+            target,
+            space: PeerSpace::Named(peers.join(", ")),
+            protocols,
+            ports,
+            peers: space::Span { lo: 0, hi: 0 },
+        };
+        addressed.push(describe(&probe, dir, ctx));
+    }
+    addressed.extend(out);
+    addressed
+}
+
+/// Address spans as CIDRs, or as `0.0.0.0/0 except …` when that is shorter.
+fn address_list(sp: &PeerSpace, mut spans: Vec<space::Span>) -> String {
+    spans.sort();
+    let max = if *sp == PeerSpace::V4 {
+        u128::from(u32::MAX)
+    } else {
+        u128::MAX
+    };
+    let nets: Vec<String> = spans
+        .iter()
+        .flat_map(|s| span_to_nets(sp, *s))
+        .map(|n| n.to_string())
+        .collect();
+    let mut gaps = Vec::new();
+    let mut at: Option<u128> = Some(0);
+    for s in &spans {
+        if let Some(a) = at {
+            if s.lo > a {
+                gaps.push(space::Span {
+                    lo: a,
+                    hi: s.lo - 1,
+                });
+            }
+        }
+        at = s.hi.checked_add(1);
+    }
+    if let Some(a) = at {
+        if a <= max {
+            gaps.push(space::Span { lo: a, hi: max });
+        }
+    }
+    let gap_nets: Vec<String> = gaps
+        .iter()
+        .flat_map(|s| span_to_nets(sp, *s))
+        .map(|n| n.to_string())
+        .collect();
+    let all = if *sp == PeerSpace::V4 {
+        "0.0.0.0/0"
+    } else {
+        "::/0"
+    };
+    if nets.len() > 4 && gap_nets.len() < nets.len() {
+        format!("{all} except {}", gap_nets.join(", "))
+    } else {
+        nets.join(", ")
+    }
+}
+
+fn direction_word(d: Direction) -> &'static str {
+    match d {
+        Direction::Ingress => "inbound",
+        Direction::Egress => "outbound",
+    }
+}
+
+/// What one environment's rules of a direction differ by, against the baseline's.
+struct Change {
+    env: usize,
+    more: Vec<Region>,
+    less: Vec<Region>,
+}
+
+/// The normalised keys of an environment's own networks.
+fn root_keys(ctx: &Context<'_>) -> BTreeSet<String> {
+    ctx.roots()
+        .map(|(a, _)| {
+            crate::align::normalised(ctx, a)
+                .unwrap_or_else(|| a.clone())
+                .to_string()
+        })
+        .collect()
+}
+
+/// Rules whose peers sit in an own network the other environment does not have are
+/// read as plain address ranges: "my VPC" compares with "your VPC" only when both exist.
+fn unroot(rules: Vec<Rule>, ctx: &Context<'_>, other_roots: &BTreeSet<String>) -> Vec<Rule> {
+    rules
+        .into_iter()
+        .filter_map(|r| match &r.peer {
+            rule::Peer::Rooted { root, .. } if !other_roots.contains(root) => {
+                let region = space::region_of(&r);
+                let (sp, abs) = absolute(&region, ctx)?;
+                let net = span_to_nets(&sp, abs).into_iter().next()?;
+                Some(Rule {
+                    peer: rule::Peer::Net(net),
+                    ..r
+                })
+            }
+            _ => Some(r),
+        })
+        .collect()
+}
+
+/// Every firewall finding.
+pub fn findings(input: &Input<'_>) -> Vec<Finding> {
+    let b = input.baseline;
+    let per_env: Vec<Groups> = input.contexts.iter().map(|c| extract::groups(c)).collect();
+    let roots: Vec<BTreeSet<String>> = input.contexts.iter().map(root_keys).collect();
+    let mut keys: Vec<&String> = per_env.iter().flat_map(|g| g.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    let mut out = Vec::new();
+    for key in keys {
+        let base = per_env[b].get(key);
+        for dir in [Direction::Ingress, Direction::Egress] {
+            let mut changes: Vec<Change> = Vec::new();
+            for (k, groups) in per_env.iter().enumerate() {
+                if k == b {
+                    continue;
+                }
+                let other = groups.get(key);
+                // A security group missing altogether is the generic lens's finding.
+                if base.is_none_or(|g| g.is_resource && other.is_none())
+                    && other.is_none_or(|g| g.is_resource && base.is_none())
+                {
+                    continue;
+                }
+                let rules = |g: Option<&extract::Group>| -> Vec<Rule> {
+                    g.map(|g| {
+                        g.rules
+                            .iter()
+                            .filter(|r| r.direction == dir)
+                            .cloned()
+                            .collect()
+                    })
+                    .unwrap_or_default()
+                };
+                let sem = |g: Option<&extract::Group>, fallback: Option<&extract::Group>| {
+                    g.or(fallback)
+                        .map(|g| g.semantics.of(dir))
+                        .unwrap_or(space::Semantics {
+                            ordered: false,
+                            default_allow: false,
+                        })
+                };
+                let ra = unroot(rules(base), &input.contexts[b], &roots[k]);
+                let rb = unroot(rules(other), &input.contexts[k], &roots[b]);
+                let Some((more, less)) =
+                    space::difference(&ra, sem(base, other), &rb, sem(other, base))
+                else {
+                    continue;
+                };
+                if !more.is_empty() || !less.is_empty() {
+                    changes.push(Change { env: k, more, less });
+                }
+            }
+            if changes.is_empty() {
+                continue;
+            }
+            let address = base
+                .or_else(|| per_env.iter().find_map(|g| g.get(key)))
+                .map(|g| g.address.clone());
+            let Some(address) = address else { continue };
+            out.extend(change_findings(input, &address, dir, &changes));
+        }
+    }
+    out
+}
+
+fn change_findings(
+    input: &Input<'_>,
+    address: &crate::model::Address,
+    dir: Direction,
+    changes: &[Change],
+) -> Vec<Finding> {
+    let envs = input.envs;
+    let base_name = &envs[input.baseline].name;
+    let mut out = Vec::new();
+    for wider in [true, false] {
+        let relevant: Vec<(&Change, &Vec<Region>)> = changes
+            .iter()
+            .map(|c| (c, if wider { &c.more } else { &c.less }))
+            .filter(|(_, rs)| !rs.is_empty())
+            .collect();
+        if relevant.is_empty() {
+            continue;
+        }
+        let kind = if wider {
+            Kind::AllowsMore
+        } else {
+            Kind::AllowsLess
+        };
+        let public = relevant
+            .iter()
+            .any(|(_, rs)| rs.iter().any(reaches_internet));
+        let sev = severity::firewall(kind, dir == Direction::Ingress, public);
+        let mut environments: BTreeMap<String, String> = BTreeMap::new();
+        let mut parts = Vec::new();
+        for (k, env) in envs.iter().enumerate() {
+            let value = if k == input.baseline {
+                "baseline".to_string()
+            } else {
+                match relevant.iter().find(|(c, _)| c.env == k) {
+                    Some((_, rs)) => {
+                        // What an environment gained reads in its own addresses; what it
+                        // lost, in the baseline's.
+                        let ctx = &input.contexts[if wider { k } else { input.baseline }];
+                        let text = describe_all(&without_covered(rs, ctx), dir, ctx);
+                        let joined = text.join("; ");
+                        parts.push((env.name.clone(), joined.clone()));
+                        format!(
+                            "{} {joined}",
+                            if wider {
+                                "also allows"
+                            } else {
+                                "no longer allows"
+                            }
+                        )
+                    }
+                    None => "same as baseline".to_string(),
+                }
+            };
+            environments.insert(env.name.clone(), value);
+        }
+        let message = parts
+            .iter()
+            .map(|(name, what)| {
+                if wider {
+                    format!("{name} additionally allows {} {what}", direction_word(dir))
+                } else {
+                    format!(
+                        "{name} does not allow {} {what}, which {base_name} allows",
+                        direction_word(dir)
+                    )
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        let path = AttrPath(vec![PathStep::Attr(dir.as_str().into())]);
+        out.push(Finding {
+            id: Finding::stable_id(Category::Firewall, kind, address, Some(&path)),
+            category: Category::Firewall,
+            kind,
+            severity: sev,
+            address: address.clone(),
+            path: Some(path),
+            environments,
+            message: format!("{message}."),
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,355 @@
+//! Table-driven tests of the firewall lens, one provider form at a time.
+
+use crate::model::Environment;
+
+/// Runs a full comparison and lists every finding as `kind severity address: message`.
+fn run(prod: &[(&str, &str)], staging: &[(&str, &str)]) -> Vec<String> {
+    let envs = [
+        Environment::for_tests("prod", prod),
+        Environment::for_tests("staging", staging),
+    ];
+    let mut envs = envs.to_vec();
+    for e in envs.iter_mut() {
+        crate::normalize::add_reference_edges(e);
+    }
+    crate::compare_loaded(&envs, 0)
+        .findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {}: {}",
+                f.kind.as_str(),
+                f.severity,
+                f.address,
+                f.message
+            )
+        })
+        .collect()
+}
+
+const VPC_PROD: (&str, &str) = (
+    "aws_vpc.main",
+    r#"{"id":"vpc-0aaa0001","cidr_block":"10.0.0.0/16"}"#,
+);
+const VPC_STG: (&str, &str) = (
+    "aws_vpc.main",
+    r#"{"id":"vpc-0bbb0001","cidr_block":"10.1.0.0/16"}"#,
+);
+
+fn sg(id: &str, ingress: &str) -> String {
+    let vpc = if id.contains("aaa") {
+        "vpc-0aaa0001"
+    } else {
+        "vpc-0bbb0001"
+    };
+    format!(r#"{{"id":"{id}","name":"web","vpc_id":"{vpc}","ingress":{ingress},"egress":[]}}"#)
+}
+
+fn block(proto: &str, from: i64, to: i64, cidrs: &str) -> String {
+    format!(
+        r#"{{"protocol":"{proto}","from_port":{from},"to_port":{to},"cidr_blocks":{cidrs},"ipv6_cidr_blocks":[],"prefix_list_ids":[],"security_groups":[],"self":false,"description":"d"}}"#
+    )
+}
+
+#[test]
+fn the_same_allowance_in_every_aws_form_is_equal() {
+    let inline = sg(
+        "sg-0aaa0001",
+        &format!("[{}]", block("tcp", 443, 443, r#"["0.0.0.0/0"]"#)),
+    );
+    let bare = sg("sg-0bbb0001", "[]");
+    let rule = r#"{"id":"sgrule-1","type":"ingress","security_group_id":"sg-0bbb0001","protocol":"tcp","from_port":443,"to_port":443,"cidr_blocks":["0.0.0.0/0"],"self":false,"description":"other words"}"#;
+    let vpc_rule = r#"{"id":"sgr-0bbb0001","security_group_id":"sg-0bbb0001","ip_protocol":"6","from_port":443,"to_port":443,"cidr_ipv4":"0.0.0.0/0"}"#;
+    assert_eq!(
+        run(
+            &[("aws_security_group.web", &inline)],
+            &[
+                ("aws_security_group.web", &bare),
+                ("aws_security_group_rule.https", rule)
+            ]
+        ),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        run(
+            &[("aws_security_group.web", &inline)],
+            &[
+                ("aws_security_group.web", &bare),
+                ("aws_vpc_security_group_ingress_rule.https", vpc_rule)
+            ]
+        ),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn security_group_differences() {
+    let open443 = block("tcp", 443, 443, r#"["0.0.0.0/0"]"#);
+    for (name, prod, staging, want) in [
+        (
+            "extra ssh from the internet",
+            vec![open443.clone()],
+            vec![open443.clone(), block("tcp", 22, 22, r#"["0.0.0.0/0"]"#)],
+            vec!["allows-more critical aws_security_group.web: staging additionally allows inbound tcp/22 from 0.0.0.0/0."],
+        ),
+        (
+            "overlapping port ranges",
+            vec![block("tcp", 80, 90, r#"["0.0.0.0/0"]"#)],
+            vec![block("tcp", 85, 100, r#"["0.0.0.0/0"]"#)],
+            vec![
+                "allows-more critical aws_security_group.web: staging additionally allows inbound tcp/91-100 from 0.0.0.0/0.",
+                "allows-less medium aws_security_group.web: staging does not allow inbound tcp/80-84 from 0.0.0.0/0, which prod allows.",
+            ],
+        ),
+        (
+            "adjacent CIDRs are one range",
+            vec![block("tcp", 22, 22, r#"["192.168.0.0/24","192.168.1.0/24"]"#)],
+            vec![block("tcp", 22, 22, r#"["192.168.0.0/23"]"#)],
+            vec![],
+        ),
+        (
+            "the own VPC differs by design",
+            vec![block("tcp", 5432, 5432, r#"["10.0.0.0/16"]"#)],
+            vec![block("tcp", 5432, 5432, r#"["10.1.0.0/16"]"#)],
+            vec![],
+        ),
+        (
+            "the other environment's VPC is another network",
+            vec![block("tcp", 5432, 5432, r#"["10.0.0.0/16"]"#)],
+            vec![block("tcp", 5432, 5432, r#"["10.0.0.0/16"]"#)],
+            vec![
+                "allows-more high aws_security_group.web: staging additionally allows inbound tcp/5432 from 10.0.0.0/16.",
+                "allows-less medium aws_security_group.web: staging does not allow inbound tcp/5432 from 10.0.0.0/16 (aws_vpc.main), which prod allows.",
+            ],
+        ),
+        (
+            "protocol -1 against tcp",
+            vec![block("tcp", 0, 65535, r#"["192.168.0.0/16"]"#)],
+            vec![block("-1", 0, 0, r#"["192.168.0.0/16"]"#)],
+            vec!["allows-more high aws_security_group.web: staging additionally allows inbound protocols 0-5 from 192.168.0.0/16; protocols 7-255 from 192.168.0.0/16."],
+        ),
+        (
+            "descriptions alone are not findings",
+            vec![block("tcp", 443, 443, r#"["0.0.0.0/0"]"#)],
+            vec![block("tcp", 443, 443, r#"["0.0.0.0/0"]"#).replace(r#""description":"d""#, r#""description":"another""#)],
+            vec![],
+        ),
+    ] {
+        let p = sg("sg-0aaa0001", &format!("[{}]", prod.join(",")));
+        let s = sg("sg-0bbb0001", &format!("[{}]", staging.join(",")));
+        assert_eq!(run(&[VPC_PROD, ("aws_security_group.web", &p)], &[VPC_STG, ("aws_security_group.web", &s)]), want, "{name}");
+    }
+}
+
+#[test]
+fn ipv6_rules() {
+    let v6 = |cidr: &str| {
+        sg(
+            "sg-0aaa0001",
+            &format!(
+                r#"[{{"protocol":"tcp","from_port":443,"to_port":443,"cidr_blocks":[],"ipv6_cidr_blocks":["{cidr}"],"self":false}}]"#
+            ),
+        )
+    };
+    let got = run(
+        &[("aws_security_group.web", &v6("::/0"))],
+        &[("aws_security_group.web", &v6("2001:db8::/32"))],
+    );
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0].starts_with("allows-less medium"), "{got:?}");
+    let got = run(
+        &[("aws_security_group.web", &v6("2001:db8::/32"))],
+        &[("aws_security_group.web", &v6("::/0"))],
+    );
+    assert!(got[0].starts_with("allows-more critical"), "{got:?}");
+}
+
+#[test]
+fn security_groups_as_peers_compare_by_logical_address() {
+    let alb = |id: &str| format!(r#"{{"id":"{id}","ingress":[],"egress":[]}}"#);
+    let web = |id: &str, peer: &str| {
+        sg(
+            id,
+            &format!(
+                r#"[{{"protocol":"tcp","from_port":8080,"to_port":8080,"cidr_blocks":[],"security_groups":["{peer}"],"self":false}}]"#
+            ),
+        )
+    };
+    let prod = [
+        ("aws_security_group.alb", alb("sg-0aaa0002")),
+        ("aws_security_group.web", web("sg-0aaa0001", "sg-0aaa0002")),
+    ];
+    let stg = [
+        ("aws_security_group.alb", alb("sg-0bbb0002")),
+        ("aws_security_group.web", web("sg-0bbb0001", "sg-0bbb0002")),
+    ];
+    let p: Vec<(&str, &str)> = prod.iter().map(|(a, b)| (*a, b.as_str())).collect();
+    let s: Vec<(&str, &str)> = stg.iter().map(|(a, b)| (*a, b.as_str())).collect();
+    assert_eq!(run(&p, &s), Vec::<String>::new());
+    // staging lets the web group reach itself instead of the load balancer
+    let stg2 = [
+        ("aws_security_group.alb", alb("sg-0bbb0002")),
+        ("aws_security_group.web", web("sg-0bbb0001", "sg-0bbb0001")),
+    ];
+    let s2: Vec<(&str, &str)> = stg2.iter().map(|(a, b)| (*a, b.as_str())).collect();
+    assert_eq!(
+        run(&p, &s2),
+        [
+            "allows-more high aws_security_group.web: staging additionally allows inbound tcp/8080 from security group aws_security_group.web.",
+            "allows-less medium aws_security_group.web: staging does not allow inbound tcp/8080 from security group aws_security_group.alb, which prod allows."
+        ]
+    );
+}
+
+#[test]
+fn nacl_deny_ordered_before_allow() {
+    let entry = |no: i64, action: &str, proto: &str, from: i64, to: i64| {
+        format!(
+            r#"{{"rule_no":{no},"action":"{action}","protocol":"{proto}","from_port":{from},"to_port":{to},"cidr_block":"0.0.0.0/0","ipv6_cidr_block":"","icmp_type":0,"icmp_code":0}}"#
+        )
+    };
+    let acl = |id: &str, ingress: Vec<String>| {
+        format!(
+            r#"{{"id":"{id}","ingress":[{}],"egress":[]}}"#,
+            ingress.join(",")
+        )
+    };
+    let prod = acl(
+        "acl-0aaa0001",
+        vec![
+            entry(100, "deny", "tcp", 22, 22),
+            entry(200, "allow", "-1", 0, 0),
+        ],
+    );
+    // staging numbered the deny after the allow: it never applies
+    let stg = acl(
+        "acl-0bbb0001",
+        vec![
+            entry(100, "allow", "-1", 0, 0),
+            entry(200, "deny", "tcp", 22, 22),
+        ],
+    );
+    assert_eq!(
+        run(&[("aws_network_acl.main", &prod)], &[("aws_network_acl.main", &stg)]),
+        ["allows-more critical aws_network_acl.main: staging additionally allows inbound tcp/22 from 0.0.0.0/0."]
+    );
+    // the same rules as separate aws_network_acl_rule resources are equal
+    let bare = acl("acl-0bbb0001", vec![]);
+    let rule = |no: i64, action: &str, proto: &str, from: i64, to: i64| {
+        format!(
+            r#"{{"network_acl_id":"acl-0bbb0001","rule_number":{no},"egress":false,"rule_action":"{action}","protocol":"{proto}","from_port":{from},"to_port":{to},"cidr_block":"0.0.0.0/0"}}"#
+        )
+    };
+    let (r1, r2) = (
+        rule(100, "deny", "6", 22, 22),
+        rule(200, "allow", "all", 0, 0),
+    );
+    assert_eq!(
+        run(
+            &[("aws_network_acl.main", &prod)],
+            &[
+                ("aws_network_acl.main", &bare),
+                ("aws_network_acl_rule.a", &r1),
+                ("aws_network_acl_rule.b", &r2)
+            ]
+        ),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn gcp_firewalls_with_deny() {
+    let net = |p: &str| {
+        format!(
+            r#"{{"id":"projects/{p}/global/networks/main","name":"main","self_link":"https://www.googleapis.com/compute/v1/projects/{p}/global/networks/main"}}"#
+        )
+    };
+    let fw = |p: &str, prio: i64, kind: &str, ports: &str| {
+        format!(
+            r#"{{"id":"x","name":"fw","network":"https://www.googleapis.com/compute/v1/projects/{p}/global/networks/main","direction":"INGRESS","priority":{prio},"{kind}":[{{"protocol":"tcp","ports":{ports}}}],"source_ranges":["0.0.0.0/0"],"target_tags":["web"],"disabled":false}}"#
+        )
+    };
+    let prod = [
+        ("google_compute_network.main", net("acme-prod")),
+        (
+            "google_compute_firewall.allow_web",
+            fw("acme-prod", 1000, "allow", r#"["22","443"]"#),
+        ),
+        (
+            "google_compute_firewall.deny_ssh",
+            fw("acme-prod", 900, "deny", r#"["22"]"#),
+        ),
+    ];
+    let stg = [
+        ("google_compute_network.main", net("acme-staging")),
+        (
+            "google_compute_firewall.web",
+            fw("acme-staging", 1000, "allow", r#"["22","443"]"#),
+        ),
+    ];
+    let p: Vec<(&str, &str)> = prod.iter().map(|(a, b)| (*a, b.as_str())).collect();
+    let s: Vec<(&str, &str)> = stg.iter().map(|(a, b)| (*a, b.as_str())).collect();
+    assert_eq!(
+        run(&p, &s),
+        ["allows-more critical google_compute_network.main: staging additionally allows inbound tcp/22 from 0.0.0.0/0 (applies to tag web)."]
+    );
+    // the same effective rules under other resource names: nothing to report
+    let stg2 = [
+        ("google_compute_network.main", net("acme-staging")),
+        (
+            "google_compute_firewall.a",
+            fw("acme-staging", 1000, "allow", r#"["443","22"]"#),
+        ),
+        (
+            "google_compute_firewall.b",
+            fw("acme-staging", 900, "deny", r#"["22"]"#),
+        ),
+    ];
+    let s2: Vec<(&str, &str)> = stg2.iter().map(|(a, b)| (*a, b.as_str())).collect();
+    assert_eq!(run(&p, &s2), Vec::<String>::new());
+}
+
+#[test]
+fn azure_rules_with_star_ports() {
+    let rule = |name: &str, ports: &str| {
+        format!(
+            r#"{{"name":"{name}","priority":100,"direction":"Inbound","access":"Allow","protocol":"Tcp","source_port_range":"*","destination_port_range":"{ports}","destination_port_ranges":[],"source_address_prefix":"Internet","source_address_prefixes":[],"destination_address_prefix":"*","destination_address_prefixes":[],"description":""}}"#
+        )
+    };
+    let nsg = |id: &str, r: String| {
+        format!(
+            r#"{{"id":"/subscriptions/{id}/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/web","name":"web","security_rule":[{r}]}}"#
+        )
+    };
+    let prod = nsg(
+        "3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+        rule("prod-all", "*"),
+    );
+    let stg = nsg(
+        "9a2504e0-4f89-11d3-9a0c-0305e82c3301",
+        rule("staging-https", "443"),
+    );
+    let got = run(
+        &[("azurerm_network_security_group.web", &prod)],
+        &[("azurerm_network_security_group.web", &stg)],
+    );
+    assert_eq!(
+        got,
+        [
+            "allows-less medium azurerm_network_security_group.web: staging does not allow inbound tcp/0-442 from 0.0.0.0/0, ::/0; tcp/444-65535 from 0.0.0.0/0, ::/0, which prod allows."
+        ]
+    );
+    // A separate azurerm_network_security_rule resource is the same rule.
+    let bare = nsg("9a2504e0-4f89-11d3-9a0c-0305e82c3301", String::new());
+    let separate = r#"{"name":"x","network_security_group_name":"web","resource_group_name":"rg","priority":100,"direction":"Inbound","access":"Allow","protocol":"Tcp","source_port_range":"*","destination_port_range":"*","source_address_prefix":"Internet","destination_address_prefix":"*"}"#;
+    assert_eq!(
+        run(
+            &[("azurerm_network_security_group.web", &prod)],
+            &[
+                ("azurerm_network_security_group.web", &bare),
+                ("azurerm_network_security_rule.all", separate)
+            ]
+        ),
+        Vec::<String>::new()
+    );
+}
