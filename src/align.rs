@@ -5,7 +5,7 @@
 //! `aws_subnet.a["us-west-2a"]` in another, and `module.app["prod"]` with
 //! `module.app["staging"]`.
 
-use crate::model::{Address, Environment, Key};
+use crate::model::{Address, Environment};
 use crate::normalize::Context;
 use std::collections::BTreeMap;
 
@@ -15,32 +15,6 @@ pub struct Row<'e> {
     pub address: &'e Address,
     /// `present[k]` is the position of the instance in environment `k`.
     pub present: Vec<Option<usize>>,
-}
-
-/// The address with its string keys normalised, or `None` when no key changes.
-pub fn normalised(ctx: &Context<'_>, a: &Address) -> Option<Address> {
-    let norm = |k: &Option<Key>| match k {
-        Some(Key::Str(s)) => match ctx.text(s) {
-            std::borrow::Cow::Owned(t) => Some(Some(Key::Str(t))),
-            std::borrow::Cow::Borrowed(_) => None,
-        },
-        _ => None,
-    };
-    let key = norm(&a.key);
-    let modules: Vec<Option<Option<Key>>> = a.module.iter().map(|m| norm(&m.key)).collect();
-    if key.is_none() && modules.iter().all(Option::is_none) {
-        return None;
-    }
-    let mut out = a.clone();
-    if let Some(k) = key {
-        out.key = k;
-    }
-    for (m, k) in out.module.iter_mut().zip(modules) {
-        if let Some(k) = k {
-            m.key = k;
-        }
-    }
-    Some(out)
 }
 
 /// One row while aligning: the address shown, which environment it came from, and
@@ -60,7 +34,7 @@ pub fn align<'e>(
         for (i, r) in env.resources.iter().enumerate() {
             let mut key = contexts
                 .get(k)
-                .and_then(|c| normalised(c, &r.address))
+                .and_then(|c| c.logical_changed(&r.address))
                 .unwrap_or_else(|| r.address.clone());
             // Two instances of one environment that normalise alike keep their own rows.
             if rows.get(&key).is_some_and(|row| row.2[k].is_some()) {

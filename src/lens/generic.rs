@@ -20,7 +20,7 @@ pub struct Input<'a> {
 
 /// All generic findings, unsorted.
 pub fn findings(input: &Input<'_>, rows: &[Row<'_>]) -> Vec<Finding> {
-    let blocks = block_counts(input.envs);
+    let blocks = block_counts(input);
     let mut out: Vec<Finding> = rows
         .par_iter()
         .flat_map_iter(|row| row_findings(input, row, &blocks))
@@ -29,22 +29,28 @@ pub fn findings(input: &Input<'_>, rows: &[Row<'_>]) -> Vec<Finding> {
     out
 }
 
-/// Per resource block: instances per environment, and whether any instance has a key.
-type BlockCounts = BTreeMap<Address, (Vec<usize>, bool)>;
+/// Per resource block, by logical address: instances per environment, whether any
+/// instance has a key, and the block's address as first seen (the baseline's first).
+type BlockCounts = BTreeMap<Address, (Vec<usize>, bool, Address)>;
 
 /// Instances per resource block per environment.
-fn block_counts(envs: &[Environment]) -> BlockCounts {
+fn block_counts(input: &Input<'_>) -> BlockCounts {
+    let envs = input.envs;
     let mut m: BlockCounts = BTreeMap::new();
-    for (k, env) in envs.iter().enumerate() {
+    let mut order: Vec<usize> = (0..envs.len()).collect();
+    order.sort_by_key(|&k| k != input.baseline);
+    for k in order {
+        let env = &envs[k];
         // Resources are sorted, so the instances of one block are adjacent.
         for chunk in env
             .resources
             .chunk_by(|a, b| a.address.same_block(&b.address))
         {
             let first = &chunk[0].address;
+            let block = first.block();
             let e = m
-                .entry(first.block())
-                .or_insert_with(|| (vec![0; envs.len()], false));
+                .entry(input.contexts[k].logical(&block).into_owned())
+                .or_insert_with(|| (vec![0; envs.len()], false, block.clone()));
             e.0[k] = chunk.len();
             e.1 |= first.key.is_some();
         }
@@ -65,7 +71,7 @@ fn names(envs: &[Environment], ks: &[usize]) -> String {
 fn block_findings(input: &Input<'_>, blocks: &BlockCounts) -> Vec<Finding> {
     let envs = input.envs;
     let mut out = Vec::new();
-    for (block, (counts, keyed)) in blocks {
+    for (counts, keyed, block) in blocks.values() {
         let keyed = *keyed;
         if super::firewall::claims(&block.rtype, None) {
             continue;
@@ -131,7 +137,11 @@ fn row_findings(input: &Input<'_>, row: &Row<'_>, blocks: &BlockCounts) -> Vec<F
 
     // Missing instances (blocks missing wholesale are reported once, per block).
     if row.present.iter().any(Option::is_none) {
-        let counts = blocks.get(&row.address.block());
+        let counts = blocks.get(
+            input.contexts[input.baseline]
+                .logical(&row.address.block())
+                .as_ref(),
+        );
         let lack: Vec<usize> = (0..envs.len())
             .filter(|&k| row.present[k].is_none() && counts.is_some_and(|c| c.0[k] > 0))
             .collect();
@@ -169,19 +179,13 @@ fn row_findings(input: &Input<'_>, row: &Row<'_>, blocks: &BlockCounts) -> Vec<F
     // Attribute differences against the baseline.
     let b = input.baseline;
     let Some(bi) = row.present[b] else { return out };
-    let base = Side {
-        ctx: &input.contexts[b],
-        res: &envs[b].resources[bi],
-    };
+    let base = Side::new(&input.contexts[b], &envs[b].resources[bi]);
     let mut by_path: BTreeMap<AttrPath, Vec<(usize, ValueDiff)>> = BTreeMap::new();
     for (k, p) in row.present.iter().enumerate() {
         let (true, Some(i)) = (k != b, *p) else {
             continue;
         };
-        let other = Side {
-            ctx: &input.contexts[k],
-            res: &envs[k].resources[i],
-        };
+        let other = Side::new(&input.contexts[k], &envs[k].resources[i]);
         for d in diff(&base, &other) {
             if super::firewall::claims(&row.address.rtype, d.path.top()) {
                 continue;
@@ -232,10 +236,7 @@ fn attribute_finding(
         } else if sensitive {
             crate::normalize::diff::SENSITIVE.to_string()
         } else {
-            let side = Side {
-                ctx: &input.contexts[k],
-                res: &envs[k].resources[*i],
-            };
+            let side = Side::new(&input.contexts[k], &envs[k].resources[*i]);
             value_at(&side.res.attributes, &path)
                 .map(|v| show(&side, v, &path))
                 .unwrap_or_else(|| ABSENT.to_string())

@@ -21,7 +21,24 @@ pub const TYPE_IDENTITY_ATTRS: &[(&str, &str)] = &[
     ("azurerm_virtual_network", "name"),
     ("azurerm_network_security_group", "name"),
     ("azurerm_dns_zone", "name"),
+    ("google_compute_global_address", "address"),
+    ("google_compute_address", "address"),
     ("azurerm_private_dns_zone", "name"),
+];
+
+/// Attributes that hold names and prose, never references: an SG's `name` that equals
+/// an IAM role's id is a coincidence, not an edge.
+pub const PLAIN_ATTRS: &[&str] = &[
+    "name",
+    "name_prefix",
+    "identifier",
+    "identifier_prefix",
+    "description",
+    "display_name",
+    "title",
+    "comment",
+    "tags",
+    "labels",
 ];
 
 /// Attributes that are identity or computed by the provider and never compared:
@@ -101,6 +118,21 @@ pub const TYPE_IGNORED_ATTRS: &[(&str, &str)] = &[
     ("aws_alb", "arn_suffix"),
     ("aws_lb_target_group", "arn_suffix"),
     ("aws_nat_gateway", "private_ip"),
+    ("aws_caller_identity", "user_id"),
+    ("aws_iam_policy", "policy_id"),
+    ("aws_iam_role", "unique_id"),
+    ("azurerm_dns_zone", "soa_record"),
+    ("google_sql_database_instance", "first_ip_address"),
+    ("google_sql_database_instance", "private_ip_address"),
+    ("google_sql_database_instance", "public_ip_address"),
+    ("google_sql_database_instance", "ip_address"),
+    (
+        "google_sql_database_instance",
+        "service_account_email_address",
+    ),
+    ("google_sql_database_instance", "connection_name"),
+    ("google_compute_global_address", "address"),
+    ("google_compute_address", "address"),
     // Assigned by the cloud from the subnet unless pinned: the subnet is the topology.
     ("aws_instance", "private_ip"),
     ("aws_instance", "ipv6_addresses"),
@@ -121,6 +153,7 @@ pub const ADDRESS_SPACE_ATTRS: &[(&str, &str)] = &[
     ("aws_vpc_ipv6_cidr_block_association", "ipv6_cidr_block"),
     ("azurerm_virtual_network", "address_space"),
     ("google_compute_subnetwork", "ip_cidr_range"),
+    ("google_compute_subnetwork", "secondary_ip_range"),
 ];
 
 /// Attributes naming the zone a resource was placed in.

@@ -7,7 +7,7 @@ use super::text::{
     env_tokens, is_provider_id, normalize_arn, replace_by_design, replace_words, sort_tokens,
 };
 use super::trail::{object_step, to_path, Step};
-use crate::model::{Address, Environment, Mode, Value};
+use crate::model::{Address, Environment, Key, Mode, Value};
 use ipnet::IpNet;
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -36,8 +36,9 @@ pub enum Leaf<'a> {
     Empty,
     /// Normalised text.
     Text(Cow<'a, str>),
-    /// The identifier of another resource in the same environment.
-    Ref(&'a Address),
+    /// The identifier of another resource in the same environment, by its logical
+    /// (key-normalised) address.
+    Ref(Cow<'a, Address>),
     /// Shaped like a provider identifier but naming nothing in this environment.
     External,
     /// Known only after apply.
@@ -120,7 +121,17 @@ impl<'e> Context<'e> {
                 };
                 match r.attributes.get(attr) {
                     Some(Value::Str(s)) => push(s),
-                    Some(Value::List(l)) => l.iter().filter_map(Value::as_str).for_each(push),
+                    Some(Value::List(l)) => {
+                        for x in l.iter() {
+                            // GCP's secondary ranges are blocks: `{range_name, ip_cidr_range}`.
+                            if let Some(s) = x
+                                .as_str()
+                                .or_else(|| x.get("ip_cidr_range").and_then(Value::as_str))
+                            {
+                                push(s);
+                            }
+                        }
+                    }
                     _ => {}
                 }
             }
@@ -172,12 +183,65 @@ impl<'e> Context<'e> {
         }
     }
 
+    /// The address with its string instance and module keys normalised, or `None` when
+    /// no key changes (`module.app["prod"]` and `module.app["staging"]` are one).
+    pub fn logical_changed(&self, a: &Address) -> Option<Address> {
+        let norm = |k: &Option<Key>| match k {
+            Some(Key::Str(s)) => match self.text(s) {
+                Cow::Owned(t) => Some(Some(Key::Str(t))),
+                Cow::Borrowed(_) => None,
+            },
+            _ => None,
+        };
+        let key = norm(&a.key);
+        let modules: Vec<Option<Option<Key>>> = a.module.iter().map(|m| norm(&m.key)).collect();
+        if key.is_none() && modules.iter().all(Option::is_none) {
+            return None;
+        }
+        let mut out = a.clone();
+        if let Some(k) = key {
+            out.key = k;
+        }
+        for (m, k) in out.module.iter_mut().zip(modules) {
+            if let Some(k) = k {
+                m.key = k;
+            }
+        }
+        Some(out)
+    }
+
+    /// The logical address an instance aligns by.
+    pub fn logical<'a>(&self, a: &'a Address) -> Cow<'a, Address> {
+        match self.logical_changed(a) {
+            Some(n) => Cow::Owned(n),
+            None => Cow::Borrowed(a),
+        }
+    }
+
     /// The resource an identifier names, if exactly one does.
     pub fn resolve(&self, s: &str) -> Option<usize> {
         let key = s.strip_prefix("/hostedzone/").unwrap_or(s);
         match self.ids.get(key) {
             Some(Target::One(i, _)) => Some(*i as usize),
             _ => None,
+        }
+    }
+
+    /// Whether the resource at `a` does not know its identity yet (a plan creates it):
+    /// then any identifier may turn out to be its.
+    pub fn identity_unknown(&self, a: &Address) -> bool {
+        let pos = self.env.position(a).or_else(|| {
+            self.env
+                .resources
+                .iter()
+                .position(|r| self.logical(&r.address).as_ref() == a)
+        });
+        match pos {
+            Some(i) => matches!(
+                self.env.resources[i].attributes.get("id"),
+                None | Some(Value::Unknown) | Some(Value::Null)
+            ),
+            None => false,
         }
     }
 
@@ -193,7 +257,7 @@ impl<'e> Context<'e> {
             Value::Null => Leaf::Empty,
             Value::Unknown => Leaf::Unknown,
             Value::Ref(a) => match self.env.position(a) {
-                Some(i) => Leaf::Ref(&self.env.resources[i].address),
+                Some(i) => Leaf::Ref(self.logical(&self.env.resources[i].address)),
                 None => Leaf::Unknown,
             },
             Value::Bool(b) => Leaf::Text(Cow::Borrowed(if *b { "true" } else { "false" })),
@@ -210,12 +274,21 @@ impl<'e> Context<'e> {
             return Leaf::Empty;
         }
         if let Some(i) = self.resolve(s) {
-            return Leaf::Ref(&self.env.resources[i].address);
+            return Leaf::Ref(self.logical(&self.env.resources[i].address));
         }
         if self.ids.contains_key(s) {
             // Names several resources (two data sources reading the same network):
             // an identifier all the same, not text to compare.
             return Leaf::External;
+        }
+        self.leaf_unresolved(s)
+    }
+
+    /// A string as compared when it is not taken as a reference: an identifier shape is
+    /// external, an address relative, anything else normalised text.
+    pub fn leaf_unresolved<'a>(&'a self, s: &'a str) -> Leaf<'a> {
+        if s.is_empty() {
+            return Leaf::Empty;
         }
         if is_provider_id(s) {
             return Leaf::External;
@@ -301,7 +374,7 @@ impl<'e> Context<'e> {
             .roots
             .iter()
             .find(|r| r.net.contains(&net) && r.net.prefix_len() <= net.prefix_len())?;
-        let owner = &self.env.resources[root.owner as usize].address;
+        let owner = self.logical(&self.env.resources[root.owner as usize].address);
         let offset = match (net.addr(), root.net.network()) {
             (IpAddr::V4(a), IpAddr::V4(b)) => {
                 let d = u32::from(a) - u32::from(b);
@@ -328,7 +401,10 @@ impl<'e> Context<'e> {
         let mut trail: Vec<Step<'_>> = Vec::with_capacity(8);
         for (i, r) in self.env.resources.iter().enumerate() {
             for (k, v) in r.attributes.entries() {
-                if IDENTITY_ATTRS.contains(&k.as_ref()) || k.as_ref() == "tags_all" {
+                if IDENTITY_ATTRS.contains(&k.as_ref())
+                    || k.as_ref() == "tags_all"
+                    || super::catalog::PLAIN_ATTRS.contains(&k.as_ref())
+                {
                     continue;
                 }
                 trail.clear();
@@ -446,7 +522,7 @@ mod tests {
         let c = Context::new(&e, &["prod", "staging"]);
         let vpc = Address::parse("aws_vpc.main").unwrap();
         for (input, want) in [
-            ("vpc-0aaa1111", Leaf::Ref(&vpc)),
+            ("vpc-0aaa1111", Leaf::Ref(Cow::Borrowed(&vpc))),
             ("vpc-0bbb2222", Leaf::External),
             ("", Leaf::Empty),
             (
@@ -485,8 +561,8 @@ mod tests {
         ] {
             assert_eq!(c.leaf_str(input), want, "{input}");
         }
-        assert!(Leaf::Unknown.same(&Leaf::Ref(&vpc)));
-        assert!(!Leaf::External.same(&Leaf::Ref(&vpc)));
+        assert!(Leaf::Unknown.same(&Leaf::Ref(Cow::Borrowed(&vpc))));
+        assert!(!Leaf::External.same(&Leaf::Ref(Cow::Borrowed(&vpc))));
     }
 
     #[test]

@@ -5,8 +5,8 @@
 //! that path, with both sides shown as `(sensitive)`.
 
 use super::catalog::{
-    IGNORED_ATTRS, ORDERED_LIST_ATTRS, SECRET_QUALIFIERS, SECRET_WORDS, SECRET_WORD_PAIRS,
-    TYPE_IGNORED_ATTRS, ZONE_ATTRS, ZONE_LAYOUT_TYPES,
+    IGNORED_ATTRS, ORDERED_LIST_ATTRS, PLAIN_ATTRS, SECRET_QUALIFIERS, SECRET_WORDS,
+    SECRET_WORD_PAIRS, TYPE_IGNORED_ATTRS, ZONE_ATTRS, ZONE_LAYOUT_TYPES,
 };
 use super::context::Context;
 use super::trail::{object_step as object_step_for, to_path, Step};
@@ -23,6 +23,59 @@ const MAX_DISPLAY: usize = 200;
 pub struct Side<'a> {
     pub ctx: &'a Context<'a>,
     pub res: &'a Resource,
+    /// The instance's own position: a value naming the instance itself is not a reference.
+    own: Option<usize>,
+    /// The attribute being compared holds names, not references (see `PLAIN_ATTRS`).
+    plain: std::cell::Cell<bool>,
+}
+
+impl<'a> Side<'a> {
+    pub fn new(ctx: &'a Context<'a>, res: &'a Resource) -> Side<'a> {
+        Side {
+            own: ctx.env.position(&res.address),
+            ctx,
+            res,
+            plain: std::cell::Cell::new(false),
+        }
+    }
+
+    /// The resource an identifier names, unless it is this instance or the attribute
+    /// holds names.
+    pub fn resolve(&self, s: &str) -> Option<usize> {
+        if self.plain.get() {
+            return None;
+        }
+        self.ctx.resolve(s).filter(|i| Some(*i) != self.own)
+    }
+
+    fn is_identifier(&self, s: &str) -> bool {
+        !self.plain.get()
+            && self.ctx.is_identifier(s)
+            && self.resolve(s).is_some() == self.ctx.resolve(s).is_some()
+    }
+
+    /// Whether `s` is this instance's own identifier (`bucket` of a bucket).
+    fn names_itself(&self, s: &str) -> bool {
+        (self.own.is_some() && self.ctx.resolve(s) == self.own)
+            || super::catalog::IDENTITY_ATTRS
+                .iter()
+                .any(|k| self.res.attributes.get(k).and_then(Value::as_str) == Some(s))
+    }
+
+    /// A scalar as compared, within the current attribute.
+    pub fn leaf<'v>(&'v self, v: &'v Value) -> super::Leaf<'v> {
+        match v {
+            Value::Str(s) if self.plain.get() => {
+                if s.is_empty() {
+                    super::Leaf::Empty
+                } else {
+                    super::Leaf::Text(self.ctx.text(s))
+                }
+            }
+            Value::Str(s) if self.names_itself(s) => self.ctx.leaf_unresolved(s),
+            _ => self.ctx.leaf(v),
+        }
+    }
 }
 
 /// One attribute path whose values differ.
@@ -226,6 +279,9 @@ pub fn diff(a: &Side<'_>, b: &Side<'_>) -> Vec<ValueDiff> {
         {
             continue;
         }
+        let plain = PLAIN_ATTRS.contains(&key);
+        a.plain.set(plain);
+        b.plain.set(plain);
         trail.clear();
         trail.push(Step::Attr(key));
         let before = out.len();
@@ -257,7 +313,7 @@ fn equal(a: &Side<'_>, b: &Side<'_>, va: &Value, vb: &Value) -> bool {
     match (va, vb) {
         (Value::Unknown, _) | (_, Value::Unknown) => true,
         (Value::Str(x), Value::Str(y))
-            if x == y && !address_like(x) && !a.ctx.is_identifier(x) && !b.ctx.is_identifier(y) =>
+            if x == y && !address_like(x) && !a.is_identifier(x) && !b.is_identifier(y) =>
         {
             true
         }
@@ -273,7 +329,31 @@ fn equal(a: &Side<'_>, b: &Side<'_>, va: &Value, vb: &Value) -> bool {
                 || multiset_equal(a, b, x, y)
         }
         (Value::List(_) | Value::Object(_), _) | (_, Value::List(_) | Value::Object(_)) => false,
-        _ => a.ctx.leaf(va).same(&b.ctx.leaf(vb)),
+        _ => leaves_equal(a, b, va, vb),
+    }
+}
+
+/// Scalar equality; a reference on one side equals any identifier on the other when
+/// the referenced resource there does not know its identity yet (a plan creates it).
+fn leaves_equal(a: &Side<'_>, b: &Side<'_>, va: &Value, vb: &Value) -> bool {
+    let (la, lb) = (a.leaf(va), b.leaf(vb));
+    if la.same(&lb) {
+        return true;
+    }
+    let by_name = || match (va, vb) {
+        // A name that resolves on one side only (a plan does not know the other side's
+        // ids yet, or two resources share it) still compares as the name it is.
+        (Value::Str(x), Value::Str(y)) => !address_like(x) && a.ctx.text(x) == b.ctx.text(y),
+        _ => false,
+    };
+    match (&la, &lb) {
+        (super::Leaf::Ref(x), super::Leaf::Text(_) | super::Leaf::External) => {
+            b.ctx.identity_unknown(x) || by_name()
+        }
+        (super::Leaf::Text(_) | super::Leaf::External, super::Leaf::Ref(y)) => {
+            a.ctx.identity_unknown(y) || by_name()
+        }
+        _ => false,
     }
 }
 
@@ -450,17 +530,18 @@ fn record(
             let mut r: Vec<String> = rb.iter().map(|&i| show_el(b, y, i)).collect();
             l.sort();
             r.sort();
-            let refs = x.iter().any(|v| {
-                matches!(v, Value::Str(_) | Value::Ref(_)) && a.ctx.leaf(v).is_reference()
-            }) || y.iter().any(|v| {
-                matches!(v, Value::Str(_) | Value::Ref(_)) && b.ctx.leaf(v).is_reference()
-            });
+            let refs = x
+                .iter()
+                .any(|v| matches!(v, Value::Str(_) | Value::Ref(_)) && a.leaf(v).is_reference())
+                || y.iter().any(|v| {
+                    matches!(v, Value::Str(_) | Value::Ref(_)) && b.leaf(v).is_reference()
+                });
             (l, r, refs)
         }
         _ => {
             let scalar_ref = !matches!(va, Value::List(_) | Value::Object(_))
                 && !matches!(vb, Value::List(_) | Value::Object(_))
-                && (a.ctx.leaf(va).is_reference() || b.ctx.leaf(vb).is_reference());
+                && (a.leaf(va).is_reference() || b.leaf(vb).is_reference());
             (Vec::new(), Vec::new(), scalar_ref)
         }
     };
@@ -526,8 +607,8 @@ fn canon(side: &Side<'_>, v: &Value, out: &mut String, unknown: &mut bool) {
             out.push('}');
         }
         // Identical strings are equal on both sides, whatever they normalise to.
-        Value::Str(s) if !address_like(s) && !side.ctx.is_identifier(s) => {
-            let leaf = side.ctx.leaf(v);
+        Value::Str(s) if !address_like(s) && !side.is_identifier(s) => {
+            let leaf = side.leaf(v);
             match leaf {
                 super::Leaf::Text(t) => {
                     out.push('t');
@@ -536,7 +617,7 @@ fn canon(side: &Side<'_>, v: &Value, out: &mut String, unknown: &mut bool) {
                 other => out.push_str(&other.canonical()),
             }
         }
-        _ => match side.ctx.leaf(v) {
+        _ => match side.leaf(v) {
             super::Leaf::Text(t) => {
                 out.push('t');
                 json_str(&t, out);
@@ -614,7 +695,7 @@ fn render(side: &Side<'_>, v: &Value, path: &AttrPath, out: &mut String, top: bo
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Num(n) => out.push_str(&n.to_string()),
         Value::Str(s) => {
-            if let Some(i) = side.ctx.resolve(s) {
+            if let Some(i) = side.resolve(s) {
                 out.push_str(&side.ctx.env.resources[i].address.to_string());
                 return;
             }
@@ -670,14 +751,8 @@ mod tests {
         let names = ["prod", "staging"];
         let (ca, cb) = (Context::new(&ea, &names), Context::new(&eb, &names));
         let t = Address::parse("aws_x.t").unwrap();
-        let sa = Side {
-            ctx: &ca,
-            res: ea.get(&t).unwrap(),
-        };
-        let sb = Side {
-            ctx: &cb,
-            res: eb.get(&t).unwrap(),
-        };
+        let sa = Side::new(&ca, ea.get(&t).unwrap());
+        let sb = Side::new(&cb, eb.get(&t).unwrap());
         diff(&sa, &sb)
             .iter()
             .map(|d| {
@@ -962,5 +1037,104 @@ mod tests {
         ] {
             assert_eq!(is_secret_name(name), want, "{name}");
         }
+    }
+}
+
+#[cfg(test)]
+mod reference_tests {
+    use super::*;
+    use crate::model::{Address, Environment};
+
+    fn diffs(a: &[(&str, &str)], b: &[(&str, &str)], at: &str) -> Vec<String> {
+        let (ea, eb) = (
+            Environment::for_tests("prod", a),
+            Environment::for_tests("staging", b),
+        );
+        let names = ["prod", "staging"];
+        let (ca, cb) = (Context::new(&ea, &names), Context::new(&eb, &names));
+        let t = Address::parse(at).unwrap();
+        let ta = ca.env.get(&t).unwrap();
+        let tb = cb
+            .env
+            .resources
+            .iter()
+            .find(|r| cb.logical(&r.address).as_ref() == ca.logical(&t).as_ref())
+            .unwrap();
+        diff(&Side::new(&ca, ta), &Side::new(&cb, tb))
+            .iter()
+            .map(|d| format!("{}: {} | {}", d.path, d.left, d.right))
+            .collect()
+    }
+
+    #[test]
+    fn references_through_env_keyed_modules_compare_by_logical_address() {
+        let a = [
+            (
+                r#"module.app["prod"].aws_vpc.v"#,
+                r#"{"id":"vpc-0aaa0001"}"#,
+            ),
+            ("aws_x.t", r#"{"vpc_id":"vpc-0aaa0001"}"#),
+        ];
+        let b = [
+            (
+                r#"module.app["staging"].aws_vpc.v"#,
+                r#"{"id":"vpc-0bbb0001"}"#,
+            ),
+            ("aws_x.t", r#"{"vpc_id":"vpc-0bbb0001"}"#),
+        ];
+        assert!(diffs(&a, &b, "aws_x.t").is_empty());
+    }
+
+    #[test]
+    fn names_are_not_references() {
+        // An SG named like an IAM role's id is not a reference to the role.
+        let a = [
+            ("aws_iam_role.r", r#"{"id":"acme-prod-app"}"#),
+            ("aws_x.t", r#"{"name":"acme-prod-app"}"#),
+        ];
+        let b = [("aws_x.t", r#"{"name":"acme-staging-app"}"#)];
+        assert!(diffs(&a, &b, "aws_x.t").is_empty());
+    }
+
+    #[test]
+    fn own_identifier_is_not_a_reference() {
+        let a = [(
+            "aws_x.t",
+            r#"{"id":"acme-prod-logs","bucket":"acme-prod-logs","alloc":"eipalloc-0aaa0001"}"#,
+        )];
+        let b = [(
+            "aws_x.t",
+            r#"{"id":"acme-staging-logs","bucket":"acme-staging-logs","alloc":"eipalloc-0bbb0001"}"#,
+        )];
+        assert!(diffs(&a, &b, "aws_x.t").is_empty());
+    }
+
+    #[test]
+    fn a_plan_that_does_not_know_ids_compares_names() {
+        let a = [
+            ("aws_db_subnet_group.g", r#"{"id":"acme-prod-db"}"#),
+            ("aws_x.t", r#"{"subnet_group":"acme-prod-db"}"#),
+        ];
+        let mut eb = Environment::for_tests(
+            "staging",
+            &[
+                ("aws_db_subnet_group.g", r#"{"name":"acme-staging-db"}"#),
+                ("aws_x.t", r#"{"subnet_group":"acme-staging-db"}"#),
+            ],
+        );
+        if let Value::Object(o) = &mut eb.resources[0].attributes {
+            let mut v = o.to_vec();
+            v.push(("id".into(), Value::Unknown));
+            eb.resources[0].attributes = Value::object(v);
+        }
+        let ea = Environment::for_tests("prod", &a);
+        let names = ["prod", "staging"];
+        let (ca, cb) = (Context::new(&ea, &names), Context::new(&eb, &names));
+        let t = Address::parse("aws_x.t").unwrap();
+        assert!(diff(
+            &Side::new(&ca, ea.get(&t).unwrap()),
+            &Side::new(&cb, eb.get(&t).unwrap())
+        )
+        .is_empty());
     }
 }

@@ -123,7 +123,20 @@ fn digits_letter(w: &str) -> Option<Option<char>> {
 /// Matches a region at `words[i..]`: returns (words consumed, zone suffix as written:
 /// `a` for AWS `us-east-1a`, `-a` for GCP `us-central1-a`).
 fn region_at(ws: &[&str], i: usize) -> Option<(usize, Option<String>)> {
-    let w = |k: usize| ws.get(i + k).copied().unwrap_or("");
+    // Regions are matched case-insensitively (`EUROPE-WEST3` is a GCS location).
+    let first = ws[i];
+    if !AWS_REGION_GEOS
+        .iter()
+        .chain(GCP_REGION_GEOS.iter())
+        .any(|g| g.eq_ignore_ascii_case(first))
+    {
+        return None;
+    }
+    let lower: Vec<String> = ws[i..ws.len().min(i + 8)]
+        .iter()
+        .map(|w| w.to_ascii_lowercase())
+        .collect();
+    let w = |k: usize| lower.get(k).map(String::as_str).unwrap_or("");
     // AWS: geo - [gov|iso..-] dir - N[a]
     if AWS_REGION_GEOS.contains(&w(0)) && w(1) == "-" {
         let mut k = 2;
@@ -203,6 +216,10 @@ pub fn replace_by_design<'a>(s: &'a str, accounts: &[String]) -> Cow<'a, str> {
         let w = ws[i];
         if w.len() == 12 && accounts.iter().any(|a| a == w) {
             out.push_str("{account}");
+            changed = true;
+        } else if w.len() >= 20 && w.bytes().all(|b| b.is_ascii_digit()) {
+            // Terraform's unique suffix of name_prefix: a timestamp and a counter.
+            out.push_str("{id}");
             changed = true;
         } else {
             out.push_str(w);
@@ -365,6 +382,7 @@ mod tests {
     fn replaces_by_design_values() {
         for (input, want) in [
             ("us-east-1", "{region}"),
+            ("EUROPE-WEST3", "{region}"),
             ("us-east-1a", "{region}a"),
             ("us-west-2a", "{region}a"),
             ("us-gov-west-1", "{region}"),
@@ -386,6 +404,7 @@ mod tests {
             ("role-123456789012-x", "role-{account}-x"),
             ("1234567890123", "1234567890123"),
             ("role-999999999999-x", "role-999999999999-x"),
+            ("demodb-20210923145422496400000001", "demodb-{id}"),
             ("3f2504e0-4f89-11d3-9a0c-0305e82c3301", "{uuid}"),
             (
                 "/subscriptions/3f2504e0-4f89-11d3-9a0c-0305e82c3301/rg",

@@ -59,6 +59,9 @@ const GCP: GroupSemantics = GroupSemantics {
     },
 };
 
+/// The peer of a rule that names one known only after apply.
+pub const UNKNOWN_PEER: &str = "(known after apply)";
+
 /// Types whose every attribute belongs to the firewall lens: the generic lens reports
 /// nothing about them (not even a missing instance: a rule written as another resource
 /// is the same rule).
@@ -101,14 +104,23 @@ pub struct Group {
     pub is_resource: bool,
     pub semantics: GroupSemantics,
     pub rules: Vec<Rule>,
+    /// Some rule names a peer known only after apply (a plan): differences in named
+    /// peers (other groups, tags) cannot be told.
+    pub unknown_peers: bool,
 }
 
 /// Every group of an environment, keyed by its normalised logical address.
 pub type Groups = BTreeMap<String, Group>;
 
+/// Which group each rule resource attached to, by normalised address: the baseline's
+/// answer for a rule whose group another environment does not know yet (a plan).
+pub type Attachments = BTreeMap<String, String>;
+
 struct Reader<'a> {
     ctx: &'a Context<'a>,
     groups: Groups,
+    attached: Attachments,
+    hints: Option<&'a Attachments>,
 }
 
 fn get<'v>(v: &'v Value, k: &str) -> Option<&'v Value> {
@@ -160,7 +172,8 @@ fn blocks<'v>(v: &'v Value, k: &str) -> &'v [Value] {
 impl<'a> Reader<'a> {
     /// The normalised key of an address (instance keys that differ by design align).
     fn key(&self, a: &Address) -> String {
-        crate::align::normalised(self.ctx, a)
+        self.ctx
+            .logical_changed(a)
             .unwrap_or_else(|| a.clone())
             .to_string()
     }
@@ -177,14 +190,41 @@ impl<'a> Reader<'a> {
             is_resource,
             semantics,
             rules: Vec::new(),
+            unknown_peers: false,
         })
     }
 
     /// The group a rule resource attaches to through `attr` (a security group id, a
     /// NACL id), or the rule resource itself when that group is not in the state.
-    fn owner(&self, r: &'a Resource, attr: &str) -> (&'a Address, bool) {
-        match text(&r.attributes, attr).and_then(|id| self.ctx.resolve(&id)) {
-            Some(i) => (&self.ctx.env.resources[i].address, true),
+    fn owner(&mut self, r: &'a Resource, attr: &str) -> (&'a Address, bool) {
+        let mut found = match get(&r.attributes, attr) {
+            // A plan that creates the group knows it only by reference.
+            Some(Value::Ref(a)) => self.ctx.env.position(a),
+            _ => text(&r.attributes, attr).and_then(|id| self.ctx.resolve(&id)),
+        };
+        let rule_key = self.key(&r.address);
+        if found.is_none()
+            && matches!(
+                get(&r.attributes, attr),
+                None | Some(Value::Unknown) | Some(Value::Ref(_))
+            )
+        {
+            // Not known yet: the group the baseline's rule of the same address protects.
+            if let Some(group_key) = self.hints.and_then(|h| h.get(&rule_key)) {
+                found = self
+                    .ctx
+                    .env
+                    .resources
+                    .iter()
+                    .position(|x| &self.key(&x.address) == group_key);
+            }
+        }
+        match found {
+            Some(i) => {
+                let a = &self.ctx.env.resources[i].address;
+                self.attached.insert(rule_key, self.key(a));
+                (a, true)
+            }
             None => (&r.address, false),
         }
     }
@@ -192,10 +232,7 @@ impl<'a> Reader<'a> {
     /// A peer that names another resource (a security group, a prefix list).
     fn named(&self, kind: &str, id: &str) -> Peer {
         match self.ctx.leaf_str(id) {
-            Leaf::Ref(a) => Peer::Named(format!(
-                "{kind} {}",
-                crate::align::normalised(self.ctx, a).unwrap_or_else(|| a.clone())
-            )),
+            Leaf::Ref(a) => Peer::Named(format!("{kind} {a}")),
             Leaf::Text(t) => Peer::Named(format!("{kind} {t}")),
             _ => Peer::Named(format!("{kind} (outside the environment)")),
         }
@@ -266,6 +303,33 @@ impl<'a> Reader<'a> {
         }
         if boolean(v, "self") {
             peers.push(Peer::Named(format!("security group {}", self.key(own))));
+        }
+        for k in [
+            "security_groups",
+            "source_security_group_id",
+            "referenced_security_group_id",
+        ] {
+            match get(v, k) {
+                Some(Value::Unknown) => peers.push(Peer::Named(UNKNOWN_PEER.into())),
+                Some(Value::List(l)) if l.iter().any(|x| matches!(x, Value::Unknown)) => {
+                    peers.push(Peer::Named(UNKNOWN_PEER.into()))
+                }
+                Some(Value::Ref(a)) => peers.push(Peer::Named(format!(
+                    "security group {}",
+                    self.ctx.logical(a)
+                ))),
+                Some(Value::List(l)) => {
+                    for x in l.iter() {
+                        if let Value::Ref(a) = x {
+                            peers.push(Peer::Named(format!(
+                                "security group {}",
+                                self.ctx.logical(a)
+                            )));
+                        }
+                    }
+                }
+                _ => {}
+            }
         }
         peers
     }
@@ -626,11 +690,14 @@ fn rule(
     }
 }
 
-/// Reads every firewall rule of the environment behind `ctx`.
-pub fn groups<'a>(ctx: &'a Context<'a>) -> Groups {
+/// Reads every firewall rule of the environment behind `ctx`; `hints` are the
+/// baseline's attachments, for rules whose group is not known yet.
+pub fn groups<'a>(ctx: &'a Context<'a>, hints: Option<&'a Attachments>) -> (Groups, Attachments) {
     let mut reader = Reader {
         ctx,
         groups: BTreeMap::new(),
+        attached: BTreeMap::new(),
+        hints,
     };
     for r in &ctx.env.resources {
         if r.address.mode != crate::model::Mode::Managed {
@@ -656,6 +723,12 @@ pub fn groups<'a>(ctx: &'a Context<'a>) -> Groups {
     for g in reader.groups.values_mut() {
         g.rules.sort();
         g.rules.dedup();
+        g.unknown_peers = g
+            .rules
+            .iter()
+            .any(|r| r.peer == Peer::Named(UNKNOWN_PEER.into()));
+        g.rules
+            .retain(|r| r.peer != Peer::Named(UNKNOWN_PEER.into()));
     }
-    reader.groups
+    (reader.groups, reader.attached)
 }

@@ -22,7 +22,7 @@ pub use extract::claims;
 fn root_base(ctx: &Context<'_>, key: &str) -> Option<ipnet::IpNet> {
     ctx.roots()
         .find(|(a, _)| {
-            crate::align::normalised(ctx, a)
+            ctx.logical_changed(a)
                 .unwrap_or_else(|| (*a).clone())
                 .to_string()
                 == key
@@ -231,7 +231,7 @@ struct Change {
 fn root_keys(ctx: &Context<'_>) -> BTreeSet<String> {
     ctx.roots()
         .map(|(a, _)| {
-            crate::align::normalised(ctx, a)
+            ctx.logical_changed(a)
                 .unwrap_or_else(|| a.clone())
                 .to_string()
         })
@@ -261,7 +261,19 @@ fn unroot(rules: Vec<Rule>, ctx: &Context<'_>, other_roots: &BTreeSet<String>) -
 /// Every firewall finding.
 pub fn findings(input: &Input<'_>) -> Vec<Finding> {
     let b = input.baseline;
-    let per_env: Vec<Groups> = input.contexts.iter().map(|c| extract::groups(c)).collect();
+    let (base_groups, hints) = extract::groups(&input.contexts[b], None);
+    let per_env: Vec<Groups> = input
+        .contexts
+        .iter()
+        .enumerate()
+        .map(|(k, c)| {
+            if k == b {
+                base_groups.clone()
+            } else {
+                extract::groups(c, Some(&hints)).0
+            }
+        })
+        .collect();
     let roots: Vec<BTreeSet<String>> = input.contexts.iter().map(root_keys).collect();
     let mut keys: Vec<&String> = per_env.iter().flat_map(|g| g.keys()).collect();
     keys.sort();
@@ -302,11 +314,19 @@ pub fn findings(input: &Input<'_>) -> Vec<Finding> {
                 };
                 let ra = unroot(rules(base), &input.contexts[b], &roots[k]);
                 let rb = unroot(rules(other), &input.contexts[k], &roots[b]);
-                let Some((more, less)) =
+                let Some((mut more, mut less)) =
                     space::difference(&ra, sem(base, other), &rb, sem(other, base))
                 else {
                     continue;
                 };
+                // A peer known only after apply may be any named peer.
+                let named = |r: &Region| matches!(r.space, PeerSpace::Named(_));
+                if other.is_some_and(|g| g.unknown_peers) {
+                    less.retain(|r| !named(r));
+                }
+                if base.is_some_and(|g| g.unknown_peers) {
+                    more.retain(|r| !named(r));
+                }
                 if !more.is_empty() || !less.is_empty() {
                     changes.push(Change { env: k, more, less });
                 }

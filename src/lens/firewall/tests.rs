@@ -353,3 +353,35 @@ fn azure_rules_with_star_ports() {
         Vec::<String>::new()
     );
 }
+
+#[test]
+fn a_plan_that_does_not_know_groups_yet() {
+    // prod: the rule resource attaches to the web SG; staging's plan does not know the
+    // SG id yet, so the rule attaches where the baseline's rule of that address does.
+    let web = |id: &str| format!(r#"{{"id":"{id}","ingress":[],"egress":[]}}"#);
+    let rule = |sg: &str| {
+        format!(
+            r#"{{"type":"ingress","security_group_id":{sg},"protocol":"tcp","from_port":22,"to_port":22,"cidr_blocks":["203.0.113.0/24"],"self":false}}"#
+        )
+    };
+    let (pw, sw) = (web("sg-0aaa0001"), web("sg-0bbb0001"));
+    let (pr, sr) = (rule(r#""sg-0aaa0001""#), rule("null"));
+    let envs = [
+        Environment::for_tests(
+            "prod",
+            &[
+                ("aws_security_group.web", &pw),
+                ("aws_security_group_rule.ssh", &pr),
+            ],
+        ),
+        Environment::for_tests(
+            "staging",
+            &[
+                ("aws_security_group.web", &sw),
+                ("aws_security_group_rule.ssh", &sr),
+            ],
+        ),
+    ];
+    let report = crate::compare_loaded(&envs, 0);
+    assert!(report.findings.is_empty(), "{:#?}", report.findings);
+}
