@@ -68,7 +68,16 @@ pub fn compare(settings: &cli::Settings) -> Result<Report> {
 /// Compares environments that are already loaded. `baseline` indexes `envs`.
 pub fn compare_loaded(envs: &[Environment], baseline: usize) -> Report {
     let t = std::time::Instant::now();
-    let names: Vec<&str> = envs.iter().map(|e| e.name.as_str()).collect();
+    // The names given, and the names the environments carry in their tags.
+    let inferred: Vec<String> = envs
+        .iter()
+        .filter_map(normalize::context::inferred_name)
+        .collect();
+    let names: Vec<&str> = envs
+        .iter()
+        .map(|e| e.name.as_str())
+        .chain(inferred.iter().map(String::as_str))
+        .collect();
     let contexts: Vec<Context<'_>> = envs.par_iter().map(|e| Context::new(e, &names)).collect();
     timing("contexts", t);
     let t = std::time::Instant::now();
@@ -144,8 +153,9 @@ fn run_compare(args: cli::CompareArgs) -> Result<u8> {
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
-    let text = report::render(&report, settings.format, color);
-    match &settings.output {
+    let terminal = settings.output.is_none() && std::io::stdout().is_terminal();
+    let text = report::render(&report, settings.format, color, terminal);
+    match settings.output.as_ref().filter(|p| p.as_os_str() != "-") {
         Some(path) => std::fs::write(path, text.as_bytes()).map_err(|source| Error::Output {
             path: path.clone(),
             source,

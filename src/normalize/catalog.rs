@@ -186,7 +186,25 @@ pub const SECRET_WORDS: &[&str] = &[
     "secretkey",
     "connectionstring",
     "sastoken",
+    "dsn",
 ];
+
+/// Attributes that hold secrets whatever their name says, by type.
+pub const SECRET_ATTRS: &[(&str, &str)] = &[
+    ("random_password", "result"),
+    ("random_password", "bcrypt_hash"),
+    ("kubernetes_secret", "data"),
+    ("kubernetes_secret", "binary_data"),
+    ("kubernetes_secret_v1", "data"),
+    ("kubernetes_secret_v1", "binary_data"),
+    ("azurerm_key_vault_secret", "value"),
+    ("tls_private_key", "private_key_openssh"),
+    ("aws_iam_access_key", "ses_smtp_password_v4"),
+];
+
+/// Last words that make an environment-variable style name (`STRIPE_KEY`, `DB_PASS`)
+/// secret. (A password inside a URL is hidden wherever the URL appears.)
+pub const SECRET_ENV_SUFFIXES: &[&str] = &["key", "pass", "pwd", "dsn"];
 
 /// Two adjacent words that make a name secret (`private_key`, `connection_string`).
 pub const SECRET_WORD_PAIRS: &[(&str, &str)] = &[

@@ -484,6 +484,37 @@ fn cloud_hostname(s: &str) -> String {
     out
 }
 
+/// Tag and label keys that name the environment a resource belongs to.
+const ENV_TAG_KEYS: &[&str] = &[
+    "environment",
+    "env",
+    "stage",
+    "environment_name",
+    "env_name",
+];
+
+/// The environment name the resources themselves carry most often in an `Environment`
+/// (or `env`, `stage`) tag or label, if any: `stdin` or `a` given on the command line
+/// says nothing, `Environment = "production"` does.
+pub fn inferred_name(env: &Environment) -> Option<String> {
+    let mut counts: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for r in &env.resources {
+        for attr in ["tags", "labels"] {
+            for (k, v) in r.attributes.get(attr).map(Value::entries).unwrap_or(&[]) {
+                if ENV_TAG_KEYS.iter().any(|e| e.eq_ignore_ascii_case(k)) {
+                    if let Some(s) = v.as_str().filter(|s| s.len() >= 2 && s.len() <= 40) {
+                        *counts.entry(s.to_ascii_lowercase()).or_default() += 1;
+                    }
+                }
+            }
+        }
+    }
+    counts
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+        .map(|(n, _)| n)
+}
+
 fn merge(old: Target, new: Target) -> Target {
     match (old, new) {
         (Target::One(a, _), Target::One(b, _)) if a == b => old,
@@ -563,6 +594,21 @@ mod tests {
         }
         assert!(Leaf::Unknown.same(&Leaf::Ref(Cow::Borrowed(&vpc))));
         assert!(!Leaf::External.same(&Leaf::Ref(Cow::Borrowed(&vpc))));
+    }
+
+    #[test]
+    fn environment_names_from_tags() {
+        let e = env(
+            "a",
+            &[
+                ("aws_x.a", r#"{"tags":{"Environment":"Production"}}"#),
+                ("aws_x.b", r#"{"tags":{"environment":"production"}}"#),
+                ("google_x.c", r#"{"labels":{"env":"prd"}}"#),
+                ("aws_x.d", r#"{"tags":{"Team":"web"}}"#),
+            ],
+        );
+        assert_eq!(inferred_name(&e).as_deref(), Some("production"));
+        assert_eq!(inferred_name(&env("b", &[("aws_x.a", "{}")])), None);
     }
 
     #[test]

@@ -136,6 +136,19 @@ fn words(name: &str) -> Vec<String> {
 /// (`minimum_password_length`, `secret_arn`).
 pub fn is_secret_name(name: &str) -> bool {
     let ws = words(name);
+    // `STRIPE_KEY`, `DATABASE_URL`: environment variables carry their secrets this way.
+    let env_style = name.len() > 3
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        && name.contains('_');
+    if env_style
+        && ws
+            .last()
+            .is_some_and(|w| super::catalog::SECRET_ENV_SUFFIXES.contains(&w.as_str()))
+    {
+        return true;
+    }
     if ws.iter().any(|w| SECRET_QUALIFIERS.contains(&w.as_str())) {
         return false;
     }
@@ -162,6 +175,12 @@ fn step_matches(a: &PathStep, b: &PathStep) -> bool {
 /// The shortest prefix of `path` that is sensitive on this side (the source marked it,
 /// or its last step is named like a secret), as a step count.
 fn sensitive_prefix(res: &Resource, path: &AttrPath) -> Option<usize> {
+    if path
+        .top()
+        .is_some_and(|t| super::catalog::SECRET_ATTRS.contains(&(res.address.rtype.as_str(), t)))
+    {
+        return Some(1);
+    }
     let named = path
         .0
         .iter()
@@ -464,6 +483,15 @@ fn compare<'v>(
             let ka = canon_all(a, x);
             let kb = canon_all(b, y);
             let (ra, rb) = unmatched(&ka, &kb);
+            // Blocks that differ in a field or two: pair them up and say which field.
+            if let Some(pairs) = pair_blocks(a, b, x, y, &ra, &rb) {
+                for (i, j) in pairs {
+                    trail.push(Step::Index(i));
+                    compare(a, b, &x[i], &y[j], trail, out);
+                    trail.pop();
+                }
+                return false;
+            }
             record(a, b, va, vb, trail, out, Some((ra, rb)));
             false
         }
@@ -479,6 +507,99 @@ fn compare<'v>(
             false
         }
     }
+}
+
+/// Fields that name a block within its list (`security_rule.name`, a statement's `Sid`).
+const BLOCK_KEYS: &[&str] = &[
+    "name",
+    "sid",
+    "Sid",
+    "key",
+    "rule_no",
+    "rule_number",
+    "priority",
+    "path_pattern",
+    "container_port",
+];
+
+/// Pairs the unmatched blocks of two lists: by a naming field when every block has one
+/// with the same value on the other side, or the single block of each side.
+fn pair_blocks(
+    a: &Side<'_>,
+    b: &Side<'_>,
+    x: &[Value],
+    y: &[Value],
+    ra: &[usize],
+    rb: &[usize],
+) -> Option<Vec<(usize, usize)>> {
+    if ra.len() != rb.len()
+        || ra.is_empty()
+        || !ra.iter().all(|&i| matches!(x[i], Value::Object(_)))
+        || !rb.iter().all(|&j| matches!(y[j], Value::Object(_)))
+    {
+        return None;
+    }
+    if ra.len() == 1 {
+        return Some(vec![(ra[0], rb[0])]);
+    }
+    for key in BLOCK_KEYS {
+        let name = |side: &Side<'_>, v: &Value| {
+            v.get(key)
+                .filter(|k| !is_empty(k))
+                .map(|k| side.leaf(k).canonical())
+        };
+        let mut pairs = Vec::with_capacity(ra.len());
+        for &i in ra {
+            let Some(n) = name(a, &x[i]) else { break };
+            let Some(&j) = rb
+                .iter()
+                .find(|&&j| name(b, &y[j]).as_deref() == Some(n.as_str()))
+            else {
+                break;
+            };
+            pairs.push((i, j));
+        }
+        let mut seen: Vec<usize> = pairs.iter().map(|p| p.1).collect();
+        seen.sort_unstable();
+        seen.dedup();
+        if pairs.len() == ra.len() && seen.len() == pairs.len() {
+            return Some(pairs);
+        }
+    }
+    None
+}
+
+/// Two long displays cut to the part that differs, so that a reader sees the change
+/// rather than a shared beginning: `…"Action": "s3:ListBucket"…`.
+fn windows(l: &str, r: &str) -> (String, String) {
+    const KEEP: usize = 40;
+    let (lc, rc): (Vec<char>, Vec<char>) = (l.chars().collect(), r.chars().collect());
+    if lc.len() <= MAX_DISPLAY && rc.len() <= MAX_DISPLAY {
+        return (l.to_string(), r.to_string());
+    }
+    let prefix = lc.iter().zip(rc.iter()).take_while(|(p, q)| p == q).count();
+    let suffix = lc
+        .iter()
+        .rev()
+        .zip(rc.iter().rev())
+        .take_while(|(p, q)| p == q)
+        .count()
+        .min(lc.len() - prefix)
+        .min(rc.len() - prefix);
+    let cut = |cs: &[char]| -> String {
+        let start = prefix.saturating_sub(KEEP);
+        let end = (cs.len() - suffix + KEEP).min(cs.len());
+        let mut middle: String = cs[start..end].iter().collect();
+        if middle.chars().count() > MAX_DISPLAY {
+            middle = middle.chars().take(MAX_DISPLAY - 1).collect::<String>() + "…";
+        }
+        format!(
+            "{}{middle}{}",
+            if start > 0 { "…" } else { "" },
+            if end < cs.len() { "…" } else { "" }
+        )
+    };
+    (cut(&lc), cut(&rc))
 }
 
 /// Records a difference at `trail`, or, when the path is sensitive on either side, one
@@ -545,9 +666,14 @@ fn record(
             (Vec::new(), Vec::new(), scalar_ref)
         }
     };
+    let (left, right) = if only_left.is_empty() && only_right.is_empty() {
+        windows(&render_full(a, va, &path), &render_full(b, vb, &path))
+    } else {
+        (show(a, va, &path), show(b, vb, &path))
+    };
     out.push(ValueDiff {
-        left: show(a, va, &path),
-        right: show(b, vb, &path),
+        left,
+        right,
         path,
         reference,
         sensitive: false,
@@ -652,6 +778,31 @@ pub fn show(side: &Side<'_>, v: &Value, path: &AttrPath) -> String {
     s
 }
 
+/// A URL with a password in it (`postgres://app:pw@db/app`), the password replaced.
+fn redact_userinfo(s: &str) -> Option<String> {
+    let scheme_end = s.find("://")? + 3;
+    let rest = &s[scheme_end..];
+    let at = rest.find('@')?;
+    let userinfo = &rest[..at];
+    if userinfo.contains('/') {
+        return None;
+    }
+    let colon = userinfo.find(':')?;
+    Some(format!(
+        "{}{}:{SENSITIVE}{}",
+        &s[..scheme_end],
+        &userinfo[..colon],
+        &rest[at..]
+    ))
+}
+
+/// A value as shown, without shortening.
+fn render_full(side: &Side<'_>, v: &Value, path: &AttrPath) -> String {
+    let mut s = String::new();
+    render(side, v, path, &mut s, true);
+    s
+}
+
 /// A JSON document held in a string, with the values of secret-named keys replaced.
 fn redact_json(s: &str) -> Option<String> {
     let t = s.trim_start();
@@ -699,9 +850,9 @@ fn render(side: &Side<'_>, v: &Value, path: &AttrPath, out: &mut String, top: bo
                 out.push_str(&side.ctx.env.resources[i].address.to_string());
                 return;
             }
-            let redacted = redact_json(s);
+            let redacted = redact_json(s).or_else(|| redact_userinfo(s));
             let text = redacted.as_deref().unwrap_or(s);
-            if top {
+            if top && !text.is_empty() {
                 out.push_str(text);
             } else {
                 json_str(text, out);
@@ -895,13 +1046,43 @@ mod tests {
             (
                 r#"{"r":[{"d":"x\",\"p\":\"22","q":1},{"d":"y"}]}"#,
                 r#"{"r":[{"d":"x","p":"22","q":1},{"d":"y"}]}"#,
-                vec![r#"r: [{d = "x\",\"p\":\"22", q = 1}, {d = "y"}] | [{d = "x", p = "22", q = 1}, {d = "y"}] -["{d = \"x\\\",\\\"p\\\":\\\"22\", q = 1}"] +["{d = \"x\", p = \"22\", q = 1}"]"#],
+                vec![r#"r[0].d: x","p":"22 | x"#, "r[0].p: null | 22"],
             ),
             (r#"{"metadata_options":[{"http_tokens":"required"}]}"#, r#"{"metadata_options":[{"http_tokens":"optional"}]}"#, vec!["metadata_options[0].http_tokens: required | optional"]),
             (r#"{"minimum_password_length":14}"#, r#"{"minimum_password_length":6}"#, vec!["minimum_password_length: 14 | 6"]),
         ] {
             assert_eq!(run(NETS_A, a, NETS_B, b), want, "{a} vs {b}");
         }
+    }
+
+    #[test]
+    fn differing_blocks_pair_by_name_and_long_values_show_the_change() {
+        let rules = |src: &str| {
+            format!(
+                r#"{{"rules":[{{"name":"a","src":"*","port":1}},{{"name":"b","src":"{src}","port":2}},{{"name":"c","src":"*","port":3}}]}}"#
+            )
+        };
+        assert_eq!(
+            run(
+                NETS_A,
+                &rules("AzureFrontDoor.Backend"),
+                NETS_B,
+                &rules("*")
+            ),
+            ["rules[1].src: AzureFrontDoor.Backend | *"]
+        );
+        let long = |action: &str| format!(r#"{{"doc":"{}{action}"}}"#, "x".repeat(300));
+        let got = run(
+            NETS_A,
+            &long("s3:ListBucket"),
+            NETS_B,
+            &long("s3:DeleteObject"),
+        );
+        assert_eq!(got.len(), 1);
+        assert!(
+            got[0].contains("ListBucket") && got[0].contains("DeleteObject"),
+            "{got:?}"
+        );
     }
 
     #[test]
@@ -984,6 +1165,17 @@ mod tests {
         );
         assert_eq!(got.len(), 1);
         assert!(!got[0].contains("hunter"), "{got:?}");
+        // passwords inside URLs
+        let got = run(
+            NETS_A,
+            r#"{"url":"postgres://app:Pr0dPw@db/a","x":1}"#,
+            NETS_B,
+            r#"{"url":"postgres://app:StgPw@db/b","x":1}"#,
+        );
+        assert_eq!(
+            got,
+            ["url: postgres://app:(sensitive)@db/a | postgres://app:(sensitive)@db/b"]
+        );
     }
 
     #[test]
@@ -1034,6 +1226,11 @@ mod tests {
             ("public_key", false),
             ("key_name", false),
             ("tokenizer", false),
+            ("STRIPE_KEY", true),
+            ("DATABASE_URL", false),
+            ("DB_PASS", true),
+            ("LOG_LEVEL", false),
+            ("key", false),
         ] {
             assert_eq!(is_secret_name(name), want, "{name}");
         }

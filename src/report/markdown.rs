@@ -12,6 +12,11 @@ fn cell(s: &str) -> String {
         .replace('<', "&lt;")
 }
 
+/// A value cell: Markdown emphasis and code characters are escaped too.
+fn value_cell(s: &str) -> String {
+    cell(s).replace('`', "\\`").replace('*', "\\*")
+}
+
 fn code(s: &str) -> String {
     format!("<code>{}</code>", cell(s).replace('`', "&#96;"))
 }
@@ -46,7 +51,11 @@ pub fn render(r: &Report) -> String {
         out.push_str(&format!("\n## {title} ({})\n\n", fs.len()));
         out.push_str("| severity | address | difference |");
         for n in &names {
-            out.push_str(&format!(" {} |", cell(n)));
+            if *n == r.baseline {
+                out.push_str(&format!(" {} (baseline) |", cell(n)));
+            } else {
+                out.push_str(&format!(" {} |", cell(n)));
+            }
         }
         out.push_str("\n|---|---|---|");
         for _ in &names {
@@ -62,7 +71,7 @@ pub fn render(r: &Report) -> String {
             ));
             for n in &names {
                 let v = f.environments.get(*n).map(String::as_str).unwrap_or("");
-                out.push_str(&format!(" {} |", cell(v)));
+                out.push_str(&format!(" {} |", value_cell(v)));
             }
             out.push('\n');
         }

@@ -96,10 +96,16 @@ pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-/// Renders a report. `color` only affects the table.
-pub fn render(report: &Report, format: Format, color: bool) -> String {
+/// `1 resource`, `2 resources`.
+pub fn resources(n: usize) -> String {
+    format!("{n} resource{}", if n == 1 { "" } else { "s" })
+}
+
+/// Renders a report. `color` and `terminal` (fit the terminal's width) only affect the
+/// table.
+pub fn render(report: &Report, format: Format, color: bool, terminal: bool) -> String {
     match format {
-        Format::Table => table::render(report, color),
+        Format::Table => table::render(report, color, terminal),
         Format::Json => json::render(report),
         Format::Markdown => markdown::render(report),
     }

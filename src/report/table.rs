@@ -23,15 +23,19 @@ fn severity_cell(s: Severity, color: bool) -> Cell {
     }
 }
 
-pub fn render(r: &Report, color: bool) -> String {
+/// Renders the table; `terminal` lets it fit the terminal's width instead of a fixed one.
+pub fn render(r: &Report, color: bool, terminal: bool) -> String {
     let mut out = String::new();
     let envs: Vec<String> = r
         .environments
         .iter()
         .map(|e| {
             format!(
-                "{} ({} {}, {} resources)",
-                e.name, e.kind, e.path, e.resources
+                "{} ({} {}, {})",
+                e.name,
+                e.kind,
+                e.path,
+                super::resources(e.resources)
             )
         })
         .collect();
@@ -54,7 +58,9 @@ pub fn render(r: &Report, color: bool) -> String {
         let mut t = Table::new();
         t.load_preset(UTF8_FULL_CONDENSED);
         t.set_content_arrangement(ContentArrangement::Dynamic);
-        t.set_width(FIXED_WIDTH);
+        if !terminal {
+            t.set_width(FIXED_WIDTH);
+        }
         if color {
             t.enforce_styling();
         } else {
@@ -65,7 +71,13 @@ pub fn render(r: &Report, color: bool) -> String {
             Cell::new("address"),
             Cell::new("difference"),
         ];
-        header.extend(names.iter().map(|n| Cell::new(printable(n))));
+        header.extend(names.iter().map(|n| {
+            if *n == r.baseline {
+                Cell::new(format!("{} (baseline)", printable(n)))
+            } else {
+                Cell::new(printable(n))
+            }
+        }));
         t.set_header(header);
         for f in fs {
             let mut row = vec![

@@ -138,6 +138,11 @@ type Parsed = (SourceKind, Vec<Resource>, Option<Vec<Resource>>);
 /// Recognises and converts a JSON document.
 pub fn parse(path: &str, env: &str, bytes: &[u8]) -> Result<Parsed> {
     let fail = |what: String| Error::input(path, format!("environment {env}: {what}"));
+    // A UTF-8 byte order mark (some editors write one) is not part of the JSON.
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Err(fail("this is a saved plan file (a zip archive); convert it with `terraform show -json PLANFILE`".into()));
+    }
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
     match first {
         None => return Err(fail("file is empty".into())),
@@ -263,6 +268,10 @@ mod tests {
         for (json, want) in [
             (r#"{"version":4,"resources":[]}"#, SourceKind::State),
             (
+                "\u{feff}{\"version\":4,\"resources\":[]}",
+                SourceKind::State,
+            ),
+            (
                 r#"{"version":3,"modules":[{"path":["root"],"resources":{}}]}"#,
                 SourceKind::State,
             ),
@@ -316,6 +325,10 @@ mod tests {
             assert!(err.contains(want), "{input:.60}: got {err}");
             assert!(!err.contains("hunter2"), "{err}");
         }
+        let err = parse("p.tfplan", "e", b"PK\x03\x04rest")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("terraform show -json"), "{err}");
         let bin = [0xff_u8, 0xfe, 0x00, 0x12];
         let err = parse("b", "e", &bin).unwrap_err().to_string();
         assert!(err.contains("binary"), "{err}");
