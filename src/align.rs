@@ -29,13 +29,22 @@ pub fn align<'e>(
     contexts: &[Context<'_>],
     baseline: usize,
 ) -> Vec<Row<'e>> {
+    use rayon::prelude::*;
+    // Normalising keys costs more than inserting: do it in parallel first.
+    let keys: Vec<Vec<Option<Address>>> = envs
+        .par_iter()
+        .enumerate()
+        .map(|(k, env)| {
+            env.resources
+                .iter()
+                .map(|r| contexts.get(k).and_then(|c| c.logical_changed(&r.address)))
+                .collect()
+        })
+        .collect();
     let mut rows: BTreeMap<Address, Building<'e>> = BTreeMap::new();
     for (k, env) in envs.iter().enumerate() {
         for (i, r) in env.resources.iter().enumerate() {
-            let mut key = contexts
-                .get(k)
-                .and_then(|c| c.logical_changed(&r.address))
-                .unwrap_or_else(|| r.address.clone());
+            let mut key = keys[k][i].clone().unwrap_or_else(|| r.address.clone());
             // Two instances of one environment that normalise alike keep their own rows.
             if rows.get(&key).is_some_and(|row| row.2[k].is_some()) {
                 key = r.address.clone();

@@ -70,7 +70,7 @@ pub fn compare_loaded(envs: &[Environment], baseline: usize) -> Report {
     let t = std::time::Instant::now();
     // The names given, and the names the environments carry in their tags.
     let inferred: Vec<String> = envs
-        .iter()
+        .par_iter()
         .filter_map(normalize::context::inferred_name)
         .collect();
     let names: Vec<&str> = envs

@@ -144,8 +144,22 @@ pub const TYPE_CATEGORIES: &[(&str, Category)] = &[
     ("kubernetes_network_policy_v1", Category::Firewall),
 ];
 
-/// The category of a resource type.
+/// The category of a resource type (looked up once per type and thread).
 pub fn category_of(rtype: &str) -> Category {
+    thread_local! {
+        static CACHE: std::cell::RefCell<std::collections::HashMap<String, Category>> = std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    CACHE.with(|c| {
+        if let Some(cat) = c.borrow().get(rtype) {
+            return *cat;
+        }
+        let cat = lookup(rtype);
+        c.borrow_mut().insert(rtype.to_string(), cat);
+        cat
+    })
+}
+
+fn lookup(rtype: &str) -> Category {
     let mut best: Option<(usize, Category)> = None;
     for (pattern, cat) in TYPE_CATEGORIES {
         let (matched, len) = match pattern.strip_suffix('*') {

@@ -179,13 +179,13 @@ fn row_findings(input: &Input<'_>, row: &Row<'_>, blocks: &BlockCounts) -> Vec<F
     // Attribute differences against the baseline.
     let b = input.baseline;
     let Some(bi) = row.present[b] else { return out };
-    let base = Side::new(&input.contexts[b], &envs[b].resources[bi]);
+    let base = Side::at(&input.contexts[b], Some(bi), &envs[b].resources[bi]);
     let mut by_path: BTreeMap<AttrPath, Vec<(usize, ValueDiff)>> = BTreeMap::new();
     for (k, p) in row.present.iter().enumerate() {
         let (true, Some(i)) = (k != b, *p) else {
             continue;
         };
-        let other = Side::new(&input.contexts[k], &envs[k].resources[i]);
+        let other = Side::at(&input.contexts[k], Some(i), &envs[k].resources[i]);
         for d in diff(&base, &other) {
             if super::firewall::claims(&row.address.rtype, d.path.top()) {
                 continue;
@@ -236,7 +236,7 @@ fn attribute_finding(
         } else if sensitive {
             crate::normalize::diff::SENSITIVE.to_string()
         } else {
-            let side = Side::new(&input.contexts[k], &envs[k].resources[*i]);
+            let side = Side::at(&input.contexts[k], Some(*i), &envs[k].resources[*i]);
             value_at(&side.res.attributes, &path)
                 .map(|v| show(&side, v, &path))
                 .unwrap_or_else(|| ABSENT.to_string())

@@ -13,8 +13,11 @@ use crate::model::Finding;
 
 /// Runs every lens and sorts the findings.
 pub fn run(input: &generic::Input<'_>, rows: &[Row<'_>]) -> Vec<Finding> {
-    let mut findings = generic::findings(input, rows);
-    findings.extend(firewall::findings(input));
+    let (mut findings, firewall) = rayon::join(
+        || generic::findings(input, rows),
+        || firewall::findings(input),
+    );
+    findings.extend(firewall);
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings
 }

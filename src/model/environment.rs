@@ -50,6 +50,66 @@ pub enum Edge {
 /// Above this many instances, a dependency on a whole block adds no per-instance edges.
 pub const MAX_FANOUT: usize = 64;
 
+/// A hasher for keys that are already hashes.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct PrehashedKey(u64);
+
+impl std::hash::Hasher for PrehashedKey {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// Identifier → resource position, keyed by a 64-bit hash of the identifier;
+/// `u32::MAX` when several resources share it. Filled once by normalisation.
+#[derive(Debug, Clone, Default)]
+pub struct IdIndex {
+    pub map: HashMap<u64, u32, std::hash::BuildHasherDefault<PrehashedKey>>,
+    /// Which identifier lengths occur (bit per length below 1024): most strings are
+    /// ruled out without hashing them.
+    pub lengths: Vec<u64>,
+}
+
+impl IdIndex {
+    pub fn may_hold(&self, len: usize) -> bool {
+        len >= 1024
+            || self
+                .lengths
+                .get(len / 64)
+                .is_some_and(|w| w & (1 << (len % 64)) != 0)
+    }
+
+    pub fn note_length(&mut self, len: usize) {
+        if len < 1024 {
+            if self.lengths.len() < 16 {
+                self.lengths.resize(16, 0);
+            }
+            self.lengths[len / 64] |= 1 << (len % 64);
+        }
+    }
+}
+
+/// What normalisation reads from an environment's resources, gathered once.
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    pub ids: IdIndex,
+    /// Address-space roots (a VPC's CIDR) with the declaring resource's position, most
+    /// specific first.
+    pub roots: Vec<(ipnet::IpNet, u32)>,
+    /// GCP project ids, lower case, longest first.
+    pub projects: Vec<String>,
+    /// The environment's own 12-digit AWS account ids.
+    pub accounts: Vec<String>,
+}
+
 /// One environment.
 #[derive(Debug, Clone)]
 pub struct Environment {
@@ -61,6 +121,8 @@ pub struct Environment {
     pub graph: DiGraph<u32, Edge>,
     /// A plan's prior state, kept for later use.
     pub prior: Option<Vec<Resource>>,
+    /// Facts for normalisation, gathered on first use.
+    pub facts: std::sync::OnceLock<Facts>,
 }
 
 impl Environment {
@@ -85,6 +147,7 @@ impl Environment {
             resources,
             graph,
             prior: None,
+            facts: std::sync::OnceLock::new(),
         };
         env.add_dependency_edges();
         Ok(env)

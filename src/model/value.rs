@@ -68,6 +68,10 @@ impl Value {
 
     /// Builds an object from entries in any order; a later duplicate key wins.
     pub fn object(mut entries: Vec<(Box<str>, Value)>) -> Value {
+        // Terraform writes keys sorted: then there is nothing to do.
+        if entries.windows(2).all(|w| w[0].0 < w[1].0) {
+            return Value::Object(entries.into_boxed_slice());
+        }
         // Stable sort keeps input order among equal keys; keep the last of each run.
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         let mut out: Vec<(Box<str>, Value)> = Vec::with_capacity(entries.len());

@@ -432,3 +432,35 @@ pub const AWS_ID_PREFIXES: &[&str] = &[
     "ipam",
     "ipam-pool",
 ];
+
+/// A `(type, value)` table as a map from type to its values, built once.
+pub fn by_type(
+    table: &'static [(&'static str, &'static str)],
+) -> std::collections::HashMap<&'static str, Vec<&'static str>> {
+    let mut m: std::collections::HashMap<&'static str, Vec<&'static str>> =
+        std::collections::HashMap::new();
+    for (t, a) in table {
+        m.entry(*t).or_default().push(*a);
+    }
+    m
+}
+
+/// [`TYPE_IDENTITY_ATTRS`] of one type.
+pub fn type_identity_attrs(rtype: &str) -> &'static [&'static str] {
+    static MAP: std::sync::OnceLock<std::collections::HashMap<&'static str, Vec<&'static str>>> =
+        std::sync::OnceLock::new();
+    MAP.get_or_init(|| by_type(TYPE_IDENTITY_ATTRS))
+        .get(rtype)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+}
+
+/// [`TYPE_IGNORED_ATTRS`] of one type.
+pub fn type_ignored_attrs(rtype: &str) -> &'static [&'static str] {
+    static MAP: std::sync::OnceLock<std::collections::HashMap<&'static str, Vec<&'static str>>> =
+        std::sync::OnceLock::new();
+    MAP.get_or_init(|| by_type(TYPE_IGNORED_ATTRS))
+        .get(rtype)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+}

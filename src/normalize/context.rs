@@ -2,11 +2,12 @@
 //! which resource), the environment's own tokens (its names, projects) and its address
 //! space roots; and `leaf`, which turns one scalar into the form that is compared.
 
-use super::catalog::{ADDRESS_SPACE_ATTRS, IDENTITY_ATTRS, TYPE_IDENTITY_ATTRS};
+use super::catalog::{ADDRESS_SPACE_ATTRS, IDENTITY_ATTRS};
 use super::text::{
     env_tokens, is_provider_id, normalize_arn, replace_by_design, replace_words, sort_tokens,
 };
 use super::trail::{object_step, to_path, Step};
+use crate::model::environment::{Facts, IdIndex};
 use crate::model::{Address, Environment, Key, Mode, Value};
 use ipnet::IpNet;
 use std::borrow::Cow;
@@ -20,13 +21,6 @@ enum Target {
     One(u32, Mode),
     /// Several resources: not a usable reference.
     Many,
-}
-
-/// The address space of an environment: a root CIDR and the resource declaring it.
-#[derive(Debug, Clone)]
-struct Root {
-    net: IpNet,
-    owner: u32,
 }
 
 /// A scalar as compared.
@@ -77,110 +71,23 @@ impl Leaf<'_> {
 pub struct Context<'e> {
     pub env: &'e Environment,
     tokens: Vec<String>,
-    projects: Vec<String>,
-    accounts: Vec<String>,
-    ids: HashMap<&'e str, Target>,
-    roots: Vec<Root>,
+    facts: &'e Facts,
 }
 
 impl<'e> Context<'e> {
     /// The context of `env` when compared with environments named `peers` (its own
     /// name among them). Every compared environment's name is an environment token on
-    /// both sides, so that identical text never differs by where it was read.
+    /// both sides, so that identical text never differs by where it was read. What is
+    /// read from the resources themselves is gathered once per environment.
     pub fn new(env: &'e Environment, peers: &[&str]) -> Context<'e> {
-        let mut ids: HashMap<&'e str, Target> = HashMap::with_capacity(env.resources.len() * 2);
-        let mut roots = Vec::new();
-        let mut projects: Vec<String> = Vec::new();
-        let mut accounts: Vec<String> = Vec::new();
-        for (i, r) in env.resources.iter().enumerate() {
-            let i = i as u32;
-            let typed = TYPE_IDENTITY_ATTRS
-                .iter()
-                .filter(|(t, _)| *t == r.address.rtype)
-                .map(|(_, a)| *a);
-            for attr in IDENTITY_ATTRS.iter().copied().chain(typed) {
-                if let Some(Value::Str(s)) = r.attributes.get(attr) {
-                    if s.len() < 3 {
-                        continue;
-                    }
-                    let key: &str = s.strip_prefix("/hostedzone/").unwrap_or(s);
-                    let new = Target::One(i, r.address.mode);
-                    ids.entry(key)
-                        .and_modify(|t| *t = merge(*t, new))
-                        .or_insert(new);
-                }
-            }
-            for (t, attr) in ADDRESS_SPACE_ATTRS {
-                if *t != r.address.rtype {
-                    continue;
-                }
-                let mut push = |s: &str| {
-                    if let Ok(net) = s.parse::<IpNet>() {
-                        roots.push(Root { net, owner: i });
-                    }
-                };
-                match r.attributes.get(attr) {
-                    Some(Value::Str(s)) => push(s),
-                    Some(Value::List(l)) => {
-                        for x in l.iter() {
-                            // GCP's secondary ranges are blocks: `{range_name, ip_cidr_range}`.
-                            if let Some(s) = x
-                                .as_str()
-                                .or_else(|| x.get("ip_cidr_range").and_then(Value::as_str))
-                            {
-                                push(s);
-                            }
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            if let Some(Value::Str(p)) = r.attributes.get("project") {
-                if p.len() >= 3 && !projects.iter().any(|q| q.eq_ignore_ascii_case(p)) {
-                    projects.push(p.to_ascii_lowercase());
-                }
-            }
-            // The environment's own AWS accounts: those its resources live in.
-            let own = [
-                r.attributes
-                    .get("arn")
-                    .and_then(Value::as_str)
-                    .and_then(|a| a.split(':').nth(4)),
-                r.attributes.get("owner_id").and_then(Value::as_str),
-                r.attributes.get("account_id").and_then(Value::as_str),
-            ];
-            for a in own.into_iter().flatten() {
-                if a.len() == 12
-                    && a.bytes().all(|b| b.is_ascii_digit())
-                    && !accounts.iter().any(|x| x == a)
-                {
-                    accounts.push(a.to_string());
-                }
-            }
-        }
-        // Most specific root first, then declaration order.
-        roots.sort_by(|a, b| {
-            b.net
-                .prefix_len()
-                .cmp(&a.net.prefix_len())
-                .then(a.owner.cmp(&b.owner))
-        });
-        sort_tokens(&mut projects);
-        accounts.sort();
+        let facts = env.facts.get_or_init(|| gather(env));
         let mut tokens: Vec<String> = peers
             .iter()
             .chain(std::iter::once(&env.name.as_str()))
             .flat_map(|n| env_tokens(n))
             .collect();
         sort_tokens(&mut tokens);
-        Context {
-            env,
-            tokens,
-            projects,
-            accounts,
-            ids,
-            roots,
-        }
+        Context { env, tokens, facts }
     }
 
     /// The address with its string instance and module keys normalised, or `None` when
@@ -220,9 +127,11 @@ impl<'e> Context<'e> {
 
     /// The resource an identifier names, if exactly one does.
     pub fn resolve(&self, s: &str) -> Option<usize> {
-        let key = s.strip_prefix("/hostedzone/").unwrap_or(s);
-        match self.ids.get(key) {
-            Some(Target::One(i, _)) => Some(*i as usize),
+        if !self.facts.ids.may_hold(id_len(s)) {
+            return None;
+        }
+        match self.facts.ids.map.get(&id_hash(s)) {
+            Some(&i) if i != MANY => Some(i as usize),
             _ => None,
         }
     }
@@ -247,8 +156,7 @@ impl<'e> Context<'e> {
 
     /// True when `s` is an identifier of something in this environment.
     pub fn is_identifier(&self, s: &str) -> bool {
-        self.ids
-            .contains_key(s.strip_prefix("/hostedzone/").unwrap_or(s))
+        self.facts.ids.may_hold(id_len(s)) && self.facts.ids.map.contains_key(&id_hash(s))
     }
 
     /// Normalises one scalar.
@@ -276,7 +184,7 @@ impl<'e> Context<'e> {
         if let Some(i) = self.resolve(s) {
             return Leaf::Ref(self.logical(&self.env.resources[i].address));
         }
-        if self.ids.contains_key(s) {
+        if self.is_identifier(s) {
             // Names several resources (two data sources reading the same network):
             // an identifier all the same, not text to compare.
             return Leaf::External;
@@ -297,7 +205,7 @@ impl<'e> Context<'e> {
             return Leaf::Text(Cow::Owned(rel));
         }
         if s.starts_with("arn:") {
-            if let Some(a) = normalize_arn(s, &self.accounts) {
+            if let Some(a) = normalize_arn(s, &self.facts.accounts) {
                 return Leaf::Text(Cow::Owned(self.text(&a).into_owned()));
             }
         }
@@ -314,10 +222,11 @@ impl<'e> Context<'e> {
 
     /// Text with by-design differences replaced.
     pub fn text<'a>(&self, s: &'a str) -> Cow<'a, str> {
-        let mut out: Cow<'a, str> = replace_words(Cow::Borrowed(s), &self.projects, "{project}");
+        let mut out: Cow<'a, str> =
+            replace_words(Cow::Borrowed(s), &self.facts.projects, "{project}");
         out = match out {
-            Cow::Borrowed(b) => replace_by_design(b, &self.accounts),
-            Cow::Owned(o) => Cow::Owned(replace_by_design(&o, &self.accounts).into_owned()),
+            Cow::Borrowed(b) => replace_by_design(b, &self.facts.accounts),
+            Cow::Owned(o) => Cow::Owned(replace_by_design(&o, &self.facts.accounts).into_owned()),
         };
         replace_words(out, &self.tokens, "{env}")
     }
@@ -341,17 +250,19 @@ impl<'e> Context<'e> {
     /// The most specific address-space root (a VPC's CIDR) containing `net`, with the
     /// resource that declares it.
     pub fn root_of(&self, net: &IpNet) -> Option<(&'e Address, IpNet)> {
-        self.roots
+        self.facts
+            .roots
             .iter()
-            .find(|r| r.net.contains(net) && r.net.prefix_len() <= net.prefix_len())
-            .map(|r| (&self.env.resources[r.owner as usize].address, r.net))
+            .find(|(root, _)| root.contains(net) && root.prefix_len() <= net.prefix_len())
+            .map(|(root, owner)| (&self.env.resources[*owner as usize].address, *root))
     }
 
     /// Every address-space root with the resource that declares it.
     pub fn roots(&self) -> impl Iterator<Item = (&'e Address, IpNet)> + '_ {
-        self.roots
+        self.facts
+            .roots
             .iter()
-            .map(|r| (&self.env.resources[r.owner as usize].address, r.net))
+            .map(|(root, owner)| (&self.env.resources[*owner as usize].address, *root))
     }
 
     /// An IP address or CIDR inside one of the environment's roots, written relative to
@@ -370,12 +281,9 @@ impl<'e> Context<'e> {
             Err(_) => IpNet::from(s.parse::<IpAddr>().ok()?),
         };
         let is_cidr = s.contains('/');
-        let root = self
-            .roots
-            .iter()
-            .find(|r| r.net.contains(&net) && r.net.prefix_len() <= net.prefix_len())?;
-        let owner = self.logical(&self.env.resources[root.owner as usize].address);
-        let offset = match (net.addr(), root.net.network()) {
+        let (owner, root) = self.root_of(&net)?;
+        let owner = self.logical(owner);
+        let offset = match (net.addr(), root.network()) {
             (IpAddr::V4(a), IpAddr::V4(b)) => {
                 let d = u32::from(a) - u32::from(b);
                 if d == 0 {
@@ -513,6 +421,133 @@ pub fn inferred_name(env: &Environment) -> Option<String> {
         .into_iter()
         .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
         .map(|(n, _)| n)
+}
+
+/// In an [`IdIndex`]: the identifier names several resources.
+const MANY: u32 = u32::MAX;
+
+/// The key of an identifier in the index: FNV-1a of the identifier, with Route 53's
+/// `/hostedzone/` prefix dropped. 64 bits make a collision among a state's identifiers
+/// vanishingly unlikely.
+fn id_len(s: &str) -> usize {
+    s.strip_prefix("/hostedzone/").unwrap_or(s).len()
+}
+
+fn id_hash(s: &str) -> u64 {
+    let key = s.strip_prefix("/hostedzone/").unwrap_or(s);
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in key.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// What normalisation reads from an environment's resources: identifiers, address
+/// space roots, GCP projects and AWS accounts.
+fn gather(env: &Environment) -> Facts {
+    let mut roots: Vec<(IpNet, u32)> = Vec::new();
+    let mut projects: Vec<String> = Vec::new();
+    let mut accounts: Vec<String> = Vec::new();
+    for (i, r) in env.resources.iter().enumerate() {
+        let i = i as u32;
+        for (t, attr) in ADDRESS_SPACE_ATTRS {
+            if *t != r.address.rtype {
+                continue;
+            }
+            let mut push = |s: &str| {
+                if let Ok(net) = s.parse::<IpNet>() {
+                    roots.push((net, i));
+                }
+            };
+            match r.attributes.get(attr) {
+                Some(Value::Str(s)) => push(s),
+                Some(Value::List(l)) => {
+                    for x in l.iter() {
+                        // GCP's secondary ranges are blocks: `{range_name, ip_cidr_range}`.
+                        if let Some(s) = x
+                            .as_str()
+                            .or_else(|| x.get("ip_cidr_range").and_then(Value::as_str))
+                        {
+                            push(s);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some(Value::Str(p)) = r.attributes.get("project") {
+            if p.len() >= 3 && !projects.iter().any(|q| q.eq_ignore_ascii_case(p)) {
+                projects.push(p.to_ascii_lowercase());
+            }
+        }
+        // The environment's own AWS accounts: those its resources live in.
+        let own = [
+            r.attributes
+                .get("arn")
+                .and_then(Value::as_str)
+                .and_then(|a| a.split(':').nth(4)),
+            r.attributes.get("owner_id").and_then(Value::as_str),
+            r.attributes.get("account_id").and_then(Value::as_str),
+        ];
+        for a in own.into_iter().flatten() {
+            if a.len() == 12
+                && a.bytes().all(|b| b.is_ascii_digit())
+                && !accounts.iter().any(|x| x == a)
+            {
+                accounts.push(a.to_string());
+            }
+        }
+    }
+    // Most specific root first, then declaration order.
+    roots.sort_by(|a, b| b.0.prefix_len().cmp(&a.0.prefix_len()).then(a.1.cmp(&b.1)));
+    sort_tokens(&mut projects);
+    accounts.sort();
+    Facts {
+        ids: identifier_index(env),
+        roots,
+        projects,
+        accounts,
+    }
+}
+
+/// Every identity value of every resource (`id`, `arn`, `self_link`, per-type ones),
+/// managed resources winning over data sources reading the same thing.
+fn identifier_index(env: &Environment) -> IdIndex {
+    let mut index = IdIndex::default();
+    let mut targets: HashMap<
+        u64,
+        Target,
+        std::hash::BuildHasherDefault<crate::model::environment::PrehashedKey>,
+    > = HashMap::with_capacity_and_hasher(env.resources.len() * 2, Default::default());
+    for (i, r) in env.resources.iter().enumerate() {
+        let typed = super::catalog::type_identity_attrs(&r.address.rtype);
+        for attr in IDENTITY_ATTRS.iter().chain(typed.iter()).copied() {
+            if let Some(Value::Str(s)) = r.attributes.get(attr) {
+                if s.len() < 3 {
+                    continue;
+                }
+                let new = Target::One(i as u32, r.address.mode);
+                targets
+                    .entry(id_hash(s))
+                    .and_modify(|t| *t = merge(*t, new))
+                    .or_insert(new);
+                index.note_length(id_len(s));
+            }
+        }
+    }
+    index.map = targets
+        .into_iter()
+        .map(|(k, t)| {
+            (
+                k,
+                match t {
+                    Target::One(i, _) => i,
+                    Target::Many => MANY,
+                },
+            )
+        })
+        .collect();
+    index
 }
 
 fn merge(old: Target, new: Target) -> Target {

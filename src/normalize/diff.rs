@@ -6,7 +6,7 @@
 
 use super::catalog::{
     IGNORED_ATTRS, ORDERED_LIST_ATTRS, PLAIN_ATTRS, SECRET_QUALIFIERS, SECRET_WORDS,
-    SECRET_WORD_PAIRS, TYPE_IGNORED_ATTRS, ZONE_ATTRS, ZONE_LAYOUT_TYPES,
+    SECRET_WORD_PAIRS, ZONE_ATTRS, ZONE_LAYOUT_TYPES,
 };
 use super::context::Context;
 use super::trail::{object_step as object_step_for, to_path, Step};
@@ -25,14 +25,22 @@ pub struct Side<'a> {
     pub res: &'a Resource,
     /// The instance's own position: a value naming the instance itself is not a reference.
     own: Option<usize>,
+    /// The instance's own identifiers (`id`, `arn`, …), read when first needed.
+    own_ids: std::cell::OnceCell<Vec<&'a str>>,
     /// The attribute being compared holds names, not references (see `PLAIN_ATTRS`).
     plain: std::cell::Cell<bool>,
 }
 
 impl<'a> Side<'a> {
     pub fn new(ctx: &'a Context<'a>, res: &'a Resource) -> Side<'a> {
+        Side::at(ctx, ctx.env.position(&res.address), res)
+    }
+
+    /// A side whose position in its environment is already known.
+    pub fn at(ctx: &'a Context<'a>, own: Option<usize>, res: &'a Resource) -> Side<'a> {
         Side {
-            own: ctx.env.position(&res.address),
+            own,
+            own_ids: std::cell::OnceCell::new(),
             ctx,
             res,
             plain: std::cell::Cell::new(false),
@@ -56,10 +64,13 @@ impl<'a> Side<'a> {
 
     /// Whether `s` is this instance's own identifier (`bucket` of a bucket).
     fn names_itself(&self, s: &str) -> bool {
-        (self.own.is_some() && self.ctx.resolve(s) == self.own)
-            || super::catalog::IDENTITY_ATTRS
+        let ids = self.own_ids.get_or_init(|| {
+            super::catalog::IDENTITY_ATTRS
                 .iter()
-                .any(|k| self.res.attributes.get(k).and_then(Value::as_str) == Some(s))
+                .filter_map(|k| self.res.attributes.get(k).and_then(Value::as_str))
+                .collect()
+        });
+        ids.contains(&s) || (self.own.is_some() && self.ctx.resolve(s) == self.own)
     }
 
     /// A scalar as compared, within the current attribute.
@@ -217,10 +228,7 @@ pub fn is_ignored(rtype: &str, attr: &str) -> bool {
         v.sort_unstable();
         v
     });
-    sorted.binary_search(&attr).is_ok()
-        || TYPE_IGNORED_ATTRS
-            .iter()
-            .any(|(t, a)| *t == rtype && *a == attr)
+    sorted.binary_search(&attr).is_ok() || super::catalog::type_ignored_attrs(rtype).contains(&attr)
 }
 
 fn is_empty(v: &Value) -> bool {

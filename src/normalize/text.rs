@@ -234,13 +234,15 @@ pub fn replace_by_design<'a>(s: &'a str, accounts: &[String]) -> Cow<'a, str> {
 }
 
 fn azure_location(s: &str) -> Cow<'_, str> {
-    if s.len() <= 24 && s.len() >= 6 {
-        let squashed: String = s
-            .chars()
-            .filter(|c| *c != ' ')
-            .collect::<String>()
-            .to_ascii_lowercase();
-        if AZURE_LOCATIONS.contains(&squashed.as_str()) {
+    if s.len() <= 24 && s.len() >= 6 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b' ') {
+        let squashed = s
+            .bytes()
+            .filter(|b| *b != b' ')
+            .map(|b| b.to_ascii_lowercase());
+        if AZURE_LOCATIONS
+            .iter()
+            .any(|loc| squashed.clone().eq(loc.bytes()))
+        {
             return Cow::Borrowed("{region}");
         }
     }

@@ -12,6 +12,7 @@ use super::severity;
 use crate::model::{AttrPath, Category, Finding, Kind, PathStep};
 use crate::normalize::Context;
 use extract::Groups;
+use rayon::prelude::*;
 use rule::{protocol_name, Direction, Rule};
 use space::{reaches_internet, span_to_nets, PeerSpace, Region};
 use std::collections::{BTreeMap, BTreeSet};
@@ -264,7 +265,7 @@ pub fn findings(input: &Input<'_>) -> Vec<Finding> {
     let (base_groups, hints) = extract::groups(&input.contexts[b], None);
     let per_env: Vec<Groups> = input
         .contexts
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(k, c)| {
             if k == b {
@@ -278,8 +279,21 @@ pub fn findings(input: &Input<'_>) -> Vec<Finding> {
     let mut keys: Vec<&String> = per_env.iter().flat_map(|g| g.keys()).collect();
     keys.sort();
     keys.dedup();
+    keys.par_iter()
+        .flat_map_iter(|key| group_findings(input, &per_env, &roots, key))
+        .collect()
+}
+
+/// The findings about one group, both directions.
+fn group_findings(
+    input: &Input<'_>,
+    per_env: &[Groups],
+    roots: &[BTreeSet<String>],
+    key: &String,
+) -> Vec<Finding> {
+    let b = input.baseline;
     let mut out = Vec::new();
-    for key in keys {
+    {
         let base = per_env[b].get(key);
         for dir in [Direction::Ingress, Direction::Egress] {
             let mut changes: Vec<Change> = Vec::new();
