@@ -7,7 +7,6 @@
 
 use crate::model::{Address, Environment};
 use crate::normalize::Context;
-use std::collections::BTreeMap;
 
 /// One logical address and where it is in each environment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,10 +15,6 @@ pub struct Row<'e> {
     /// `present[k]` is the position of the instance in environment `k`.
     pub present: Vec<Option<usize>>,
 }
-
-/// One row while aligning: the address shown, which environment it came from, and
-/// the positions.
-type Building<'e> = (&'e Address, usize, Vec<Option<usize>>);
 
 /// Aligns environments by address; `baseline` names the environment whose spelling of
 /// an address is shown when keys differ only by design. Rows come out in order of the
@@ -30,38 +25,57 @@ pub fn align<'e>(
     baseline: usize,
 ) -> Vec<Row<'e>> {
     use rayon::prelude::*;
-    // Normalising keys costs more than inserting: do it in parallel first.
-    let keys: Vec<Vec<Option<Address>>> = envs
+    use std::borrow::Cow;
+    // Each environment's instances by normalised address, sorted (resources are sorted
+    // by address already, so this is nearly free), computed in parallel.
+    let lists: Vec<Vec<(Cow<'e, Address>, usize)>> = envs
         .par_iter()
         .enumerate()
         .map(|(k, env)| {
-            env.resources
+            let mut v: Vec<(Cow<'e, Address>, usize)> = env
+                .resources
                 .iter()
-                .map(|r| contexts.get(k).and_then(|c| c.logical_changed(&r.address)))
-                .collect()
+                .enumerate()
+                .map(|(i, r)| {
+                    let key = match contexts.get(k).and_then(|c| c.logical_changed(&r.address)) {
+                        Some(a) => Cow::Owned(a),
+                        None => Cow::Borrowed(&r.address),
+                    };
+                    (key, i)
+                })
+                .collect();
+            v.sort_by(|a, b| a.0.cmp(&b.0));
+            v
         })
         .collect();
-    let mut rows: BTreeMap<Address, Building<'e>> = BTreeMap::new();
-    for (k, env) in envs.iter().enumerate() {
-        for (i, r) in env.resources.iter().enumerate() {
-            let mut key = keys[k][i].clone().unwrap_or_else(|| r.address.clone());
-            // Two instances of one environment that normalise alike keep their own rows.
-            if rows.get(&key).is_some_and(|row| row.2[k].is_some()) {
-                key = r.address.clone();
-            }
-            let row = rows
-                .entry(key)
-                .or_insert_with(|| (&r.address, k, vec![None; envs.len()]));
-            row.2[k] = Some(i);
-            if k == baseline && row.1 != baseline {
-                row.0 = &r.address;
-                row.1 = k;
+    // A k-way merge: each row takes at most one instance of each environment; a second
+    // instance that normalises alike gets a row of its own.
+    let mut heads = vec![0usize; envs.len()];
+    let mut rows = Vec::with_capacity(lists.iter().map(Vec::len).max().unwrap_or(0));
+    loop {
+        let min = (0..envs.len())
+            .filter_map(|k| lists[k].get(heads[k]).map(|e| &e.0))
+            .min()
+            .cloned();
+        let Some(min) = min else { break };
+        let mut present = vec![None; envs.len()];
+        let mut shown: Option<&'e Address> = None;
+        for k in 0..envs.len() {
+            if let Some((key, i)) = lists[k].get(heads[k]) {
+                if *key == min {
+                    present[k] = Some(*i);
+                    heads[k] += 1;
+                    if shown.is_none() || k == baseline {
+                        shown = Some(&envs[k].resources[*i].address);
+                    }
+                }
             }
         }
+        if let Some(address) = shown {
+            rows.push(Row { address, present });
+        }
     }
-    rows.into_values()
-        .map(|(address, _, present)| Row { address, present })
-        .collect()
+    rows
 }
 
 #[cfg(test)]
@@ -108,8 +122,8 @@ mod tests {
                     r#"aws_subnet.a["us-west-2a"]"#.to_string(),
                     vec![Some(0), Some(0)]
                 ),
-                (r#"aws_x.k["production"]"#.to_string(), vec![Some(2), None]),
                 (r#"aws_x.k["stg"]"#.to_string(), vec![Some(1), Some(1)]),
+                (r#"aws_x.k["production"]"#.to_string(), vec![Some(2), None]),
                 (
                     r#"module.app["staging"].aws_x.y"#.to_string(),
                     vec![Some(3), Some(2)]

@@ -448,12 +448,20 @@ fn gather(env: &Environment) -> Facts {
     let mut roots: Vec<(IpNet, u32)> = Vec::new();
     let mut projects: Vec<String> = Vec::new();
     let mut accounts: Vec<String> = Vec::new();
+    let mut note_account = |a: &str| {
+        if a.len() == 12
+            && a.bytes().all(|b| b.is_ascii_digit())
+            && !accounts.iter().any(|x| x == a)
+        {
+            accounts.push(a.to_string());
+        }
+    };
     for (i, r) in env.resources.iter().enumerate() {
         let i = i as u32;
-        for (t, attr) in ADDRESS_SPACE_ATTRS {
-            if *t != r.address.rtype {
-                continue;
-            }
+        let space_attrs = ADDRESS_SPACE_ATTRS
+            .iter()
+            .filter(|(t, _)| *t == r.address.rtype);
+        for (_, attr) in space_attrs {
             let mut push = |s: &str| {
                 if let Ok(net) = s.parse::<IpNet>() {
                     roots.push((net, i));
@@ -475,26 +483,23 @@ fn gather(env: &Environment) -> Facts {
                 _ => {}
             }
         }
-        if let Some(Value::Str(p)) = r.attributes.get("project") {
-            if p.len() >= 3 && !projects.iter().any(|q| q.eq_ignore_ascii_case(p)) {
-                projects.push(p.to_ascii_lowercase());
-            }
-        }
-        // The environment's own AWS accounts: those its resources live in.
-        let own = [
-            r.attributes
-                .get("arn")
-                .and_then(Value::as_str)
-                .and_then(|a| a.split(':').nth(4)),
-            r.attributes.get("owner_id").and_then(Value::as_str),
-            r.attributes.get("account_id").and_then(Value::as_str),
-        ];
-        for a in own.into_iter().flatten() {
-            if a.len() == 12
-                && a.bytes().all(|b| b.is_ascii_digit())
-                && !accounts.iter().any(|x| x == a)
-            {
-                accounts.push(a.to_string());
+        // One pass over the attributes for projects and the environment's own AWS
+        // accounts (those its resources live in).
+        for (k, v) in r.attributes.entries() {
+            let Value::Str(s) = v else { continue };
+            match k.as_ref() {
+                "project" => {
+                    if s.len() >= 3 && !projects.iter().any(|q| q.eq_ignore_ascii_case(s)) {
+                        projects.push(s.to_ascii_lowercase());
+                    }
+                }
+                "arn" => {
+                    if let Some(a) = s.split(':').nth(4) {
+                        note_account(a);
+                    }
+                }
+                "owner_id" | "account_id" => note_account(s),
+                _ => {}
             }
         }
     }
@@ -521,8 +526,11 @@ fn identifier_index(env: &Environment) -> IdIndex {
     > = HashMap::with_capacity_and_hasher(env.resources.len() * 2, Default::default());
     for (i, r) in env.resources.iter().enumerate() {
         let typed = super::catalog::type_identity_attrs(&r.address.rtype);
-        for attr in IDENTITY_ATTRS.iter().chain(typed.iter()).copied() {
-            if let Some(Value::Str(s)) = r.attributes.get(attr) {
+        for (k, v) in r.attributes.entries() {
+            if !(IDENTITY_ATTRS.contains(&k.as_ref()) || typed.contains(&k.as_ref())) {
+                continue;
+            }
+            if let Value::Str(s) = v {
                 if s.len() < 3 {
                     continue;
                 }
