@@ -488,10 +488,10 @@ fn gather(env: &Environment) -> Facts {
         for (k, v) in r.attributes.entries() {
             let Value::Str(s) = v else { continue };
             match k.as_ref() {
-                "project" => {
-                    if s.len() >= 3 && !projects.iter().any(|q| q.eq_ignore_ascii_case(s)) {
-                        projects.push(s.to_ascii_lowercase());
-                    }
+                "project"
+                    if s.len() >= 3 && !projects.iter().any(|q| q.eq_ignore_ascii_case(s)) =>
+                {
+                    projects.push(s.to_ascii_lowercase());
                 }
                 "arn" => {
                     if let Some(a) = s.split(':').nth(4) {
