@@ -191,6 +191,10 @@ fn build_list(items: &[(&str, &str)], _count: &str, depth: usize) -> Value {
         return Value::List(items.iter().map(|(_, v)| Value::str(v)).collect());
     }
     let mut groups = group(items);
+    // State format 1 counted maps with `#` too: keys that are not numbers make a map.
+    if groups.iter().any(|(seg, _, _)| seg.parse::<u64>().is_err()) {
+        return build_object(items, depth + 1);
+    }
     // List indexes and set hashes are both numbers: order numerically.
     groups.sort_by_key(|(seg, _, _)| seg.parse::<u64>().unwrap_or(u64::MAX));
     Value::List(
@@ -246,6 +250,11 @@ mod tests {
             (
                 vec![("m.%", "1"), ("m.a.x", "1"), ("m.a.y", "2")],
                 r#"{"m":{"a":{"x":"1","y":"2"}}}"#,
+            ),
+            // version 1 counted maps with `#`
+            (
+                vec![("triggers.#", "1"), ("triggers.name", "x")],
+                r#"{"triggers":{"name":"x"}}"#,
             ),
         ] {
             assert_eq!(unflatten(&flat(&input)).to_json(), want);
