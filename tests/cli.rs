@@ -143,6 +143,7 @@ fn examples_show_their_planted_differences() {
         "aws_route_table.private[1] reference route[0].nat_gateway_id",
         "aws_route_table.private[2] reference route[0].nat_gateway_id",
         "aws_security_group.web allows-more ingress",
+        "aws_vpc.main nat-layout nat_gateways",
         "module.dns.aws_route53_record.www attribute ttl",
         "module.dns.aws_service_discovery_service.billing missing -",
     ];

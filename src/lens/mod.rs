@@ -6,6 +6,7 @@
 pub mod catalog;
 pub mod firewall;
 pub mod generic;
+pub mod network;
 pub mod severity;
 
 use crate::align::Row;
@@ -18,6 +19,7 @@ pub fn run(input: &generic::Input<'_>, rows: &[Row<'_>]) -> Vec<Finding> {
         || firewall::findings(input),
     );
     findings.extend(firewall);
+    findings.extend(network::findings(input));
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings
 }

@@ -61,7 +61,12 @@ pub fn generic(category: Category, kind: Kind, mode: Mode, path: Option<&AttrPat
         .unwrap_or(TABLE[3]);
     match kind {
         Kind::Missing => row.1,
-        Kind::Attribute | Kind::AllowsMore | Kind::AllowsLess => row.2,
+        Kind::Attribute
+        | Kind::AllowsMore
+        | Kind::AllowsLess
+        | Kind::SubnetLayout
+        | Kind::NatLayout
+        | Kind::SubnetTier => row.2,
         Kind::Reference => row.3,
     }
 }

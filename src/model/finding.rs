@@ -100,6 +100,12 @@ pub enum Kind {
     AllowsMore,
     /// A firewall no longer allows traffic the baseline's allows.
     AllowsLess,
+    /// A network has a different number of public or private subnets.
+    SubnetLayout,
+    /// A network has NAT gateways in a different number of zones.
+    NatLayout,
+    /// A subnet is public in one environment and private in another.
+    SubnetTier,
 }
 
 impl Kind {
@@ -110,6 +116,9 @@ impl Kind {
             Kind::Reference => "reference",
             Kind::AllowsMore => "allows-more",
             Kind::AllowsLess => "allows-less",
+            Kind::SubnetLayout => "subnet-layout",
+            Kind::NatLayout => "nat-layout",
+            Kind::SubnetTier => "subnet-tier",
         }
     }
 }
