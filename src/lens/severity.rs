@@ -66,7 +66,8 @@ pub fn generic(category: Category, kind: Kind, mode: Mode, path: Option<&AttrPat
         | Kind::AllowsLess
         | Kind::SubnetLayout
         | Kind::NatLayout
-        | Kind::SubnetTier => row.2,
+        | Kind::SubnetTier
+        | Kind::ZoneVisibility => row.2,
         Kind::Reference => row.3,
     }
 }

@@ -106,6 +106,8 @@ pub enum Kind {
     NatLayout,
     /// A subnet is public in one environment and private in another.
     SubnetTier,
+    /// A DNS zone is public in one environment and private in another.
+    ZoneVisibility,
 }
 
 impl Kind {
@@ -119,6 +121,7 @@ impl Kind {
             Kind::SubnetLayout => "subnet-layout",
             Kind::NatLayout => "nat-layout",
             Kind::SubnetTier => "subnet-tier",
+            Kind::ZoneVisibility => "zone-visibility",
         }
     }
 }

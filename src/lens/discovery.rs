@@ -1,0 +1,125 @@
+//! The discovery lens: what DNS zones mean. A zone that is private in one environment
+//! and public in another answers different clients. Records, Cloud Map, Consul and
+//! Kubernetes services are compared by the generic lens after normalisation. Makes
+//! findings; never prints.
+
+use super::generic::Input;
+use crate::model::{AttrPath, Category, Finding, Kind, PathStep, Resource, Severity, Value};
+use std::collections::BTreeMap;
+
+/// Whether a DNS zone is private (visible only inside networks), if the type says.
+pub fn zone_is_private(r: &Resource) -> Option<bool> {
+    let a = &r.attributes;
+    match r.address.rtype.as_str() {
+        "aws_route53_zone" => Some(
+            a.get("vpc")
+                .and_then(Value::as_list)
+                .is_some_and(|l| !l.is_empty()),
+        ),
+        "google_dns_managed_zone" => Some(
+            a.get("visibility")
+                .and_then(Value::as_str)
+                .is_some_and(|v| v.eq_ignore_ascii_case("private")),
+        ),
+        "azurerm_private_dns_zone" => Some(true),
+        "azurerm_dns_zone" => Some(
+            a.get("zone_type")
+                .and_then(Value::as_str)
+                .is_some_and(|v| v.eq_ignore_ascii_case("private")),
+        ),
+        _ => None,
+    }
+}
+
+/// Every discovery finding: zones whose visibility differs from the baseline's.
+pub fn findings(input: &Input<'_>, rows: &[crate::align::Row<'_>]) -> Vec<Finding> {
+    let b = input.baseline;
+    let mut out = Vec::new();
+    for row in rows {
+        let Some(bi) = row.present[b] else { continue };
+        let Some(base_private) = zone_is_private(&input.envs[b].resources[bi]) else {
+            continue;
+        };
+        let word = |p: bool| if p { "private" } else { "public" };
+        let mut environments = BTreeMap::new();
+        let mut changed = Vec::new();
+        for (k, p) in row.present.iter().enumerate() {
+            let Some(i) = p else { continue };
+            let Some(private) = zone_is_private(&input.envs[k].resources[*i]) else {
+                continue;
+            };
+            environments.insert(input.envs[k].name.clone(), word(private).to_string());
+            if private != base_private {
+                changed.push((k, private));
+            }
+        }
+        if changed.is_empty() {
+            continue;
+        }
+        let path = AttrPath(vec![PathStep::Attr("visibility".into())]);
+        let parts: Vec<String> = changed
+            .iter()
+            .map(|(k, p)| format!("{} in {}", word(*p), input.envs[*k].name))
+            .collect();
+        out.push(Finding {
+            id: Finding::stable_id(
+                Category::Discovery,
+                Kind::ZoneVisibility,
+                row.address,
+                Some(&path),
+            ),
+            category: Category::Discovery,
+            kind: Kind::ZoneVisibility,
+            // A zone that becomes public publishes names meant for inside.
+            severity: if changed.iter().any(|(_, p)| !p) {
+                Severity::High
+            } else {
+                Severity::Medium
+            },
+            address: row.address.clone(),
+            path: Some(path),
+            environments,
+            message: format!(
+                "{} is {} in {} but {}.",
+                row.address,
+                word(base_private),
+                input.envs[b].name,
+                parts.join(", ")
+            ),
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::Environment;
+
+    #[test]
+    fn zone_visibility() {
+        let private = r#"{"id":"Z0AAA","name":"prod.internal","vpc":[{"vpc_id":"vpc-0aaa0001","vpc_region":"us-east-1"}]}"#;
+        let public = r#"{"id":"Z0BBB","name":"staging.internal","vpc":[]}"#;
+        let envs = [
+            Environment::for_tests("prod", &[("aws_route53_zone.internal", private)]),
+            Environment::for_tests("staging", &[("aws_route53_zone.internal", public)]),
+        ];
+        let got: Vec<String> = crate::compare_loaded(&envs, 0)
+            .findings
+            .iter()
+            .filter(|f| f.kind == crate::model::Kind::ZoneVisibility)
+            .map(|f| format!("{} {}", f.severity, f.message))
+            .collect();
+        assert_eq!(
+            got,
+            ["high aws_route53_zone.internal is private in prod but public in staging."]
+        );
+        let same = [
+            Environment::for_tests("prod", &[("aws_route53_zone.internal", private)]),
+            Environment::for_tests("staging", &[("aws_route53_zone.internal", private)]),
+        ];
+        assert!(crate::compare_loaded(&same, 0)
+            .findings
+            .iter()
+            .all(|f| f.kind != crate::model::Kind::ZoneVisibility));
+    }
+}
