@@ -31,6 +31,22 @@ pub fn zone_is_private(r: &Resource) -> Option<bool> {
     }
 }
 
+/// Attributes that only restate a zone's visibility: when visibility differs, the
+/// generic lens leaves them to this lens.
+pub const VISIBILITY_ATTRS: &[(&str, &str)] = &[
+    ("aws_route53_zone", "vpc"),
+    ("google_dns_managed_zone", "visibility"),
+    ("google_dns_managed_zone", "private_visibility_config"),
+    ("azurerm_dns_zone", "zone_type"),
+];
+
+/// Whether the generic lens should leave `attr` of these two instances alone.
+pub fn claims(a: &Resource, b: &Resource, attr: Option<&str>) -> bool {
+    let Some(attr) = attr else { return false };
+    VISIBILITY_ATTRS.contains(&(a.address.rtype.as_str(), attr))
+        && zone_is_private(a) != zone_is_private(b)
+}
+
 /// Every discovery finding: zones whose visibility differs from the baseline's.
 pub fn findings(input: &Input<'_>, rows: &[crate::align::Row<'_>]) -> Vec<Finding> {
     let b = input.baseline;

@@ -187,7 +187,9 @@ fn row_findings(input: &Input<'_>, row: &Row<'_>, blocks: &BlockCounts) -> Vec<F
         };
         let other = Side::at(&input.contexts[k], Some(i), &envs[k].resources[i]);
         for d in diff(&base, &other) {
-            if super::firewall::claims(&row.address.rtype, d.path.top()) {
+            if super::firewall::claims(&row.address.rtype, d.path.top())
+                || super::discovery::claims(base.res, other.res, d.path.top())
+            {
                 continue;
             }
             by_path.entry(d.path.clone()).or_default().push((k, d));
