@@ -135,7 +135,9 @@ pub fn describe(r: &Region, dir: Direction, ctx: &Context<'_>) -> String {
 pub fn describe_all(rs: &[&Region], dir: Direction, ctx: &Context<'_>) -> Vec<String> {
     type Key = (String, space::Span, space::Span);
     let mut groups: BTreeMap<Key, BTreeMap<PeerSpace, Vec<space::Span>>> = BTreeMap::new();
-    let mut out = Vec::new();
+    // Port ranges of the same protocol towards the same peers read as one list:
+    // `tcp/0-442, 444-3388 from 10.10.0.0/24`.
+    let mut by_peers: BTreeMap<(String, space::Span, String), Vec<space::Span>> = BTreeMap::new();
     for r in rs {
         match r.space {
             PeerSpace::V4 | PeerSpace::V6 => groups
@@ -144,25 +146,74 @@ pub fn describe_all(rs: &[&Region], dir: Direction, ctx: &Context<'_>) -> Vec<St
                 .entry(r.space.clone())
                 .or_default()
                 .push(r.peers),
-            _ => out.push(describe(r, dir, ctx)),
+            _ => {
+                // The peer as `describe` writes it, without the protocol part.
+                let text = describe(r, dir, ctx);
+                let way = if dir == Direction::Ingress {
+                    " from "
+                } else {
+                    " to "
+                };
+                let peers = text
+                    .split_once(way)
+                    .map(|x| x.1.to_string())
+                    .unwrap_or_default();
+                let peers = match peers.rfind(" (applies to ") {
+                    Some(i) if !r.target.is_empty() => peers[..i].to_string(),
+                    _ => peers,
+                };
+                by_peers
+                    .entry((r.target.clone(), r.protocols, peers))
+                    .or_default()
+                    .push(r.ports);
+            }
         }
     }
-    let mut addressed = Vec::new();
     for ((target, protocols, ports), by_space) in groups {
         let peers: Vec<String> = by_space
             .into_iter()
             .map(|(sp, spans)| address_list(&sp, spans))
             .collect();
-        let probe = Region {
-            target,
-            space: PeerSpace::Named(peers.join(", ")),
-            protocols,
-            ports,
-            peers: space::Span { lo: 0, hi: 0 },
-        };
-        addressed.push(describe(&probe, dir, ctx));
+        by_peers
+            .entry((target, protocols, peers.join(", ")))
+            .or_default()
+            .push(ports);
     }
-    addressed.extend(out);
+    let mut addressed = Vec::new();
+    for ((target, protocols, peers), ports) in by_peers {
+        let texts: Vec<String> = ports
+            .iter()
+            .map(|p| {
+                let probe = Region {
+                    target: target.clone(),
+                    space: PeerSpace::Named(peers.clone()),
+                    protocols,
+                    ports: *p,
+                    peers: space::Span { lo: 0, hi: 0 },
+                };
+                describe(&probe, dir, ctx)
+            })
+            .collect();
+        let joined = match ports.len() {
+            1 => texts[0].clone(),
+            _ => {
+                // "tcp/0-442 from X" → keep the protocol once, list the ports.
+                let way = match dir {
+                    Direction::Ingress => " from ",
+                    Direction::Egress => " to ",
+                };
+                let heads: Vec<&str> = texts.iter().filter_map(|t| t.split(way).next()).collect();
+                let proto = heads[0].split('/').next().unwrap_or("");
+                let list: Vec<&str> = heads
+                    .iter()
+                    .map(|h| h.split_once('/').map(|x| x.1).unwrap_or(h))
+                    .collect();
+                let rest = texts[0].split_once(way).map(|x| x.1).unwrap_or("");
+                format!("{proto}/{}{way}{rest}", list.join(", "))
+            }
+        };
+        addressed.push(joined);
+    }
     addressed
 }
 

@@ -336,7 +336,7 @@ fn azure_rules_with_star_ports() {
     assert_eq!(
         got,
         [
-            "allows-less medium azurerm_network_security_group.web: staging does not allow inbound tcp/0-442 from 0.0.0.0/0, ::/0; tcp/444-65535 from 0.0.0.0/0, ::/0, which prod allows."
+            "allows-less medium azurerm_network_security_group.web: staging does not allow inbound tcp/0-442, 444-65535 from 0.0.0.0/0, ::/0, which prod allows."
         ]
     );
     // A separate azurerm_network_security_rule resource is the same rule.
