@@ -191,6 +191,10 @@ pub const SECRET_WORDS: &[&str] = &[
     "connectionstring",
     "sastoken",
     "dsn",
+    "pwd",
+    "pw",
+    "htpasswd",
+    "jwt",
 ];
 
 /// Attributes that hold secrets whatever their name says, by type.
@@ -204,6 +208,11 @@ pub const SECRET_ATTRS: &[(&str, &str)] = &[
     ("azurerm_key_vault_secret", "value"),
     ("tls_private_key", "private_key_openssh"),
     ("aws_iam_access_key", "ses_smtp_password_v4"),
+    // States written before Terraform 0.15 mark nothing sensitive.
+    ("aws_ssm_parameter", "value"),
+    ("tfe_variable", "value"),
+    ("vault_generic_secret", "data_json"),
+    ("vault_generic_secret", "data"),
 ];
 
 /// Last words that make an environment-variable style name (`STRIPE_KEY`, `DB_PASS`)
@@ -225,6 +234,8 @@ pub const SECRET_WORD_PAIRS: &[(&str, &str)] = &[
     ("secondary", "key"),
     ("ssh", "key"),
     ("connection", "string"),
+    ("tls", "key"),
+    ("ssl", "key"),
     ("sas", "url"),
 ];
 

@@ -160,13 +160,23 @@ pub fn is_secret_name(name: &str) -> bool {
     {
         return true;
     }
-    if ws.iter().any(|w| SECRET_QUALIFIERS.contains(&w.as_str())) {
-        return false;
+    // The last secret word (or pair) decides; a describing word after it
+    // (`password_length`, `secret_arn`) makes the name describe a secret, not hold one.
+    let mut last: Option<usize> = None;
+    for (i, w) in ws.iter().enumerate() {
+        if SECRET_WORDS.contains(&w.as_str()) {
+            last = Some(i);
+        }
+        if i > 0 && SECRET_WORD_PAIRS.contains(&(ws[i - 1].as_str(), w.as_str())) {
+            last = Some(i);
+        }
     }
-    ws.iter().any(|w| SECRET_WORDS.contains(&w.as_str()))
-        || ws
-            .windows(2)
-            .any(|p| SECRET_WORD_PAIRS.contains(&(p[0].as_str(), p[1].as_str())))
+    match last {
+        Some(i) => !ws[i + 1..]
+            .iter()
+            .any(|w| SECRET_QUALIFIERS.contains(&w.as_str())),
+        None => false,
+    }
 }
 
 fn step_name(s: &PathStep) -> Option<&str> {
@@ -197,6 +207,16 @@ fn sensitive_prefix(res: &Resource, path: &AttrPath) -> Option<usize> {
         .iter()
         .position(|s| step_name(s).is_some_and(is_secret_name))
         .map(|i| i + 1);
+    // `{name = "DB_PASSWORD", value = "…"}`: the value of a secret-named pair.
+    let paired = path.0.iter().enumerate().position(|(i, s)| {
+        matches!(step_name(s), Some("value" | "Value"))
+            && value_at(&res.attributes, &AttrPath(path.0[..i].to_vec()))
+                .is_some_and(names_a_secret)
+    });
+    let named = match (named, paired.map(|i| i + 1)) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
     let marked = res
         .sensitive
         .iter()
@@ -213,6 +233,14 @@ fn sensitive_prefix(res: &Resource, path: &AttrPath) -> Option<usize> {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
     }
+}
+
+/// An object that names a secret and holds its value (`{name, value}` pairs of
+/// container environments, Kubernetes `env` blocks).
+fn names_a_secret(v: &Value) -> bool {
+    ["name", "Name", "key", "Key"]
+        .iter()
+        .any(|k| v.get(k).and_then(Value::as_str).is_some_and(is_secret_name))
 }
 
 /// Whether `path` is sensitive on this side.
@@ -492,7 +520,24 @@ fn compare<'v>(
             let kb = canon_all(b, y);
             let (ra, rb) = unmatched(&ka, &kb);
             // Blocks that differ in a field or two: pair them up and say which field.
-            if let Some(pairs) = pair_blocks(a, b, x, y, &ra, &rb) {
+            let marked = |side: &Side<'_>| {
+                let here = to_path(trail);
+                side.res.sensitive.iter().any(|p| {
+                    p.0.len() > here.0.len()
+                        && p.0
+                            .iter()
+                            .zip(here.0.iter())
+                            .all(|(s, t)| step_matches(s, t))
+                })
+            };
+            // Pairing shows each field at the baseline's index; with sensitive marks
+            // inside the list, each side must be rendered at its own indexes instead.
+            let pairs = if marked(a) || marked(b) {
+                None
+            } else {
+                pair_blocks(a, b, x, y, &ra, &rb)
+            };
+            if let Some(pairs) = pairs {
                 for (i, j) in pairs {
                     trail.push(Step::Index(i));
                     compare(a, b, &x[i], &y[j], trail, out);
@@ -679,13 +724,16 @@ fn record(
     } else {
         (show(a, va, &path), show(b, vb, &path))
     };
+    // Shown alike though they differ: the difference is in what was hidden (a
+    // password inside a URL), a secret value.
+    let hidden = left == right && left.contains(SENSITIVE);
     out.push(ValueDiff {
         left,
         right,
         path,
         reference,
-        sensitive: false,
-        secret_value: false,
+        sensitive: hidden,
+        secret_value: hidden,
         only_left,
         only_right,
     });
@@ -788,20 +836,68 @@ pub fn show(side: &Side<'_>, v: &Value, path: &AttrPath) -> String {
 
 /// A URL with a password in it (`postgres://app:pw@db/app`), the password replaced.
 fn redact_userinfo(s: &str) -> Option<String> {
-    let scheme_end = s.find("://")? + 3;
-    let rest = &s[scheme_end..];
-    let at = rest.find('@')?;
-    let userinfo = &rest[..at];
-    if userinfo.contains('/') {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    let mut changed = false;
+    while let Some(i) = rest.find("://") {
+        let (head, tail) = rest.split_at(i + 3);
+        out.push_str(head);
+        // user:password@host — the password may hold `/` (base64); whitespace or a
+        // quote ends the URL.
+        let end = tail
+            .find(|c: char| c.is_whitespace() || c == '"' || c == '\'')
+            .unwrap_or(tail.len());
+        let url = &tail[..end];
+        match (url.find(':'), url.rfind('@')) {
+            (Some(colon), Some(at)) if colon < at && !url[..colon].contains('/') => {
+                out.push_str(&url[..colon + 1]);
+                out.push_str(SENSITIVE);
+                out.push_str(&url[at..]);
+                changed = true;
+            }
+            _ => out.push_str(url),
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    let kv = redact_key_values(&out);
+    match (changed, kv) {
+        (_, Some(k)) => Some(k),
+        (true, None) => Some(out),
+        (false, None) => None,
+    }
+}
+
+/// `password=…` inside a query string or a connection string
+/// (`Server=db;User Id=app;Password=…;`): the value of a secret-named key is replaced.
+fn redact_key_values(s: &str) -> Option<String> {
+    if !s.contains('=') {
         return None;
     }
-    let colon = userinfo.find(':')?;
-    Some(format!(
-        "{}{}:{SENSITIVE}{}",
-        &s[..scheme_end],
-        &userinfo[..colon],
-        &rest[at..]
-    ))
+    let mut out = String::with_capacity(s.len());
+    let mut changed = false;
+    let mut rest = s;
+    while let Some(eq) = rest.find('=') {
+        let key_start = rest[..eq]
+            .rfind(['?', '&', ';', ' ', ','])
+            .map(|i| i + 1)
+            .unwrap_or(0);
+        let key = &rest[key_start..eq];
+        let value_end = rest[eq + 1..]
+            .find(['&', ';', ' ', ','])
+            .map(|i| eq + 1 + i)
+            .unwrap_or(rest.len());
+        out.push_str(&rest[..eq + 1]);
+        if is_secret_name(key.trim()) && value_end > eq + 1 {
+            out.push_str(SENSITIVE);
+            changed = true;
+        } else {
+            out.push_str(&rest[eq + 1..value_end]);
+        }
+        rest = &rest[value_end..];
+    }
+    out.push_str(rest);
+    changed.then_some(out)
 }
 
 /// A value as shown, without shortening.
@@ -822,8 +918,13 @@ fn redact_json(s: &str) -> Option<String> {
         match v {
             serde_json::Value::Object(m) => {
                 let mut hit = false;
+                let pair = ["name", "Name", "key", "Key"].iter().any(|k| {
+                    m.get(*k)
+                        .and_then(|v| v.as_str())
+                        .is_some_and(is_secret_name)
+                });
                 for (k, x) in m.iter_mut() {
-                    if is_secret_name(k) {
+                    if is_secret_name(k) || (pair && matches!(k.as_str(), "value" | "Value")) {
                         *x = serde_json::Value::from(SENSITIVE);
                         hit = true;
                     } else {
@@ -1184,6 +1285,33 @@ mod tests {
             got,
             ["url: postgres://app:(sensitive)@db/a | postgres://app:(sensitive)@db/b"]
         );
+        // passwords with slashes, in query strings, connection strings, name/value pairs
+        for (a, b) in [
+            (
+                r#"{"c":"postgres://app:Pr0d/PLANTED1@db/a"}"#,
+                r#"{"c":"postgres://app:Stg/PLANTED2@db/b"}"#,
+            ),
+            (
+                r#"{"c":"jdbc:pg://db/a?user=x&password=PLANTED1"}"#,
+                r#"{"c":"jdbc:pg://db/b?user=x&password=PLANTED2"}"#,
+            ),
+            (
+                r#"{"c":"Server=a;Password=PLANTED1;"}"#,
+                r#"{"c":"Server=b;Password=PLANTED2;"}"#,
+            ),
+            (
+                r#"{"env":[{"name":"DB_PASSWORD","value":"PLANTED1"},{"name":"A","value":"1"}]}"#,
+                r#"{"env":[{"name":"DB_PASSWORD","value":"PLANTED2"},{"name":"A","value":"2"}]}"#,
+            ),
+            (
+                r#"{"defs":"[{\"environment\":[{\"name\":\"DB_PASSWORD\",\"value\":\"PLANTED1\"}],\"cpu\":1}]"}"#,
+                r#"{"defs":"[{\"environment\":[{\"name\":\"DB_PASSWORD\",\"value\":\"PLANTED2\"}],\"cpu\":2}]"}"#,
+            ),
+        ] {
+            let got = run(NETS_A, a, NETS_B, b);
+            assert!(!got.is_empty(), "{a}");
+            assert!(got.iter().all(|g| !g.contains("PLANTED")), "{got:?}");
+        }
     }
 
     #[test]
@@ -1234,11 +1362,21 @@ mod tests {
             ("public_key", false),
             ("key_name", false),
             ("tokenizer", false),
+            ("Password", true),
             ("STRIPE_KEY", true),
             ("DATABASE_URL", false),
             ("DB_PASS", true),
             ("LOG_LEVEL", false),
             ("key", false),
+            ("SOURCE_DB_PASSWORD", true),
+            ("STATUS_PAGE_TOKEN", true),
+            ("PASSWORD_MANAGER_TOKEN", true),
+            ("id_token", true),
+            ("db_pw", true),
+            ("htpasswd", true),
+            ("tls_key", true),
+            ("jwt", true),
+            ("token_ttl", false),
         ] {
             assert_eq!(is_secret_name(name), want, "{name}");
         }

@@ -107,6 +107,8 @@ pub struct Group {
     /// Some rule names a peer known only after apply (a plan): differences in named
     /// peers (other groups, tags) cannot be told.
     pub unknown_peers: bool,
+    /// Some of its rules are marked sensitive: reports say how it differs, not what.
+    pub sensitive: bool,
 }
 
 /// Every group of an environment, keyed by its normalised logical address.
@@ -121,6 +123,8 @@ struct Reader<'a> {
     groups: Groups,
     attached: Attachments,
     hints: Option<&'a Attachments>,
+    /// The resource being read has attributes marked sensitive.
+    current_sensitive: bool,
 }
 
 fn get<'v>(v: &'v Value, k: &str) -> Option<&'v Value> {
@@ -191,6 +195,7 @@ impl<'a> Reader<'a> {
             semantics,
             rules: Vec::new(),
             unknown_peers: false,
+            sensitive: false,
         })
     }
 
@@ -270,7 +275,9 @@ impl<'a> Reader<'a> {
         template: &Rule,
         peers: Vec<Peer>,
     ) {
+        let sensitive = self.current_sensitive;
         let g = self.group(address, is_resource, sem);
+        g.sensitive |= sensitive;
         for peer in peers {
             g.rules.push(Rule {
                 peer,
@@ -698,11 +705,13 @@ pub fn groups<'a>(ctx: &'a Context<'a>, hints: Option<&'a Attachments>) -> (Grou
         groups: BTreeMap::new(),
         attached: BTreeMap::new(),
         hints,
+        current_sensitive: false,
     };
     for r in &ctx.env.resources {
         if r.address.mode != crate::model::Mode::Managed {
             continue;
         }
+        reader.current_sensitive = !r.sensitive.is_empty();
         match r.address.rtype.as_str() {
             "aws_security_group" | "aws_default_security_group" => reader.aws_security_group(r),
             "aws_security_group_rule" => reader.aws_security_group_rule(r),

@@ -277,6 +277,8 @@ struct Change {
     env: usize,
     more: Vec<Region>,
     less: Vec<Region>,
+    /// The rules are marked sensitive: say that they differ, not how.
+    sensitive: bool,
 }
 
 /// The normalised keys of an environment's own networks.
@@ -393,7 +395,14 @@ fn group_findings(
                     more.retain(|r| !named(r));
                 }
                 if !more.is_empty() || !less.is_empty() {
-                    changes.push(Change { env: k, more, less });
+                    let sensitive =
+                        base.is_some_and(|g| g.sensitive) || other.is_some_and(|g| g.sensitive);
+                    changes.push(Change {
+                        env: k,
+                        more,
+                        less,
+                        sensitive,
+                    });
                 }
             }
             if changes.is_empty() {
@@ -443,12 +452,16 @@ fn change_findings(
                 "baseline".to_string()
             } else {
                 match relevant.iter().find(|(c, _)| c.env == k) {
-                    Some((_, rs)) => {
+                    Some((c, rs)) => {
                         // What an environment gained reads in its own addresses; what it
                         // lost, in the baseline's.
                         let ctx = &input.contexts[if wider { k } else { input.baseline }];
                         let text = describe_all(&without_covered(rs, ctx), dir, ctx);
-                        let joined = text.join("; ");
+                        let joined = if c.sensitive {
+                            crate::normalize::diff::SENSITIVE.to_string()
+                        } else {
+                            text.join("; ")
+                        };
                         parts.push((env.name.clone(), joined.clone()));
                         format!(
                             "{} {joined}",

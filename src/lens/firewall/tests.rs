@@ -385,3 +385,35 @@ fn a_plan_that_does_not_know_groups_yet() {
     let report = crate::compare_loaded(&envs, 0);
     assert!(report.findings.is_empty(), "{:#?}", report.findings);
 }
+
+#[test]
+fn sensitive_rules_are_not_spelled_out() {
+    let p = sg(
+        "sg-0aaa0001",
+        &format!("[{}]", block("tcp", 443, 443, r#"["0.0.0.0/0"]"#)),
+    );
+    let s = sg(
+        "sg-0bbb0001",
+        &format!(
+            "[{},{}]",
+            block("tcp", 443, 443, r#"["0.0.0.0/0"]"#),
+            block("tcp", 22, 22, r#"["198.51.100.99/32"]"#)
+        ),
+    );
+    let mut envs = vec![
+        Environment::for_tests("prod", &[("aws_security_group.web", &p)]),
+        Environment::for_tests("staging", &[("aws_security_group.web", &s)]),
+    ];
+    envs[1].resources[0]
+        .sensitive
+        .push(crate::model::AttrPath(vec![crate::model::PathStep::Attr(
+            "ingress".into(),
+        )]));
+    let report = crate::compare_loaded(&envs, 0);
+    let text = format!("{:?}", report.findings);
+    assert!(!text.contains("198.51.100.99"), "{text}");
+    assert!(report
+        .findings
+        .iter()
+        .any(|f| f.kind == crate::model::Kind::AllowsMore));
+}
