@@ -125,6 +125,10 @@ struct Reader<'a> {
     hints: Option<&'a Attachments>,
     /// The resource being read has attributes marked sensitive.
     current_sensitive: bool,
+    /// The group key of the resource being read when its group is outside the state
+    /// but named by something that compares across environments (GCP's `default`
+    /// network).
+    external_key: Option<String>,
 }
 
 fn get<'v>(v: &'v Value, k: &str) -> Option<&'v Value> {
@@ -188,7 +192,10 @@ impl<'a> Reader<'a> {
         is_resource: bool,
         semantics: GroupSemantics,
     ) -> &mut Group {
-        let key = self.key(address);
+        let key = match (&self.external_key, is_resource) {
+            (Some(k), false) => k.clone(),
+            _ => self.key(address),
+        };
         self.groups.entry(key).or_insert_with(|| Group {
             address: address.clone(),
             is_resource,
@@ -230,7 +237,16 @@ impl<'a> Reader<'a> {
                 self.attached.insert(rule_key, self.key(a));
                 (a, true)
             }
-            None => (&r.address, false),
+            None => {
+                // A group outside the state named by a name or URL (not an opaque id)
+                // is the same group in every environment that names it alike.
+                if let Some(Value::Str(s)) = get(&r.attributes, attr) {
+                    if let crate::normalize::Leaf::Text(t) = self.ctx.leaf_unresolved(s) {
+                        self.external_key = Some(format!("{attr} {t}"));
+                    }
+                }
+                (&r.address, false)
+            }
         }
     }
 
@@ -706,12 +722,14 @@ pub fn groups<'a>(ctx: &'a Context<'a>, hints: Option<&'a Attachments>) -> (Grou
         attached: BTreeMap::new(),
         hints,
         current_sensitive: false,
+        external_key: None,
     };
     for r in &ctx.env.resources {
         if r.address.mode != crate::model::Mode::Managed {
             continue;
         }
         reader.current_sensitive = !r.sensitive.is_empty();
+        reader.external_key = None;
         match r.address.rtype.as_str() {
             "aws_security_group" | "aws_default_security_group" => reader.aws_security_group(r),
             "aws_security_group_rule" => reader.aws_security_group_rule(r),

@@ -6,7 +6,7 @@
 
 use super::rule::{Action, Peer, Ports, Rule};
 use ipnet::IpNet;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 
 /// Where along the peer axis a rule sits: an IPv4 or IPv6 range, or a named peer.
@@ -125,8 +125,12 @@ fn contains(s: Span, p: u128) -> bool {
 }
 
 /// Above this many cells for one target and peer space, the set difference is not
-/// computed (a rule set this large is compared rule by rule instead).
+/// computed: a rule set this large is compared rule by rule instead (an allow rule
+/// one side has and the other does not).
 pub const MAX_CELLS: usize = 4_000_000;
+
+/// Above this many rule checks (cells × rules), the same fallback applies.
+pub const MAX_WORK: usize = 40_000_000;
 
 /// Each side's rules in one target and peer space, with their regions.
 type Sides<'r> = (Vec<(Region, &'r Rule)>, Vec<(Region, &'r Rule)>);
@@ -155,8 +159,48 @@ pub fn difference(
             .1
             .push((reg, r));
     }
+    // Rules that apply beyond their own partition: an untargeted rule applies to every
+    // target, and an address rule covering every address applies to named peers too
+    // (a deny of 0.0.0.0/0 shadows an allow from a tag). They are evaluated in those
+    // partitions as well; a difference they alone explain is reported where they live.
+    let inherited = |target: &str, space: &PeerSpace, side: usize| -> Vec<(Region, &Rule)> {
+        let mut out = Vec::new();
+        for ((t, s), sides) in &keys {
+            let rs = if side == 0 { &sides.0 } else { &sides.1 };
+            let other_target = !target.is_empty() && t.is_empty() && s == space;
+            let covers_all = matches!(space, PeerSpace::Named(_))
+                && matches!(s, PeerSpace::V4)
+                && (t.is_empty() || t == target);
+            for (reg, rule) in rs {
+                if other_target
+                    || (covers_all && reg.peers.lo == 0 && reg.peers.hi == u128::from(u32::MAX))
+                {
+                    let mut moved = reg.clone();
+                    moved.target = target.to_string();
+                    moved.space = space.clone();
+                    if covers_all {
+                        moved.peers = Span { lo: 0, hi: 0 };
+                    }
+                    out.push((moved, *rule));
+                }
+            }
+        }
+        out
+    };
+    let partitions: Vec<((String, PeerSpace), Sides<'_>, Sides<'_>)> = keys
+        .iter()
+        .map(|((t, s), (ra, rb))| {
+            let ia = inherited(t, s, 0);
+            let ib = inherited(t, s, 1);
+            let mut ra2 = ra.clone();
+            ra2.extend(ia.iter().cloned());
+            let mut rb2 = rb.clone();
+            rb2.extend(ib.iter().cloned());
+            ((t.clone(), s.clone()), (ra2, rb2), (ia, ib))
+        })
+        .collect();
     let (mut more, mut less) = (Vec::new(), Vec::new());
-    for ((target, space), (ra, rb)) in keys {
+    for ((target, space), (ra, rb), (ia, ib)) in partitions {
         let max_peer = match space {
             PeerSpace::V4 | PeerSpace::Rooted(_, false) => u128::from(u32::MAX),
             PeerSpace::V6 | PeerSpace::Rooted(_, true) => u128::MAX,
@@ -166,8 +210,26 @@ pub fn difference(
         let pc = cell_spans(&cuts(all.clone().map(|(r, _)| r.protocols)), 255);
         let tc = cell_spans(&cuts(all.clone().map(|(r, _)| r.ports)), 65535);
         let nc = cell_spans(&cuts(all.map(|(r, _)| r.peers)), max_peer);
-        if pc.len().saturating_mul(tc.len()).saturating_mul(nc.len()) > MAX_CELLS {
-            return None;
+        let cells = pc.len().saturating_mul(tc.len()).saturating_mul(nc.len());
+        if cells > MAX_CELLS || cells.saturating_mul(ra.len() + rb.len()) > MAX_WORK {
+            // Too large for cells: compare the rules themselves.
+            let (sa_rules, sb_rules): (BTreeSet<&Rule>, BTreeSet<&Rule>) = (
+                ra.iter().map(|x| x.1).collect(),
+                rb.iter().map(|x| x.1).collect(),
+            );
+            more.extend(
+                sb_rules
+                    .difference(&sa_rules)
+                    .filter(|r| r.action == Action::Allow)
+                    .map(|r| region_of(r)),
+            );
+            less.extend(
+                sa_rules
+                    .difference(&sb_rules)
+                    .filter(|r| r.action == Action::Allow)
+                    .map(|r| region_of(r)),
+            );
+            continue;
         }
         let order = |rs: &mut Vec<(Region, &Rule)>| {
             rs.sort_by(|x, y| {
@@ -176,9 +238,11 @@ pub fn difference(
                     .then((x.1.action == Action::Allow).cmp(&(y.1.action == Action::Allow)))
             });
         };
-        let (mut ra, mut rb) = (ra, rb);
+        let (mut ra, mut rb, mut ia, mut ib) = (ra, rb, ia, ib);
         order(&mut ra);
         order(&mut rb);
+        order(&mut ia);
+        order(&mut ib);
         let decide = |rs: &[(Region, &Rule)], sem: Semantics, p: u128, t: u128, n: u128| -> bool {
             let hit = |(r, _): &&(Region, &Rule)| {
                 contains(r.protocols, p) && contains(r.ports, t) && contains(r.peers, n)
@@ -203,6 +267,16 @@ pub fn difference(
                         decide(&rb, sb, p.lo, t.lo, n.lo),
                     );
                     if x == y {
+                        continue;
+                    }
+                    // Explained by inherited rules alone: reported in their partition.
+                    if (!ia.is_empty() || !ib.is_empty())
+                        && (
+                            decide(&ia, sa, p.lo, t.lo, n.lo),
+                            decide(&ib, sb, p.lo, t.lo, n.lo),
+                        ) == (x, y)
+                        && (ra.len() > ia.len() || rb.len() > ib.len())
+                    {
                         continue;
                     }
                     let reg = Region {

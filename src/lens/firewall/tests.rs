@@ -417,3 +417,71 @@ fn sensitive_rules_are_not_spelled_out() {
         .iter()
         .any(|f| f.kind == crate::model::Kind::AllowsMore));
 }
+
+/// A GCP rule set where a deny applies more widely than the allow it shadows.
+fn gcp_fw(network: &str, prio: i64, kind: &str, targets: &str) -> String {
+    format!(
+        r#"{{"name":"fw","network":"{network}","direction":"INGRESS","priority":{prio},"{kind}":[{{"protocol":"tcp","ports":["22"]}}],"source_ranges":["0.0.0.0/0"],"target_tags":{targets},"disabled":false}}"#
+    )
+}
+
+#[test]
+fn untargeted_denies_shadow_targeted_allows() {
+    let net = "https://www.googleapis.com/compute/v1/projects/p/global/networks/default";
+    let deny = gcp_fw(net, 100, "deny", "[]");
+    let allow = gcp_fw(net, 1000, "allow", r#"["web"]"#);
+    let got = run(
+        &[
+            ("google_compute_firewall.deny", &deny),
+            ("google_compute_firewall.allow", &allow),
+        ],
+        &[("google_compute_firewall.allow", &allow)],
+    );
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(
+        got[0].starts_with("allows-more critical")
+            && got[0].contains("tcp/22 from 0.0.0.0/0 (applies to tag web)"),
+        "{got:?}"
+    );
+    // the reverse: a targeted deny carves web out of an untargeted allow
+    let deny_web = gcp_fw(net, 100, "deny", r#"["web"]"#);
+    let allow_all = gcp_fw(net, 1000, "allow", "[]");
+    let got = run(
+        &[
+            ("google_compute_firewall.deny", &deny_web),
+            ("google_compute_firewall.allow", &allow_all),
+        ],
+        &[("google_compute_firewall.allow", &allow_all)],
+    );
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0].contains("applies to tag web"), "{got:?}");
+}
+
+#[test]
+fn large_rule_sets_still_compare() {
+    let rules: Vec<String> = (0..600)
+        .map(|i| {
+            block(
+                "tcp",
+                1000 + i,
+                1000 + i,
+                &format!(r#"["198.51.{}.{}/32"]"#, i / 250, i % 250),
+            )
+        })
+        .collect();
+    let p = sg("sg-0aaa0001", &format!("[{}]", rules.join(",")));
+    let s = sg(
+        "sg-0bbb0001",
+        &format!(
+            "[{},{}]",
+            rules.join(","),
+            block("tcp", 22, 22, r#"["0.0.0.0/0"]"#)
+        ),
+    );
+    let got = run(
+        &[("aws_security_group.web", &p)],
+        &[("aws_security_group.web", &s)],
+    );
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0].starts_with("allows-more critical"), "{got:?}");
+}
