@@ -241,6 +241,9 @@ impl Environment {
                             None => continue,
                         },
                     };
+                // Across module instances the fan-out limit counts every instance.
+                let total: u32 = chosen.iter().map(|(s, e)| e - s).sum();
+                let many = chosen.len() > 1 && total as usize > MAX_FANOUT;
                 for (start, end) in chosen {
                     let slice = &self.resources[start as usize..end as usize];
                     let keyed = r.address.key.as_ref().and_then(|k| {
@@ -250,7 +253,7 @@ impl Environment {
                     });
                     match keyed {
                         Some(pos) => edges.push((i, start as usize + pos)),
-                        None if slice.len() <= MAX_FANOUT => {
+                        None if slice.len() <= MAX_FANOUT && !many => {
                             edges.extend((start as usize..end as usize).map(|t| (i, t)));
                         }
                         None => {}

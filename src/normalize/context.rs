@@ -139,12 +139,7 @@ impl<'e> Context<'e> {
     /// Whether the resource at `a` does not know its identity yet (a plan creates it):
     /// then any identifier may turn out to be its.
     pub fn identity_unknown(&self, a: &Address) -> bool {
-        let pos = self.env.position(a).or_else(|| {
-            self.env
-                .resources
-                .iter()
-                .position(|r| self.logical(&r.address).as_ref() == a)
-        });
+        let pos = self.env.position(a);
         match pos {
             Some(i) => matches!(
                 self.env.resources[i].attributes.get("id"),
@@ -423,6 +418,9 @@ pub fn inferred_name(env: &Environment) -> Option<String> {
         .map(|(n, _)| n)
 }
 
+/// How many GCP projects count as an environment's own.
+const MAX_PROJECTS: usize = 16;
+
 /// In an [`IdIndex`]: the identifier names several resources.
 const MANY: u32 = u32::MAX;
 
@@ -446,7 +444,7 @@ fn id_hash(s: &str) -> u64 {
 /// space roots, GCP projects and AWS accounts.
 fn gather(env: &Environment) -> Facts {
     let mut roots: Vec<(IpNet, u32)> = Vec::new();
-    let mut projects: Vec<String> = Vec::new();
+    let mut project_counts: HashMap<String, usize> = HashMap::new();
     let mut accounts: Vec<String> = Vec::new();
     let mut note_account = |a: &str| {
         if a.len() == 12
@@ -488,10 +486,10 @@ fn gather(env: &Environment) -> Facts {
         for (k, v) in r.attributes.entries() {
             let Value::Str(s) = v else { continue };
             match k.as_ref() {
-                "project"
-                    if s.len() >= 3 && !projects.iter().any(|q| q.eq_ignore_ascii_case(s)) =>
-                {
-                    projects.push(s.to_ascii_lowercase());
+                "project" if s.len() >= 3 => {
+                    *project_counts
+                        .entry(s.to_ascii_lowercase())
+                        .or_insert(0usize) += 1;
                 }
                 "arn" => {
                     if let Some(a) = s.split(':').nth(4) {
@@ -505,6 +503,11 @@ fn gather(env: &Environment) -> Facts {
     }
     // Most specific root first, then declaration order.
     roots.sort_by(|a, b| b.0.prefix_len().cmp(&a.0.prefix_len()).then(a.1.cmp(&b.1)));
+    // The environment's own projects: the most used ones (every text is scanned for
+    // them, so a state naming thousands of projects must not make that quadratic).
+    let mut by_use: Vec<(String, usize)> = project_counts.into_iter().collect();
+    by_use.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut projects: Vec<String> = by_use.into_iter().take(MAX_PROJECTS).map(|p| p.0).collect();
     sort_tokens(&mut projects);
     accounts.sort();
     Facts {

@@ -601,15 +601,17 @@ fn pair_blocks(
                 .filter(|k| !is_empty(k))
                 .map(|k| side.leaf(k).canonical())
         };
+        // The other side's blocks by name, computed once.
+        let mut by_name: HashMap<String, usize> = HashMap::with_capacity(rb.len());
+        for &j in rb {
+            if let Some(n) = name(b, &y[j]) {
+                by_name.entry(n).or_insert(j);
+            }
+        }
         let mut pairs = Vec::with_capacity(ra.len());
         for &i in ra {
             let Some(n) = name(a, &x[i]) else { break };
-            let Some(&j) = rb
-                .iter()
-                .find(|&&j| name(b, &y[j]).as_deref() == Some(n.as_str()))
-            else {
-                break;
-            };
+            let Some(&j) = by_name.get(&n) else { break };
             pairs.push((i, j));
         }
         let mut seen: Vec<usize> = pairs.iter().map(|p| p.1).collect();

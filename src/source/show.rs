@@ -357,7 +357,10 @@ fn mark_unknown(value: &mut Value, mirror: &Value) {
                 }
             };
             for (k, sub) in m.iter() {
-                match entries.iter_mut().find(|(ek, _)| ek == k) {
+                let found = entries
+                    .binary_search_by(|(ek, _)| ek.as_ref().cmp(k.as_ref()))
+                    .ok();
+                match found.map(|i| &mut entries[i]) {
                     Some((_, v)) => mark_unknown(v, sub),
                     None if contains_true(sub) => {
                         let mut v = Value::Null;

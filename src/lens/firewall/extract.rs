@@ -125,6 +125,8 @@ struct Reader<'a> {
     hints: Option<&'a Attachments>,
     /// The resource being read has attributes marked sensitive.
     current_sensitive: bool,
+    /// Resource positions by normalised address, for rules attached through hints.
+    positions: Option<BTreeMap<String, usize>>,
     /// The group key of the resource being read when its group is outside the state
     /// but named by something that compares across environments (GCP's `default`
     /// network).
@@ -222,13 +224,23 @@ impl<'a> Reader<'a> {
             )
         {
             // Not known yet: the group the baseline's rule of the same address protects.
-            if let Some(group_key) = self.hints.and_then(|h| h.get(&rule_key)) {
+            if let Some(group_key) = self.hints.and_then(|h| h.get(&rule_key)).cloned() {
+                if self.positions.is_none() {
+                    // Every resource by key, built once for all the rules that need it.
+                    let ctx = self.ctx;
+                    self.positions = Some(
+                        ctx.env
+                            .resources
+                            .iter()
+                            .enumerate()
+                            .map(|(i, x)| (ctx.logical(&x.address).to_string(), i))
+                            .collect(),
+                    );
+                }
                 found = self
-                    .ctx
-                    .env
-                    .resources
-                    .iter()
-                    .position(|x| &self.key(&x.address) == group_key);
+                    .positions
+                    .as_ref()
+                    .and_then(|m| m.get(&group_key).copied());
             }
         }
         match found {
@@ -723,6 +735,7 @@ pub fn groups<'a>(ctx: &'a Context<'a>, hints: Option<&'a Attachments>) -> (Grou
         hints,
         current_sensitive: false,
         external_key: None,
+        positions: None,
     };
     for r in &ctx.env.resources {
         if r.address.mode != crate::model::Mode::Managed {
