@@ -229,17 +229,31 @@ impl<'e> Context<'e> {
     /// A JSON document inside a string (a policy), with each string normalised.
     fn canonical_json(&self, doc: &serde_json::Value) -> String {
         use serde_json::Value as J;
-        fn walk(ctx: &Context<'_>, v: &J) -> J {
+        // In an IAM-style policy (a document with `Statement`), lists are sets and a
+        // one-element list is its element: `"Resource": "*"` is `["*"]`.
+        let policy = doc.get("Statement").is_some();
+        fn walk(ctx: &Context<'_>, v: &J, policy: bool) -> J {
             match v {
                 J::String(s) => J::String(ctx.leaf_str(s).canonical()),
-                J::Array(a) => J::Array(a.iter().map(|x| walk(ctx, x)).collect()),
-                J::Object(o) => {
-                    J::Object(o.iter().map(|(k, x)| (k.clone(), walk(ctx, x))).collect())
+                J::Array(a) => {
+                    let mut items: Vec<J> = a.iter().map(|x| walk(ctx, x, policy)).collect();
+                    if policy {
+                        if items.len() == 1 {
+                            return items.remove(0);
+                        }
+                        items.sort_by_key(|x| x.to_string());
+                    }
+                    J::Array(items)
                 }
+                J::Object(o) => J::Object(
+                    o.iter()
+                        .map(|(k, x)| (k.clone(), walk(ctx, x, policy)))
+                        .collect(),
+                ),
                 other => other.clone(),
             }
         }
-        walk(self, doc).to_string()
+        walk(self, doc, policy).to_string()
     }
 
     /// The most specific address-space root (a VPC's CIDR) containing `net`, with the

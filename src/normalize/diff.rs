@@ -1483,3 +1483,47 @@ mod reference_tests {
         .is_empty());
     }
 }
+
+#[cfg(test)]
+mod policy_tests {
+    use super::*;
+    use crate::model::{Address, Environment};
+
+    #[test]
+    fn policies_compare_as_sets() {
+        let doc = |actions: &str, resource: &str| {
+            let policy = format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":{actions},"Resource":{resource}}}]}}"#
+            );
+            format!(r#"{{"policy":{}}}"#, serde_json::Value::from(policy))
+        };
+        let run = |a: &str, b: &str| {
+            let (ea, eb) = (
+                Environment::for_tests("prod", &[("aws_x.t", a)]),
+                Environment::for_tests("staging", &[("aws_x.t", b)]),
+            );
+            let names = ["prod", "staging"];
+            let (ca, cb) = (Context::new(&ea, &names), Context::new(&eb, &names));
+            let t = Address::parse("aws_x.t").unwrap();
+            diff(
+                &Side::new(&ca, ea.get(&t).unwrap()),
+                &Side::new(&cb, eb.get(&t).unwrap()),
+            )
+            .len()
+        };
+        assert_eq!(
+            run(
+                &doc(r#"["s3:Get","s3:Put"]"#, r#""*""#),
+                &doc(r#"["s3:Put","s3:Get"]"#, r#"["*"]"#)
+            ),
+            0
+        );
+        assert_eq!(
+            run(
+                &doc(r#"["s3:Get"]"#, r#""*""#),
+                &doc(r#"["s3:Delete"]"#, r#""*""#)
+            ),
+            1
+        );
+    }
+}

@@ -59,6 +59,54 @@ const GCP: GroupSemantics = GroupSemantics {
     },
 };
 
+impl Reader<'_> {
+    /// Azure's default security rules, which every NSG has below the written ones:
+    /// inbound from the virtual network (its tag and its address space) and the load
+    /// balancer, outbound to the virtual network and the internet, then deny.
+    fn azure_defaults(&self) -> Vec<Rule> {
+        let rules = |dir, prio, action, peers: Vec<Peer>| -> Vec<Rule> {
+            peers
+                .into_iter()
+                .map(|peer| Rule {
+                    direction: dir,
+                    target: String::new(),
+                    priority: prio,
+                    action,
+                    protocols: Protocols::ALL,
+                    ports: Ports::ALL,
+                    peer,
+                })
+                .collect()
+        };
+        let mut vnet = vec![Peer::Named("service tag VirtualNetwork".into())];
+        vnet.extend(
+            self.ctx
+                .roots()
+                .map(|(a, root)| rooted(&self.key(a), root, root)),
+        );
+        let mut all = self.nets("0.0.0.0/0");
+        all.extend(self.nets("::/0"));
+        let mut out = Vec::new();
+        out.extend(rules(
+            Direction::Ingress,
+            65000,
+            Action::Allow,
+            vnet.clone(),
+        ));
+        out.extend(rules(
+            Direction::Ingress,
+            65001,
+            Action::Allow,
+            vec![Peer::Named("service tag AzureLoadBalancer".into())],
+        ));
+        out.extend(rules(Direction::Ingress, 65500, Action::Deny, all.clone()));
+        out.extend(rules(Direction::Egress, 65000, Action::Allow, vnet));
+        out.extend(rules(Direction::Egress, 65001, Action::Allow, all.clone()));
+        out.extend(rules(Direction::Egress, 65500, Action::Deny, all));
+        out
+    }
+}
+
 /// The peer of a rule that names one known only after apply.
 pub const UNKNOWN_PEER: &str = "(known after apply)";
 
@@ -109,6 +157,8 @@ pub struct Group {
     pub unknown_peers: bool,
     /// Some of its rules are marked sensitive: reports say how it differs, not what.
     pub sensitive: bool,
+    /// An Azure NSG: its default rules (65000 and up) apply under the written ones.
+    pub azure: bool,
 }
 
 /// Every group of an environment, keyed by its normalised logical address.
@@ -205,6 +255,7 @@ impl<'a> Reader<'a> {
             rules: Vec::new(),
             unknown_peers: false,
             sensitive: false,
+            azure: false,
         })
     }
 
@@ -614,6 +665,7 @@ impl<'a> Reader<'a> {
     }
 
     fn azure_rule(&mut self, owner: &Address, is_resource: bool, v: &Value) {
+        self.group(owner, is_resource, ORDERED_DENY).azure = true;
         let dir = match text(v, "direction")
             .map(|d| d.to_ascii_lowercase())
             .as_deref()
@@ -675,7 +727,7 @@ impl<'a> Reader<'a> {
         for b in blocks(&r.attributes, "security_rule") {
             self.azure_rule(&r.address, true, b);
         }
-        self.group(&r.address, true, ORDERED_DENY);
+        self.group(&r.address, true, ORDERED_DENY).azure = true;
     }
 
     fn azurerm_network_security_rule(&mut self, r: &'a Resource) {
@@ -760,7 +812,11 @@ pub fn groups<'a>(ctx: &'a Context<'a>, hints: Option<&'a Attachments>) -> (Grou
             _ => {}
         }
     }
+    let defaults = reader.azure_defaults();
     for g in reader.groups.values_mut() {
+        if g.azure {
+            g.rules.extend(defaults.iter().cloned());
+        }
         g.rules.sort();
         g.rules.dedup();
         g.unknown_peers = g

@@ -20,13 +20,16 @@ use std::collections::{BTreeMap, BTreeSet};
 pub use extract::claims;
 
 /// The network an environment's rooted addresses are offsets from.
-fn root_base(ctx: &Context<'_>, key: &str) -> Option<ipnet::IpNet> {
+fn root_base(ctx: &Context<'_>, key: &str, v6: bool) -> Option<ipnet::IpNet> {
+    // A dual-stack VPC has an IPv4 and an IPv6 root: take the family of the range.
     ctx.roots()
-        .find(|(a, _)| {
-            ctx.logical_changed(a)
-                .unwrap_or_else(|| (*a).clone())
-                .to_string()
-                == key
+        .find(|(a, n)| {
+            matches!(n, ipnet::IpNet::V6(_)) == v6
+                && ctx
+                    .logical_changed(a)
+                    .unwrap_or_else(|| (*a).clone())
+                    .to_string()
+                    == key
         })
         .map(|(_, n)| n)
 }
@@ -36,7 +39,7 @@ fn absolute(r: &Region, ctx: &Context<'_>) -> Option<(PeerSpace, space::Span)> {
     let PeerSpace::Rooted(key, v6) = &r.space else {
         return None;
     };
-    let base = match root_base(ctx, key)?.network() {
+    let base = match root_base(ctx, key, *v6)?.network() {
         std::net::IpAddr::V4(a) => u128::from(u32::from(a)),
         std::net::IpAddr::V6(a) => u128::from(a),
     };
@@ -89,8 +92,8 @@ pub fn describe(r: &Region, dir: Direction, ctx: &Context<'_>) -> String {
     };
     let peers = match &r.space {
         PeerSpace::Named(n) => n.clone(),
-        PeerSpace::Rooted(key, _) => {
-            let base = root_base(ctx, key).map(|n| match n.network() {
+        PeerSpace::Rooted(key, v6) => {
+            let base = root_base(ctx, key, *v6).map(|n| match n.network() {
                 std::net::IpAddr::V4(a) => u128::from(u32::from(a)),
                 std::net::IpAddr::V6(a) => u128::from(a),
             });

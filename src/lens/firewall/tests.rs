@@ -485,3 +485,27 @@ fn large_rule_sets_still_compare() {
     assert_eq!(got.len(), 1, "{got:?}");
     assert!(got[0].starts_with("allows-more critical"), "{got:?}");
 }
+
+#[test]
+fn azure_default_rules_apply_under_the_written_ones() {
+    let nsg = |rules: &str| {
+        format!(r#"{{"id":"/subscriptions/x/nsg","name":"web","security_rule":[{rules}]}}"#)
+    };
+    let out443 = r#"{"name":"out","priority":100,"direction":"Outbound","access":"Allow","protocol":"Tcp","destination_port_range":"443","source_address_prefix":"*","destination_address_prefix":"Internet"}"#;
+    let from_vnet = r#"{"name":"in","priority":100,"direction":"Inbound","access":"Allow","protocol":"*","destination_port_range":"*","source_address_prefix":"VirtualNetwork","destination_address_prefix":"*"}"#;
+    // Both are allowed by Azure's defaults anyway: writing them changes nothing.
+    assert_eq!(
+        run(
+            &[("azurerm_network_security_group.web", &nsg(out443))],
+            &[("azurerm_network_security_group.web", &nsg(""))]
+        ),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        run(
+            &[("azurerm_network_security_group.web", &nsg(from_vnet))],
+            &[("azurerm_network_security_group.web", &nsg(""))]
+        ),
+        Vec::<String>::new()
+    );
+}
