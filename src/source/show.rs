@@ -377,6 +377,19 @@ fn mark_unknown(value: &mut Value, mirror: &Value) {
                 for (v, sub) in items.iter_mut().zip(m.iter()) {
                     mark_unknown(v, sub);
                 }
+                // Elements the plan does not know at all are left out of the planned
+                // values: they are unknown, not absent.
+                if m.len() > items.len() {
+                    let mut all = items.to_vec();
+                    for sub in &m[items.len()..] {
+                        let mut v = Value::Null;
+                        mark_unknown(&mut v, sub);
+                        if contains_true(sub) {
+                            all.push(if v.is_null() { Value::Unknown } else { v });
+                        }
+                    }
+                    *items = all.into_boxed_slice();
+                }
             } else if value.is_null() && contains_true(mirror) {
                 *value = Value::Unknown;
             }

@@ -107,6 +107,9 @@ impl Reader<'_> {
     }
 }
 
+/// The peer of a rule whose addresses are known only after apply.
+pub const UNKNOWN_CIDRS: &str = "(addresses known after apply)";
+
 /// The peer of a rule that names one known only after apply.
 pub const UNKNOWN_PEER: &str = "(known after apply)";
 
@@ -155,6 +158,9 @@ pub struct Group {
     /// Some rule names a peer known only after apply (a plan): differences in named
     /// peers (other groups, tags) cannot be told.
     pub unknown_peers: bool,
+    /// Some rule's addresses, or the rules themselves, are known only after apply:
+    /// no difference of this group can be told.
+    pub unknown_rules: bool,
     /// Some of its rules are marked sensitive: reports say how it differs, not what.
     pub sensitive: bool,
     /// An Azure NSG: its default rules (65000 and up) apply under the written ones.
@@ -254,6 +260,7 @@ impl<'a> Reader<'a> {
             semantics,
             rules: Vec::new(),
             unknown_peers: false,
+            unknown_rules: false,
             sensitive: false,
             azure: false,
         })
@@ -367,6 +374,21 @@ impl<'a> Reader<'a> {
 
     /// AWS security-group peers of a block or rule resource.
     fn sg_peers(&self, v: &Value, own: &Address) -> Vec<Peer> {
+        let unknown = |x: Option<&Value>| match x {
+            Some(Value::Unknown) => true,
+            Some(Value::List(l)) => l.iter().any(|e| matches!(e, Value::Unknown)),
+            _ => false,
+        };
+        // Addresses known only after apply: this rule's allowance cannot be told.
+        let unknown_cidrs = [
+            "cidr_blocks",
+            "ipv6_cidr_blocks",
+            "cidr_ipv4",
+            "cidr_ipv6",
+            "prefix_list_ids",
+        ]
+        .iter()
+        .any(|k| unknown(v.get(k)));
         let mut peers: Vec<Peer> = strings(v, "cidr_blocks")
             .iter()
             .chain(strings(v, "ipv6_cidr_blocks").iter())
@@ -374,6 +396,9 @@ impl<'a> Reader<'a> {
             .chain(strings(v, "cidr_ipv6").iter())
             .flat_map(|c| self.nets(c))
             .collect();
+        if unknown_cidrs {
+            peers.push(Peer::Named(UNKNOWN_CIDRS.into()));
+        }
         for id in strings(v, "prefix_list_ids")
             .iter()
             .chain(strings(v, "prefix_list_id").iter())
@@ -439,6 +464,12 @@ impl<'a> Reader<'a> {
     }
 
     fn aws_security_group(&mut self, r: &'a Resource) {
+        if ["ingress", "egress"]
+            .iter()
+            .any(|k| matches!(r.attributes.get(k), Some(Value::Unknown)))
+        {
+            self.group(&r.address, true, SECURITY_GROUP).unknown_rules = true;
+        }
         for (dir, attr) in [
             (Direction::Ingress, "ingress"),
             (Direction::Egress, "egress"),
@@ -819,12 +850,12 @@ pub fn groups<'a>(ctx: &'a Context<'a>, hints: Option<&'a Attachments>) -> (Grou
         }
         g.rules.sort();
         g.rules.dedup();
-        g.unknown_peers = g
-            .rules
-            .iter()
-            .any(|r| r.peer == Peer::Named(UNKNOWN_PEER.into()));
+        let unknown_peer = Peer::Named(UNKNOWN_PEER.into());
+        let unknown_cidrs = Peer::Named(UNKNOWN_CIDRS.into());
+        g.unknown_peers = g.rules.iter().any(|r| r.peer == unknown_peer);
+        g.unknown_rules |= g.rules.iter().any(|r| r.peer == unknown_cidrs);
         g.rules
-            .retain(|r| r.peer != Peer::Named(UNKNOWN_PEER.into()));
+            .retain(|r| r.peer != unknown_peer && r.peer != unknown_cidrs);
     }
     (reader.groups, reader.attached)
 }

@@ -389,6 +389,10 @@ fn group_findings(
                 else {
                     continue;
                 };
+                // Rules known only after apply cannot be compared at all.
+                if base.is_some_and(|g| g.unknown_rules) || other.is_some_and(|g| g.unknown_rules) {
+                    continue;
+                }
                 // A peer known only after apply may be any named peer.
                 let named = |r: &Region| matches!(r.space, PeerSpace::Named(_));
                 if other.is_some_and(|g| g.unknown_peers) {

@@ -509,3 +509,37 @@ fn azure_default_rules_apply_under_the_written_ones() {
         Vec::<String>::new()
     );
 }
+
+#[test]
+fn plan_rules_with_addresses_known_after_apply_are_not_compared() {
+    let prod = sg(
+        "sg-0aaa0001",
+        &format!("[{}]", block("tcp", 443, 443, r#"["203.0.113.5/32"]"#)),
+    );
+    let plan = r#"{"format_version":"1.2","planned_values":{"root_module":{"resources":[
+        {"address":"aws_security_group.web","mode":"managed","type":"aws_security_group","name":"web",
+         "values":{"ingress":[{"protocol":"tcp","from_port":443,"to_port":443,"cidr_blocks":[],"self":false}],"egress":[]}}]}},
+        "resource_changes":[{"address":"aws_security_group.web","change":{"after_unknown":{"id":true,"ingress":[{"cidr_blocks":[true]}]}}}]}"#;
+    let (_, resources, _) = crate::source::parse("plan.json", "staging", plan.as_bytes()).unwrap();
+    let staging = Environment::new(
+        "staging".into(),
+        crate::model::Source {
+            kind: crate::model::SourceKind::Plan,
+            path: "plan.json".into(),
+        },
+        resources,
+    )
+    .unwrap();
+    for baseline in [0, 1] {
+        let envs = [
+            Environment::for_tests("prod", &[("aws_security_group.web", &prod)]),
+            staging.clone(),
+        ];
+        let report = crate::compare_loaded(&envs, baseline);
+        assert!(
+            report.findings.is_empty(),
+            "baseline {baseline}: {:#?}",
+            report.findings
+        );
+    }
+}
