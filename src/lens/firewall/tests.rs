@@ -536,10 +536,16 @@ fn plan_rules_with_addresses_known_after_apply_are_not_compared() {
             staging.clone(),
         ];
         let report = crate::compare_loaded(&envs, baseline);
-        assert!(
-            report.findings.is_empty(),
-            "baseline {baseline}: {:#?}",
-            report.findings
-        );
+        let rules: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| {
+                matches!(
+                    f.kind,
+                    crate::model::Kind::AllowsMore | crate::model::Kind::AllowsLess
+                )
+            })
+            .collect();
+        assert!(rules.is_empty(), "baseline {baseline}: {rules:#?}");
     }
 }
