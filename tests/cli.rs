@@ -355,28 +355,30 @@ fn help_and_version_go_to_stdout() {
 /// A planted secret appears in no output format, whether it differs or not.
 #[test]
 fn planted_secrets_never_appear() {
-    let dir = root().join("testdata/cases/secrets");
-    let args: Vec<String> = std::fs::read_to_string(dir.join("args"))
-        .expect("secrets case")
-        .split_whitespace()
-        .map(String::from)
-        .collect();
-    let mut seen_sensitive = false;
-    for format in ["table", "json", "markdown"] {
-        let mut full: Vec<&str> = vec!["compare"];
-        full.extend(args.iter().map(String::as_str));
-        full.extend(["--format", format, "--color", "always"]);
-        let out = run_in(&dir, &full);
-        let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
+    for case in ["secrets", "secrets-nested"] {
+        let dir = root().join("testdata/cases").join(case);
+        let args: Vec<String> = std::fs::read_to_string(dir.join("args"))
+            .expect("secrets case")
+            .split_whitespace()
+            .map(String::from)
+            .collect();
+        let mut seen_sensitive = false;
+        for format in ["table", "json", "markdown"] {
+            let mut full: Vec<&str> = vec!["compare"];
+            full.extend(args.iter().map(String::as_str));
+            full.extend(["--format", format, "--color", "always"]);
+            let out = run_in(&dir, &full);
+            let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
+            assert!(
+                !all.contains("PLANTED-SECRET"),
+                "{case} {format}: secret leaked:\n{all}"
+            );
+            assert!(!all.contains("hunter2"), "{case} {format}: secret leaked");
+            seen_sensitive |= all.contains("(sensitive)");
+        }
         assert!(
-            !all.contains("PLANTED-SECRET"),
-            "{format}: secret leaked:\n{all}"
+            seen_sensitive,
+            "{case}: the differing secrets must be reported as (sensitive)"
         );
-        assert!(!all.contains("hunter2"), "{format}: secret leaked");
-        seen_sensitive |= all.contains("(sensitive)");
     }
-    assert!(
-        seen_sensitive,
-        "the differing secrets must be reported as (sensitive)"
-    );
 }
