@@ -189,6 +189,7 @@ fn row_findings(input: &Input<'_>, row: &Row<'_>, blocks: &BlockCounts) -> Vec<F
         for d in diff(&base, &other) {
             if super::firewall::claims(&row.address.rtype, d.path.top())
                 || super::discovery::claims(base.res, other.res, d.path.top())
+                || super::exposure::claims(base.res, other.res, &d.path)
             {
                 continue;
             }

@@ -5,6 +5,7 @@
 
 pub mod catalog;
 pub mod discovery;
+pub mod exposure;
 pub mod firewall;
 pub mod generic;
 pub mod network;
@@ -22,6 +23,7 @@ pub fn run(input: &generic::Input<'_>, rows: &[Row<'_>]) -> Vec<Finding> {
     findings.extend(firewall);
     findings.extend(network::findings(input));
     findings.extend(discovery::findings(input, rows));
+    findings.extend(exposure::findings(input, rows));
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings
 }

@@ -67,7 +67,8 @@ pub fn generic(category: Category, kind: Kind, mode: Mode, path: Option<&AttrPat
         | Kind::SubnetLayout
         | Kind::NatLayout
         | Kind::SubnetTier
-        | Kind::ZoneVisibility => row.2,
+        | Kind::ZoneVisibility
+        | Kind::Exposure => row.2,
         Kind::Reference => row.3,
     }
 }

@@ -108,6 +108,8 @@ pub enum Kind {
     SubnetTier,
     /// A DNS zone is public in one environment and private in another.
     ZoneVisibility,
+    /// A resource is reachable from the internet in one environment and internal in another.
+    Exposure,
 }
 
 impl Kind {
@@ -122,6 +124,7 @@ impl Kind {
             Kind::NatLayout => "nat-layout",
             Kind::SubnetTier => "subnet-tier",
             Kind::ZoneVisibility => "zone-visibility",
+            Kind::Exposure => "exposure",
         }
     }
 }

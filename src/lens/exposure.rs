@@ -1,0 +1,176 @@
+//! The exposure lens: whether a resource is reachable from the internet, read from the
+//! attribute that decides it (a load balancer's `internal`, a forwarding rule's scheme,
+//! a Kubernetes service's type, a database's `publicly_accessible`). A resource that is
+//! exposed in one environment and not in the baseline is said in those words. Makes
+//! findings; never prints.
+
+use super::catalog::category_of;
+use super::generic::Input;
+use crate::align::Row;
+use crate::model::{AttrPath, Finding, Kind, PathStep, Resource, Severity, Value};
+use crate::normalize::diff::value_at;
+use std::collections::BTreeMap;
+
+/// How to read exposure: `(type, attribute path, values meaning exposed)`. A value not
+/// listed means not exposed; an absent attribute means unknown.
+const EXPOSURE: &[(&str, &[&str], &[&str])] = &[
+    ("aws_lb", &["internal"], &["false"]),
+    ("aws_alb", &["internal"], &["false"]),
+    ("aws_elb", &["internal"], &["false"]),
+    ("aws_db_instance", &["publicly_accessible"], &["true"]),
+    (
+        "aws_rds_cluster_instance",
+        &["publicly_accessible"],
+        &["true"],
+    ),
+    ("aws_redshift_cluster", &["publicly_accessible"], &["true"]),
+    (
+        "google_compute_forwarding_rule",
+        &["load_balancing_scheme"],
+        &["EXTERNAL", "EXTERNAL_MANAGED"],
+    ),
+    (
+        "google_compute_global_forwarding_rule",
+        &["load_balancing_scheme"],
+        &["EXTERNAL", "EXTERNAL_MANAGED"],
+    ),
+    (
+        "kubernetes_service",
+        &["spec", "0", "type"],
+        &["LoadBalancer", "NodePort"],
+    ),
+    (
+        "kubernetes_service_v1",
+        &["spec", "0", "type"],
+        &["LoadBalancer", "NodePort"],
+    ),
+];
+
+fn path_of(steps: &[&str]) -> AttrPath {
+    AttrPath(
+        steps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| match s.parse::<i64>() {
+                Ok(n) if i > 0 => PathStep::Index(n),
+                _ if i == 0 => PathStep::Attr((*s).into()),
+                _ => PathStep::Attr((*s).into()),
+            })
+            .collect(),
+    )
+}
+
+/// Whether the resource is exposed to the internet, when its type says how to tell.
+pub fn exposed(r: &Resource) -> Option<(bool, AttrPath)> {
+    let (_, steps, yes) = EXPOSURE.iter().find(|(t, _, _)| *t == r.address.rtype)?;
+    let path = path_of(steps);
+    let v = value_at(&r.attributes, &path)?;
+    let text = match v {
+        Value::Bool(b) => b.to_string(),
+        Value::Str(s) => s.to_string(),
+        _ => return None,
+    };
+    Some((yes.iter().any(|y| y.eq_ignore_ascii_case(&text)), path))
+}
+
+/// Whether the generic lens should leave this difference to the exposure lens.
+pub fn claims(a: &Resource, b: &Resource, path: &AttrPath) -> bool {
+    match (exposed(a), exposed(b)) {
+        (Some((x, p)), Some((y, _))) => x != y && &p == path,
+        _ => false,
+    }
+}
+
+/// Every exposure finding.
+pub fn findings(input: &Input<'_>, rows: &[Row<'_>]) -> Vec<Finding> {
+    let b = input.baseline;
+    let word = |e: bool| {
+        if e {
+            "reachable from the internet"
+        } else {
+            "internal"
+        }
+    };
+    let mut out = Vec::new();
+    for row in rows {
+        let Some(bi) = row.present[b] else { continue };
+        let Some((base, path)) = exposed(&input.envs[b].resources[bi]) else {
+            continue;
+        };
+        let mut environments = BTreeMap::new();
+        let mut changed = Vec::new();
+        for (k, p) in row.present.iter().enumerate() {
+            let Some((e, _)) = p.and_then(|i| exposed(&input.envs[k].resources[i])) else {
+                continue;
+            };
+            environments.insert(input.envs[k].name.clone(), word(e).to_string());
+            if e != base {
+                changed.push((k, e));
+            }
+        }
+        if changed.is_empty() {
+            continue;
+        }
+        let category = category_of(&row.address.rtype);
+        let parts: Vec<String> = changed
+            .iter()
+            .map(|(k, e)| format!("{} in {}", word(*e), input.envs[*k].name))
+            .collect();
+        out.push(Finding {
+            id: Finding::stable_id(category, Kind::Exposure, row.address, Some(&path)),
+            category,
+            kind: Kind::Exposure,
+            // Newly reachable from the internet is what must not slip through.
+            severity: if changed.iter().any(|(_, e)| *e) {
+                Severity::High
+            } else {
+                Severity::Medium
+            },
+            address: row.address.clone(),
+            message: format!(
+                "{} is {} in {} but {} (`{path}`).",
+                row.address,
+                word(base),
+                input.envs[b].name,
+                parts.join(", ")
+            ),
+            path: Some(path),
+            environments,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::Environment;
+
+    fn run(prod: &[(&str, &str)], staging: &[(&str, &str)]) -> Vec<String> {
+        let envs = [
+            Environment::for_tests("prod", prod),
+            Environment::for_tests("staging", staging),
+        ];
+        crate::compare_loaded(&envs, 0)
+            .findings
+            .iter()
+            .map(|f| format!("{} {} {}", f.kind.as_str(), f.severity, f.message))
+            .collect()
+    }
+
+    #[test]
+    fn exposure_changes() {
+        for (t, a, b, want) in [
+            ("aws_lb.web", r#"{"internal":true}"#, r#"{"internal":false}"#, "exposure high aws_lb.web is internal in prod but reachable from the internet in staging (`internal`)."),
+            ("aws_db_instance.db", r#"{"publicly_accessible":true}"#, r#"{"publicly_accessible":false}"#, "exposure medium aws_db_instance.db is reachable from the internet in prod but internal in staging (`publicly_accessible`)."),
+            ("kubernetes_service_v1.api", r#"{"spec":[{"type":"ClusterIP"}]}"#, r#"{"spec":[{"type":"LoadBalancer"}]}"#, "exposure high kubernetes_service_v1.api is internal in prod but reachable from the internet in staging (`spec[0].type`)."),
+            ("google_compute_forwarding_rule.fr", r#"{"load_balancing_scheme":"INTERNAL"}"#, r#"{"load_balancing_scheme":"EXTERNAL"}"#, "exposure high google_compute_forwarding_rule.fr is internal in prod but reachable from the internet in staging (`load_balancing_scheme`)."),
+        ] {
+            assert_eq!(run(&[(t, a)], &[(t, b)]), [want]);
+        }
+        assert!(run(
+            &[("aws_lb.web", r#"{"internal":true}"#)],
+            &[("aws_lb.web", r#"{"internal":true}"#)]
+        )
+        .is_empty());
+    }
+}
