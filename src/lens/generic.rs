@@ -309,7 +309,7 @@ fn attribute_finding(
 
 fn describe_target(v: &str) -> String {
     match v {
-        "null" | ABSENT | "" => "nothing".to_string(),
+        "null" | ABSENT | "" | "\"\"" => "nothing".to_string(),
         v if Address::parse(v).is_ok() => v.to_string(),
         v if v.starts_with('[') => v.to_string(),
         v => format!("{v} (outside the environment)"),

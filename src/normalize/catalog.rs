@@ -345,6 +345,17 @@ pub const GCP_REGION_GEOS: &[&str] = &[
     "africa",
 ];
 
+/// Short region codes that naming conventions put into names (`kv-acme-prod-weu`,
+/// `app-use1`): a whole word equal to one of these is a region.
+pub const REGION_SHORT_CODES: &[&str] = &[
+    // AWS
+    "use1", "use2", "usw1", "usw2", "euw1", "euw2", "euw3", "euc1", "euc2", "eun1", "eus1", "eus2",
+    "aps1", "aps2", "apse1", "apse2", "apse3", "apne1", "apne2", "apne3", "cac1", "sae1", "mec1",
+    "afs1", // Azure
+    "weu", "neu", "eus", "wus", "wus2", "wus3", "scus", "ncus", "wcus", "uks", "ukw", "jpe", "jpw",
+    "aue", "ase", "frc", "gwc", "swn", "sdc", "cae", "cin", "sin", "krc", "brs",
+];
+
 /// Azure location names (compared without spaces, case-insensitively).
 pub const AZURE_LOCATIONS: &[&str] = &[
     "eastus",

@@ -4,7 +4,7 @@
 
 use super::catalog::{
     AWS_ID_PREFIXES, AWS_REGION_GEOS, AZURE_LOCATIONS, ENV_ALIASES, GCP_REGION_GEOS,
-    REGION_DIRECTIONS,
+    REGION_DIRECTIONS, REGION_SHORT_CODES,
 };
 use std::borrow::Cow;
 
@@ -217,6 +217,11 @@ pub fn replace_by_design<'a>(s: &'a str, accounts: &[String]) -> Cow<'a, str> {
         if w.len() == 12 && accounts.iter().any(|a| a == w) {
             out.push_str("{account}");
             changed = true;
+        } else if (3..=5).contains(&w.len())
+            && REGION_SHORT_CODES.iter().any(|c| c.eq_ignore_ascii_case(w))
+        {
+            out.push_str("{region}");
+            changed = true;
         } else if w.len() >= 20 && w.bytes().all(|b| b.is_ascii_digit()) {
             // Terraform's unique suffix of name_prefix: a timestamp and a counter.
             out.push_str("{id}");
@@ -407,6 +412,9 @@ mod tests {
             ("1234567890123", "1234567890123"),
             ("role-999999999999-x", "role-999999999999-x"),
             ("demodb-20210923145422496400000001", "demodb-{id}"),
+            ("kv-acme-prod-weu", "kv-acme-prod-{region}"),
+            ("app-use1-web", "app-{region}-web"),
+            ("museum", "museum"),
             ("3f2504e0-4f89-11d3-9a0c-0305e82c3301", "{uuid}"),
             (
                 "/subscriptions/3f2504e0-4f89-11d3-9a0c-0305e82c3301/rg",
