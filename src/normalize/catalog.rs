@@ -16,6 +16,7 @@ pub const TYPE_IDENTITY_ATTRS: &[(&str, &str)] = &[
     ("aws_service_discovery_private_dns_namespace", "hosted_zone"),
     ("aws_service_discovery_public_dns_namespace", "hosted_zone"),
     ("google_compute_network", "name"),
+    ("google_compute_router", "name"),
     ("google_dns_managed_zone", "name"),
     ("azurerm_resource_group", "name"),
     ("azurerm_virtual_network", "name"),

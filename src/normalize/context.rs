@@ -542,6 +542,11 @@ fn identifier_index(env: &Environment) -> IdIndex {
         std::hash::BuildHasherDefault<crate::model::environment::PrehashedKey>,
     > = HashMap::with_capacity_and_hasher(env.resources.len() * 2, Default::default());
     for (i, r) in env.resources.iter().enumerate() {
+        // An association's id is the id of what it associates (Azure's subnet
+        // associations): it names the subnet, not itself.
+        if r.address.rtype.ends_with("_association") {
+            continue;
+        }
         let typed = super::catalog::type_identity_attrs(&r.address.rtype);
         for (k, v) in r.attributes.entries() {
             if !(IDENTITY_ATTRS.contains(&k.as_ref()) || typed.contains(&k.as_ref())) {

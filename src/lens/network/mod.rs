@@ -16,7 +16,8 @@ pub struct Layout {
     pub address: Option<Address>,
     /// Subnet logical key → public?
     pub subnets: BTreeMap<String, bool>,
-    /// Zones (normalised, `{region}a`) with a NAT gateway.
+    /// Where NAT stands: AWS zones (normalised, `{region}a`), GCP regions with a Cloud
+    /// NAT, Azure subnets with a NAT gateway association.
     pub nat_zones: BTreeSet<String>,
 }
 
@@ -135,6 +136,27 @@ pub fn layouts(ctx: &Context<'_>) -> BTreeMap<String, Layout> {
             .get_or_insert_with(|| env.resources[n].address.clone());
         l.nat_zones.insert(ctx.text(zone).into_owned());
     }
+    for r in &env.resources {
+        let place = match r.address.rtype.as_str() {
+            // GCP: a Cloud NAT on a router of the network, per region.
+            "google_compute_router_nat" => resolve(&r.attributes, "router")
+                .and_then(|router| resolve(&env.resources[router].attributes, "network"))
+                .map(|n| (n, text(&r.attributes, "region").unwrap_or("").to_string())),
+            // Azure: a subnet with a NAT gateway.
+            "azurerm_subnet_nat_gateway_association" => resolve(&r.attributes, "subnet_id")
+                .and_then(|s| {
+                    resolve(&env.resources[s].attributes, "virtual_network_name")
+                        .map(|n| (n, format!("subnet {}", key(&env.resources[s].address))))
+                }),
+            _ => None,
+        };
+        if let Some((n, place)) = place {
+            let l = out.entry(key(&env.resources[n].address)).or_default();
+            l.address
+                .get_or_insert_with(|| env.resources[n].address.clone());
+            l.nat_zones.insert(place);
+        }
+    }
     out
 }
 
@@ -144,10 +166,9 @@ fn zones(z: &BTreeSet<String>) -> String {
     }
     let letters: Vec<String> = z
         .iter()
-        .map(|s| {
-            s.trim_start_matches("{region}")
-                .trim_start_matches('-')
-                .to_string()
+        .map(|s| match s.strip_prefix("{region}") {
+            Some(zone) => zone.trim_start_matches('-').to_string(),
+            None => s.clone(),
         })
         .collect();
     format!("{} ({})", z.len(), letters.join(", "))
@@ -217,7 +238,7 @@ pub fn findings(input: &Input<'_>) -> Vec<Finding> {
                 bl,
                 &others,
                 |l| zones(&l.nat_zones),
-                "zones with a NAT gateway",
+                "where NAT stands (zones, regions or subnets)",
             ));
         }
         // Subnets that changed tier.

@@ -96,7 +96,75 @@ fn tiers_nat_zones_and_counts() {
         [
             "subnet-tier high aws_subnet.s[2]: aws_subnet.s[2] is private in prod but public in staging (its route table routes 0.0.0.0/0 to the internet gateway).",
             "subnet-layout medium aws_vpc.main: aws_vpc.main differs in subnets: prod has 2 public, 2 private, staging has 3 public, 1 private.",
-            "nat-layout medium aws_vpc.main: aws_vpc.main differs in zones with a NAT gateway: prod has 2 (a, b), staging has 1 (a).",
+            "nat-layout medium aws_vpc.main: aws_vpc.main differs in where NAT stands (zones, regions or subnets): prod has 2 (a, b), staging has 1 (a).",
         ]
     );
+}
+
+#[test]
+fn gcp_cloud_nat_per_region_and_azure_nat_per_subnet() {
+    let gcp = |env: &str, regions: &[&str]| -> Vec<(String, String)> {
+        let mut v = vec![(
+            "google_compute_network.main".to_string(),
+            format!(
+                r#"{{"id":"projects/acme-{env}/global/networks/main","name":"main","self_link":"https://www.googleapis.com/compute/v1/projects/acme-{env}/global/networks/main"}}"#
+            ),
+        )];
+        for (i, r) in regions.iter().enumerate() {
+            v.push((
+                format!("google_compute_router.r[{i}]"),
+                format!(r#"{{"id":"projects/acme-{env}/regions/{r}/routers/rt{i}","name":"rt{i}","region":"{r}","network":"https://www.googleapis.com/compute/v1/projects/acme-{env}/global/networks/main"}}"#),
+            ));
+            v.push((
+                format!("google_compute_router_nat.n[{i}]"),
+                format!(r#"{{"id":"{r}/rt{i}/nat","name":"nat","router":"rt{i}","region":"{r}"}}"#),
+            ));
+        }
+        v
+    };
+    let (p, s) = (
+        gcp("prod", &["us-central1", "europe-west1"]),
+        gcp("staging", &["us-east1"]),
+    );
+    let got = run(&refs(&p), &refs(&s));
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(
+        got[0].starts_with("nat-layout medium google_compute_network.main")
+            && got[0].contains("prod has 2 (europe-west1, us-central1), staging has 1 (us-east1)"),
+        "{got:?}"
+    );
+    let (p, s) = (
+        gcp("prod", &["us-central1"]),
+        gcp("staging", &["europe-west1"]),
+    );
+    assert_eq!(run(&refs(&p), &refs(&s)), Vec::<String>::new());
+
+    let azure = |env: &str, nat: &[usize]| -> Vec<(String, String)> {
+        let sub = |i: usize| {
+            format!("/subscriptions/x/resourceGroups/rg-{env}/providers/Microsoft.Network/virtualNetworks/vnet-{env}/subnets/s{i}")
+        };
+        let mut v = vec![(
+            "azurerm_virtual_network.main".to_string(),
+            format!(
+                r#"{{"id":"/subscriptions/x/resourceGroups/rg-{env}/providers/Microsoft.Network/virtualNetworks/vnet-{env}","name":"vnet-{env}","address_space":["10.0.0.0/16"]}}"#
+            ),
+        )];
+        for i in 0..2 {
+            v.push((format!("azurerm_subnet.s[{i}]"), format!(r#"{{"id":"{}","name":"s{i}","virtual_network_name":"vnet-{env}","address_prefixes":["10.0.{i}.0/24"]}}"#, sub(i))));
+        }
+        for &i in nat {
+            v.push((
+                format!("azurerm_subnet_nat_gateway_association.a[{i}]"),
+                format!(r#"{{"id":"{}","subnet_id":"{}"}}"#, sub(i), sub(i)),
+            ));
+        }
+        v
+    };
+    let (p, s) = (azure("prod", &[0, 1]), azure("staging", &[0]));
+    let got: Vec<String> = run(&refs(&p), &refs(&s))
+        .into_iter()
+        .filter(|f| f.starts_with("nat-layout"))
+        .collect();
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0].contains("prod has 2 (subnet azurerm_subnet.s[0], subnet azurerm_subnet.s[1]), staging has 1 (subnet azurerm_subnet.s[0])"), "{got:?}");
 }
