@@ -4,7 +4,14 @@
 use crate::model::{AttrPath, Category, Kind, Mode, Severity};
 
 /// Top-level attributes whose differences are cosmetic.
-const COSMETIC_ATTRS: &[&str] = &["tags", "description", "labels_description", "display_name", "name", "name_prefix"];
+const COSMETIC_ATTRS: &[&str] = &[
+    "tags",
+    "description",
+    "labels_description",
+    "display_name",
+    "name",
+    "name_prefix",
+];
 
 /// `(category, missing, attribute, reference)` severities for managed resources.
 const TABLE: &[(Category, Severity, Severity, Severity)] = &[
