@@ -73,7 +73,9 @@ fn block_findings(input: &Input<'_>, blocks: &BlockCounts) -> Vec<Finding> {
     let mut out = Vec::new();
     for (counts, keyed, block) in blocks.values() {
         let keyed = *keyed;
-        if super::firewall::claims(&block.rtype, None) {
+        if super::firewall::claims(&block.rtype, None)
+            || super::network::routes::claims(&block.rtype, None)
+        {
             continue;
         }
         if !counts.contains(&0) {
@@ -131,7 +133,9 @@ fn row_findings(input: &Input<'_>, row: &Row<'_>, blocks: &BlockCounts) -> Vec<F
     let mut out = Vec::new();
     let category = category_of(&row.address.rtype);
     let mode = row.address.mode;
-    if super::firewall::claims(&row.address.rtype, None) {
+    if super::firewall::claims(&row.address.rtype, None)
+        || super::network::routes::claims(&row.address.rtype, None)
+    {
         return out;
     }
 
@@ -188,6 +192,7 @@ fn row_findings(input: &Input<'_>, row: &Row<'_>, blocks: &BlockCounts) -> Vec<F
         let other = Side::at(&input.contexts[k], Some(i), &envs[k].resources[i]);
         for d in diff(&base, &other) {
             if super::firewall::claims(&row.address.rtype, d.path.top())
+                || super::network::routes::claims(&row.address.rtype, d.path.top())
                 || super::discovery::claims(base.res, other.res, d.path.top())
                 || super::exposure::claims(base.res, other.res, &d.path)
             {

@@ -75,7 +75,8 @@ pub fn generic(category: Category, kind: Kind, mode: Mode, path: Option<&AttrPat
         | Kind::NatLayout
         | Kind::SubnetTier
         | Kind::ZoneVisibility
-        | Kind::Exposure => row.2,
+        | Kind::Exposure
+        | Kind::Route => row.2,
         Kind::Reference => row.3,
     }
 }

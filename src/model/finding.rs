@@ -110,6 +110,8 @@ pub enum Kind {
     ZoneVisibility,
     /// A resource is reachable from the internet in one environment and internal in another.
     Exposure,
+    /// A route table sends a destination somewhere else (or nowhere).
+    Route,
 }
 
 impl Kind {
@@ -125,6 +127,7 @@ impl Kind {
             Kind::SubnetTier => "subnet-tier",
             Kind::ZoneVisibility => "zone-visibility",
             Kind::Exposure => "exposure",
+            Kind::Route => "route",
         }
     }
 }

@@ -4,6 +4,8 @@
 //! subnets changed tier. The generic lens still reports the attributes; this lens says
 //! what they add up to. Makes findings; never prints.
 
+pub mod routes;
+
 use super::generic::Input;
 use crate::model::{Address, AttrPath, Category, Finding, Kind, PathStep, Severity, Value};
 use crate::normalize::Context;

@@ -168,3 +168,80 @@ fn gcp_cloud_nat_per_region_and_azure_nat_per_subnet() {
     assert_eq!(got.len(), 1, "{got:?}");
     assert!(got[0].contains("prod has 2 (subnet azurerm_subnet.s[0], subnet azurerm_subnet.s[1]), staging has 1 (subnet azurerm_subnet.s[0])"), "{got:?}");
 }
+
+#[test]
+fn routes_by_destination_whatever_wrote_them() {
+    let base = |env: char| -> Vec<(String, String)> {
+        vec![
+            (
+                "aws_vpc.main".into(),
+                format!(r#"{{"id":"vpc-0{env}{env}{env}0001","cidr_block":"10.0.0.0/16"}}"#),
+            ),
+            (
+                "aws_nat_gateway.a".into(),
+                format!(r#"{{"id":"nat-0{env}{env}{env}0001"}}"#),
+            ),
+            (
+                "aws_nat_gateway.b".into(),
+                format!(r#"{{"id":"nat-0{env}{env}{env}0002"}}"#),
+            ),
+        ]
+    };
+    // prod: inline route to NAT a; staging: the same route as an aws_route resource
+    let mut p = base('a');
+    p.push(("aws_route_table.private".into(), r#"{"id":"rtb-0aaa0001","route":[{"cidr_block":"0.0.0.0/0","nat_gateway_id":"nat-0aaa0001"},{"cidr_block":"10.0.5.0/24","gateway_id":"local"}]}"#.into()));
+    let mut s = base('b');
+    s.push((
+        "aws_route_table.private".into(),
+        r#"{"id":"rtb-0bbb0001","route":[{"cidr_block":"10.0.5.0/24","gateway_id":"local"}]}"#
+            .into(),
+    ));
+    s.push(("aws_route.default".into(), r#"{"id":"r-1","route_table_id":"rtb-0bbb0001","destination_cidr_block":"0.0.0.0/0","nat_gateway_id":"nat-0bbb0001"}"#.into()));
+    let all = |p: &[(String, String)], s: &[(String, String)]| -> Vec<String> {
+        let envs = [
+            Environment::for_tests("prod", &refs(p)),
+            Environment::for_tests("staging", &refs(s)),
+        ];
+        crate::compare_loaded(&envs, 0)
+            .findings
+            .iter()
+            .map(|f| format!("{} {} {}", f.kind.as_str(), f.severity, f.message))
+            .collect()
+    };
+    assert_eq!(all(&p, &s), Vec::<String>::new());
+    // staging's route goes to the other NAT gateway
+    s.pop();
+    s.push(("aws_route.default".into(), r#"{"id":"r-1","route_table_id":"rtb-0bbb0001","destination_cidr_block":"0.0.0.0/0","nat_gateway_id":"nat-0bbb0002"}"#.into()));
+    assert_eq!(
+        all(&p, &s),
+        ["route medium Route 0.0.0.0/0 in aws_route_table.private goes to NAT gateway aws_nat_gateway.a in prod but to NAT gateway aws_nat_gateway.b in staging."]
+    );
+}
+
+#[test]
+fn azure_routes_by_next_hop() {
+    let rt = |hop: &str, ip: &str| {
+        format!(
+            r#"{{"id":"/subscriptions/x/rt","name":"rt","route":[{{"name":"default","address_prefix":"0.0.0.0/0","next_hop_type":"{hop}","next_hop_in_ip_address":"{ip}"}}]}}"#
+        )
+    };
+    let envs = [
+        Environment::for_tests(
+            "prod",
+            &[(
+                "azurerm_route_table.app",
+                &rt("VirtualAppliance", "10.50.255.4"),
+            )],
+        ),
+        Environment::for_tests(
+            "staging",
+            &[("azurerm_route_table.app", &rt("Internet", ""))],
+        ),
+    ];
+    let got: Vec<String> = crate::compare_loaded(&envs, 0)
+        .findings
+        .iter()
+        .map(|f| format!("{} {} {}", f.kind.as_str(), f.severity, f.message))
+        .collect();
+    assert_eq!(got, ["route high Route 0.0.0.0/0 in azurerm_route_table.app goes to VirtualAppliance 10.50.255.4 in prod but to Internet in staging."]);
+}
