@@ -488,28 +488,18 @@ impl<'a> Reader<'a> {
     }
 
     fn aws_security_group_rule(&mut self, r: &'a Resource) {
-        let v = &r.attributes;
-        let dir = match text(v, "type").as_deref() {
+        let dir = match text(&r.attributes, "type").as_deref() {
             Some("egress") => Direction::Egress,
             _ => Direction::Ingress,
         };
-        let Some((protocols, ports)) = Self::aws_proto_ports(v, "protocol") else {
-            return;
-        };
-        let (owner, is_resource) = self.owner(r, "security_group_id");
-        let peers = self.sg_peers(v, owner);
-        self.push(
-            owner,
-            is_resource,
-            SECURITY_GROUP,
-            &rule(dir, 0, Action::Allow, protocols, ports),
-            peers,
-        );
+        self.aws_rule_resource(r, dir, "protocol");
     }
 
-    fn aws_vpc_security_group_rule(&mut self, r: &'a Resource, dir: Direction) {
+    /// A security-group rule written as its own resource (`aws_security_group_rule`,
+    /// `aws_vpc_security_group_*_rule`): one allowance attached to the group it names.
+    fn aws_rule_resource(&mut self, r: &'a Resource, dir: Direction, protocol_attr: &str) {
         let v = &r.attributes;
-        let Some((protocols, ports)) = Self::aws_proto_ports(v, "ip_protocol") else {
+        let Some((protocols, ports)) = Self::aws_proto_ports(v, protocol_attr) else {
             return;
         };
         let (owner, is_resource) = self.owner(r, "security_group_id");
@@ -830,10 +820,10 @@ pub fn groups<'a>(ctx: &'a Context<'a>, hints: Option<&'a Attachments>) -> (Grou
             "aws_security_group" | "aws_default_security_group" => reader.aws_security_group(r),
             "aws_security_group_rule" => reader.aws_security_group_rule(r),
             "aws_vpc_security_group_ingress_rule" => {
-                reader.aws_vpc_security_group_rule(r, Direction::Ingress)
+                reader.aws_rule_resource(r, Direction::Ingress, "ip_protocol")
             }
             "aws_vpc_security_group_egress_rule" => {
-                reader.aws_vpc_security_group_rule(r, Direction::Egress)
+                reader.aws_rule_resource(r, Direction::Egress, "ip_protocol")
             }
             "aws_network_acl" | "aws_default_network_acl" => reader.aws_network_acl(r),
             "aws_network_acl_rule" => reader.aws_network_acl_rule(r),
