@@ -129,6 +129,35 @@ mod tests {
             got,
             ["high aws_route53_zone.internal is private in prod but public in staging."]
         );
+        // GCP and Azure forms
+        for (t, private, public) in [
+            (
+                "google_dns_managed_zone.z",
+                r#"{"name":"internal","dns_name":"prod.internal.","visibility":"private","private_visibility_config":[{"networks":[{"network_url":"n"}]}]}"#,
+                r#"{"name":"internal","dns_name":"staging.internal.","visibility":"public","private_visibility_config":[]}"#,
+            ),
+            (
+                "azurerm_dns_zone.z",
+                r#"{"name":"prod.example.com","zone_type":"Private"}"#,
+                r#"{"name":"staging.example.com","zone_type":"Public"}"#,
+            ),
+        ] {
+            let envs = [
+                Environment::for_tests("prod", &[(t, private)]),
+                Environment::for_tests("staging", &[(t, public)]),
+            ];
+            let got: Vec<String> = crate::compare_loaded(&envs, 0)
+                .findings
+                .iter()
+                .filter(|f| f.category == crate::model::Category::Discovery)
+                .map(|f| format!("{} {}", f.kind.as_str(), f.severity))
+                .collect();
+            assert_eq!(
+                got,
+                ["zone-visibility high"],
+                "{t}: the visibility attributes are not repeated by the generic lens"
+            );
+        }
         let same = [
             Environment::for_tests("prod", &[("aws_route53_zone.internal", private)]),
             Environment::for_tests("staging", &[("aws_route53_zone.internal", private)]),
