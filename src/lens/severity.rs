@@ -76,7 +76,8 @@ pub fn generic(category: Category, kind: Kind, mode: Mode, path: Option<&AttrPat
         | Kind::SubnetTier
         | Kind::ZoneVisibility
         | Kind::Exposure
-        | Kind::Route => row.2,
+        | Kind::Route
+        | Kind::NetworkLinks => row.2,
         Kind::Reference => row.3,
     }
 }

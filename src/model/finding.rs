@@ -112,6 +112,8 @@ pub enum Kind {
     Exposure,
     /// A route table sends a destination somewhere else (or nowhere).
     Route,
+    /// A network connects to different endpoints, peers, transit gateways or VPNs.
+    NetworkLinks,
 }
 
 impl Kind {
@@ -128,6 +130,7 @@ impl Kind {
             Kind::ZoneVisibility => "zone-visibility",
             Kind::Exposure => "exposure",
             Kind::Route => "route",
+            Kind::NetworkLinks => "network-links",
         }
     }
 }

@@ -21,6 +21,10 @@ pub struct Layout {
     /// Where NAT stands: AWS zones (normalised, `{region}a`), GCP regions with a Cloud
     /// NAT, Azure subnets with a NAT gateway association.
     pub nat_zones: BTreeSet<String>,
+    /// What the network connects to beyond itself: VPC endpoints by service
+    /// (`endpoint com.amazonaws.{region}.s3`), peerings, transit gateway attachments and
+    /// VPN connections by what they attach to.
+    pub links: BTreeSet<String>,
 }
 
 impl Layout {
@@ -159,6 +163,57 @@ pub fn layouts(ctx: &Context<'_>) -> BTreeMap<String, Layout> {
             l.nat_zones.insert(place);
         }
     }
+    for r in &env.resources {
+        let a = &r.attributes;
+        let link = match r.address.rtype.as_str() {
+            "aws_vpc_endpoint" => resolve(a, "vpc_id").map(|n| {
+                (
+                    n,
+                    format!(
+                        "endpoint {}",
+                        ctx.text(text(a, "service_name").unwrap_or("?"))
+                    ),
+                )
+            }),
+            "aws_vpc_peering_connection" | "aws_vpc_peering_connection_accepter" => {
+                resolve(a, "vpc_id").map(|n| {
+                    let peer = text(a, "peer_vpc_id")
+                        .map(|p| ctx.leaf_str(p).canonical())
+                        .unwrap_or_default();
+                    (n, format!("peering to {}", peer.trim_start_matches('@')))
+                })
+            }
+            "aws_ec2_transit_gateway_vpc_attachment" => resolve(a, "vpc_id").map(|n| {
+                let tgw = text(a, "transit_gateway_id")
+                    .map(|p| ctx.leaf_str(p).canonical())
+                    .unwrap_or_default();
+                (
+                    n,
+                    format!("transit gateway {}", tgw.trim_start_matches('@')),
+                )
+            }),
+            "aws_vpn_gateway" => resolve(a, "vpc_id").map(|n| (n, "VPN gateway".to_string())),
+            "google_compute_network_peering" => resolve(a, "network").map(|n| {
+                let peer = text(a, "peer_network")
+                    .map(|p| ctx.leaf_str(p).canonical())
+                    .unwrap_or_default();
+                (n, format!("peering to {}", peer.trim_start_matches('@')))
+            }),
+            "azurerm_virtual_network_peering" => resolve(a, "virtual_network_name").map(|n| {
+                let peer = text(a, "remote_virtual_network_id")
+                    .map(|p| ctx.leaf_str(p).canonical())
+                    .unwrap_or_default();
+                (n, format!("peering to {}", peer.trim_start_matches('@')))
+            }),
+            _ => None,
+        };
+        if let Some((n, link)) = link {
+            let l = out.entry(key(&env.resources[n].address)).or_default();
+            l.address
+                .get_or_insert_with(|| env.resources[n].address.clone());
+            l.links.insert(link);
+        }
+    }
     out
 }
 
@@ -241,6 +296,33 @@ pub fn findings(input: &Input<'_>) -> Vec<Finding> {
                 &others,
                 |l| zones(&l.nat_zones),
                 "where NAT stands (zones, regions or subnets)",
+            ));
+        }
+        // Links beyond the network: endpoints, peerings, transit gateways, VPN.
+        if others.iter().any(|(_, l)| l.links != bl.links) {
+            let list = |l: &Layout| {
+                if l.links.is_empty() {
+                    "none".to_string()
+                } else {
+                    l.links.iter().cloned().collect::<Vec<_>>().join(", ")
+                }
+            };
+            let sev = if others.iter().any(|(_, l)| !l.links.is_superset(&bl.links)) {
+                Severity::Medium
+            } else {
+                Severity::Low
+            };
+            out.push(layout_finding(
+                input,
+                &address,
+                "links",
+                Kind::NetworkLinks,
+                sev,
+                &names,
+                bl,
+                &others,
+                list,
+                "what it connects to",
             ));
         }
         // Subnets that changed tier.

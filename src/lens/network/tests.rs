@@ -245,3 +245,61 @@ fn azure_routes_by_next_hop() {
         .collect();
     assert_eq!(got, ["route high Route 0.0.0.0/0 in azurerm_route_table.app goes to VirtualAppliance 10.50.255.4 in prod but to Internet in staging."]);
 }
+
+#[test]
+fn endpoints_and_peerings_per_network() {
+    let net = |env: char, region: &str, services: &[&str], peer: bool| -> Vec<(String, String)> {
+        let mut v = vec![(
+            "aws_vpc.main".to_string(),
+            format!(r#"{{"id":"vpc-0{env}{env}{env}0001","cidr_block":"10.0.0.0/16"}}"#),
+        )];
+        for (i, s) in services.iter().enumerate() {
+            v.push((
+                format!("aws_vpc_endpoint.e[{i}]"),
+                format!(r#"{{"id":"vpce-0{env}{env}{env}000{i}","vpc_id":"vpc-0{env}{env}{env}0001","service_name":"com.amazonaws.{region}.{s}"}}"#),
+            ));
+        }
+        if peer {
+            v.push((
+                "aws_vpc_peering_connection.shared".to_string(),
+                format!(r#"{{"id":"pcx-0{env}{env}{env}0001","vpc_id":"vpc-0{env}{env}{env}0001","peer_vpc_id":"vpc-0fff0001"}}"#),
+            ));
+        }
+        v
+    };
+    let p = net('a', "us-east-1", &["s3", "dynamodb"], true);
+    let same = net('b', "eu-west-1", &["s3", "dynamodb"], true);
+    assert_eq!(
+        run_kind(&refs(&p), &refs(&same), "network-links"),
+        Vec::<String>::new()
+    );
+    let less = net('b', "eu-west-1", &["s3"], false);
+    let got = run_kind(&refs(&p), &refs(&less), "network-links");
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(
+        got[0].starts_with("network-links medium aws_vpc.main")
+            && got[0].contains("staging has endpoint com.amazonaws.{region}.s3."),
+        "{got:?}"
+    );
+}
+
+fn run_kind(prod: &[(&str, &str)], staging: &[(&str, &str)], kind: &str) -> Vec<String> {
+    let envs = [
+        Environment::for_tests("prod", prod),
+        Environment::for_tests("staging", staging),
+    ];
+    crate::compare_loaded(&envs, 0)
+        .findings
+        .iter()
+        .filter(|f| f.kind.as_str() == kind)
+        .map(|f| {
+            format!(
+                "{} {} {}: {}",
+                f.kind.as_str(),
+                f.severity,
+                f.address,
+                f.message
+            )
+        })
+        .collect()
+}
