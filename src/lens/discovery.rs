@@ -4,7 +4,7 @@
 //! findings; never prints.
 
 use super::generic::Input;
-use crate::model::{AttrPath, Category, Finding, Kind, PathStep, Resource, Severity, Value};
+use crate::model::{AttrPath, Category, Finding, Kind, PathStep, Resource, Value};
 use std::collections::BTreeMap;
 
 /// Whether a DNS zone is private (visible only inside networks), if the type says.
@@ -87,11 +87,7 @@ pub fn findings(input: &Input<'_>, rows: &[crate::align::Row<'_>]) -> Vec<Findin
             category: Category::Discovery,
             kind: Kind::ZoneVisibility,
             // A zone that becomes public publishes names meant for inside.
-            severity: if changed.iter().any(|(_, p)| !p) {
-                Severity::High
-            } else {
-                Severity::Medium
-            },
+            severity: super::severity::exposure_change(changed.iter().any(|(_, p)| !p)),
             address: row.address.clone(),
             path: Some(path),
             environments,

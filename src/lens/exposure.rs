@@ -7,7 +7,7 @@
 use super::catalog::category_of;
 use super::generic::Input;
 use crate::align::Row;
-use crate::model::{AttrPath, Finding, Kind, PathStep, Resource, Severity, Value};
+use crate::model::{AttrPath, Finding, Kind, PathStep, Resource, Value};
 use crate::normalize::diff::value_at;
 use std::collections::BTreeMap;
 
@@ -121,11 +121,7 @@ pub fn findings(input: &Input<'_>, rows: &[Row<'_>]) -> Vec<Finding> {
             category,
             kind: Kind::Exposure,
             // Newly reachable from the internet is what must not slip through.
-            severity: if changed.iter().any(|(_, e)| *e) {
-                Severity::High
-            } else {
-                Severity::Medium
-            },
+            severity: super::severity::exposure_change(changed.iter().any(|(_, e)| *e)),
             address: row.address.clone(),
             message: format!(
                 "{} is {} in {} but {} (`{path}`).",

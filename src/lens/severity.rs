@@ -82,6 +82,27 @@ pub fn generic(category: Category, kind: Kind, mode: Mode, path: Option<&AttrPat
     }
 }
 
+/// Severity of a semantic difference that either opens something up (`wider`: a
+/// subnet or zone becomes public, a resource reachable from the internet, a route
+/// that now leaves through an internet gateway) or does not.
+pub fn exposure_change(wider: bool) -> Severity {
+    if wider {
+        Severity::High
+    } else {
+        Severity::Medium
+    }
+}
+
+/// Severity of a layout difference (subnets, NAT placement, what a network connects
+/// to): `lacking` when the environment has less than the baseline.
+pub fn layout(kind: Kind, lacking: bool) -> Severity {
+    match kind {
+        Kind::SubnetLayout => Severity::Medium,
+        _ if lacking => Severity::Medium,
+        _ => Severity::Low,
+    }
+}
+
 /// Severity of a firewall difference: more traffic allowed from the internet is
 /// critical, more traffic otherwise high, less traffic (something may break when the
 /// change is promoted) medium.

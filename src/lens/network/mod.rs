@@ -7,6 +7,7 @@
 pub mod routes;
 
 use super::generic::Input;
+use super::severity;
 use crate::model::{Address, AttrPath, Category, Finding, Kind, PathStep, Severity, Value};
 use crate::normalize::Context;
 use std::collections::{BTreeMap, BTreeSet};
@@ -264,7 +265,7 @@ pub fn findings(input: &Input<'_>) -> Vec<Finding> {
                 &address,
                 "subnets",
                 Kind::SubnetLayout,
-                Severity::Medium,
+                severity::layout(Kind::SubnetLayout, true),
                 &names,
                 bl,
                 &others,
@@ -277,14 +278,12 @@ pub fn findings(input: &Input<'_>) -> Vec<Finding> {
             .iter()
             .any(|(_, l)| l.nat_zones.len() != bl.nat_zones.len())
         {
-            let sev = if others
-                .iter()
-                .any(|(_, l)| l.nat_zones.len() < bl.nat_zones.len())
-            {
-                Severity::Medium
-            } else {
-                Severity::Low
-            };
+            let sev = severity::layout(
+                Kind::NatLayout,
+                others
+                    .iter()
+                    .any(|(_, l)| l.nat_zones.len() < bl.nat_zones.len()),
+            );
             out.push(layout_finding(
                 input,
                 &address,
@@ -307,11 +306,10 @@ pub fn findings(input: &Input<'_>) -> Vec<Finding> {
                     l.links.iter().cloned().collect::<Vec<_>>().join(", ")
                 }
             };
-            let sev = if others.iter().any(|(_, l)| !l.links.is_superset(&bl.links)) {
-                Severity::Medium
-            } else {
-                Severity::Low
-            };
+            let sev = severity::layout(
+                Kind::NetworkLinks,
+                others.iter().any(|(_, l)| !l.links.is_superset(&bl.links)),
+            );
             out.push(layout_finding(
                 input,
                 &address,
@@ -341,7 +339,7 @@ pub fn findings(input: &Input<'_>) -> Vec<Finding> {
                             category: Category::Network,
                             kind: Kind::SubnetTier,
                             // A subnet that becomes public exposes what runs in it.
-                            severity: if *p { Severity::High } else { Severity::Medium },
+                            severity: severity::exposure_change(*p),
                             address: addr,
                             path: Some(path),
                             environments,

@@ -3,9 +3,7 @@
 //! target kind and logical address, compared per table. Makes findings; never prints.
 
 use super::super::generic::Input;
-use crate::model::{
-    Address, AttrPath, Category, Finding, Kind, PathStep, Resource, Severity, Value,
-};
+use crate::model::{Address, AttrPath, Category, Finding, Kind, PathStep, Resource, Value};
 use crate::normalize::{Context, Leaf};
 use std::collections::BTreeMap;
 
@@ -237,11 +235,7 @@ pub fn findings(input: &Input<'_>) -> Vec<Finding> {
                 id: Finding::stable_id(Category::Network, Kind::Route, address, Some(&path)),
                 category: Category::Network,
                 kind: Kind::Route,
-                severity: if to_internet {
-                    Severity::High
-                } else {
-                    Severity::Medium
-                },
+                severity: super::super::severity::exposure_change(to_internet),
                 address: address.clone(),
                 path: Some(AttrPath(vec![
                     PathStep::Attr("route".into()),
