@@ -226,7 +226,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn env_specs() {
+    fn env_specs() -> crate::TestResult {
         for (input, name, path) in [
             ("prod=states/prod.tfstate", "prod", "states/prod.tfstate"),
             ("states/prod.tfstate", "prod", "states/prod.tfstate"),
@@ -235,11 +235,12 @@ mod tests {
             ("prod=-", "prod", "-"),
             ("a/b=c/d.json", "d", "a/b=c/d.json"),
         ] {
-            let e = parse_env(input).unwrap();
+            let e = parse_env(input)?;
             assert_eq!((e.name.as_str(), e.path.as_str()), (name, path), "{input}");
         }
         assert!(parse_env("prod=").is_err());
         assert!(parse_env("").is_err());
+        Ok(())
     }
 
     fn settings(args: &[&str]) -> Result<Settings> {
@@ -251,7 +252,7 @@ mod tests {
     }
 
     #[test]
-    fn validates() {
+    fn validates() -> crate::TestResult {
         let s = settings(&[
             "a=x",
             "b=y",
@@ -261,15 +262,12 @@ mod tests {
             "high",
             "--format",
             "json",
-        ])
-        .unwrap();
+        ])?;
         assert_eq!(s.baseline, 1);
         assert_eq!(s.fail_on, Some(Severity::High));
         assert_eq!(s.format, Format::Json);
         assert_eq!(
-            settings(&["a=x", "b=y", "--fail-on", "never"])
-                .unwrap()
-                .fail_on,
+            settings(&["a=x", "b=y", "--fail-on", "never"])?.fail_on,
             None
         );
         for (args, want) in [
@@ -298,5 +296,6 @@ mod tests {
             let err = settings(&args).unwrap_err().to_string();
             assert!(err.contains(want), "{args:?}: {err}");
         }
+        Ok(())
     }
 }

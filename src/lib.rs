@@ -180,3 +180,7 @@ fn run_compare(args: cli::CompareArgs) -> Result<u8> {
         .is_some_and(|min| report.findings.iter().any(|f| f.severity >= min));
     Ok(if failing { EXIT_FINDINGS } else { EXIT_OK })
 }
+
+/// What unit tests return: a failed step is an error with its message, not a panic.
+#[cfg(test)]
+pub(crate) type TestResult<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;

@@ -103,7 +103,7 @@ impl Address {
         let mut mode = Mode::Managed;
         let mut rtype = p.ident()?;
         if matches!(rtype.as_str(), "data" | "ephemeral" | "resource") && p.peek() == Some('.') {
-            p.expect('.')?;
+            p.eat('.')?;
             mode = match rtype.as_str() {
                 "data" => Mode::Data,
                 "ephemeral" => Mode::Ephemeral,
@@ -111,7 +111,7 @@ impl Address {
             };
             rtype = p.ident()?;
         }
-        p.expect('.')?;
+        p.eat('.')?;
         let name = p.ident()?;
         let key = p.key()?;
         if p.pos != s.len() {
@@ -250,7 +250,7 @@ impl Parser<'_> {
         self.s[self.pos..].chars().next()
     }
 
-    fn expect(&mut self, c: char) -> Result<(), AddressError> {
+    fn eat(&mut self, c: char) -> Result<(), AddressError> {
         if self.peek() == Some(c) {
             self.pos += c.len_utf8();
             Ok(())
@@ -297,9 +297,9 @@ impl Parser<'_> {
             let key = self.key()?;
             path.push(ModuleStep { name, key });
             if trailing_dot {
-                self.expect('.')?;
+                self.eat('.')?;
             } else if self.pos < self.s.len() {
-                self.expect('.')?;
+                self.eat('.')?;
                 if !self.s[self.pos..].starts_with("module.") {
                     return Err(self.err("another module step"));
                 }
@@ -331,7 +331,7 @@ impl Parser<'_> {
             }
             _ => return Err(self.err("an integer or quoted key")),
         };
-        self.expect(']')?;
+        self.eat(']')?;
         Ok(Some(key))
     }
 
@@ -408,8 +408,8 @@ mod tests {
     }
 
     #[test]
-    fn parts() {
-        let a = Address::parse(r#"module.net["eu"].data.aws_subnet.private["a\"b"]"#).unwrap();
+    fn parts() -> crate::TestResult {
+        let a = Address::parse(r#"module.net["eu"].data.aws_subnet.private["a\"b"]"#)?;
         assert_eq!(a.module.len(), 1);
         assert_eq!(a.module[0].key, Some(Key::Str("eu".into())));
         assert_eq!(a.mode, Mode::Data);
@@ -422,10 +422,8 @@ mod tests {
             r#"module.net["eu"].data.aws_subnet.private"#
         );
         // `resource.` is an accepted no-op prefix.
-        assert_eq!(
-            Address::parse("resource.aws_x.y").unwrap().to_string(),
-            "aws_x.y"
-        );
+        assert_eq!(Address::parse("resource.aws_x.y")?.to_string(), "aws_x.y");
+        Ok(())
     }
 
     #[test]
@@ -441,7 +439,7 @@ mod tests {
     }
 
     #[test]
-    fn escapes_what_go_does_not_print() {
+    fn escapes_what_go_does_not_print() -> crate::TestResult {
         for (key, want) in [
             ("nbsp\u{a0}x", r#"["nbsp\u00a0x"]"#),
             ("zw\u{200b}s", r#"["zw\u200bs"]"#),
@@ -457,8 +455,9 @@ mod tests {
                 key: Some(Key::Str(key.into())),
             };
             assert_eq!(a.to_string(), format!("t.n{want}"));
-            assert_eq!(Address::parse(&a.to_string()).unwrap(), a);
+            assert_eq!(Address::parse(&a.to_string())?, a);
         }
+        Ok(())
     }
 
     #[test]
@@ -481,15 +480,16 @@ mod tests {
     }
 
     #[test]
-    fn module_paths() {
-        assert_eq!(parse_module_path("").unwrap(), vec![]);
-        let p = parse_module_path(r#"module.a["k"].module.b[3]"#).unwrap();
+    fn module_paths() -> crate::TestResult {
+        assert_eq!(parse_module_path("")?, vec![]);
+        let p = parse_module_path(r#"module.a["k"].module.b[3]"#)?;
         assert_eq!(module_path_string(&p), r#"module.a["k"].module.b[3]"#);
         assert!(parse_module_path("module.a.").is_err());
+        Ok(())
     }
 
     #[test]
-    fn ordering_is_module_mode_type_name_key() {
+    fn ordering_is_module_mode_type_name_key() -> crate::TestResult {
         let mut v: Vec<Address> = [
             "b.x[1]",
             "a.z",
@@ -499,8 +499,8 @@ mod tests {
             "module.m.a.a",
         ]
         .iter()
-        .map(|s| Address::parse(s).unwrap())
-        .collect();
+        .map(|s| Address::parse(s))
+        .collect::<Result<_, _>>()?;
         v.sort();
         let got: Vec<String> = v.iter().map(|a| a.to_string()).collect();
         assert_eq!(
@@ -514,5 +514,6 @@ mod tests {
                 "module.m.a.a"
             ]
         );
+        Ok(())
     }
 }

@@ -186,8 +186,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ids_are_stable_and_distinct() {
-        let a = Address::parse("aws_vpc.main").unwrap();
+    fn ids_are_stable_and_distinct() -> crate::TestResult {
+        let a = Address::parse("aws_vpc.main")?;
         let id = Finding::stable_id(Category::Network, Kind::Missing, &a, None);
         assert_eq!(
             id,
@@ -203,7 +203,7 @@ mod tests {
             Finding::stable_id(
                 Category::Resource,
                 Kind::Missing,
-                &Address::parse("a.b").unwrap(),
+                &Address::parse("a.b")?,
                 None
             ),
             {
@@ -215,6 +215,7 @@ mod tests {
                 format!("{h:016x}")
             }
         );
+        Ok(())
     }
 
     #[test]

@@ -247,7 +247,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn parses_and_prints_json() {
+    fn parses_and_prints_json() -> crate::TestResult {
         for (input, want) in [
             (
                 r#"{"b":1,"a":[true,null,"x"],"c":{"z":1.5}}"#,
@@ -259,16 +259,18 @@ mod tests {
             (r#""q\"\n""#, r#""q\"\n""#),
             (r#"{"a":1,"a":2}"#, r#"{"a":2}"#),
         ] {
-            let v: Value = serde_json::from_str(input).unwrap();
+            let v: Value = serde_json::from_str(input)?;
             assert_eq!(v.to_json(), want, "{input}");
         }
+        Ok(())
     }
 
     #[test]
-    fn lookup() {
-        let v: Value = serde_json::from_str(r#"{"b":1,"a":"x"}"#).unwrap();
+    fn lookup() -> crate::TestResult {
+        let v: Value = serde_json::from_str(r#"{"b":1,"a":"x"}"#)?;
         assert_eq!(v.get("a").and_then(Value::as_str), Some("x"));
         assert_eq!(v.get("zz"), None);
         assert_eq!(std::mem::size_of::<Value>(), 24);
+        Ok(())
     }
 }

@@ -598,7 +598,7 @@ mod tests {
     }
 
     #[test]
-    fn leaves_normalise() {
+    fn leaves_normalise() -> crate::TestResult {
         let e = env(
             "prod",
             &[
@@ -616,7 +616,7 @@ mod tests {
             ],
         );
         let c = Context::new(&e, &["prod", "staging"]);
-        let vpc = Address::parse("aws_vpc.main").unwrap();
+        let vpc = Address::parse("aws_vpc.main")?;
         for (input, want) in [
             ("vpc-0aaa1111", Leaf::Ref(Cow::Borrowed(&vpc))),
             ("vpc-0bbb2222", Leaf::External),
@@ -659,6 +659,7 @@ mod tests {
         }
         assert!(Leaf::Unknown.same(&Leaf::Ref(Cow::Borrowed(&vpc))));
         assert!(!Leaf::External.same(&Leaf::Ref(Cow::Borrowed(&vpc))));
+        Ok(())
     }
 
     #[test]

@@ -287,17 +287,17 @@ mod tests {
     }
 
     #[test]
-    fn converts_modules() {
+    fn converts_modules() -> crate::TestResult {
         let ms: Vec<ModuleV3> = serde_json::from_str(
             r#"[{"path":["root","net"],"resources":{"aws_vpc.v.1":{"type":"aws_vpc","primary":{"id":"vpc-1","attributes":{"cidr_block":"10.0.0.0/16"}},"provider":"provider.aws"}}}]"#,
-        )
-        .unwrap();
-        let rs = convert(ms).unwrap();
+        )?;
+        let rs = convert(ms)?;
         assert_eq!(rs[0].address.to_string(), "module.net.aws_vpc.v[1]");
         assert_eq!(
             rs[0].attributes.to_json(),
             r#"{"cidr_block":"10.0.0.0/16","id":"vpc-1"}"#
         );
         assert_eq!(&*rs[0].provider, "-/aws");
+        Ok(())
     }
 }

@@ -264,7 +264,7 @@ mod tests {
     }
 
     #[test]
-    fn recognises_by_content() {
+    fn recognises_by_content() -> crate::TestResult {
         for (json, want) in [
             (r#"{"version":4,"resources":[]}"#, SourceKind::State),
             (
@@ -289,8 +289,9 @@ mod tests {
                 SourceKind::Plan,
             ),
         ] {
-            assert_eq!(kind_of(json).unwrap(), want, "{json}");
+            assert_eq!(kind_of(json)?, want, "{json}");
         }
+        Ok(())
     }
 
     #[test]

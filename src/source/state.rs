@@ -172,13 +172,13 @@ fn sensitive_path(steps: &[SensitiveStep]) -> Result<AttrPath, String> {
 mod tests {
     use super::*;
 
-    fn parse(json: &str) -> Vec<Resource> {
-        let rs: Vec<ResourceV4> = serde_json::from_str(json).unwrap();
-        convert(rs).unwrap()
+    fn parse(json: &str) -> crate::TestResult<Vec<Resource>> {
+        let rs: Vec<ResourceV4> = serde_json::from_str(json)?;
+        Ok(convert(rs)?)
     }
 
     #[test]
-    fn instances_become_addressed_resources() {
+    fn instances_become_addressed_resources() -> crate::TestResult {
         let rs = parse(
             r#"[{"module":"module.net[\"eu\"]","mode":"managed","type":"aws_subnet","name":"p",
                 "provider":"provider[\"registry.terraform.io/hashicorp/aws\"]",
@@ -187,7 +187,7 @@ mod tests {
                   {"index_key":1,"status":"tainted","attributes":{"id":"subnet-2"}},
                   {"index_key":1,"deposed":"00000001","attributes":{"id":"subnet-old"}}]},
                {"mode":"data","type":"aws_ami","name":"u","instances":[{"attributes_flat":{"id":"ami-1","tags.%":"1","tags.a":"b"}}]}]"#,
-        );
+        )?;
         let addrs: Vec<String> = rs.iter().map(|r| r.address.to_string()).collect();
         assert_eq!(
             addrs,
@@ -205,18 +205,20 @@ mod tests {
             rs[2].attributes.to_json(),
             r#"{"id":"ami-1","tags":{"a":"b"}}"#
         );
+        Ok(())
     }
 
     #[test]
-    fn bad_fields_are_errors() {
+    fn bad_fields_are_errors() -> crate::TestResult {
         for json in [
             r#"[{"mode":"weird","type":"a","name":"b","instances":[{}]}]"#,
             r#"[{"mode":"managed","type":"a","name":"b","instances":[{"status":"odd"}]}]"#,
             r#"[{"mode":"managed","type":"a","name":"b","instances":[{"attributes":[1]}]}]"#,
             r#"[{"module":"modul.x","mode":"managed","type":"a","name":"b","instances":[{}]}]"#,
         ] {
-            let rs: Vec<ResourceV4> = serde_json::from_str(json).unwrap();
+            let rs: Vec<ResourceV4> = serde_json::from_str(json)?;
             assert!(convert(rs).is_err(), "{json}");
         }
+        Ok(())
     }
 }
