@@ -82,13 +82,13 @@ pub fn align<'e>(
 mod tests {
     use super::*;
 
-    fn env(name: &str, addrs: &[&str]) -> Environment {
+    fn env(name: &str, addrs: &[&str]) -> crate::TestResult<Environment> {
         let rs: Vec<(&str, &str)> = addrs.iter().map(|a| (*a, "{}")).collect();
         Environment::for_tests(name, &rs)
     }
 
     #[test]
-    fn aligns_keys_that_differ_by_design() {
+    fn aligns_keys_that_differ_by_design() -> crate::TestResult {
         let envs = [
             env(
                 "prod",
@@ -98,7 +98,7 @@ mod tests {
                     r#"aws_x.k["prod"]"#,
                     r#"aws_x.k["production"]"#,
                 ],
-            ),
+            )?,
             env(
                 "staging",
                 &[
@@ -106,7 +106,7 @@ mod tests {
                     r#"module.app["staging"].aws_x.y"#,
                     r#"aws_x.k["stg"]"#,
                 ],
-            ),
+            )?,
         ];
         let names = ["prod", "staging"];
         let ctxs: Vec<Context<'_>> = envs.iter().map(|e| Context::new(e, &names)).collect();
@@ -130,14 +130,15 @@ mod tests {
                 ),
             ]
         );
+        Ok(())
     }
 
     #[test]
-    fn aligns_three_environments() {
+    fn aligns_three_environments() -> crate::TestResult {
         let envs = [
-            env("a", &["x.a", "x.b[0]"]),
-            env("b", &["x.b[0]", "x.c"]),
-            env("c", &["x.a"]),
+            env("a", &["x.a", "x.b[0]"])?,
+            env("b", &["x.b[0]", "x.c"])?,
+            env("c", &["x.a"])?,
         ];
         let rows = align(&envs, &[], 0);
         let got: Vec<(String, Vec<Option<usize>>)> = rows
@@ -152,5 +153,6 @@ mod tests {
                 ("x.c".to_string(), vec![None, Some(1), None]),
             ]
         );
+        Ok(())
     }
 }

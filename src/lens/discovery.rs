@@ -108,12 +108,12 @@ mod tests {
     use crate::model::Environment;
 
     #[test]
-    fn zone_visibility() {
+    fn zone_visibility() -> crate::TestResult {
         let private = r#"{"id":"Z0AAA","name":"prod.internal","vpc":[{"vpc_id":"vpc-0aaa0001","vpc_region":"us-east-1"}]}"#;
         let public = r#"{"id":"Z0BBB","name":"staging.internal","vpc":[]}"#;
         let envs = [
-            Environment::for_tests("prod", &[("aws_route53_zone.internal", private)]),
-            Environment::for_tests("staging", &[("aws_route53_zone.internal", public)]),
+            Environment::for_tests("prod", &[("aws_route53_zone.internal", private)])?,
+            Environment::for_tests("staging", &[("aws_route53_zone.internal", public)])?,
         ];
         let got: Vec<String> = crate::compare_loaded(&envs, 0)
             .findings
@@ -139,8 +139,8 @@ mod tests {
             ),
         ] {
             let envs = [
-                Environment::for_tests("prod", &[(t, private)]),
-                Environment::for_tests("staging", &[(t, public)]),
+                Environment::for_tests("prod", &[(t, private)])?,
+                Environment::for_tests("staging", &[(t, public)])?,
             ];
             let got: Vec<String> = crate::compare_loaded(&envs, 0)
                 .findings
@@ -155,12 +155,13 @@ mod tests {
             );
         }
         let same = [
-            Environment::for_tests("prod", &[("aws_route53_zone.internal", private)]),
-            Environment::for_tests("staging", &[("aws_route53_zone.internal", private)]),
+            Environment::for_tests("prod", &[("aws_route53_zone.internal", private)])?,
+            Environment::for_tests("staging", &[("aws_route53_zone.internal", private)])?,
         ];
         assert!(crate::compare_loaded(&same, 0)
             .findings
             .iter()
             .all(|f| f.kind != crate::model::Kind::ZoneVisibility));
+        Ok(())
     }
 }

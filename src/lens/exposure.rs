@@ -139,34 +139,29 @@ pub fn findings(input: &Input<'_>, rows: &[Row<'_>]) -> Vec<Finding> {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::Environment;
-
-    fn run(prod: &[(&str, &str)], staging: &[(&str, &str)]) -> Vec<String> {
-        let envs = [
-            Environment::for_tests("prod", prod),
-            Environment::for_tests("staging", staging),
-        ];
-        crate::compare_loaded(&envs, 0)
-            .findings
+    /// Every finding as `kind severity message`.
+    fn run(prod: &[(&str, &str)], staging: &[(&str, &str)]) -> crate::TestResult<Vec<String>> {
+        Ok(crate::lens::testing::compare(prod, staging)?
             .iter()
             .map(|f| format!("{} {} {}", f.kind.as_str(), f.severity, f.message))
-            .collect()
+            .collect())
     }
 
     #[test]
-    fn exposure_changes() {
+    fn exposure_changes() -> crate::TestResult {
         for (t, a, b, want) in [
             ("aws_lb.web", r#"{"internal":true}"#, r#"{"internal":false}"#, "exposure high aws_lb.web is internal in prod but reachable from the internet in staging (`internal`)."),
             ("aws_db_instance.db", r#"{"publicly_accessible":true}"#, r#"{"publicly_accessible":false}"#, "exposure medium aws_db_instance.db is reachable from the internet in prod but internal in staging (`publicly_accessible`)."),
             ("kubernetes_service_v1.api", r#"{"spec":[{"type":"ClusterIP"}]}"#, r#"{"spec":[{"type":"LoadBalancer"}]}"#, "exposure high kubernetes_service_v1.api is internal in prod but reachable from the internet in staging (`spec[0].type`)."),
             ("google_compute_forwarding_rule.fr", r#"{"load_balancing_scheme":"INTERNAL"}"#, r#"{"load_balancing_scheme":"EXTERNAL"}"#, "exposure high google_compute_forwarding_rule.fr is internal in prod but reachable from the internet in staging (`load_balancing_scheme`)."),
         ] {
-            assert_eq!(run(&[(t, a)], &[(t, b)]), [want]);
+            assert_eq!(run(&[(t, a)], &[(t, b)])?, [want]);
         }
         assert!(run(
             &[("aws_lb.web", r#"{"internal":true}"#)],
             &[("aws_lb.web", r#"{"internal":true}"#)]
-        )
+        )?
         .is_empty());
+        Ok(())
     }
 }

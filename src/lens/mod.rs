@@ -10,6 +10,8 @@ pub mod firewall;
 pub mod generic;
 pub mod network;
 pub mod severity;
+#[cfg(test)]
+pub(crate) mod testing;
 
 use crate::align::Row;
 use crate::model::Finding;

@@ -155,17 +155,15 @@ impl Environment {
 
     /// An environment built from `(address, attributes JSON)` pairs, for tests.
     #[cfg(test)]
-    pub fn for_tests(name: &str, resources: &[(&str, &str)]) -> Environment {
-        let rs = resources
-            .iter()
-            .map(|(a, attrs)| {
-                Resource::new(
-                    Address::parse(a).expect("test address"),
-                    serde_json::from_str(attrs).expect("test attributes"),
-                )
-            })
-            .collect();
-        Environment::new(
+    pub fn for_tests(name: &str, resources: &[(&str, &str)]) -> crate::TestResult<Environment> {
+        let mut rs = Vec::with_capacity(resources.len());
+        for (a, attrs) in resources {
+            rs.push(Resource::new(
+                Address::parse(a)?,
+                serde_json::from_str(attrs)?,
+            ));
+        }
+        Ok(Environment::new(
             name.into(),
             Source {
                 kind: SourceKind::State,
@@ -173,7 +171,7 @@ impl Environment {
             },
             rs,
         )
-        .expect("unique test addresses")
+        .map_err(|a| format!("duplicate test address {a}"))?)
     }
 
     /// The position of an instance by address.
@@ -274,10 +272,13 @@ mod tests {
     use super::*;
     use crate::model::value::Value;
 
-    fn res(addr: &str, deps: &[&str]) -> Resource {
-        let mut r = Resource::new(Address::parse(addr).unwrap(), Value::object(vec![]));
-        r.dependencies = deps.iter().map(|d| Address::parse(d).unwrap()).collect();
-        r
+    fn res(addr: &str, deps: &[&str]) -> crate::TestResult<Resource> {
+        let mut r = Resource::new(Address::parse(addr)?, Value::object(vec![]));
+        r.dependencies = deps
+            .iter()
+            .map(|d| Address::parse(d))
+            .collect::<Result<_, _>>()?;
+        Ok(r)
     }
 
     fn src() -> Source {
@@ -288,21 +289,21 @@ mod tests {
     }
 
     #[test]
-    fn sorts_and_links_dependencies() {
+    fn sorts_and_links_dependencies() -> crate::TestResult {
         let env = Environment::new(
             "e".into(),
             src(),
             vec![
-                res(r#"module.n["b"].aws_subnet.s[0]"#, &["module.n.aws_vpc.v"]),
-                res(r#"module.n["a"].aws_vpc.v"#, &[]),
-                res(r#"module.n["b"].aws_vpc.v"#, &[]),
+                res(r#"module.n["b"].aws_subnet.s[0]"#, &["module.n.aws_vpc.v"])?,
+                res(r#"module.n["a"].aws_vpc.v"#, &[])?,
+                res(r#"module.n["b"].aws_vpc.v"#, &[])?,
                 res(
                     "aws_instance.i",
                     &["module.n.aws_subnet.s", "aws_missing.m"],
-                ),
+                )?,
             ],
         )
-        .unwrap();
+        .map_err(|a| format!("duplicate address {a}"))?;
         let names: Vec<String> = env
             .resources
             .iter()
@@ -318,54 +319,60 @@ mod tests {
             ]
         );
         let sub = env
-            .position(&Address::parse(r#"module.n["b"].aws_subnet.s[0]"#).unwrap())
-            .unwrap();
+            .position(&Address::parse(r#"module.n["b"].aws_subnet.s[0]"#)?)
+            .ok_or("missing")?;
         let targets: Vec<usize> = env.edges_from(sub).map(|(t, _)| t).collect();
         assert_eq!(targets, vec![3], "same module instance only");
         let inst: Vec<usize> = env.edges_from(0).map(|(t, _)| t).collect();
         assert_eq!(inst, vec![2]);
+        Ok(())
     }
 
     #[test]
-    fn keyed_dependencies_link_the_same_key() {
+    fn keyed_dependencies_link_the_same_key() -> crate::TestResult {
         let mut rs: Vec<Resource> = (0..3)
             .map(|i| res(&format!("aws_subnet.s[{i}]"), &[]))
-            .collect();
-        rs.extend((0..3).map(|i| {
-            res(
+            .collect::<Result<_, _>>()?;
+        for i in 0..3 {
+            rs.push(res(
                 &format!("aws_route_table_association.a[{i}]"),
                 &["aws_subnet.s"],
-            )
-        }));
-        rs.push(res("aws_lb.l", &["aws_subnet.s"]));
+            )?);
+        }
+        rs.push(res("aws_lb.l", &["aws_subnet.s"])?);
         // A block over the fan-out limit is not linked instance by instance.
-        rs.extend((0..=MAX_FANOUT).map(|i| res(&format!("aws_x.big[{i}]"), &[])));
-        rs.push(res(r#"aws_y.y["k"]"#, &["aws_x.big"]));
-        let env = Environment::new("e".into(), src(), rs).unwrap();
-        let targets = |a: &str| -> Vec<String> {
-            let i = env.position(&Address::parse(a).unwrap()).unwrap();
+        for i in 0..=MAX_FANOUT {
+            rs.push(res(&format!("aws_x.big[{i}]"), &[])?);
+        }
+        rs.push(res(r#"aws_y.y["k"]"#, &["aws_x.big"])?);
+        let env = Environment::new("e".into(), src(), rs)
+            .map_err(|a| format!("duplicate address {a}"))?;
+        let targets = |a: &str| -> crate::TestResult<Vec<String>> {
+            let i = env.position(&Address::parse(a)?).ok_or("missing")?;
             let mut v: Vec<String> = env
                 .edges_from(i)
                 .map(|(t, _)| env.resources[t].address.to_string())
                 .collect();
             v.sort();
-            v
+            Ok(v)
         };
         assert_eq!(
-            targets("aws_route_table_association.a[1]"),
+            targets("aws_route_table_association.a[1]")?,
             ["aws_subnet.s[1]"]
         );
         assert_eq!(
-            targets("aws_lb.l"),
+            targets("aws_lb.l")?,
             ["aws_subnet.s[0]", "aws_subnet.s[1]", "aws_subnet.s[2]"]
         );
-        assert!(targets(r#"aws_y.y["k"]"#).is_empty());
+        assert!(targets(r#"aws_y.y["k"]"#)?.is_empty());
+        Ok(())
     }
 
     #[test]
-    fn rejects_duplicates() {
-        let err = Environment::new("e".into(), src(), vec![res("a.b", &[]), res("a.b", &[])])
+    fn rejects_duplicates() -> crate::TestResult {
+        let err = Environment::new("e".into(), src(), vec![res("a.b", &[])?, res("a.b", &[])?])
             .unwrap_err();
         assert_eq!(err.to_string(), "a.b");
+        Ok(())
     }
 }

@@ -593,7 +593,7 @@ fn merge(old: Target, new: Target) -> Target {
 mod tests {
     use super::*;
 
-    fn env(name: &str, resources: &[(&str, &str)]) -> Environment {
+    fn env(name: &str, resources: &[(&str, &str)]) -> crate::TestResult<Environment> {
         Environment::for_tests(name, resources)
     }
 
@@ -614,7 +614,7 @@ mod tests {
                 ("aws_x.dup1", r#"{"id":"same"}"#),
                 ("aws_x.dup2", r#"{"id":"same"}"#),
             ],
-        );
+        )?;
         let c = Context::new(&e, &["prod", "staging"]);
         let vpc = Address::parse("aws_vpc.main")?;
         for (input, want) in [
@@ -663,7 +663,7 @@ mod tests {
     }
 
     #[test]
-    fn environment_names_from_tags() {
+    fn environment_names_from_tags() -> crate::TestResult {
         let e = env(
             "a",
             &[
@@ -672,13 +672,14 @@ mod tests {
                 ("google_x.c", r#"{"labels":{"env":"prd"}}"#),
                 ("aws_x.d", r#"{"tags":{"Team":"web"}}"#),
             ],
-        );
+        )?;
         assert_eq!(inferred_name(&e).as_deref(), Some("production"));
-        assert_eq!(inferred_name(&env("b", &[("aws_x.a", "{}")])), None);
+        assert_eq!(inferred_name(&env("b", &[("aws_x.a", "{}")])?), None);
+        Ok(())
     }
 
     #[test]
-    fn reference_edges_carry_paths() {
+    fn reference_edges_carry_paths() -> crate::TestResult {
         let e = env(
             "e",
             &[
@@ -692,7 +693,7 @@ mod tests {
                     r#"{"id":"igw-1aaa","vpc_id":"vpc-1aaa"}"#,
                 ),
             ],
-        );
+        )?;
         let c = Context::new(&e, &["e"]);
         let edges: Vec<String> = c
             .reference_edges()
@@ -712,5 +713,6 @@ mod tests {
                 "aws_route_table.r -vpc_id-> aws_vpc.main",
             ]
         );
+        Ok(())
     }
 }

@@ -1005,17 +1005,17 @@ mod tests {
     use super::*;
     use crate::model::{Address, Environment};
 
-    fn env(name: &str, resources: &[(&str, &str)]) -> Environment {
+    fn env(name: &str, resources: &[(&str, &str)]) -> crate::TestResult<Environment> {
         Environment::for_tests(name, resources)
     }
 
-    fn run_with(ea: Environment, eb: Environment) -> Vec<String> {
+    fn run_with(ea: Environment, eb: Environment) -> crate::TestResult<Vec<String>> {
         let names = ["prod", "staging"];
         let (ca, cb) = (Context::new(&ea, &names), Context::new(&eb, &names));
-        let t = Address::parse("aws_x.t").unwrap();
-        let sa = Side::new(&ca, ea.get(&t).unwrap());
-        let sb = Side::new(&cb, eb.get(&t).unwrap());
-        diff(&sa, &sb)
+        let t = Address::parse("aws_x.t")?;
+        let sa = Side::new(&ca, ea.get(&t).ok_or("missing")?);
+        let sb = Side::new(&cb, eb.get(&t).ok_or("missing")?);
+        Ok(diff(&sa, &sb)
             .iter()
             .map(|d| {
                 let mut s = format!("{}: {} | {}", d.path, d.left, d.right);
@@ -1030,16 +1030,21 @@ mod tests {
                 }
                 s
             })
-            .collect()
+            .collect())
     }
 
     /// Diffs `aws_x.t` between two environments that also hold `common`.
-    fn run(common_a: &[(&str, &str)], a: &str, common_b: &[(&str, &str)], b: &str) -> Vec<String> {
+    fn run(
+        common_a: &[(&str, &str)],
+        a: &str,
+        common_b: &[(&str, &str)],
+        b: &str,
+    ) -> crate::TestResult<Vec<String>> {
         let mut ra = common_a.to_vec();
         ra.push(("aws_x.t", a));
         let mut rb = common_b.to_vec();
         rb.push(("aws_x.t", b));
-        run_with(env("prod", &ra), env("staging", &rb))
+        run_with(env("prod", &ra)?, env("staging", &rb)?)
     }
 
     const NETS_A: &[(&str, &str)] = &[
@@ -1060,7 +1065,7 @@ mod tests {
     ];
 
     #[test]
-    fn by_design_differences_vanish() {
+    fn by_design_differences_vanish() -> crate::TestResult {
         for (a, b) in [
             (
                 r#"{"id":"x-1","arn":"arn:1","vpc_id":"vpc-0aaa0001"}"#,
@@ -1114,15 +1119,16 @@ mod tests {
             ),
         ] {
             assert_eq!(
-                run(NETS_A, a, NETS_B, b),
+                run(NETS_A, a, NETS_B, b)?,
                 Vec::<String>::new(),
                 "{a} vs {b}"
             );
         }
+        Ok(())
     }
 
     #[test]
-    fn real_differences_remain() {
+    fn real_differences_remain() -> crate::TestResult {
         for (a, b, want) in [
             (r#"{"ttl":300}"#, r#"{"ttl":60}"#, vec!["ttl: 300 | 60"]),
             (r#"{"vpc_id":"vpc-0aaa0001"}"#, r#"{"vpc_id":"vpc-0fff0009"}"#, vec!["vpc_id: aws_vpc.main | vpc-0fff0009 (ref)"]),
@@ -1162,12 +1168,13 @@ mod tests {
             (r#"{"metadata_options":[{"http_tokens":"required"}]}"#, r#"{"metadata_options":[{"http_tokens":"optional"}]}"#, vec!["metadata_options[0].http_tokens: required | optional"]),
             (r#"{"minimum_password_length":14}"#, r#"{"minimum_password_length":6}"#, vec!["minimum_password_length: 14 | 6"]),
         ] {
-            assert_eq!(run(NETS_A, a, NETS_B, b), want, "{a} vs {b}");
+            assert_eq!(run(NETS_A, a, NETS_B, b)?, want, "{a} vs {b}");
         }
+        Ok(())
     }
 
     #[test]
-    fn differing_blocks_pair_by_name_and_long_values_show_the_change() {
+    fn differing_blocks_pair_by_name_and_long_values_show_the_change() -> crate::TestResult {
         let rules = |src: &str| {
             format!(
                 r#"{{"rules":[{{"name":"a","src":"*","port":1}},{{"name":"b","src":"{src}","port":2}},{{"name":"c","src":"*","port":3}}]}}"#
@@ -1179,7 +1186,7 @@ mod tests {
                 &rules("AzureFrontDoor.Backend"),
                 NETS_B,
                 &rules("*")
-            ),
+            )?,
             ["rules[1].src: AzureFrontDoor.Backend | *"]
         );
         let long = |action: &str| format!(r#"{{"doc":"{}{action}"}}"#, "x".repeat(300));
@@ -1188,34 +1195,36 @@ mod tests {
             &long("s3:ListBucket"),
             NETS_B,
             &long("s3:DeleteObject"),
-        );
+        )?;
         assert_eq!(got.len(), 1);
         assert!(
             got[0].contains("ListBucket") && got[0].contains("DeleteObject"),
             "{got:?}"
         );
+        Ok(())
     }
 
     #[test]
-    fn unknown_elements_are_wildcards_not_blanket_equality() {
+    fn unknown_elements_are_wildcards_not_blanket_equality() -> crate::TestResult {
         let mut a = env(
             "prod",
             &[("aws_x.t", r#"{"ingress":[{"p":443,"sg":"x"}]}"#)],
-        );
+        )?;
         let mut b = env(
             "staging",
             &[(
                 "aws_x.t",
                 r#"{"ingress":[{"p":443,"sg":"x"},{"p":22},{"p":0}]}"#,
             )],
-        );
+        )?;
+        let port: Value = serde_json::from_str("443")?;
         let unknown_sg = |e: &mut Environment| {
             if let Value::Object(o) = &mut e.resources[0].attributes {
                 let mut entries = o.to_vec();
                 if let Value::List(l) = &mut entries[0].1 {
                     let mut items = l.to_vec();
                     items[0] = Value::object(vec![
-                        ("p".into(), serde_json::from_str("443").unwrap()),
+                        ("p".into(), port.clone()),
                         ("sg".into(), Value::Unknown),
                     ]);
                     *l = items.into_boxed_slice();
@@ -1225,7 +1234,7 @@ mod tests {
         };
         unknown_sg(&mut b);
         assert_eq!(
-            run_with(a.clone(), b.clone()).len(),
+            run_with(a.clone(), b.clone())?.len(),
             1,
             "extra rules are reported despite an unknown"
         );
@@ -1233,25 +1242,26 @@ mod tests {
         b = env(
             "staging",
             &[("aws_x.t", r#"{"ingress":[{"p":443,"sg":"x"}]}"#)],
-        );
+        )?;
         unknown_sg(&mut b);
-        assert!(run_with(a.clone(), b).is_empty());
+        assert!(run_with(a.clone(), b)?.is_empty());
         unknown_sg(&mut a);
         let b = env(
             "staging",
             &[("aws_x.t", r#"{"ingress":[{"p":443,"sg":"y"}]}"#)],
-        );
-        assert!(run_with(a, b).is_empty());
+        )?;
+        assert!(run_with(a, b)?.is_empty());
+        Ok(())
     }
 
     #[test]
-    fn secrets_never_shown() {
+    fn secrets_never_shown() -> crate::TestResult {
         let got = run(
             NETS_A,
             r#"{"master_password":"hunter2","env":{"DB_TOKEN":"abc"}}"#,
             NETS_B,
             r#"{"master_password":"swordfish","env":{"DB_TOKEN":"xyz"}}"#,
-        );
+        )?;
         assert_eq!(
             got,
             [
@@ -1265,7 +1275,7 @@ mod tests {
             r#"{"password":"same"}"#,
             NETS_B,
             r#"{"password":"same"}"#
-        )
+        )?
         .is_empty());
         // JSON documents in strings keep their secrets hidden
         let got = run(
@@ -1273,7 +1283,7 @@ mod tests {
             r#"{"cfg":"{\"api_token\":\"hunter2\",\"t\":1}"}"#,
             NETS_B,
             r#"{"cfg":"{\"api_token\":\"hunter3\",\"t\":2}"}"#,
-        );
+        )?;
         assert_eq!(got.len(), 1);
         assert!(!got[0].contains("hunter"), "{got:?}");
         // passwords inside URLs
@@ -1282,7 +1292,7 @@ mod tests {
             r#"{"url":"postgres://app:Pr0dPw@db/a","x":1}"#,
             NETS_B,
             r#"{"url":"postgres://app:StgPw@db/b","x":1}"#,
-        );
+        )?;
         assert_eq!(
             got,
             ["url: postgres://app:(sensitive)@db/a | postgres://app:(sensitive)@db/b"]
@@ -1310,28 +1320,29 @@ mod tests {
                 r#"{"defs":"[{\"environment\":[{\"name\":\"DB_PASSWORD\",\"value\":\"PLANTED2\"}],\"cpu\":2}]"}"#,
             ),
         ] {
-            let got = run(NETS_A, a, NETS_B, b);
+            let got = run(NETS_A, a, NETS_B, b)?;
             assert!(!got.is_empty(), "{a}");
             assert!(got.iter().all(|g| !g.contains("PLANTED")), "{got:?}");
         }
+        Ok(())
     }
 
     #[test]
-    fn marked_list_elements_stay_hidden_in_list_differences() {
+    fn marked_list_elements_stay_hidden_in_list_differences() -> crate::TestResult {
         let mut a = env(
             "prod",
             &[(
                 "aws_x.t",
                 r#"{"env":[{"n":"A","v":"1"},{"n":"URL","v":"pg://u:SECRET1@db"}]}"#,
             )],
-        );
+        )?;
         let mut b = env(
             "staging",
             &[(
                 "aws_x.t",
                 r#"{"env":[{"n":"A","v":"1"},{"n":"URL","v":"pg://u:SECRET2@db"},{"n":"D","v":"1"}]}"#,
             )],
-        );
+        )?;
         let mark = AttrPath(vec![
             PathStep::Attr("env".into()),
             PathStep::Index(1),
@@ -1339,9 +1350,10 @@ mod tests {
         ]);
         a.resources[0].sensitive.push(mark.clone());
         b.resources[0].sensitive.push(mark);
-        let got = run_with(a, b);
+        let got = run_with(a, b)?;
         assert_eq!(got.len(), 1);
         assert!(!got[0].contains("SECRET"), "{got:?}");
+        Ok(())
     }
 
     #[test]
@@ -1390,29 +1402,29 @@ mod reference_tests {
     use super::*;
     use crate::model::{Address, Environment};
 
-    fn diffs(a: &[(&str, &str)], b: &[(&str, &str)], at: &str) -> Vec<String> {
+    fn diffs(a: &[(&str, &str)], b: &[(&str, &str)], at: &str) -> crate::TestResult<Vec<String>> {
         let (ea, eb) = (
-            Environment::for_tests("prod", a),
-            Environment::for_tests("staging", b),
+            Environment::for_tests("prod", a)?,
+            Environment::for_tests("staging", b)?,
         );
         let names = ["prod", "staging"];
         let (ca, cb) = (Context::new(&ea, &names), Context::new(&eb, &names));
-        let t = Address::parse(at).unwrap();
-        let ta = ca.env.get(&t).unwrap();
+        let t = Address::parse(at)?;
+        let ta = ca.env.get(&t).ok_or("missing")?;
         let tb = cb
             .env
             .resources
             .iter()
             .find(|r| cb.logical(&r.address).as_ref() == ca.logical(&t).as_ref())
-            .unwrap();
-        diff(&Side::new(&ca, ta), &Side::new(&cb, tb))
+            .ok_or("missing")?;
+        Ok(diff(&Side::new(&ca, ta), &Side::new(&cb, tb))
             .iter()
             .map(|d| format!("{}: {} | {}", d.path, d.left, d.right))
-            .collect()
+            .collect())
     }
 
     #[test]
-    fn references_through_env_keyed_modules_compare_by_logical_address() {
+    fn references_through_env_keyed_modules_compare_by_logical_address() -> crate::TestResult {
         let a = [
             (
                 r#"module.app["prod"].aws_vpc.v"#,
@@ -1427,22 +1439,24 @@ mod reference_tests {
             ),
             ("aws_x.t", r#"{"vpc_id":"vpc-0bbb0001"}"#),
         ];
-        assert!(diffs(&a, &b, "aws_x.t").is_empty());
+        assert!(diffs(&a, &b, "aws_x.t")?.is_empty());
+        Ok(())
     }
 
     #[test]
-    fn names_are_not_references() {
+    fn names_are_not_references() -> crate::TestResult {
         // An SG named like an IAM role's id is not a reference to the role.
         let a = [
             ("aws_iam_role.r", r#"{"id":"acme-prod-app"}"#),
             ("aws_x.t", r#"{"name":"acme-prod-app"}"#),
         ];
         let b = [("aws_x.t", r#"{"name":"acme-staging-app"}"#)];
-        assert!(diffs(&a, &b, "aws_x.t").is_empty());
+        assert!(diffs(&a, &b, "aws_x.t")?.is_empty());
+        Ok(())
     }
 
     #[test]
-    fn own_identifier_is_not_a_reference() {
+    fn own_identifier_is_not_a_reference() -> crate::TestResult {
         let a = [(
             "aws_x.t",
             r#"{"id":"acme-prod-logs","bucket":"acme-prod-logs","alloc":"eipalloc-0aaa0001"}"#,
@@ -1451,11 +1465,12 @@ mod reference_tests {
             "aws_x.t",
             r#"{"id":"acme-staging-logs","bucket":"acme-staging-logs","alloc":"eipalloc-0bbb0001"}"#,
         )];
-        assert!(diffs(&a, &b, "aws_x.t").is_empty());
+        assert!(diffs(&a, &b, "aws_x.t")?.is_empty());
+        Ok(())
     }
 
     #[test]
-    fn a_plan_that_does_not_know_ids_compares_names() {
+    fn a_plan_that_does_not_know_ids_compares_names() -> crate::TestResult {
         let a = [
             ("aws_db_subnet_group.g", r#"{"id":"acme-prod-db"}"#),
             ("aws_x.t", r#"{"subnet_group":"acme-prod-db"}"#),
@@ -1466,21 +1481,22 @@ mod reference_tests {
                 ("aws_db_subnet_group.g", r#"{"name":"acme-staging-db"}"#),
                 ("aws_x.t", r#"{"subnet_group":"acme-staging-db"}"#),
             ],
-        );
+        )?;
         if let Value::Object(o) = &mut eb.resources[0].attributes {
             let mut v = o.to_vec();
             v.push(("id".into(), Value::Unknown));
             eb.resources[0].attributes = Value::object(v);
         }
-        let ea = Environment::for_tests("prod", &a);
+        let ea = Environment::for_tests("prod", &a)?;
         let names = ["prod", "staging"];
         let (ca, cb) = (Context::new(&ea, &names), Context::new(&eb, &names));
-        let t = Address::parse("aws_x.t").unwrap();
+        let t = Address::parse("aws_x.t")?;
         assert!(diff(
-            &Side::new(&ca, ea.get(&t).unwrap()),
-            &Side::new(&cb, eb.get(&t).unwrap())
+            &Side::new(&ca, ea.get(&t).ok_or("missing")?),
+            &Side::new(&cb, eb.get(&t).ok_or("missing")?)
         )
         .is_empty());
+        Ok(())
     }
 }
 
@@ -1490,40 +1506,41 @@ mod policy_tests {
     use crate::model::{Address, Environment};
 
     #[test]
-    fn policies_compare_as_sets() {
+    fn policies_compare_as_sets() -> crate::TestResult {
         let doc = |actions: &str, resource: &str| {
             let policy = format!(
                 r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":{actions},"Resource":{resource}}}]}}"#
             );
             format!(r#"{{"policy":{}}}"#, serde_json::Value::from(policy))
         };
-        let run = |a: &str, b: &str| {
+        let run = |a: &str, b: &str| -> crate::TestResult<usize> {
             let (ea, eb) = (
-                Environment::for_tests("prod", &[("aws_x.t", a)]),
-                Environment::for_tests("staging", &[("aws_x.t", b)]),
+                Environment::for_tests("prod", &[("aws_x.t", a)])?,
+                Environment::for_tests("staging", &[("aws_x.t", b)])?,
             );
             let names = ["prod", "staging"];
             let (ca, cb) = (Context::new(&ea, &names), Context::new(&eb, &names));
-            let t = Address::parse("aws_x.t").unwrap();
-            diff(
-                &Side::new(&ca, ea.get(&t).unwrap()),
-                &Side::new(&cb, eb.get(&t).unwrap()),
+            let t = Address::parse("aws_x.t")?;
+            Ok(diff(
+                &Side::new(&ca, ea.get(&t).ok_or("missing")?),
+                &Side::new(&cb, eb.get(&t).ok_or("missing")?),
             )
-            .len()
+            .len())
         };
         assert_eq!(
             run(
                 &doc(r#"["s3:Get","s3:Put"]"#, r#""*""#),
                 &doc(r#"["s3:Put","s3:Get"]"#, r#"["*"]"#)
-            ),
+            )?,
             0
         );
         assert_eq!(
             run(
                 &doc(r#"["s3:Get"]"#, r#""*""#),
                 &doc(r#"["s3:Delete"]"#, r#""*""#)
-            ),
+            )?,
             1
         );
+        Ok(())
     }
 }

@@ -412,83 +412,81 @@ mod tests {
     use super::*;
 
     #[test]
-    fn walks_child_modules() {
+    fn walks_child_modules() -> crate::TestResult {
         let v: Values = serde_json::from_str(
             r#"{"root_module":{"resources":[{"address":"aws_vpc.v","mode":"managed","type":"aws_vpc","name":"v","provider_name":"registry.terraform.io/hashicorp/aws","values":{"id":"vpc-1","tags":{"t":"x"}},"sensitive_values":{"tags":{"t":true}}}],
                 "child_modules":[{"address":"module.m[\"a\"]","resources":[{"address":"module.m[\"a\"].aws_subnet.s[0]","mode":"managed","type":"aws_subnet","name":"s","index":0,"values":{},"depends_on":["aws_vpc.v"]}]}]}}"#,
-        )
-        .unwrap();
-        let rs = convert(Some(v)).unwrap();
+        )?;
+        let rs = convert(Some(v))?;
         assert_eq!(
             rs[1].address.to_string(),
             r#"module.m["a"].aws_subnet.s[0]"#
         );
         assert_eq!(rs[0].sensitive[0].to_string(), r#"tags["t"]"#);
         assert_eq!(rs[1].dependencies.len(), 1);
+        Ok(())
     }
 
     #[test]
-    fn unknowns_from_changes() {
+    fn unknowns_from_changes() -> crate::TestResult {
         let mut rs = vec![Resource::new(
-            Address::parse("aws_subnet.s").unwrap(),
-            serde_json::from_str(r#"{"cidr_block":"10.0.0.0/24","tags":{"a":"b"},"l":[1,null]}"#)
-                .unwrap(),
+            Address::parse("aws_subnet.s")?,
+            serde_json::from_str(r#"{"cidr_block":"10.0.0.0/24","tags":{"a":"b"},"l":[1,null]}"#)?,
         )];
         let changes: Vec<ResourceChange> = serde_json::from_str(
             r#"[{"address":"aws_subnet.s","change":{"actions":["create"],"before":null,"after":{},"after_unknown":{"id":true,"vpc_id":true,"tags":{},"l":[false,true]},"after_sensitive":{"password":true}}}]"#,
-        )
-        .unwrap();
+        )?;
         apply_changes(&mut rs, changes);
         assert_eq!(
             rs[0].attributes.to_json(),
             r#"{"cidr_block":"10.0.0.0/24","id":"(known after apply)","l":[1,"(known after apply)"],"tags":{"a":"b"},"vpc_id":"(known after apply)"}"#
         );
         assert_eq!(rs[0].sensitive[0].to_string(), "password");
+        Ok(())
     }
 
     #[test]
-    fn relative_child_addresses_of_terraform_0_12_0() {
+    fn relative_child_addresses_of_terraform_0_12_0() -> crate::TestResult {
         let v: Values = serde_json::from_str(
             r#"{"root_module":{"resources":[{"address":"null_resource.foo","mode":"managed","type":"null_resource","name":"foo"}],
                 "child_modules":[{"address":"module.foo","resources":[{"address":"null_resource.foo","mode":"managed","type":"null_resource","name":"foo"}]}]}}"#,
-        )
-        .unwrap();
-        let rs = convert(Some(v)).unwrap();
+        )?;
+        let rs = convert(Some(v))?;
         let got: Vec<String> = rs.iter().map(|r| r.address.to_string()).collect();
         assert_eq!(got, ["null_resource.foo", "module.foo.null_resource.foo"]);
+        Ok(())
     }
 
     #[test]
-    fn configuration_turns_unknowns_into_references() {
+    fn configuration_turns_unknowns_into_references() -> crate::TestResult {
         let mut rs = vec![Resource::new(
-            Address::parse(r#"module.net["eu"].aws_subnet.s[0]"#).unwrap(),
-            serde_json::from_str(r#"{"cidr_block":"10.0.0.0/24"}"#).unwrap(),
+            Address::parse(r#"module.net["eu"].aws_subnet.s[0]"#)?,
+            serde_json::from_str(r#"{"cidr_block":"10.0.0.0/24"}"#)?,
         )];
         let changes: Vec<ResourceChange> = serde_json::from_str(
             r#"[{"address":"module.net[\"eu\"].aws_subnet.s[0]","change":{"after_unknown":{"id":true,"vpc_id":true,"az":true,"multi":true}}}]"#,
-        )
-        .unwrap();
+        )?;
         apply_changes(&mut rs, changes);
         let config: Configuration = serde_json::from_str(
             r#"{"root_module":{"module_calls":{"net":{"module":{"resources":[{"address":"aws_subnet.s","expressions":{
                 "vpc_id":{"references":["aws_vpc.v.id","aws_vpc.v"]},
                 "az":{"references":["var.az"]},
                 "multi":{"references":["aws_a.x.id","aws_a.x","aws_b.y.id","aws_b.y"]}}}]}}}}}"#,
-        )
-        .unwrap();
+        )?;
         apply_configuration(&mut rs, config);
         assert_eq!(
             rs[0].attributes.to_json(),
             r#"{"az":"(known after apply)","cidr_block":"10.0.0.0/24","id":"(known after apply)","multi":"(known after apply)","vpc_id":"${module.net[\"eu\"].aws_vpc.v}"}"#
         );
+        Ok(())
     }
 
     #[test]
-    fn mismatched_address_is_an_error() {
+    fn mismatched_address_is_an_error() -> crate::TestResult {
         let v: Values = serde_json::from_str(
             r#"{"root_module":{"resources":[{"address":"aws_vpc.v","mode":"managed","type":"aws_subnet","name":"v"}]}}"#,
-        )
-        .unwrap();
+        )?;
         assert!(convert(Some(v)).is_err());
+        Ok(())
     }
 }

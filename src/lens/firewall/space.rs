@@ -466,19 +466,25 @@ mod tests {
     use super::super::rule::{Direction, Peer};
     use super::*;
 
-    fn rule(prio: i64, action: Action, proto: &str, ports: &str, peer: &str) -> Rule {
-        Rule {
+    fn rule(
+        prio: i64,
+        action: Action,
+        proto: &str,
+        ports: &str,
+        peer: &str,
+    ) -> crate::TestResult<Rule> {
+        Ok(Rule {
             direction: Direction::Ingress,
             target: String::new(),
             priority: prio,
             action,
-            protocols: super::super::rule::parse_protocol(proto).unwrap(),
-            ports: Ports::parse(ports).unwrap(),
+            protocols: super::super::rule::parse_protocol(proto).ok_or("protocol")?,
+            ports: Ports::parse(ports).ok_or("ports")?,
             peer: match peer.parse::<IpNet>() {
                 Ok(n) => Peer::Net(n),
                 Err(_) => Peer::Named(peer.into()),
             },
-        }
+        })
     }
 
     const SG: Semantics = Semantics {
@@ -509,92 +515,102 @@ mod tests {
             .collect()
     }
 
-    fn diff(a: &[Rule], sa: Semantics, b: &[Rule], sb: Semantics) -> (Vec<String>, Vec<String>) {
-        let (m, l) = difference(a, sa, b, sb).unwrap();
-        (describe(&m), describe(&l))
+    fn diff(
+        a: &[Rule],
+        sa: Semantics,
+        b: &[Rule],
+        sb: Semantics,
+    ) -> crate::TestResult<(Vec<String>, Vec<String>)> {
+        let (m, l) = difference(a, sa, b, sb).ok_or("too many cells")?;
+        Ok((describe(&m), describe(&l)))
     }
 
     #[test]
-    fn same_allowance_written_differently_is_equal() {
+    fn same_allowance_written_differently_is_equal() -> crate::TestResult {
         // one rule 20-25 vs two rules 20-22 and 23-25; two /25 vs one /24
-        let a = [rule(0, Action::Allow, "tcp", "20-25", "10.0.0.0/24")];
+        let a = [rule(0, Action::Allow, "tcp", "20-25", "10.0.0.0/24")?];
         let b = [
-            rule(0, Action::Allow, "6", "20-22", "10.0.0.0/25"),
-            rule(0, Action::Allow, "tcp", "23-25", "10.0.0.0/25"),
-            rule(0, Action::Allow, "tcp", "20-25", "10.0.0.128/25"),
+            rule(0, Action::Allow, "6", "20-22", "10.0.0.0/25")?,
+            rule(0, Action::Allow, "tcp", "23-25", "10.0.0.0/25")?,
+            rule(0, Action::Allow, "tcp", "20-25", "10.0.0.128/25")?,
         ];
-        assert_eq!(diff(&a, SG, &b, SG), (vec![], vec![]));
+        assert_eq!(diff(&a, SG, &b, SG)?, (vec![], vec![]));
+        Ok(())
     }
 
     #[test]
-    fn overlapping_and_adjacent_ranges() {
-        let a = [rule(0, Action::Allow, "tcp", "80-90", "0.0.0.0/0")];
-        let b = [rule(0, Action::Allow, "tcp", "85-100", "0.0.0.0/0")];
+    fn overlapping_and_adjacent_ranges() -> crate::TestResult {
+        let a = [rule(0, Action::Allow, "tcp", "80-90", "0.0.0.0/0")?];
+        let b = [rule(0, Action::Allow, "tcp", "85-100", "0.0.0.0/0")?];
         assert_eq!(
-            diff(&a, SG, &b, SG),
+            diff(&a, SG, &b, SG)?,
             (
                 vec!["p6-6 91-100 0.0.0.0/0".to_string()],
                 vec!["p6-6 80-84 0.0.0.0/0".to_string()]
             )
         );
-        let a = [rule(0, Action::Allow, "tcp", "22", "10.0.0.0/24")];
-        let b = [rule(0, Action::Allow, "tcp", "22", "10.0.0.0/23")];
-        assert_eq!(diff(&a, SG, &b, SG).0, vec!["p6-6 22-22 10.0.1.0/24"]);
+        let a = [rule(0, Action::Allow, "tcp", "22", "10.0.0.0/24")?];
+        let b = [rule(0, Action::Allow, "tcp", "22", "10.0.0.0/23")?];
+        assert_eq!(diff(&a, SG, &b, SG)?.0, vec!["p6-6 22-22 10.0.1.0/24"]);
+        Ok(())
     }
 
     #[test]
-    fn all_protocols_versus_tcp() {
-        let a = [rule(0, Action::Allow, "tcp", "*", "10.0.0.0/8")];
-        let b = [rule(0, Action::Allow, "-1", "*", "10.0.0.0/8")];
-        let (more, less) = diff(&a, SG, &b, SG);
+    fn all_protocols_versus_tcp() -> crate::TestResult {
+        let a = [rule(0, Action::Allow, "tcp", "*", "10.0.0.0/8")?];
+        let b = [rule(0, Action::Allow, "-1", "*", "10.0.0.0/8")?];
+        let (more, less) = diff(&a, SG, &b, SG)?;
         assert!(less.is_empty());
         assert_eq!(
             more,
             vec!["p0-5 0-65535 10.0.0.0/8", "p7-255 0-65535 10.0.0.0/8"]
         );
+        Ok(())
     }
 
     #[test]
-    fn ipv6_and_named_peers() {
+    fn ipv6_and_named_peers() -> crate::TestResult {
         let a = [
-            rule(0, Action::Allow, "tcp", "443", "::/0"),
-            rule(0, Action::Allow, "tcp", "443", "sg web"),
+            rule(0, Action::Allow, "tcp", "443", "::/0")?,
+            rule(0, Action::Allow, "tcp", "443", "sg web")?,
         ];
         let b = [
-            rule(0, Action::Allow, "tcp", "443", "2001:db8::/32"),
-            rule(0, Action::Allow, "tcp", "443", "sg web"),
+            rule(0, Action::Allow, "tcp", "443", "2001:db8::/32")?,
+            rule(0, Action::Allow, "tcp", "443", "sg web")?,
         ];
-        let (more, less) = diff(&a, SG, &b, SG);
+        let (more, less) = diff(&a, SG, &b, SG)?;
         assert!(more.is_empty());
         assert_eq!(less.len(), 2, "{less:?}"); // ::/0 minus 2001:db8::/32 is two spans
+        Ok(())
     }
 
     #[test]
-    fn deny_before_allow_in_ordered_lists() {
+    fn deny_before_allow_in_ordered_lists() -> crate::TestResult {
         // NACL: rule 100 denies 22 from anywhere, 200 allows everything.
         let a = [
-            rule(100, Action::Deny, "tcp", "22", "0.0.0.0/0"),
-            rule(200, Action::Allow, "-1", "*", "0.0.0.0/0"),
+            rule(100, Action::Deny, "tcp", "22", "0.0.0.0/0")?,
+            rule(200, Action::Allow, "-1", "*", "0.0.0.0/0")?,
         ];
         // Same rules, allow first: 22 is now open.
         let b = [
-            rule(100, Action::Allow, "-1", "*", "0.0.0.0/0"),
-            rule(200, Action::Deny, "tcp", "22", "0.0.0.0/0"),
+            rule(100, Action::Allow, "-1", "*", "0.0.0.0/0")?,
+            rule(200, Action::Deny, "tcp", "22", "0.0.0.0/0")?,
         ];
         assert_eq!(
-            diff(&a, ACL, &b, ACL),
+            diff(&a, ACL, &b, ACL)?,
             (vec!["p6-6 22-22 0.0.0.0/0".to_string()], vec![])
         );
         // Equal priority: deny wins (GCP).
         let c = [
-            rule(1000, Action::Allow, "tcp", "22", "0.0.0.0/0"),
-            rule(1000, Action::Deny, "tcp", "22", "0.0.0.0/0"),
+            rule(1000, Action::Allow, "tcp", "22", "0.0.0.0/0")?,
+            rule(1000, Action::Deny, "tcp", "22", "0.0.0.0/0")?,
         ];
-        assert_eq!(diff(&[], ACL, &c, ACL), (vec![], vec![]));
+        assert_eq!(diff(&[], ACL, &c, ACL)?, (vec![], vec![]));
+        Ok(())
     }
 
     #[test]
-    fn internet_reach() {
+    fn internet_reach() -> crate::TestResult {
         for (cidr, want) in [
             ("0.0.0.0/0", true),
             ("10.0.0.0/8", false),
@@ -604,9 +620,10 @@ mod tests {
             ("::/0", true),
             ("fd00::/8", false),
         ] {
-            let r = region_of(&rule(0, Action::Allow, "tcp", "22", cidr));
+            let r = region_of(&rule(0, Action::Allow, "tcp", "22", cidr)?);
             assert_eq!(reaches_internet(&r), want, "{cidr}");
         }
+        Ok(())
     }
 
     #[test]

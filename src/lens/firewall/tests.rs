@@ -1,31 +1,7 @@
 //! Table-driven tests of the firewall lens, one provider form at a time.
 
+use crate::lens::testing::lines as run;
 use crate::model::Environment;
-
-/// Runs a full comparison and lists every finding as `kind severity address: message`.
-fn run(prod: &[(&str, &str)], staging: &[(&str, &str)]) -> Vec<String> {
-    let envs = [
-        Environment::for_tests("prod", prod),
-        Environment::for_tests("staging", staging),
-    ];
-    let mut envs = envs.to_vec();
-    for e in envs.iter_mut() {
-        crate::normalize::add_reference_edges(e);
-    }
-    crate::compare_loaded(&envs, 0)
-        .findings
-        .iter()
-        .map(|f| {
-            format!(
-                "{} {} {}: {}",
-                f.kind.as_str(),
-                f.severity,
-                f.address,
-                f.message
-            )
-        })
-        .collect()
-}
 
 const VPC_PROD: (&str, &str) = (
     "aws_vpc.main",
@@ -52,7 +28,7 @@ fn block(proto: &str, from: i64, to: i64, cidrs: &str) -> String {
 }
 
 #[test]
-fn the_same_allowance_in_every_aws_form_is_equal() {
+fn the_same_allowance_in_every_aws_form_is_equal() -> crate::TestResult {
     let inline = sg(
         "sg-0aaa0001",
         &format!("[{}]", block("tcp", 443, 443, r#"["0.0.0.0/0"]"#)),
@@ -67,7 +43,7 @@ fn the_same_allowance_in_every_aws_form_is_equal() {
                 ("aws_security_group.web", &bare),
                 ("aws_security_group_rule.https", rule)
             ]
-        ),
+        )?,
         Vec::<String>::new()
     );
     assert_eq!(
@@ -77,13 +53,14 @@ fn the_same_allowance_in_every_aws_form_is_equal() {
                 ("aws_security_group.web", &bare),
                 ("aws_vpc_security_group_ingress_rule.https", vpc_rule)
             ]
-        ),
+        )?,
         Vec::<String>::new()
     );
+    Ok(())
 }
 
 #[test]
-fn security_group_differences() {
+fn security_group_differences() -> crate::TestResult {
     let open443 = block("tcp", 443, 443, r#"["0.0.0.0/0"]"#);
     for (name, prod, staging, want) in [
         (
@@ -137,12 +114,13 @@ fn security_group_differences() {
     ] {
         let p = sg("sg-0aaa0001", &format!("[{}]", prod.join(",")));
         let s = sg("sg-0bbb0001", &format!("[{}]", staging.join(",")));
-        assert_eq!(run(&[VPC_PROD, ("aws_security_group.web", &p)], &[VPC_STG, ("aws_security_group.web", &s)]), want, "{name}");
+        assert_eq!(run(&[VPC_PROD, ("aws_security_group.web", &p)], &[VPC_STG, ("aws_security_group.web", &s)])?, want, "{name}");
     }
+    Ok(())
 }
 
 #[test]
-fn ipv6_rules() {
+fn ipv6_rules() -> crate::TestResult {
     let v6 = |cidr: &str| {
         sg(
             "sg-0aaa0001",
@@ -154,18 +132,19 @@ fn ipv6_rules() {
     let got = run(
         &[("aws_security_group.web", &v6("::/0"))],
         &[("aws_security_group.web", &v6("2001:db8::/32"))],
-    );
+    )?;
     assert_eq!(got.len(), 1, "{got:?}");
     assert!(got[0].starts_with("allows-less medium"), "{got:?}");
     let got = run(
         &[("aws_security_group.web", &v6("2001:db8::/32"))],
         &[("aws_security_group.web", &v6("::/0"))],
-    );
+    )?;
     assert!(got[0].starts_with("allows-more critical"), "{got:?}");
+    Ok(())
 }
 
 #[test]
-fn security_groups_as_peers_compare_by_logical_address() {
+fn security_groups_as_peers_compare_by_logical_address() -> crate::TestResult {
     let alb = |id: &str| format!(r#"{{"id":"{id}","ingress":[],"egress":[]}}"#);
     let web = |id: &str, peer: &str| {
         sg(
@@ -185,7 +164,7 @@ fn security_groups_as_peers_compare_by_logical_address() {
     ];
     let p: Vec<(&str, &str)> = prod.iter().map(|(a, b)| (*a, b.as_str())).collect();
     let s: Vec<(&str, &str)> = stg.iter().map(|(a, b)| (*a, b.as_str())).collect();
-    assert_eq!(run(&p, &s), Vec::<String>::new());
+    assert_eq!(run(&p, &s)?, Vec::<String>::new());
     // staging lets the web group reach itself instead of the load balancer
     let stg2 = [
         ("aws_security_group.alb", alb("sg-0bbb0002")),
@@ -193,16 +172,17 @@ fn security_groups_as_peers_compare_by_logical_address() {
     ];
     let s2: Vec<(&str, &str)> = stg2.iter().map(|(a, b)| (*a, b.as_str())).collect();
     assert_eq!(
-        run(&p, &s2),
+        run(&p, &s2)?,
         [
             "allows-more high aws_security_group.web: staging additionally allows inbound tcp/8080 from security group aws_security_group.web.",
             "allows-less medium aws_security_group.web: staging does not allow inbound tcp/8080 from security group aws_security_group.alb, which prod allows."
         ]
     );
+    Ok(())
 }
 
 #[test]
-fn nacl_deny_ordered_before_allow() {
+fn nacl_deny_ordered_before_allow() -> crate::TestResult {
     let entry = |no: i64, action: &str, proto: &str, from: i64, to: i64| {
         format!(
             r#"{{"rule_no":{no},"action":"{action}","protocol":"{proto}","from_port":{from},"to_port":{to},"cidr_block":"0.0.0.0/0","ipv6_cidr_block":"","icmp_type":0,"icmp_code":0}}"#
@@ -230,7 +210,7 @@ fn nacl_deny_ordered_before_allow() {
         ],
     );
     assert_eq!(
-        run(&[("aws_network_acl.main", &prod)], &[("aws_network_acl.main", &stg)]),
+        run(&[("aws_network_acl.main", &prod)], &[("aws_network_acl.main", &stg)])?,
         ["allows-more critical aws_network_acl.main: staging additionally allows inbound tcp/22 from 0.0.0.0/0."]
     );
     // the same rules as separate aws_network_acl_rule resources are equal
@@ -252,13 +232,14 @@ fn nacl_deny_ordered_before_allow() {
                 ("aws_network_acl_rule.a", &r1),
                 ("aws_network_acl_rule.b", &r2)
             ]
-        ),
+        )?,
         Vec::<String>::new()
     );
+    Ok(())
 }
 
 #[test]
-fn gcp_firewalls_with_deny() {
+fn gcp_firewalls_with_deny() -> crate::TestResult {
     let net = |p: &str| {
         format!(
             r#"{{"id":"projects/{p}/global/networks/main","name":"main","self_link":"https://www.googleapis.com/compute/v1/projects/{p}/global/networks/main"}}"#
@@ -290,7 +271,7 @@ fn gcp_firewalls_with_deny() {
     let p: Vec<(&str, &str)> = prod.iter().map(|(a, b)| (*a, b.as_str())).collect();
     let s: Vec<(&str, &str)> = stg.iter().map(|(a, b)| (*a, b.as_str())).collect();
     assert_eq!(
-        run(&p, &s),
+        run(&p, &s)?,
         ["allows-more critical google_compute_network.main: staging additionally allows inbound tcp/22 from 0.0.0.0/0 (applies to tag web)."]
     );
     // the same effective rules under other resource names: nothing to report
@@ -306,11 +287,12 @@ fn gcp_firewalls_with_deny() {
         ),
     ];
     let s2: Vec<(&str, &str)> = stg2.iter().map(|(a, b)| (*a, b.as_str())).collect();
-    assert_eq!(run(&p, &s2), Vec::<String>::new());
+    assert_eq!(run(&p, &s2)?, Vec::<String>::new());
+    Ok(())
 }
 
 #[test]
-fn azure_rules_with_star_ports() {
+fn azure_rules_with_star_ports() -> crate::TestResult {
     let rule = |name: &str, ports: &str| {
         format!(
             r#"{{"name":"{name}","priority":100,"direction":"Inbound","access":"Allow","protocol":"Tcp","source_port_range":"*","destination_port_range":"{ports}","destination_port_ranges":[],"source_address_prefix":"Internet","source_address_prefixes":[],"destination_address_prefix":"*","destination_address_prefixes":[],"description":""}}"#
@@ -332,7 +314,7 @@ fn azure_rules_with_star_ports() {
     let got = run(
         &[("azurerm_network_security_group.web", &prod)],
         &[("azurerm_network_security_group.web", &stg)],
-    );
+    )?;
     assert_eq!(
         got,
         [
@@ -349,13 +331,14 @@ fn azure_rules_with_star_ports() {
                 ("azurerm_network_security_group.web", &bare),
                 ("azurerm_network_security_rule.all", separate)
             ]
-        ),
+        )?,
         Vec::<String>::new()
     );
+    Ok(())
 }
 
 #[test]
-fn a_plan_that_does_not_know_groups_yet() {
+fn a_plan_that_does_not_know_groups_yet() -> crate::TestResult {
     // prod: the rule resource attaches to the web SG; staging's plan does not know the
     // SG id yet, so the rule attaches where the baseline's rule of that address does.
     let web = |id: &str| format!(r#"{{"id":"{id}","ingress":[],"egress":[]}}"#);
@@ -373,21 +356,22 @@ fn a_plan_that_does_not_know_groups_yet() {
                 ("aws_security_group.web", &pw),
                 ("aws_security_group_rule.ssh", &pr),
             ],
-        ),
+        )?,
         Environment::for_tests(
             "staging",
             &[
                 ("aws_security_group.web", &sw),
                 ("aws_security_group_rule.ssh", &sr),
             ],
-        ),
+        )?,
     ];
     let report = crate::compare_loaded(&envs, 0);
     assert!(report.findings.is_empty(), "{:#?}", report.findings);
+    Ok(())
 }
 
 #[test]
-fn sensitive_rules_are_not_spelled_out() {
+fn sensitive_rules_are_not_spelled_out() -> crate::TestResult {
     let p = sg(
         "sg-0aaa0001",
         &format!("[{}]", block("tcp", 443, 443, r#"["0.0.0.0/0"]"#)),
@@ -401,8 +385,8 @@ fn sensitive_rules_are_not_spelled_out() {
         ),
     );
     let mut envs = vec![
-        Environment::for_tests("prod", &[("aws_security_group.web", &p)]),
-        Environment::for_tests("staging", &[("aws_security_group.web", &s)]),
+        Environment::for_tests("prod", &[("aws_security_group.web", &p)])?,
+        Environment::for_tests("staging", &[("aws_security_group.web", &s)])?,
     ];
     envs[1].resources[0]
         .sensitive
@@ -416,6 +400,7 @@ fn sensitive_rules_are_not_spelled_out() {
         .findings
         .iter()
         .any(|f| f.kind == crate::model::Kind::AllowsMore));
+    Ok(())
 }
 
 /// A GCP rule set where a deny applies more widely than the allow it shadows.
@@ -426,7 +411,7 @@ fn gcp_fw(network: &str, prio: i64, kind: &str, targets: &str) -> String {
 }
 
 #[test]
-fn untargeted_denies_shadow_targeted_allows() {
+fn untargeted_denies_shadow_targeted_allows() -> crate::TestResult {
     let net = "https://www.googleapis.com/compute/v1/projects/p/global/networks/default";
     let deny = gcp_fw(net, 100, "deny", "[]");
     let allow = gcp_fw(net, 1000, "allow", r#"["web"]"#);
@@ -436,7 +421,7 @@ fn untargeted_denies_shadow_targeted_allows() {
             ("google_compute_firewall.allow", &allow),
         ],
         &[("google_compute_firewall.allow", &allow)],
-    );
+    )?;
     assert_eq!(got.len(), 1, "{got:?}");
     assert!(
         got[0].starts_with("allows-more critical")
@@ -452,13 +437,14 @@ fn untargeted_denies_shadow_targeted_allows() {
             ("google_compute_firewall.allow", &allow_all),
         ],
         &[("google_compute_firewall.allow", &allow_all)],
-    );
+    )?;
     assert_eq!(got.len(), 1, "{got:?}");
     assert!(got[0].contains("applies to tag web"), "{got:?}");
+    Ok(())
 }
 
 #[test]
-fn large_rule_sets_still_compare() {
+fn large_rule_sets_still_compare() -> crate::TestResult {
     let rules: Vec<String> = (0..600)
         .map(|i| {
             block(
@@ -481,13 +467,14 @@ fn large_rule_sets_still_compare() {
     let got = run(
         &[("aws_security_group.web", &p)],
         &[("aws_security_group.web", &s)],
-    );
+    )?;
     assert_eq!(got.len(), 1, "{got:?}");
     assert!(got[0].starts_with("allows-more critical"), "{got:?}");
+    Ok(())
 }
 
 #[test]
-fn azure_default_rules_apply_under_the_written_ones() {
+fn azure_default_rules_apply_under_the_written_ones() -> crate::TestResult {
     let nsg = |rules: &str| {
         format!(r#"{{"id":"/subscriptions/x/nsg","name":"web","security_rule":[{rules}]}}"#)
     };
@@ -498,20 +485,21 @@ fn azure_default_rules_apply_under_the_written_ones() {
         run(
             &[("azurerm_network_security_group.web", &nsg(out443))],
             &[("azurerm_network_security_group.web", &nsg(""))]
-        ),
+        )?,
         Vec::<String>::new()
     );
     assert_eq!(
         run(
             &[("azurerm_network_security_group.web", &nsg(from_vnet))],
             &[("azurerm_network_security_group.web", &nsg(""))]
-        ),
+        )?,
         Vec::<String>::new()
     );
+    Ok(())
 }
 
 #[test]
-fn plan_rules_with_addresses_known_after_apply_are_not_compared() {
+fn plan_rules_with_addresses_known_after_apply_are_not_compared() -> crate::TestResult {
     let prod = sg(
         "sg-0aaa0001",
         &format!("[{}]", block("tcp", 443, 443, r#"["203.0.113.5/32"]"#)),
@@ -520,7 +508,7 @@ fn plan_rules_with_addresses_known_after_apply_are_not_compared() {
         {"address":"aws_security_group.web","mode":"managed","type":"aws_security_group","name":"web",
          "values":{"ingress":[{"protocol":"tcp","from_port":443,"to_port":443,"cidr_blocks":[],"self":false}],"egress":[]}}]}},
         "resource_changes":[{"address":"aws_security_group.web","change":{"after_unknown":{"id":true,"ingress":[{"cidr_blocks":[true]}]}}}]}"#;
-    let (_, resources, _) = crate::source::parse("plan.json", "staging", plan.as_bytes()).unwrap();
+    let (_, resources, _) = crate::source::parse("plan.json", "staging", plan.as_bytes())?;
     let staging = Environment::new(
         "staging".into(),
         crate::model::Source {
@@ -529,10 +517,10 @@ fn plan_rules_with_addresses_known_after_apply_are_not_compared() {
         },
         resources,
     )
-    .unwrap();
+    .map_err(|a| format!("duplicate address {a}"))?;
     for baseline in [0, 1] {
         let envs = [
-            Environment::for_tests("prod", &[("aws_security_group.web", &prod)]),
+            Environment::for_tests("prod", &[("aws_security_group.web", &prod)])?,
             staging.clone(),
         ];
         let report = crate::compare_loaded(&envs, baseline);
@@ -548,4 +536,5 @@ fn plan_rules_with_addresses_known_after_apply_are_not_compared() {
             .collect();
         assert!(rules.is_empty(), "baseline {baseline}: {rules:#?}");
     }
+    Ok(())
 }

@@ -1,17 +1,11 @@
 //! Network lens tests.
 
+use crate::lens::testing::{compare, line};
 use crate::model::Environment;
 
-fn run(prod: &[(&str, &str)], staging: &[(&str, &str)]) -> Vec<String> {
-    let mut envs = vec![
-        Environment::for_tests("prod", prod),
-        Environment::for_tests("staging", staging),
-    ];
-    for e in envs.iter_mut() {
-        crate::normalize::add_reference_edges(e);
-    }
-    crate::compare_loaded(&envs, 0)
-        .findings
+/// The subnet-layout, NAT-layout and subnet-tier findings, one [`line`] each.
+fn run(prod: &[(&str, &str)], staging: &[(&str, &str)]) -> crate::TestResult<Vec<String>> {
+    Ok(compare(prod, staging)?
         .iter()
         .filter(|f| {
             matches!(
@@ -19,16 +13,8 @@ fn run(prod: &[(&str, &str)], staging: &[(&str, &str)]) -> Vec<String> {
                 "subnet-layout" | "nat-layout" | "subnet-tier"
             )
         })
-        .map(|f| {
-            format!(
-                "{} {} {}: {}",
-                f.kind.as_str(),
-                f.severity,
-                f.address,
-                f.message
-            )
-        })
-        .collect()
+        .map(line)
+        .collect())
 }
 
 /// A VPC with `n` subnets in zones a, b, c…; the first `public` are associated with a
@@ -78,31 +64,33 @@ fn refs(v: &[(String, String)]) -> Vec<(&str, &str)> {
 }
 
 #[test]
-fn the_same_layout_in_another_region_is_equal() {
+fn the_same_layout_in_another_region_is_equal() -> crate::TestResult {
     let (p, s) = (
         vpc('a', "us-east-1", 4, 2, 2),
         vpc('b', "eu-west-1", 4, 2, 2),
     );
-    assert_eq!(run(&refs(&p), &refs(&s)), Vec::<String>::new());
+    assert_eq!(run(&refs(&p), &refs(&s))?, Vec::<String>::new());
+    Ok(())
 }
 
 #[test]
-fn tiers_nat_zones_and_counts() {
+fn tiers_nat_zones_and_counts() -> crate::TestResult {
     let p = vpc('a', "us-east-1", 4, 2, 2);
     // staging: subnet 2 is public, one NAT gateway
     let s = vpc('b', "eu-west-1", 4, 3, 1);
     assert_eq!(
-        run(&refs(&p), &refs(&s)),
+        run(&refs(&p), &refs(&s))?,
         [
             "subnet-tier high aws_subnet.s[2]: aws_subnet.s[2] is private in prod but public in staging (its route table routes 0.0.0.0/0 to the internet gateway).",
             "subnet-layout medium aws_vpc.main: aws_vpc.main differs in subnets: prod has 2 public, 2 private, staging has 3 public, 1 private.",
             "nat-layout medium aws_vpc.main: aws_vpc.main differs in where NAT stands (zones, regions or subnets): prod has 2 (a, b), staging has 1 (a).",
         ]
     );
+    Ok(())
 }
 
 #[test]
-fn gcp_cloud_nat_per_region_and_azure_nat_per_subnet() {
+fn gcp_cloud_nat_per_region_and_azure_nat_per_subnet() -> crate::TestResult {
     let gcp = |env: &str, regions: &[&str]| -> Vec<(String, String)> {
         let mut v = vec![(
             "google_compute_network.main".to_string(),
@@ -126,7 +114,7 @@ fn gcp_cloud_nat_per_region_and_azure_nat_per_subnet() {
         gcp("prod", &["us-central1", "europe-west1"]),
         gcp("staging", &["us-east1"]),
     );
-    let got = run(&refs(&p), &refs(&s));
+    let got = run(&refs(&p), &refs(&s))?;
     assert_eq!(got.len(), 1, "{got:?}");
     assert!(
         got[0].starts_with("nat-layout medium google_compute_network.main")
@@ -137,7 +125,7 @@ fn gcp_cloud_nat_per_region_and_azure_nat_per_subnet() {
         gcp("prod", &["us-central1"]),
         gcp("staging", &["europe-west1"]),
     );
-    assert_eq!(run(&refs(&p), &refs(&s)), Vec::<String>::new());
+    assert_eq!(run(&refs(&p), &refs(&s))?, Vec::<String>::new());
 
     let azure = |env: &str, nat: &[usize]| -> Vec<(String, String)> {
         let sub = |i: usize| {
@@ -161,16 +149,17 @@ fn gcp_cloud_nat_per_region_and_azure_nat_per_subnet() {
         v
     };
     let (p, s) = (azure("prod", &[0, 1]), azure("staging", &[0]));
-    let got: Vec<String> = run(&refs(&p), &refs(&s))
+    let got: Vec<String> = run(&refs(&p), &refs(&s))?
         .into_iter()
         .filter(|f| f.starts_with("nat-layout"))
         .collect();
     assert_eq!(got.len(), 1, "{got:?}");
     assert!(got[0].contains("prod has 2 (subnet azurerm_subnet.s[0], subnet azurerm_subnet.s[1]), staging has 1 (subnet azurerm_subnet.s[0])"), "{got:?}");
+    Ok(())
 }
 
 #[test]
-fn routes_by_destination_whatever_wrote_them() {
+fn routes_by_destination_whatever_wrote_them() -> crate::TestResult {
     let base = |env: char| -> Vec<(String, String)> {
         vec![
             (
@@ -197,29 +186,25 @@ fn routes_by_destination_whatever_wrote_them() {
             .into(),
     ));
     s.push(("aws_route.default".into(), r#"{"id":"r-1","route_table_id":"rtb-0bbb0001","destination_cidr_block":"0.0.0.0/0","nat_gateway_id":"nat-0bbb0001"}"#.into()));
-    let all = |p: &[(String, String)], s: &[(String, String)]| -> Vec<String> {
-        let envs = [
-            Environment::for_tests("prod", &refs(p)),
-            Environment::for_tests("staging", &refs(s)),
-        ];
-        crate::compare_loaded(&envs, 0)
-            .findings
+    let all = |p: &[(String, String)], s: &[(String, String)]| -> crate::TestResult<Vec<String>> {
+        Ok(compare(&refs(p), &refs(s))?
             .iter()
             .map(|f| format!("{} {} {}", f.kind.as_str(), f.severity, f.message))
-            .collect()
+            .collect())
     };
-    assert_eq!(all(&p, &s), Vec::<String>::new());
+    assert_eq!(all(&p, &s)?, Vec::<String>::new());
     // staging's route goes to the other NAT gateway
     s.pop();
     s.push(("aws_route.default".into(), r#"{"id":"r-1","route_table_id":"rtb-0bbb0001","destination_cidr_block":"0.0.0.0/0","nat_gateway_id":"nat-0bbb0002"}"#.into()));
     assert_eq!(
-        all(&p, &s),
+        all(&p, &s)?,
         ["route medium Route 0.0.0.0/0 in aws_route_table.private goes to NAT gateway aws_nat_gateway.a in prod but to NAT gateway aws_nat_gateway.b in staging."]
     );
+    Ok(())
 }
 
 #[test]
-fn azure_routes_by_next_hop() {
+fn azure_routes_by_next_hop() -> crate::TestResult {
     let rt = |hop: &str, ip: &str| {
         format!(
             r#"{{"id":"/subscriptions/x/rt","name":"rt","route":[{{"name":"default","address_prefix":"0.0.0.0/0","next_hop_type":"{hop}","next_hop_in_ip_address":"{ip}"}}]}}"#
@@ -232,11 +217,11 @@ fn azure_routes_by_next_hop() {
                 "azurerm_route_table.app",
                 &rt("VirtualAppliance", "10.50.255.4"),
             )],
-        ),
+        )?,
         Environment::for_tests(
             "staging",
             &[("azurerm_route_table.app", &rt("Internet", ""))],
-        ),
+        )?,
     ];
     let got: Vec<String> = crate::compare_loaded(&envs, 0)
         .findings
@@ -244,10 +229,11 @@ fn azure_routes_by_next_hop() {
         .map(|f| format!("{} {} {}", f.kind.as_str(), f.severity, f.message))
         .collect();
     assert_eq!(got, ["route high Route 0.0.0.0/0 in azurerm_route_table.app goes to VirtualAppliance 10.50.255.4 in prod but to Internet in staging."]);
+    Ok(())
 }
 
 #[test]
-fn endpoints_and_peerings_per_network() {
+fn endpoints_and_peerings_per_network() -> crate::TestResult {
     let net = |env: char, region: &str, services: &[&str], peer: bool| -> Vec<(String, String)> {
         let mut v = vec![(
             "aws_vpc.main".to_string(),
@@ -270,36 +256,29 @@ fn endpoints_and_peerings_per_network() {
     let p = net('a', "us-east-1", &["s3", "dynamodb"], true);
     let same = net('b', "eu-west-1", &["s3", "dynamodb"], true);
     assert_eq!(
-        run_kind(&refs(&p), &refs(&same), "network-links"),
+        run_kind(&refs(&p), &refs(&same), "network-links")?,
         Vec::<String>::new()
     );
     let less = net('b', "eu-west-1", &["s3"], false);
-    let got = run_kind(&refs(&p), &refs(&less), "network-links");
+    let got = run_kind(&refs(&p), &refs(&less), "network-links")?;
     assert_eq!(got.len(), 1, "{got:?}");
     assert!(
         got[0].starts_with("network-links medium aws_vpc.main")
             && got[0].contains("staging has endpoint com.amazonaws.{region}.s3."),
         "{got:?}"
     );
+    Ok(())
 }
 
-fn run_kind(prod: &[(&str, &str)], staging: &[(&str, &str)], kind: &str) -> Vec<String> {
-    let envs = [
-        Environment::for_tests("prod", prod),
-        Environment::for_tests("staging", staging),
-    ];
-    crate::compare_loaded(&envs, 0)
-        .findings
+/// The findings of one kind, one [`line`] each.
+fn run_kind(
+    prod: &[(&str, &str)],
+    staging: &[(&str, &str)],
+    kind: &str,
+) -> crate::TestResult<Vec<String>> {
+    Ok(compare(prod, staging)?
         .iter()
         .filter(|f| f.kind.as_str() == kind)
-        .map(|f| {
-            format!(
-                "{} {} {}: {}",
-                f.kind.as_str(),
-                f.severity,
-                f.address,
-                f.message
-            )
-        })
-        .collect()
+        .map(line)
+        .collect())
 }

@@ -1,0 +1,38 @@
+//! Helpers for lens tests: two environments built from `(address, attributes JSON)`
+//! pairs, given reference edges as loading gives them, and compared.
+
+use crate::model::{Environment, Finding};
+
+/// The findings of comparing `prod` (the baseline) with `staging`.
+pub(crate) fn compare(
+    prod: &[(&str, &str)],
+    staging: &[(&str, &str)],
+) -> crate::TestResult<Vec<Finding>> {
+    let mut envs = [
+        Environment::for_tests("prod", prod)?,
+        Environment::for_tests("staging", staging)?,
+    ];
+    for e in envs.iter_mut() {
+        crate::normalize::add_reference_edges(e);
+    }
+    Ok(crate::compare_loaded(&envs, 0).findings)
+}
+
+/// A finding as `kind severity address: message`.
+pub(crate) fn line(f: &Finding) -> String {
+    format!(
+        "{} {} {}: {}",
+        f.kind.as_str(),
+        f.severity,
+        f.address,
+        f.message
+    )
+}
+
+/// Every finding of comparing `prod` with `staging`, one [`line`] each.
+pub(crate) fn lines(
+    prod: &[(&str, &str)],
+    staging: &[(&str, &str)],
+) -> crate::TestResult<Vec<String>> {
+    Ok(compare(prod, staging)?.iter().map(line).collect())
+}
