@@ -87,6 +87,13 @@ mod tests {
         Environment::for_tests(name, &rs)
     }
 
+    /// Each row as its address and where it stands in each environment.
+    fn present(rows: &[Row<'_>]) -> Vec<(String, Vec<Option<usize>>)> {
+        rows.iter()
+            .map(|r| (r.address.to_string(), r.present.clone()))
+            .collect()
+    }
+
     #[test]
     fn aligns_keys_that_differ_by_design() -> crate::TestResult {
         let envs = [
@@ -110,13 +117,8 @@ mod tests {
         ];
         let names = ["prod", "staging"];
         let ctxs: Vec<Context<'_>> = envs.iter().map(|e| Context::new(e, &names)).collect();
-        let rows = align(&envs, &ctxs, 1);
-        let got: Vec<(String, Vec<Option<usize>>)> = rows
-            .iter()
-            .map(|r| (r.address.to_string(), r.present.clone()))
-            .collect();
         assert_eq!(
-            got,
+            present(&align(&envs, &ctxs, 1)),
             vec![
                 (
                     r#"aws_subnet.a["us-west-2a"]"#.to_string(),
@@ -140,13 +142,8 @@ mod tests {
             env("b", &["x.b[0]", "x.c"])?,
             env("c", &["x.a"])?,
         ];
-        let rows = align(&envs, &[], 0);
-        let got: Vec<(String, Vec<Option<usize>>)> = rows
-            .iter()
-            .map(|r| (r.address.to_string(), r.present.clone()))
-            .collect();
         assert_eq!(
-            got,
+            present(&align(&envs, &[], 0)),
             vec![
                 ("x.a".to_string(), vec![Some(0), None, Some(0)]),
                 ("x.b[0]".to_string(), vec![Some(1), Some(0), None]),

@@ -5,7 +5,6 @@
 
 use super::generic::Input;
 use crate::model::{AttrPath, Category, Finding, Kind, PathStep, Resource, Value};
-use std::collections::BTreeMap;
 
 /// Whether a DNS zone is private (visible only inside networks), if the type says.
 pub fn zone_is_private(r: &Resource) -> Option<bool> {
@@ -49,34 +48,13 @@ pub fn claims(a: &Resource, b: &Resource, attr: Option<&str>) -> bool {
 
 /// Every discovery finding: zones whose visibility differs from the baseline's.
 pub fn findings(input: &Input<'_>, rows: &[crate::align::Row<'_>]) -> Vec<Finding> {
-    let b = input.baseline;
+    let word = |p: bool| if p { "private" } else { "public" };
     let mut out = Vec::new();
     for row in rows {
-        let Some(bi) = row.present[b] else { continue };
-        let Some(base_private) = zone_is_private(&input.envs[b].resources[bi]) else {
+        let Some(flip) = super::flip(input, row, zone_is_private, word) else {
             continue;
         };
-        let word = |p: bool| if p { "private" } else { "public" };
-        let mut environments = BTreeMap::new();
-        let mut changed = Vec::new();
-        for (k, p) in row.present.iter().enumerate() {
-            let Some(i) = p else { continue };
-            let Some(private) = zone_is_private(&input.envs[k].resources[*i]) else {
-                continue;
-            };
-            environments.insert(input.envs[k].name.clone(), word(private).to_string());
-            if private != base_private {
-                changed.push((k, private));
-            }
-        }
-        if changed.is_empty() {
-            continue;
-        }
         let path = AttrPath(vec![PathStep::Attr("visibility".into())]);
-        let parts: Vec<String> = changed
-            .iter()
-            .map(|(k, p)| format!("{} in {}", word(*p), input.envs[*k].name))
-            .collect();
         out.push(Finding {
             id: Finding::stable_id(
                 Category::Discovery,
@@ -87,17 +65,11 @@ pub fn findings(input: &Input<'_>, rows: &[crate::align::Row<'_>]) -> Vec<Findin
             category: Category::Discovery,
             kind: Kind::ZoneVisibility,
             // A zone that becomes public publishes names meant for inside.
-            severity: super::severity::exposure_change(changed.iter().any(|(_, p)| !p)),
+            severity: super::severity::exposure_change(flip.changed.iter().any(|p| !p)),
             address: row.address.clone(),
             path: Some(path),
-            environments,
-            message: format!(
-                "{} is {} in {} but {}.",
-                row.address,
-                word(base_private),
-                input.envs[b].name,
-                parts.join(", ")
-            ),
+            environments: flip.environments,
+            message: format!("{} {}.", row.address, flip.sentence),
         });
     }
     out

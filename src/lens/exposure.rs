@@ -9,7 +9,6 @@ use super::generic::Input;
 use crate::align::Row;
 use crate::model::{AttrPath, Finding, Kind, PathStep, Resource, Value};
 use crate::normalize::diff::value_at;
-use std::collections::BTreeMap;
 
 /// How to read exposure: `(type, attribute path, values meaning exposed)`. A value not
 /// listed means not exposed; an absent attribute means unknown.
@@ -83,7 +82,6 @@ pub fn claims(a: &Resource, b: &Resource, path: &AttrPath) -> bool {
 
 /// Every exposure finding.
 pub fn findings(input: &Input<'_>, rows: &[Row<'_>]) -> Vec<Finding> {
-    let b = input.baseline;
     let word = |e: bool| {
         if e {
             "reachable from the internet"
@@ -93,45 +91,26 @@ pub fn findings(input: &Input<'_>, rows: &[Row<'_>]) -> Vec<Finding> {
     };
     let mut out = Vec::new();
     for row in rows {
-        let Some(bi) = row.present[b] else { continue };
-        let Some((base, path)) = exposed(&input.envs[b].resources[bi]) else {
+        let Some(flip) = super::flip(input, row, |r| exposed(r).map(|(e, _)| e), word) else {
             continue;
         };
-        let mut environments = BTreeMap::new();
-        let mut changed = Vec::new();
-        for (k, p) in row.present.iter().enumerate() {
-            let Some((e, _)) = p.and_then(|i| exposed(&input.envs[k].resources[i])) else {
-                continue;
-            };
-            environments.insert(input.envs[k].name.clone(), word(e).to_string());
-            if e != base {
-                changed.push((k, e));
-            }
-        }
-        if changed.is_empty() {
+        // The baseline's exposure is known, so is the attribute that says it.
+        let Some((_, path)) = row.present[input.baseline]
+            .and_then(|i| exposed(&input.envs[input.baseline].resources[i]))
+        else {
             continue;
-        }
+        };
         let category = category_of(&row.address.rtype);
-        let parts: Vec<String> = changed
-            .iter()
-            .map(|(k, e)| format!("{} in {}", word(*e), input.envs[*k].name))
-            .collect();
         out.push(Finding {
             id: Finding::stable_id(category, Kind::Exposure, row.address, Some(&path)),
             category,
             kind: Kind::Exposure,
             // Newly reachable from the internet is what must not slip through.
-            severity: super::severity::exposure_change(changed.iter().any(|(_, e)| *e)),
+            severity: super::severity::exposure_change(flip.changed.iter().any(|e| *e)),
             address: row.address.clone(),
-            message: format!(
-                "{} is {} in {} but {} (`{path}`).",
-                row.address,
-                word(base),
-                input.envs[b].name,
-                parts.join(", ")
-            ),
+            message: format!("{} {} (`{path}`).", row.address, flip.sentence),
             path: Some(path),
-            environments,
+            environments: flip.environments,
         });
     }
     out

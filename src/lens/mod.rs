@@ -14,7 +14,56 @@ pub mod severity;
 pub(crate) mod testing;
 
 use crate::align::Row;
-use crate::model::Finding;
+use crate::model::{Finding, Resource};
+use std::collections::BTreeMap;
+
+/// A yes/no property of one aligned row that differs from the baseline's somewhere.
+pub(crate) struct Flip {
+    /// Each environment where the property is known, with its word for it.
+    pub environments: BTreeMap<String, String>,
+    /// The value in each environment that differs from the baseline.
+    pub changed: Vec<bool>,
+    /// `is <word> in <baseline> but <word> in <env>, …`
+    pub sentence: String,
+}
+
+/// Reads `state` of `row` in every environment; `None` when the baseline's is unknown or
+/// no environment differs from it. `word` names each value in the report.
+pub(crate) fn flip(
+    input: &generic::Input<'_>,
+    row: &Row<'_>,
+    state: impl Fn(&Resource) -> Option<bool>,
+    word: impl Fn(bool) -> &'static str,
+) -> Option<Flip> {
+    let b = input.baseline;
+    let base = state(&input.envs[b].resources[row.present[b]?])?;
+    let mut environments = BTreeMap::new();
+    let mut changed = Vec::new();
+    let mut parts = Vec::new();
+    for (k, p) in row.present.iter().enumerate() {
+        let Some(s) = p.and_then(|i| state(&input.envs[k].resources[i])) else {
+            continue;
+        };
+        environments.insert(input.envs[k].name.clone(), word(s).to_string());
+        if s != base {
+            changed.push(s);
+            parts.push(format!("{} in {}", word(s), input.envs[k].name));
+        }
+    }
+    if changed.is_empty() {
+        return None;
+    }
+    Some(Flip {
+        environments,
+        changed,
+        sentence: format!(
+            "is {} in {} but {}",
+            word(base),
+            input.envs[b].name,
+            parts.join(", ")
+        ),
+    })
+}
 
 /// Runs every lens and sorts the findings.
 pub fn run(input: &generic::Input<'_>, rows: &[Row<'_>]) -> Vec<Finding> {

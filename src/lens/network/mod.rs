@@ -166,6 +166,15 @@ pub fn layouts(ctx: &Context<'_>) -> BTreeMap<String, Layout> {
     }
     for r in &env.resources {
         let a = &r.attributes;
+        // A link from the network in `owner` to the one `peer` names, said as `label peer`.
+        let to_peer = |owner: &str, label: &str, peer: &str| {
+            resolve(a, owner).map(|n| {
+                let peer = text(a, peer)
+                    .map(|p| ctx.leaf_str(p).canonical())
+                    .unwrap_or_default();
+                (n, format!("{label} {}", peer.trim_start_matches('@')))
+            })
+        };
         let link = match r.address.rtype.as_str() {
             "aws_vpc_endpoint" => resolve(a, "vpc_id").map(|n| {
                 (
@@ -177,35 +186,18 @@ pub fn layouts(ctx: &Context<'_>) -> BTreeMap<String, Layout> {
                 )
             }),
             "aws_vpc_peering_connection" | "aws_vpc_peering_connection_accepter" => {
-                resolve(a, "vpc_id").map(|n| {
-                    let peer = text(a, "peer_vpc_id")
-                        .map(|p| ctx.leaf_str(p).canonical())
-                        .unwrap_or_default();
-                    (n, format!("peering to {}", peer.trim_start_matches('@')))
-                })
+                to_peer("vpc_id", "peering to", "peer_vpc_id")
             }
-            "aws_ec2_transit_gateway_vpc_attachment" => resolve(a, "vpc_id").map(|n| {
-                let tgw = text(a, "transit_gateway_id")
-                    .map(|p| ctx.leaf_str(p).canonical())
-                    .unwrap_or_default();
-                (
-                    n,
-                    format!("transit gateway {}", tgw.trim_start_matches('@')),
-                )
-            }),
+            "aws_ec2_transit_gateway_vpc_attachment" => {
+                to_peer("vpc_id", "transit gateway", "transit_gateway_id")
+            }
             "aws_vpn_gateway" => resolve(a, "vpc_id").map(|n| (n, "VPN gateway".to_string())),
-            "google_compute_network_peering" => resolve(a, "network").map(|n| {
-                let peer = text(a, "peer_network")
-                    .map(|p| ctx.leaf_str(p).canonical())
-                    .unwrap_or_default();
-                (n, format!("peering to {}", peer.trim_start_matches('@')))
-            }),
-            "azurerm_virtual_network_peering" => resolve(a, "virtual_network_name").map(|n| {
-                let peer = text(a, "remote_virtual_network_id")
-                    .map(|p| ctx.leaf_str(p).canonical())
-                    .unwrap_or_default();
-                (n, format!("peering to {}", peer.trim_start_matches('@')))
-            }),
+            "google_compute_network_peering" => to_peer("network", "peering to", "peer_network"),
+            "azurerm_virtual_network_peering" => to_peer(
+                "virtual_network_name",
+                "peering to",
+                "remote_virtual_network_id",
+            ),
             _ => None,
         };
         if let Some((n, link)) = link {
