@@ -202,7 +202,7 @@ fn row_findings(input: &Input<'_>, row: &Row<'_>, blocks: &BlockCounts) -> Vec<F
         }
     }
     for (path, diffs) in by_path {
-        out.push(attribute_finding(input, row, &base, path, diffs));
+        out.push(attribute_finding(input, row, path, diffs));
     }
     out
 }
@@ -210,7 +210,6 @@ fn row_findings(input: &Input<'_>, row: &Row<'_>, blocks: &BlockCounts) -> Vec<F
 fn attribute_finding(
     input: &Input<'_>,
     row: &Row<'_>,
-    base: &Side<'_>,
     path: AttrPath,
     diffs: Vec<(usize, ValueDiff)>,
 ) -> Finding {
@@ -252,7 +251,6 @@ fn attribute_finding(
         environments.insert(envs[k].name.clone(), v.clone());
         displays.push((k, v));
     }
-    let _ = base;
 
     let base_name = &envs[b].name;
     let message = if sensitive {
