@@ -52,7 +52,6 @@ fn path_of(steps: &[&str]) -> AttrPath {
             .enumerate()
             .map(|(i, s)| match s.parse::<i64>() {
                 Ok(n) if i > 0 => PathStep::Index(n),
-                _ if i == 0 => PathStep::Attr((*s).into()),
                 _ => PathStep::Attr((*s).into()),
             })
             .collect(),

@@ -119,8 +119,6 @@ pub struct Environment {
     pub resources: Vec<Resource>,
     /// Node `i` is `resources[i]`.
     pub graph: DiGraph<u32, Edge>,
-    /// A plan's prior state, kept for later use.
-    pub prior: Option<Vec<Resource>>,
     /// Facts for normalisation, gathered on first use.
     pub facts: std::sync::OnceLock<Facts>,
 }
@@ -146,7 +144,6 @@ impl Environment {
             source,
             resources,
             graph,
-            prior: None,
             facts: std::sync::OnceLock::new(),
         };
         env.add_dependency_edges();

@@ -355,12 +355,16 @@ pub fn diff(a: &Side<'_>, b: &Side<'_>) -> Vec<ValueDiff> {
 
 /// Two zones (`us-east-1b`, `us-west-2f`) in the same normalised region.
 fn same_region(a: &Side<'_>, b: &Side<'_>, va: &Value, vb: &Value) -> bool {
-    fn region(side: &Side<'_>, v: &Value) -> Option<String> {
-        let t = side.ctx.text(v.as_str()?).into_owned();
-        let stripped = t.strip_prefix("{region}")?;
-        (stripped.len() <= 2).then(|| "{region}".to_string())
+    /// A zone name: the region's placeholder and a short zone suffix.
+    fn is_zone(side: &Side<'_>, v: &Value) -> bool {
+        v.as_str().is_some_and(|s| {
+            side.ctx
+                .text(s)
+                .strip_prefix("{region}")
+                .is_some_and(|rest| rest.len() <= 2)
+        })
     }
-    matches!((region(a, va), region(b, vb)), (Some(x), Some(y)) if x == y)
+    is_zone(a, va) && is_zone(b, vb)
 }
 
 /// Deep equality after normalisation.
@@ -789,17 +793,6 @@ fn canon(side: &Side<'_>, v: &Value, out: &mut String, unknown: &mut bool) {
                 out.push(',');
             }
             out.push('}');
-        }
-        // Identical strings are equal on both sides, whatever they normalise to.
-        Value::Str(s) if !address_like(s) && !side.is_identifier(s) => {
-            let leaf = side.leaf(v);
-            match leaf {
-                super::Leaf::Text(t) => {
-                    out.push('t');
-                    json_str(&t, out);
-                }
-                other => out.push_str(&other.canonical()),
-            }
         }
         _ => match side.leaf(v) {
             super::Leaf::Text(t) => {

@@ -48,7 +48,7 @@ struct Document {
     #[serde(default)]
     planned_values: Option<show::Values>,
     #[serde(default)]
-    prior_state: Option<show::ShowState>,
+    prior_state: Option<IgnoredAny>,
     #[serde(default)]
     resource_changes: Option<Vec<show::ResourceChange>>,
     #[serde(default)]
@@ -99,16 +99,10 @@ pub fn load(spec: &EnvSpec, stdin: Option<&[u8]>) -> Result<Environment> {
         &owned
     };
     let t = std::time::Instant::now();
-    let (kind, resources, prior) = parse(shown, &spec.name, bytes)?;
-    if std::env::var_os("TFPARITY_TIMINGS").is_some() {
-        eprintln!(
-            "timing: parse {}: {:.3}s",
-            spec.name,
-            t.elapsed().as_secs_f64()
-        );
-    }
+    let (kind, resources) = parse(shown, &spec.name, bytes)?;
+    crate::timing(&format!("parse {}", spec.name), t);
     let t = std::time::Instant::now();
-    let mut env = Environment::new(
+    let env = Environment::new(
         spec.name.clone(),
         Source {
             kind,
@@ -122,18 +116,11 @@ pub fn load(spec: &EnvSpec, stdin: Option<&[u8]>) -> Result<Environment> {
             format!("environment {}: instance {dup} appears twice", spec.name),
         )
     })?;
-    env.prior = prior;
-    if std::env::var_os("TFPARITY_TIMINGS").is_some() {
-        eprintln!(
-            "timing: environment {}: {:.3}s",
-            spec.name,
-            t.elapsed().as_secs_f64()
-        );
-    }
+    crate::timing(&format!("environment {}", spec.name), t);
     Ok(env)
 }
 
-type Parsed = (SourceKind, Vec<Resource>, Option<Vec<Resource>>);
+type Parsed = (SourceKind, Vec<Resource>);
 
 /// Recognises and converts a JSON document.
 pub fn parse(path: &str, env: &str, bytes: &[u8]) -> Result<Parsed> {
@@ -193,26 +180,20 @@ pub fn parse(path: &str, env: &str, bytes: &[u8]) -> Result<Parsed> {
         if let Some(config) = doc.configuration {
             show::apply_configuration(&mut resources, config);
         }
-        let prior = match doc.prior_state {
-            Some(p) => {
-                Some(show::convert(p.values).map_err(|e| fail(format!("prior_state: {e}")))?)
-            }
-            None => None,
-        };
-        return Ok((SourceKind::Plan, resources, prior));
+        return Ok((SourceKind::Plan, resources));
     }
     if doc.format_version.is_some() || (doc.values.is_some() && doc.version.is_none()) {
         let resources = show::convert(doc.values).map_err(fail)?;
-        return Ok((SourceKind::ShowState, resources, None));
+        return Ok((SourceKind::ShowState, resources));
     }
     match doc.version {
         Some(4) => {
             let resources = state::convert(doc.resources.unwrap_or_default()).map_err(fail)?;
-            Ok((SourceKind::State, resources, None))
+            Ok((SourceKind::State, resources))
         }
         Some(1..=3) => {
             let resources = legacy::convert(doc.modules.unwrap_or_default()).map_err(fail)?;
-            Ok((SourceKind::State, resources, None))
+            Ok((SourceKind::State, resources))
         }
         Some(v) => Err(fail(format!(
             "unsupported state version {v}{} (this tool reads versions 1 to 4)",

@@ -52,13 +52,6 @@ pub struct ShowResource {
     pub tainted: Option<bool>,
 }
 
-/// A `prior_state` (a whole show-json state document).
-#[derive(Debug, Deserialize)]
-pub struct ShowState {
-    #[serde(default)]
-    pub values: Option<Values>,
-}
-
 #[derive(Debug, Deserialize)]
 pub struct ResourceChange {
     pub address: String,

@@ -238,10 +238,7 @@ fn blocks<'v>(v: &'v Value, k: &str) -> &'v [Value] {
 impl<'a> Reader<'a> {
     /// The normalised key of an address (instance keys that differ by design align).
     fn key(&self, a: &Address) -> String {
-        self.ctx
-            .logical_changed(a)
-            .unwrap_or_else(|| a.clone())
-            .to_string()
+        self.ctx.logical(a).to_string()
     }
 
     fn group(

@@ -23,14 +23,7 @@ pub use extract::claims;
 fn root_base(ctx: &Context<'_>, key: &str, v6: bool) -> Option<ipnet::IpNet> {
     // A dual-stack VPC has an IPv4 and an IPv6 root: take the family of the range.
     ctx.roots()
-        .find(|(a, n)| {
-            matches!(n, ipnet::IpNet::V6(_)) == v6
-                && ctx
-                    .logical_changed(a)
-                    .unwrap_or_else(|| (*a).clone())
-                    .to_string()
-                    == key
-        })
+        .find(|(a, n)| matches!(n, ipnet::IpNet::V6(_)) == v6 && ctx.logical(a).to_string() == key)
         .map(|(_, n)| n)
 }
 
@@ -287,11 +280,7 @@ struct Change {
 /// The normalised keys of an environment's own networks.
 fn root_keys(ctx: &Context<'_>) -> BTreeSet<String> {
     ctx.roots()
-        .map(|(a, _)| {
-            ctx.logical_changed(a)
-                .unwrap_or_else(|| a.clone())
-                .to_string()
-        })
+        .map(|(a, _)| ctx.logical(a).to_string())
         .collect()
 }
 
@@ -382,6 +371,10 @@ fn group_findings(
                             default_allow: false,
                         })
                 };
+                // Rules known only after apply cannot be compared at all.
+                if base.is_some_and(|g| g.unknown_rules) || other.is_some_and(|g| g.unknown_rules) {
+                    continue;
+                }
                 let ra = unroot(rules(base), &input.contexts[b], &roots[k]);
                 let rb = unroot(rules(other), &input.contexts[k], &roots[b]);
                 let Some((mut more, mut less)) =
@@ -389,10 +382,6 @@ fn group_findings(
                 else {
                     continue;
                 };
-                // Rules known only after apply cannot be compared at all.
-                if base.is_some_and(|g| g.unknown_rules) || other.is_some_and(|g| g.unknown_rules) {
-                    continue;
-                }
                 // A peer known only after apply may be any named peer.
                 let named = |r: &Region| matches!(r.space, PeerSpace::Named(_));
                 if other.is_some_and(|g| g.unknown_peers) {

@@ -425,13 +425,6 @@ const NON_PUBLIC: &[&str] = &[
 
 /// Whether any address of the region is public.
 pub fn reaches_internet(r: &Region) -> bool {
-    let mut covered: Vec<Span> = NON_PUBLIC
-        .iter()
-        .filter_map(|s| s.parse::<IpNet>().ok())
-        .map(|n| net_span(&n))
-        .filter(|(sp, _)| *sp == r.space)
-        .map(|(_, s)| s)
-        .collect();
     match &r.space {
         PeerSpace::Named(n) => {
             let n = n.to_ascii_lowercase();
@@ -441,7 +434,21 @@ pub fn reaches_internet(r: &Region) -> bool {
         PeerSpace::Rooted(..) => return false,
         _ => {}
     }
-    covered.sort();
+    static NON_PUBLIC_SPANS: std::sync::LazyLock<Vec<(PeerSpace, Span)>> =
+        std::sync::LazyLock::new(|| {
+            let mut v: Vec<(PeerSpace, Span)> = NON_PUBLIC
+                .iter()
+                .filter_map(|s| s.parse::<IpNet>().ok())
+                .map(|n| net_span(&n))
+                .collect();
+            v.sort();
+            v
+        });
+    let covered: Vec<Span> = NON_PUBLIC_SPANS
+        .iter()
+        .filter(|(sp, _)| *sp == r.space)
+        .map(|(_, s)| *s)
+        .collect();
     // Is [lo, hi] fully inside the union of private spans?
     let mut at = r.peers.lo;
     for s in covered {

@@ -508,7 +508,7 @@ fn plan_rules_with_addresses_known_after_apply_are_not_compared() -> crate::Test
         {"address":"aws_security_group.web","mode":"managed","type":"aws_security_group","name":"web",
          "values":{"ingress":[{"protocol":"tcp","from_port":443,"to_port":443,"cidr_blocks":[],"self":false}],"egress":[]}}]}},
         "resource_changes":[{"address":"aws_security_group.web","change":{"after_unknown":{"id":true,"ingress":[{"cidr_blocks":[true]}]}}}]}"#;
-    let (_, resources, _) = crate::source::parse("plan.json", "staging", plan.as_bytes())?;
+    let (_, resources) = crate::source::parse("plan.json", "staging", plan.as_bytes())?;
     let staging = Environment::new(
         "staging".into(),
         crate::model::Source {

@@ -174,7 +174,10 @@ pub fn findings(input: &Input<'_>) -> Vec<Finding> {
     keys.sort();
     keys.dedup();
     for key in keys {
-        let base_routes = base.get(key);
+        // A table missing altogether is the generic lens's finding.
+        let Some((address, routes)) = base.get(key) else {
+            continue;
+        };
         let mut dests: Vec<&String> = per_env
             .iter()
             .filter_map(|t| t.get(key))
@@ -182,10 +185,6 @@ pub fn findings(input: &Input<'_>) -> Vec<Finding> {
             .collect();
         dests.sort();
         dests.dedup();
-        // A table missing altogether is the generic lens's finding.
-        let Some((address, routes)) = base_routes else {
-            continue;
-        };
         for dest in dests {
             let base_target = routes.get(dest);
             let mut environments = BTreeMap::new();
