@@ -71,11 +71,12 @@ pub fn exposed(r: &Resource) -> Option<(bool, AttrPath)> {
     Some((yes.iter().any(|y| y.eq_ignore_ascii_case(&text)), path))
 }
 
-/// Whether the generic lens should leave this difference to the exposure lens.
-pub fn claims(a: &Resource, b: &Resource, path: &AttrPath) -> bool {
+/// The attribute whose difference the exposure lens reports for this pair, if any: the
+/// generic lens leaves that path alone.
+pub fn claims(a: &Resource, b: &Resource) -> Option<AttrPath> {
     match (exposed(a), exposed(b)) {
-        (Some((x, p)), Some((y, _))) => x != y && &p == path,
-        _ => false,
+        (Some((x, p)), Some((y, _))) if x != y => Some(p),
+        _ => None,
     }
 }
 

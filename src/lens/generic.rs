@@ -190,11 +190,16 @@ fn row_findings(input: &Input<'_>, row: &Row<'_>, blocks: &BlockCounts) -> Vec<F
             continue;
         };
         let other = Side::at(&input.contexts[k], Some(i), &envs[k].resources[i]);
+        // Read once per pair, and only when the pair differs at all.
+        let exposure = std::cell::OnceCell::new();
         for d in diff(&base, &other) {
             if super::firewall::claims(&row.address.rtype, d.path.top())
                 || super::network::routes::claims(&row.address.rtype, d.path.top())
                 || super::discovery::claims(base.res, other.res, d.path.top())
-                || super::exposure::claims(base.res, other.res, &d.path)
+                || exposure
+                    .get_or_init(|| super::exposure::claims(base.res, other.res))
+                    .as_ref()
+                    == Some(&d.path)
             {
                 continue;
             }
