@@ -77,22 +77,21 @@ pub fn findings(input: &Input<'_>, rows: &[crate::align::Row<'_>]) -> Vec<Findin
 
 #[cfg(test)]
 mod tests {
-    use crate::model::Environment;
+    use crate::lens::testing::compare;
+    use crate::model::{Category, Kind};
 
     #[test]
     fn zone_visibility() -> crate::TestResult {
         let private = r#"{"id":"Z0AAA","name":"prod.internal","vpc":[{"vpc_id":"vpc-0aaa0001","vpc_region":"us-east-1"}]}"#;
         let public = r#"{"id":"Z0BBB","name":"staging.internal","vpc":[]}"#;
-        let envs = [
-            Environment::for_tests("prod", &[("aws_route53_zone.internal", private)])?,
-            Environment::for_tests("staging", &[("aws_route53_zone.internal", public)])?,
-        ];
-        let got: Vec<String> = crate::compare_loaded(&envs, 0)
-            .findings
-            .iter()
-            .filter(|f| f.kind == crate::model::Kind::ZoneVisibility)
-            .map(|f| format!("{} {}", f.severity, f.message))
-            .collect();
+        let got: Vec<String> = compare(
+            &[("aws_route53_zone.internal", private)],
+            &[("aws_route53_zone.internal", public)],
+        )?
+        .iter()
+        .filter(|f| f.kind == Kind::ZoneVisibility)
+        .map(|f| format!("{} {}", f.severity, f.message))
+        .collect();
         assert_eq!(
             got,
             ["high aws_route53_zone.internal is private in prod but public in staging."]
@@ -110,14 +109,9 @@ mod tests {
                 r#"{"name":"staging.example.com","zone_type":"Public"}"#,
             ),
         ] {
-            let envs = [
-                Environment::for_tests("prod", &[(t, private)])?,
-                Environment::for_tests("staging", &[(t, public)])?,
-            ];
-            let got: Vec<String> = crate::compare_loaded(&envs, 0)
-                .findings
+            let got: Vec<String> = compare(&[(t, private)], &[(t, public)])?
                 .iter()
-                .filter(|f| f.category == crate::model::Category::Discovery)
+                .filter(|f| f.category == Category::Discovery)
                 .map(|f| format!("{} {}", f.kind.as_str(), f.severity))
                 .collect();
             assert_eq!(
@@ -126,14 +120,11 @@ mod tests {
                 "{t}: the visibility attributes are not repeated by the generic lens"
             );
         }
-        let same = [
-            Environment::for_tests("prod", &[("aws_route53_zone.internal", private)])?,
-            Environment::for_tests("staging", &[("aws_route53_zone.internal", private)])?,
-        ];
-        assert!(crate::compare_loaded(&same, 0)
-            .findings
-            .iter()
-            .all(|f| f.kind != crate::model::Kind::ZoneVisibility));
+        let same = compare(
+            &[("aws_route53_zone.internal", private)],
+            &[("aws_route53_zone.internal", private)],
+        )?;
+        assert!(same.iter().all(|f| f.kind != Kind::ZoneVisibility));
         Ok(())
     }
 }
