@@ -85,28 +85,17 @@ pub fn describe(r: &Region, dir: Direction, ctx: &Context<'_>) -> String {
     };
     let peers = match &r.space {
         PeerSpace::Named(n) => n.clone(),
-        PeerSpace::Rooted(key, v6) => {
-            let base = root_base(ctx, key, *v6).map(|n| match n.network() {
-                std::net::IpAddr::V4(a) => u128::from(u32::from(a)),
-                std::net::IpAddr::V6(a) => u128::from(a),
-            });
-            match base.and_then(|b| {
-                Some(space::Span {
-                    lo: b.checked_add(r.peers.lo)?,
-                    hi: b.checked_add(r.peers.hi)?,
-                })
-            }) {
-                Some(abs) => format!(
-                    "{} ({key})",
-                    span_to_nets(&r.space, abs)
-                        .iter()
-                        .map(|n| n.to_string())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                None => format!("part of {key}"),
-            }
-        }
+        PeerSpace::Rooted(key, _) => match absolute(r, ctx) {
+            Some((space, abs)) => format!(
+                "{} ({key})",
+                span_to_nets(&space, abs)
+                    .iter()
+                    .map(|n| n.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            None => format!("part of {key}"),
+        },
         space => span_to_nets(space, r.peers)
             .iter()
             .map(|n| n.to_string())
