@@ -38,6 +38,17 @@ fn text<'v>(v: &'v Value, k: &str) -> Option<&'v str> {
     v.get(k).and_then(Value::as_str)
 }
 
+/// The layout of the network at `address` (logical `key`), made on first use.
+fn layout_of<'m>(
+    out: &'m mut BTreeMap<String, Layout>,
+    key: String,
+    address: &Address,
+) -> &'m mut Layout {
+    let l = out.entry(key).or_default();
+    l.address.get_or_insert_with(|| address.clone());
+    l
+}
+
 /// The layouts of every network of an environment, by the network's logical address.
 pub fn layouts(ctx: &Context<'_>) -> BTreeMap<String, Layout> {
     let env = ctx.env;
@@ -119,10 +130,10 @@ pub fn layouts(ctx: &Context<'_>) -> BTreeMap<String, Layout> {
                         || flag.and_then(Value::as_str) == Some("true"))
             }
         };
-        let l = out.entry(key(&env.resources[n].address)).or_default();
-        l.address
-            .get_or_insert_with(|| env.resources[n].address.clone());
-        l.subnets.insert(key(&r.address), public);
+        let net = &env.resources[n].address;
+        layout_of(&mut out, key(net), net)
+            .subnets
+            .insert(key(&r.address), public);
     }
     for r in &env.resources {
         if r.address.rtype != "aws_nat_gateway" {
@@ -138,10 +149,10 @@ pub fn layouts(ctx: &Context<'_>) -> BTreeMap<String, Layout> {
         ) else {
             continue;
         };
-        let l = out.entry(key(&env.resources[n].address)).or_default();
-        l.address
-            .get_or_insert_with(|| env.resources[n].address.clone());
-        l.nat_zones.insert(ctx.text(zone).into_owned());
+        let net = &env.resources[n].address;
+        layout_of(&mut out, key(net), net)
+            .nat_zones
+            .insert(ctx.text(zone).into_owned());
     }
     for r in &env.resources {
         let place = match r.address.rtype.as_str() {
@@ -158,10 +169,8 @@ pub fn layouts(ctx: &Context<'_>) -> BTreeMap<String, Layout> {
             _ => None,
         };
         if let Some((n, place)) = place {
-            let l = out.entry(key(&env.resources[n].address)).or_default();
-            l.address
-                .get_or_insert_with(|| env.resources[n].address.clone());
-            l.nat_zones.insert(place);
+            let net = &env.resources[n].address;
+            layout_of(&mut out, key(net), net).nat_zones.insert(place);
         }
     }
     for r in &env.resources {
@@ -201,10 +210,8 @@ pub fn layouts(ctx: &Context<'_>) -> BTreeMap<String, Layout> {
             _ => None,
         };
         if let Some((n, link)) = link {
-            let l = out.entry(key(&env.resources[n].address)).or_default();
-            l.address
-                .get_or_insert_with(|| env.resources[n].address.clone());
-            l.links.insert(link);
+            let net = &env.resources[n].address;
+            layout_of(&mut out, key(net), net).links.insert(link);
         }
     }
     out
