@@ -820,8 +820,7 @@ pub fn value_at<'v>(root: &'v Value, path: &AttrPath) -> Option<&'v Value> {
 /// `(sensitive)` (also inside JSON documents held in strings), everything else as
 /// written, shortened when long.
 pub fn show(side: &Side<'_>, v: &Value, path: &AttrPath) -> String {
-    let mut s = String::new();
-    render(side, v, path, &mut s, true);
+    let s = render_full(side, v, path);
     if s.chars().count() > MAX_DISPLAY {
         let cut: String = s.chars().take(MAX_DISPLAY - 1).collect();
         return format!("{cut}…");

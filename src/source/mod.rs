@@ -195,16 +195,24 @@ pub fn parse(path: &str, env: &str, bytes: &[u8]) -> Result<Parsed> {
             let resources = legacy::convert(doc.modules.unwrap_or_default()).map_err(fail)?;
             Ok((SourceKind::State, resources))
         }
-        Some(v) => Err(fail(format!(
-            "unsupported state version {v}{} (this tool reads versions 1 to 4)",
-            doc.terraform_version
-                .map(|t| format!(", written by Terraform {}", t.escape_debug()))
-                .unwrap_or_default()
+        Some(v) => Err(fail(unsupported_version(
+            v,
+            doc.terraform_version.as_deref(),
         ))),
         None => Err(fail(
             "not a Terraform state, show-json state or plan JSON: no `version` or `format_version` field".into(),
         )),
     }
+}
+
+/// Why a state of version `v` (written by `terraform`, when it says) cannot be read.
+fn unsupported_version(v: u64, terraform: Option<&str>) -> String {
+    format!(
+        "unsupported state version {v}{} (this tool reads versions 1 to 4)",
+        terraform
+            .map(|t| format!(", written by Terraform {}", t.escape_debug()))
+            .unwrap_or_default()
+    )
 }
 
 /// A JSON error, explained with the document's declared version when that is the cause.
@@ -219,15 +227,10 @@ fn explain(path: &str, env: &str, bytes: &[u8], err: &serde_json::Error) -> Erro
             }
             if let Some(v) = p.version.as_ref().and_then(|v| v.as_u64()) {
                 if v > 4 {
-                    let tf = p
-                        .terraform_version
-                        .as_ref()
-                        .and_then(|t| t.as_str())
-                        .map(|t| format!(", written by Terraform {}", t.escape_debug()))
-                        .unwrap_or_default();
+                    let tf = p.terraform_version.as_ref().and_then(|t| t.as_str());
                     return Error::input(
                         path,
-                        format!("environment {env}: unsupported state version {v}{tf} (this tool reads versions 1 to 4)"),
+                        format!("environment {env}: {}", unsupported_version(v, tf)),
                     );
                 }
             }
