@@ -52,6 +52,8 @@ const GCP_TARGETS: &[(&str, &str)] = &[
 struct Target {
     compared: String,
     shown: String,
+    /// The route leaves through an internet gateway.
+    to_internet: bool,
 }
 
 /// Route tables of one environment: table key → (table address, destination → target).
@@ -81,6 +83,7 @@ fn target(ctx: &Context<'_>, v: &Value, table: &[(&str, &str)]) -> Option<Target
         return Some(Target {
             compared: format!("{kind} {compared}"),
             shown: format!("{kind} {shown}"),
+            to_internet: kind == "internet gateway",
         });
     }
     None
@@ -159,6 +162,7 @@ fn azure_target(ctx: &Context<'_>, v: &Value) -> Target {
     Target {
         compared: format!("{} {compared}", kind.to_ascii_lowercase()),
         shown: format!("{kind}{shown}"),
+        to_internet: kind.starts_with("Internet"),
     }
 }
 
@@ -204,7 +208,7 @@ pub fn findings(input: &Input<'_>) -> Vec<Finding> {
                         .unwrap_or_else(|| "no route".into()),
                 );
                 if k != b && t.map(|x| &x.1.compared) != base_target.map(|x| &x.1.compared) {
-                    differs.push((k, t.map(|(_, t)| t.shown.clone())));
+                    differs.push((k, t.map(|(_, t)| t)));
                 }
             }
             if differs.is_empty() {
@@ -217,15 +221,14 @@ pub fn findings(input: &Input<'_>) -> Vec<Finding> {
             let parts: Vec<String> = differs
                 .iter()
                 .map(|(k, t)| match t {
-                    Some(t) => format!("to {t} in {}", input.envs[*k].name),
+                    Some(t) => format!("to {} in {}", t.shown, input.envs[*k].name),
                     None => format!("nowhere in {}", input.envs[*k].name),
                 })
                 .collect();
             // Traffic that now leaves through an internet gateway is exposed.
-            let to_internet = differs.iter().any(|(_, t)| {
-                t.as_deref()
-                    .is_some_and(|t| t.starts_with("internet gateway") || t.starts_with("Internet"))
-            });
+            let to_internet = differs
+                .iter()
+                .any(|(_, t)| t.is_some_and(|t| t.to_internet));
             let path = AttrPath(vec![
                 PathStep::Attr("route".into()),
                 PathStep::Key(dest.clone().into()),
