@@ -282,3 +282,29 @@ fn run_kind(
         .map(line)
         .collect())
 }
+
+#[test]
+fn aws_default_route_moved_to_the_internet_gateway_is_high() -> crate::TestResult {
+    let table = |target: &str| {
+        format!(r#"{{"id":"rtb-1","route":[{{"cidr_block":"0.0.0.0/0",{target}}}]}}"#)
+    };
+    let nat = table(r#""nat_gateway_id":"nat-0aaa0001""#);
+    let igw = table(r#""gateway_id":"igw-0aaa0001""#);
+    let got = run_kind(
+        &[("aws_route_table.private", &nat)],
+        &[("aws_route_table.private", &igw)],
+        "route",
+    )?;
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0].starts_with("route high "), "{got:?}");
+    assert!(got[0].contains("internet gateway"), "{got:?}");
+    // The other way round nothing is newly exposed.
+    let back = run_kind(
+        &[("aws_route_table.private", &igw)],
+        &[("aws_route_table.private", &nat)],
+        "route",
+    )?;
+    assert_eq!(back.len(), 1, "{back:?}");
+    assert!(back[0].starts_with("route medium "), "{back:?}");
+    Ok(())
+}
