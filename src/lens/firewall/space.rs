@@ -303,30 +303,16 @@ pub fn difference(
 pub fn merge(mut regions: Vec<Region>) -> Vec<Region> {
     for axis in [1usize, 2, 0, 1] {
         regions.sort_by(|a, b| {
-            let key = |r: &Region| match axis {
-                0 => (
-                    r.target.clone(),
-                    r.space.clone(),
-                    r.ports,
-                    r.peers,
-                    r.protocols,
-                ),
-                1 => (
-                    r.target.clone(),
-                    r.space.clone(),
-                    r.protocols,
-                    r.peers,
-                    r.ports,
-                ),
-                _ => (
-                    r.target.clone(),
-                    r.space.clone(),
-                    r.protocols,
-                    r.ports,
-                    r.peers,
-                ),
-            };
-            key(a).cmp(&key(b))
+            // The axis being merged sorts last, so that mergeable boxes are adjacent.
+            fn key(r: &Region, axis: usize) -> (&String, &PeerSpace, (Span, Span, Span)) {
+                let spans = match axis {
+                    0 => (r.ports, r.peers, r.protocols),
+                    1 => (r.protocols, r.peers, r.ports),
+                    _ => (r.protocols, r.ports, r.peers),
+                };
+                (&r.target, &r.space, spans)
+            }
+            key(a, axis).cmp(&key(b, axis))
         });
         let mut out: Vec<Region> = Vec::with_capacity(regions.len());
         for r in regions {
