@@ -66,6 +66,14 @@ fn text<'v>(v: &'v Value, k: &str) -> Option<&'v str> {
 fn target(ctx: &Context<'_>, v: &Value, table: &[(&str, &str)]) -> Option<Target> {
     for (attr, kind) in table {
         let Some(s) = text(v, attr) else { continue };
+        // GCP's one way out to the internet, named the same in every project.
+        if *attr == "next_hop_gateway" && s.ends_with("default-internet-gateway") {
+            return Some(Target {
+                compared: "internet gateway =default-internet-gateway".into(),
+                shown: "internet gateway default-internet-gateway".into(),
+                to_internet: true,
+            });
+        }
         let (compared, shown) = match ctx.leaf_str(s) {
             Leaf::Ref(a) => (format!("@{a}"), a.to_string()),
             Leaf::External => ("#external".into(), format!("{s} (outside the environment)")),

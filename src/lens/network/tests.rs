@@ -308,3 +308,53 @@ fn aws_default_route_moved_to_the_internet_gateway_is_high() -> crate::TestResul
     assert!(back[0].starts_with("route medium "), "{back:?}");
     Ok(())
 }
+
+#[test]
+fn gcp_route_to_the_default_internet_gateway_is_high() -> crate::TestResult {
+    let route = |project: &str, hop: &str| {
+        format!(
+            r#"{{"id":"projects/{project}/global/routes/egress","name":"egress","network":"https://www.googleapis.com/compute/v1/projects/{project}/global/networks/main","dest_range":"0.0.0.0/0","priority":1000,{hop}}}"#
+        )
+    };
+    let gateway = |project: &str| {
+        format!(
+            r#""next_hop_gateway":"https://www.googleapis.com/compute/v1/projects/{project}/global/gateways/default-internet-gateway""#
+        )
+    };
+    let network = |project: &str| {
+        format!(
+            r#"{{"id":"projects/{project}/global/networks/main","name":"main","self_link":"https://www.googleapis.com/compute/v1/projects/{project}/global/networks/main"}}"#
+        )
+    };
+    let env = |project: &str, hop: &str| {
+        vec![
+            ("google_compute_network.main".to_string(), network(project)),
+            (
+                "google_compute_route.egress".to_string(),
+                route(project, hop),
+            ),
+        ]
+    };
+    let appliance = r#""next_hop_ip":"10.0.0.5""#;
+    let prod = env("acme-prod", &gateway("acme-prod"));
+    // Each project's own gateway URL is the same way out.
+    let same = env("acme-staging", &gateway("acme-staging"));
+    assert_eq!(
+        run_kind(&refs(&prod), &refs(&same), "route")?,
+        Vec::<String>::new()
+    );
+    let inside = env("acme-prod", appliance);
+    let got = run_kind(&refs(&inside), &refs(&prod), "route")?;
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(
+        got[0].starts_with("route high google_compute_network.main")
+            && got[0].contains("to internet gateway default-internet-gateway in staging"),
+        "{got:?}"
+    );
+    let back = run_kind(&refs(&prod), &refs(&inside), "route")?;
+    assert!(
+        back.len() == 1 && back[0].starts_with("route medium "),
+        "{back:?}"
+    );
+    Ok(())
+}
