@@ -144,7 +144,7 @@ fn examples_show_their_planted_differences() {
         r#"aws_route_table.private[2] route route["0.0.0.0/0"]"#,
         "aws_security_group.web allows-more ingress",
         "aws_vpc.main nat-layout nat_gateways",
-        "module.dns.aws_route53_record.www attribute ttl",
+        "module.dns.aws_route53_record.www record ttl",
         "module.dns.aws_service_discovery_service.billing missing -",
     ];
     assert_eq!(got, want);

@@ -75,6 +75,7 @@ fn block_findings(input: &Input<'_>, blocks: &BlockCounts) -> Vec<Finding> {
         let keyed = *keyed;
         if super::firewall::claims(&block.rtype, None)
             || super::network::routes::claims(&block.rtype, None)
+            || super::discovery::registry::claims(&block.rtype)
         {
             continue;
         }
@@ -135,6 +136,7 @@ fn row_findings(input: &Input<'_>, row: &Row<'_>, blocks: &BlockCounts) -> Vec<F
     let mode = row.address.mode;
     if super::firewall::claims(&row.address.rtype, None)
         || super::network::routes::claims(&row.address.rtype, None)
+        || super::discovery::registry::claims(&row.address.rtype)
     {
         return out;
     }

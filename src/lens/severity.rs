@@ -77,7 +77,9 @@ pub fn generic(category: Category, kind: Kind, mode: Mode, path: Option<&AttrPat
         | Kind::ZoneVisibility
         | Kind::Exposure
         | Kind::Route
-        | Kind::NetworkLinks => row.2,
+        | Kind::NetworkLinks
+        | Kind::Record
+        | Kind::Service => row.2,
         Kind::Reference => row.3,
     }
 }
@@ -100,6 +102,18 @@ pub fn layout(kind: Kind, lacking: bool) -> Severity {
         Kind::SubnetLayout => Severity::Medium,
         _ if lacking => Severity::Medium,
         _ => Severity::Low,
+    }
+}
+
+/// Severity of a registration difference (a DNS record, a service): one that exists in
+/// some environments only, or answers with other destinations (targets, ports,
+/// selector), sends clients elsewhere — medium; TTL, routing weights or health checks
+/// alone — low.
+pub fn registration(missing: bool, destinations: bool) -> Severity {
+    if missing || destinations {
+        Severity::Medium
+    } else {
+        Severity::Low
     }
 }
 

@@ -114,6 +114,11 @@ pub enum Kind {
     Route,
     /// A network connects to different endpoints, peers, transit gateways or VPNs.
     NetworkLinks,
+    /// A DNS record answers differently (targets, TTL, routing).
+    Record,
+    /// A registered service (Cloud Map, Service Directory, Consul, Kubernetes) answers
+    /// differently (ports, selector, records, health checks).
+    Service,
 }
 
 impl Kind {
@@ -131,6 +136,8 @@ impl Kind {
             Kind::Exposure => "exposure",
             Kind::Route => "route",
             Kind::NetworkLinks => "network-links",
+            Kind::Record => "record",
+            Kind::Service => "service",
         }
     }
 }

@@ -3,6 +3,10 @@
 //! Kubernetes services are compared by the generic lens after normalisation. Makes
 //! findings; never prints.
 
+pub mod registry;
+#[cfg(test)]
+mod tests;
+
 use super::generic::Input;
 use crate::model::{AttrPath, Category, Finding, Kind, PathStep, Resource, Value};
 
@@ -49,7 +53,7 @@ pub fn claims(a: &Resource, b: &Resource, attr: Option<&str>) -> bool {
 /// Every discovery finding: zones whose visibility differs from the baseline's.
 pub fn findings(input: &Input<'_>, rows: &[crate::align::Row<'_>]) -> Vec<Finding> {
     let word = |p: bool| if p { "private" } else { "public" };
-    let mut out = Vec::new();
+    let mut out = registry::findings(input);
     for row in rows {
         let Some(flip) = super::flip(input, row, zone_is_private, word) else {
             continue;
@@ -73,58 +77,4 @@ pub fn findings(input: &Input<'_>, rows: &[crate::align::Row<'_>]) -> Vec<Findin
         });
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::lens::testing::compare;
-    use crate::model::{Category, Kind};
-
-    #[test]
-    fn zone_visibility() -> crate::TestResult {
-        let private = r#"{"id":"Z0AAA","name":"prod.internal","vpc":[{"vpc_id":"vpc-0aaa0001","vpc_region":"us-east-1"}]}"#;
-        let public = r#"{"id":"Z0BBB","name":"staging.internal","vpc":[]}"#;
-        let got: Vec<String> = compare(
-            &[("aws_route53_zone.internal", private)],
-            &[("aws_route53_zone.internal", public)],
-        )?
-        .iter()
-        .filter(|f| f.kind == Kind::ZoneVisibility)
-        .map(|f| format!("{} {}", f.severity, f.message))
-        .collect();
-        assert_eq!(
-            got,
-            ["high aws_route53_zone.internal is private in prod but public in staging."]
-        );
-        // GCP and Azure forms
-        for (t, private, public) in [
-            (
-                "google_dns_managed_zone.z",
-                r#"{"name":"internal","dns_name":"prod.internal.","visibility":"private","private_visibility_config":[{"networks":[{"network_url":"n"}]}]}"#,
-                r#"{"name":"internal","dns_name":"staging.internal.","visibility":"public","private_visibility_config":[]}"#,
-            ),
-            (
-                "azurerm_dns_zone.z",
-                r#"{"name":"prod.example.com","zone_type":"Private"}"#,
-                r#"{"name":"staging.example.com","zone_type":"Public"}"#,
-            ),
-        ] {
-            let got: Vec<String> = compare(&[(t, private)], &[(t, public)])?
-                .iter()
-                .filter(|f| f.category == Category::Discovery)
-                .map(|f| format!("{} {}", f.kind.as_str(), f.severity))
-                .collect();
-            assert_eq!(
-                got,
-                ["zone-visibility high"],
-                "{t}: the visibility attributes are not repeated by the generic lens"
-            );
-        }
-        let same = compare(
-            &[("aws_route53_zone.internal", private)],
-            &[("aws_route53_zone.internal", private)],
-        )?;
-        assert!(same.iter().all(|f| f.kind != Kind::ZoneVisibility));
-        Ok(())
-    }
 }
