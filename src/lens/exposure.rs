@@ -33,6 +33,12 @@ const EXPOSURE: &[(&str, &[&str], &[&str])] = &[
         &["load_balancing_scheme"],
         &["EXTERNAL", "EXTERNAL_MANAGED"],
     ),
+    ("aws_instance", &["associate_public_ip_address"], &["true"]),
+    (
+        "google_sql_database_instance",
+        &["settings", "0", "ip_configuration", "0", "ipv4_enabled"],
+        &["true"],
+    ),
     (
         "kubernetes_service",
         &["spec", "0", "type"],
@@ -44,6 +50,69 @@ const EXPOSURE: &[(&str, &[&str], &[&str])] = &[
         &["LoadBalancer", "NodePort"],
     ),
 ];
+
+/// Exposure read from a list of blocks: `(type, list attribute, item attributes)` —
+/// exposed when any block sets any of those attributes (an Azure frontend with a public
+/// IP, a GCP instance's network interface with an access config).
+const EXPOSED_WHEN_SET: &[(&str, &str, &[&str])] = &[
+    (
+        "azurerm_lb",
+        "frontend_ip_configuration",
+        &["public_ip_address_id", "public_ip_prefix_id"],
+    ),
+    (
+        "azurerm_application_gateway",
+        "frontend_ip_configuration",
+        &["public_ip_address_id"],
+    ),
+    (
+        "google_compute_instance",
+        "network_interface",
+        &["access_config"],
+    ),
+];
+
+/// Block fields that change with a list-read exposure and are not said again: a public
+/// frontend has no subnet or private address.
+const FOLLOWS_EXPOSURE: &[&str] = &[
+    "public_ip_address_id",
+    "public_ip_prefix_id",
+    "subnet_id",
+    "private_ip_address",
+    "private_ip_address_allocation",
+    "private_ip_address_version",
+    "access_config",
+];
+
+/// What the exposure lens says for a pair, so the generic lens does not repeat it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Claim {
+    path: AttrPath,
+    /// For a list-read exposure: only these fields of its blocks.
+    fields: bool,
+}
+
+impl Claim {
+    /// Whether a difference at `p` is part of what the exposure finding says.
+    pub fn covers(&self, p: &AttrPath) -> bool {
+        if !self.fields {
+            return p == &self.path;
+        }
+        p.starts_with(&self.path)
+            && p.0
+                .iter()
+                .any(|s| matches!(s, PathStep::Attr(a) if FOLLOWS_EXPOSURE.contains(&a.as_ref())))
+    }
+}
+
+fn is_set(v: Option<&Value>) -> bool {
+    match v {
+        None | Some(Value::Null) => false,
+        Some(Value::Str(s)) => !s.is_empty(),
+        Some(Value::List(l)) => !l.is_empty(),
+        Some(_) => true,
+    }
+}
 
 fn path_of(steps: &[&str]) -> AttrPath {
     AttrPath(
@@ -60,6 +129,16 @@ fn path_of(steps: &[&str]) -> AttrPath {
 
 /// Whether the resource is exposed to the internet, when its type says how to tell.
 pub fn exposed(r: &Resource) -> Option<(bool, AttrPath)> {
+    if let Some((_, list, attrs)) = EXPOSED_WHEN_SET
+        .iter()
+        .find(|(t, _, _)| *t == r.address.rtype)
+    {
+        let blocks = r.attributes.get(list)?.as_list()?;
+        let any = blocks
+            .iter()
+            .any(|b| attrs.iter().any(|a| is_set(b.get(a))));
+        return Some((any, AttrPath(vec![PathStep::Attr((*list).into())])));
+    }
     let (_, steps, yes) = EXPOSURE.iter().find(|(t, _, _)| *t == r.address.rtype)?;
     let path = path_of(steps);
     let v = value_at(&r.attributes, &path)?;
@@ -71,11 +150,16 @@ pub fn exposed(r: &Resource) -> Option<(bool, AttrPath)> {
     Some((yes.iter().any(|y| y.eq_ignore_ascii_case(&text)), path))
 }
 
-/// The attribute whose difference the exposure lens reports for this pair, if any: the
-/// generic lens leaves that path alone.
-pub fn claims(a: &Resource, b: &Resource) -> Option<AttrPath> {
+/// What the exposure lens reports for this pair, if anything: the generic lens leaves
+/// the differences it covers alone.
+pub fn claims(a: &Resource, b: &Resource) -> Option<Claim> {
     match (exposed(a), exposed(b)) {
-        (Some((x, p)), Some((y, _))) if x != y => Some(p),
+        (Some((x, path)), Some((y, _))) if x != y => Some(Claim {
+            path,
+            fields: EXPOSED_WHEN_SET
+                .iter()
+                .any(|(t, _, _)| *t == a.address.rtype),
+        }),
         _ => None,
     }
 }
@@ -133,6 +217,10 @@ mod tests {
             ("aws_db_instance.db", r#"{"publicly_accessible":true}"#, r#"{"publicly_accessible":false}"#, "exposure medium aws_db_instance.db is reachable from the internet in prod but internal in staging (`publicly_accessible`)."),
             ("kubernetes_service_v1.api", r#"{"spec":[{"type":"ClusterIP"}]}"#, r#"{"spec":[{"type":"LoadBalancer"}]}"#, "exposure high kubernetes_service_v1.api is internal in prod but reachable from the internet in staging (`spec[0].type`)."),
             ("google_compute_forwarding_rule.fr", r#"{"load_balancing_scheme":"INTERNAL"}"#, r#"{"load_balancing_scheme":"EXTERNAL"}"#, "exposure high google_compute_forwarding_rule.fr is internal in prod but reachable from the internet in staging (`load_balancing_scheme`)."),
+            ("azurerm_lb.app", r#"{"frontend_ip_configuration":[{"name":"fe","subnet_id":"/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/app","public_ip_address_id":""}]}"#, r#"{"frontend_ip_configuration":[{"name":"fe","subnet_id":"","public_ip_address_id":"/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Network/publicIPAddresses/lb"}]}"#, "exposure high azurerm_lb.app is internal in prod but reachable from the internet in staging (`frontend_ip_configuration`)."),
+            ("google_compute_instance.bastion", r#"{"network_interface":[{"network":"n","access_config":[{"nat_ip":"34.1.2.3"}]}]}"#, r#"{"network_interface":[{"network":"n","access_config":[]}]}"#, "exposure medium google_compute_instance.bastion is reachable from the internet in prod but internal in staging (`network_interface`)."),
+            ("aws_instance.web", r#"{"associate_public_ip_address":false}"#, r#"{"associate_public_ip_address":true}"#, "exposure high aws_instance.web is internal in prod but reachable from the internet in staging (`associate_public_ip_address`)."),
+            ("google_sql_database_instance.db", r#"{"settings":[{"ip_configuration":[{"ipv4_enabled":false}]}]}"#, r#"{"settings":[{"ip_configuration":[{"ipv4_enabled":true}]}]}"#, "exposure high google_sql_database_instance.db is internal in prod but reachable from the internet in staging (`settings[0].ip_configuration[0].ipv4_enabled`)."),
         ] {
             assert_eq!(run(&[(t, a)], &[(t, b)])?, [want]);
         }

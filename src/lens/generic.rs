@@ -201,7 +201,7 @@ fn row_findings(input: &Input<'_>, row: &Row<'_>, blocks: &BlockCounts) -> Vec<F
                 || exposure
                     .get_or_init(|| super::exposure::claims(base.res, other.res))
                     .as_ref()
-                    == Some(&d.path)
+                    .is_some_and(|c| c.covers(&d.path))
             {
                 continue;
             }

@@ -67,15 +67,22 @@ pub(crate) fn flip(
 
 /// Runs every lens and sorts the findings.
 pub fn run(input: &generic::Input<'_>, rows: &[Row<'_>]) -> Vec<Finding> {
-    let (mut findings, firewall) = rayon::join(
+    // The generic lens is the largest and parallel itself; the others run beside it.
+    let (mut findings, others) = rayon::join(
         || generic::findings(input, rows),
-        || firewall::findings(input),
+        || {
+            let (mut a, b) = rayon::join(
+                || firewall::findings(input),
+                || discovery::findings(input, rows),
+            );
+            a.extend(b);
+            a.extend(network::findings(input));
+            a.extend(network::routes::findings(input));
+            a.extend(exposure::findings(input, rows));
+            a
+        },
     );
-    findings.extend(firewall);
-    findings.extend(network::findings(input));
-    findings.extend(network::routes::findings(input));
-    findings.extend(discovery::findings(input, rows));
-    findings.extend(exposure::findings(input, rows));
+    findings.extend(others);
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings
 }

@@ -12,8 +12,9 @@
 use crate::lens::generic::Input;
 use crate::lens::severity;
 use crate::model::{AttrPath, Category, Finding, Kind, PathStep, Resource, Value};
-use crate::normalize::diff::{is_secret_name, is_sensitive};
+use crate::normalize::diff::is_secret_name;
 use crate::normalize::{Context, Leaf};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// What a client gets back, one property: compared text (`None`: known after apply,
@@ -290,15 +291,10 @@ fn entry<'e>(
         format!("{name} {kind}")
     };
     let mut props = props;
-    // A value marked sensitive is compared, never shown.
-    for (attr, p) in props.iter_mut() {
-        let path = AttrPath(vec![PathStep::Attr((*attr).into())]);
-        if SOURCE_ATTRS
-            .iter()
-            .filter(|(a, _)| a == attr)
-            .any(|(_, src)| is_sensitive(res, &AttrPath(vec![PathStep::Attr((*src).into())])))
-            || is_sensitive(res, &path)
-        {
+    // A value marked sensitive is compared, never shown: when the source marks anything
+    // of a registration sensitive, none of what it answers is shown.
+    if !res.sensitive.is_empty() {
+        for p in props.values_mut() {
             p.shown = "(sensitive)".into();
         }
     }
@@ -313,14 +309,6 @@ fn entry<'e>(
         },
     ))
 }
-
-/// Properties read from attributes of another name (for the sensitive check).
-const SOURCE_ATTRS: &[(&str, &str)] = &[
-    ("targets", "records"),
-    ("targets", "record"),
-    ("targets", "rrdatas"),
-    ("meta", "meta"),
-];
 
 fn insert(props: &mut BTreeMap<&'static str, Prop>, k: &'static str, p: Option<Prop>) {
     if let Some(p) = p {
@@ -765,7 +753,7 @@ const DESTINATIONS: &[&str] = &[
 /// from the baseline's.
 pub fn findings(input: &Input<'_>) -> Vec<Finding> {
     let envs = input.envs;
-    let cats: Vec<Catalog<'_>> = input.contexts.iter().map(catalog).collect();
+    let cats: Vec<Catalog<'_>> = input.contexts.par_iter().map(catalog).collect();
     let mut keys: Vec<&String> = cats.iter().flat_map(|c| c.keys()).collect();
     keys.sort();
     keys.dedup();
