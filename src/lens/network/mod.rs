@@ -207,6 +207,23 @@ pub fn layouts(ctx: &Context<'_>) -> BTreeMap<String, Layout> {
                 "peering to",
                 "remote_virtual_network_id",
             ),
+            "google_compute_ha_vpn_gateway" | "google_compute_vpn_gateway" => {
+                resolve(a, "network").map(|n| (n, "VPN gateway".to_string()))
+            }
+            // Azure: a gateway stands in the network's GatewaySubnet; VPN or ExpressRoute.
+            "azurerm_virtual_network_gateway" => a
+                .get("ip_configuration")
+                .and_then(Value::as_list)
+                .and_then(|l| l.first())
+                .and_then(|c| resolve(c, "subnet_id"))
+                .and_then(|s| resolve(&env.resources[s].attributes, "virtual_network_name"))
+                .map(|n| {
+                    let kind = match text(a, "type") {
+                        Some(t) if t.eq_ignore_ascii_case("ExpressRoute") => "ExpressRoute gateway",
+                        _ => "VPN gateway",
+                    };
+                    (n, kind.to_string())
+                }),
             _ => None,
         };
         if let Some((n, link)) = link {

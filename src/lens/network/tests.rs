@@ -358,3 +358,105 @@ fn gcp_route_to_the_default_internet_gateway_is_high() -> crate::TestResult {
     );
     Ok(())
 }
+
+#[test]
+fn gcp_and_azure_peerings_and_gateways_per_network() -> crate::TestResult {
+    let gcp = |project: &str, peer: bool, vpn: bool| {
+        let net = format!("projects/{project}/global/networks/main");
+        let mut v = vec![(
+            "google_compute_network.main".to_string(),
+            format!(
+                r#"{{"id":"{net}","name":"main","self_link":"https://www.googleapis.com/compute/v1/{net}"}}"#
+            ),
+        )];
+        if peer {
+            v.push((
+                "google_compute_network_peering.hub".to_string(),
+                format!(r#"{{"id":"main/hub","name":"to-hub","network":"https://www.googleapis.com/compute/v1/{net}","peer_network":"https://www.googleapis.com/compute/v1/projects/acme-hub/global/networks/hub"}}"#),
+            ));
+        }
+        if vpn {
+            v.push((
+                "google_compute_ha_vpn_gateway.onprem".to_string(),
+                format!(r#"{{"id":"projects/{project}/regions/r/vpnGateways/onprem","name":"onprem","network":"https://www.googleapis.com/compute/v1/{net}"}}"#),
+            ));
+        }
+        v
+    };
+    let prod = gcp("acme-prod", true, true);
+    assert_eq!(
+        run_kind(
+            &refs(&prod),
+            &refs(&gcp("acme-staging", true, true)),
+            "network-links"
+        )?,
+        Vec::<String>::new()
+    );
+    let got = run_kind(
+        &refs(&prod),
+        &refs(&gcp("acme-staging", false, false)),
+        "network-links",
+    )?;
+    assert!(
+        got.len() == 1
+            && got[0].starts_with("network-links medium google_compute_network.main")
+            && got[0].contains("VPN gateway")
+            && got[0].contains("peering to"),
+        "{got:?}"
+    );
+
+    let azure = |sub: &str, env: &str, gateway: Option<&str>| {
+        let rg =
+            format!("/subscriptions/{sub}/resourceGroups/rg-{env}/providers/Microsoft.Network");
+        let mut v = vec![
+            (
+                "azurerm_virtual_network.main".to_string(),
+                format!(
+                    r#"{{"id":"{rg}/virtualNetworks/vnet-{env}","name":"vnet-{env}","address_space":["10.0.0.0/16"]}}"#
+                ),
+            ),
+            (
+                "azurerm_subnet.gateway".to_string(),
+                format!(
+                    r#"{{"id":"{rg}/virtualNetworks/vnet-{env}/subnets/GatewaySubnet","name":"GatewaySubnet","virtual_network_name":"vnet-{env}","address_prefixes":["10.0.255.0/27"]}}"#
+                ),
+            ),
+            (
+                "azurerm_virtual_network_peering.hub".to_string(),
+                format!(
+                    r#"{{"id":"{rg}/virtualNetworks/vnet-{env}/virtualNetworkPeerings/to-hub","name":"to-hub","virtual_network_name":"vnet-{env}","remote_virtual_network_id":"/subscriptions/99999999-0000-0000-0000-000000000000/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-hub"}}"#
+                ),
+            ),
+        ];
+        if let Some(kind) = gateway {
+            v.push((
+                "azurerm_virtual_network_gateway.onprem".to_string(),
+                format!(r#"{{"id":"{rg}/virtualNetworkGateways/gw-{env}","name":"gw-{env}","type":"{kind}","ip_configuration":[{{"name":"default","subnet_id":"{rg}/virtualNetworks/vnet-{env}/subnets/GatewaySubnet"}}]}}"#),
+            ));
+        }
+        v
+    };
+    let prod = azure("00000000-0000-0000-0000-000000000001", "prod", Some("Vpn"));
+    let same = azure(
+        "00000000-0000-0000-0000-000000000002",
+        "staging",
+        Some("Vpn"),
+    );
+    assert_eq!(
+        run_kind(&refs(&prod), &refs(&same), "network-links")?,
+        Vec::<String>::new()
+    );
+    let other = azure(
+        "00000000-0000-0000-0000-000000000002",
+        "staging",
+        Some("ExpressRoute"),
+    );
+    let got = run_kind(&refs(&prod), &refs(&other), "network-links")?;
+    assert!(
+        got.len() == 1
+            && got[0].starts_with("network-links medium azurerm_virtual_network.main")
+            && got[0].contains("ExpressRoute gateway"),
+        "{got:?}"
+    );
+    Ok(())
+}
