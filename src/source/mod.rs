@@ -2,6 +2,7 @@
 //! JSON, standard input) into a model [`Environment`]. Inputs are recognised by content,
 //! never by name. Sources read and convert; they never judge a value.
 
+pub mod hcl;
 pub mod legacy;
 pub mod show;
 pub mod state;

@@ -1,0 +1,6 @@
+//! HCL root modules as environments: load a directory's configuration files, evaluate
+//! variables, locals, repetition and modules without Terraform, and produce the same
+//! [`crate::model::Environment`] a state file gives. Reads and evaluates; never judges.
+
+pub mod functions;
+pub mod value;

@@ -1,0 +1,337 @@
+//! The value of an expression while a configuration is evaluated: Terraform's kinds of
+//! value (lists and tuples, sets, maps and objects), values known only after apply, and
+//! the sensitive mark. No evaluation here: the type, its ordering and its conversions.
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// An evaluated value.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum V {
+    #[default]
+    Null,
+    Bool(bool),
+    /// Terraform numbers are arbitrary precision; integers are exact here up to 2^53.
+    Num(f64),
+    Str(String),
+    /// A list or a tuple.
+    List(Vec<V>),
+    /// A set: elements unique and in Terraform's order (see [`cmp`]).
+    Set(Vec<V>),
+    /// A map or an object: keys in lexical order, as Terraform iterates them.
+    Map(BTreeMap<String, V>),
+    /// Known only after apply. `Some(address)` when it is the identifier of the resource
+    /// at that address (`aws_vpc.main.id`), so that it can become a reference.
+    Unknown(Option<Box<str>>),
+    /// Marked sensitive: never shown, and everything computed from it is marked too.
+    Sensitive(Box<V>),
+}
+
+impl V {
+    pub fn str(s: impl Into<String>) -> V {
+        V::Str(s.into())
+    }
+
+    pub fn unknown() -> V {
+        V::Unknown(None)
+    }
+
+    /// A set from elements in any order: sorted, duplicates removed.
+    pub fn set(mut items: Vec<V>) -> V {
+        items.sort_by(cmp);
+        items.dedup();
+        V::Set(items)
+    }
+
+    /// The name of the value's kind, for error messages (`string`, `list`, …).
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            V::Null => "null",
+            V::Bool(_) => "bool",
+            V::Num(_) => "number",
+            V::Str(_) => "string",
+            V::List(_) => "list",
+            V::Set(_) => "set",
+            V::Map(_) => "map",
+            V::Unknown(_) => "unknown",
+            V::Sensitive(v) => v.type_name(),
+        }
+    }
+
+    /// Whether the value is wholly unknown (not a collection holding unknowns).
+    pub fn is_unknown(&self) -> bool {
+        match self {
+            V::Unknown(_) => true,
+            V::Sensitive(v) => v.is_unknown(),
+            _ => false,
+        }
+    }
+
+    /// Whether any part of the value is unknown.
+    pub fn has_unknown(&self) -> bool {
+        match self {
+            V::Unknown(_) => true,
+            V::Sensitive(v) => v.has_unknown(),
+            V::List(l) | V::Set(l) => l.iter().any(V::has_unknown),
+            V::Map(m) => m.values().any(V::has_unknown),
+            _ => false,
+        }
+    }
+
+    /// Whether any part of the value is marked sensitive.
+    pub fn has_sensitive(&self) -> bool {
+        match self {
+            V::Sensitive(_) => true,
+            V::List(l) | V::Set(l) => l.iter().any(V::has_sensitive),
+            V::Map(m) => m.values().any(V::has_sensitive),
+            _ => false,
+        }
+    }
+
+    /// The value without any sensitive mark, and whether it had one anywhere.
+    pub fn unmark(self) -> (V, bool) {
+        match self {
+            V::Sensitive(v) => (v.unmark().0, true),
+            V::List(l) => {
+                let (l, s) = unmark_all(l);
+                (V::List(l), s)
+            }
+            V::Set(l) => {
+                let (l, s) = unmark_all(l);
+                (V::set(l), s)
+            }
+            V::Map(m) => {
+                let mut any = false;
+                let m = m
+                    .into_iter()
+                    .map(|(k, v)| {
+                        let (v, s) = v.unmark();
+                        any |= s;
+                        (k, v)
+                    })
+                    .collect();
+                (V::Map(m), any)
+            }
+            v => (v, false),
+        }
+    }
+
+    /// The value marked sensitive when `sensitive`.
+    pub fn mark(self, sensitive: bool) -> V {
+        match self {
+            V::Sensitive(_) => self,
+            v if sensitive => V::Sensitive(Box::new(v)),
+            v => v,
+        }
+    }
+
+    /// The value under a top-level mark, and whether there was one.
+    pub fn peel(&self) -> (&V, bool) {
+        match self {
+            V::Sensitive(v) => (v.peel().0, true),
+            v => (v, false),
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            V::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The elements of a list, tuple or set.
+    pub fn as_seq(&self) -> Option<&[V]> {
+        match self {
+            V::List(l) | V::Set(l) => Some(l),
+            _ => None,
+        }
+    }
+
+    pub fn as_map(&self) -> Option<&BTreeMap<String, V>> {
+        match self {
+            V::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// Converts to a string as Terraform does for a `string` parameter: numbers and
+    /// bools print, `null` and collections do not convert.
+    pub fn to_str(&self) -> Option<String> {
+        match self {
+            V::Str(s) => Some(s.clone()),
+            V::Num(n) => Some(num_text(*n)),
+            V::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+
+    /// Converts to a number as Terraform does: numbers, and strings that parse as one.
+    pub fn to_num(&self) -> Option<f64> {
+        match self {
+            V::Num(n) => Some(*n),
+            V::Str(s) => s.trim().parse::<f64>().ok().filter(|n| n.is_finite()),
+            _ => None,
+        }
+    }
+
+    /// Converts to a bool as Terraform does: bools, and the strings `true`/`false`.
+    pub fn to_bool(&self) -> Option<bool> {
+        match self {
+            V::Bool(b) => Some(*b),
+            V::Str(s) if s == "true" => Some(true),
+            V::Str(s) if s == "false" => Some(false),
+            _ => None,
+        }
+    }
+}
+
+fn unmark_all(l: Vec<V>) -> (Vec<V>, bool) {
+    let mut any = false;
+    let l = l
+        .into_iter()
+        .map(|v| {
+            let (v, s) = v.unmark();
+            any |= s;
+            v
+        })
+        .collect();
+    (l, any)
+}
+
+/// A number as Terraform prints it: integers without a fraction.
+pub fn num_text(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e17 {
+        format!("{}", n as i64)
+    } else if n.is_infinite() {
+        if n > 0.0 { "+Inf" } else { "-Inf" }.to_string()
+    } else {
+        format!("{n}")
+    }
+}
+
+/// Terraform's order for set elements and sorting: by kind (null, bool, number, string,
+/// then collections), numbers ascending, strings lexical, collections by content.
+pub fn cmp(a: &V, b: &V) -> Ordering {
+    fn rank(v: &V) -> u8 {
+        match v {
+            V::Null => 0,
+            V::Bool(_) => 1,
+            V::Num(_) => 2,
+            V::Str(_) => 3,
+            V::List(_) => 4,
+            V::Set(_) => 5,
+            V::Map(_) => 6,
+            V::Unknown(_) => 7,
+            V::Sensitive(_) => 8,
+        }
+    }
+    match (a, b) {
+        (V::Bool(x), V::Bool(y)) => x.cmp(y),
+        (V::Num(x), V::Num(y)) => x.total_cmp(y),
+        (V::Str(x), V::Str(y)) => x.cmp(y),
+        (V::List(x), V::List(y)) | (V::Set(x), V::Set(y)) => {
+            for (p, q) in x.iter().zip(y) {
+                match cmp(p, q) {
+                    Ordering::Equal => continue,
+                    o => return o,
+                }
+            }
+            x.len().cmp(&y.len())
+        }
+        (V::Map(x), V::Map(y)) => {
+            for ((k1, v1), (k2, v2)) in x.iter().zip(y) {
+                match k1.cmp(k2).then_with(|| cmp(v1, v2)) {
+                    Ordering::Equal => continue,
+                    o => return o,
+                }
+            }
+            x.len().cmp(&y.len())
+        }
+        (V::Unknown(x), V::Unknown(y)) => x.cmp(y),
+        (V::Sensitive(x), V::Sensitive(y)) => cmp(x, y),
+        _ => rank(a).cmp(&rank(b)),
+    }
+}
+
+impl fmt::Display for V {
+    /// Terraform-like text for messages: never call it on a sensitive value's contents.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            V::Null => write!(f, "null"),
+            V::Bool(b) => write!(f, "{b}"),
+            V::Num(n) => write!(f, "{}", num_text(*n)),
+            V::Str(s) => write!(f, "{s:?}"),
+            V::List(l) | V::Set(l) => {
+                write!(f, "[")?;
+                for (i, v) in l.iter().enumerate() {
+                    if i > 0 {
+                        write!(f, ", ")?;
+                    }
+                    write!(f, "{v}")?;
+                }
+                write!(f, "]")
+            }
+            V::Map(m) => {
+                write!(f, "{{")?;
+                for (i, (k, v)) in m.iter().enumerate() {
+                    if i > 0 {
+                        write!(f, ", ")?;
+                    }
+                    write!(f, "{k:?} = {v}")?;
+                }
+                write!(f, "}}")
+            }
+            V::Unknown(_) => write!(f, "(known after apply)"),
+            V::Sensitive(_) => write!(f, "(sensitive value)"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sets_sort_and_dedupe_in_terraform_order() {
+        let s = V::set(vec![
+            V::str("b"),
+            V::Num(10.0),
+            V::str("a"),
+            V::Num(2.0),
+            V::str("b"),
+        ]);
+        assert_eq!(
+            s,
+            V::Set(vec![V::Num(2.0), V::Num(10.0), V::str("a"), V::str("b")])
+        );
+    }
+
+    #[test]
+    fn marks_come_off_deep_and_go_on_once() {
+        let v = V::List(vec![V::str("a"), V::Sensitive(Box::new(V::str("s")))]);
+        assert!(v.has_sensitive());
+        let (plain, had) = v.unmark();
+        assert!(had && !plain.has_sensitive());
+        let m = plain.mark(true).mark(true);
+        assert!(matches!(&m, V::Sensitive(inner) if !matches!(**inner, V::Sensitive(_))));
+        assert_eq!(m.to_string(), "(sensitive value)");
+    }
+
+    #[test]
+    fn conversions() {
+        for (v, s, n, b) in [
+            (V::Num(3.0), Some("3"), Some(3.0), None),
+            (V::Num(0.5), Some("0.5"), Some(0.5), None),
+            (V::str("12"), Some("12"), Some(12.0), None),
+            (V::str("true"), Some("true"), None, Some(true)),
+            (V::Bool(false), Some("false"), None, Some(false)),
+            (V::Null, None, None, None),
+        ] {
+            assert_eq!(v.to_str().as_deref(), s, "{v:?}");
+            assert_eq!(v.to_num(), n, "{v:?}");
+            assert_eq!(v.to_bool(), b, "{v:?}");
+        }
+    }
+}
