@@ -114,6 +114,8 @@ pub enum Kind {
     Route,
     /// A network connects to different endpoints, peers, transit gateways or VPNs.
     NetworkLinks,
+    /// A load balancer listens differently on a port (or only in some environments).
+    Listener,
 }
 
 impl Kind {
@@ -131,6 +133,7 @@ impl Kind {
             Kind::Exposure => "exposure",
             Kind::Route => "route",
             Kind::NetworkLinks => "network-links",
+            Kind::Listener => "listener",
         }
     }
 }
