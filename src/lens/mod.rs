@@ -74,6 +74,7 @@ pub fn run(input: &generic::Input<'_>, rows: &[Row<'_>]) -> Vec<Finding> {
     findings.extend(firewall);
     findings.extend(network::findings(input));
     findings.extend(network::routes::findings(input));
+    findings.extend(network::balancers::findings(input));
     findings.extend(discovery::findings(input, rows));
     findings.extend(exposure::findings(input, rows));
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
