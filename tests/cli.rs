@@ -137,7 +137,7 @@ fn examples_show_their_planted_differences() {
     let want = [
         "aws_eip.nat[1] missing -",
         "aws_eip.nat[2] missing -",
-        "aws_lb_listener.https attribute ssl_policy",
+        r#"aws_lb.web listener listener["443/tcp"]"#,
         "aws_nat_gateway.main[1] missing -",
         "aws_nat_gateway.main[2] missing -",
         r#"aws_route_table.private[1] route route["0.0.0.0/0"]"#,

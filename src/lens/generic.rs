@@ -76,6 +76,7 @@ fn block_findings(input: &Input<'_>, blocks: &BlockCounts) -> Vec<Finding> {
         if super::firewall::claims(&block.rtype, None)
             || super::network::routes::claims(&block.rtype, None)
             || super::discovery::registry::claims(&block.rtype)
+            || super::network::balancers::claims(&block.rtype, None)
         {
             continue;
         }
@@ -141,8 +142,11 @@ fn row_findings(input: &Input<'_>, row: &Row<'_>, blocks: &BlockCounts) -> Vec<F
         return out;
     }
 
-    // Missing instances (blocks missing wholesale are reported once, per block).
-    if row.present.iter().any(Option::is_none) {
+    // Missing instances (blocks missing wholesale are reported once, per block). A
+    // listener missing from its balancer is the balancers lens's finding.
+    if row.present.iter().any(Option::is_none)
+        && !super::network::balancers::claims(&row.address.rtype, None)
+    {
         let counts = blocks.get(
             input.contexts[input.baseline]
                 .logical(&row.address.block())
@@ -197,6 +201,7 @@ fn row_findings(input: &Input<'_>, row: &Row<'_>, blocks: &BlockCounts) -> Vec<F
         for d in diff(&base, &other) {
             if super::firewall::claims(&row.address.rtype, d.path.top())
                 || super::network::routes::claims(&row.address.rtype, d.path.top())
+                || super::network::balancers::claims(&row.address.rtype, d.path.top())
                 || super::discovery::claims(base.res, other.res, d.path.top())
                 || exposure
                     .get_or_init(|| super::exposure::claims(base.res, other.res))

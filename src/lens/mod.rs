@@ -78,6 +78,7 @@ pub fn run(input: &generic::Input<'_>, rows: &[Row<'_>]) -> Vec<Finding> {
             a.extend(b);
             a.extend(network::findings(input));
             a.extend(network::routes::findings(input));
+            a.extend(network::balancers::findings(input));
             a.extend(exposure::findings(input, rows));
             a
         },

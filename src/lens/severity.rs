@@ -79,7 +79,8 @@ pub fn generic(category: Category, kind: Kind, mode: Mode, path: Option<&AttrPat
         | Kind::Route
         | Kind::NetworkLinks
         | Kind::Record
-        | Kind::Service => row.2,
+        | Kind::Service
+        | Kind::Listener => row.2,
         Kind::Reference => row.3,
     }
 }
@@ -114,6 +115,34 @@ pub fn registration(missing: bool, destinations: bool) -> Severity {
         Severity::Medium
     } else {
         Severity::Low
+    }
+}
+
+/// How a load balancer's listener on one port differs from the baseline's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListenerChange {
+    /// The environment listens on a port where the baseline does not.
+    Extra,
+    /// The environment does not listen on a port where the baseline does.
+    Missing,
+    /// The listener no longer terminates TLS (HTTPS → HTTP, TLS → TCP) or lost its
+    /// certificate.
+    Plaintext,
+    /// Anything else: TLS policy, ALPN, mutual TLS, protocol, target, backend port.
+    Other,
+}
+
+/// Severity of a listener difference; `internet_facing` when the environment's balancer
+/// is reachable from the internet. A new way in, or traffic from the internet no longer
+/// encrypted, is high; a listener the baseline lacks on an internal balancer is low;
+/// everything else may break what works in the baseline, medium.
+pub fn listener(change: ListenerChange, internet_facing: bool) -> Severity {
+    match change {
+        ListenerChange::Extra | ListenerChange::Plaintext if internet_facing => Severity::High,
+        ListenerChange::Extra => Severity::Low,
+        ListenerChange::Missing | ListenerChange::Plaintext | ListenerChange::Other => {
+            Severity::Medium
+        }
     }
 }
 
@@ -192,6 +221,23 @@ mod tests {
             ),
         ] {
             assert_eq!(generic(cat, kind, mode, path), want);
+        }
+    }
+
+    #[test]
+    fn listener_policy() {
+        use ListenerChange::*;
+        for (change, internet, want) in [
+            (Extra, true, Severity::High),
+            (Extra, false, Severity::Low),
+            (Plaintext, true, Severity::High),
+            (Plaintext, false, Severity::Medium),
+            (Missing, true, Severity::Medium),
+            (Missing, false, Severity::Medium),
+            (Other, true, Severity::Medium),
+            (Other, false, Severity::Medium),
+        ] {
+            assert_eq!(listener(change, internet), want, "{change:?} {internet}");
         }
     }
 }

@@ -119,6 +119,8 @@ pub enum Kind {
     /// A registered service (Cloud Map, Service Directory, Consul, Kubernetes) answers
     /// differently (ports, selector, records, health checks).
     Service,
+    /// A load balancer listens differently on a port (or only in some environments).
+    Listener,
 }
 
 impl Kind {
@@ -138,6 +140,7 @@ impl Kind {
             Kind::NetworkLinks => "network-links",
             Kind::Record => "record",
             Kind::Service => "service",
+            Kind::Listener => "listener",
         }
     }
 }

@@ -2,8 +2,10 @@
 //! network): how many subnets of each tier (public when its route table sends
 //! `0.0.0.0/0` to an internet gateway), in which zones NAT gateways stand, and which
 //! subnets changed tier. The generic lens still reports the attributes; this lens says
-//! what they add up to. Makes findings; never prints.
+//! what they add up to. Routes (`routes`) and load balancers' listeners (`balancers`)
+//! are compared in their own modules. Makes findings; never prints.
 
+pub mod balancers;
 pub mod routes;
 
 use super::generic::Input;
