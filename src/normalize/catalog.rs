@@ -99,6 +99,13 @@ pub const IGNORED_ATTRS: &[&str] = &[
     "security_group_rule_id",
     "request_id",
     "timeouts",
+    // GCP's numeric ids, assigned on creation
+    "numeric_id",
+    "proxy_id",
+    "map_id",
+    "generated_id",
+    "certificate_id",
+    "forwarding_rule_id",
 ];
 
 /// Attributes ignored for particular types only: `(type, attribute)`.
@@ -127,6 +134,7 @@ pub const TYPE_IGNORED_ATTRS: &[(&str, &str)] = &[
     ("aws_iam_policy", "policy_id"),
     ("aws_iam_role", "unique_id"),
     ("azurerm_dns_zone", "soa_record"),
+    ("azurerm_public_ip", "ip_address"),
     ("google_sql_database_instance", "first_ip_address"),
     ("google_sql_database_instance", "private_ip_address"),
     ("google_sql_database_instance", "public_ip_address"),

@@ -421,17 +421,9 @@ fn azure_rule(ctx: &Context<'_>, r: &Resource) -> (String, Listener) {
     (format!("{port}/{}", family(protocol)), l)
 }
 
-/// Whether a balancer is reachable from the internet: the exposure lens's reading, and
-/// for an Azure load balancer a frontend with a public address.
+/// Whether a balancer is reachable from the internet, as the exposure lens reads it (an
+/// Azure load balancer: a frontend with a public address).
 pub(super) fn internet_facing(r: &Resource) -> bool {
-    if r.address.rtype == "azurerm_lb" {
-        return list(&r.attributes, "frontend_ip_configuration")
-            .iter()
-            .any(|f| {
-                text(f, "public_ip_address_id").is_some()
-                    || text(f, "public_ip_prefix_id").is_some()
-            });
-    }
     exposed(r).is_some_and(|(e, _)| e)
 }
 
