@@ -135,6 +135,14 @@ pub const TYPE_IGNORED_ATTRS: &[(&str, &str)] = &[
     ("aws_iam_role", "unique_id"),
     ("azurerm_dns_zone", "soa_record"),
     ("azurerm_public_ip", "ip_address"),
+    // Back-references computed from the listeners and rules that use them: the
+    // balancers lens reports those listeners themselves.
+    ("aws_lb_target_group", "load_balancer_arns"),
+    ("aws_alb_target_group", "load_balancer_arns"),
+    ("azurerm_lb_backend_address_pool", "load_balancing_rules"),
+    ("azurerm_lb_backend_address_pool", "inbound_nat_rules"),
+    ("azurerm_lb_backend_address_pool", "outbound_rules"),
+    ("azurerm_lb_probe", "load_balancer_rules"),
     ("google_sql_database_instance", "first_ip_address"),
     ("google_sql_database_instance", "private_ip_address"),
     ("google_sql_database_instance", "public_ip_address"),
