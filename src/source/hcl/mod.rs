@@ -2,5 +2,7 @@
 //! variables, locals, repetition and modules without Terraform, and produce the same
 //! [`crate::model::Environment`] a state file gives. Reads and evaluates; never judges.
 
+pub mod files;
 pub mod functions;
+pub mod json;
 pub mod value;
