@@ -1,0 +1,310 @@
+//! Type constraints of `variable` blocks (`list(string)`, `object({ a = optional(number, 1) })`,
+//! …) and the conversion of a value to one, as Terraform converts: numbers and bools to
+//! strings and back, tuples to lists and sets, objects to maps, `optional()` attributes
+//! filled with their defaults. Converts; never evaluates references.
+
+use super::eval::{EResult, Eval, Frame};
+use super::value::V;
+use hcl::edit::expr::{Expression, ObjectKey};
+use hcl::edit::Span;
+use std::collections::BTreeMap;
+
+/// A type constraint.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Type {
+    Any,
+    String,
+    Number,
+    Bool,
+    List(Box<Type>),
+    Set(Box<Type>),
+    Map(Box<Type>),
+    Tuple(Vec<Type>),
+    /// Attribute → (type, optional, default when optional and absent).
+    Object(BTreeMap<String, (Type, bool, Option<V>)>),
+}
+
+impl Type {
+    /// Parses a type expression; `ev` evaluates `optional()` defaults.
+    pub fn parse(e: &Expression, ev: &Eval<'_>) -> EResult<Type> {
+        let bad = |what: &str| ev.loc_err(e.span(), what.to_string());
+        match e {
+            Expression::Variable(v) => match v.as_str() {
+                "string" => Ok(Type::String),
+                "number" => Ok(Type::Number),
+                "bool" => Ok(Type::Bool),
+                "any" => Ok(Type::Any),
+                "list" => Ok(Type::List(Box::new(Type::Any))),
+                "map" => Ok(Type::Map(Box::new(Type::Any))),
+                "set" => Ok(Type::Set(Box::new(Type::Any))),
+                other => Err(bad(&format!("Invalid type specification: the keyword \"{other}\" is not a valid type specification"))),
+            },
+            // Terraform 0.11's quoted keywords, still seen in older modules.
+            Expression::String(s) => match s.value().as_str() {
+                "string" => Ok(Type::String),
+                "list" => Ok(Type::List(Box::new(Type::Any))),
+                "map" => Ok(Type::Map(Box::new(Type::Any))),
+                _ => Err(bad("Invalid type specification: a type constraint is a keyword or constructor, not a quoted string")),
+            },
+            Expression::FuncCall(c) => {
+                let args: Vec<&Expression> = c.args.iter().collect();
+                let one = |args: &[&Expression]| -> EResult<Type> {
+                    match args {
+                        [a] => Type::parse(a, ev),
+                        _ => Err(bad(&format!("Invalid type specification: {}() takes exactly one argument", c.name.name.as_str()))),
+                    }
+                };
+                match c.name.name.as_str() {
+                    "list" => Ok(Type::List(Box::new(one(&args)?))),
+                    "set" => Ok(Type::Set(Box::new(one(&args)?))),
+                    "map" => Ok(Type::Map(Box::new(one(&args)?))),
+                    "tuple" => match args.as_slice() {
+                        [Expression::Array(a)] => Ok(Type::Tuple(
+                            a.iter().map(|x| Type::parse(x, ev)).collect::<EResult<Vec<_>>>()?,
+                        )),
+                        _ => Err(bad("Invalid type specification: tuple() takes a list of element types")),
+                    },
+                    "object" => match args.as_slice() {
+                        [Expression::Object(o)] => {
+                            let mut attrs = BTreeMap::new();
+                            for (k, v) in o.iter() {
+                                let name = match k {
+                                    ObjectKey::Ident(i) => i.as_str().to_string(),
+                                    ObjectKey::Expression(Expression::String(s)) => s.value().clone(),
+                                    ObjectKey::Expression(Expression::Variable(i)) => i.as_str().to_string(),
+                                    _ => return Err(bad("Invalid type specification: object attribute names must be names")),
+                                };
+                                attrs.insert(name, Type::attribute(v.expr(), ev)?);
+                            }
+                            Ok(Type::Object(attrs))
+                        }
+                        _ => Err(bad("Invalid type specification: object() takes an object of attribute types")),
+                    },
+                    "optional" => Err(bad("Invalid type specification: optional() may only be used for an object attribute")),
+                    other => Err(bad(&format!("Invalid type specification: \"{other}\" is not a type constructor"))),
+                }
+            }
+            _ => Err(bad("Invalid type specification: a type keyword or constructor is required")),
+        }
+    }
+
+    /// An object attribute's type: `optional(T)` or `optional(T, default)` or a type.
+    fn attribute(e: &Expression, ev: &Eval<'_>) -> EResult<(Type, bool, Option<V>)> {
+        if let Expression::FuncCall(c) = e {
+            if c.name.name.as_str() == "optional" {
+                let args: Vec<&Expression> = c.args.iter().collect();
+                return match args.as_slice() {
+                    [t] => Ok((Type::parse(t, ev)?, true, None)),
+                    [t, d] => {
+                        let ty = Type::parse(t, ev)?;
+                        let dv = ev.eval(d, &Frame::new())?;
+                        let dv = convert(dv, &ty).map_err(|m| ev.loc_err(d.span(), format!("Invalid default value for optional attribute: {m}")))?;
+                        Ok((ty, true, Some(dv)))
+                    }
+                    _ => Err(ev.loc_err(e.span(), "Invalid type specification: optional() takes a type and an optional default".to_string())),
+                };
+            }
+        }
+        Ok((Type::parse(e, ev)?, false, None))
+    }
+}
+
+/// Converts `v` to type `t`; the message says why not. Unknown values convert to
+/// anything; sensitive values stay sensitive.
+pub fn convert(v: V, t: &Type) -> Result<V, String> {
+    let (v, marked) = v.unmark();
+    let out = convert_plain(v, t)?;
+    Ok(out.mark(marked))
+}
+
+fn convert_plain(v: V, t: &Type) -> Result<V, String> {
+    if v.is_unknown() || matches!(v, V::Null) {
+        return Ok(v);
+    }
+    match t {
+        Type::Any => Ok(v),
+        Type::String => v
+            .to_str()
+            .map(V::Str)
+            .ok_or_else(|| format!("string required, not {}", v.type_name())),
+        Type::Number => v
+            .to_num()
+            .map(V::Num)
+            .ok_or_else(|| format!("a number is required, not {}", describe(&v))),
+        Type::Bool => v
+            .to_bool()
+            .map(V::Bool)
+            .ok_or_else(|| format!("a bool is required, not {}", describe(&v))),
+        Type::List(e) | Type::Set(e) => {
+            let items = match v {
+                V::List(l) | V::Set(l) => l,
+                other => {
+                    return Err(format!(
+                        "{} required, not {}",
+                        if matches!(t, Type::List(_)) {
+                            "list"
+                        } else {
+                            "set"
+                        },
+                        other.type_name()
+                    ))
+                }
+            };
+            let mut out = Vec::with_capacity(items.len());
+            for (i, x) in items.into_iter().enumerate() {
+                out.push(convert(x, e).map_err(|m| format!("element {i}: {m}"))?);
+            }
+            Ok(if matches!(t, Type::Set(_)) {
+                V::set(out)
+            } else {
+                V::List(out)
+            })
+        }
+        Type::Map(e) => {
+            let V::Map(m) = v else {
+                return Err(format!("map required, not {}", v.type_name()));
+            };
+            let mut out = BTreeMap::new();
+            for (k, x) in m {
+                let c = convert(x, e).map_err(|m| format!("element {k:?}: {m}"))?;
+                out.insert(k, c);
+            }
+            Ok(V::Map(out))
+        }
+        Type::Tuple(ts) => {
+            let items = match v {
+                V::List(l) | V::Set(l) => l,
+                other => return Err(format!("tuple required, not {}", other.type_name())),
+            };
+            if items.len() != ts.len() {
+                return Err(format!(
+                    "tuple required with {} elements, not {}",
+                    ts.len(),
+                    items.len()
+                ));
+            }
+            let mut out = Vec::with_capacity(items.len());
+            for (i, (x, e)) in items.into_iter().zip(ts).enumerate() {
+                out.push(convert(x, e).map_err(|m| format!("element {i}: {m}"))?);
+            }
+            Ok(V::List(out))
+        }
+        Type::Object(attrs) => {
+            let V::Map(mut m) = v else {
+                return Err(format!("object required, not {}", v.type_name()));
+            };
+            let mut out = BTreeMap::new();
+            for (name, (ty, optional, default)) in attrs {
+                match m.remove(name) {
+                    Some(V::Null) | None if *optional => {
+                        let d = default.clone().unwrap_or(V::Null);
+                        out.insert(name.clone(), d);
+                    }
+                    Some(x) => {
+                        let c = convert(x, ty).map_err(|m| format!("attribute {name:?}: {m}"))?;
+                        out.insert(name.clone(), c);
+                    }
+                    None => return Err(format!("attribute {name:?} is required")),
+                }
+            }
+            // Attributes the type does not declare are dropped, as Terraform drops them.
+            Ok(V::Map(out))
+        }
+    }
+}
+
+fn describe(v: &V) -> &'static str {
+    match v {
+        V::Str(_) => "a string that does not convert",
+        other => other.type_name(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ty(src: &str) -> crate::TestResult<Type> {
+        let e = hcl::edit::parser::parse_expr(src)?;
+        let scope = crate::source::hcl::eval::tests_support::NoScope;
+        let ev = scope.eval_at("t.tf");
+        Ok(Type::parse(&e, &ev).map_err(|e| e.what)?)
+    }
+
+    fn val(src: &str) -> crate::TestResult<V> {
+        let e = hcl::edit::parser::parse_expr(src)?;
+        let scope = crate::source::hcl::eval::tests_support::NoScope;
+        Ok(scope
+            .eval_at("t.tf")
+            .eval(&e, &Frame::new())
+            .map_err(|e| e.what)?)
+    }
+
+    #[test]
+    fn conversions_to_declared_types() -> crate::TestResult {
+        for (t, v, want) in [
+            ("string", "5", "\"5\""),
+            ("number", "\"12\"", "12"),
+            ("bool", "\"true\"", "true"),
+            ("list(string)", "[1, true]", "[\"1\", \"true\"]"),
+            ("set(string)", "[\"b\", \"a\", \"b\"]", "[\"a\", \"b\"]"),
+            ("map(number)", "{a = \"1\"}", "{\"a\" = 1}"),
+            ("tuple([string, number])", "[1, \"2\"]", "[\"1\", 2]"),
+            (
+                "object({ name = string, port = optional(number, 443), tls = optional(bool) })",
+                "{name = \"web\", extra = 1}",
+                "{\"name\" = \"web\", \"port\" = 443, \"tls\" = null}",
+            ),
+            (
+                "list(object({ cidr = string, public = optional(bool, false) }))",
+                "[{cidr = \"10.0.0.0/24\"}, {cidr = \"10.0.1.0/24\", public = true}]",
+                "[{\"cidr\" = \"10.0.0.0/24\", \"public\" = false}, {\"cidr\" = \"10.0.1.0/24\", \"public\" = true}]",
+            ),
+            ("any", "{a = [1]}", "{\"a\" = [1]}"),
+            ("\"list\"", "[1]", "[1]"),
+        ] {
+            let got = convert(val(v)?, &ty(t)?)?;
+            assert_eq!(got.to_string(), want, "{t} <- {v}");
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn conversion_errors_say_why() -> crate::TestResult {
+        for (t, v, want) in [
+            ("number", "\"x\"", "a number is required"),
+            (
+                "list(number)",
+                "[1, \"x\"]",
+                "element 1: a number is required",
+            ),
+            (
+                "object({ name = string })",
+                "{}",
+                "attribute \"name\" is required",
+            ),
+            ("map(string)", "[1]", "map required, not list"),
+            (
+                "tuple([string])",
+                "[1, 2]",
+                "tuple required with 1 elements",
+            ),
+        ] {
+            let err = convert(val(v)?, &ty(t)?).err().ok_or("expected an error")?;
+            assert!(err.contains(want), "{t} <- {v}: {err}");
+        }
+        for bad in [
+            "strin",
+            "optional(string)",
+            "\"number\"",
+            "list(string, number)",
+        ] {
+            assert!(ty(bad).is_err(), "{bad}");
+        }
+        // Unknown and sensitive values pass through, marked as they were.
+        assert_eq!(convert(V::unknown(), &Type::Number)?, V::unknown());
+        let s = convert(V::str("1").mark(true), &Type::Number)?;
+        assert_eq!(s, V::Num(1.0).mark(true));
+        Ok(())
+    }
+}
