@@ -128,7 +128,7 @@ impl Settings {
             let (name, file) = vf
                 .split_once('=')
                 .ok_or_else(|| usage(format!("--var-file `{vf}`: expected NAME=FILE")))?;
-            let Some(env) = envs.iter().find(|e| e.name == name) else {
+            let Some(env) = envs.iter_mut().find(|e| e.name == name) else {
                 return Err(usage(format!(
                     "--var-file names environment `{name}`, which is not given ({})",
                     names(&envs)
@@ -140,6 +140,7 @@ impl Settings {
                     env.path
                 )));
             }
+            env.var_files.push(file.to_string());
         }
         if let Some(cfg) = &args.config {
             return Err(usage(format!(
@@ -192,6 +193,7 @@ pub fn parse_env(s: &str) -> Result<EnvSpec> {
             return Ok(EnvSpec {
                 name: name.to_string(),
                 path: path.to_string(),
+                var_files: Vec::new(),
             });
         }
     }
@@ -218,6 +220,7 @@ pub fn parse_env(s: &str) -> Result<EnvSpec> {
     Ok(EnvSpec {
         name,
         path: s.to_string(),
+        var_files: Vec::new(),
     })
 }
 

@@ -49,6 +49,9 @@ pub fn compare(settings: &cli::Settings) -> Result<Report> {
         .par_iter()
         .map(|spec| {
             let mut env = source::load(spec, stdin.as_deref())?;
+            for w in &env.warnings {
+                eprintln!("warning: environment {}: {w}", env.name);
+            }
             let t = std::time::Instant::now();
             normalize::add_reference_edges(&mut env);
             timing("reference edges", t);

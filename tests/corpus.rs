@@ -22,6 +22,7 @@ fn load(dir: &Path, rel: &str, name: &str) -> tfparity::Result<Environment> {
     let spec = EnvSpec {
         name: name.to_string(),
         path: dir.join(rel).display().to_string(),
+        var_files: Vec::new(),
     };
     let mut env = source::load(&spec, None)?;
     tfparity::normalize::add_reference_edges(&mut env);

@@ -121,6 +121,8 @@ pub struct Environment {
     pub graph: DiGraph<u32, Edge>,
     /// Facts for normalisation, gathered on first use.
     pub facts: std::sync::OnceLock<Facts>,
+    /// What the source could not read fully (an HCL block left unexpanded), for the user.
+    pub warnings: Vec<String>,
 }
 
 impl Environment {
@@ -145,6 +147,7 @@ impl Environment {
             resources,
             graph,
             facts: std::sync::OnceLock::new(),
+            warnings: Vec::new(),
         };
         env.add_dependency_edges();
         Ok(env)

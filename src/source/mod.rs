@@ -19,6 +19,8 @@ pub struct EnvSpec {
     pub name: String,
     /// A file or directory path, or `-` for standard input.
     pub path: String,
+    /// `--var-file` files for this environment, in command-line order.
+    pub var_files: Vec<String>,
 }
 
 impl EnvSpec {
@@ -81,13 +83,25 @@ pub fn load(spec: &EnvSpec, stdin: Option<&[u8]>) -> Result<Environment> {
         stdin.unwrap_or_default()
     } else {
         if path.is_dir() {
-            return Err(Error::input(
-                path,
-                format!(
-                    "environment {}: is a directory; reading HCL root modules is not supported yet (give a state, show-json or plan JSON file)",
-                    spec.name
-                ),
-            ));
+            let t = std::time::Instant::now();
+            let (resources, warnings) = hcl::load(path, &spec.var_files, &spec.name)?;
+            crate::timing(&format!("evaluate {}", spec.name), t);
+            let mut env = Environment::new(
+                spec.name.clone(),
+                Source {
+                    kind: SourceKind::Hcl,
+                    path: spec.path.clone(),
+                },
+                resources,
+            )
+            .map_err(|dup| {
+                Error::input(
+                    shown,
+                    format!("environment {}: instance {dup} appears twice", spec.name),
+                )
+            })?;
+            env.warnings = warnings;
+            return Ok(env);
         }
         owned = std::fs::read(path).map_err(|e| {
             let what = match e.kind() {

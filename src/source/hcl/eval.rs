@@ -17,13 +17,30 @@ use std::fmt;
 /// An evaluation error: where, and what.
 #[derive(Debug, Clone)]
 pub struct EvalError {
+    /// Set when the error arose elsewhere (a variable's declaration, another module)
+    /// and already knows its file and line.
+    pub origin: Option<(std::path::PathBuf, Option<(usize, usize)>)>,
     pub loc: Loc,
     pub what: String,
 }
 
+impl EvalError {
+    /// The file and line:col the error is about.
+    pub fn place(&self) -> (std::path::PathBuf, Option<(usize, usize)>) {
+        match &self.origin {
+            Some(o) => o.clone(),
+            None => (self.loc.file.path.clone(), self.loc.line_col()),
+        }
+    }
+}
+
 impl fmt::Display for EvalError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.loc, self.what)
+        let (path, lc) = self.place();
+        match lc {
+            Some((l, c)) => write!(f, "{}:{l}:{c}: {}", path.display(), self.what),
+            None => write!(f, "{}: {}", path.display(), self.what),
+        }
     }
 }
 
@@ -99,6 +116,7 @@ impl Eval<'_> {
 
     fn err(&self, span: Option<std::ops::Range<usize>>, what: impl Into<String>) -> EvalError {
         EvalError {
+            origin: None,
             loc: self.loc.at(span),
             what: what.into(),
         }
@@ -888,6 +906,7 @@ pub mod tests_support {
         }
         fn template_file(&self, _path: &str, _vars: V, at: &Loc) -> EResult<V> {
             Err(EvalError {
+                origin: None,
                 loc: at.clone(),
                 what: "no files here".into(),
             })

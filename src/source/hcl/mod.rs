@@ -2,9 +2,57 @@
 //! variables, locals, repetition and modules without Terraform, and produce the same
 //! [`crate::model::Environment`] a state file gives. Reads and evaluates; never judges.
 
+pub mod build;
+pub mod config;
 pub mod eval;
 pub mod files;
 pub mod functions;
 pub mod json;
+pub mod module;
 pub mod types;
 pub mod value;
+pub mod vars;
+
+use crate::error::{Error, Result};
+use crate::model::Resource;
+use std::path::{Path, PathBuf};
+
+impl From<files::LoadError> for Error {
+    fn from(e: files::LoadError) -> Error {
+        Error::Input {
+            path: e.path,
+            location: e.line_col,
+            what: e.what,
+        }
+    }
+}
+
+/// Evaluates the root module in `dir` for environment `env`, with its own variable
+/// files and then `var_files` in order: its resource instances and the warnings about
+/// what could not be evaluated.
+pub fn load(dir: &Path, var_files: &[String], env: &str) -> Result<(Vec<Resource>, Vec<String>)> {
+    let named = |e: files::LoadError| -> Error {
+        Error::from(files::LoadError {
+            what: format!("environment {env}: {}", e.what),
+            ..e
+        })
+    };
+    let mut files = vars::automatic_files(dir);
+    files.extend(var_files.iter().map(PathBuf::from));
+    let given = vars::read_all(&files).map_err(named)?;
+    let values = given
+        .iter()
+        .map(|(k, (v, _))| (k.clone(), v.clone()))
+        .collect();
+    let (run, root) = module::Run::new(dir, env, values).map_err(named)?;
+    let declared = &run.inst(root).module.variables;
+    for (k, (_, loc)) in &given {
+        if !declared.contains_key(k) {
+            run.warn(format!("{loc}: a value is given for variable \"{k}\", which the root module does not declare"));
+        }
+    }
+    let mut out = Vec::new();
+    build::resources(&run, root, &mut out).map_err(named)?;
+    let warnings = run.warnings.borrow().clone();
+    Ok((out, warnings))
+}

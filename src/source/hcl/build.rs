@@ -1,0 +1,100 @@
+//! Builds the model's resources from an evaluated root module: every resource instance
+//! of every module instance, with its address as state writes it, its configured
+//! attributes in state's shape, sensitive paths, and the resources it refers to.
+//! Values known only after apply become unknown, or references when they are another
+//! resource's identifier.
+
+use super::module::{Rep, Run};
+use super::value::V;
+use crate::model::{Address, AttrPath, Num, PathStep, Resource, Value};
+
+/// Every resource instance of module instance `inst` and the modules it calls.
+pub fn resources(
+    run: &Run,
+    inst: usize,
+    out: &mut Vec<Resource>,
+) -> Result<(), super::files::LoadError> {
+    let me = run.inst(inst);
+    for (r, decl) in me.module.resources.iter().enumerate() {
+        let exp = run.resource(inst, r)?;
+        if exp.rep == Rep::Unknown {
+            continue;
+        }
+        for i in &exp.instances {
+            let address = Address {
+                module: me.path.clone(),
+                mode: decl.mode,
+                rtype: decl.rtype.clone(),
+                name: decl.name.clone(),
+                key: i.key.clone(),
+            };
+            let mut sensitive = Vec::new();
+            let entries: Vec<(Box<str>, Value)> = i
+                .attrs
+                .iter()
+                .map(|(k, v)| {
+                    let path = AttrPath(vec![PathStep::Attr(k.as_str().into())]);
+                    (k.as_str().into(), to_model(v, &path, &mut sensitive))
+                })
+                .collect();
+            let mut res = Resource::new(address, Value::object(entries));
+            res.sensitive = sensitive;
+            res.provider = provider_of(&decl.rtype).into();
+            res.dependencies = i.deps.iter().cloned().collect();
+            out.push(res);
+        }
+    }
+    for c in 0..me.module.calls.len() {
+        let exp = run.call(inst, c)?;
+        for (_, child) in &exp.children {
+            resources(run, *child, out)?;
+        }
+    }
+    Ok(())
+}
+
+/// `hashicorp/aws` for `aws_vpc`: the provider a type's prefix names.
+fn provider_of(rtype: &str) -> String {
+    let prefix = rtype.split('_').next().unwrap_or(rtype);
+    format!("hashicorp/{prefix}")
+}
+
+/// An evaluated value as a model value; sensitive parts are recorded in `sensitive`.
+pub fn to_model(v: &V, path: &AttrPath, sensitive: &mut Vec<AttrPath>) -> Value {
+    match v {
+        V::Null => Value::Null,
+        V::Bool(b) => Value::Bool(*b),
+        V::Num(n) => Value::Num(if n.fract() == 0.0 && n.abs() < 9.0e15 {
+            Num::Int(*n as i64)
+        } else {
+            Num::Float(*n)
+        }),
+        V::Str(s) => Value::Str(s.as_str().into()),
+        V::List(l) | V::Set(l) => Value::List(
+            l.iter()
+                .enumerate()
+                .map(|(i, x)| to_model(x, &path.child(PathStep::Index(i as i64)), sensitive))
+                .collect(),
+        ),
+        V::Map(m) => Value::object(
+            m.iter()
+                .filter(|(k, _)| k.as_str() != super::eval::RESOURCE_MARK)
+                .map(|(k, x)| {
+                    (
+                        k.as_str().into(),
+                        to_model(x, &path.child(PathStep::Key(k.as_str().into())), sensitive),
+                    )
+                })
+                .collect(),
+        ),
+        V::Unknown(Some(a)) => match Address::parse(a) {
+            Ok(addr) => Value::Ref(Box::new(addr)),
+            Err(_) => Value::Unknown,
+        },
+        V::Unknown(None) => Value::Unknown,
+        V::Sensitive(inner) => {
+            sensitive.push(path.clone());
+            to_model(inner, path, sensitive)
+        }
+    }
+}

@@ -1,0 +1,1070 @@
+//! Module instances evaluated on demand: each variable, local, output, resource block and
+//! module call is evaluated the first time something needs it and remembered, so any
+//! order Terraform accepts works and a cycle is an error naming what refers to itself.
+//! `count` and `for_each` expand resources and module calls into instances; values
+//! known only after apply stay unknown (an identifier as a reference to its resource).
+//! Evaluates; never builds the model (see `build.rs`).
+
+use super::config::{is_local, CallDecl, Module, ResDecl, RESOURCE_META};
+use super::eval::{EResult, Eval, EvalError, Frame, Scope, RESOURCE_MARK};
+use super::files::{self, Body, LoadError, Loc};
+use super::types::{convert, Type};
+use super::value::V;
+use crate::model::{Address, Key, Mode, ModuleStep};
+use hcl::edit::expr::{Expression, TraversalOperator};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+/// Attributes that, when a configuration does not set them, are the resource's own
+/// identifiers: known after apply, and a reference to the resource.
+const IDENTITY: &[&str] = &["id", "arn", "self_link", "name", "dns_name", "fqdn"];
+
+/// How a block repeats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rep {
+    Single,
+    Count,
+    ForEach,
+    /// `count` or `for_each` known only after apply: not expanded.
+    Unknown,
+}
+
+/// One resource instance as configured.
+#[derive(Debug)]
+pub struct Instance {
+    pub key: Option<Key>,
+    /// Configured attributes and nested blocks.
+    pub attrs: BTreeMap<String, V>,
+    /// What references to it see: the attributes, and unknown for the rest.
+    pub object: V,
+    /// Config addresses of the resources its configuration refers to.
+    pub deps: BTreeSet<Address>,
+}
+
+#[derive(Debug)]
+pub struct Expanded {
+    pub rep: Rep,
+    pub instances: Vec<Instance>,
+}
+
+/// A module call's instances: key, `each.value`, and the child instance.
+#[derive(Debug)]
+pub struct CallExp {
+    pub rep: Rep,
+    pub children: Vec<(Option<Key>, usize)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Obj {
+    Var(String),
+    Local(String),
+    Output(String),
+    Res(usize),
+    Call(usize),
+}
+
+enum Memo {
+    Busy,
+    Value(V),
+    Res(Rc<Expanded>),
+    Call(Rc<CallExp>),
+}
+
+/// A module instance.
+#[derive(Debug)]
+pub struct Inst {
+    pub module: Rc<Module>,
+    pub path: Vec<ModuleStep>,
+    /// The caller: instance, call, this instance's key and its `each.value`.
+    parent: Option<(usize, usize, Option<Key>, Option<V>)>,
+    /// Module directories from the root down to this one (for self-calls).
+    chain: Vec<PathBuf>,
+}
+
+/// One evaluation of a root module.
+pub struct Run {
+    pub root: PathBuf,
+    pub env: String,
+    root_values: BTreeMap<String, V>,
+    manifest: Option<HashMap<String, PathBuf>>,
+    modules: RefCell<HashMap<PathBuf, Rc<Module>>>,
+    insts: RefCell<Vec<Rc<Inst>>>,
+    memo: RefCell<HashMap<(usize, Obj), Memo>>,
+    pub warnings: RefCell<Vec<String>>,
+}
+
+/// An error while evaluating: where and what, as a load error.
+fn load_err(e: EvalError) -> LoadError {
+    let (path, line_col) = e.place();
+    LoadError {
+        path,
+        line_col,
+        what: e.what,
+    }
+}
+
+impl Run {
+    /// Starts a run of the module in `root` with the root variables' values.
+    pub fn new(
+        root: &Path,
+        env: &str,
+        root_values: BTreeMap<String, V>,
+    ) -> Result<(Run, usize), LoadError> {
+        let manifest = read_manifest(root)?;
+        let run = Run {
+            root: root.to_path_buf(),
+            env: env.to_string(),
+            root_values,
+            manifest,
+            modules: RefCell::new(HashMap::new()),
+            insts: RefCell::new(Vec::new()),
+            memo: RefCell::new(HashMap::new()),
+            warnings: RefCell::new(Vec::new()),
+        };
+        let module = run.module(root)?;
+        let chain = vec![canonical(root)];
+        run.insts.borrow_mut().push(Rc::new(Inst {
+            module,
+            path: Vec::new(),
+            parent: None,
+            chain,
+        }));
+        Ok((run, 0))
+    }
+
+    /// The module in `dir`, loaded once.
+    pub fn module(&self, dir: &Path) -> Result<Rc<Module>, LoadError> {
+        let key = canonical(dir);
+        if let Some(m) = self.modules.borrow().get(&key) {
+            return Ok(m.clone());
+        }
+        let blocks = files::load_dir(dir)?;
+        let m = Rc::new(Module::from_blocks(dir.to_path_buf(), blocks)?);
+        self.modules.borrow_mut().insert(key, m.clone());
+        Ok(m)
+    }
+
+    pub fn inst(&self, i: usize) -> Rc<Inst> {
+        self.insts.borrow()[i].clone()
+    }
+
+    pub fn warn(&self, msg: String) {
+        let mut w = self.warnings.borrow_mut();
+        if !w.contains(&msg) {
+            w.push(msg);
+        }
+    }
+
+    /// Evaluates `obj` of instance `inst` once, detecting cycles.
+    fn memo<T>(
+        &self,
+        inst: usize,
+        obj: Obj,
+        loc: &Loc,
+        get: impl Fn(&Memo) -> Option<T>,
+        make: impl FnOnce() -> Result<Memo, LoadError>,
+    ) -> Result<T, LoadError> {
+        let key = (inst, obj);
+        match self.memo.borrow().get(&key) {
+            Some(Memo::Busy) => {
+                return Err(LoadError::at(
+                    loc,
+                    format!("cycle: {} refers to itself", describe(&key.1)),
+                ))
+            }
+            Some(m) => {
+                if let Some(v) = get(m) {
+                    return Ok(v);
+                }
+            }
+            None => {}
+        }
+        self.memo.borrow_mut().insert(key.clone(), Memo::Busy);
+        let made = make();
+        match made {
+            Ok(m) => {
+                let out = get(&m);
+                self.memo.borrow_mut().insert(key, m);
+                out.ok_or_else(|| LoadError::at(loc, "internal: wrong memo kind"))
+            }
+            Err(e) => {
+                self.memo.borrow_mut().remove(&key);
+                Err(e)
+            }
+        }
+    }
+
+    fn scope(&self, inst: usize) -> InstScope<'_> {
+        InstScope {
+            run: self,
+            inst,
+            module: self.inst(inst).module.clone(),
+            deps: RefCell::new(BTreeSet::new()),
+        }
+    }
+
+    /// Evaluates an expression of instance `inst` written at `loc`.
+    fn eval_in(
+        &self,
+        inst: usize,
+        e: &Expression,
+        loc: &Loc,
+        f: &Frame<'_>,
+    ) -> Result<V, LoadError> {
+        let scope = self.scope(inst);
+        let ev = Eval {
+            scope: &scope,
+            loc: loc.clone(),
+        };
+        ev.eval(e, f).map_err(load_err)
+    }
+
+    pub fn var(&self, inst: usize, name: &str, at: &Loc) -> Result<V, LoadError> {
+        let me = self.inst(inst);
+        let Some(decl) = me.module.variables.get(name) else {
+            return Err(LoadError::at(
+                at,
+                format!("Reference to undeclared input variable: an input variable with the name \"{name}\" has not been declared"),
+            ));
+        };
+        let loc = decl.loc.clone();
+        self.memo(inst, Obj::Var(name.into()), &loc, |m| match m {
+            Memo::Value(v) => Some(v.clone()),
+            _ => None,
+        }, || {
+            let given: Option<V> = match &me.parent {
+                None => self.root_values.get(name).cloned(),
+                Some((p, call, key, each)) => {
+                    let pm = self.inst(*p).module.clone();
+                    let c = &pm.calls[*call];
+                    match c.args.iter().find(|a| a.name == name) {
+                        Some(a) => {
+                            let base = Frame::new();
+                            let f = Frame::with(&base, repetition_bindings(c.count.is_some(), key, each));
+                            Some(self.eval_in(*p, &a.expr, &a.loc, &f)?)
+                        }
+                        None => None,
+                    }
+                }
+            };
+            let given = match given {
+                Some(V::Null) if !decl.nullable => None,
+                g => g,
+            };
+            let value = match (given, &decl.default) {
+                (Some(v), _) => v,
+                (None, Some(d)) => self.eval_in(inst, &d.expr, &d.loc, &Frame::new())?,
+                (None, None) => {
+                    let what = match &me.parent {
+                        None => format!(
+                            "variable \"{name}\" is required but has no value (give it in a .tfvars file, or with --var-file {}=FILE)",
+                            self.env
+                        ),
+                        Some(_) => format!(
+                            "module {} needs variable \"{name}\", which its call does not set",
+                            module_text(&me.path)
+                        ),
+                    };
+                    return Err(LoadError::at(&decl.loc, what));
+                }
+            };
+            let value = match &decl.ty {
+                Some(t) => {
+                    let scope = self.scope(inst);
+                    let ev = Eval { scope: &scope, loc: decl.loc.clone() };
+                    let ty = Type::parse(t, &ev).map_err(load_err)?;
+                    convert(value, &ty).map_err(|m| {
+                        LoadError::at(&decl.loc, format!("invalid value for variable \"{name}\": {m}"))
+                    })?
+                }
+                None => value,
+            };
+            Ok(Memo::Value(value.mark(decl.sensitive)))
+        })
+    }
+
+    pub fn local(&self, inst: usize, name: &str, at: &Loc) -> Result<V, LoadError> {
+        let me = self.inst(inst);
+        let Some(a) = me.module.locals.get(name) else {
+            return Err(LoadError::at(
+                at,
+                format!("Reference to undeclared local value: a local value with the name \"{name}\" has not been declared"),
+            ));
+        };
+        self.memo(
+            inst,
+            Obj::Local(name.into()),
+            &a.loc,
+            |m| match m {
+                Memo::Value(v) => Some(v.clone()),
+                _ => None,
+            },
+            || {
+                Ok(Memo::Value(self.eval_in(
+                    inst,
+                    &a.expr,
+                    &a.loc,
+                    &Frame::new(),
+                )?))
+            },
+        )
+    }
+
+    pub fn output(&self, inst: usize, name: &str, at: &Loc) -> Result<V, LoadError> {
+        let me = self.inst(inst);
+        let Some(o) = me.module.outputs.get(name) else {
+            return Err(LoadError::at(
+                at,
+                format!(
+                    "Unsupported attribute: module {} has no output named \"{name}\"",
+                    module_text(&me.path)
+                ),
+            ));
+        };
+        self.memo(
+            inst,
+            Obj::Output(name.into()),
+            &o.value.loc,
+            |m| match m {
+                Memo::Value(v) => Some(v.clone()),
+                _ => None,
+            },
+            || {
+                let v = self.eval_in(inst, &o.value.expr, &o.value.loc, &Frame::new())?;
+                Ok(Memo::Value(v.mark(o.sensitive)))
+            },
+        )
+    }
+
+    /// All outputs of a module instance as an object.
+    fn outputs(&self, inst: usize, at: &Loc) -> Result<V, LoadError> {
+        let me = self.inst(inst);
+        let mut m = BTreeMap::new();
+        for name in me.module.outputs.keys() {
+            m.insert(name.clone(), self.output(inst, name, at)?);
+        }
+        Ok(V::Map(m))
+    }
+
+    /// The instances of a resource block.
+    pub fn resource(&self, inst: usize, r: usize) -> Result<Rc<Expanded>, LoadError> {
+        let me = self.inst(inst);
+        let decl = &me.module.resources[r];
+        self.memo(
+            inst,
+            Obj::Res(r),
+            &decl.loc,
+            |m| match m {
+                Memo::Res(x) => Some(x.clone()),
+                _ => None,
+            },
+            || Ok(Memo::Res(Rc::new(self.expand_resource(inst, &me, decl)?))),
+        )
+    }
+
+    fn expand_resource(
+        &self,
+        inst: usize,
+        me: &Inst,
+        decl: &ResDecl,
+    ) -> Result<Expanded, LoadError> {
+        let what = format!("{}{}", module_prefix(&me.path), config_text(decl));
+        let keys = self.repetition(inst, decl.count.as_ref(), decl.for_each.as_ref(), &what)?;
+        let Some((rep, keys)) = keys else {
+            return Ok(Expanded {
+                rep: Rep::Unknown,
+                instances: Vec::new(),
+            });
+        };
+        let mut instances = Vec::with_capacity(keys.len());
+        for (key, each) in keys {
+            let base = Frame::new();
+            let f = Frame::with(&base, repetition_bindings(rep == Rep::Count, &key, &each));
+            let scope = self.scope(inst);
+            let ev = Eval {
+                scope: &scope,
+                loc: decl.loc.clone(),
+            };
+            let attrs = body_values(&ev, &decl.body, &f, true).map_err(load_err)?;
+            let address = Address {
+                module: me.path.clone(),
+                mode: decl.mode,
+                rtype: decl.rtype.clone(),
+                name: decl.name.clone(),
+                key: key.clone(),
+            };
+            let mut object = attrs.clone();
+            for id in IDENTITY {
+                object
+                    .entry((*id).to_string())
+                    .or_insert_with(|| V::Unknown(Some(address.to_string().into())));
+            }
+            object.insert(RESOURCE_MARK.into(), V::Null);
+            instances.push(Instance {
+                key,
+                attrs,
+                object: V::Map(object),
+                deps: scope.deps.into_inner(),
+            });
+        }
+        Ok(Expanded { rep, instances })
+    }
+
+    /// Keys of a repeated block, each with its `each.value`; `None` when unknown.
+    #[allow(clippy::type_complexity)]
+    fn repetition(
+        &self,
+        inst: usize,
+        count: Option<&files::Attr>,
+        for_each: Option<&files::Attr>,
+        what: &str,
+    ) -> Result<Option<(Rep, Vec<(Option<Key>, Option<V>)>)>, LoadError> {
+        if let Some(c) = count {
+            let (v, marked) = self.eval_in(inst, &c.expr, &c.loc, &Frame::new())?.unmark();
+            if v.has_unknown() {
+                self.warn(format!("{}: {what}: `count` is known only after apply, so its instances are not expanded", c.loc));
+                return Ok(None);
+            }
+            if marked {
+                return Err(LoadError::at(
+                    &c.loc,
+                    "Invalid count argument: sensitive values cannot be used as count",
+                ));
+            }
+            let n = v.to_num().filter(|n| *n >= 0.0 && n.fract() == 0.0).ok_or_else(|| {
+                LoadError::at(&c.loc, format!("Invalid count argument: the given \"count\" argument value is unsuitable: a whole number of zero or more is required, not {}", v.type_name()))
+            })?;
+            return Ok(Some((
+                Rep::Count,
+                (0..n as i64).map(|i| (Some(Key::Int(i)), None)).collect(),
+            )));
+        }
+        if let Some(fe) = for_each {
+            let (v, marked) = self
+                .eval_in(inst, &fe.expr, &fe.loc, &Frame::new())?
+                .unmark();
+            if v.is_unknown() || matches!(&v, V::Set(l) if l.iter().any(V::has_unknown)) {
+                self.warn(format!("{}: {what}: `for_each` is known only after apply, so its instances are not expanded", fe.loc));
+                return Ok(None);
+            }
+            if marked {
+                return Err(LoadError::at(&fe.loc, "Invalid for_each argument: sensitive values cannot be used as for_each arguments"));
+            }
+            let keys = match v {
+                V::Map(m) => m.into_iter().map(|(k, v)| (Some(Key::Str(k)), Some(v))).collect(),
+                V::Set(items) => {
+                    let mut out = Vec::with_capacity(items.len());
+                    for x in items {
+                        let Some(s) = x.as_str().map(String::from) else {
+                            return Err(LoadError::at(&fe.loc, format!("Invalid for_each set argument: the given \"for_each\" argument value is unsuitable: \"for_each\" supports sets of strings, but you have provided a set containing type {}", x.type_name())));
+                        };
+                        out.push((Some(Key::Str(s.clone())), Some(V::Str(s))));
+                    }
+                    out
+                }
+                V::Null => return Err(LoadError::at(&fe.loc, "Invalid for_each argument: the given \"for_each\" argument value is null; a map, or set of strings is allowed")),
+                other => return Err(LoadError::at(&fe.loc, format!("Invalid for_each argument: the \"for_each\" argument must be a map, or set of strings, and you have provided a value of type {}", if matches!(other, V::List(_)) { "tuple (convert it with toset())" } else { other.type_name() }))),
+            };
+            return Ok(Some((Rep::ForEach, keys)));
+        }
+        Ok(Some((Rep::Single, vec![(None, None)])))
+    }
+
+    /// The instances of a module call.
+    pub fn call(&self, inst: usize, c: usize) -> Result<Rc<CallExp>, LoadError> {
+        let me = self.inst(inst);
+        let decl = &me.module.calls[c];
+        self.memo(
+            inst,
+            Obj::Call(c),
+            &decl.loc,
+            |m| match m {
+                Memo::Call(x) => Some(x.clone()),
+                _ => None,
+            },
+            || Ok(Memo::Call(Rc::new(self.expand_call(inst, &me, c, decl)?))),
+        )
+    }
+
+    fn expand_call(
+        &self,
+        inst: usize,
+        me: &Inst,
+        c: usize,
+        decl: &CallDecl,
+    ) -> Result<CallExp, LoadError> {
+        let what = format!("{}module.{}", module_prefix(&me.path), decl.name);
+        let Some(dir) = self.call_dir(me, decl, &what)? else {
+            return Ok(CallExp {
+                rep: Rep::Unknown,
+                children: Vec::new(),
+            });
+        };
+        let canon = canonical(&dir);
+        if me.chain.contains(&canon) {
+            let mut names: Vec<String> = me
+                .path
+                .iter()
+                .map(|s| format!("module.{}", s.name))
+                .collect();
+            names.push(format!("module.{}", decl.name));
+            return Err(LoadError::at(
+                &decl.loc,
+                format!("module \"{}\" calls a module that is already being called above it ({}): a module may not call itself, directly or through others", decl.name, names.join(" → ")),
+            ));
+        }
+        let module = self.module(&dir).map_err(|e| {
+            if e.what.starts_with("cannot read module directory") {
+                LoadError::at(
+                    &decl.loc,
+                    format!(
+                        "module \"{}\": source {:?} is not a readable directory ({})",
+                        decl.name, decl.source, e.what
+                    ),
+                )
+            } else {
+                e
+            }
+        })?;
+        let Some((rep, keys)) =
+            self.repetition(inst, decl.count.as_ref(), decl.for_each.as_ref(), &what)?
+        else {
+            return Ok(CallExp {
+                rep: Rep::Unknown,
+                children: Vec::new(),
+            });
+        };
+        let mut children = Vec::with_capacity(keys.len());
+        for (key, each) in keys {
+            let mut path = me.path.clone();
+            path.push(ModuleStep {
+                name: decl.name.clone(),
+                key: key.clone(),
+            });
+            let mut chain = me.chain.clone();
+            chain.push(canon.clone());
+            let child = Inst {
+                module: module.clone(),
+                path,
+                parent: Some((inst, c, key.clone(), each)),
+                chain,
+            };
+            let mut insts = self.insts.borrow_mut();
+            insts.push(Rc::new(child));
+            children.push((key, insts.len() - 1));
+        }
+        Ok(CallExp { rep, children })
+    }
+
+    /// Where a called module is: a local path, or the `terraform init` manifest.
+    fn call_dir(
+        &self,
+        me: &Inst,
+        decl: &CallDecl,
+        what: &str,
+    ) -> Result<Option<PathBuf>, LoadError> {
+        let key: Vec<&str> = me
+            .path
+            .iter()
+            .map(|s| s.name.as_str())
+            .chain(std::iter::once(decl.name.as_str()))
+            .collect();
+        let key = key.join(".");
+        if let Some(dir) = self.manifest.as_ref().and_then(|m| m.get(&key)) {
+            return Ok(Some(dir.clone()));
+        }
+        if is_local(&decl.source) {
+            let dir = me.module.dir.join(&decl.source);
+            if !dir.is_dir() {
+                return Err(LoadError::at(
+                    &decl.loc,
+                    format!(
+                        "module \"{}\": source directory {:?} does not exist",
+                        decl.name, decl.source
+                    ),
+                ));
+            }
+            return Ok(Some(dir));
+        }
+        self.warn(format!(
+            "{}: {what}: source {:?} is not installed (no .terraform/modules/modules.json from `terraform init`), so its resources are not read and its outputs are unknown",
+            decl.loc, decl.source
+        ));
+        Ok(None)
+    }
+}
+
+/// `count.index` or `each.key`/`each.value` for one instance.
+fn repetition_bindings(count: bool, key: &Option<Key>, each: &Option<V>) -> Vec<(String, V)> {
+    match key {
+        Some(Key::Int(i)) if count => vec![(
+            "count".into(),
+            V::Map([("index".to_string(), V::Num(*i as f64))].into()),
+        )],
+        Some(k) => {
+            let key = match k {
+                Key::Int(i) => V::Num(*i as f64),
+                Key::Str(s) => V::Str(s.clone()),
+            };
+            vec![(
+                "each".into(),
+                V::Map(
+                    [
+                        ("key".to_string(), key),
+                        ("value".to_string(), each.clone().unwrap_or(V::Null)),
+                    ]
+                    .into(),
+                ),
+            )]
+        }
+        None => Vec::new(),
+    }
+}
+
+/// The attributes and nested blocks of a body as values: nested blocks as lists of
+/// objects (the shape state has), `dynamic` blocks expanded. At the top of a resource,
+/// meta-arguments and meta-blocks are left out.
+pub fn body_values(
+    ev: &Eval<'_>,
+    body: &Body,
+    f: &Frame<'_>,
+    top: bool,
+) -> EResult<BTreeMap<String, V>> {
+    let mut out = BTreeMap::new();
+    for a in &body.attrs {
+        if top && RESOURCE_META.contains(&a.name.as_str()) {
+            continue;
+        }
+        let ev_here = Eval {
+            scope: ev.scope,
+            loc: a.loc.clone(),
+        };
+        out.insert(a.name.clone(), ev_here.eval(&a.expr, f)?);
+    }
+    let mut lists: BTreeMap<String, Option<Vec<V>>> = BTreeMap::new();
+    for b in &body.blocks {
+        match b.kind.as_str() {
+            "lifecycle" | "provisioner" | "connection" | "timeouts" if top => continue,
+            "dynamic" => {
+                let Some(label) = b.labels.first() else {
+                    continue;
+                };
+                let slot = lists
+                    .entry(label.clone())
+                    .or_insert_with(|| Some(Vec::new()));
+                let ev_here = Eval {
+                    scope: ev.scope,
+                    loc: b.loc.clone(),
+                };
+                let Some(fe) = b.body.attr("for_each") else {
+                    return Err(ev_here.loc_err(
+                        None,
+                        format!("dynamic \"{label}\" has no for_each argument"),
+                    ));
+                };
+                let iterator = match b.body.attr("iterator").map(|a| &a.expr) {
+                    Some(Expression::Variable(v)) => v.as_str().to_string(),
+                    Some(_) => {
+                        return Err(ev_here.loc_err(
+                            None,
+                            "Invalid dynamic iterator name: it must be a name".into(),
+                        ))
+                    }
+                    None => label.clone(),
+                };
+                let Some(content) = b.body.blocks_of("content").next() else {
+                    return Err(
+                        ev_here.loc_err(None, format!("dynamic \"{label}\" has no content block"))
+                    );
+                };
+                let (coll, marked) = Eval {
+                    scope: ev.scope,
+                    loc: fe.loc.clone(),
+                }
+                .eval(&fe.expr, f)?
+                .unmark();
+                let pairs: Vec<(V, V)> = match coll {
+                    V::Unknown(_) => {
+                        *slot = None;
+                        continue;
+                    }
+                    V::Null => Vec::new(),
+                    V::List(l) => l.into_iter().enumerate().map(|(i, v)| (V::Num(i as f64), v)).collect(),
+                    V::Set(l) => l.into_iter().map(|v| (v.clone(), v)).collect(),
+                    V::Map(m) => m.into_iter().map(|(k, v)| (V::Str(k), v)).collect(),
+                    other => {
+                        return Err(Eval { scope: ev.scope, loc: fe.loc.clone() }.loc_err(None, format!("Invalid dynamic for_each value: cannot use a {} value in for_each; an iterable collection is required", other.type_name())))
+                    }
+                };
+                for (k, v) in pairs {
+                    let it = V::Map(
+                        [
+                            ("key".to_string(), k),
+                            ("value".to_string(), v.mark(marked)),
+                        ]
+                        .into(),
+                    );
+                    let inner = Frame::with(f, vec![(iterator.clone(), it)]);
+                    let obj = body_values(ev, &content.body, &inner, false)?;
+                    if let Some(items) = slot {
+                        items.push(V::Map(obj));
+                    }
+                }
+            }
+            kind => {
+                let obj = body_values(ev, &b.body, f, false)?;
+                if let Some(items) = lists
+                    .entry(kind.to_string())
+                    .or_insert_with(|| Some(Vec::new()))
+                {
+                    items.push(V::Map(obj));
+                }
+            }
+        }
+    }
+    for (k, items) in lists {
+        out.insert(k, items.map(V::List).unwrap_or_else(V::unknown));
+    }
+    Ok(out)
+}
+
+/// References resolved within one module instance.
+pub struct InstScope<'r> {
+    run: &'r Run,
+    inst: usize,
+    module: Rc<Module>,
+    /// Resources referred to while evaluating (config addresses).
+    pub deps: RefCell<BTreeSet<Address>>,
+}
+
+fn attr_name<'o>(op: Option<&&'o TraversalOperator>) -> Option<&'o str> {
+    match op {
+        Some(TraversalOperator::GetAttr(n)) => Some(n.as_str()),
+        _ => None,
+    }
+}
+
+fn to_eval(e: LoadError) -> EvalError {
+    // A load error inside an expression keeps its own place.
+    EvalError {
+        origin: Some((e.path.clone(), e.line_col)),
+        loc: Loc {
+            file: std::sync::Arc::new(files::SrcFile::new(e.path, String::new())),
+            offset: None,
+        },
+        what: e.what,
+    }
+}
+
+impl InstScope<'_> {
+    /// The value of a whole resource block: an object, a list (count) or a map (for_each).
+    fn block_value(&self, r: usize) -> Result<V, LoadError> {
+        let exp = self.run.resource(self.inst, r)?;
+        Ok(match exp.rep {
+            Rep::Single => exp
+                .instances
+                .first()
+                .map(|i| i.object.clone())
+                .unwrap_or(V::Null),
+            Rep::Count => V::List(exp.instances.iter().map(|i| i.object.clone()).collect()),
+            Rep::ForEach => V::Map(
+                exp.instances
+                    .iter()
+                    .filter_map(|i| match &i.key {
+                        Some(Key::Str(k)) => Some((k.clone(), i.object.clone())),
+                        _ => None,
+                    })
+                    .collect(),
+            ),
+            Rep::Unknown => V::unknown(),
+        })
+    }
+
+    fn resource_ref(&self, mode: Mode, rtype: &str, name: &str, at: &Loc) -> EResult<V> {
+        let key = (mode, rtype.to_string(), name.to_string());
+        let Some(&r) = self.module.res_index.get(&key) else {
+            let kind = if mode == Mode::Data {
+                "data resource"
+            } else {
+                "managed resource"
+            };
+            return Err(EvalError {
+                origin: None,
+                loc: at.clone(),
+                what: format!("Reference to undeclared resource: a {kind} \"{rtype}\" \"{name}\" has not been declared in {}", module_text(&self.run.inst(self.inst).path)),
+            });
+        };
+        self.deps.borrow_mut().insert(Address {
+            module: self
+                .run
+                .inst(self.inst)
+                .path
+                .iter()
+                .map(|s| ModuleStep {
+                    name: s.name.clone(),
+                    key: None,
+                })
+                .collect(),
+            mode,
+            rtype: rtype.to_string(),
+            name: name.to_string(),
+            key: None,
+        });
+        self.block_value(r).map_err(to_eval)
+    }
+}
+
+impl Scope for InstScope<'_> {
+    fn reference(
+        &self,
+        root: &str,
+        ops: &[&TraversalOperator],
+        frame: &Frame<'_>,
+        at: &Loc,
+    ) -> EResult<Option<(V, usize)>> {
+        let run = self.run;
+        let need = |what: &str| EvalError {
+            origin: None,
+            loc: at.clone(),
+            what: format!(
+                "Invalid reference: a reference to {what} must be followed by an attribute name"
+            ),
+        };
+        match root {
+            "var" => {
+                let name = attr_name(ops.first()).ok_or_else(|| need("var"))?;
+                Ok(Some((run.var(self.inst, name, at).map_err(to_eval)?, 1)))
+            }
+            "local" => {
+                let name = attr_name(ops.first()).ok_or_else(|| need("local"))?;
+                Ok(Some((run.local(self.inst, name, at).map_err(to_eval)?, 1)))
+            }
+            "path" => {
+                let which = attr_name(ops.first()).ok_or_else(|| need("path"))?;
+                let v = match which {
+                    "module" => {
+                        let dir = &self.module.dir;
+                        let rel = dir.strip_prefix(&run.root).unwrap_or(dir);
+                        let s = rel.to_string_lossy();
+                        if s.is_empty() { ".".to_string() } else { s.into_owned() }
+                    }
+                    "root" => ".".to_string(),
+                    "cwd" => ".".to_string(),
+                    other => {
+                        return Err(EvalError { origin: None, loc: at.clone(), what: format!("Invalid \"path\" attribute: \"{other}\"") })
+                    }
+                };
+                Ok(Some((V::Str(v), 1)))
+            }
+            "terraform" => match attr_name(ops.first()) {
+                Some("workspace") => Ok(Some((V::str("default"), 1))),
+                _ => Err(EvalError { origin: None, loc: at.clone(), what: "Invalid \"terraform\" attribute: only terraform.workspace is available".into() }),
+            },
+            "self" => Ok(Some((V::unknown(), 0))),
+            "count" | "each" => Err(EvalError {
+                origin: None,
+                loc: at.clone(),
+                what: format!("Reference to \"{root}\" in context without {}: \"{root}\" can only be used in blocks that use \"{}\"", if root == "count" { "count" } else { "for_each" }, if root == "count" { "count" } else { "for_each" }),
+            }),
+            "module" => {
+                let name = attr_name(ops.first()).ok_or_else(|| need("module"))?;
+                let Some(&c) = self.module.call_index.get(name) else {
+                    return Err(EvalError { origin: None, loc: at.clone(), what: format!("Reference to undeclared module: no module call named \"{name}\" is declared in {}", module_text(&run.inst(self.inst).path)) });
+                };
+                let exp = run.call(self.inst, c).map_err(to_eval)?;
+                match exp.rep {
+                    Rep::Unknown => Ok(Some((V::unknown(), ops.len()))),
+                    Rep::Single => {
+                        let child = exp.children.first().map(|x| x.1).unwrap_or(0);
+                        match attr_name(ops.get(1)) {
+                            Some(out) => Ok(Some((run.output(child, out, at).map_err(to_eval)?, 2))),
+                            None => Ok(Some((run.outputs(child, at).map_err(to_eval)?, 1))),
+                        }
+                    }
+                    Rep::Count | Rep::ForEach => {
+                        // module.x[key].out: evaluate only that output.
+                        if let (Some(TraversalOperator::Index(ix)), Some(out)) = (ops.get(1), attr_name(ops.get(2))) {
+                            let ev = Eval { scope: self, loc: at.clone() };
+                            let (k, _) = ev.eval(ix, frame)?.unmark();
+                            if k.is_unknown() {
+                                return Ok(Some((V::unknown(), 3)));
+                            }
+                            let want = match (&k, exp.rep) {
+                                (V::Num(n), Rep::Count) => Some(Key::Int(*n as i64)),
+                                (_, Rep::ForEach) => k.to_str().map(Key::Str),
+                                _ => k.to_num().map(|n| Key::Int(n as i64)),
+                            };
+                            return match exp.children.iter().find(|(key, _)| key.as_ref() == want.as_ref()) {
+                                Some((_, child)) => Ok(Some((run.output(*child, out, at).map_err(to_eval)?, 3))),
+                                None => Err(EvalError { origin: None, loc: at.clone(), what: format!("Invalid index: module.{name} has no instance with the key {k}") }),
+                            };
+                        }
+                        let mut objs = Vec::new();
+                        for (key, child) in &exp.children {
+                            objs.push((key.clone(), run.outputs(*child, at).map_err(to_eval)?));
+                        }
+                        let v = if exp.rep == Rep::Count {
+                            V::List(objs.into_iter().map(|(_, o)| o).collect())
+                        } else {
+                            V::Map(objs.into_iter().filter_map(|(k, o)| match k { Some(Key::Str(s)) => Some((s, o)), _ => None }).collect())
+                        };
+                        Ok(Some((v, 1)))
+                    }
+                }
+            }
+            "data" => {
+                let (Some(t), Some(n)) = (attr_name(ops.first()), attr_name(ops.get(1))) else {
+                    return Err(need("data"));
+                };
+                Ok(Some((self.resource_ref(Mode::Data, t, n, at)?, 2)))
+            }
+            rtype => {
+                // A managed resource `type.name`; anything else is not a name we know.
+                let Some(n) = attr_name(ops.first()) else {
+                    return Ok(None);
+                };
+                let declared = self.module.res_index.contains_key(&(Mode::Managed, rtype.to_string(), n.to_string()));
+                if !declared && !rtype.contains('_') {
+                    return Ok(None);
+                }
+                Ok(Some((self.resource_ref(Mode::Managed, rtype, n, at)?, 1)))
+            }
+        }
+    }
+
+    fn module_dir(&self) -> &Path {
+        &self.run.root
+    }
+
+    fn template_file(&self, path: &str, vars: V, at: &Loc) -> EResult<V> {
+        template_file(&self.run.root, path, vars, at)
+    }
+}
+
+/// `templatefile(path, vars)`: the file read relative to the root module, evaluated with
+/// only `vars` in scope.
+pub fn template_file(base: &Path, path: &str, vars: V, at: &Loc) -> EResult<V> {
+    let full = base.join(path);
+    let text = std::fs::read_to_string(&full).map_err(|e| EvalError {
+        origin: None,
+        loc: at.clone(),
+        what: format!("Invalid function argument: no file exists at {path:?} ({e})"),
+    })?;
+    let template = hcl::edit::parser::parse_template(&text).map_err(|e| EvalError {
+        origin: None,
+        loc: at.clone(),
+        what: format!("Invalid template file {path:?}: {}", e.message()),
+    })?;
+    let (vars, marked) = vars.unmark();
+    if vars.is_unknown() {
+        return Ok(V::unknown());
+    }
+    let V::Map(m) = vars else {
+        return Err(EvalError {
+            origin: None,
+            loc: at.clone(),
+            what: "Invalid function argument: templatefile's vars must be an object".into(),
+        });
+    };
+    struct Files<'b>(&'b Path);
+    impl Scope for Files<'_> {
+        fn reference(
+            &self,
+            _: &str,
+            _: &[&TraversalOperator],
+            _: &Frame<'_>,
+            _: &Loc,
+        ) -> EResult<Option<(V, usize)>> {
+            Ok(None)
+        }
+        fn module_dir(&self) -> &Path {
+            self.0
+        }
+        fn template_file(&self, path: &str, vars: V, at: &Loc) -> EResult<V> {
+            template_file(self.0, path, vars, at)
+        }
+    }
+    let scope = Files(base);
+    let ev = Eval {
+        scope: &scope,
+        loc: at.clone(),
+    };
+    let base_frame = Frame::new();
+    let f = Frame::with(&base_frame, m.into_iter().collect());
+    Ok(ev.template(template.iter(), &f, None)?.mark(marked))
+}
+
+fn describe(o: &Obj) -> String {
+    match o {
+        Obj::Var(n) => format!("var.{n}"),
+        Obj::Local(n) => format!("local.{n}"),
+        Obj::Output(n) => format!("output \"{n}\""),
+        Obj::Res(_) => "a resource".to_string(),
+        Obj::Call(_) => "a module call".to_string(),
+    }
+}
+
+fn config_text(d: &ResDecl) -> String {
+    match d.mode {
+        Mode::Data => format!("data.{}.{}", d.rtype, d.name),
+        _ => format!("{}.{}", d.rtype, d.name),
+    }
+}
+
+fn module_prefix(path: &[ModuleStep]) -> String {
+    path.iter()
+        .map(|s| match &s.key {
+            Some(k) => format!("module.{}{k}.", s.name),
+            None => format!("module.{}.", s.name),
+        })
+        .collect()
+}
+
+fn module_text(path: &[ModuleStep]) -> String {
+    if path.is_empty() {
+        return "the root module".to_string();
+    }
+    let p = module_prefix(path);
+    p.trim_end_matches('.').to_string()
+}
+
+fn canonical(p: &Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// `.terraform/modules/modules.json`: call key → directory.
+fn read_manifest(root: &Path) -> Result<Option<HashMap<String, PathBuf>>, LoadError> {
+    let path = root.join(".terraform/modules/modules.json");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Ok(None);
+    };
+    #[derive(serde::Deserialize)]
+    struct Manifest {
+        #[serde(rename = "Modules", default)]
+        modules: Vec<Entry>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Entry {
+        #[serde(rename = "Key")]
+        key: String,
+        #[serde(rename = "Dir")]
+        dir: String,
+    }
+    let m: Manifest = serde_json::from_str(&text).map_err(|e| LoadError {
+        path: path.clone(),
+        line_col: Some((e.line(), e.column())),
+        what: format!(
+            "invalid module manifest: {}",
+            crate::error::scrub(&e.to_string())
+        ),
+    })?;
+    Ok(Some(
+        m.modules
+            .into_iter()
+            .filter(|e| !e.key.is_empty())
+            .map(|e| (e.key, root.join(e.dir.replace('\\', "/"))))
+            .collect(),
+    ))
+}

@@ -1,0 +1,153 @@
+//! Values of a root module's variables, with Terraform's precedence (lowest first):
+//! `default`, `terraform.tfvars`, `terraform.tfvars.json`, `*.auto.tfvars` and
+//! `*.auto.tfvars.json` in file-name order, then each `--var-file` in command-line order.
+//! A later file replaces a whole value (maps are not merged). `.tfvars` holds constant
+//! values only. (`TF_VAR_` environment variables are not read: one process compares
+//! several environments, and the environment of the process belongs to none of them.)
+
+use super::eval::{EResult, Eval, EvalError, Frame, Scope};
+use super::files::{self, LoadError, Loc, SrcFile};
+use super::value::V;
+use hcl::edit::expr::TraversalOperator;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The variable files Terraform reads by itself from a root module, in order.
+pub fn automatic_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for n in ["terraform.tfvars", "terraform.tfvars.json"] {
+        let p = dir.join(n);
+        if p.is_file() {
+            out.push(p);
+        }
+    }
+    let mut auto: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json"))
+                .collect()
+        })
+        .unwrap_or_default();
+    auto.sort();
+    out.extend(auto.into_iter().map(|n| dir.join(n)));
+    out
+}
+
+/// Values from `files` in order, later ones replacing earlier ones, each with the place
+/// it was set.
+pub fn read_all(files: &[PathBuf]) -> Result<BTreeMap<String, (V, Loc)>, LoadError> {
+    let mut out = BTreeMap::new();
+    for f in files {
+        for (k, v) in read(f)? {
+            out.insert(k, v);
+        }
+    }
+    Ok(out)
+}
+
+/// No references and no functions: what a `.tfvars` file may contain.
+struct Constants;
+
+impl Scope for Constants {
+    fn reference(
+        &self,
+        root: &str,
+        _ops: &[&TraversalOperator],
+        _frame: &Frame<'_>,
+        at: &Loc,
+    ) -> EResult<Option<(V, usize)>> {
+        Err(EvalError {
+            origin: None,
+            loc: at.clone(),
+            what: format!("Variables not allowed: a .tfvars file holds constant values; \"{root}\" cannot be referred to here"),
+        })
+    }
+    fn module_dir(&self) -> &Path {
+        Path::new(".")
+    }
+    fn template_file(&self, _path: &str, _vars: V, at: &Loc) -> EResult<V> {
+        Err(EvalError {
+            origin: None,
+            loc: at.clone(),
+            what: "Functions may not be called here: a .tfvars file holds constant values".into(),
+        })
+    }
+}
+
+/// A variable's value from a file, and where it was set.
+pub type Given = (String, (V, Loc));
+
+/// One variable file.
+pub fn read(path: &Path) -> Result<Vec<Given>, LoadError> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        LoadError::file(
+            path,
+            match e.kind() {
+                std::io::ErrorKind::NotFound => "no such variable file".to_string(),
+                _ => format!("cannot read variable file: {e}"),
+            },
+        )
+    })?;
+    let name = path.to_string_lossy();
+    if name.ends_with(".json") {
+        let file = Arc::new(SrcFile::new(path.to_path_buf(), String::new()));
+        let loc = Loc { file, offset: None };
+        let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| LoadError {
+            path: path.to_path_buf(),
+            line_col: Some((e.line(), e.column())),
+            what: format!("invalid JSON: {}", crate::error::scrub(&e.to_string())),
+        })?;
+        let serde_json::Value::Object(m) = doc else {
+            return Err(LoadError::file(
+                path,
+                "a .tfvars.json file must hold an object of variable values",
+            ));
+        };
+        return Ok(m
+            .into_iter()
+            .map(|(k, v)| (k, (from_json(v), loc.clone())))
+            .collect());
+    }
+    let body = files::parse_native(path, text)?;
+    if let Some(b) = body.blocks.first() {
+        return Err(LoadError::at(
+            &b.loc,
+            format!(
+                "unexpected block `{}`: a .tfvars file holds only `name = value` assignments",
+                b.kind
+            ),
+        ));
+    }
+    let mut out = Vec::with_capacity(body.attrs.len());
+    for a in body.attrs {
+        let ev = Eval {
+            scope: &Constants,
+            loc: a.loc.clone(),
+        };
+        let v = ev.eval(&a.expr, &Frame::new()).map_err(|e| {
+            let (path, line_col) = e.place();
+            LoadError {
+                path,
+                line_col,
+                what: e.what,
+            }
+        })?;
+        out.push((a.name, (v, a.loc)));
+    }
+    Ok(out)
+}
+
+/// A JSON value as given (JSON variable files hold values, not templates).
+pub fn from_json(v: serde_json::Value) -> V {
+    use serde_json::Value as J;
+    match v {
+        J::Null => V::Null,
+        J::Bool(b) => V::Bool(b),
+        J::Number(n) => V::Num(n.as_f64().unwrap_or(0.0)),
+        J::String(s) => V::Str(s),
+        J::Array(a) => V::List(a.into_iter().map(from_json).collect()),
+        J::Object(m) => V::Map(m.into_iter().map(|(k, v)| (k, from_json(v))).collect()),
+    }
+}
