@@ -72,15 +72,11 @@ const EXPOSED_WHEN_SET: &[(&str, &str, &[&str])] = &[
     ),
 ];
 
-/// Block fields that change with a list-read exposure and are not said again: a public
-/// frontend has no subnet or private address.
+/// Block fields that say a list-read exposure and are not said again. (A frontend's
+/// subnet and private address are still compared: another frontend may have moved.)
 const FOLLOWS_EXPOSURE: &[&str] = &[
     "public_ip_address_id",
     "public_ip_prefix_id",
-    "subnet_id",
-    "private_ip_address",
-    "private_ip_address_allocation",
-    "private_ip_address_version",
     "access_config",
 ];
 
@@ -88,14 +84,15 @@ const FOLLOWS_EXPOSURE: &[&str] = &[
 #[derive(Debug, Clone, PartialEq)]
 pub struct Claim {
     path: AttrPath,
-    /// For a list-read exposure: only these fields of its blocks.
-    fields: bool,
+    /// A list-read exposure: only the fields that say it ([`FOLLOWS_EXPOSURE`]) of the
+    /// list's blocks, not the whole list.
+    in_blocks: bool,
 }
 
 impl Claim {
     /// Whether a difference at `p` is part of what the exposure finding says.
     pub fn covers(&self, p: &AttrPath) -> bool {
-        if !self.fields {
+        if !self.in_blocks {
             return p == &self.path;
         }
         p.starts_with(&self.path)
@@ -105,12 +102,14 @@ impl Claim {
     }
 }
 
-fn is_set(v: Option<&Value>) -> bool {
+/// Whether a block sets an attribute: `None` when that is known only after apply.
+fn is_set(v: Option<&Value>) -> Option<bool> {
     match v {
-        None | Some(Value::Null) => false,
-        Some(Value::Str(s)) => !s.is_empty(),
-        Some(Value::List(l)) => !l.is_empty(),
-        Some(_) => true,
+        None | Some(Value::Null) | Some(Value::Bool(false)) => Some(false),
+        Some(Value::Unknown) => None,
+        Some(Value::Str(s)) => Some(!s.is_empty()),
+        Some(Value::List(l)) => Some(!l.is_empty()),
+        Some(_) => Some(true),
     }
 }
 
@@ -134,9 +133,13 @@ pub fn exposed(r: &Resource) -> Option<(bool, AttrPath)> {
         .find(|(t, _, _)| *t == r.address.rtype)
     {
         let blocks = r.attributes.get(list)?.as_list()?;
-        let any = blocks
-            .iter()
-            .any(|b| attrs.iter().any(|a| is_set(b.get(a))));
+        let mut any = false;
+        for b in blocks {
+            for a in *attrs {
+                // A public address known only after apply: exposure unknown.
+                any |= is_set(b.get(a))?;
+            }
+        }
         return Some((any, AttrPath(vec![PathStep::Attr((*list).into())])));
     }
     let (_, steps, yes) = EXPOSURE.iter().find(|(t, _, _)| *t == r.address.rtype)?;
@@ -156,7 +159,7 @@ pub fn claims(a: &Resource, b: &Resource) -> Option<Claim> {
     match (exposed(a), exposed(b)) {
         (Some((x, path)), Some((y, _))) if x != y => Some(Claim {
             path,
-            fields: EXPOSED_WHEN_SET
+            in_blocks: EXPOSED_WHEN_SET
                 .iter()
                 .any(|(t, _, _)| *t == a.address.rtype),
         }),
@@ -217,7 +220,7 @@ mod tests {
             ("aws_db_instance.db", r#"{"publicly_accessible":true}"#, r#"{"publicly_accessible":false}"#, "exposure medium aws_db_instance.db is reachable from the internet in prod but internal in staging (`publicly_accessible`)."),
             ("kubernetes_service_v1.api", r#"{"spec":[{"type":"ClusterIP"}]}"#, r#"{"spec":[{"type":"LoadBalancer"}]}"#, "exposure high kubernetes_service_v1.api is internal in prod but reachable from the internet in staging (`spec[0].type`)."),
             ("google_compute_forwarding_rule.fr", r#"{"load_balancing_scheme":"INTERNAL"}"#, r#"{"load_balancing_scheme":"EXTERNAL"}"#, "exposure high google_compute_forwarding_rule.fr is internal in prod but reachable from the internet in staging (`load_balancing_scheme`)."),
-            ("azurerm_lb.app", r#"{"frontend_ip_configuration":[{"name":"fe","subnet_id":"/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/app","public_ip_address_id":""}]}"#, r#"{"frontend_ip_configuration":[{"name":"fe","subnet_id":"","public_ip_address_id":"/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Network/publicIPAddresses/lb"}]}"#, "exposure high azurerm_lb.app is internal in prod but reachable from the internet in staging (`frontend_ip_configuration`)."),
+            ("azurerm_lb.app", r#"{"frontend_ip_configuration":[{"name":"fe","public_ip_address_id":""}]}"#, r#"{"frontend_ip_configuration":[{"name":"fe","public_ip_address_id":"/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Network/publicIPAddresses/lb"}]}"#, "exposure high azurerm_lb.app is internal in prod but reachable from the internet in staging (`frontend_ip_configuration`)."),
             ("google_compute_instance.bastion", r#"{"network_interface":[{"network":"n","access_config":[{"nat_ip":"34.1.2.3"}]}]}"#, r#"{"network_interface":[{"network":"n","access_config":[]}]}"#, "exposure medium google_compute_instance.bastion is reachable from the internet in prod but internal in staging (`network_interface`)."),
             ("aws_instance.web", r#"{"associate_public_ip_address":false}"#, r#"{"associate_public_ip_address":true}"#, "exposure high aws_instance.web is internal in prod but reachable from the internet in staging (`associate_public_ip_address`)."),
             ("google_sql_database_instance.db", r#"{"settings":[{"ip_configuration":[{"ipv4_enabled":false}]}]}"#, r#"{"settings":[{"ip_configuration":[{"ipv4_enabled":true}]}]}"#, "exposure high google_sql_database_instance.db is internal in prod but reachable from the internet in staging (`settings[0].ip_configuration[0].ipv4_enabled`)."),
@@ -229,6 +232,29 @@ mod tests {
             &[("aws_lb.web", r#"{"internal":true}"#)]
         )?
         .is_empty());
+        // A frontend's public address known only after apply (a plan): exposure unknown.
+        use crate::model::{Address, Resource, Value};
+        let frontend = |v: Value| {
+            Value::object(vec![(
+                "frontend_ip_configuration".into(),
+                Value::List(vec![Value::object(vec![("public_ip_address_id".into(), v)])].into()),
+            )])
+        };
+        let lb = |v: Value| -> crate::TestResult<Resource> {
+            Ok(Resource::new(
+                Address::parse("azurerm_lb.app")?,
+                frontend(v),
+            ))
+        };
+        assert_eq!(super::exposed(&lb(Value::Unknown)?), None);
+        assert_eq!(
+            super::exposed(&lb(Value::Bool(false))?).map(|e| e.0),
+            Some(false)
+        );
+        assert_eq!(
+            super::exposed(&lb(Value::str("pip-1"))?).map(|e| e.0),
+            Some(true)
+        );
         Ok(())
     }
 }

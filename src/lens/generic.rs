@@ -58,7 +58,8 @@ fn block_counts(input: &Input<'_>) -> BlockCounts {
     m
 }
 
-fn names(envs: &[Environment], ks: &[usize]) -> String {
+/// Environment names joined for a sentence: `prod`, `prod and dev`, `a, b and c`.
+pub(crate) fn names(envs: &[Environment], ks: &[usize]) -> String {
     let v: Vec<&str> = ks.iter().map(|&k| envs[k].name.as_str()).collect();
     match v.len() {
         0 => String::new(),
@@ -75,7 +76,7 @@ fn block_findings(input: &Input<'_>, blocks: &BlockCounts) -> Vec<Finding> {
         let keyed = *keyed;
         if super::firewall::claims(&block.rtype, None)
             || super::network::routes::claims(&block.rtype, None)
-            || super::discovery::registry::claims(&block.rtype)
+            || super::discovery::registry::claims_type(&block.rtype)
             || super::network::balancers::claims(&block.rtype, None)
         {
             continue;
@@ -137,15 +138,16 @@ fn row_findings(input: &Input<'_>, row: &Row<'_>, blocks: &BlockCounts) -> Vec<F
     let mode = row.address.mode;
     if super::firewall::claims(&row.address.rtype, None)
         || super::network::routes::claims(&row.address.rtype, None)
-        || super::discovery::registry::claims(&row.address.rtype)
     {
         return out;
     }
 
     // Missing instances (blocks missing wholesale are reported once, per block). A
     // listener missing from its balancer is the balancers lens's finding.
+    // A registration missing by what it registers is the discovery lens's finding.
     if row.present.iter().any(Option::is_none)
         && !super::network::balancers::claims(&row.address.rtype, None)
+        && !super::discovery::registry::claims_type(&row.address.rtype)
     {
         let counts = blocks.get(
             input.contexts[input.baseline]
@@ -203,6 +205,7 @@ fn row_findings(input: &Input<'_>, row: &Row<'_>, blocks: &BlockCounts) -> Vec<F
                 || super::network::routes::claims(&row.address.rtype, d.path.top())
                 || super::network::balancers::claims(&row.address.rtype, d.path.top())
                 || super::discovery::claims(base.res, other.res, d.path.top())
+                || super::discovery::registry::claims_path(&row.address.rtype, &d.path)
                 || exposure
                     .get_or_init(|| super::exposure::claims(base.res, other.res))
                     .as_ref()

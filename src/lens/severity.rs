@@ -106,15 +106,23 @@ pub fn layout(kind: Kind, lacking: bool) -> Severity {
     }
 }
 
-/// Severity of a registration difference (a DNS record, a service): one that exists in
-/// some environments only, or answers with other destinations (targets, ports,
-/// selector), sends clients elsewhere — medium; TTL, routing weights or health checks
-/// alone — low.
-pub fn registration(missing: bool, destinations: bool) -> Severity {
-    if missing || destinations {
-        Severity::Medium
-    } else {
-        Severity::Low
+/// How a registration (a DNS record, a service) differs from the baseline's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Registration {
+    /// Registered in some environments only.
+    Missing,
+    /// Answers with other destinations: targets, ports, selector, source ranges.
+    Destinations,
+    /// TTL, routing policy, health checks, metadata only.
+    Other,
+}
+
+/// Severity of a registration difference: clients sent elsewhere or finding nothing —
+/// medium; the same destinations answered otherwise — low.
+pub fn registration(change: Registration) -> Severity {
+    match change {
+        Registration::Missing | Registration::Destinations => Severity::Medium,
+        Registration::Other => Severity::Low,
     }
 }
 

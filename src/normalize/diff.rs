@@ -828,6 +828,15 @@ pub fn show(side: &Side<'_>, v: &Value, path: &AttrPath) -> String {
     s
 }
 
+/// Text as it may be shown: passwords in URLs, `password=` pairs and secret-named keys
+/// of JSON documents replaced with `(sensitive)`.
+pub fn redact(s: &str) -> std::borrow::Cow<'_, str> {
+    match redact_json(s).or_else(|| redact_userinfo(s)) {
+        Some(r) => std::borrow::Cow::Owned(r),
+        None => std::borrow::Cow::Borrowed(s),
+    }
+}
+
 /// A URL with a password in it (`postgres://app:pw@db/app`), the password replaced.
 fn redact_userinfo(s: &str) -> Option<String> {
     let mut out = String::with_capacity(s.len());

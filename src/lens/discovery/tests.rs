@@ -229,8 +229,8 @@ fn weighted_records_align_by_set_identifier() -> crate::TestResult {
     assert_eq!(
         got,
         [
-            "record low aws_route53_record.blue: DNS record api.prod.example.com CNAME (aws_route53_record.blue): routing weighted 90 in prod but weighted 50 in staging.",
-            "record low aws_route53_record.green: DNS record api.prod.example.com CNAME (aws_route53_record.green): routing weighted 10 in prod but weighted 50 in staging.",
+            "record low aws_route53_record.blue: DNS record api.prod.example.com CNAME (aws_route53_record.blue): routing weighted weight=90 in prod but weighted weight=50 in staging.",
+            "record low aws_route53_record.green: DNS record api.prod.example.com CNAME (aws_route53_record.green): routing weighted weight=10 in prod but weighted weight=50 in staging.",
         ]
     );
     Ok(())
@@ -459,5 +459,101 @@ fn consul_and_kubernetes_services() -> crate::TestResult {
         .map(|f| format!("{} {}", f.kind.as_str(), f.severity))
         .collect();
     assert_eq!(got, ["exposure high"]);
+    Ok(())
+}
+
+#[test]
+fn review_cases_secrets_misses_and_duplicates() -> crate::TestResult {
+    // Secrets inside URLs and key=value pairs are neither shown nor compared.
+    let consul = |pw: &str| {
+        format!(
+            r#"{{"id":"pay","name":"payments","node":"n1","port":8443,"meta":{{"upstream":"postgres://app:{pw}@db/pay"}},"check":[{{"http":"https://ops:{pw}@pay.internal/health?access_token={pw}","interval":"10s"}}]}}"#
+        )
+    };
+    let (a, b) = (consul("PW-one"), consul("PW-two"));
+    let found = compare(&[("consul_service.pay", &a)], &[("consul_service.pay", &b)])?;
+    assert!(found.is_empty(), "{found:?}");
+    let c = consul("PW-one").replace("10s", "30s");
+    let found = compare(&[("consul_service.pay", &a)], &[("consul_service.pay", &c)])?;
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(!format!("{found:?}").contains("PW-one"), "{found:?}");
+
+    // Attributes the registry does not compare stay with the generic lens.
+    let k8s = |scheme: &str, ranges: &str| {
+        format!(
+            r#"{{"metadata":[{{"name":"web","namespace":"default","annotations":{{"service.beta.kubernetes.io/aws-load-balancer-scheme":"{scheme}"}}}}],"spec":[{{"type":"LoadBalancer","cluster_ip":"172.20.1.1","session_affinity":"None","load_balancer_source_ranges":[{ranges}],"port":[{{"port":443,"target_port":"8443","protocol":"TCP"}}]}}]}}"#
+        )
+    };
+    let t = "kubernetes_service_v1.web";
+    let got = discovery(
+        &[(t, &k8s("internal", r#""10.0.0.0/8""#))],
+        &[(t, &k8s("internet-facing", r#""0.0.0.0/0""#))],
+    )?;
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert!(
+        got[0].starts_with("attribute") && got[0].contains("aws-load-balancer-scheme"),
+        "{got:?}"
+    );
+    assert!(
+        got[1].starts_with("service medium") && got[1].contains("source ranges"),
+        "{got:?}"
+    );
+
+    // Two registrations of one name in one environment (two clusters) are both compared.
+    let svc = |port: u32| {
+        format!(
+            r#"{{"metadata":[{{"name":"api","namespace":"default"}}],"spec":[{{"type":"ClusterIP","port":[{{"port":{port}}}]}}]}}"#
+        )
+    };
+    let (p80, p81) = (svc(80), svc(81));
+    let got = discovery(
+        &[
+            ("kubernetes_service_v1.east", &p80),
+            ("kubernetes_service_v1.west", &p80),
+        ],
+        &[
+            ("kubernetes_service_v1.east", &p80),
+            ("kubernetes_service_v1.west", &p81),
+        ],
+    )?;
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(
+        got[0].contains("kubernetes_service_v1.west")
+            && got[0].contains("80→80/TCP in prod but 81→81/TCP"),
+        "{got:?}"
+    );
+    Ok(())
+}
+
+#[test]
+fn routing_policies_compare_whole() -> crate::TestResult {
+    let gcp = |w: &str| {
+        format!(
+            r#"{{"name":"api.prod.internal.","type":"A","ttl":60,"managed_zone":"z","rrdatas":[],"routing_policy":[{{"wrr":[{{"weight":{w},"rrdatas":["10.0.0.5"]}},{{"weight":0.2,"rrdatas":["10.0.0.6"]}}],"geo":[]}}]}}"#
+        )
+    };
+    let (a, b) = (gcp("0.8"), gcp("0.5"));
+    let got = discovery(
+        &[("google_dns_record_set.api", &a)],
+        &[("google_dns_record_set.api", &b)],
+    )?;
+    assert!(
+        got.len() == 1 && got[0].contains("weight=0.8") && got[0].contains("weight=0.5"),
+        "{got:?}"
+    );
+    let r53 = |loc: &str| {
+        format!(
+            r#"{{"zone_id":"Z1","name":"api.example.com","type":"A","ttl":60,"records":["192.0.2.1"],"set_identifier":"office","cidr_routing_policy":[{{"collection_id":"c-1","location_name":"{loc}"}}]}}"#
+        )
+    };
+    let (a, b) = (r53("office"), r53("branch"));
+    let got = discovery(
+        &[("aws_route53_record.api", &a)],
+        &[("aws_route53_record.api", &b)],
+    )?;
+    assert!(
+        got.len() == 1 && got[0].contains("location_name=branch"),
+        "{got:?}"
+    );
     Ok(())
 }

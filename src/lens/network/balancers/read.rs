@@ -6,6 +6,7 @@
 use super::{Listener, AFTER_APPLY};
 use crate::lens::exposure::exposed;
 use crate::model::{Address, Resource, Value};
+use crate::normalize::diff::{is_secret_name, redact};
 use crate::normalize::{Context, Leaf};
 use std::collections::BTreeMap;
 
@@ -143,6 +144,25 @@ fn target_group(ctx: &Context<'_>, n: &Named) -> String {
     }
 }
 
+/// The scalar settings of a block as `k=v` in key order, secrets left out, text
+/// normalised (environment names out) and redacted.
+fn settings(ctx: &Context<'_>, v: &Value) -> String {
+    let mut parts = Vec::new();
+    for (k, x) in v.entries() {
+        if is_secret_name(k) {
+            continue;
+        }
+        let t = match x {
+            Value::Str(s) if !s.is_empty() => ctx.text(&redact(s)).into_owned(),
+            Value::Num(n) => n.to_string(),
+            Value::Bool(b) => b.to_string(),
+            _ => continue,
+        };
+        parts.push(format!("{k}={t}"));
+    }
+    parts.join(" ")
+}
+
 /// One AWS listener action: its type and where it sends the request.
 fn aws_action(ctx: &Context<'_>, l: &mut Listener, action: &Value) {
     let kind = text(action, "type").unwrap_or("?");
@@ -163,6 +183,33 @@ fn aws_action(ctx: &Context<'_>, l: &mut Listener, action: &Value) {
                 format!("forward {}", compared.join(" ")),
                 format!("forward to {}", shown.join(" and ")),
             );
+            // Weights (blue/green) and stickiness say how requests are shared out.
+            if let Some(f) = first(action, "forward") {
+                let mut weights: Vec<(String, String)> = list(f, "target_group")
+                    .iter()
+                    .filter_map(|g| {
+                        let w = scalar(g, "weight")?;
+                        let n = named(ctx, g.get("arn"))?;
+                        Some((format!("{}={w}", n.compared), format!("{} {w}", n.shown)))
+                    })
+                    .collect();
+                weights.sort();
+                // One target group takes everything, whatever its weight says.
+                if weights.len() > 1 {
+                    let (c, s): (Vec<String>, Vec<String>) = weights.into_iter().unzip();
+                    l.push(
+                        format!("weights {}", c.join(" ")),
+                        format!("weights {}", s.join(", ")),
+                    );
+                }
+                // Stickiness switched off is the same as none.
+                if let Some(st) =
+                    first(f, "stickiness").filter(|s| s.get("enabled") == Some(&Value::Bool(true)))
+                {
+                    let t = settings(ctx, st);
+                    l.push(format!("stickiness {t}"), format!("stickiness {t}"));
+                }
+            }
         }
         "redirect" => {
             let r = first(action, "redirect").unwrap_or(&Value::Null);
@@ -178,7 +225,7 @@ fn aws_action(ctx: &Context<'_>, l: &mut Listener, action: &Value) {
                 ("query", "#{query}"),
             ] {
                 if let Some(v) = text(r, k).filter(|v| *v != same) {
-                    to.push_str(&format!(" {k} {v}"));
+                    to.push_str(&format!(" {k} {}", redact(v)));
                 }
             }
             let status = text(r, "status_code").unwrap_or("?");
@@ -189,15 +236,22 @@ fn aws_action(ctx: &Context<'_>, l: &mut Listener, action: &Value) {
             );
         }
         "fixed-response" => {
-            let status = first(action, "fixed_response")
-                .and_then(|f| scalar(f, "status_code"))
-                .unwrap_or_else(|| "?".into());
+            let t = first(action, "fixed_response")
+                .map(|f| settings(ctx, f))
+                .unwrap_or_default();
+            l.push(format!("fixed-response {t}"), format!("fixed response {t}"));
+        }
+        // authenticate-oidc, authenticate-cognito: the provider's settings, not its secret.
+        other => {
+            let block = other.replace('-', "_");
+            let t = first(action, &block)
+                .map(|f| settings(ctx, f))
+                .unwrap_or_default();
             l.push(
-                format!("fixed-response {status}"),
-                format!("fixed response {status}"),
+                format!("{other} {t}"),
+                format!("{other} {t}").trim().to_string(),
             );
         }
-        other => l.push(other, other),
     }
 }
 
@@ -207,7 +261,10 @@ fn aws_listener(ctx: &Context<'_>, a: &Value) -> (String, Listener) {
     let port = scalar(a, "port").unwrap_or_else(|| "any".into());
     let mut l = Listener {
         tls: matches!(protocol.as_str(), "HTTPS" | "TLS"),
-        certificate: text(a, "certificate_arn").is_some(),
+        // A certificate known only after apply (a new one in a plan) is a certificate.
+        certificate: a
+            .get("certificate_arn")
+            .is_some_and(|v| !v.is_null() && v.as_str() != Some("")),
         ..Listener::default()
     };
     l.push(protocol.clone(), protocol.clone());

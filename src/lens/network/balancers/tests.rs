@@ -558,3 +558,65 @@ fn known_after_apply_matches_anything() -> crate::TestResult {
     assert_eq!(got, Vec::<String>::new());
     Ok(())
 }
+
+#[test]
+fn forward_weights_fixed_responses_and_redirect_secrets() -> crate::TestResult {
+    let lb = r#"{"arn":"arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/app/web/1","id":"arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/app/web/1","internal":false}"#;
+    let tg = |n: &str| {
+        format!(
+            r#"{{"arn":"arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/{n}/1","id":"arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/{n}/1","port":80,"protocol":"HTTP"}}"#
+        )
+    };
+    let listener = |action: &str| {
+        format!(
+            r#"{{"load_balancer_arn":"arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/app/web/1","port":443,"protocol":"HTTPS","ssl_policy":"p","certificate_arn":"arn:aws:acm:us-east-1:111111111111:certificate/x","default_action":[{action}]}}"#
+        )
+    };
+    let weighted = |b: u32, g: u32| {
+        format!(
+            r#"{{"type":"forward","forward":[{{"target_group":[{{"arn":"arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/blue/1","weight":{b}}},{{"arn":"arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/green/1","weight":{g}}}],"stickiness":[{{"enabled":false,"duration":0}}]}}]}}"#
+        )
+    };
+    let env = |action: String| -> Vec<(String, String)> {
+        vec![
+            ("aws_lb.web".into(), lb.into()),
+            ("aws_lb_target_group.blue".into(), tg("blue")),
+            ("aws_lb_target_group.green".into(), tg("green")),
+            ("aws_lb_listener.https".into(), listener(&action)),
+        ]
+    };
+    let run =
+        |a: Vec<(String, String)>, b: Vec<(String, String)>| -> crate::TestResult<Vec<String>> {
+            let a: Vec<(&str, &str)> = a.iter().map(|(x, y)| (x.as_str(), y.as_str())).collect();
+            let b: Vec<(&str, &str)> = b.iter().map(|(x, y)| (x.as_str(), y.as_str())).collect();
+            crate::lens::testing::lines(&a, &b)
+        };
+    // Blue/green weights flipped: a listener finding.
+    let got = run(env(weighted(100, 0)), env(weighted(0, 100)))?;
+    assert!(
+        got.len() == 1 && got[0].contains("weights") && got[0].starts_with("listener medium"),
+        "{got:?}"
+    );
+    // A fixed response's body and a redirect's query; a secret in the query is never shown.
+    let fixed = |body: &str| {
+        format!(
+            r#"{{"type":"fixed-response","fixed_response":[{{"status_code":"503","content_type":"text/plain","message_body":"{body}"}}]}}"#
+        )
+    };
+    let got = run(env(fixed("down")), env(fixed("maintenance")))?;
+    assert!(
+        got.len() == 1 && got[0].contains("message_body=maintenance"),
+        "{got:?}"
+    );
+    let redirect = |q: &str| {
+        format!(
+            r#"{{"type":"redirect","redirect":[{{"protocol":"HTTPS","port":"443","status_code":"HTTP_301","query":"{q}"}}]}}"#
+        )
+    };
+    let got = run(
+        env(redirect("api_key=AKSECRET1")),
+        env(redirect("api_key=AKSECRET2")),
+    )?;
+    assert!(!format!("{got:?}").contains("AKSECRET"), "{got:?}");
+    Ok(())
+}

@@ -1,77 +1,46 @@
-//! Registrations: what a client of the environment finds by name. DNS records (Route 53,
-//! Cloud DNS, Azure DNS and Private DNS), Cloud Map services, Service Directory services
-//! and endpoints, Consul services and Kubernetes services, each read into one entry
-//! keyed by what a client asks for — the zone or namespace (by logical address), the
-//! name relative to it with environment names taken out, the record type — and
-//! described by what the client gets back: targets, TTL, ports, selector, routing,
-//! health checks. Entries align by that key, not by Terraform address, so the same
-//! record written `aws_route53_record.api` in one environment and
-//! `aws_route53_record.this["api"]` in another is one record. Makes findings; never
-//! prints.
+//! The readers of the registry: one per resource type, each turning an instance into
+//! the key a client asks for and the properties it gets back, with the normalisation
+//! every lens uses (logical addresses, environment names out, secrets redacted).
 
-use crate::lens::generic::Input;
-use crate::lens::severity;
-use crate::model::{AttrPath, Category, Finding, Kind, PathStep, Resource, Value};
-use crate::normalize::diff::is_secret_name;
+use super::{Entry, Prop};
+use crate::model::{Resource, Value};
+use crate::normalize::diff::{is_secret_name, redact};
 use crate::normalize::{Context, Leaf};
-use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-/// What a client gets back, one property: compared text (`None`: known after apply,
-/// equal to anything) and the text shown for this environment.
-#[derive(Debug, Clone)]
-struct Prop {
-    compared: Option<String>,
-    shown: String,
-}
-
-/// One registration in one environment.
-#[derive(Debug)]
-struct Entry<'e> {
-    res: &'e Resource,
-    /// What it is: `DNS record`, `Cloud Map service`, ….
-    noun: &'static str,
-    /// The name as this environment writes it (`api.prod.example.com A`).
-    shown: String,
-    /// The name as compared (`api A`), for the finding's path.
-    key_name: String,
-    props: BTreeMap<&'static str, Prop>,
-}
-
-type Catalog<'e> = BTreeMap<String, Entry<'e>>;
-
-/// Whether this lens reads the type (then the generic lens leaves its instances alone).
-pub fn claims(rtype: &str) -> bool {
-    reader(rtype).is_some()
-}
+/// Zones that records name rather than identify.
+const ZONE_TYPES: &[&str] = &[
+    "google_dns_managed_zone",
+    "azurerm_dns_zone",
+    "azurerm_private_dns_zone",
+];
 
 /// One environment as the readers see it: its context, and its zones by type and name
 /// (Azure and GCP records name their zone rather than giving its id; a public and a
 /// private zone may share a name).
-struct Reading<'c, 'e> {
+pub(super) struct Reading<'c, 'e> {
     ctx: &'c Context<'e>,
     named: HashMap<(&'e str, &'e str), usize>,
 }
 
-type Reader = for<'c, 'e> fn(&Reading<'c, 'e>, &'e Resource) -> Option<(String, Entry<'e>)>;
-
-fn reader(rtype: &str) -> Option<Reader> {
-    let r: Reader = match rtype {
-        "aws_route53_record" => route53,
-        "google_dns_record_set" => cloud_dns,
-        "aws_service_discovery_service" => cloud_map,
-        "google_service_directory_service" => directory_service,
-        "google_service_directory_endpoint" => directory_endpoint,
-        "consul_service" => consul,
-        "kubernetes_service" | "kubernetes_service_v1" => kubernetes,
-        t if azure_record_type(t).is_some() => azure_dns,
-        _ => return None,
-    };
-    Some(r)
+impl<'c, 'e> Reading<'c, 'e> {
+    pub(super) fn new(ctx: &'c Context<'e>) -> Reading<'c, 'e> {
+        let mut named = HashMap::new();
+        for (i, r) in ctx.env.resources.iter().enumerate() {
+            if !ZONE_TYPES.contains(&r.address.rtype.as_str()) {
+                continue;
+            }
+            if let Some(n) = text(&r.attributes, "name") {
+                // The first of two zones of one name (by address) stands.
+                named.entry((r.address.rtype.as_str(), n)).or_insert(i);
+            }
+        }
+        Reading { ctx, named }
+    }
 }
 
 /// `azurerm_dns_a_record` → `A`; `azurerm_private_dns_srv_record` → `SRV`.
-fn azure_record_type(rtype: &str) -> Option<String> {
+pub(super) fn azure_record_type(rtype: &str) -> Option<String> {
     let rest = rtype
         .strip_prefix("azurerm_private_dns_")
         .or_else(|| rtype.strip_prefix("azurerm_dns_"))?;
@@ -119,7 +88,9 @@ fn unknown() -> Prop {
 /// How one string is compared and shown: a resource by its logical address, an
 /// identifier of nothing here as outside, text with by-design differences taken out.
 fn one(ctx: &Context<'_>, s: &str) -> (Option<String>, String) {
-    match ctx.leaf_str(s) {
+    // A password in a URL or a `token=` pair is neither shown nor compared.
+    let s = redact(s);
+    match ctx.leaf_str(&s) {
         Leaf::Ref(a) => (Some(format!("@{a}")), a.to_string()),
         Leaf::Unknown => (None, "(known after apply)".into()),
         l => (Some(l.canonical()), s.to_string()),
@@ -181,11 +152,14 @@ fn fields(ctx: &Context<'_>, v: &Value, only: Option<&[&str]>) -> Prop {
         let (c, s) = match x {
             // Each environment has its own secrets: not compared, never shown.
             _ if is_secret_name(k) => ("(sensitive)".into(), "(sensitive)".into()),
-            Value::Str(s) if !s.is_empty() => match ctx.leaf_str(s) {
-                Leaf::Ref(a) => (format!("@{a}"), a.to_string()),
-                Leaf::Text(t) => (t.into_owned(), s.to_string()),
-                l => (l.canonical(), s.to_string()),
-            },
+            Value::Str(s) if !s.is_empty() => {
+                let s = redact(s);
+                match ctx.leaf_str(&s) {
+                    Leaf::Ref(a) => (format!("@{a}"), a.to_string()),
+                    Leaf::Text(t) => (t.into_owned(), s.to_string()),
+                    l => (l.canonical(), s.to_string()),
+                }
+            }
             other => match scalar(other) {
                 Some(t) => (t.clone(), t),
                 None => continue,
@@ -197,6 +171,56 @@ fn fields(ctx: &Context<'_>, v: &Value, only: Option<&[&str]>) -> Prop {
     Prop {
         compared: Some(compared.join(" ")),
         shown: shown.join(" "),
+    }
+}
+
+/// Any value, nested lists and objects included, as one property: strings normalised and
+/// redacted, lists compared as sets, empty parts left out (`wrr [weight=0.8 rrdatas=[…]]`).
+fn deep(ctx: &Context<'_>, v: &Value) -> Prop {
+    match v {
+        Value::Str(s) => {
+            let (compared, shown) = one(ctx, s);
+            Prop { compared, shown }
+        }
+        Value::List(l) => {
+            let parts: Vec<Prop> = l
+                .iter()
+                .map(|x| deep(ctx, x))
+                .filter(|p| !p.shown.is_empty())
+                .collect();
+            match set_of(parts.into_iter()) {
+                Some(p) => Prop {
+                    compared: p.compared.map(|c| format!("[{c}]")),
+                    shown: format!("[{}]", p.shown),
+                },
+                None => literal(String::new()),
+            }
+        }
+        Value::Object(_) => {
+            let mut compared = Vec::new();
+            let mut shown = Vec::new();
+            for (k, x) in v.entries() {
+                let p = if is_secret_name(k) {
+                    literal("(sensitive)".into())
+                } else {
+                    deep(ctx, x)
+                };
+                if p.shown.is_empty() {
+                    continue;
+                }
+                let Some(c) = p.compared else {
+                    return unknown();
+                };
+                compared.push(format!("{k}={c}"));
+                shown.push(format!("{k}={}", p.shown));
+            }
+            Prop {
+                compared: Some(compared.join(" ")),
+                shown: shown.join(" "),
+            }
+        }
+        Value::Unknown | Value::Ref(_) => unknown(),
+        other => plain(Some(other)).unwrap_or_else(|| literal(String::new())),
     }
 }
 
@@ -212,6 +236,23 @@ fn object(ctx: &Context<'_>, v: Option<&Value>) -> Option<Prop> {
 fn reference(ctx: &Context<'_>, v: Option<&Value>) -> Option<Prop> {
     match v? {
         Value::Str(s) if !s.is_empty() => {
+            // Service Directory names a network as `projects/<number>/…/networks/<name>`:
+            // the project number matches no id, the network's name does.
+            if ctx.resolve(s).is_none() {
+                if let Some(name) = s.rsplit_once("/networks/").map(|(_, n)| n) {
+                    let found = ctx.env.resources.iter().find(|r| {
+                        r.address.rtype == "google_compute_network"
+                            && text(&r.attributes, "name") == Some(name)
+                    });
+                    if let Some(r) = found {
+                        let a = ctx.logical(&r.address);
+                        return Some(Prop {
+                            compared: Some(format!("@{a}")),
+                            shown: a.to_string(),
+                        });
+                    }
+                }
+            }
             let (compared, shown) = one(ctx, s);
             Some(Prop { compared, shown })
         }
@@ -282,7 +323,7 @@ fn entry<'e>(
     key: [&str; 3],
     shown: String,
     props: BTreeMap<&'static str, Prop>,
-) -> Option<(String, Entry<'e>)> {
+) -> (String, Entry<'e>) {
     let [scope, name, kind] = key;
     let name = ctx.text(name);
     let key_name = if kind.is_empty() {
@@ -298,7 +339,7 @@ fn entry<'e>(
             p.shown = "(sensitive)".into();
         }
     }
-    Some((
+    (
         format!("{noun}\u{0}{scope}\u{0}{key_name}"),
         Entry {
             res,
@@ -307,7 +348,7 @@ fn entry<'e>(
             key_name,
             props,
         },
-    ))
+    )
 }
 
 fn insert(props: &mut BTreeMap<&'static str, Prop>, k: &'static str, p: Option<Prop>) {
@@ -338,7 +379,7 @@ fn alias_target(ctx: &Context<'_>, name: &str) -> Prop {
     }
 }
 
-fn route53<'e>(rd: &Reading<'_, 'e>, r: &'e Resource) -> Option<(String, Entry<'e>)> {
+pub(super) fn route53<'e>(rd: &Reading<'_, 'e>, r: &'e Resource) -> Option<(String, Entry<'e>)> {
     let ctx = rd.ctx;
     let a = &r.attributes;
     let name = text(a, "name")?;
@@ -367,55 +408,47 @@ fn route53<'e>(rd: &Reading<'_, 'e>, r: &'e Resource) -> Option<(String, Entry<'
         reference(ctx, a.get("health_check_id")),
     );
     // Routing: which policy and its setting; a latency record's region is by design.
+    // Routing: which policy, with every setting of it (weight, failover role, location,
+    // CIDR location, bias); a latency record's region compares without the region.
     let routing = [
-        ("weighted_routing_policy", Some("weight")),
-        ("failover_routing_policy", Some("type")),
-        ("geolocation_routing_policy", None),
-        ("latency_routing_policy", None),
-        ("geoproximity_routing_policy", None),
-        ("cidr_routing_policy", None),
+        "weighted_routing_policy",
+        "failover_routing_policy",
+        "geolocation_routing_policy",
+        "latency_routing_policy",
+        "geoproximity_routing_policy",
+        "cidr_routing_policy",
     ]
     .iter()
-    .find_map(|(attr, setting)| {
+    .find_map(|attr| {
         let b = block(a, attr)?;
+        let p = deep(ctx, b);
         let word = attr.trim_end_matches("_routing_policy");
-        let t = match setting {
-            Some(s) => format!("{word} {}", b.get(s).and_then(scalar).unwrap_or_default()),
-            None if *attr == "geolocation_routing_policy" => {
-                format!("{word} {}", fields(ctx, b, None).shown)
-            }
-            None => word.to_string(),
-        };
-        Some(t.trim().to_string())
+        Some(Prop {
+            compared: p.compared.map(|c| format!("{word} {c}")),
+            shown: format!("{word} {}", p.shown).trim().to_string(),
+        })
     })
     .or_else(|| {
         (a.get("multivalue_answer_routing_policy") == Some(&Value::Bool(true)))
-            .then(|| "multivalue".to_string())
+            .then(|| literal("multivalue".to_string()))
     });
-    insert(
-        &mut props,
-        "routing",
-        routing.map(|t| Prop {
-            compared: Some(t.clone()),
-            shown: t,
-        }),
-    );
+    insert(&mut props, "routing", routing);
     let rel = relative(name, zone_name);
     let set_id = text(a, "set_identifier")
         .map(|s| format!(" ({})", ctx.text(s)))
         .unwrap_or_default();
     let kind_key = format!("{kind}{set_id}");
-    entry(
+    Some(entry(
         ctx,
         r,
         "DNS record",
         [&zone, &rel, &kind_key],
         format!("{} {kind}", name.trim_end_matches('.')),
         props,
-    )
+    ))
 }
 
-fn cloud_dns<'e>(rd: &Reading<'_, 'e>, r: &'e Resource) -> Option<(String, Entry<'e>)> {
+pub(super) fn cloud_dns<'e>(rd: &Reading<'_, 'e>, r: &'e Resource) -> Option<(String, Entry<'e>)> {
     let ctx = rd.ctx;
     let a = &r.attributes;
     let name = text(a, "name")?;
@@ -435,37 +468,22 @@ fn cloud_dns<'e>(rd: &Reading<'_, 'e>, r: &'e Resource) -> Option<(String, Entry
             .and_then(Value::as_list)
             .and_then(|l| set(ctx, l)),
     );
+    // A routing policy holds the targets and weights themselves: all of it compares.
     if let Some(p) = block(a, "routing_policy") {
-        let word = ["wrr", "geo", "primary_backup"]
-            .iter()
-            .find(|k| {
-                p.get(k)
-                    .and_then(Value::as_list)
-                    .is_some_and(|l| !l.is_empty())
-            })
-            .copied()
-            .unwrap_or("policy");
-        insert(
-            &mut props,
-            "routing",
-            Some(Prop {
-                compared: Some(word.into()),
-                shown: word.into(),
-            }),
-        );
+        insert(&mut props, "routing", Some(deep(ctx, p)));
     }
     let rel = relative(name, zone_name);
-    entry(
+    Some(entry(
         ctx,
         r,
         "DNS record",
         [&zone, &rel, kind],
         format!("{} {kind}", name.trim_end_matches('.')),
         props,
-    )
+    ))
 }
 
-fn azure_dns<'e>(rd: &Reading<'_, 'e>, r: &'e Resource) -> Option<(String, Entry<'e>)> {
+pub(super) fn azure_dns<'e>(rd: &Reading<'_, 'e>, r: &'e Resource) -> Option<(String, Entry<'e>)> {
     let ctx = rd.ctx;
     let a = &r.attributes;
     let kind = azure_record_type(&r.address.rtype)?;
@@ -500,17 +518,17 @@ fn azure_dns<'e>(rd: &Reading<'_, 'e>, r: &'e Resource) -> Option<(String, Entry
         Some(z) => z.to_string(),
         None => name.to_string(),
     };
-    entry(
+    Some(entry(
         ctx,
         r,
         "DNS record",
         [&zone, &name.to_ascii_lowercase(), &kind],
         format!("{fqdn} {kind}"),
         props,
-    )
+    ))
 }
 
-fn cloud_map<'e>(rd: &Reading<'_, 'e>, r: &'e Resource) -> Option<(String, Entry<'e>)> {
+pub(super) fn cloud_map<'e>(rd: &Reading<'_, 'e>, r: &'e Resource) -> Option<(String, Entry<'e>)> {
     let ctx = rd.ctx;
     let a = &r.attributes;
     let name = text(a, "name")?;
@@ -553,17 +571,20 @@ fn cloud_map<'e>(rd: &Reading<'_, 'e>, r: &'e Resource) -> Option<(String, Entry
             })
         });
     insert(&mut props, "health check", check);
-    entry(
+    Some(entry(
         ctx,
         r,
         "Cloud Map service",
         [&namespace, name, ""],
         name.to_string(),
         props,
-    )
+    ))
 }
 
-fn directory_service<'e>(rd: &Reading<'_, 'e>, r: &'e Resource) -> Option<(String, Entry<'e>)> {
+pub(super) fn directory_service<'e>(
+    rd: &Reading<'_, 'e>,
+    r: &'e Resource,
+) -> Option<(String, Entry<'e>)> {
     let ctx = rd.ctx;
     let a = &r.attributes;
     let name = text(a, "service_id")?;
@@ -575,17 +596,20 @@ fn directory_service<'e>(rd: &Reading<'_, 'e>, r: &'e Resource) -> Option<(Strin
         "meta",
         object(ctx, meta.or_else(|| a.get("annotations"))),
     );
-    entry(
+    Some(entry(
         ctx,
         r,
         "Service Directory service",
         [&namespace, name, ""],
         name.to_string(),
         props,
-    )
+    ))
 }
 
-fn directory_endpoint<'e>(rd: &Reading<'_, 'e>, r: &'e Resource) -> Option<(String, Entry<'e>)> {
+pub(super) fn directory_endpoint<'e>(
+    rd: &Reading<'_, 'e>,
+    r: &'e Resource,
+) -> Option<(String, Entry<'e>)> {
     let ctx = rd.ctx;
     let a = &r.attributes;
     let name = text(a, "endpoint_id")?;
@@ -600,17 +624,17 @@ fn directory_endpoint<'e>(rd: &Reading<'_, 'e>, r: &'e Resource) -> Option<(Stri
         "meta",
         object(ctx, meta.or_else(|| a.get("annotations"))),
     );
-    entry(
+    Some(entry(
         ctx,
         r,
         "Service Directory endpoint",
         [&service, name, ""],
         name.to_string(),
         props,
-    )
+    ))
 }
 
-fn consul<'e>(rd: &Reading<'_, 'e>, r: &'e Resource) -> Option<(String, Entry<'e>)> {
+pub(super) fn consul<'e>(rd: &Reading<'_, 'e>, r: &'e Resource) -> Option<(String, Entry<'e>)> {
     let ctx = rd.ctx;
     let a = &r.attributes;
     let name = text(a, "name")?;
@@ -642,17 +666,17 @@ fn consul<'e>(rd: &Reading<'_, 'e>, r: &'e Resource) -> Option<(String, Entry<'e
         "health checks",
         set_of(checks.iter().map(|c| fields(ctx, c, Some(CHECK)))),
     );
-    entry(
+    Some(entry(
         ctx,
         r,
         "Consul service",
         [&node, name, ""],
         name.to_string(),
         props,
-    )
+    ))
 }
 
-fn kubernetes<'e>(rd: &Reading<'_, 'e>, r: &'e Resource) -> Option<(String, Entry<'e>)> {
+pub(super) fn kubernetes<'e>(rd: &Reading<'_, 'e>, r: &'e Resource) -> Option<(String, Entry<'e>)> {
     let ctx = rd.ctx;
     let a = &r.attributes;
     let meta = block(a, "metadata")?;
@@ -695,213 +719,12 @@ fn kubernetes<'e>(rd: &Reading<'_, 'e>, r: &'e Resource) -> Option<(String, Entr
                 .and_then(|l| set(ctx, l)),
         );
     }
-    entry(
+    Some(entry(
         ctx,
         r,
         "Kubernetes service",
         [&ctx.text(namespace), name, ""],
         format!("{namespace}/{name}"),
         props,
-    )
-}
-
-/// Zones that records name rather than identify.
-const ZONE_TYPES: &[&str] = &[
-    "google_dns_managed_zone",
-    "azurerm_dns_zone",
-    "azurerm_private_dns_zone",
-];
-
-/// Every registration of an environment, by key.
-fn catalog<'e>(ctx: &Context<'e>) -> Catalog<'e> {
-    let named = ctx
-        .env
-        .resources
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| ZONE_TYPES.contains(&r.address.rtype.as_str()))
-        .filter_map(|(i, r)| Some(((r.address.rtype.as_str(), text(&r.attributes, "name")?), i)))
-        .collect();
-    let rd = Reading { ctx, named };
-    let mut out = Catalog::new();
-    for r in &ctx.env.resources {
-        let Some(read) = reader(&r.address.rtype) else {
-            continue;
-        };
-        if let Some((k, e)) = read(&rd, r) {
-            // Two resources registering the same thing: the first (by address) stands.
-            out.entry(k).or_insert(e);
-        }
-    }
-    out
-}
-
-/// Property names whose difference changes where clients go.
-const DESTINATIONS: &[&str] = &[
-    "targets",
-    "type",
-    "ports",
-    "selector",
-    "address",
-    "port",
-    "records",
-    "external name",
-    "network",
-];
-
-/// Every registration finding: missing in some environment, or answering differently
-/// from the baseline's.
-pub fn findings(input: &Input<'_>) -> Vec<Finding> {
-    let envs = input.envs;
-    let cats: Vec<Catalog<'_>> = input.contexts.par_iter().map(catalog).collect();
-    let mut keys: Vec<&String> = cats.iter().flat_map(|c| c.keys()).collect();
-    keys.sort();
-    keys.dedup();
-    let mut out = Vec::new();
-    for key in keys {
-        let at: Vec<Option<&Entry<'_>>> = cats.iter().map(|c| c.get(key)).collect();
-        // The entry others are compared with: the baseline's, else the first.
-        let Some(r) = std::iter::once(input.baseline)
-            .chain(0..envs.len())
-            .find(|&k| at[k].is_some())
-        else {
-            continue;
-        };
-        let Some(base) = at[r] else { continue };
-        let address = &base.res.address;
-        let path = AttrPath(vec![PathStep::Key(base.key_name.clone().into())]);
-        let what = format!("{} {} ({address})", base.noun, base.shown);
-        let have: Vec<usize> = (0..envs.len()).filter(|&k| at[k].is_some()).collect();
-        if have.len() < envs.len() {
-            let lack: Vec<usize> = (0..envs.len()).filter(|&k| at[k].is_none()).collect();
-            let environments = envs
-                .iter()
-                .zip(&at)
-                .map(|(e, x)| {
-                    let v = match x {
-                        Some(x) if &x.res.address == address => "present".to_string(),
-                        Some(x) => format!("present as {}", x.res.address),
-                        None => "absent".to_string(),
-                    };
-                    (e.name.clone(), v)
-                })
-                .collect();
-            out.push(Finding {
-                id: Finding::stable_id(Category::Discovery, Kind::Missing, address, Some(&path)),
-                category: Category::Discovery,
-                kind: Kind::Missing,
-                severity: severity::registration(true, false),
-                address: address.clone(),
-                path: None,
-                environments,
-                message: format!(
-                    "{what} exists in {} but not in {}.",
-                    names(input, &have),
-                    names(input, &lack)
-                ),
-            });
-        }
-        if let Some(f) = differences(input, &at, r, &what, &path) {
-            out.push(f);
-        }
-    }
-    out
-}
-
-fn names(input: &Input<'_>, ks: &[usize]) -> String {
-    let v: Vec<&str> = ks.iter().map(|&k| input.envs[k].name.as_str()).collect();
-    match v.as_slice() {
-        [] => String::new(),
-        [one] => one.to_string(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
-
-/// One finding for the properties of an entry that differ from the reference `r`'s.
-fn differences(
-    input: &Input<'_>,
-    at: &[Option<&Entry<'_>>],
-    r: usize,
-    what: &str,
-    path: &AttrPath,
-) -> Option<Finding> {
-    let envs = input.envs;
-    let base = at[r]?;
-    let mut props: Vec<&'static str> = at
-        .iter()
-        .flatten()
-        .flat_map(|e| e.props.keys().copied())
-        .collect();
-    props.sort_unstable();
-    props.dedup();
-    let none = Prop {
-        compared: Some(String::new()),
-        shown: "none".into(),
-    };
-    let mut differing = Vec::new();
-    for p in props {
-        // A service's type is the exposure lens's when exposure differs.
-        if p == "type"
-            && at
-                .iter()
-                .flatten()
-                .any(|e| crate::lens::exposure::claims(base.res, e.res).is_some())
-        {
-            continue;
-        }
-        let b = base.props.get(p).unwrap_or(&none);
-        let mut parts = Vec::new();
-        for (k, e) in at.iter().enumerate() {
-            let Some(e) = e else { continue };
-            let x = e.props.get(p).unwrap_or(&none);
-            if k != r && b.compared.is_some() && x.compared.is_some() && x.compared != b.compared {
-                parts.push(format!("{} in {}", x.shown, envs[k].name));
-            }
-        }
-        if !parts.is_empty() {
-            differing.push((
-                p,
-                format!(
-                    "{p} {} in {} but {}",
-                    b.shown,
-                    envs[r].name,
-                    parts.join(", ")
-                ),
-            ));
-        }
-    }
-    if differing.is_empty() {
-        return None;
-    }
-    let names: Vec<&str> = differing.iter().map(|(p, _)| *p).collect();
-    let environments = envs
-        .iter()
-        .zip(at)
-        .filter_map(|(env, e)| {
-            let e = (*e)?;
-            let shown = |p: &&str| e.props.get(p).unwrap_or(&none).shown.clone();
-            let v: Vec<String> = match names.as_slice() {
-                [one] => vec![shown(one)],
-                many => many.iter().map(|p| format!("{p} {}", shown(p))).collect(),
-            };
-            Some((env.name.clone(), v.join("; ")))
-        })
-        .collect();
-    let kind = if base.noun == "DNS record" {
-        Kind::Record
-    } else {
-        Kind::Service
-    };
-    let sentences: Vec<String> = differing.into_iter().map(|(_, s)| s).collect();
-    Some(Finding {
-        id: Finding::stable_id(Category::Discovery, kind, &base.res.address, Some(path)),
-        category: Category::Discovery,
-        kind,
-        severity: severity::registration(false, names.iter().any(|p| DESTINATIONS.contains(p))),
-        address: base.res.address.clone(),
-        // The properties that differ, as the report's "difference".
-        path: Some(AttrPath(vec![PathStep::Attr(names.join(", ").into())])),
-        environments,
-        message: format!("{what}: {}.", sentences.join("; ")),
-    })
+    ))
 }
