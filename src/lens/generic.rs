@@ -341,3 +341,65 @@ fn join_but(parts: &[String]) -> String {
         [a, rest @ ..] => format!("{a} but {}", rest.join(", ")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::lens::testing::lines;
+
+    #[test]
+    fn assigned_ids_are_ignored_only_where_they_are_assigned() -> crate::TestResult {
+        // An instance's ephemeral external address differs by design.
+        let vm = |ip: &str| {
+            format!(
+                r#"{{"name":"bastion","network_interface":[{{"network_ip":"10.0.0.2","access_config":[{{"nat_ip":"{ip}","network_tier":"PREMIUM"}}]}}]}}"#
+            )
+        };
+        let (a, b) = (vm("34.1.2.3"), vm("35.9.8.7"));
+        assert_eq!(
+            lines(
+                &[("google_compute_instance.bastion", &a)],
+                &[("google_compute_instance.bastion", &b)]
+            )?,
+            Vec::<String>::new()
+        );
+        // A proxy's numeric id is assigned; elsewhere `certificate_id` is a reference.
+        let proxy = |id: &str| format!(r#"{{"name":"web","proxy_id":{id}}}"#);
+        let (a, b) = (proxy("1234"), proxy("5678"));
+        assert_eq!(
+            lines(
+                &[("google_compute_target_https_proxy.web", &a)],
+                &[("google_compute_target_https_proxy.web", &b)]
+            )?,
+            Vec::<String>::new()
+        );
+        let cert = |n: &str| {
+            format!(
+                r#"{{"id":"/subscriptions/0/resourceGroups/rg/providers/Microsoft.Web/certificates/{n}","name":"{n}"}}"#
+            )
+        };
+        let binding = |n: &str| {
+            format!(
+                r#"{{"certificate_id":"/subscriptions/0/resourceGroups/rg/providers/Microsoft.Web/certificates/{n}"}}"#
+            )
+        };
+        let (api, www) = (cert("api"), cert("www"));
+        let (ba, bw) = (binding("api"), binding("www"));
+        let got = lines(
+            &[
+                ("azurerm_app_service_certificate.api", &api),
+                ("azurerm_app_service_certificate.www", &www),
+                ("azurerm_app_service_certificate_binding.b", &ba),
+            ],
+            &[
+                ("azurerm_app_service_certificate.api", &api),
+                ("azurerm_app_service_certificate.www", &www),
+                ("azurerm_app_service_certificate_binding.b", &bw),
+            ],
+        )?;
+        assert!(
+            got.len() == 1 && got[0].starts_with("reference") && got[0].contains("certificate_id"),
+            "{got:?}"
+        );
+        Ok(())
+    }
+}

@@ -101,12 +101,11 @@ pub const IGNORED_ATTRS: &[&str] = &[
     "timeouts",
     // GCP's numeric ids, assigned on creation
     "numeric_id",
-    "proxy_id",
-    "map_id",
-    "generated_id",
-    "certificate_id",
-    "forwarding_rule_id",
 ];
+
+/// Fields of nested blocks that are assigned per environment and never compared: a GCP
+/// instance's ephemeral external address (`network_interface[].access_config[].nat_ip`).
+pub const NESTED_IGNORED_ATTRS: &[&str] = &["nat_ip"];
 
 /// Attributes ignored for particular types only: `(type, attribute)`.
 pub const TYPE_IGNORED_ATTRS: &[(&str, &str)] = &[
@@ -135,6 +134,27 @@ pub const TYPE_IGNORED_ATTRS: &[(&str, &str)] = &[
     ("aws_iam_role", "unique_id"),
     ("azurerm_dns_zone", "soa_record"),
     ("azurerm_public_ip", "ip_address"),
+    // GCP's numeric ids of load-balancing parts, assigned on creation (elsewhere an
+    // attribute of these names may be a reference, and is compared).
+    ("google_compute_target_http_proxy", "proxy_id"),
+    ("google_compute_target_https_proxy", "proxy_id"),
+    ("google_compute_target_ssl_proxy", "proxy_id"),
+    ("google_compute_target_tcp_proxy", "proxy_id"),
+    ("google_compute_region_target_http_proxy", "proxy_id"),
+    ("google_compute_region_target_https_proxy", "proxy_id"),
+    ("google_compute_url_map", "map_id"),
+    ("google_compute_region_url_map", "map_id"),
+    ("google_compute_backend_service", "generated_id"),
+    ("google_compute_region_backend_service", "generated_id"),
+    ("google_compute_health_check", "health_check_id"),
+    ("google_compute_ssl_certificate", "certificate_id"),
+    ("google_compute_region_ssl_certificate", "certificate_id"),
+    ("google_compute_managed_ssl_certificate", "certificate_id"),
+    ("google_compute_forwarding_rule", "forwarding_rule_id"),
+    (
+        "google_compute_global_forwarding_rule",
+        "forwarding_rule_id",
+    ),
     // Back-references computed from the listeners and rules that use them: the
     // balancers lens reports those listeners themselves.
     ("aws_lb_target_group", "load_balancer_arns"),

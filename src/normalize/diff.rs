@@ -5,8 +5,8 @@
 //! that path, with both sides shown as `(sensitive)`.
 
 use super::catalog::{
-    IGNORED_ATTRS, ORDERED_LIST_ATTRS, PLAIN_ATTRS, SECRET_QUALIFIERS, SECRET_WORDS,
-    SECRET_WORD_PAIRS, ZONE_ATTRS, ZONE_LAYOUT_TYPES,
+    IGNORED_ATTRS, NESTED_IGNORED_ATTRS, ORDERED_LIST_ATTRS, PLAIN_ATTRS, SECRET_QUALIFIERS,
+    SECRET_WORDS, SECRET_WORD_PAIRS, ZONE_ATTRS, ZONE_LAYOUT_TYPES,
 };
 use super::context::Context;
 use super::trail::{object_step as object_step_for, to_path, Step};
@@ -380,9 +380,9 @@ fn equal(a: &Side<'_>, b: &Side<'_>, va: &Value, vb: &Value) -> bool {
         (Value::Ref(_), Value::List(l)) => l.len() != 1 || equal(a, b, va, &l[0]),
         (Value::List(l), Value::Ref(_)) => l.len() != 1 || equal(a, b, &l[0], vb),
         _ if is_empty(va) && is_empty(vb) => true,
-        (Value::Object(x), Value::Object(y)) => {
-            merged(x, y).all(|(_, p, q)| equal(a, b, p.unwrap_or(&NULL), q.unwrap_or(&NULL)))
-        }
+        (Value::Object(x), Value::Object(y)) => merged(x, y).all(|(k, p, q)| {
+            NESTED_IGNORED_ATTRS.contains(&k) || equal(a, b, p.unwrap_or(&NULL), q.unwrap_or(&NULL))
+        }),
         (Value::List(x), Value::List(y)) => {
             (x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| equal(a, b, p, q)))
                 || multiset_equal(a, b, x, y)
@@ -483,6 +483,9 @@ fn compare<'v>(
         (Value::Object(x), Value::Object(y)) => {
             let mut all = true;
             for (k, p, q) in merged(x, y) {
+                if NESTED_IGNORED_ATTRS.contains(&k) {
+                    continue;
+                }
                 let step = object_step_for(trail, k);
                 trail.push(step);
                 all &= compare(a, b, p.unwrap_or(&NULL), q.unwrap_or(&NULL), trail, out);

@@ -1,7 +1,7 @@
-//! The discovery lens: what DNS zones mean. A zone that is private in one environment
-//! and public in another answers different clients. Records, Cloud Map, Consul and
-//! Kubernetes services are compared by the generic lens after normalisation. Makes
-//! findings; never prints.
+//! The discovery lens: what clients find by name. A zone that is private in one
+//! environment and public in another answers different clients; records and registered
+//! services (Cloud Map, Service Directory, Consul, Kubernetes) are compared by what
+//! they register, in [`registry`]. Makes findings; never prints.
 
 pub mod registry;
 #[cfg(test)]
