@@ -3,6 +3,7 @@
 //! attribute no other lens claims. Findings come out sorted (category, address, kind,
 //! path).
 
+pub mod attrs;
 pub mod catalog;
 pub mod discovery;
 pub mod exposure;

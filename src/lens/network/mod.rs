@@ -8,6 +8,7 @@
 pub mod balancers;
 pub mod routes;
 
+use super::attrs::text;
 use super::generic::Input;
 use super::severity;
 use crate::model::{Address, AttrPath, Category, Finding, Kind, PathStep, Severity, Value};
@@ -34,10 +35,6 @@ impl Layout {
     fn count(&self, public: bool) -> usize {
         self.subnets.values().filter(|p| **p == public).count()
     }
-}
-
-fn text<'v>(v: &'v Value, k: &str) -> Option<&'v str> {
-    v.get(k).and_then(Value::as_str)
 }
 
 /// The layout of the network at `address` (logical `key`), made on first use.

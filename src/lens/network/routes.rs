@@ -3,6 +3,7 @@
 //! target kind and logical address, compared per table. Makes findings; never prints.
 
 use super::super::generic::Input;
+use crate::lens::attrs::text;
 use crate::model::{Address, AttrPath, Category, Finding, Kind, PathStep, Resource, Value};
 use crate::normalize::{Context, Leaf};
 use std::collections::BTreeMap;
@@ -58,10 +59,6 @@ struct Target {
 
 /// Route tables of one environment: table key → (table address, destination → target).
 type Tables = BTreeMap<String, (Address, BTreeMap<String, (String, Target)>)>;
-
-fn text<'v>(v: &'v Value, k: &str) -> Option<&'v str> {
-    v.get(k).and_then(Value::as_str).filter(|s| !s.is_empty())
-}
 
 fn target(ctx: &Context<'_>, v: &Value, table: &[(&str, &str)]) -> Option<Target> {
     for (attr, kind) in table {

@@ -3,6 +3,7 @@
 //! every lens uses (logical addresses, environment names out, secrets redacted).
 
 use super::{Entry, Prop};
+use crate::lens::attrs::{first as block, scalar, text};
 use crate::model::{Resource, Value};
 use crate::normalize::diff::{is_secret_name, redact};
 use crate::normalize::{Context, Leaf};
@@ -47,24 +48,6 @@ pub(super) fn azure_record_type(rtype: &str) -> Option<String> {
     let t = rest.strip_suffix("_record")?;
     const TYPES: &[&str] = &["a", "aaaa", "caa", "cname", "mx", "ns", "ptr", "srv", "txt"];
     TYPES.contains(&t).then(|| t.to_ascii_uppercase())
-}
-
-fn text<'v>(v: &'v Value, k: &str) -> Option<&'v str> {
-    v.get(k).and_then(Value::as_str).filter(|s| !s.is_empty())
-}
-
-/// The first block of a nested block list (`dns_config[0]`).
-fn block<'v>(v: &'v Value, k: &str) -> Option<&'v Value> {
-    v.get(k).and_then(Value::as_list).and_then(<[Value]>::first)
-}
-
-fn scalar(v: &Value) -> Option<String> {
-    match v {
-        Value::Str(s) if !s.is_empty() => Some(s.to_string()),
-        Value::Num(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
 }
 
 /// A property whose value is plain (a number, a type, a policy name).

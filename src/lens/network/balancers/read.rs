@@ -4,6 +4,7 @@
 //! and NAT rules (with their probe). What cannot be read is skipped, never a panic.
 
 use super::{Listener, AFTER_APPLY};
+use crate::lens::attrs::{first, list, text};
 use crate::lens::exposure::exposed;
 use crate::model::{Address, Resource, Value};
 use crate::normalize::diff::{is_secret_name, redact};
@@ -46,26 +47,9 @@ pub(super) struct Read {
     pub listener: Listener,
 }
 
-fn text<'v>(v: &'v Value, k: &str) -> Option<&'v str> {
-    v.get(k).and_then(Value::as_str).filter(|s| !s.is_empty())
-}
-
-/// A scalar as text: strings, numbers and booleans.
+/// A scalar at `k` as text.
 fn scalar(v: &Value, k: &str) -> Option<String> {
-    match v.get(k)? {
-        Value::Str(s) if !s.is_empty() => Some(s.to_string()),
-        Value::Num(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
-
-fn first<'v>(v: &'v Value, k: &str) -> Option<&'v Value> {
-    v.get(k).and_then(Value::as_list).and_then(<[Value]>::first)
-}
-
-fn list<'v>(v: &'v Value, k: &str) -> &'v [Value] {
-    v.get(k).and_then(Value::as_list).unwrap_or(&[])
+    v.get(k).and_then(crate::lens::attrs::scalar)
 }
 
 /// The protocol family a listener's port is keyed by: what the client sees on the wire.
