@@ -29,6 +29,9 @@ pub struct Side<'a> {
     own_ids: std::cell::OnceCell<Vec<&'a str>>,
     /// The attribute being compared holds names, not references (see `PLAIN_ATTRS`).
     plain: std::cell::Cell<bool>,
+    /// The instance comes from a configuration: an attribute it does not set is left
+    /// to the provider (a default, or computed), not absent, and compares with anything.
+    declared: bool,
 }
 
 impl<'a> Side<'a> {
@@ -44,6 +47,7 @@ impl<'a> Side<'a> {
             ctx,
             res,
             plain: std::cell::Cell::new(false),
+            declared: ctx.env.source.kind == crate::model::SourceKind::Hcl,
         }
     }
 
@@ -318,13 +322,19 @@ fn merged<'v>(
 
 static NULL: Value = Value::Null;
 
+/// An attribute a configuration does not set: the provider decides it, so it is not a
+/// difference.
+fn unset(side: &Side<'_>, v: Option<&Value>) -> bool {
+    side.declared && v.is_none()
+}
+
 /// Compares instance `a` with instance `b`.
 pub fn diff(a: &Side<'_>, b: &Side<'_>) -> Vec<ValueDiff> {
     let mut out = Vec::new();
     let rtype = &a.res.address.rtype;
     let mut trail: Vec<Step<'_>> = Vec::with_capacity(8);
     for (key, va, vb) in merged(a.res.attributes.entries(), b.res.attributes.entries()) {
-        if is_ignored(rtype, key) {
+        if is_ignored(rtype, key) || unset(a, va) || unset(b, vb) {
             continue;
         }
         let (va_, vb_) = (va.unwrap_or(&NULL), vb.unwrap_or(&NULL));
@@ -381,7 +391,10 @@ fn equal(a: &Side<'_>, b: &Side<'_>, va: &Value, vb: &Value) -> bool {
         (Value::List(l), Value::Ref(_)) => l.len() != 1 || equal(a, b, &l[0], vb),
         _ if is_empty(va) && is_empty(vb) => true,
         (Value::Object(x), Value::Object(y)) => merged(x, y).all(|(k, p, q)| {
-            NESTED_IGNORED_ATTRS.contains(&k) || equal(a, b, p.unwrap_or(&NULL), q.unwrap_or(&NULL))
+            NESTED_IGNORED_ATTRS.contains(&k)
+                || unset(a, p)
+                || unset(b, q)
+                || equal(a, b, p.unwrap_or(&NULL), q.unwrap_or(&NULL))
         }),
         (Value::List(x), Value::List(y)) => {
             (x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| equal(a, b, p, q)))
@@ -483,7 +496,7 @@ fn compare<'v>(
         (Value::Object(x), Value::Object(y)) => {
             let mut all = true;
             for (k, p, q) in merged(x, y) {
-                if NESTED_IGNORED_ATTRS.contains(&k) {
+                if NESTED_IGNORED_ATTRS.contains(&k) || unset(a, p) || unset(b, q) {
                     continue;
                 }
                 let step = object_step_for(trail, k);
