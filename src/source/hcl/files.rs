@@ -463,38 +463,8 @@ fn replace_attr(body: &mut Body, a: Attr) {
 mod tests {
     use super::*;
 
-    fn dir_with(files: &[(&str, &str)]) -> crate::TestResult<tempdir::Dir> {
-        let d = tempdir::Dir::new()?;
-        for (n, t) in files {
-            std::fs::write(d.path().join(n), t)?;
-        }
-        Ok(d)
-    }
-
-    /// A scratch directory removed on drop (no crate needed).
-    mod tempdir {
-        pub struct Dir(std::path::PathBuf);
-        impl Dir {
-            pub fn new() -> std::io::Result<Dir> {
-                use std::sync::atomic::{AtomicUsize, Ordering};
-                static N: AtomicUsize = AtomicUsize::new(0);
-                let p = std::env::temp_dir().join(format!(
-                    "tfparity-files-{}-{}",
-                    std::process::id(),
-                    N.fetch_add(1, Ordering::SeqCst)
-                ));
-                std::fs::create_dir_all(&p)?;
-                Ok(Dir(p))
-            }
-            pub fn path(&self) -> &std::path::Path {
-                &self.0
-            }
-        }
-        impl Drop for Dir {
-            fn drop(&mut self) {
-                let _ = std::fs::remove_dir_all(&self.0);
-            }
-        }
+    fn dir_with(files: &[(&str, &str)]) -> crate::TestResult<crate::source::hcl::testdir::Dir> {
+        Ok(crate::source::hcl::testdir::Dir::with(files)?)
     }
 
     #[test]

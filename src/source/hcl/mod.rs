@@ -9,6 +9,10 @@ pub mod files;
 pub mod functions;
 pub mod json;
 pub mod module;
+#[cfg(test)]
+mod testdir;
+#[cfg(test)]
+mod tests;
 pub mod types;
 pub mod value;
 pub mod vars;
@@ -46,6 +50,26 @@ pub fn load(dir: &Path, var_files: &[String], env: &str) -> Result<(Vec<Resource
         .collect();
     let (run, root) = module::Run::new(dir, env, values).map_err(named)?;
     let declared = &run.inst(root).module.variables;
+    // Every required variable without a value, said at once.
+    let missing: Vec<&config::VarDecl> = declared
+        .values()
+        .filter(|d| d.default.is_none() && !given.contains_key(&d.name))
+        .collect();
+    if let Some(first) = missing.first() {
+        let names: Vec<String> = missing.iter().map(|d| format!("\"{}\"", d.name)).collect();
+        let what = if names.len() == 1 {
+            format!("variable {} is required but has no value", names[0])
+        } else {
+            format!(
+                "variables {} are required but have no value",
+                names.join(", ")
+            )
+        };
+        return Err(named(files::LoadError::at(
+            &first.loc,
+            format!("{what} (give them in a .tfvars file, or with --var-file {env}=FILE)"),
+        )));
+    }
     for (k, (_, loc)) in &given {
         if !declared.contains_key(k) {
             run.warn(format!("{loc}: a value is given for variable \"{k}\", which the root module does not declare"));

@@ -576,7 +576,7 @@ impl Run {
             return Ok(Some(dir.clone()));
         }
         if is_local(&decl.source) {
-            let dir = me.module.dir.join(&decl.source);
+            let dir = lexical_join(&me.module.dir, &decl.source);
             if !dir.is_dir() {
                 return Err(LoadError::at(
                     &decl.loc,
@@ -1028,6 +1028,25 @@ fn module_text(path: &[ModuleStep]) -> String {
     }
     let p = module_prefix(path);
     p.trim_end_matches('.').to_string()
+}
+
+/// `base` joined with a relative path, `.` and `..` resolved by name (as Terraform
+/// shows module paths), not through the file system.
+fn lexical_join(base: &Path, rel: &str) -> PathBuf {
+    use std::path::Component;
+    let mut out = base.to_path_buf();
+    for c in Path::new(rel).components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
 }
 
 fn canonical(p: &Path) -> PathBuf {

@@ -1,0 +1,493 @@
+//! Root modules evaluated end to end: precedence of variable values, repetition,
+//! dynamic blocks, module instances and their addresses, unknown values, errors.
+
+use super::testdir::Dir;
+use crate::model::{Resource, Value};
+
+/// Loads the root module in `files` (at `.`) for environment `prod`, with `var_files`.
+fn load(
+    files: &[(&str, &str)],
+    var_files: &[&str],
+) -> Result<(Vec<Resource>, Vec<String>, Dir), String> {
+    let d = Dir::with(files).map_err(|e| e.to_string())?;
+    let vf: Vec<String> = var_files
+        .iter()
+        .map(|f| d.path().join(f).display().to_string())
+        .collect();
+    let (r, w) = super::load(d.path(), &vf, "prod").map_err(|e| e.to_string())?;
+    Ok((r, w, d))
+}
+
+fn addresses(rs: &[Resource]) -> Vec<String> {
+    let mut v: Vec<String> = rs.iter().map(|r| r.address.to_string()).collect();
+    v.sort();
+    v
+}
+
+fn attr(rs: &[Resource], address: &str, name: &str) -> String {
+    rs.iter()
+        .find(|r| r.address.to_string() == address)
+        .and_then(|r| r.attributes.get(name))
+        .map(Value::to_json)
+        .unwrap_or_else(|| "(none)".into())
+}
+
+#[test]
+fn variable_precedence() -> crate::TestResult {
+    let main = r#"
+variable "a" { default = "default" }
+variable "b" { default = "default" }
+variable "c" { default = "default" }
+variable "d" { default = "default" }
+variable "e" { default = "default" }
+variable "m" { default = { x = 1, y = 2 } }
+resource "null_resource" "r" {
+  triggers = { a = var.a, b = var.b, c = var.c, d = var.d, e = var.e }
+  m = var.m
+}
+"#;
+    let (rs, _, _d) = load(
+        &[
+            ("main.tf", main),
+            (
+                "terraform.tfvars",
+                "b = \"tfvars\"\nc = \"tfvars\"\nd = \"tfvars\"\ne = \"tfvars\"\nm = { y = 3 }\n",
+            ),
+            (
+                "terraform.tfvars.json",
+                r#"{"c": "tfvars.json", "d": "tfvars.json", "e": "tfvars.json"}"#,
+            ),
+            ("b.auto.tfvars.json", r#"{"e": "b.auto.json"}"#),
+            ("a.auto.tfvars", "d = \"a.auto\"\ne = \"a.auto\"\n"),
+            ("one.tfvars", "e = \"one\"\n"),
+            ("two.tfvars", "e = \"two\"\n"),
+        ],
+        &["one.tfvars", "two.tfvars"],
+    )?;
+    // defaults < terraform.tfvars < terraform.tfvars.json < *.auto.tfvars(.json) in
+    // file-name order < each --var-file in order.
+    assert_eq!(
+        attr(&rs, "null_resource.r", "triggers"),
+        r#"{"a":"default","b":"tfvars","c":"tfvars.json","d":"a.auto","e":"two"}"#
+    );
+    // A map from a later source replaces the default whole.
+    assert_eq!(attr(&rs, "null_resource.r", "m"), r#"{"y":3}"#);
+    // Without the command-line files, the last automatic file wins.
+    let (rs, _, _d) = load(
+        &[
+            ("main.tf", main),
+            ("a.auto.tfvars", "e = \"a.auto\"\n"),
+            ("b.auto.tfvars.json", r#"{"e": "b.auto.json"}"#),
+        ],
+        &[],
+    )?;
+    assert!(attr(&rs, "null_resource.r", "triggers").contains(r#""e":"b.auto.json""#));
+    Ok(())
+}
+
+#[test]
+fn required_variables_types_and_sensitivity() -> crate::TestResult {
+    let main = r#"
+variable "cidr" { type = string }
+variable "ports" { type = list(number) }
+variable "password" {
+  type      = string
+  sensitive = true
+}
+resource "aws_db_instance" "db" {
+  password = "${var.password}!"
+  port     = var.ports[0]
+  tags     = { cidr = var.cidr }
+}
+"#;
+    let err = load(&[("main.tf", main)], &[]).err().unwrap_or_default();
+    assert!(
+        err.contains("main.tf:2:1")
+            && err.contains("environment prod")
+            && err.contains("variables \"cidr\", \"password\", \"ports\" are required"),
+        "{err}"
+    );
+    let (rs, _, _d) = load(
+        &[
+            ("main.tf", main),
+            (
+                "v.tfvars",
+                "cidr = \"10.0.0.0/16\"\nports = [\"5432\"]\npassword = \"hunter2\"\n",
+            ),
+        ],
+        &["v.tfvars"],
+    )?;
+    let db = rs.first().ok_or("no resource")?;
+    assert_eq!(
+        attr(&rs, "aws_db_instance.db", "port"),
+        "5432",
+        "converted to the declared type"
+    );
+    assert_eq!(
+        db.sensitive
+            .iter()
+            .map(|p| p.to_string())
+            .collect::<Vec<_>>(),
+        ["password"]
+    );
+    let err = load(
+        &[
+            ("main.tf", main),
+            (
+                "v.tfvars",
+                "cidr = \"x\"\nports = [\"many\"]\npassword = \"p\"\n",
+            ),
+        ],
+        &["v.tfvars"],
+    )
+    .err()
+    .unwrap_or_default();
+    assert!(
+        err.contains("invalid value for variable \"ports\"")
+            && err.contains("a number is required"),
+        "{err}"
+    );
+    Ok(())
+}
+
+#[test]
+fn count_for_each_and_dynamic_blocks() -> crate::TestResult {
+    let main = r#"
+locals {
+  zones = ["a", "b", "c"]
+  rules = { ssh = 22, https = 443 }
+}
+resource "aws_subnet" "private" {
+  count             = length_of_zones
+  availability_zone = "us-east-1${local.zones[count.index]}"
+}
+resource "aws_security_group_rule" "in" {
+  for_each  = local.rules
+  from_port = each.value
+  to_port   = each.value
+  type      = "ingress"
+  description = each.key
+}
+resource "aws_route53_record" "named" {
+  for_each = toset_is_a_function_call
+  name     = each.key
+}
+resource "aws_security_group" "web" {
+  dynamic "ingress" {
+    for_each = local.rules
+    iterator = rule
+    content {
+      from_port = rule.value
+      description = rule.key
+    }
+  }
+  egress { from_port = 0 }
+}
+"#
+    .replace("length_of_zones", "3")
+    .replace("toset_is_a_function_call", "{ \"api\" = 1, \"www\" = 2 }");
+    let (rs, _, _d) = load(&[("main.tf", &main)], &[])?;
+    assert_eq!(
+        addresses(&rs),
+        [
+            r#"aws_route53_record.named["api"]"#,
+            r#"aws_route53_record.named["www"]"#,
+            "aws_security_group.web",
+            r#"aws_security_group_rule.in["https"]"#,
+            r#"aws_security_group_rule.in["ssh"]"#,
+            "aws_subnet.private[0]",
+            "aws_subnet.private[1]",
+            "aws_subnet.private[2]",
+        ]
+    );
+    assert_eq!(
+        attr(&rs, "aws_subnet.private[2]", "availability_zone"),
+        r#""us-east-1c""#
+    );
+    assert_eq!(
+        attr(&rs, r#"aws_security_group_rule.in["ssh"]"#, "from_port"),
+        "22"
+    );
+    assert_eq!(
+        attr(&rs, "aws_security_group.web", "ingress"),
+        r#"[{"description":"https","from_port":443},{"description":"ssh","from_port":22}]"#
+    );
+    assert_eq!(
+        attr(&rs, "aws_security_group.web", "egress"),
+        r#"[{"from_port":0}]"#
+    );
+    // A list is not a for_each value until it is a set.
+    let err = load(
+        &[(
+            "main.tf",
+            "resource \"a_b\" \"c\" {\n  for_each = [\"x\"]\n}\n",
+        )],
+        &[],
+    )
+    .err()
+    .unwrap_or_default();
+    assert!(
+        err.contains("main.tf:2:") && err.contains("must be a map, or set of strings"),
+        "{err}"
+    );
+    Ok(())
+}
+
+#[test]
+fn modules_instances_addresses_and_outputs() -> crate::TestResult {
+    let root = r#"
+locals { groups = { api = 8080, web = 443 } }
+module "sg" {
+  source   = "./modules/sg"
+  for_each = local.groups
+  name     = each.key
+  port     = each.value
+}
+module "net" {
+  source = "./modules/net"
+  count  = 2
+  index  = count.index
+}
+resource "aws_lb" "front" {
+  security_groups = [module.sg["web"].id]
+  subnets         = module.net[*].subnet
+  name            = module.sg["api"].name_out
+}
+"#;
+    let sg = r#"
+variable "name" {}
+variable "port" { type = number }
+resource "aws_security_group" "this" {
+  name = "sg-${var.name}"
+  ingress { from_port = var.port }
+}
+output "id" { value = aws_security_group.this.id }
+output "name_out" { value = aws_security_group.this.name }
+"#;
+    let net = r#"
+variable "index" {}
+resource "aws_subnet" "s" { cidr_block = "10.0.${var.index}.0/24" }
+module "deeper" {
+  source = "../leaf"
+  n      = var.index
+}
+output "subnet" { value = aws_subnet.s.id }
+"#;
+    let leaf = "variable \"n\" {}\nresource \"null_resource\" \"x\" { triggers = { n = var.n } }\n";
+    let (rs, _, _d) = load(
+        &[
+            ("main.tf", root),
+            ("modules/sg/main.tf", sg),
+            ("modules/net/main.tf", net),
+            ("modules/leaf/main.tf", leaf),
+        ],
+        &[],
+    )?;
+    assert_eq!(
+        addresses(&rs),
+        [
+            "aws_lb.front",
+            r#"module.net[0].aws_subnet.s"#,
+            r#"module.net[0].module.deeper.null_resource.x"#,
+            r#"module.net[1].aws_subnet.s"#,
+            r#"module.net[1].module.deeper.null_resource.x"#,
+            r#"module.sg["api"].aws_security_group.this"#,
+            r#"module.sg["web"].aws_security_group.this"#,
+        ]
+    );
+    // Outputs flow back: identifiers known after apply are references to their resource.
+    assert_eq!(
+        attr(&rs, "aws_lb.front", "security_groups"),
+        r#"["${module.sg[\"web\"].aws_security_group.this}"]"#
+    );
+    assert_eq!(
+        attr(&rs, "aws_lb.front", "subnets"),
+        r#"["${module.net[0].aws_subnet.s}","${module.net[1].aws_subnet.s}"]"#
+    );
+    // A configured attribute read through an output is its value.
+    assert_eq!(attr(&rs, "aws_lb.front", "name"), r#""sg-api""#);
+    assert_eq!(
+        attr(
+            &rs,
+            "module.net[1].module.deeper.null_resource.x",
+            "triggers"
+        ),
+        r#"{"n":1}"#
+    );
+    assert_eq!(
+        attr(
+            &rs,
+            r#"module.sg["web"].aws_security_group.this"#,
+            "ingress"
+        ),
+        r#"[{"from_port":443}]"#
+    );
+    Ok(())
+}
+
+#[test]
+fn unknown_values_propagate_and_unknown_repetition_is_left_unexpanded() -> crate::TestResult {
+    let main = r#"
+resource "aws_vpc" "main" { cidr_block = "10.0.0.0/16" }
+resource "aws_subnet" "a" {
+  vpc_id     = aws_vpc.main.id
+  cidr_block = aws_vpc.main.cidr_block
+  tags       = { Name = "x-${aws_vpc.main.id}", Owner = aws_vpc.main.owner_id }
+}
+resource "aws_instance" "per_subnet" {
+  count     = length_is_unknown
+  subnet_id = aws_subnet.a.id
+}
+data "aws_ami" "ubuntu" { most_recent = true }
+resource "aws_instance" "web" { ami = data.aws_ami.ubuntu.id }
+"#
+    .replace(
+        "length_is_unknown",
+        "aws_vpc.main.enable_dns_support ? 1 : 0",
+    );
+    let (rs, warnings, _d) = load(&[("main.tf", &main)], &[])?;
+    assert_eq!(attr(&rs, "aws_subnet.a", "vpc_id"), r#""${aws_vpc.main}""#);
+    assert_eq!(
+        attr(&rs, "aws_subnet.a", "cidr_block"),
+        r#""10.0.0.0/16""#,
+        "set in configuration: known"
+    );
+    assert_eq!(
+        attr(&rs, "aws_subnet.a", "tags"),
+        r#"{"Name":"(known after apply)","Owner":"(known after apply)"}"#
+    );
+    assert_eq!(
+        attr(&rs, "aws_instance.web", "ami"),
+        r#""${data.aws_ami.ubuntu}""#
+    );
+    assert!(!addresses(&rs).iter().any(|a| a.contains("per_subnet")));
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].contains("aws_instance.per_subnet")
+            && warnings[0].contains("`count` is known only after apply"),
+        "{warnings:?}"
+    );
+    // Dependencies come from references.
+    let subnet = rs
+        .iter()
+        .find(|r| r.address.to_string() == "aws_subnet.a")
+        .ok_or("no subnet")?;
+    assert_eq!(
+        subnet
+            .dependencies
+            .iter()
+            .map(|a| a.to_string())
+            .collect::<Vec<_>>(),
+        ["aws_vpc.main"]
+    );
+    Ok(())
+}
+
+#[test]
+fn module_errors_name_the_place() -> crate::TestResult {
+    // A module that calls itself, directly or through another.
+    let err = load(
+        &[
+            ("main.tf", "module \"a\" {\n  source = \"./modules/a\"\n}\n"),
+            (
+                "modules/a/main.tf",
+                "module \"b\" {\n  source = \"../b\"\n}\n",
+            ),
+            (
+                "modules/b/main.tf",
+                "module \"again\" {\n  source = \"../a\"\n}\n",
+            ),
+        ],
+        &[],
+    )
+    .err()
+    .unwrap_or_default();
+    assert!(
+        err.contains("modules/b/main.tf:1:1")
+            && err.contains("module.a → module.b → module.again")
+            && err.contains("may not call itself"),
+        "{err}"
+    );
+    // A missing module folder.
+    let err = load(
+        &[("main.tf", "module \"x\" {\n  source = \"./nope\"\n}\n")],
+        &[],
+    )
+    .err()
+    .unwrap_or_default();
+    assert!(
+        err.contains("main.tf:1:1") && err.contains("source directory \"./nope\" does not exist"),
+        "{err}"
+    );
+    // A remote module without `terraform init`: reported once, outputs unknown.
+    let (rs, warnings, _d) = load(
+        &[(
+            "main.tf",
+            "module \"vpc\" {\n  source = \"terraform-aws-modules/vpc/aws\"\n}\nresource \"aws_subnet\" \"x\" {\n  vpc_id = module.vpc.vpc_id\n}\n",
+        )],
+        &[],
+    )?;
+    assert_eq!(
+        attr(&rs, "aws_subnet.x", "vpc_id"),
+        r#""(known after apply)""#
+    );
+    assert!(
+        warnings.len() == 1 && warnings[0].contains("is not installed"),
+        "{warnings:?}"
+    );
+    // A cycle among locals.
+    let err = load(
+        &[(
+            "main.tf",
+            "locals {\n  a = local.b\n  b = local.a\n}\nresource \"x_y\" \"z\" { v = local.a }\n",
+        )],
+        &[],
+    )
+    .err()
+    .unwrap_or_default();
+    assert!(err.contains("cycle"), "{err}");
+    // An undeclared reference and an unknown function say which.
+    let err = load(
+        &[("main.tf", "resource \"x_y\" \"z\" {\n  v = var.nope\n}\n")],
+        &[],
+    )
+    .err()
+    .unwrap_or_default();
+    assert!(
+        err.contains("main.tf:2:") && err.contains("\"nope\" has not been declared"),
+        "{err}"
+    );
+    let err = load(
+        &[(
+            "main.tf",
+            "resource \"x_y\" \"z\" {\n  v = frobnicate(1)\n}\n",
+        )],
+        &[],
+    )
+    .err()
+    .unwrap_or_default();
+    assert!(
+        err.contains("main.tf:2:7") && err.contains("no function named \"frobnicate\""),
+        "{err}"
+    );
+    Ok(())
+}
+
+#[test]
+fn installed_modules_come_from_the_manifest() -> crate::TestResult {
+    let manifest = r#"{"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"vpc","Source":"registry.terraform.io/terraform-aws-modules/vpc/aws","Version":"5.1.2","Dir":".terraform/modules/vpc"}]}"#;
+    let (rs, warnings, _d) = load(
+        &[
+            ("main.tf", "module \"vpc\" {\n  source = \"terraform-aws-modules/vpc/aws\"\n  cidr = \"10.9.0.0/16\"\n}\n"),
+            (".terraform/modules/modules.json", manifest),
+            (".terraform/modules/vpc/main.tf", "variable \"cidr\" {}\nresource \"aws_vpc\" \"this\" { cidr_block = var.cidr }\n"),
+        ],
+        &[],
+    )?;
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(
+        attr(&rs, "module.vpc.aws_vpc.this", "cidr_block"),
+        r#""10.9.0.0/16""#
+    );
+    Ok(())
+}
