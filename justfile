@@ -17,6 +17,10 @@ lint:
 bench *ARGS:
     cargo bench --bench compare -- {{ARGS}}
 
+# Loading and evaluating a large generated HCL module tree against the hcl-rs parse floor.
+bench-hcl *ARGS:
+    cargo bench --bench hcl -- {{ARGS}}
+
 # Accept changed insta snapshots after reviewing them.
 snapshots:
     INSTA_UPDATE=always cargo test
