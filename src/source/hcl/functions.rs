@@ -61,9 +61,11 @@ impl fmt::Display for FnError {
 
 impl std::error::Error for FnError {}
 
-/// Functions that need unevaluated arguments, marks or the evaluator itself.
+/// Functions that need unevaluated arguments (`convert` takes a type expression), marks,
+/// or the evaluator itself.
 const EVALUATOR: &[&str] = &[
     "can",
+    "convert",
     "issensitive",
     "nonsensitive",
     "sensitive",

@@ -45,10 +45,12 @@ impl Ty {
 }
 
 /// The type of a value: sequences are tuples, maps are objects, sets have the unified
-/// type of their elements.
+/// type of their elements, `null` and unknown values any type (except identifiers).
 pub(super) fn ty_of(v: &V) -> Ty {
     match v {
-        V::Null | V::Unknown(_) => Ty::Dyn,
+        // A resource's identifier is a string even before it is known.
+        V::Unknown(Some(_)) => Ty::Str,
+        V::Null | V::Unknown(None) => Ty::Dyn,
         V::Bool(_) => Ty::Bool,
         V::Num(_) => Ty::Num,
         V::Str(_) => Ty::Str,
@@ -258,9 +260,11 @@ pub(super) fn equal(a: &V, b: &V) -> Option<bool> {
 }
 
 pub(super) const SPECS: &[Spec] = &[
+    // An unknown string stays the same unknown, so the identifier of a resource converted
+    // to a string still names it.
     Spec::new("tostring", &["v"], to_string)
         .nulls(0)
-        .unknowns(Unknowns::Shallow),
+        .unknowns(Unknowns::Own),
     Spec::new("tonumber", &["v"], to_number)
         .nulls(0)
         .unknowns(Unknowns::Shallow),
@@ -284,7 +288,7 @@ pub(super) const SPECS: &[Spec] = &[
 
 fn to_string(a: &mut Args) -> Result<V, FnError> {
     match a.take(0) {
-        V::Null => Ok(V::Null),
+        v @ (V::Null | V::Unknown(_)) => Ok(v),
         v => match v.to_str() {
             Some(s) => Ok(V::Str(s)),
             None => Err(a.bad(
@@ -480,6 +484,26 @@ mod tests {
             super::super::tests::call_vals("tolist", vec![set]),
             Ok(j(r#"["a", "b"]"#)),
             "a set becomes a list in set order"
+        );
+    }
+
+    #[test]
+    fn conversions_keep_unknowns() {
+        use super::super::tests::call_vals;
+        let id = V::Unknown(Some("aws_vpc.main".into()));
+        assert_eq!(call_vals("tostring", vec![id.clone()]), Ok(id.clone()));
+        assert_eq!(call_vals("tonumber", vec![id.clone()]), Ok(V::unknown()));
+        let partly = V::List(vec![id.clone(), V::Num(1.0)]);
+        assert_eq!(
+            call_vals("tolist", vec![partly]),
+            Ok(V::List(vec![id.clone(), V::str("1")]))
+        );
+        assert_eq!(call_vals("toset", vec![V::unknown()]), Ok(V::unknown()));
+        assert_eq!(
+            call_vals("tostring", vec![V::List(vec![id])]),
+            Err(FnError::Invalid(
+                r#"Invalid value for "v" parameter: cannot convert tuple to string"#.into()
+            ))
         );
     }
 
