@@ -102,8 +102,12 @@ fn anytrue(a: &mut Args) -> Result<V, FnError> {
 
 fn coalesce(a: &mut Args) -> Result<V, FnError> {
     let tys: Vec<Ty> = a.vals.iter().map(ty_of).collect();
+    let untyped = tys.contains(&Ty::Dyn);
     let ty = match unify(&tys) {
         Some(ty) if !a.vals.is_empty() => ty,
+        // cty unifies to "any type" (no conversion) when nothing else fits and an
+        // argument is an untyped null or unknown.
+        None if untyped => Ty::Dyn,
         _ => return Err(fail("all arguments must have the same type")),
     };
     for v in std::mem::take(&mut a.vals) {
@@ -437,6 +441,8 @@ mod tests {
             ("coalesce", r#"[null, 2, 3]"#, "2"),
             ("coalesce", r#"["", "b"]"#, r#""b""#),
             ("coalesce", r#"[[], [1]]"#, "[]"),
+            ("coalesce", r#"[null, 1, "x"]"#, r#""1""#),
+            ("coalesce", r#"[false, [], null]"#, "false"),
             ("coalescelist", r#"[[], ["a"], ["b"]]"#, r#"["a"]"#),
             ("coalescelist", r#"[null, [1]]"#, "[1]"),
             ("contains", r#"[["a", "b"], "b"]"#, "true"),
@@ -463,7 +469,8 @@ mod tests {
             ("matchkeys", r#"[[1], [1], ["1"]]"#, "[1]"),
             ("matchkeys", r#"[["a"], ["b"], []]"#, "[]"),
             ("alltrue", "[[]]", "true"),
-            ("alltrue", r#"[[true, "true"]]"#, "true"),
+            ("alltrue", r#"[[true, "true", "1"]]"#, "true"),
+            ("anytrue", r#"[["0", false]]"#, "false"),
             ("alltrue", "[[true, null]]", "false"),
             ("anytrue", "[[]]", "false"),
             ("anytrue", r#"[[null, "true"]]"#, "true"),

@@ -166,10 +166,7 @@ pub(super) fn convert(v: V, ty: &Ty) -> Result<V, String> {
             Some(n) => Ok(V::Num(n)),
             None => Err("a number is required".into()),
         },
-        (v, Ty::Bool) => match v.to_bool() {
-            Some(b) => Ok(V::Bool(b)),
-            None => Err("a bool is required".into()),
-        },
+        (v, Ty::Bool) => as_bool(&v).map(V::Bool),
         (V::List(l) | V::Set(l), Ty::List(e)) => convert_all(l, e).map(V::List),
         (V::List(l) | V::Set(l), Ty::Set(e)) => convert_all(l, e).map(V::set),
         (V::List(l), Ty::Tuple(ts)) if l.len() == ts.len() => {
@@ -196,6 +193,26 @@ pub(super) fn convert(v: V, ty: &Ty) -> Result<V, String> {
             Ok(V::Map(out))
         }
         (_, ty) => Err(format!("{} required", ty.friendly())),
+    }
+}
+
+/// A value as a bool the way cty converts one: bools, and the strings `true`/`1` and
+/// `false`/`0`; the error in cty's words.
+pub(super) fn as_bool(v: &V) -> Result<bool, String> {
+    match v {
+        V::Bool(b) => Ok(*b),
+        V::Str(s) => match s.as_str() {
+            "true" | "1" => Ok(true),
+            "false" | "0" => Ok(false),
+            s if s.to_lowercase() == "true" => {
+                Err(r#"a bool is required; to convert from string, use lowercase "true""#.into())
+            }
+            s if s.to_lowercase() == "false" => {
+                Err(r#"a bool is required; to convert from string, use lowercase "false""#.into())
+            }
+            _ => Err("a bool is required".into()),
+        },
+        _ => Err("bool required".into()),
     }
 }
 
@@ -323,7 +340,7 @@ fn to_number(a: &mut Args) -> Result<V, FnError> {
 fn to_bool(a: &mut Args) -> Result<V, FnError> {
     match a.take(0) {
         V::Null => Ok(V::Null),
-        v => match (v.to_bool(), &v) {
+        v => match (as_bool(&v).ok(), &v) {
             (Some(b), _) => Ok(V::Bool(b)),
             (None, V::Str(s)) => Err(a.bad(
                 0,
@@ -460,6 +477,8 @@ mod tests {
             ("tonumber", "[null]", "null"),
             ("tobool", r#"["true"]"#, "true"),
             ("tobool", "[false]", "false"),
+            ("tobool", r#"["1"]"#, "true"),
+            ("tobool", r#"["0"]"#, "false"),
             ("tolist", r#"[[1, "a"]]"#, r#"["1", "a"]"#),
             ("tolist", "[[]]", "[]"),
             (

@@ -2,6 +2,7 @@
 //! %E %f %g %G %s %q %%`, flags, width, precision, `%[n]`), numbers laid out as Go's
 //! `big.Float` and `big.Int` print them, widths counted in grapheme clusters.
 
+use super::convert::as_bool;
 use super::encoding::{json_string, json_text};
 use super::{fail, Args, FnError, Spec, Unknowns};
 use crate::source::hcl::value::V;
@@ -269,10 +270,9 @@ fn append(verb: &Verb, args: &[V], out: &mut String) -> Result<(), String> {
             };
             out.push_str(&pad(verb, text));
         }
-        't' => match arg.to_bool() {
-            Some(b) => out.push_str(if b { "true" } else { "false" }),
-            None if matches!(arg, V::Str(_)) => return Err(unsupported("a bool is required")),
-            None => return Err(unsupported("bool required")),
+        't' => match as_bool(arg) {
+            Ok(b) => out.push_str(if b { "true" } else { "false" }),
+            Err(e) => return Err(unsupported(&e)),
         },
         'b' | 'd' | 'o' | 'x' | 'X' | 'e' | 'E' | 'f' | 'g' | 'G' => {
             let n = match arg.to_num() {
@@ -548,7 +548,7 @@ mod tests {
                 r#"["%v|%v|%v", [1, "a"], null, true]"#,
                 r#"[1,"a"]|null|true"#,
             ),
-            (r#"["%t|%t", true, "false"]"#, "true|false"),
+            (r#"["%t|%t|%t", true, "false", "1"]"#, "true|false|true"),
             (
                 r#"["%d|%+d|% d|%5d|%-5d|%05d|%.3d|%x|%X|%o|%b|%#x|%#o|%#b", 42, 42, 42, 42, 42, 42, 7, 255, 255, 8, 5, 255, 8, 5]"#,
                 "42|+42| 42|   42|42   |00042|007|ff|FF|10|101|0xff|010|0b101",
@@ -633,6 +633,14 @@ mod tests {
             (
                 r#"["%t", 1]"#,
                 r#"unsupported value for "%t" at 0: bool required"#,
+            ),
+            (
+                r#"["%t", "yes"]"#,
+                r#"unsupported value for "%t" at 0: a bool is required"#,
+            ),
+            (
+                r#"["%t", "True"]"#,
+                r#"unsupported value for "%t" at 0: a bool is required; to convert from string, use lowercase "true""#,
             ),
             (
                 r#"["%s", null]"#,

@@ -3,7 +3,7 @@
 //! the set algebra. Elements that are unknown are carried along where their position
 //! does not matter (`concat`, `flatten`, `slice`); otherwise the result is unknown.
 
-use super::convert::{convert, equal, ty_of, unify, unify_elements, Ty};
+use super::convert::{convert, equal, ty_of, unify, unify_elements};
 use super::{fail, Args, FnError, Spec, Unknowns};
 use crate::source::hcl::value::V;
 
@@ -183,25 +183,30 @@ fn reverse(a: &mut Args) -> Result<V, FnError> {
     }
 }
 
-/// Every argument as a set, all of one unified element type.
+/// Every argument as a set (its elements unified, as when passed for `set(any)`), then
+/// all of them converted to one element type.
 fn sets(a: &mut Args) -> Result<Vec<Vec<V>>, FnError> {
+    const MIXED: &str = "given sets must all have compatible element types";
     let mut all = Vec::new();
+    let mut tys = Vec::new();
     for i in 0..a.len() {
-        match a.take(i) {
-            V::List(l) | V::Set(l) => all.push(l),
+        let items = match a.take(i) {
+            V::List(l) | V::Set(l) => l,
             _ => return Err(a.bad(i, "set of any single type required")),
-        }
+        };
+        let ty = unify(&items.iter().map(ty_of).collect::<Vec<_>>())
+            .ok_or_else(|| a.bad(i, "all set elements must have the same type"))?;
+        tys.push(ty);
+        all.push(items);
     }
-    let tys: Vec<Ty> = all.iter().flatten().map(ty_of).collect();
-    let ty =
-        unify(&tys).ok_or_else(|| fail("given sets must all have compatible element types"))?;
+    let ty = unify(&tys).ok_or_else(|| fail(MIXED))?;
     all.into_iter()
         .map(|l| {
             let converted = l
                 .into_iter()
                 .map(|v| convert(v, &ty))
                 .collect::<Result<Vec<V>, String>>()
-                .map_err(|_| fail("given sets must all have compatible element types"))?;
+                .map_err(|_| fail(MIXED))?;
             match V::set(converted) {
                 V::Set(s) => Ok(s),
                 _ => Ok(Vec::new()),
@@ -493,6 +498,9 @@ mod tests {
             ("setproduct", r#"[[1, true], [1]]"#, r#"Invalid value for "sets" parameter: all elements must be of the same type"#),
             ("setunion", r#"[["a"], [[1]]]"#, "given sets must all have compatible element types"),
             ("setunion", r#"["a"]"#, r#"Invalid value for "first_set" parameter: set of any single type required"#),
+            ("setunion", r#"[[1, true], ["a"]]"#, r#"Invalid value for "first_set" parameter: all set elements must have the same type"#),
+            ("setsubtract", r#"[["", "b"], [true, 2]]"#, r#"Invalid value for "b" parameter: all set elements must have the same type"#),
+            ("setintersection", r#"[["a"], ["b"], [[1], "c"]]"#, r#"Invalid value for "other_sets" parameter: all set elements must have the same type"#),
             ("setsubtract", r#"[["a"], "b"]"#, r#"Invalid value for "b" parameter: set of any single type required"#),
             ("sort", r#"[["b", null]]"#, "given list element 1 is null; a null string cannot be sorted"),
             ("sum", "[[]]", r#"Invalid value for "list" parameter: cannot sum an empty list"#),
