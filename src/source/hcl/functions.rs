@@ -1,21 +1,52 @@
-//! Terraform's built-in functions over evaluated values. (Placeholder until the full
-//! library lands: only the API.)
+//! Terraform's built-in functions over evaluated values: the dispatcher ([`call`],
+//! [`exists`]), the conversion of arguments to parameter types with Terraform's messages,
+//! and unknown-value propagation. Each family of functions lives in a submodule (`cidr`,
+//! `collection`, `convert`, `encoding`, `file`, `format`, `number`, `sequence`,
+//! `string`). Computes only: it never evaluates expressions, never sees sensitive marks
+//! (the caller strips them and marks the result), and reads files only for the file
+//! functions.
+//!
+//! Limits: numbers are `f64`, so integers are exact only up to 2^53 and fractions are
+//! binary (Terraform's numbers are arbitrary precision: `tostring(1/3)` has 155 digits
+//! there, 16 here). Messages follow Terraform's wording without the function name and
+//! without a final period. Like Terraform, a few quote an argument (`lookup` the missing
+//! key, `tonumber` the string, `file` the path, `cidr*` the prefix): Terraform redacts
+//! those when the argument is sensitive, so the caller must replace the message when any
+//! argument it unmarked was sensitive.
+
+mod cidr;
+mod collection;
+mod convert;
+mod encoding;
+mod file;
+mod format;
+mod number;
+mod sequence;
+mod string;
 
 use super::value::V;
 use std::fmt;
+use std::path::Path;
 
-/// Where a function runs: the module's directory for file functions.
+/// Where a function runs: the directory relative paths of the file functions (`file`,
+/// `filebase64`, `fileexists`) resolve against. Terraform resolves them against its
+/// working directory, the root module (which is why configurations write
+/// `file("${path.module}/x")`): pass the root module's directory to match it.
 pub struct FnCtx<'a> {
-    pub module_dir: &'a std::path::Path,
+    pub module_dir: &'a Path,
 }
 
 /// Why a call failed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FnError {
-    /// No such function.
+    /// There is no function with that name.
     Unknown,
-    /// Wrong number of arguments.
+    /// Wrong number of arguments: `expects only 1 argument(s)`, for the caller to prefix
+    /// with `Function "name" `.
     Arity(String),
+    /// Terraform's message, e.g. `Invalid value for "netnum" parameter: a number is
+    /// required` for an argument, or `insufficient address space to extend prefix of 24
+    /// by 9` for the call.
     Invalid(String),
 }
 
@@ -28,14 +59,404 @@ impl fmt::Display for FnError {
     }
 }
 
-/// Whether `name` is a built-in function.
-pub fn exists(name: &str) -> bool {
-    let _ = name;
-    false
+impl std::error::Error for FnError {}
+
+/// Functions that need unevaluated arguments (`convert` takes a type expression), marks,
+/// or the evaluator itself.
+const EVALUATOR: &[&str] = &[
+    "can",
+    "convert",
+    "issensitive",
+    "nonsensitive",
+    "sensitive",
+    "templatefile",
+    "templatestring",
+    "try",
+];
+
+/// Built-in functions whose result is not computed statically: impure ones (a new value
+/// on every run) and hashes, crypto and time arithmetic this crate does not implement.
+/// They evaluate to an unknown value, as impure functions do during Terraform's plan.
+const UNCOMPUTED: &[&str] = &[
+    "base64gzip",
+    "base64sha256",
+    "base64sha512",
+    "bcrypt",
+    "csvdecode",
+    "filebase64sha256",
+    "filebase64sha512",
+    "filemd5",
+    "fileset",
+    "filesha1",
+    "filesha256",
+    "filesha512",
+    "formatdate",
+    "md5",
+    "plantimestamp",
+    "rsadecrypt",
+    "sha1",
+    "sha256",
+    "sha512",
+    "textdecodebase64",
+    "textencodebase64",
+    "timeadd",
+    "timecmp",
+    "timestamp",
+    "uuid",
+    "uuidv5",
+    "yamldecode",
+];
+
+/// Calls built-in function `name` (also under the `core::` namespace) with evaluated
+/// arguments. An unknown argument the result depends on gives an unknown result.
+pub fn call(name: &str, args: Vec<V>, ctx: &FnCtx) -> Result<V, FnError> {
+    let name = name.strip_prefix("core::").unwrap_or(name);
+    if EVALUATOR.contains(&name) {
+        return Err(FnError::Invalid("handled by the evaluator".into()));
+    }
+    if UNCOMPUTED.contains(&name) {
+        return Ok(V::unknown());
+    }
+    let spec = find(name).ok_or(FnError::Unknown)?;
+    let vals: Vec<V> = args.into_iter().map(|v| v.unmark().0).collect();
+    spec.check_arity(vals.len())?;
+    let mut args = Args { spec, vals, ctx };
+    for i in 0..args.vals.len().min(spec.nulls_from) {
+        if args.vals[i] == V::Null {
+            return Err(args.bad(i, "argument must not be null"));
+        }
+    }
+    let unknown = match spec.unknowns {
+        Unknowns::Deep => args.vals.iter().any(V::has_unknown),
+        Unknowns::Shallow => args.vals.iter().any(V::is_unknown),
+        Unknowns::Own => false,
+    };
+    if unknown {
+        return Ok(V::unknown());
+    }
+    (spec.run)(&mut args)
 }
 
-/// Calls built-in function `name` with unmarked arguments.
-pub fn call(name: &str, args: Vec<V>, ctx: &FnCtx) -> Result<V, FnError> {
-    let _ = (name, args, ctx.module_dir);
-    Err(FnError::Unknown)
+/// Whether `name` (or `core::name`) is one of Terraform's built-in functions.
+pub fn exists(name: &str) -> bool {
+    let name = name.strip_prefix("core::").unwrap_or(name);
+    EVALUATOR.contains(&name) || UNCOMPUTED.contains(&name) || find(name).is_some()
+}
+
+fn find(name: &str) -> Option<&'static Spec> {
+    [
+        cidr::SPECS,
+        collection::SPECS,
+        convert::SPECS,
+        encoding::SPECS,
+        file::SPECS,
+        format::SPECS,
+        number::SPECS,
+        sequence::SPECS,
+        string::SPECS,
+    ]
+    .into_iter()
+    .flatten()
+    .find(|s| s.name == name)
+}
+
+/// How a function treats unknown arguments.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Unknowns {
+    /// Any unknown anywhere in the arguments makes the result unknown.
+    Deep,
+    /// A wholly unknown argument makes the result unknown; the function keeps what it
+    /// can of collections holding unknowns.
+    Shallow,
+    /// The function decides (`coalesce("a", unknown)` is `"a"`).
+    Own,
+}
+
+/// A function's signature and implementation.
+#[derive(Clone, Copy)]
+pub(super) struct Spec {
+    name: &'static str,
+    params: &'static [&'static str],
+    /// The name of the variadic parameter, if any.
+    var: Option<&'static str>,
+    /// Arguments from this index on may be `null`.
+    nulls_from: usize,
+    unknowns: Unknowns,
+    run: fn(&mut Args) -> Result<V, FnError>,
+}
+
+impl Spec {
+    pub(super) const fn new(
+        name: &'static str,
+        params: &'static [&'static str],
+        run: fn(&mut Args) -> Result<V, FnError>,
+    ) -> Spec {
+        Spec {
+            name,
+            params,
+            var: None,
+            nulls_from: usize::MAX,
+            unknowns: Unknowns::Deep,
+            run,
+        }
+    }
+
+    /// Adds a variadic parameter.
+    pub(super) const fn var(self, name: &'static str) -> Spec {
+        Spec {
+            var: Some(name),
+            ..self
+        }
+    }
+
+    /// Allows `null` from argument `from` on.
+    pub(super) const fn nulls(self, from: usize) -> Spec {
+        Spec {
+            nulls_from: from,
+            ..self
+        }
+    }
+
+    pub(super) const fn unknowns(self, unknowns: Unknowns) -> Spec {
+        Spec { unknowns, ..self }
+    }
+
+    fn check_arity(&self, n: usize) -> Result<(), FnError> {
+        let want = self.params.len();
+        if n < want {
+            let qual = if self.var.is_some() { " at least" } else { "" };
+            return Err(FnError::Arity(format!(
+                "expects{qual} {want} argument(s). Missing value for {:?}",
+                self.params[n]
+            )));
+        }
+        if self.var.is_none() && n > want {
+            return Err(FnError::Arity(format!("expects only {want} argument(s)")));
+        }
+        Ok(())
+    }
+}
+
+/// The arguments of one call, with conversions that report errors as Terraform does.
+pub(super) struct Args<'a> {
+    spec: &'static Spec,
+    pub(super) vals: Vec<V>,
+    pub(super) ctx: &'a FnCtx<'a>,
+}
+
+impl Args<'_> {
+    /// The name of the parameter argument `i` goes to.
+    pub(super) fn param(&self, i: usize) -> &'static str {
+        self.spec
+            .params
+            .get(i)
+            .copied()
+            .or(self.spec.var)
+            .unwrap_or("args")
+    }
+
+    /// An error about argument `i`: `Invalid value for "name" parameter: msg`.
+    pub(super) fn bad(&self, i: usize, msg: impl fmt::Display) -> FnError {
+        FnError::Invalid(format!(
+            "Invalid value for {:?} parameter: {msg}",
+            self.param(i)
+        ))
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.vals.len()
+    }
+
+    pub(super) fn get(&self, i: usize) -> &V {
+        static NULL: V = V::Null;
+        self.vals.get(i).unwrap_or(&NULL)
+    }
+
+    /// Argument `i`, moved out (leaving `null`).
+    pub(super) fn take(&mut self, i: usize) -> V {
+        self.vals.get_mut(i).map(std::mem::take).unwrap_or_default()
+    }
+
+    /// Argument `i` converted to a string.
+    pub(super) fn str(&self, i: usize) -> Result<String, FnError> {
+        match self.get(i) {
+            V::Null => Err(self.bad(i, "argument must not be null")),
+            v => v.to_str().ok_or_else(|| self.bad(i, "string required")),
+        }
+    }
+
+    /// Argument `i` converted to a number.
+    pub(super) fn num(&self, i: usize) -> Result<f64, FnError> {
+        match self.get(i) {
+            V::Null => Err(self.bad(i, "argument must not be null")),
+            v @ V::Str(_) => v
+                .to_num()
+                .ok_or_else(|| self.bad(i, "a number is required")),
+            v => v.to_num().ok_or_else(|| self.bad(i, "number required")),
+        }
+    }
+
+    /// Argument `i` converted to a whole number.
+    pub(super) fn int(&self, i: usize) -> Result<i64, FnError> {
+        whole(self.num(i)?).ok_or_else(|| self.bad(i, NOT_INT))
+    }
+
+    /// Argument `i` as a list of strings (a list, tuple or set whose elements convert),
+    /// `None` for `null` elements.
+    pub(super) fn strings(&self, i: usize) -> Result<Vec<Option<String>>, FnError> {
+        let Some(items) = self.get(i).as_seq() else {
+            return Err(self.bad(i, "list of string required"));
+        };
+        items
+            .iter()
+            .enumerate()
+            .map(|(n, v)| match v {
+                V::Null => Ok(None),
+                v => v
+                    .to_str()
+                    .map(Some)
+                    .ok_or_else(|| self.bad(i, format!("element {n}: string required"))),
+            })
+            .collect()
+    }
+}
+
+/// Why a number is not a valid integer argument (go-cty's words for Go's `int`).
+pub(super) const NOT_INT: &str =
+    "value must be a whole number, between -9223372036854775808 and 9223372036854775807";
+
+/// `n` as an integer when it is one (and fits).
+pub(super) fn whole(n: f64) -> Option<i64> {
+    (n.fract() == 0.0 && n.abs() < 9.2e18).then_some(n as i64)
+}
+
+/// A failed call: Terraform's message for the call as a whole.
+pub(super) fn fail(msg: impl Into<String>) -> FnError {
+    FnError::Invalid(msg.into())
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use super::*;
+
+    /// A value from JSON: arrays are tuples, objects are objects.
+    pub(crate) fn j(text: &str) -> V {
+        let json: serde_json::Value =
+            serde_json::from_str(text).unwrap_or_else(|e| panic!("test JSON {text}: {e}"));
+        encoding::from_json(json)
+    }
+
+    pub(crate) fn call_vals(name: &str, args: Vec<V>) -> Result<V, FnError> {
+        call(
+            name,
+            args,
+            &FnCtx {
+                module_dir: Path::new("testdata"),
+            },
+        )
+    }
+
+    fn args_of(json: &str) -> Vec<V> {
+        match j(json) {
+            V::List(l) => l,
+            v => panic!("arguments must be a JSON array, got {v}"),
+        }
+    }
+
+    /// Calls `name` with the arguments in a JSON array; panics on error.
+    pub(crate) fn call_ok(name: &str, args: &str) -> V {
+        call_vals(name, args_of(args)).unwrap_or_else(|e| panic!("{name}({args}): {e}"))
+    }
+
+    /// Calls `name` with the arguments in a JSON array; the error message.
+    pub(crate) fn err(name: &str, args: &str) -> String {
+        match call_vals(name, args_of(args)) {
+            Err(e) => e.to_string(),
+            Ok(v) => panic!("{name}({args}) gave {v}, want an error"),
+        }
+    }
+
+    #[test]
+    fn names_and_namespace() {
+        for (name, want) in [
+            ("merge", true),
+            ("core::merge", true),
+            ("try", true),
+            ("templatefile", true),
+            ("timestamp", true),
+            ("sha256", true),
+            ("nosuch", false),
+            ("core::nosuch", false),
+            ("provider::aws::arn_parse", false),
+        ] {
+            assert_eq!(exists(name), want, "{name}");
+        }
+        assert_eq!(call_vals("core::upper", vec![V::str("a")]), Ok(V::str("A")));
+        assert_eq!(call_vals("nosuch", vec![]), Err(FnError::Unknown));
+        assert_eq!(
+            call_vals("try", vec![V::Num(1.0)]),
+            Err(FnError::Invalid("handled by the evaluator".into()))
+        );
+    }
+
+    #[test]
+    fn arity_errors_are_terraforms() {
+        for (name, args, want) in [
+            (
+                "cidrsubnet",
+                r#"["10.0.0.0/8", 1]"#,
+                r#"expects 3 argument(s). Missing value for "netnum""#,
+            ),
+            ("upper", r#"["a", "b"]"#, "expects only 1 argument(s)"),
+            (
+                "lookup",
+                r#"[{}]"#,
+                r#"expects at least 2 argument(s). Missing value for "key""#,
+            ),
+            (
+                "join",
+                "[]",
+                r#"expects at least 1 argument(s). Missing value for "separator""#,
+            ),
+        ] {
+            assert_eq!(err(name, args), want, "{name}{args}");
+            assert!(matches!(
+                call_vals(name, args_of(args)),
+                Err(FnError::Arity(_))
+            ));
+        }
+    }
+
+    #[test]
+    fn null_arguments_are_refused_where_terraform_refuses_them() {
+        assert_eq!(
+            err("cidrhost", r#"["10.0.0.0/8", null]"#),
+            r#"Invalid value for "hostnum" parameter: argument must not be null"#
+        );
+        assert_eq!(
+            err("upper", "[null]"),
+            r#"Invalid value for "str" parameter: argument must not be null"#
+        );
+    }
+
+    #[test]
+    fn unknowns_propagate_and_impure_functions_are_unknown() {
+        let u = V::unknown;
+        for (name, args) in [
+            ("upper", vec![u()]),
+            ("cidrsubnet", vec![V::str("10.0.0.0/8"), u(), V::Num(1.0)]),
+            ("join", vec![V::str(","), V::List(vec![V::str("a"), u()])]),
+            ("timestamp", vec![]),
+            ("uuid", vec![]),
+            ("bcrypt", vec![V::str("x")]),
+        ] {
+            assert_eq!(call_vals(name, args), Ok(V::unknown()), "{name}");
+        }
+    }
+
+    #[test]
+    fn sensitive_marks_are_ignored_if_passed() {
+        let s = V::Sensitive(Box::new(V::str("a")));
+        assert_eq!(call_vals("upper", vec![s]), Ok(V::str("A")));
+    }
 }

@@ -1,0 +1,286 @@
+//! Filesystem functions: `file`, `filebase64`, `fileexists` (paths relative to
+//! [`FnCtx::module_dir`](super::FnCtx)), and the path functions `abspath`, `basename`,
+//! `dirname`, `pathexpand`, with Go's `filepath` cleaning rules. Reads, never writes.
+
+use super::encoding::base64;
+use super::{fail, Args, FnError, Spec};
+use crate::source::hcl::value::V;
+use std::path::{Path, PathBuf};
+
+pub(super) const SPECS: &[Spec] = &[
+    Spec::new("abspath", &["path"], abspath),
+    Spec::new("basename", &["path"], |a| Ok(V::Str(basename(&a.str(0)?)))),
+    Spec::new("dirname", &["path"], |a| Ok(V::Str(dirname(&a.str(0)?)))),
+    Spec::new("file", &["path"], file),
+    Spec::new("filebase64", &["path"], filebase64),
+    Spec::new("fileexists", &["path"], fileexists),
+    Spec::new("pathexpand", &["path"], |a| {
+        Ok(V::Str(expand_home(&a.str(0)?)?))
+    }),
+];
+
+/// Go's `filepath.Clean`: one slash between names, no `.`, `..` resolved lexically
+/// (and dropped at the root), `.` for nothing.
+pub(super) fn clean(path: &str) -> String {
+    let rooted = path.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => match parts.last() {
+                Some(&last) if last != ".." => {
+                    parts.pop();
+                }
+                _ if rooted => {}
+                _ => parts.push(".."),
+            },
+            p => parts.push(p),
+        }
+    }
+    let joined = parts.join("/");
+    match (rooted, joined.is_empty()) {
+        (true, _) => format!("/{joined}"),
+        (false, true) => ".".into(),
+        (false, false) => joined,
+    }
+}
+
+/// Go's `filepath.Base`: the last element, `.` for an empty path, `/` for the root.
+fn basename(path: &str) -> String {
+    if path.is_empty() {
+        return ".".into();
+    }
+    let trimmed = path.trim_end_matches('/');
+    if trimmed.is_empty() {
+        return "/".into();
+    }
+    trimmed.rsplit('/').next().unwrap_or(trimmed).to_string()
+}
+
+/// Go's `filepath.Dir`: everything before the last element, cleaned.
+fn dirname(path: &str) -> String {
+    match path.rfind('/') {
+        Some(i) => clean(&path[..=i]),
+        None => ".".into(),
+    }
+}
+
+/// `~` or `~/...` with the home directory, as go-homedir expands them.
+fn expand_home(path: &str) -> Result<String, FnError> {
+    let Some(rest) = path.strip_prefix('~') else {
+        return Ok(path.to_string());
+    };
+    if !(rest.is_empty() || rest.starts_with('/') || rest.starts_with('\\')) {
+        return Err(fail("cannot expand user-specific home dir"));
+    }
+    let home = std::env::var("HOME")
+        .ok()
+        .filter(|h| !h.is_empty())
+        .ok_or_else(|| fail("failed to expand ~: HOME is not defined"))?;
+    Ok(format!("{home}{rest}"))
+}
+
+fn abspath(a: &mut Args) -> Result<V, FnError> {
+    let path = a.str(0)?;
+    if path.starts_with('/') {
+        return Ok(V::Str(clean(&path)));
+    }
+    let cwd = std::env::current_dir().map_err(|e| fail(e.to_string()))?;
+    Ok(V::Str(clean(&format!("{}/{path}", cwd.display()))))
+}
+
+/// Where a path given to a file function points: home expanded, joined to the module
+/// directory when relative, cleaned.
+fn resolve(a: &Args, path: &str) -> Result<PathBuf, FnError> {
+    let path = expand_home(path)?;
+    if Path::new(&path).is_absolute() {
+        return Ok(PathBuf::from(clean(&path)));
+    }
+    let joined = format!("{}/{path}", a.ctx.module_dir.display());
+    Ok(PathBuf::from(clean(&joined)))
+}
+
+fn read(a: &Args) -> Result<Vec<u8>, FnError> {
+    let path = a.str(0)?;
+    let full = resolve(a, &path)?;
+    match std::fs::read(&full) {
+        Ok(bytes) => Ok(bytes),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(a.bad(
+            0,
+            format!(
+                "no file exists at {path:?}; this function works only with files that are \
+                 distributed as part of the configuration source code, so if this file will \
+                 be created by a resource in this configuration you must instead obtain this \
+                 result from an attribute of that resource"
+            ),
+        )),
+        Err(e) => Err(a.bad(
+            0,
+            format!("failed to read file: read {}: {e}", full.display()),
+        )),
+    }
+}
+
+fn file(a: &mut Args) -> Result<V, FnError> {
+    let bytes = read(a)?;
+    String::from_utf8(bytes).map(V::Str).map_err(|_| {
+        let path = a.str(0).unwrap_or_default();
+        fail(format!(
+            "contents of {path:?} are not valid UTF-8; use the filebase64 function to obtain \
+             the Base64 encoded contents or the other file functions (e.g. filemd5, \
+             filesha256) to obtain file hashing results instead"
+        ))
+    })
+}
+
+fn filebase64(a: &mut Args) -> Result<V, FnError> {
+    Ok(V::Str(base64(&read(a)?)))
+}
+
+fn fileexists(a: &mut Args) -> Result<V, FnError> {
+    let path = a.str(0)?;
+    let full = resolve(a, &path)?;
+    match std::fs::metadata(&full) {
+        Ok(m) if m.is_file() => Ok(V::Bool(true)),
+        Ok(m) if m.is_dir() => Err(fail(format!(
+            "{:?} is a directory, not a file",
+            full.display().to_string()
+        ))),
+        Ok(_) => Err(fail(format!(
+            "{:?} is not a regular file",
+            full.display().to_string()
+        ))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(V::Bool(false)),
+        Err(_) => Err(fail(format!(
+            "failed to stat {:?}",
+            full.display().to_string()
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{call, FnCtx};
+    use super::*;
+
+    /// A scratch module directory with a text file, a binary file and a subdirectory.
+    struct Scratch(PathBuf);
+
+    impl Scratch {
+        fn new(name: &str) -> Scratch {
+            let dir =
+                std::env::temp_dir().join(format!("tfparity-fn-{name}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(dir.join("sub")).unwrap();
+            std::fs::write(dir.join("hello.txt"), "hi\n").unwrap();
+            std::fs::write(dir.join("sub/b.bin"), [0xff, 0x00]).unwrap();
+            Scratch(dir)
+        }
+
+        fn call(&self, name: &str, path: &str) -> Result<V, FnError> {
+            call(
+                name,
+                vec![V::str(path)],
+                &FnCtx {
+                    module_dir: &self.0,
+                },
+            )
+        }
+    }
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    #[test]
+    fn files_resolve_against_the_module_directory() {
+        let s = Scratch::new("files");
+        let abs = s.0.join("hello.txt").display().to_string();
+        for (name, path, want) in [
+            ("file", "hello.txt", V::str("hi\n")),
+            ("file", "./sub/../hello.txt", V::str("hi\n")),
+            ("file", abs.as_str(), V::str("hi\n")),
+            ("filebase64", "sub/b.bin", V::str("/wA=")),
+            ("fileexists", "hello.txt", V::Bool(true)),
+            ("fileexists", "nope.txt", V::Bool(false)),
+        ] {
+            assert_eq!(s.call(name, path), Ok(want), "{name}({path})");
+        }
+        let missing = s.call("file", "nope.txt").unwrap_err().to_string();
+        assert!(
+            missing.starts_with(r#"Invalid value for "path" parameter: no file exists at "nope.txt"; this function works only with files"#),
+            "{missing}"
+        );
+        let binary = s.call("file", "sub/b.bin").unwrap_err().to_string();
+        assert!(
+            binary.starts_with(
+                r#"contents of "sub/b.bin" are not valid UTF-8; use the filebase64 function"#
+            ),
+            "{binary}"
+        );
+        let dir = s.call("fileexists", "sub").unwrap_err().to_string();
+        assert_eq!(
+            dir,
+            format!(
+                "{:?} is a directory, not a file",
+                s.0.join("sub").display().to_string()
+            )
+        );
+        let read_dir = s.call("file", "sub").unwrap_err().to_string();
+        assert!(
+            read_dir
+                .starts_with(r#"Invalid value for "path" parameter: failed to read file: read "#),
+            "{read_dir}"
+        );
+    }
+
+    #[test]
+    fn paths_follow_go_filepath() {
+        for (path, want) in [
+            ("", "."),
+            ("a//b/./c/..", "a/b"),
+            ("/../a", "/a"),
+            ("../../a", "../../a"),
+            ("a/../..", ".."),
+            ("/", "/"),
+        ] {
+            assert_eq!(clean(path), want, "clean({path})");
+        }
+        for (path, base, dir) in [
+            ("", ".", "."),
+            ("/", "/", "/"),
+            ("a", "a", "."),
+            ("/a", "a", "/"),
+            ("a/b/", "b", "a/b"),
+            ("a//b", "b", "a"),
+            ("a/../b/./c", "c", "b"),
+            ("foo/bar/baz.txt", "baz.txt", "foo/bar"),
+        ] {
+            assert_eq!(basename(path), base, "basename({path})");
+            assert_eq!(dirname(path), dir, "dirname({path})");
+        }
+    }
+
+    #[test]
+    fn home_and_absolute_paths() {
+        let home = std::env::var("HOME").unwrap_or_default();
+        if !home.is_empty() {
+            assert_eq!(expand_home("~/x"), Ok(format!("{home}/x")));
+            assert_eq!(expand_home("~"), Ok(home));
+        }
+        assert_eq!(expand_home("a/~"), Ok("a/~".to_string()));
+        assert_eq!(
+            expand_home("~bob/x"),
+            Err(fail("cannot expand user-specific home dir"))
+        );
+        let cwd = std::env::current_dir().unwrap();
+        let s = Scratch::new("abspath");
+        assert_eq!(
+            s.call("abspath", "a/../b"),
+            Ok(V::Str(format!("{}/b", cwd.display())))
+        );
+        assert_eq!(s.call("abspath", "/x/./y/"), Ok(V::str("/x/y")));
+    }
+}
