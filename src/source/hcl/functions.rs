@@ -289,10 +289,8 @@ impl Args<'_> {
     pub(super) fn num(&self, i: usize) -> Result<f64, FnError> {
         match self.get(i) {
             V::Null => Err(self.bad(i, "argument must not be null")),
-            v @ V::Str(_) => v
-                .to_num()
-                .ok_or_else(|| self.bad(i, "a number is required")),
-            v => v.to_num().ok_or_else(|| self.bad(i, "number required")),
+            v @ V::Str(_) => convert::as_num(v).ok_or_else(|| self.bad(i, "a number is required")),
+            v => convert::as_num(v).ok_or_else(|| self.bad(i, "number required")),
         }
     }
 
