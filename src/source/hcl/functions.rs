@@ -29,7 +29,7 @@ use std::fmt;
 use std::path::Path;
 
 /// Where a function runs: the directory relative paths of the file functions (`file`,
-/// `filebase64`, `fileexists`) resolve against. Terraform resolves them against its
+/// `filebase64`, `fileexists`, `fileset`) resolve against. Terraform resolves them against its
 /// working directory, the root module (which is why configurations write
 /// `file("${path.module}/x")`): pass the root module's directory to match it.
 pub struct FnCtx<'a> {
@@ -75,8 +75,9 @@ const EVALUATOR: &[&str] = &[
 ];
 
 /// Built-in functions whose result is not computed statically: impure ones (a new value
-/// on every run) and hashes, crypto and time arithmetic this crate does not implement.
-/// They evaluate to an unknown value, as impure functions do during Terraform's plan.
+/// on every run), and the hashes, crypto, time arithmetic and decoders (`csvdecode`,
+/// `yamldecode`) this crate does not implement. They evaluate to an unknown value, as
+/// impure functions do during Terraform's plan.
 const UNCOMPUTED: &[&str] = &[
     "base64gzip",
     "base64sha256",
@@ -86,7 +87,6 @@ const UNCOMPUTED: &[&str] = &[
     "filebase64sha256",
     "filebase64sha512",
     "filemd5",
-    "fileset",
     "filesha1",
     "filesha256",
     "filesha512",
@@ -289,10 +289,8 @@ impl Args<'_> {
     pub(super) fn num(&self, i: usize) -> Result<f64, FnError> {
         match self.get(i) {
             V::Null => Err(self.bad(i, "argument must not be null")),
-            v @ V::Str(_) => v
-                .to_num()
-                .ok_or_else(|| self.bad(i, "a number is required")),
-            v => v.to_num().ok_or_else(|| self.bad(i, "number required")),
+            v @ V::Str(_) => convert::as_num(v).ok_or_else(|| self.bad(i, "a number is required")),
+            v => convert::as_num(v).ok_or_else(|| self.bad(i, "number required")),
         }
     }
 

@@ -162,7 +162,7 @@ pub(super) fn convert(v: V, ty: &Ty) -> Result<V, String> {
             .to_str()
             .map(V::Str)
             .ok_or_else(|| "string required".into()),
-        (v, Ty::Num) => match v.to_num() {
+        (v, Ty::Num) => match as_num(&v) {
             Some(n) => Ok(V::Num(n)),
             None => Err("a number is required".into()),
         },
@@ -193,6 +193,19 @@ pub(super) fn convert(v: V, ty: &Ty) -> Result<V, String> {
             Ok(V::Map(out))
         }
         (_, ty) => Err(format!("{} required", ty.friendly())),
+    }
+}
+
+/// A value as a number the way cty converts one: numbers, and strings in decimal notation
+/// (`1e3`, `+5`, `.5`, `Inf`) with nothing around them (`" 4"` is not a number).
+pub(super) fn as_num(v: &V) -> Option<f64> {
+    match v {
+        V::Num(n) => Some(*n),
+        V::Str(s) => s
+            .parse::<f64>()
+            .ok()
+            .filter(|n| !n.is_nan() && !s.starts_with(char::is_whitespace)),
+        _ => None,
     }
 }
 
@@ -319,7 +332,7 @@ fn to_string(a: &mut Args) -> Result<V, FnError> {
 fn to_number(a: &mut Args) -> Result<V, FnError> {
     match a.take(0) {
         V::Null => Ok(V::Null),
-        v => match (v.to_num(), &v) {
+        v => match (as_num(&v), &v) {
             (Some(n), _) => Ok(V::Num(n)),
             // Terraform quotes the string here (and redacts it when sensitive).
             (None, V::Str(s)) => Err(a.bad(
@@ -475,6 +488,9 @@ mod tests {
             ("tonumber", r#"["3"]"#, "3"),
             ("tonumber", r#"["-1.5"]"#, "-1.5"),
             ("tonumber", "[null]", "null"),
+            ("tonumber", r#"["1e2"]"#, "100"),
+            ("tonumber", r#"[".5"]"#, "0.5"),
+            ("tonumber", r#"["+5"]"#, "5"),
             ("tobool", r#"["true"]"#, "true"),
             ("tobool", "[false]", "false"),
             ("tobool", r#"["1"]"#, "true"),
@@ -533,6 +549,16 @@ mod tests {
                 "tostring",
                 "[[1]]",
                 r#"Invalid value for "v" parameter: cannot convert tuple to string"#,
+            ),
+            (
+                "tonumber",
+                r#"[" 4"]"#,
+                r#"Invalid value for "v" parameter: cannot convert " 4" to number; given string must be a decimal representation of a number"#,
+            ),
+            (
+                "tonumber",
+                r#"["0x10"]"#,
+                r#"Invalid value for "v" parameter: cannot convert "0x10" to number; given string must be a decimal representation of a number"#,
             ),
             (
                 "tonumber",

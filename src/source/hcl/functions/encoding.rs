@@ -109,6 +109,7 @@ fn go_json_error(text: &str, e: &serde_json::Error) -> String {
     use serde_json::error::Category;
     let first = text.trim_start().chars().next();
     match (e.classify(), first) {
+        (Category::Eof, _) if ends_inside_token(text) => "unexpected EOF".into(),
         (Category::Eof, _) => "EOF".into(),
         (_, Some(c)) if !matches!(c, '{' | '[' | '"' | '-' | '0'..='9' | 't' | 'f' | 'n') => {
             format!("invalid character {c:?} looking for beginning of value")
@@ -118,6 +119,25 @@ fn go_json_error(text: &str, e: &serde_json::Error) -> String {
         }
         _ => format!("invalid JSON: {e}"),
     }
+}
+
+/// Whether JSON text stops in the middle of a token (an unterminated string, a partial
+/// number or literal), which Go reports as "unexpected EOF" rather than "EOF".
+fn ends_inside_token(text: &str) -> bool {
+    let mut in_string = false;
+    let mut escaped = false;
+    for c in text.chars() {
+        match (in_string, escaped, c) {
+            (true, true, _) => escaped = false,
+            (true, false, '\\') => escaped = true,
+            (_, _, '"') => in_string = !in_string,
+            _ => {}
+        }
+    }
+    in_string
+        || text
+            .trim_end()
+            .ends_with(|c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+'))
 }
 
 fn yamlencode(a: &mut Args) -> Result<V, FnError> {
@@ -428,6 +448,11 @@ mod tests {
             ),
             (r#"["{"]"#, "EOF"),
             (r#"[""]"#, "EOF"),
+            (r#"["[1,"]"#, "EOF"),
+            (r#"["{\"a\""]"#, "EOF"),
+            (r#"["nul"]"#, "unexpected EOF"),
+            (r#"["\"abc"]"#, "unexpected EOF"),
+            (r#"["1."]"#, "unexpected EOF"),
             (r#"["[1] x"]"#, "extraneous data after JSON object"),
         ] {
             assert_eq!(err("jsondecode", args), want, "{args}");

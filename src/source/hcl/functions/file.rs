@@ -1,6 +1,7 @@
-//! Filesystem functions: `file`, `filebase64`, `fileexists` (paths relative to
+//! Filesystem functions: `file`, `filebase64`, `fileexists`, `fileset` (paths relative to
 //! [`FnCtx::module_dir`](super::FnCtx)), and the path functions `abspath`, `basename`,
-//! `dirname`, `pathexpand`, with Go's `filepath` cleaning rules. Reads, never writes.
+//! `dirname`, `pathexpand`, with Go's `filepath` cleaning rules and doublestar's globs.
+//! Reads, never writes.
 
 use super::encoding::base64;
 use super::{fail, Args, FnError, Spec};
@@ -14,6 +15,7 @@ pub(super) const SPECS: &[Spec] = &[
     Spec::new("file", &["path"], file),
     Spec::new("filebase64", &["path"], filebase64),
     Spec::new("fileexists", &["path"], fileexists),
+    Spec::new("fileset", &["path", "pattern"], fileset),
     Spec::new("pathexpand", &["path"], |a| {
         Ok(V::Str(expand_home(&a.str(0)?)?))
     }),
@@ -158,6 +160,203 @@ fn fileexists(a: &mut Args) -> Result<V, FnError> {
     }
 }
 
+/// Expands `{a,b}` alternatives (outermost first) into separate patterns; `None` when a
+/// brace is not closed.
+fn expand_braces(pattern: &str) -> Option<Vec<String>> {
+    let bytes = pattern.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'{' => {
+                let (mut depth, mut j, mut parts, mut start) = (0, i, Vec::new(), i + 1);
+                loop {
+                    match bytes.get(j)? {
+                        b'\\' => j += 1,
+                        b'{' => depth += 1,
+                        b'}' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        b',' if depth == 1 => {
+                            parts.push(&pattern[start..j]);
+                            start = j + 1;
+                        }
+                        _ => {}
+                    }
+                    j += 1;
+                }
+                parts.push(&pattern[start..j]);
+                let (head, tail) = (&pattern[..i], &pattern[j + 1..]);
+                let mut out = Vec::new();
+                for part in parts {
+                    out.extend(expand_braces(&format!("{head}{part}{tail}"))?);
+                }
+                return Some(out);
+            }
+            _ => i += 1,
+        }
+    }
+    Some(vec![pattern.to_string()])
+}
+
+/// Whether every `[` of a glob has its `]` (with at least one character between).
+fn classes_closed(pattern: &str) -> bool {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '\\' => i += 2,
+            '[' => match chars.iter().skip(i + 2).position(|&c| c == ']') {
+                Some(n) => i += n + 3,
+                None => return false,
+            },
+            _ => i += 1,
+        }
+    }
+    true
+}
+
+/// Whether one path segment matches one glob segment: `*`, `?`, `[class]` (`^` or `!`
+/// negates, ranges with `-`), `\` escapes. `None` for a malformed class.
+fn match_segment(pattern: &[char], name: &[char]) -> Option<bool> {
+    let Some((&p, rest)) = pattern.split_first() else {
+        return Some(name.is_empty());
+    };
+    match p {
+        '*' => {
+            for skip in 0..=name.len() {
+                if match_segment(rest, &name[skip..])? {
+                    return Some(true);
+                }
+            }
+            Some(false)
+        }
+        '?' => match name.split_first() {
+            Some((_, tail)) => match_segment(rest, tail),
+            None => Some(false),
+        },
+        '[' => {
+            let close = rest.iter().skip(1).position(|&c| c == ']')? + 1;
+            let (class, after) = (&rest[..close], &rest[close + 1..]);
+            let (negated, class) = match class.first() {
+                Some('^' | '!') => (true, &class[1..]),
+                _ => (false, class),
+            };
+            let Some((&c, tail)) = name.split_first() else {
+                return Some(false);
+            };
+            let mut hit = false;
+            let mut k = 0;
+            while k < class.len() {
+                if class.get(k + 1) == Some(&'-') && k + 2 < class.len() {
+                    hit |= class[k] <= c && c <= class[k + 2];
+                    k += 3;
+                } else {
+                    hit |= class[k] == c;
+                    k += 1;
+                }
+            }
+            if hit == negated {
+                return Some(false);
+            }
+            match_segment(after, tail)
+        }
+        '\\' => match (rest.split_first(), name.split_first()) {
+            (Some((&e, prest)), Some((&c, tail))) if e == c => match_segment(prest, tail),
+            _ => Some(false),
+        },
+        p => match name.split_first() {
+            Some((&c, tail)) if c == p => match_segment(rest, tail),
+            _ => Some(false),
+        },
+    }
+}
+
+/// Whether a `/`-separated path matches a pattern whose `**` segments match any number
+/// of segments.
+fn match_path(pattern: &[&str], path: &[&str]) -> Option<bool> {
+    let Some((&p, rest)) = pattern.split_first() else {
+        return Some(path.is_empty());
+    };
+    if p == "**" {
+        for skip in 0..=path.len() {
+            if match_path(rest, &path[skip..])? {
+                return Some(true);
+            }
+        }
+        return Some(false);
+    }
+    let Some((&name, tail)) = path.split_first() else {
+        return Some(false);
+    };
+    let pc: Vec<char> = p.chars().collect();
+    let nc: Vec<char> = name.chars().collect();
+    if !match_segment(&pc, &nc)? {
+        return Some(false);
+    }
+    match_path(rest, tail)
+}
+
+/// Every regular file under `dir`, as `/`-separated paths relative to it (directory
+/// links are not followed).
+fn walk(dir: &Path, prefix: &str, out: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let rel = if prefix.is_empty() {
+            name
+        } else {
+            format!("{prefix}/{name}")
+        };
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() {
+            walk(&entry.path(), &rel, out);
+        } else if std::fs::metadata(entry.path()).is_ok_and(|m| m.is_file()) {
+            out.push(rel);
+        }
+    }
+}
+
+/// The files below `path` whose paths relative to it match `pattern` (doublestar globs
+/// as Terraform's `fileset` reads them), as a set of `/`-separated relative paths. A
+/// pattern reaching above `path` (`../x/*`) matches nothing here.
+fn fileset(a: &mut Args) -> Result<V, FnError> {
+    let path = a.str(0)?;
+    let pattern = a.str(1)?;
+    let joined = clean(&format!("{path}/{pattern}"));
+    // Terraform quotes the joined pattern (and redacts it when sensitive).
+    let syntax = || {
+        fail(format!(
+            "failed to glob pattern {joined:?}: syntax error in pattern"
+        ))
+    };
+    let patterns = expand_braces(&clean(&pattern))
+        .filter(|ps| ps.iter().all(|p| classes_closed(p)))
+        .ok_or_else(syntax)?;
+    let base = resolve(a, &path)?;
+    let mut files = Vec::new();
+    walk(&base, "", &mut files);
+    let mut out = Vec::new();
+    for file in files {
+        let segments: Vec<&str> = file.split('/').collect();
+        for p in &patterns {
+            let pattern: Vec<&str> = p.split('/').collect();
+            if match_path(&pattern, &segments).ok_or_else(syntax)? {
+                out.push(V::Str(file));
+                break;
+            }
+        }
+    }
+    Ok(V::set(out))
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::{call, FnCtx};
@@ -234,6 +433,71 @@ mod tests {
                 .starts_with(r#"Invalid value for "path" parameter: failed to read file: read "#),
             "{read_dir}"
         );
+    }
+
+    #[test]
+    fn fileset_globs_like_terraform() {
+        let s = Scratch::new("fileset");
+        for f in [
+            "x.txt",
+            "y.json",
+            ".hidden",
+            "a/z.txt",
+            "a/b/w.txt",
+            "c/v.txt",
+        ] {
+            let path = s.0.join(f);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "").unwrap();
+        }
+        let set = |names: &[&str]| V::set(names.iter().map(|n| V::str(*n)).collect());
+        let ctx = FnCtx { module_dir: &s.0 };
+        for (path, pattern, want) in [
+            (".", "*", set(&[".hidden", "hello.txt", "x.txt", "y.json"])),
+            (".", "*.txt", set(&["hello.txt", "x.txt"])),
+            ("a", "**", set(&["b/w.txt", "z.txt"])),
+            (
+                ".",
+                "**/*.txt",
+                set(&["a/b/w.txt", "a/z.txt", "c/v.txt", "hello.txt", "x.txt"]),
+            ),
+            (".", "a/**", set(&["a/b/w.txt", "a/z.txt"])),
+            (".", "{a,c}/*", set(&["a/z.txt", "c/v.txt"])),
+            (".", "{x,y}.{txt,json}", set(&["x.txt", "y.json"])),
+            (".", "?.txt", set(&["x.txt"])),
+            (".", "[xy].*", set(&["x.txt", "y.json"])),
+            (".", "[!x].*", set(&["y.json"])),
+            (".", "*.[a-z]xt", set(&["hello.txt", "x.txt"])),
+            (".", "**/b/*", set(&["a/b/w.txt"])),
+            (".", "a/*/w.txt", set(&["a/b/w.txt"])),
+            (".", "a", set(&[])),
+            ("./", "./*.json", set(&["y.json"])),
+            ("nope", "*", set(&[])),
+        ] {
+            let got = call("fileset", vec![V::str(path), V::str(pattern)], &ctx);
+            assert_eq!(got, Ok(want), "fileset({path}, {pattern})");
+        }
+        for (pattern, want) in [
+            (
+                "[",
+                r#"failed to glob pattern "[": syntax error in pattern"#,
+            ),
+            (
+                "{a,b",
+                r#"failed to glob pattern "{a,b": syntax error in pattern"#,
+            ),
+            (
+                "a/[x",
+                r#"failed to glob pattern "a/[x": syntax error in pattern"#,
+            ),
+            (
+                "zzz/[x",
+                r#"failed to glob pattern "zzz/[x": syntax error in pattern"#,
+            ),
+        ] {
+            let got = call("fileset", vec![V::str("."), V::str(pattern)], &ctx);
+            assert_eq!(got, Err(fail(want)), "fileset(., {pattern})");
+        }
     }
 
     #[test]

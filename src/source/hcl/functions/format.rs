@@ -2,7 +2,7 @@
 //! %E %f %g %G %s %q %%`, flags, width, precision, `%[n]`), numbers laid out as Go's
 //! `big.Float` and `big.Int` print them, widths counted in grapheme clusters.
 
-use super::convert::as_bool;
+use super::convert::{as_bool, as_num};
 use super::encoding::{json_string, json_text};
 use super::{fail, Args, FnError, Spec, Unknowns};
 use crate::source::hcl::value::V;
@@ -275,7 +275,7 @@ fn append(verb: &Verb, args: &[V], out: &mut String) -> Result<(), String> {
             Err(e) => return Err(unsupported(&e)),
         },
         'b' | 'd' | 'o' | 'x' | 'X' | 'e' | 'E' | 'f' | 'g' | 'G' => {
-            let n = match arg.to_num() {
+            let n = match as_num(arg) {
                 Some(n) => n,
                 None if matches!(arg, V::Str(_)) => {
                     return Err(unsupported("a number is required"))

@@ -149,6 +149,11 @@ mod tests {
                 r#"Invalid value for "num" parameter: a number is required"#,
             ),
             (
+                "abs",
+                r#"["  4"]"#,
+                r#"Invalid value for "num" parameter: a number is required"#,
+            ),
+            (
                 "signum",
                 "[0.5]",
                 r#"Invalid value for "num" parameter: value must be a whole number, between -9223372036854775808 and 9223372036854775807"#,

@@ -3,7 +3,7 @@
 //! the set algebra. Elements that are unknown are carried along where their position
 //! does not matter (`concat`, `flatten`, `slice`); otherwise the result is unknown.
 
-use super::convert::{convert, equal, ty_of, unify, unify_elements};
+use super::convert::{as_num, convert, equal, ty_of, unify, unify_elements};
 use super::{fail, Args, FnError, Spec, Unknowns};
 use crate::source::hcl::value::V;
 
@@ -105,7 +105,7 @@ fn distinct(a: &mut Args) -> Result<V, FnError> {
 
 /// Argument `i` as a whole number, or cty's message for why it is not one.
 pub(super) fn whole_index(a: &Args, i: usize) -> Result<i64, String> {
-    match a.get(i).to_num() {
+    match as_num(a.get(i)) {
         None => Err("a number is required".into()),
         Some(n) => super::whole(n).ok_or_else(|| super::NOT_INT.into()),
     }
@@ -350,7 +350,7 @@ fn sum(a: &mut Args) -> Result<V, FnError> {
     for v in items {
         let n = match v {
             V::Null => None,
-            v => v.to_num(),
+            v => as_num(v),
         };
         let Some(n) = n else {
             return Err(a.bad(0, "argument must be list, set, or tuple of number values"));
