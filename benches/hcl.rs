@@ -8,7 +8,8 @@
 //!    locals, variables with types, outputs — some called once and some with
 //!    `for_each` over two keys. Every module is written in two syntaxes' worth of
 //!    realistic expressions (templates, conditionals, `for`, splats, function calls).
-//! 2. Measures, best of R runs (3 by default), in this process:
+//! 2. Measures, best of R runs (5 by default), in this process (with a pause after each
+//!    load, so that the memory it frees on another thread is freed before the next floor):
 //!    - the floor: read every `.tf` file of the tree and parse it with hcl-rs
 //!      (`hcl::parse`) — parsing the same files and nothing more;
 //!    - load + evaluate: `tfparity::source::hcl::load` of the root module, which reads,
@@ -212,7 +213,7 @@ fn generate(modules: usize) -> std::io::Result<(PathBuf, Vec<PathBuf>)> {
 
 fn main() {
     let modules = arg("--modules", 20);
-    let runs = arg("--runs", 3).max(1);
+    let runs = arg("--runs", 5).max(1);
     let (root, files) = match generate(modules) {
         Ok(x) => x,
         Err(e) => {
@@ -262,6 +263,25 @@ fn main() {
             }
         }
         let l = t.elapsed().as_secs_f64();
+        // `load` frees what it parsed on another thread; let that finish before the next
+        // measurement so that it does not slow the floor down.
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        if std::env::var_os("TFPARITY_BENCH_SPLIT").is_some() {
+            let t = Instant::now();
+            let mut dirs: Vec<PathBuf> = files
+                .iter()
+                .filter_map(|f| f.parent().map(Path::to_path_buf))
+                .collect();
+            dirs.sort();
+            dirs.dedup();
+            for d in &dirs {
+                let _ = tfparity::source::hcl::files::load_dir(d);
+            }
+            println!(
+                "    (of which reading and parsing into blocks: {:.3} s)",
+                t.elapsed().as_secs_f64()
+            );
+        }
         println!("  run {run}: floor (hcl::parse, {blocks} top-level blocks) {f:.3} s   load+evaluate {l:.3} s");
         floor = floor.min(f);
         load = load.min(l);

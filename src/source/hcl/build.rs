@@ -30,11 +30,12 @@ pub fn resources(
             };
             let mut sensitive = Vec::new();
             let entries: Vec<(Box<str>, Value)> = i
-                .attrs
+                .object
                 .iter()
+                .filter(|(k, _)| k.as_str() != super::eval::RESOURCE_MARK)
                 .map(|(k, v)| {
-                    let path = AttrPath(vec![PathStep::Attr(k.as_str().into())]);
-                    (k.as_str().into(), to_model(v, &path, &mut sensitive))
+                    let mut path = vec![PathStep::Attr(k.as_str().into())];
+                    (k.as_str().into(), to_model(v, &mut path, &mut sensitive))
                 })
                 .collect();
             let mut res = Resource::new(address, Value::object(entries));
@@ -59,8 +60,9 @@ fn provider_of(rtype: &str) -> String {
     format!("hashicorp/{prefix}")
 }
 
-/// An evaluated value as a model value; sensitive parts are recorded in `sensitive`.
-pub fn to_model(v: &V, path: &AttrPath, sensitive: &mut Vec<AttrPath>) -> Value {
+/// An evaluated value as a model value; the paths of sensitive parts are added to
+/// `sensitive` (`path` is where `v` is, extended and restored while descending).
+pub fn to_model(v: &V, path: &mut Vec<PathStep>, sensitive: &mut Vec<AttrPath>) -> Value {
     match v {
         V::Null => Value::Null,
         V::Bool(b) => Value::Bool(*b),
@@ -73,17 +75,22 @@ pub fn to_model(v: &V, path: &AttrPath, sensitive: &mut Vec<AttrPath>) -> Value 
         V::List(l) | V::Set(l) => Value::List(
             l.iter()
                 .enumerate()
-                .map(|(i, x)| to_model(x, &path.child(PathStep::Index(i as i64)), sensitive))
+                .map(|(i, x)| {
+                    path.push(PathStep::Index(i as i64));
+                    let out = to_model(x, path, sensitive);
+                    path.pop();
+                    out
+                })
                 .collect(),
         ),
         V::Map(m) => Value::object(
             m.iter()
                 .filter(|(k, _)| k.as_str() != super::eval::RESOURCE_MARK)
                 .map(|(k, x)| {
-                    (
-                        k.as_str().into(),
-                        to_model(x, &path.child(PathStep::Key(k.as_str().into())), sensitive),
-                    )
+                    path.push(PathStep::Key(k.as_str().into()));
+                    let out = to_model(x, path, sensitive);
+                    path.pop();
+                    (k.as_str().into(), out)
                 })
                 .collect(),
         ),
@@ -93,7 +100,7 @@ pub fn to_model(v: &V, path: &AttrPath, sensitive: &mut Vec<AttrPath>) -> Value 
         },
         V::Unknown(None) => Value::Unknown,
         V::Sensitive(inner) => {
-            sensitive.push(path.clone());
+            sensitive.push(AttrPath(path.clone()));
             to_model(inner, path, sensitive)
         }
     }

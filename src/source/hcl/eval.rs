@@ -98,9 +98,23 @@ pub trait Scope {
     fn template_file(&self, path: &str, vars: V, at: &Loc) -> EResult<V>;
 }
 
-/// A key written for a map attribute on a resource: its absent attributes are unknown
-/// (known after apply), not errors.
+/// A key written into a resource instance's object, holding its address: the
+/// attributes its configuration does not set are unknown (known after apply) rather
+/// than errors, and its identifiers ([`IDENTITY`]) are references to it.
 pub const RESOURCE_MARK: &str = "\u{0}resource";
+
+/// Attributes that, when a configuration does not set them, are the resource's own
+/// identifiers: known after apply, and a reference to the resource.
+pub const IDENTITY: &[&str] = &["id", "arn", "self_link", "name", "dns_name", "fqdn"];
+
+/// An attribute a resource's configuration does not set: unknown, and a reference to the
+/// resource when it is one of its identifiers.
+pub fn unset_attribute(mark: &V, name: &str) -> V {
+    match mark {
+        V::Str(address) if IDENTITY.contains(&name) => V::Unknown(Some(address.as_str().into())),
+        _ => V::unknown(),
+    }
+}
 
 /// The evaluator for expressions written at `loc`.
 pub struct Eval<'s> {
@@ -309,11 +323,13 @@ impl Eval<'_> {
             V::Unknown(_) => Ok(V::unknown()),
             V::Map(mut m) => match m.remove(name) {
                 Some(x) => Ok(x),
-                None if m.contains_key(RESOURCE_MARK) => Ok(V::unknown()),
-                None => Err(self.err(
-                    span,
-                    format!("Unsupported attribute: this object does not have an attribute named \"{name}\""),
-                )),
+                None => match m.get(RESOURCE_MARK) {
+                    Some(mark) => Ok(unset_attribute(mark, name)),
+                    None => Err(self.err(
+                        span,
+                        format!("Unsupported attribute: this object does not have an attribute named \"{name}\""),
+                    )),
+                },
             },
             V::Null => Err(self.err(
                 span,

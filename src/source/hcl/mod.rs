@@ -78,5 +78,7 @@ pub fn load(dir: &Path, var_files: &[String], env: &str) -> Result<(Vec<Resource
     let mut out = Vec::new();
     build::resources(&run, root, &mut out).map_err(named)?;
     let warnings = run.warnings.borrow().clone();
+    // Freeing every parsed file and evaluated value takes a while; nothing waits for it.
+    std::thread::spawn(move || drop(run));
     Ok((out, warnings))
 }

@@ -15,11 +15,7 @@ use hcl::edit::expr::{Expression, TraversalOperator};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
-
-/// Attributes that, when a configuration does not set them, are the resource's own
-/// identifiers: known after apply, and a reference to the resource.
-const IDENTITY: &[&str] = &["id", "arn", "self_link", "name", "dns_name", "fqdn"];
+use std::sync::Arc;
 
 /// How a block repeats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,10 +31,9 @@ pub enum Rep {
 #[derive(Debug)]
 pub struct Instance {
     pub key: Option<Key>,
-    /// Configured attributes and nested blocks.
-    pub attrs: BTreeMap<String, V>,
-    /// What references to it see: the attributes, and unknown for the rest.
-    pub object: V,
+    /// What references to it see: its configured attributes and nested blocks, and
+    /// [`RESOURCE_MARK`] holding its address (the rest is unknown).
+    pub object: BTreeMap<String, V>,
     /// Config addresses of the resources its configuration refers to.
     pub deps: BTreeSet<Address>,
 }
@@ -67,16 +62,18 @@ enum Obj {
 
 enum Memo {
     Busy,
-    Value(V),
-    Res(Rc<Expanded>),
-    Call(Rc<CallExp>),
+    Value(Arc<V>),
+    Res(Arc<Expanded>),
+    Call(Arc<CallExp>),
 }
 
 /// A module instance.
 #[derive(Debug)]
 pub struct Inst {
-    pub module: Rc<Module>,
+    pub module: Arc<Module>,
     pub path: Vec<ModuleStep>,
+    /// The path without instance keys, as dependencies name modules.
+    pub config_path: Vec<ModuleStep>,
     /// The caller: instance, call, this instance's key and its `each.value`.
     parent: Option<(usize, usize, Option<Key>, Option<V>)>,
     /// Module directories from the root down to this one (for self-calls).
@@ -89,8 +86,8 @@ pub struct Run {
     pub env: String,
     root_values: BTreeMap<String, V>,
     manifest: Option<HashMap<String, PathBuf>>,
-    modules: RefCell<HashMap<PathBuf, Rc<Module>>>,
-    insts: RefCell<Vec<Rc<Inst>>>,
+    modules: RefCell<HashMap<PathBuf, Arc<Module>>>,
+    insts: RefCell<Vec<Arc<Inst>>>,
     memo: RefCell<HashMap<(usize, Obj), Memo>>,
     pub warnings: RefCell<Vec<String>>,
 }
@@ -124,29 +121,85 @@ impl Run {
             warnings: RefCell::new(Vec::new()),
         };
         let module = run.module(root)?;
+        run.prefetch(&module);
         let chain = vec![canonical(root)];
-        run.insts.borrow_mut().push(Rc::new(Inst {
+        run.insts.borrow_mut().push(Arc::new(Inst {
             module,
             path: Vec::new(),
+            config_path: Vec::new(),
             parent: None,
             chain,
         }));
         Ok((run, 0))
     }
 
+    /// Reads every module the root calls, directly or through others, in parallel: the
+    /// local sources and those `terraform init` installed. What cannot be read here is
+    /// read again where it is called, and reported there.
+    pub fn prefetch(&self, root: &Arc<Module>) {
+        use rayon::prelude::*;
+        // (module, call path key) pairs whose calls are still to be followed.
+        let mut frontier: Vec<(Arc<Module>, String)> = vec![(root.clone(), String::new())];
+        while !frontier.is_empty() {
+            let mut wanted: Vec<(PathBuf, String)> = Vec::new();
+            for (m, key) in &frontier {
+                for c in &m.calls {
+                    let k = if key.is_empty() {
+                        c.name.clone()
+                    } else {
+                        format!("{key}.{}", c.name)
+                    };
+                    let dir = match self.manifest.as_ref().and_then(|mf| mf.get(&k)) {
+                        Some(d) => d.clone(),
+                        None if is_local(&c.source) => lexical_join(&m.dir, &c.source),
+                        None => continue,
+                    };
+                    wanted.push((dir, k));
+                }
+            }
+            let loaded = self.modules.borrow();
+            let mut seen: Vec<PathBuf> = Vec::new();
+            wanted.retain(|(d, _)| {
+                let c = canonical(d);
+                let new = !loaded.contains_key(&c) && !seen.contains(&c);
+                seen.push(c);
+                new
+            });
+            drop(loaded);
+            let parsed: Vec<(PathBuf, String, Option<Module>)> = wanted
+                .into_par_iter()
+                .map(|(d, k)| {
+                    let m = files::load_dir(&d)
+                        .ok()
+                        .and_then(|blocks| Module::from_blocks(d.clone(), blocks).ok());
+                    (d, k, m)
+                })
+                .collect();
+            frontier.clear();
+            let mut cache = self.modules.borrow_mut();
+            for (d, k, m) in parsed {
+                if let Some(m) = m {
+                    let m = Arc::new(m);
+                    cache.insert(canonical(&d), m.clone());
+                    frontier.push((m, k));
+                }
+            }
+        }
+    }
+
     /// The module in `dir`, loaded once.
-    pub fn module(&self, dir: &Path) -> Result<Rc<Module>, LoadError> {
+    pub fn module(&self, dir: &Path) -> Result<Arc<Module>, LoadError> {
         let key = canonical(dir);
         if let Some(m) = self.modules.borrow().get(&key) {
             return Ok(m.clone());
         }
         let blocks = files::load_dir(dir)?;
-        let m = Rc::new(Module::from_blocks(dir.to_path_buf(), blocks)?);
+        let m = Arc::new(Module::from_blocks(dir.to_path_buf(), blocks)?);
         self.modules.borrow_mut().insert(key, m.clone());
         Ok(m)
     }
 
-    pub fn inst(&self, i: usize) -> Rc<Inst> {
+    pub fn inst(&self, i: usize) -> Arc<Inst> {
         self.insts.borrow()[i].clone()
     }
 
@@ -221,7 +274,7 @@ impl Run {
         ev.eval(e, f).map_err(load_err)
     }
 
-    pub fn var(&self, inst: usize, name: &str, at: &Loc) -> Result<V, LoadError> {
+    pub fn var(&self, inst: usize, name: &str, at: &Loc) -> Result<Arc<V>, LoadError> {
         let me = self.inst(inst);
         let Some(decl) = me.module.variables.get(name) else {
             return Err(LoadError::at(
@@ -281,11 +334,11 @@ impl Run {
                 }
                 None => value,
             };
-            Ok(Memo::Value(value.mark(decl.sensitive)))
+            Ok(Memo::Value(Arc::new(value.mark(decl.sensitive))))
         })
     }
 
-    pub fn local(&self, inst: usize, name: &str, at: &Loc) -> Result<V, LoadError> {
+    pub fn local(&self, inst: usize, name: &str, at: &Loc) -> Result<Arc<V>, LoadError> {
         let me = self.inst(inst);
         let Some(a) = me.module.locals.get(name) else {
             return Err(LoadError::at(
@@ -302,17 +355,17 @@ impl Run {
                 _ => None,
             },
             || {
-                Ok(Memo::Value(self.eval_in(
+                Ok(Memo::Value(Arc::new(self.eval_in(
                     inst,
                     &a.expr,
                     &a.loc,
                     &Frame::new(),
-                )?))
+                )?)))
             },
         )
     }
 
-    pub fn output(&self, inst: usize, name: &str, at: &Loc) -> Result<V, LoadError> {
+    pub fn output(&self, inst: usize, name: &str, at: &Loc) -> Result<Arc<V>, LoadError> {
         let me = self.inst(inst);
         let Some(o) = me.module.outputs.get(name) else {
             return Err(LoadError::at(
@@ -333,7 +386,7 @@ impl Run {
             },
             || {
                 let v = self.eval_in(inst, &o.value.expr, &o.value.loc, &Frame::new())?;
-                Ok(Memo::Value(v.mark(o.sensitive)))
+                Ok(Memo::Value(Arc::new(v.mark(o.sensitive))))
             },
         )
     }
@@ -343,13 +396,13 @@ impl Run {
         let me = self.inst(inst);
         let mut m = BTreeMap::new();
         for name in me.module.outputs.keys() {
-            m.insert(name.clone(), self.output(inst, name, at)?);
+            m.insert(name.clone(), (*self.output(inst, name, at)?).clone());
         }
         Ok(V::Map(m))
     }
 
     /// The instances of a resource block.
-    pub fn resource(&self, inst: usize, r: usize) -> Result<Rc<Expanded>, LoadError> {
+    pub fn resource(&self, inst: usize, r: usize) -> Result<Arc<Expanded>, LoadError> {
         let me = self.inst(inst);
         let decl = &me.module.resources[r];
         self.memo(
@@ -360,7 +413,7 @@ impl Run {
                 Memo::Res(x) => Some(x.clone()),
                 _ => None,
             },
-            || Ok(Memo::Res(Rc::new(self.expand_resource(inst, &me, decl)?))),
+            || Ok(Memo::Res(Arc::new(self.expand_resource(inst, &me, decl)?))),
         )
     }
 
@@ -395,17 +448,11 @@ impl Run {
                 name: decl.name.clone(),
                 key: key.clone(),
             };
-            let mut object = attrs.clone();
-            for id in IDENTITY {
-                object
-                    .entry((*id).to_string())
-                    .or_insert_with(|| V::Unknown(Some(address.to_string().into())));
-            }
-            object.insert(RESOURCE_MARK.into(), V::Null);
+            let mut object = attrs;
+            object.insert(RESOURCE_MARK.into(), V::Str(address.to_string()));
             instances.push(Instance {
                 key,
-                attrs,
-                object: V::Map(object),
+                object,
                 deps: scope.deps.into_inner(),
             });
         }
@@ -473,7 +520,7 @@ impl Run {
     }
 
     /// The instances of a module call.
-    pub fn call(&self, inst: usize, c: usize) -> Result<Rc<CallExp>, LoadError> {
+    pub fn call(&self, inst: usize, c: usize) -> Result<Arc<CallExp>, LoadError> {
         let me = self.inst(inst);
         let decl = &me.module.calls[c];
         self.memo(
@@ -484,7 +531,7 @@ impl Run {
                 Memo::Call(x) => Some(x.clone()),
                 _ => None,
             },
-            || Ok(Memo::Call(Rc::new(self.expand_call(inst, &me, c, decl)?))),
+            || Ok(Memo::Call(Arc::new(self.expand_call(inst, &me, c, decl)?))),
         )
     }
 
@@ -545,14 +592,20 @@ impl Run {
             });
             let mut chain = me.chain.clone();
             chain.push(canon.clone());
+            let mut config_path = me.config_path.clone();
+            config_path.push(ModuleStep {
+                name: decl.name.clone(),
+                key: None,
+            });
             let child = Inst {
                 module: module.clone(),
                 path,
+                config_path,
                 parent: Some((inst, c, key.clone(), each)),
                 chain,
             };
             let mut insts = self.insts.borrow_mut();
-            insts.push(Rc::new(child));
+            insts.push(Arc::new(child));
             children.push((key, insts.len() - 1));
         }
         Ok(CallExp { rep, children })
@@ -734,7 +787,7 @@ pub fn body_values(
 pub struct InstScope<'r> {
     run: &'r Run,
     inst: usize,
-    module: Rc<Module>,
+    module: Arc<Module>,
     /// Resources referred to while evaluating (config addresses).
     pub deps: RefCell<BTreeSet<Address>>,
 }
@@ -759,30 +812,63 @@ fn to_eval(e: LoadError) -> EvalError {
 }
 
 impl InstScope<'_> {
-    /// The value of a whole resource block: an object, a list (count) or a map (for_each).
-    fn block_value(&self, r: usize) -> Result<V, LoadError> {
-        let exp = self.run.resource(self.inst, r)?;
-        Ok(match exp.rep {
-            Rep::Single => exp
-                .instances
-                .first()
-                .map(|i| i.object.clone())
-                .unwrap_or(V::Null),
-            Rep::Count => V::List(exp.instances.iter().map(|i| i.object.clone()).collect()),
-            Rep::ForEach => V::Map(
-                exp.instances
-                    .iter()
-                    .filter_map(|i| match &i.key {
-                        Some(Key::Str(k)) => Some((k.clone(), i.object.clone())),
+    /// Follows attribute and index steps into a remembered value without copying what
+    /// is not reached; returns the value reached (copied) and how many steps it took.
+    /// Anything it cannot follow (a splat, a missing key, a sensitive or unknown value)
+    /// is left to the evaluator, which says what is wrong.
+    fn navigate(
+        &self,
+        v: &V,
+        ops: &[&TraversalOperator],
+        frame: &Frame<'_>,
+        at: &Loc,
+    ) -> EResult<(V, usize)> {
+        let mut cur = v;
+        let mut used = 0;
+        for op in ops {
+            let next = match (op, cur) {
+                (TraversalOperator::GetAttr(a), V::Map(m)) => m.get(a.as_str()),
+                (TraversalOperator::Index(ix), V::List(_) | V::Map(_)) => {
+                    let ev = Eval {
+                        scope: self,
+                        loc: at.clone(),
+                    };
+                    let k = ev.eval(ix, frame)?;
+                    match (cur, &k) {
+                        (V::List(l), V::Num(n)) if n.fract() == 0.0 && *n >= 0.0 => {
+                            l.get(*n as usize)
+                        }
+                        (V::Map(m), V::Str(s)) => m.get(s.as_str()),
                         _ => None,
-                    })
-                    .collect(),
-            ),
-            Rep::Unknown => V::unknown(),
-        })
+                    }
+                }
+                (TraversalOperator::LegacyIndex(n), V::List(l)) => l.get(*n.value() as usize),
+                _ => None,
+            };
+            match next {
+                Some(x) => {
+                    cur = x;
+                    used += 1;
+                }
+                None => break,
+            }
+        }
+        Ok((cur.clone(), used))
     }
 
-    fn resource_ref(&self, mode: Mode, rtype: &str, name: &str, at: &Loc) -> EResult<V> {
+    /// A reference to a resource block followed by `ops`: the block's value (an object,
+    /// a list for `count`, a map for `for_each`), or — without copying the rest — one
+    /// instance (`[key]`) and one attribute of it. Returns the value and how many of
+    /// `ops` it consumed.
+    fn resource_ref(
+        &self,
+        mode: Mode,
+        rtype: &str,
+        name: &str,
+        ops: &[&TraversalOperator],
+        frame: &Frame<'_>,
+        at: &Loc,
+    ) -> EResult<(V, usize)> {
         let key = (mode, rtype.to_string(), name.to_string());
         let Some(&r) = self.module.res_index.get(&key) else {
             let kind = if mode == Mode::Data {
@@ -796,23 +882,93 @@ impl InstScope<'_> {
                 what: format!("Reference to undeclared resource: a {kind} \"{rtype}\" \"{name}\" has not been declared in {}", module_text(&self.run.inst(self.inst).path)),
             });
         };
+        let me = self.run.inst(self.inst);
         self.deps.borrow_mut().insert(Address {
-            module: self
-                .run
-                .inst(self.inst)
-                .path
-                .iter()
-                .map(|s| ModuleStep {
-                    name: s.name.clone(),
-                    key: None,
-                })
-                .collect(),
+            module: me.config_path.clone(),
             mode,
             rtype: rtype.to_string(),
             name: name.to_string(),
             key: None,
         });
-        self.block_value(r).map_err(to_eval)
+        let exp = self.run.resource(self.inst, r).map_err(to_eval)?;
+        // Which instance, when the reference names one.
+        let (instance, used) =
+            match (exp.rep, ops.first()) {
+                (Rep::Unknown, _) => return Ok((V::unknown(), 0)),
+                (Rep::Single, _) => (exp.instances.first(), 0),
+                (
+                    Rep::Count | Rep::ForEach,
+                    Some(op @ (TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_))),
+                ) => {
+                    let k = match op {
+                        TraversalOperator::Index(ix) => {
+                            let ev = Eval {
+                                scope: self,
+                                loc: at.clone(),
+                            };
+                            ev.eval(ix, frame)?.unmark().0
+                        }
+                        TraversalOperator::LegacyIndex(n) => V::Num(*n.value() as f64),
+                        _ => V::Null,
+                    };
+                    if k.is_unknown() {
+                        return Ok((V::unknown(), 1));
+                    }
+                    let want = match exp.rep {
+                        Rep::Count => k.to_num().map(|n| Key::Int(n as i64)),
+                        _ => k.to_str().map(Key::Str),
+                    };
+                    match exp
+                        .instances
+                        .iter()
+                        .find(|i| i.key.as_ref() == want.as_ref())
+                    {
+                        Some(i) => (Some(i), 1),
+                        None => return Err(EvalError {
+                            origin: None,
+                            loc: at.clone(),
+                            what: format!(
+                                "Invalid index: {rtype}.{name} has no instance with the key {k}"
+                            ),
+                        }),
+                    }
+                }
+                (Rep::Count, _) => {
+                    let all = exp
+                        .instances
+                        .iter()
+                        .map(|i| V::Map(i.object.clone()))
+                        .collect();
+                    return Ok((V::List(all), 0));
+                }
+                (Rep::ForEach, _) => {
+                    let all = exp
+                        .instances
+                        .iter()
+                        .filter_map(|i| match &i.key {
+                            Some(Key::Str(k)) => Some((k.clone(), V::Map(i.object.clone()))),
+                            _ => None,
+                        })
+                        .collect();
+                    return Ok((V::Map(all), 0));
+                }
+            };
+        let Some(instance) = instance else {
+            return Ok((V::Null, used));
+        };
+        // One attribute of it, copied alone.
+        if let Some(TraversalOperator::GetAttr(a)) = ops.get(used) {
+            let v = match instance.object.get(a.as_str()) {
+                Some(v) => v.clone(),
+                None => instance
+                    .object
+                    .get(RESOURCE_MARK)
+                    .map(|m| super::eval::unset_attribute(m, a.as_str()))
+                    .unwrap_or_else(V::unknown),
+            };
+            return Ok((v, used + 1));
+        }
+        Ok((V::Map(instance.object.clone()), used))
     }
 }
 
@@ -835,11 +991,15 @@ impl Scope for InstScope<'_> {
         match root {
             "var" => {
                 let name = attr_name(ops.first()).ok_or_else(|| need("var"))?;
-                Ok(Some((run.var(self.inst, name, at).map_err(to_eval)?, 1)))
+                let v = run.var(self.inst, name, at).map_err(to_eval)?;
+                let (v, used) = self.navigate(&v, &ops[1..], frame, at)?;
+                Ok(Some((v, 1 + used)))
             }
             "local" => {
                 let name = attr_name(ops.first()).ok_or_else(|| need("local"))?;
-                Ok(Some((run.local(self.inst, name, at).map_err(to_eval)?, 1)))
+                let v = run.local(self.inst, name, at).map_err(to_eval)?;
+                let (v, used) = self.navigate(&v, &ops[1..], frame, at)?;
+                Ok(Some((v, 1 + used)))
             }
             "path" => {
                 let which = attr_name(ops.first()).ok_or_else(|| need("path"))?;
@@ -879,7 +1039,11 @@ impl Scope for InstScope<'_> {
                     Rep::Single => {
                         let child = exp.children.first().map(|x| x.1).unwrap_or(0);
                         match attr_name(ops.get(1)) {
-                            Some(out) => Ok(Some((run.output(child, out, at).map_err(to_eval)?, 2))),
+                            Some(out) => {
+                                let v = run.output(child, out, at).map_err(to_eval)?;
+                                let (v, used) = self.navigate(&v, &ops[2..], frame, at)?;
+                                Ok(Some((v, 2 + used)))
+                            }
                             None => Ok(Some((run.outputs(child, at).map_err(to_eval)?, 1))),
                         }
                     }
@@ -897,7 +1061,11 @@ impl Scope for InstScope<'_> {
                                 _ => k.to_num().map(|n| Key::Int(n as i64)),
                             };
                             return match exp.children.iter().find(|(key, _)| key.as_ref() == want.as_ref()) {
-                                Some((_, child)) => Ok(Some((run.output(*child, out, at).map_err(to_eval)?, 3))),
+                                Some((_, child)) => {
+                                    let v = run.output(*child, out, at).map_err(to_eval)?;
+                                    let (v, used) = self.navigate(&v, &ops[3..], frame, at)?;
+                                    Ok(Some((v, 3 + used)))
+                                }
                                 None => Err(EvalError { origin: None, loc: at.clone(), what: format!("Invalid index: module.{name} has no instance with the key {k}") }),
                             };
                         }
@@ -918,7 +1086,8 @@ impl Scope for InstScope<'_> {
                 let (Some(t), Some(n)) = (attr_name(ops.first()), attr_name(ops.get(1))) else {
                     return Err(need("data"));
                 };
-                Ok(Some((self.resource_ref(Mode::Data, t, n, at)?, 2)))
+                let (v, used) = self.resource_ref(Mode::Data, t, n, &ops[2..], frame, at)?;
+                Ok(Some((v, 2 + used)))
             }
             rtype => {
                 // A managed resource `type.name`; anything else is not a name we know.
@@ -929,7 +1098,8 @@ impl Scope for InstScope<'_> {
                 if !declared && !rtype.contains('_') {
                     return Ok(None);
                 }
-                Ok(Some((self.resource_ref(Mode::Managed, rtype, n, at)?, 1)))
+                let (v, used) = self.resource_ref(Mode::Managed, rtype, n, &ops[1..], frame, at)?;
+                Ok(Some((v, 1 + used)))
             }
         }
     }
