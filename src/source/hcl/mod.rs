@@ -48,7 +48,10 @@ pub fn load(dir: &Path, var_files: &[String], env: &str) -> Result<(Vec<Resource
         .iter()
         .map(|(k, (v, _))| (k.clone(), v.clone()))
         .collect();
+    let t = std::time::Instant::now();
     let (run, root) = module::Run::new(dir, env, values).map_err(named)?;
+    crate::timing(&format!("hcl read and parse {env}"), t);
+    let t = std::time::Instant::now();
     let declared = &run.inst(root).module.variables;
     // Every required variable without a value, said at once.
     let missing: Vec<&config::VarDecl> = declared
@@ -77,6 +80,7 @@ pub fn load(dir: &Path, var_files: &[String], env: &str) -> Result<(Vec<Resource
     }
     let mut out = Vec::new();
     build::resources(&run, root, &mut out).map_err(named)?;
+    crate::timing(&format!("hcl evaluate {env}"), t);
     let warnings = run.warnings.borrow().clone();
     // Freeing every parsed file and evaluated value takes a while; nothing waits for it.
     std::thread::spawn(move || drop(run));

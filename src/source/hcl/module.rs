@@ -892,67 +892,68 @@ impl InstScope<'_> {
         });
         let exp = self.run.resource(self.inst, r).map_err(to_eval)?;
         // Which instance, when the reference names one.
-        let (instance, used) =
-            match (exp.rep, ops.first()) {
-                (Rep::Unknown, _) => return Ok((V::unknown(), 0)),
-                (Rep::Single, _) => (exp.instances.first(), 0),
-                (
-                    Rep::Count | Rep::ForEach,
-                    Some(op @ (TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_))),
-                ) => {
-                    let k = match op {
-                        TraversalOperator::Index(ix) => {
-                            let ev = Eval {
-                                scope: self,
-                                loc: at.clone(),
-                            };
-                            ev.eval(ix, frame)?.unmark().0
-                        }
-                        TraversalOperator::LegacyIndex(n) => V::Num(*n.value() as f64),
-                        _ => V::Null,
-                    };
-                    if k.is_unknown() {
-                        return Ok((V::unknown(), 1));
+        let (instance, used) = match (exp.rep, ops.first()) {
+            (Rep::Unknown, _) => return Ok((V::unknown(), 0)),
+            (Rep::Single, _) => (exp.instances.first(), 0),
+            (
+                Rep::Count | Rep::ForEach,
+                Some(op @ (TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_))),
+            ) => {
+                let k = match op {
+                    TraversalOperator::Index(ix) => {
+                        let ev = Eval {
+                            scope: self,
+                            loc: at.clone(),
+                        };
+                        ev.eval(ix, frame)?.unmark().0
                     }
-                    let want = match exp.rep {
-                        Rep::Count => k.to_num().map(|n| Key::Int(n as i64)),
-                        _ => k.to_str().map(Key::Str),
-                    };
-                    match exp
-                        .instances
-                        .iter()
-                        .find(|i| i.key.as_ref() == want.as_ref())
-                    {
-                        Some(i) => (Some(i), 1),
-                        None => return Err(EvalError {
+                    TraversalOperator::LegacyIndex(n) => V::Num(*n.value() as f64),
+                    _ => V::Null,
+                };
+                if k.is_unknown() {
+                    return Ok((V::unknown(), 1));
+                }
+                let want = match exp.rep {
+                    Rep::Count => k.to_num().map(|n| Key::Int(n as i64)),
+                    _ => k.to_str().map(Key::Str),
+                };
+                match exp
+                    .instances
+                    .iter()
+                    .find(|i| i.key.as_ref() == want.as_ref())
+                {
+                    Some(i) => (Some(i), 1),
+                    None => {
+                        return Err(EvalError {
                             origin: None,
                             loc: at.clone(),
                             what: format!(
                                 "Invalid index: {rtype}.{name} has no instance with the key {k}"
                             ),
-                        }),
+                        })
                     }
                 }
-                (Rep::Count, _) => {
-                    let all = exp
-                        .instances
-                        .iter()
-                        .map(|i| V::Map(i.object.clone()))
-                        .collect();
-                    return Ok((V::List(all), 0));
-                }
-                (Rep::ForEach, _) => {
-                    let all = exp
-                        .instances
-                        .iter()
-                        .filter_map(|i| match &i.key {
-                            Some(Key::Str(k)) => Some((k.clone(), V::Map(i.object.clone()))),
-                            _ => None,
-                        })
-                        .collect();
-                    return Ok((V::Map(all), 0));
-                }
-            };
+            }
+            (Rep::Count, _) => {
+                let all = exp
+                    .instances
+                    .iter()
+                    .map(|i| V::Map(i.object.clone()))
+                    .collect();
+                return Ok((V::List(all), 0));
+            }
+            (Rep::ForEach, _) => {
+                let all = exp
+                    .instances
+                    .iter()
+                    .filter_map(|i| match &i.key {
+                        Some(Key::Str(k)) => Some((k.clone(), V::Map(i.object.clone()))),
+                        _ => None,
+                    })
+                    .collect();
+                return Ok((V::Map(all), 0));
+            }
+        };
         let Some(instance) = instance else {
             return Ok((V::Null, used));
         };
