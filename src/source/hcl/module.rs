@@ -51,11 +51,13 @@ pub struct CallExp {
     pub children: Vec<(Option<Key>, usize)>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// What is remembered per module instance: a declaration, by its address in the
+/// loaded module (declarations do not move while a run lasts), or a block's position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Obj {
-    Var(String),
-    Local(String),
-    Output(String),
+    Var(usize),
+    Local(usize),
+    Output(usize),
     Res(usize),
     Call(usize),
 }
@@ -216,6 +218,7 @@ impl Run {
         inst: usize,
         obj: Obj,
         loc: &Loc,
+        what: impl Fn() -> String,
         get: impl Fn(&Memo) -> Option<T>,
         make: impl FnOnce() -> Result<Memo, LoadError>,
     ) -> Result<T, LoadError> {
@@ -224,7 +227,7 @@ impl Run {
             Some(Memo::Busy) => {
                 return Err(LoadError::at(
                     loc,
-                    format!("cycle: {} refers to itself", describe(&key.1)),
+                    format!("cycle: {} refers to itself", what()),
                 ))
             }
             Some(m) => {
@@ -234,7 +237,7 @@ impl Run {
             }
             None => {}
         }
-        self.memo.borrow_mut().insert(key.clone(), Memo::Busy);
+        self.memo.borrow_mut().insert(key, Memo::Busy);
         let made = make();
         match made {
             Ok(m) => {
@@ -283,7 +286,7 @@ impl Run {
             ));
         };
         let loc = decl.loc.clone();
-        self.memo(inst, Obj::Var(name.into()), &loc, |m| match m {
+        self.memo(inst, Obj::Var(decl as *const _ as usize), &loc, || format!("var.{name}"), |m| match m {
             Memo::Value(v) => Some(v.clone()),
             _ => None,
         }, || {
@@ -348,8 +351,9 @@ impl Run {
         };
         self.memo(
             inst,
-            Obj::Local(name.into()),
+            Obj::Local(a as *const _ as usize),
             &a.loc,
+            || format!("local.{name}"),
             |m| match m {
                 Memo::Value(v) => Some(v.clone()),
                 _ => None,
@@ -378,8 +382,9 @@ impl Run {
         };
         self.memo(
             inst,
-            Obj::Output(name.into()),
+            Obj::Output(o as *const _ as usize),
             &o.value.loc,
+            || format!("output \"{name}\""),
             |m| match m {
                 Memo::Value(v) => Some(v.clone()),
                 _ => None,
@@ -409,6 +414,7 @@ impl Run {
             inst,
             Obj::Res(r),
             &decl.loc,
+            || config_text(decl),
             |m| match m {
                 Memo::Res(x) => Some(x.clone()),
                 _ => None,
@@ -527,6 +533,7 @@ impl Run {
             inst,
             Obj::Call(c),
             &decl.loc,
+            || format!("module.{}", decl.name),
             |m| match m {
                 Memo::Call(x) => Some(x.clone()),
                 _ => None,
@@ -1165,16 +1172,6 @@ pub fn template_file(base: &Path, path: &str, vars: V, at: &Loc) -> EResult<V> {
     let base_frame = Frame::new();
     let f = Frame::with(&base_frame, m.into_iter().collect());
     Ok(ev.template(template.iter(), &f, None)?.mark(marked))
-}
-
-fn describe(o: &Obj) -> String {
-    match o {
-        Obj::Var(n) => format!("var.{n}"),
-        Obj::Local(n) => format!("local.{n}"),
-        Obj::Output(n) => format!("output \"{n}\""),
-        Obj::Res(_) => "a resource".to_string(),
-        Obj::Call(_) => "a module call".to_string(),
-    }
 }
 
 fn config_text(d: &ResDecl) -> String {
