@@ -105,6 +105,7 @@ pub fn compare_loaded(envs: &[Environment], baseline: usize) -> Report {
                 kind: e.source.kind.as_str(),
                 path: e.source.path.clone(),
                 resources: e.resources.len(),
+                warnings: e.warnings.clone(),
             })
             .collect(),
         findings,

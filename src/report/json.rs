@@ -27,6 +27,9 @@ struct JsonEnv<'a> {
     name: &'a str,
     source: JsonSource<'a>,
     resources: usize,
+    /// Added to the contract's fields, only when there are any.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    warnings: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -92,6 +95,7 @@ pub fn render(r: &Report) -> String {
                     path: &e.path,
                 },
                 resources: e.resources,
+                warnings: &e.warnings,
             })
             .collect(),
         summary: JsonSummary {

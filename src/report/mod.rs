@@ -23,6 +23,8 @@ pub struct EnvInfo {
     pub kind: &'static str,
     pub path: String,
     pub resources: usize,
+    /// What its source could not read fully (an HCL block left unexpanded).
+    pub warnings: Vec<String>,
 }
 
 /// Everything a renderer needs.
