@@ -322,10 +322,11 @@ fn merged<'v>(
 
 static NULL: Value = Value::Null;
 
-/// An attribute a configuration does not set: the provider decides it, so it is not a
-/// difference.
-fn unset(side: &Side<'_>, v: Option<&Value>) -> bool {
-    side.declared && v.is_none()
+/// An attribute a configuration does not set, compared with a state or plan: the
+/// provider decided it there, so it is not a difference. (Two configurations that set
+/// different attributes differ; so do map keys, which are values, not attributes.)
+fn unset(side: &Side<'_>, other: &Side<'_>, v: Option<&Value>) -> bool {
+    side.declared && !other.declared && v.is_none()
 }
 
 /// Compares instance `a` with instance `b`.
@@ -334,7 +335,7 @@ pub fn diff(a: &Side<'_>, b: &Side<'_>) -> Vec<ValueDiff> {
     let rtype = &a.res.address.rtype;
     let mut trail: Vec<Step<'_>> = Vec::with_capacity(8);
     for (key, va, vb) in merged(a.res.attributes.entries(), b.res.attributes.entries()) {
-        if is_ignored(rtype, key) || unset(a, va) || unset(b, vb) {
+        if is_ignored(rtype, key) || unset(a, b, va) || unset(b, a, vb) {
             continue;
         }
         let (va_, vb_) = (va.unwrap_or(&NULL), vb.unwrap_or(&NULL));
@@ -379,6 +380,12 @@ fn same_region(a: &Side<'_>, b: &Side<'_>, va: &Value, vb: &Value) -> bool {
 
 /// Deep equality after normalisation.
 fn equal(a: &Side<'_>, b: &Side<'_>, va: &Value, vb: &Value) -> bool {
+    equal_in(a, b, va, vb, false)
+}
+
+/// Deep equality; `block` when the values are elements of a list (nested blocks, whose
+/// fields a configuration may leave to the provider), not map values.
+fn equal_in(a: &Side<'_>, b: &Side<'_>, va: &Value, vb: &Value, block: bool) -> bool {
     match (va, vb) {
         (Value::Unknown, _) | (_, Value::Unknown) => true,
         (Value::Str(x), Value::Str(y))
@@ -392,12 +399,14 @@ fn equal(a: &Side<'_>, b: &Side<'_>, va: &Value, vb: &Value) -> bool {
         _ if is_empty(va) && is_empty(vb) => true,
         (Value::Object(x), Value::Object(y)) => merged(x, y).all(|(k, p, q)| {
             NESTED_IGNORED_ATTRS.contains(&k)
-                || unset(a, p)
-                || unset(b, q)
+                || (block && (unset(a, b, p) || unset(b, a, q)))
                 || equal(a, b, p.unwrap_or(&NULL), q.unwrap_or(&NULL))
         }),
         (Value::List(x), Value::List(y)) => {
-            (x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| equal(a, b, p, q)))
+            (x.len() == y.len()
+                && x.iter()
+                    .zip(y.iter())
+                    .all(|(p, q)| equal_in(a, b, p, q, true)))
                 || multiset_equal(a, b, x, y)
         }
         (Value::List(_) | Value::Object(_), _) | (_, Value::List(_) | Value::Object(_)) => false,
@@ -496,7 +505,10 @@ fn compare<'v>(
         (Value::Object(x), Value::Object(y)) => {
             let mut all = true;
             for (k, p, q) in merged(x, y) {
-                if NESTED_IGNORED_ATTRS.contains(&k) || unset(a, p) || unset(b, q) {
+                let in_block = matches!(trail.last(), Some(Step::Index(_)));
+                if NESTED_IGNORED_ATTRS.contains(&k)
+                    || (in_block && (unset(a, b, p) || unset(b, a, q)))
+                {
                     continue;
                 }
                 let step = object_step_for(trail, k);
@@ -524,7 +536,11 @@ fn compare<'v>(
                 record(a, b, va, vb, trail, out, None);
                 return false;
             }
-            if x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| equal(a, b, p, q)) {
+            if x.len() == y.len()
+                && x.iter()
+                    .zip(y.iter())
+                    .all(|(p, q)| equal_in(a, b, p, q, true))
+            {
                 return true;
             }
             if multiset_equal(a, b, x, y) {

@@ -189,10 +189,18 @@ impl Eval<'_> {
                         ),
                     )
                 })?;
-                let v = if b {
-                    self.eval(&c.true_expr, f)?
+                let (chosen, other) = if b {
+                    (&c.true_expr, &c.false_expr)
                 } else {
-                    self.eval(&c.false_expr, f)?
+                    (&c.false_expr, &c.true_expr)
+                };
+                let v = self.eval(chosen, f)?;
+                // Terraform gives both branches one type: `cond ? toset(x) : []` is a set
+                // either way. Only the form of the other branch is looked at (a `toset`
+                // call), so that nothing is evaluated that Terraform would not.
+                let v = match v {
+                    V::List(items) if literal_set(other) => V::set(items),
+                    v => v,
                 };
                 Ok(v.mark(marked))
             }
@@ -411,7 +419,11 @@ impl Eval<'_> {
         let marked = lm || rm;
         use BinaryOperator as B;
         if matches!(op, B::Eq | B::NotEq) {
-            if l.has_unknown() || r.has_unknown() {
+            // Compared with null, a value known to be there is not null, whatever
+            // parts of it are known only after apply.
+            let against_null =
+                (l == V::Null && !r.is_unknown()) || (r == V::Null && !l.is_unknown());
+            if !against_null && (l.has_unknown() || r.has_unknown()) {
                 return Ok(V::unknown());
             }
             let eq = equal(&l, &r);
@@ -647,6 +659,46 @@ impl Eval<'_> {
                 })?;
                 return Ok(v.unmark().0);
             }
+            "templatestring" | "core::templatestring" => {
+                let mut it = values.into_iter();
+                let (Some(t), Some(vars), None) = (it.next(), it.next(), it.next()) else {
+                    return Err(self.err(
+                        span,
+                        "Error in function call: function \"templatestring\" expects 2 arguments",
+                    ));
+                };
+                let (t, tm) = t.unmark();
+                let (vars, vm) = vars.unmark();
+                if t.is_unknown() || vars.is_unknown() {
+                    return Ok(V::unknown());
+                }
+                let text = t.to_str().ok_or_else(|| {
+                    self.err(
+                        span.clone(),
+                        "Invalid function argument: templatestring's template must be a string",
+                    )
+                })?;
+                let V::Map(m) = vars else {
+                    return Err(self.err(
+                        span,
+                        "Invalid function argument: templatestring's vars must be an object",
+                    ));
+                };
+                let template = hcl::edit::parser::parse_template(&text).map_err(|e| {
+                    self.err(span.clone(), format!("Invalid template: {}", e.message()))
+                })?;
+                // Only the given variables are in scope, as in a template file.
+                let only = OnlyVars(self.scope);
+                let inner = Eval {
+                    scope: &only,
+                    loc: self.loc.clone(),
+                };
+                let base = Frame::new();
+                let frame = Frame::with(&base, m.into_iter().collect());
+                return Ok(inner
+                    .template(template.iter(), &frame, span)?
+                    .mark(tm || vm));
+            }
             "templatefile" | "core::templatefile" => {
                 let mut it = values.into_iter();
                 let (Some(p), Some(vars), None) = (it.next(), it.next(), it.next()) else {
@@ -854,6 +906,33 @@ impl Eval<'_> {
         }
         Ok(())
     }
+}
+
+/// A scope with no references of its own (a template sees only the variables it is
+/// given), reading files where `0` does.
+struct OnlyVars<'s>(&'s dyn Scope);
+
+impl Scope for OnlyVars<'_> {
+    fn reference(
+        &self,
+        _root: &str,
+        _ops: &[&TraversalOperator],
+        _frame: &Frame<'_>,
+        _at: &Loc,
+    ) -> EResult<Option<(V, usize)>> {
+        Ok(None)
+    }
+    fn module_dir(&self) -> &std::path::Path {
+        self.0.module_dir()
+    }
+    fn template_file(&self, path: &str, vars: V, at: &Loc) -> EResult<V> {
+        self.0.template_file(path, vars, at)
+    }
+}
+
+/// Whether an expression is a call that makes a set (`toset(...)`).
+fn literal_set(e: &Expression) -> bool {
+    matches!(e, Expression::FuncCall(c) if c.name.name.as_str() == "toset")
 }
 
 fn trim_end_in_place(s: &mut String) {

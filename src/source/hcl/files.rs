@@ -288,6 +288,15 @@ pub fn parse_native(path: &Path, text: String) -> Result<Body, LoadError> {
                         continue;
                     }
                 }
+                if (e.message().contains("expected `}`") || e.message().contains("expected `:`"))
+                    && renamed < 10_000
+                {
+                    if let Some(fixed) = join_operator_line(&src, offset) {
+                        src = fixed;
+                        renamed += 1;
+                        continue;
+                    }
+                }
                 let hint = if looks_like_hcl1(&src) {
                     " (this looks like pre-0.12 HCL1 syntax, which Terraform 0.12 and later do not read; upgrade it with `terraform 0.12upgrade`)"
                 } else {
@@ -301,6 +310,30 @@ pub fn parse_native(path: &Path, text: String) -> Result<Body, LoadError> {
             }
         }
     }
+}
+
+/// hcl-rs ends an object `for` expression at a newline that Terraform reads on from: a
+/// conditional whose `?` or `:` starts the next line. That line break is moved to the end
+/// of the line, so the expression reads as one line and later lines keep their numbers.
+fn join_operator_line(src: &str, offset: usize) -> Option<String> {
+    // From the error, over white space, to the operator.
+    let tail = src.get(offset..)?;
+    let skipped = tail.len() - tail.trim_start().len();
+    let op = offset + skipped;
+    if !(src[op..].starts_with('?') || src[op..].starts_with(':')) {
+        return None;
+    }
+    // The line break between the operand before and the operator.
+    let start = src[..op].trim_end().len();
+    let nl = start + src[start..op].rfind('\n')?;
+    let end = op + src[op..].find('\n').unwrap_or(src.len() - op);
+    let mut out = String::with_capacity(src.len() + 1);
+    out.push_str(&src[..nl]);
+    out.push(' ');
+    out.push_str(&src[nl + 1..end]);
+    out.push('\n');
+    out.push_str(&src[end..]);
+    Some(out)
 }
 
 /// Prefix of a renamed repeated object key: `__tfparity_dup<n>__<key>`.

@@ -41,6 +41,19 @@ pub fn load(dir: &Path, var_files: &[String], env: &str) -> Result<(Vec<Resource
             ..e
         })
     };
+    // A directory without configuration is not an empty environment.
+    let (primary, overrides) = files::config_files(dir).map_err(named)?;
+    if primary.is_empty() && overrides.is_empty() {
+        let hint = if dir.join("terragrunt.hcl").is_file() {
+            " (it holds terragrunt.hcl: give the directory of the Terraform module it uses, with its inputs as a .tfvars file)"
+        } else {
+            ""
+        };
+        return Err(named(files::LoadError::file(
+            dir,
+            format!("no Terraform configuration files (*.tf, *.tf.json, *.tofu, *.tofu.json) in this directory{hint}"),
+        )));
+    }
     let mut files = vars::automatic_files(dir);
     files.extend(var_files.iter().map(PathBuf::from));
     let given = vars::read_all(&files).map_err(named)?;

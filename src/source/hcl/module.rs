@@ -454,7 +454,9 @@ impl Run {
                 name: decl.name.clone(),
                 key: key.clone(),
             };
+            // An argument set to null is not set: the provider decides (or computes) it.
             let mut object = attrs;
+            object.retain(|_, v| !matches!(v, V::Null));
             object.insert(RESOURCE_MARK.into(), V::Str(address.to_string()));
             instances.push(Instance {
                 key,
@@ -1019,7 +1021,8 @@ impl Scope for InstScope<'_> {
                         if s.is_empty() { ".".to_string() } else { s.into_owned() }
                     }
                     "root" => ".".to_string(),
-                    "cwd" => ".".to_string(),
+                    // Terraform runs in the root module's directory.
+                    "cwd" => canonical(&run.root).to_string_lossy().into_owned(),
                     other => {
                         return Err(EvalError { origin: None, loc: at.clone(), what: format!("Invalid \"path\" attribute: \"{other}\"") })
                     }
@@ -1199,22 +1202,29 @@ fn module_text(path: &[ModuleStep]) -> String {
 }
 
 /// `base` joined with a relative path, `.` and `..` resolved by name (as Terraform
-/// shows module paths), not through the file system.
-fn lexical_join(base: &Path, rel: &str) -> PathBuf {
+/// shows module paths), not through the file system: `envs/dev` + `../../modules/x` is
+/// `modules/x`, `.` + `../../` is `../..`, and an empty result is `.`.
+pub fn lexical_join(base: &Path, rel: &str) -> PathBuf {
     use std::path::Component;
-    let mut out = base.to_path_buf();
-    for c in Path::new(rel).components() {
+    let mut parts: Vec<Component<'_>> = Vec::new();
+    for c in base.components().chain(Path::new(rel).components()) {
         match c {
             Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
+            Component::ParentDir => match parts.last() {
+                Some(Component::Normal(_)) => {
+                    parts.pop();
                 }
-            }
-            other => out.push(other.as_os_str()),
+                // Above the root of an absolute path there is nothing.
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => parts.push(c),
+            },
+            other => parts.push(other),
         }
     }
-    out
+    if parts.is_empty() {
+        return PathBuf::from(".");
+    }
+    parts.iter().map(|c| c.as_os_str()).collect()
 }
 
 fn canonical(p: &Path) -> PathBuf {

@@ -491,3 +491,153 @@ fn installed_modules_come_from_the_manifest() -> crate::TestResult {
     );
     Ok(())
 }
+
+/// Findings of comparing two root modules (`prod` the baseline), one line each.
+fn compare_dirs(prod: &[(&str, &str)], staging: &[(&str, &str)]) -> crate::TestResult<Vec<String>> {
+    use crate::model::{Environment, Source, SourceKind};
+    let mut envs = Vec::new();
+    let mut dirs = Vec::new();
+    for (name, files) in [("prod", prod), ("staging", staging)] {
+        let d = Dir::with(files)?;
+        let (rs, _) = super::load(d.path(), &[], name)?;
+        let mut env = Environment::new(
+            name.into(),
+            Source {
+                kind: SourceKind::Hcl,
+                path: name.into(),
+            },
+            rs,
+        )
+        .map_err(|a| format!("duplicate {a}"))?;
+        crate::normalize::add_reference_edges(&mut env);
+        envs.push(env);
+        dirs.push(d);
+    }
+    Ok(crate::compare_loaded(&envs, 0)
+        .findings
+        .iter()
+        .map(crate::lens::testing::line)
+        .collect())
+}
+
+#[test]
+fn two_configurations_differ_in_what_either_sets() -> crate::TestResult {
+    let db = |extra: &str| {
+        format!("resource \"aws_db_instance\" \"x\" {{\n  engine = \"postgres\"\n  {extra}\n}}\n")
+    };
+    let (a, b) = (db(""), db("publicly_accessible = true"));
+    let got = compare_dirs(&[("main.tf", &a)], &[("main.tf", &b)])?;
+    assert!(
+        got.iter()
+            .any(|l| l.contains("publicly_accessible") || l.starts_with("exposure")),
+        "{got:?}"
+    );
+    let tags = |t: &str| format!("resource \"aws_s3_bucket\" \"b\" {{\n  tags = {{ {t} }}\n}}\n");
+    let (a, b) = (tags("a = \"1\""), tags("a = \"1\", z = \"2\""));
+    let got = compare_dirs(&[("main.tf", &a)], &[("main.tf", &b)])?;
+    assert!(got.len() == 1 && got[0].contains("tags"), "{got:?}");
+    Ok(())
+}
+
+#[test]
+fn module_paths_join_by_name() {
+    use super::module::lexical_join;
+    use std::path::Path;
+    for (base, rel, want) in [
+        ("envs/dev", "../../", "."),
+        ("envs/dev", "../../modules/x", "modules/x"),
+        (".", "../../", "../.."),
+        ("../dev", "../../mod", "../../mod"),
+        ("a/./b", "./c", "a/b/c"),
+        ("/repo/envs/prod", "../../modules/net", "/repo/modules/net"),
+        ("/", "../x", "/x"),
+    ] {
+        assert_eq!(
+            lexical_join(Path::new(base), rel),
+            Path::new(want),
+            "{base} + {rel}"
+        );
+    }
+}
+
+#[test]
+fn a_module_above_the_root_and_an_empty_directory() -> crate::TestResult {
+    let d = Dir::with(&[
+        ("main.tf", "resource \"null_resource\" \"x\" {}\n"),
+        (
+            "envs/dev/main.tf",
+            "module \"m\" {\n  source = \"../../\"\n}\n",
+        ),
+    ])?;
+    let (rs, _) = super::load(&d.path().join("envs/dev"), &[], "dev")?;
+    assert_eq!(addresses(&rs), ["module.m.null_resource.x"]);
+    let empty = Dir::with(&[("terragrunt.hcl", "terraform {}\n")])?;
+    let err = super::load(empty.path(), &[], "qa")
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        err.contains("no Terraform configuration files") && err.contains("terragrunt"),
+        "{err}"
+    );
+    Ok(())
+}
+
+#[test]
+fn constructs_real_modules_use() -> crate::TestResult {
+    let main = r#"
+variable "subnets" {
+  type    = list(string)
+  default = null
+}
+variable "ipv6" {
+  type    = string
+  default = null
+}
+resource "terraform_data" "per_subnet" {
+  for_each = var.subnets != null ? toset(var.subnets) : []
+}
+resource "aws_vpc" "v" {
+  cidr_block      = "10.0.0.0/16"
+  ipv6_cidr_block = var.ipv6
+}
+resource "aws_subnet" "s" {
+  ipv6_cidr_block = aws_vpc.v.ipv6_cidr_block
+}
+resource "terraform_data" "u" {}
+locals {
+  o   = { n = terraform_data.u.id }
+  tpl = "b-$${who}"
+  m = { for k, v in { a = 1, b = -1 } : k =>
+    v > 0
+    ? "pos"
+    : "neg" }
+}
+resource "terraform_data" "when" {
+  count = local.o != null ? 1 : 0
+  input = templatestring(local.tpl, { who = "x" })
+}
+resource "null_resource" "m" {
+  triggers = local.m
+  dir      = basename(path.cwd)
+}
+"#;
+    let (rs, warnings, _d) = load(&[("main.tf", main)], &[])?;
+    assert!(warnings.is_empty(), "{warnings:?}");
+    // A conditional's branches share a type: no instance, not an error.
+    assert!(!addresses(&rs).iter().any(|a| a.contains("per_subnet")));
+    // An argument set to null is the provider's: unknown where referred to, not an error.
+    assert_eq!(
+        attr(&rs, "aws_subnet.s", "ipv6_cidr_block"),
+        r#""(known after apply)""#
+    );
+    assert_eq!(attr(&rs, "aws_vpc.v", "ipv6_cidr_block"), "(none)");
+    // An object holding an unknown is still not null.
+    assert_eq!(attr(&rs, "terraform_data.when[0]", "input"), r#""b-x""#);
+    assert_eq!(
+        attr(&rs, "null_resource.m", "triggers"),
+        r#"{"a":"pos","b":"neg"}"#
+    );
+    assert_ne!(attr(&rs, "null_resource.m", "dir"), r#"".""#);
+    Ok(())
+}
