@@ -171,7 +171,8 @@ impl V {
     pub fn to_num(&self) -> Option<f64> {
         match self {
             V::Num(n) => Some(*n),
-            V::Str(s) => s.trim().parse::<f64>().ok().filter(|n| n.is_finite()),
+            // cty parses the whole string: no surrounding white space.
+            V::Str(s) => s.parse::<f64>().ok().filter(|n| n.is_finite()),
             _ => None,
         }
     }
@@ -180,8 +181,8 @@ impl V {
     pub fn to_bool(&self) -> Option<bool> {
         match self {
             V::Bool(b) => Some(*b),
-            V::Str(s) if s == "true" => Some(true),
-            V::Str(s) if s == "false" => Some(false),
+            V::Str(s) if s == "true" || s == "1" => Some(true),
+            V::Str(s) if s == "false" || s == "0" => Some(false),
             _ => None,
         }
     }
@@ -211,20 +212,22 @@ pub fn num_text(n: f64) -> String {
     }
 }
 
-/// Terraform's order for set elements and sorting: by kind (null, bool, number, string,
-/// then collections), numbers ascending, strings lexical, collections by content.
+/// Terraform's order for set elements and sorting: by kind (bool, number, string, then
+/// collections; null and unknown last), numbers ascending, strings lexical, collections
+/// by content.
 pub fn cmp(a: &V, b: &V) -> Ordering {
+    // Known values first; null and unknown last, as cty orders set elements.
     fn rank(v: &V) -> u8 {
         match v {
-            V::Null => 0,
-            V::Bool(_) => 1,
-            V::Num(_) => 2,
-            V::Str(_) => 3,
-            V::List(_) => 4,
-            V::Set(_) => 5,
-            V::Map(_) => 6,
-            V::Unknown(_) => 7,
-            V::Sensitive(_) => 8,
+            V::Bool(_) => 0,
+            V::Num(_) => 1,
+            V::Str(_) => 2,
+            V::List(_) => 3,
+            V::Set(_) => 4,
+            V::Map(_) => 5,
+            V::Sensitive(_) => 6,
+            V::Null => 7,
+            V::Unknown(_) => 8,
         }
     }
     match (a, b) {
@@ -326,6 +329,8 @@ mod tests {
             (V::Num(0.5), Some("0.5"), Some(0.5), None),
             (V::str("12"), Some("12"), Some(12.0), None),
             (V::str("true"), Some("true"), None, Some(true)),
+            (V::str("1"), Some("1"), Some(1.0), Some(true)),
+            (V::str(" 5"), Some(" 5"), None, None),
             (V::Bool(false), Some("false"), None, Some(false)),
             (V::Null, None, None, None),
         ] {
