@@ -104,7 +104,6 @@ const UNCOMPUTED: &[&str] = &[
     "timestamp",
     "uuid",
     "uuidv5",
-    "yamldecode",
 ];
 
 /// Calls built-in function `name` (also under the `core::` namespace) with evaluated

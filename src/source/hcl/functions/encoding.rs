@@ -1,6 +1,8 @@
-//! Encoding functions: `jsonencode`, `jsondecode`, `yamlencode`, `base64encode`,
-//! `base64decode` and `urlencode`, each producing exactly the text Terraform produces
-//! (Go's JSON escaping, go-yaml's quoting, folding and block scalars).
+//! Encoding functions: `jsonencode`, `jsondecode`, `yamlencode`, `yamldecode`,
+//! `base64encode`, `base64decode` and `urlencode`, each producing exactly the text
+//! Terraform produces (Go's JSON escaping, go-yaml's quoting, folding and block
+//! scalars). `yamldecode` reads with yaml-rust2 (YAML 1.2): the one document a string
+//! holds, maps as objects, sequences as tuples.
 
 use super::{fail, Args, FnError, Spec};
 use crate::source::hcl::value::{num_text, V};
@@ -11,6 +13,7 @@ pub(super) const SPECS: &[Spec] = &[
     Spec::new("jsonencode", &["val"], jsonencode).nulls(0),
     Spec::new("jsondecode", &["str"], jsondecode),
     Spec::new("yamlencode", &["value"], yamlencode).nulls(0),
+    Spec::new("yamldecode", &["src"], yamldecode),
     Spec::new("base64encode", &["str"], base64encode),
     Spec::new("base64decode", &["str"], base64decode),
     Spec::new("urlencode", &["str"], urlencode),
@@ -101,6 +104,59 @@ fn jsondecode(a: &mut Args) -> Result<V, FnError> {
     match serde_json::from_str::<serde_json::Value>(&text) {
         Ok(json) => Ok(from_json(json)),
         Err(e) => Err(fail(go_json_error(&text, &e))),
+    }
+}
+
+fn yamldecode(a: &mut Args) -> Result<V, FnError> {
+    use yaml_rust2::{Yaml, YamlLoader};
+    let text = a.str(0)?;
+    let docs = YamlLoader::load_from_str(&text).map_err(|e| {
+        fail(format!(
+            "on line {}, column {}: {}",
+            e.marker().line(),
+            e.marker().col() + 1,
+            e.info()
+        ))
+    })?;
+    fn to_v(y: Yaml) -> Result<V, String> {
+        Ok(match y {
+            Yaml::Null | Yaml::BadValue => V::Null,
+            Yaml::Boolean(b) => V::Bool(b),
+            Yaml::Integer(i) => V::Num(i as f64),
+            Yaml::Real(r) => V::Num(
+                r.parse::<f64>()
+                    .map_err(|_| format!("cannot read {r:?} as a number"))?,
+            ),
+            Yaml::String(s) => V::Str(s),
+            Yaml::Array(items) => V::List(items.into_iter().map(to_v).collect::<Result<_, _>>()?),
+            Yaml::Hash(h) => {
+                let mut m = BTreeMap::new();
+                for (k, v) in h {
+                    let key = match k {
+                        Yaml::String(s) => s,
+                        Yaml::Integer(i) => i.to_string(),
+                        Yaml::Boolean(b) => b.to_string(),
+                        Yaml::Real(r) => r,
+                        _ => {
+                            return Err("only string, number and bool map keys are supported".into())
+                        }
+                    };
+                    m.insert(key, to_v(v)?);
+                }
+                V::Map(m)
+            }
+            Yaml::Alias(_) => return Err("YAML aliases are not supported".into()),
+        })
+    }
+    match docs.len() {
+        0 => Ok(V::Null),
+        1 => docs
+            .into_iter()
+            .next()
+            .map(to_v)
+            .unwrap_or(Ok(V::Null))
+            .map_err(fail),
+        _ => Err(fail("the string holds more than one YAML document")),
     }
 }
 
@@ -554,5 +610,24 @@ mod tests {
         ] {
             assert_eq!(err("base64decode", args), want, "{args}");
         }
+    }
+
+    #[test]
+    fn yamldecode_reads_one_document() {
+        let doc = "a: 1\nb: [x, 2.5, true, ~]\nc:\n  d: text\n";
+        assert_eq!(
+            call_vals("yamldecode", vec![V::str(doc)]).map(|v| v.to_string()),
+            Ok(r#"{"a" = 1, "b" = ["x", 2.5, true, null], "c" = {"d" = "text"}}"#.to_string())
+        );
+        assert_eq!(
+            call_vals("yamldecode", vec![V::str("{}")]),
+            Ok(V::Map(BTreeMap::new()))
+        );
+        assert!(call_vals("yamldecode", vec![V::str("a: [1")]).is_err());
+        assert!(call_vals("yamldecode", vec![V::str("a: 1\n---\nb: 2\n")]).is_err());
+        assert_eq!(
+            call_vals("yamldecode", vec![V::unknown()]),
+            Ok(V::unknown())
+        );
     }
 }
