@@ -21,20 +21,23 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Compare environments (state files, show-json states, plan JSON) against a baseline.
+    /// Compare environments (state files, show-json states, plan JSON, HCL root modules)
+    /// against a baseline.
     Compare(CompareArgs),
 }
 
 #[derive(Debug, clap::Args)]
 pub struct CompareArgs {
-    /// [NAME=]PATH: a state file, `terraform show -json` output, plan JSON, or `-` for
-    /// standard input. NAME defaults to the file stem. The first is the baseline.
+    /// [NAME=]PATH: a state file, `terraform show -json` output, plan JSON, a directory
+    /// holding an HCL root module, or `-` for standard input. NAME defaults to the file
+    /// stem or directory name. The first is the baseline.
     #[arg(value_name = "ENV", required = true)]
     pub envs: Vec<String>,
     /// The environment every other one is compared against.
     #[arg(long, value_name = "NAME")]
     pub baseline: Option<String>,
-    /// NAME=FILE: a .tfvars / .tfvars.json file for environment NAME (repeatable).
+    /// NAME=FILE: a .tfvars / .tfvars.json file for environment NAME, a root module
+    /// (repeatable; applied in order, after its own terraform.tfvars and *.auto.tfvars).
     #[arg(long = "var-file", value_name = "NAME=FILE")]
     pub var_files: Vec<String>,
     /// Output format.
