@@ -546,7 +546,7 @@ impl Eval<'_> {
             match &fe.key_expr {
                 None => list.push(value),
                 Some(kx) => {
-                    let (key, _) = self.eval(kx, &inner)?.unmark();
+                    let (key, key_marked) = self.eval(kx, &inner)?.unmark();
                     if key.is_unknown() {
                         return Ok(V::unknown());
                     }
@@ -563,7 +563,10 @@ impl Eval<'_> {
                             std::collections::btree_map::Entry::Occupied(o) => {
                                 return Err(self.err(
                                     kx.span(),
-                                    format!("Duplicate object key: two different items produced the key \"{}\" in this 'for' expression. If duplicates are expected, use the ellipsis (...) after the value expression to enable grouping by key.", o.key()),
+                                    format!(
+                                        "Duplicate object key: two different items produced the key {} in this 'for' expression. If duplicates are expected, use the ellipsis (...) after the value expression to enable grouping by key.",
+                                        if key_marked { "(sensitive value)".to_string() } else { format!("\"{}\"", o.key()) }
+                                    ),
                                 ));
                             }
                             std::collections::btree_map::Entry::Vacant(v) => {
@@ -1158,8 +1161,13 @@ mod tests {
             let err = run(src).err().unwrap_or_default();
             assert!(err.contains(want), "{src}: {err}");
         }
-        // A failing function never echoes a sensitive argument.
-        let err = run("no_such_function(secret)").err().unwrap_or_default();
-        assert!(!err.contains("hunter2"), "{err}");
+        // A failing function never echoes a sensitive argument, nor a duplicate key.
+        for src in [
+            "no_such_function(secret)",
+            "{for x in [1, 2] : secret => x}",
+        ] {
+            let err = run(src).err().unwrap_or_default();
+            assert!(!err.is_empty() && !err.contains("hunter2"), "{src}: {err}");
+        }
     }
 }

@@ -937,7 +937,7 @@ impl InstScope<'_> {
                             origin: None,
                             loc: at.clone(),
                             what: format!(
-                                "Invalid index: {rtype}.{name} has no instance with the key {k}"
+                                "Invalid index: {rtype}.{name} has no instance with the given key"
                             ),
                         })
                     }
@@ -1077,7 +1077,7 @@ impl Scope for InstScope<'_> {
                                     let (v, used) = self.navigate(&v, &ops[3..], frame, at)?;
                                     Ok(Some((v, 3 + used)))
                                 }
-                                None => Err(EvalError { origin: None, loc: at.clone(), what: format!("Invalid index: module.{name} has no instance with the key {k}") }),
+                                None => Err(EvalError { origin: None, loc: at.clone(), what: format!("Invalid index: module.{name} has no instance with the given key") }),
                             };
                         }
                         let mut objs = Vec::new();
