@@ -68,6 +68,34 @@ pub fn compare(settings: &cli::Settings) -> Result<Report> {
     Ok(report)
 }
 
+/// Where each finding's resource is written, in the environments read from
+/// configuration: the instance's block, or the resource block a whole-block finding names.
+fn finding_sources(
+    envs: &[Environment],
+    findings: &[model::Finding],
+) -> std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>> {
+    let mut out = std::collections::BTreeMap::new();
+    if envs.iter().all(|e| e.origins.is_empty()) {
+        return out;
+    }
+    for f in findings {
+        let mut per_env = std::collections::BTreeMap::new();
+        for e in envs {
+            let at = e
+                .origins
+                .get(&f.address)
+                .or_else(|| e.origins.get(&f.address.block()));
+            if let Some(at) = at {
+                per_env.insert(e.name.clone(), at.to_string());
+            }
+        }
+        if !per_env.is_empty() {
+            out.insert(f.id.clone(), per_env);
+        }
+    }
+    out
+}
+
 /// Compares environments that are already loaded. `baseline` indexes `envs`.
 pub fn compare_loaded(envs: &[Environment], baseline: usize) -> Report {
     let t = std::time::Instant::now();
@@ -96,6 +124,7 @@ pub fn compare_loaded(envs: &[Environment], baseline: usize) -> Report {
         &rows,
     );
     timing("lenses", t);
+    let sources = finding_sources(envs, &findings);
     Report {
         baseline: envs[baseline].name.clone(),
         environments: envs
@@ -109,6 +138,7 @@ pub fn compare_loaded(envs: &[Environment], baseline: usize) -> Report {
             })
             .collect(),
         findings,
+        sources,
     }
 }
 

@@ -123,6 +123,9 @@ pub struct Environment {
     pub facts: std::sync::OnceLock<Facts>,
     /// What the source could not read fully (an HCL block left unexpanded), for the user.
     pub warnings: Vec<String>,
+    /// Where each instance and each resource block is written (`infra/main.tf:12:1`),
+    /// when the source is a configuration.
+    pub origins: std::collections::BTreeMap<Address, Box<str>>,
 }
 
 impl Environment {
@@ -148,6 +151,7 @@ impl Environment {
             graph,
             facts: std::sync::OnceLock::new(),
             warnings: Vec::new(),
+            origins: std::collections::BTreeMap::new(),
         };
         env.add_dependency_edges();
         Ok(env)

@@ -74,6 +74,10 @@ struct JsonFinding<'a> {
     attribute: Option<String>,
     environments: &'a BTreeMap<String, String>,
     message: &'a str,
+    /// Added to the contract's fields: where the resource is written, per environment
+    /// read from a configuration.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sources: Option<&'a BTreeMap<String, String>>,
 }
 
 /// Pretty-printed JSON with a final newline.
@@ -126,6 +130,7 @@ pub fn render(r: &Report) -> String {
                 attribute: f.path.as_ref().map(|p| p.to_string()),
                 environments: &f.environments,
                 message: &f.message,
+                sources: r.sources.get(&f.id),
             })
             .collect(),
     };

@@ -34,6 +34,9 @@ pub struct Report {
     pub environments: Vec<EnvInfo>,
     /// Sorted (category, address, kind, path).
     pub findings: Vec<Finding>,
+    /// Where a finding's resource is written, per environment read from a configuration
+    /// (`infra/main.tf:12:1`), by finding id.
+    pub sources: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
 }
 
 impl Report {

@@ -84,7 +84,8 @@ pub fn load(spec: &EnvSpec, stdin: Option<&[u8]>) -> Result<Environment> {
     } else {
         if path.is_dir() {
             let t = std::time::Instant::now();
-            let (resources, warnings) = hcl::load(path, &spec.var_files, &spec.name)?;
+            let (resources, warnings, origins) =
+                hcl::load_with_origins(path, &spec.var_files, &spec.name)?;
             crate::timing(&format!("evaluate {}", spec.name), t);
             let mut env = Environment::new(
                 spec.name.clone(),
@@ -101,6 +102,7 @@ pub fn load(spec: &EnvSpec, stdin: Option<&[u8]>) -> Result<Environment> {
                 )
             })?;
             env.warnings = warnings;
+            env.origins = origins.into_iter().collect();
             return Ok(env);
         }
         owned = std::fs::read(path).map_err(|e| {

@@ -8,17 +8,33 @@ use super::module::{Rep, Run};
 use super::value::V;
 use crate::model::{Address, AttrPath, Num, PathStep, Resource, Value};
 
-/// Every resource instance of module instance `inst` and the modules it calls.
+/// Where each instance and resource block is written.
+pub type Origins = Vec<(Address, Box<str>)>;
+
+/// Every resource instance of module instance `inst` and the modules it calls, with
+/// where each is written.
 pub fn resources(
     run: &Run,
     inst: usize,
     out: &mut Vec<Resource>,
+    origins: &mut Origins,
 ) -> Result<(), super::files::LoadError> {
     let me = run.inst(inst);
     for (r, decl) in me.module.resources.iter().enumerate() {
         let exp = run.resource(inst, r)?;
         if exp.rep == Rep::Unknown {
             continue;
+        }
+        let at: Box<str> = decl.loc.to_string().into();
+        if exp.instances.first().is_some_and(|i| i.key.is_some()) {
+            let block = Address {
+                module: me.path.clone(),
+                mode: decl.mode,
+                rtype: decl.rtype.clone(),
+                name: decl.name.clone(),
+                key: None,
+            };
+            origins.push((block, at.clone()));
         }
         for i in &exp.instances {
             let address = Address {
@@ -42,13 +58,14 @@ pub fn resources(
             res.sensitive = sensitive;
             res.provider = provider_of(&decl.rtype).into();
             res.dependencies = i.deps.iter().cloned().collect();
+            origins.push((res.address.clone(), at.clone()));
             out.push(res);
         }
     }
     for c in 0..me.module.calls.len() {
         let exp = run.call(inst, c)?;
         for (_, child) in &exp.children {
-            resources(run, *child, out)?;
+            resources(run, *child, out, origins)?;
         }
     }
     Ok(())

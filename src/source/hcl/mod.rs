@@ -35,6 +35,15 @@ impl From<files::LoadError> for Error {
 /// files and then `var_files` in order: its resource instances and the warnings about
 /// what could not be evaluated.
 pub fn load(dir: &Path, var_files: &[String], env: &str) -> Result<(Vec<Resource>, Vec<String>)> {
+    load_with_origins(dir, var_files, env).map(|(r, w, _)| (r, w))
+}
+
+/// [`load`], and where each instance and resource block is written.
+pub fn load_with_origins(
+    dir: &Path,
+    var_files: &[String],
+    env: &str,
+) -> Result<(Vec<Resource>, Vec<String>, build::Origins)> {
     let named = |e: files::LoadError| -> Error {
         Error::from(files::LoadError {
             what: format!("environment {env}: {}", e.what),
@@ -92,10 +101,11 @@ pub fn load(dir: &Path, var_files: &[String], env: &str) -> Result<(Vec<Resource
         }
     }
     let mut out = Vec::new();
-    build::resources(&run, root, &mut out).map_err(named)?;
+    let mut origins = Vec::new();
+    build::resources(&run, root, &mut out, &mut origins).map_err(named)?;
     crate::timing(&format!("hcl evaluate {env}"), t);
     let warnings = run.warnings.borrow().clone();
     // Freeing every parsed file and evaluated value takes a while; nothing waits for it.
     std::thread::spawn(move || drop(run));
-    Ok((out, warnings))
+    Ok((out, warnings, origins))
 }
