@@ -118,7 +118,11 @@ impl Body {
             file: file.clone(),
             offset: None,
         };
-        let mut out = Body::default();
+        let blocks = body.iter().filter(|s| s.is_block()).count();
+        let mut out = Body {
+            attrs: Vec::with_capacity(body.len() - blocks),
+            blocks: Vec::with_capacity(blocks),
+        };
         for s in body.into_iter() {
             match s {
                 Structure::Attribute(a) => out.attrs.push(Attr {
@@ -385,7 +389,7 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Block>, LoadError> {
         bodies.push(p?);
     }
     let over = bodies.split_off(primary.len());
-    let mut blocks: Vec<Block> = Vec::new();
+    let mut blocks: Vec<Block> = Vec::with_capacity(bodies.iter().map(|b| b.blocks.len()).sum());
     for b in bodies {
         if let Some(a) = b.attrs.first() {
             return Err(LoadError::at(
