@@ -81,16 +81,26 @@ fn block_findings(input: &Input<'_>, blocks: &BlockCounts) -> Vec<Finding> {
         {
             continue;
         }
-        if !counts.contains(&0) {
+        // A block an environment could not expand is not missing there.
+        let unexpanded = |k: usize| counts[k] == 0 && envs[k].left_unexpanded(block);
+        if !counts
+            .iter()
+            .enumerate()
+            .any(|(k, &n)| n == 0 && !unexpanded(k))
+        {
             continue;
         }
         let have: Vec<usize> = (0..envs.len()).filter(|&k| counts[k] > 0).collect();
-        let lack: Vec<usize> = (0..envs.len()).filter(|&k| counts[k] == 0).collect();
+        let lack: Vec<usize> = (0..envs.len())
+            .filter(|&k| counts[k] == 0 && !unexpanded(k))
+            .collect();
         let environments = envs
             .iter()
             .zip(counts)
-            .map(|(e, &n)| {
+            .enumerate()
+            .map(|(k, (e, &n))| {
                 let v = match (n, keyed) {
+                    (0, _) if unexpanded(k) => "not expanded".to_string(),
                     (0, _) => "absent".to_string(),
                     (1, false) => "present".to_string(),
                     (1, true) => "1 instance".to_string(),
@@ -156,6 +166,7 @@ fn row_findings(input: &Input<'_>, row: &Row<'_>, blocks: &BlockCounts) -> Vec<F
         );
         let lack: Vec<usize> = (0..envs.len())
             .filter(|&k| row.present[k].is_none() && counts.is_some_and(|c| c.0[k] > 0))
+            .filter(|&k| !envs[k].left_unexpanded(row.address))
             .collect();
         if !lack.is_empty() {
             let have: Vec<usize> = (0..envs.len())

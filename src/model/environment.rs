@@ -126,6 +126,12 @@ pub struct Environment {
     /// Where each instance and each resource block is written (`infra/main.tf:12:1`),
     /// when the source is a configuration.
     pub origins: std::collections::BTreeMap<Address, Box<str>>,
+    /// Resource blocks a configuration could not expand (`count` / `for_each` known
+    /// only after apply): their instances are not known to be missing.
+    pub unexpanded: Vec<Address>,
+    /// Module calls a configuration could not expand or read: likewise for everything
+    /// inside them.
+    pub unexpanded_modules: Vec<Vec<super::address::ModuleStep>>,
 }
 
 impl Environment {
@@ -152,6 +158,8 @@ impl Environment {
             facts: std::sync::OnceLock::new(),
             warnings: Vec::new(),
             origins: std::collections::BTreeMap::new(),
+            unexpanded: Vec::new(),
+            unexpanded_modules: Vec::new(),
         };
         env.add_dependency_edges();
         Ok(env)
@@ -176,6 +184,23 @@ impl Environment {
             rs,
         )
         .map_err(|a| format!("duplicate test address {a}"))?)
+    }
+
+    /// Whether the instances at `a` (an instance or a block) are unknown here rather than
+    /// absent: their block or a module around them could not be expanded.
+    pub fn left_unexpanded(&self, a: &Address) -> bool {
+        let block_matches = |b: &Address| {
+            b.mode == a.mode && b.rtype == a.rtype && b.name == a.name && b.module == a.module
+        };
+        let module_matches = |m: &Vec<super::address::ModuleStep>| {
+            a.module.len() >= m.len()
+                && a.module
+                    .iter()
+                    .zip(m)
+                    .all(|(x, y)| x.name == y.name && (y.key.is_none() || x.key == y.key))
+        };
+        self.unexpanded.iter().any(block_matches)
+            || self.unexpanded_modules.iter().any(module_matches)
     }
 
     /// The position of an instance by address.

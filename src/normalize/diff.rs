@@ -441,6 +441,24 @@ fn leaves_equal(a: &Side<'_>, b: &Side<'_>, va: &Value, vb: &Value) -> bool {
 /// Multiset equality of two lists by canonical form; an element with a value known
 /// only after apply matches any one element of the other side.
 fn multiset_equal(a: &Side<'_>, b: &Side<'_>, x: &[Value], y: &[Value]) -> bool {
+    // A configuration's blocks set fewer fields than the state's: pair them one by one.
+    if a.declared != b.declared {
+        if x.len() != y.len() {
+            return false;
+        }
+        let mut used = vec![false; y.len()];
+        return x.iter().all(|p| {
+            let found = y
+                .iter()
+                .enumerate()
+                .find(|(j, q)| !used[*j] && equal_in(a, b, p, q, true))
+                .map(|(j, _)| j);
+            if let Some(j) = found {
+                used[j] = true;
+            }
+            found.is_some()
+        });
+    }
     if x.len() != y.len() {
         // Lists of different length can still be equal when empty elements pad one.
         if x.iter().chain(y.iter()).all(|v| !is_empty(v)) {

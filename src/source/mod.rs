@@ -84,8 +84,8 @@ pub fn load(spec: &EnvSpec, stdin: Option<&[u8]>) -> Result<Environment> {
     } else {
         if path.is_dir() {
             let t = std::time::Instant::now();
-            let (resources, warnings, origins) =
-                hcl::load_with_origins(path, &spec.var_files, &spec.name)?;
+            let (built, warnings) = hcl::load_with_origins(path, &spec.var_files, &spec.name)?;
+            let resources = built.resources;
             crate::timing(&format!("evaluate {}", spec.name), t);
             let mut env = Environment::new(
                 spec.name.clone(),
@@ -102,7 +102,9 @@ pub fn load(spec: &EnvSpec, stdin: Option<&[u8]>) -> Result<Environment> {
                 )
             })?;
             env.warnings = warnings;
-            env.origins = origins.into_iter().collect();
+            env.origins = built.origins.into_iter().collect();
+            env.unexpanded = built.unexpanded;
+            env.unexpanded_modules = built.unexpanded_modules;
             return Ok(env);
         }
         owned = std::fs::read(path).map_err(|e| {

@@ -6,23 +6,37 @@
 
 use super::module::{Rep, Run};
 use super::value::V;
-use crate::model::{Address, AttrPath, Num, PathStep, Resource, Value};
+use crate::model::{Address, AttrPath, ModuleStep, Num, PathStep, Resource, Value};
 
-/// Where each instance and resource block is written.
-pub type Origins = Vec<(Address, Box<str>)>;
+/// What a root module's evaluation builds.
+#[derive(Debug, Default)]
+pub struct Built {
+    pub resources: Vec<Resource>,
+    /// Where each instance and resource block is written.
+    pub origins: Vec<(Address, Box<str>)>,
+    /// Resource blocks whose `count` / `for_each` is known only after apply.
+    pub unexpanded: Vec<Address>,
+    /// Module calls not evaluated: their `count` / `for_each` is known only after apply,
+    /// or their source is not installed.
+    pub unexpanded_modules: Vec<Vec<ModuleStep>>,
+}
 
 /// Every resource instance of module instance `inst` and the modules it calls, with
-/// where each is written.
-pub fn resources(
-    run: &Run,
-    inst: usize,
-    out: &mut Vec<Resource>,
-    origins: &mut Origins,
-) -> Result<(), super::files::LoadError> {
+/// where each is written and what could not be expanded.
+pub fn resources(run: &Run, inst: usize, built: &mut Built) -> Result<(), super::files::LoadError> {
+    let out = &mut built.resources;
+    let origins = &mut built.origins;
     let me = run.inst(inst);
     for (r, decl) in me.module.resources.iter().enumerate() {
         let exp = run.resource(inst, r)?;
         if exp.rep == Rep::Unknown {
+            built.unexpanded.push(Address {
+                module: me.path.clone(),
+                mode: decl.mode,
+                rtype: decl.rtype.clone(),
+                name: decl.name.clone(),
+                key: None,
+            });
             continue;
         }
         let at: Box<str> = decl.loc.to_string().into();
@@ -62,10 +76,18 @@ pub fn resources(
             out.push(res);
         }
     }
-    for c in 0..me.module.calls.len() {
+    for (c, call) in me.module.calls.iter().enumerate() {
         let exp = run.call(inst, c)?;
+        if exp.rep == Rep::Unknown {
+            let mut path = me.path.clone();
+            path.push(ModuleStep {
+                name: call.name.clone(),
+                key: None,
+            });
+            built.unexpanded_modules.push(path);
+        }
         for (_, child) in &exp.children {
-            resources(run, *child, out, origins)?;
+            resources(run, *child, built)?;
         }
     }
     Ok(())

@@ -151,13 +151,16 @@ impl Eval<'_> {
             }
             Expression::Object(o) => {
                 let mut out = BTreeMap::new();
+                // A key computed from a sensitive value makes the whole object sensitive.
+                let mut key_marked = false;
                 for (k, v) in o.iter() {
                     let key = match k {
                         ObjectKey::Ident(i) => i.as_str().to_string(),
                         ObjectKey::Expression(Expression::Variable(i)) => i.as_str().to_string(),
                         ObjectKey::Expression(x) => {
                             let kv = self.eval(x, f)?;
-                            let (kv, _) = kv.unmark();
+                            let (kv, m) = kv.unmark();
+                            key_marked |= m;
                             if kv.is_unknown() {
                                 return Ok(V::unknown());
                             }
@@ -168,7 +171,7 @@ impl Eval<'_> {
                     };
                     out.insert(strip_dup(key), self.eval(v.expr(), f)?);
                 }
-                Ok(V::Map(out))
+                Ok(V::Map(out).mark(key_marked))
             }
             Expression::StringTemplate(t) => self.template(t.iter(), f, e.span()),
             Expression::HeredocTemplate(h) => self.template(h.template.iter(), f, e.span()),
@@ -489,19 +492,23 @@ impl Eval<'_> {
         f: &Frame<'_>,
         span: Option<std::ops::Range<usize>>,
     ) -> EResult<V> {
-        let (coll, marked) = self.eval(&fe.intro.collection_expr, f)?.unmark();
+        // A sensitive collection's elements stay sensitive inside the loop.
+        let (coll, marked) = self.eval(&fe.intro.collection_expr, f)?.shallow_unmark();
         let pairs: Vec<(V, V)> = match coll {
             V::Unknown(_) => return Ok(V::unknown()),
             V::List(l) => l
                 .into_iter()
                 .enumerate()
-                .map(|(i, v)| (V::Num(i as f64), v))
+                .map(|(i, v)| (V::Num(i as f64), v.mark(marked)))
                 .collect(),
-            V::Set(l) => l.into_iter().map(|v| (v.clone(), v)).collect(),
+            V::Set(l) => l
+                .into_iter()
+                .map(|v| (v.clone().mark(marked), v.mark(marked)))
+                .collect(),
             V::Map(m) => m
                 .into_iter()
                 .filter(|(k, _)| k != RESOURCE_MARK)
-                .map(|(k, v)| (V::Str(k), v))
+                .map(|(k, v)| (V::Str(k).mark(marked), v.mark(marked)))
                 .collect(),
             V::Null => {
                 return Err(self.err(span, "Iteration over null value: a null value cannot be used as the collection in a 'for' expression"))
@@ -671,7 +678,8 @@ impl Eval<'_> {
                     ));
                 };
                 let (t, tm) = t.unmark();
-                let (vars, vm) = vars.unmark();
+                // Each variable keeps its own mark inside the template.
+                let (vars, vm) = vars.shallow_unmark();
                 if t.is_unknown() || vars.is_unknown() {
                     return Ok(V::unknown());
                 }
@@ -697,7 +705,8 @@ impl Eval<'_> {
                     loc: self.loc.clone(),
                 };
                 let base = Frame::new();
-                let frame = Frame::with(&base, m.into_iter().collect());
+                let frame =
+                    Frame::with(&base, m.into_iter().map(|(k, v)| (k, v.mark(vm))).collect());
                 return Ok(inner
                     .template(template.iter(), &frame, span)?
                     .mark(tm || vm));
@@ -868,16 +877,16 @@ impl Eval<'_> {
                         if fx.strip.strip_start() {
                             trim_end_in_place(out);
                         }
-                        let (coll, m) = self.eval(&fx.collection_expr, f)?.unmark();
+                        let (coll, m) = self.eval(&fx.collection_expr, f)?.shallow_unmark();
                         *marked |= m;
                         let pairs: Vec<(V, V)> = match coll {
                             V::Unknown(_) => {
                                 *unknown = true;
                                 continue;
                             }
-                            V::List(l) => l.into_iter().enumerate().map(|(i, v)| (V::Num(i as f64), v)).collect(),
-                            V::Set(l) => l.into_iter().map(|v| (v.clone(), v)).collect(),
-                            V::Map(m) => m.into_iter().map(|(k, v)| (V::Str(k), v)).collect(),
+                            V::List(l) => l.into_iter().enumerate().map(|(i, v)| (V::Num(i as f64), v.mark(m))).collect(),
+                            V::Set(l) => l.into_iter().map(|v| (v.clone().mark(m), v.mark(m))).collect(),
+                            V::Map(mm) => mm.into_iter().map(|(k, v)| (V::Str(k).mark(m), v.mark(m))).collect(),
                             other => {
                                 return Err(self.err(
                                     fx.collection_expr.span(),

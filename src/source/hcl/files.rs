@@ -378,12 +378,26 @@ fn looks_like_hcl1(src: &str) -> bool {
 /// The blocks of a module directory: every primary file's top-level blocks in file
 /// order, then each override file merged in. Files are parsed in parallel.
 pub fn load_dir(dir: &Path) -> Result<Vec<Block>, LoadError> {
+    load_dir_with(dir, true)
+}
+
+/// [`load_dir`], on the thread pool or (`parallel` false: from a thread that must not
+/// wait on the pool) one file after another.
+pub fn load_dir_with(dir: &Path, parallel: bool) -> Result<Vec<Block>, LoadError> {
     let (primary, overrides) = config_files(dir)?;
-    let parsed: Vec<Result<Body, LoadError>> = primary
-        .par_iter()
-        .chain(overrides.par_iter())
-        .map(|p| parse_file(p))
-        .collect();
+    let parsed: Vec<Result<Body, LoadError>> = if parallel {
+        primary
+            .par_iter()
+            .chain(overrides.par_iter())
+            .map(|p| parse_file(p))
+            .collect()
+    } else {
+        primary
+            .iter()
+            .chain(overrides.iter())
+            .map(|p| parse_file(p))
+            .collect()
+    };
     let mut bodies = Vec::with_capacity(parsed.len());
     for p in parsed {
         bodies.push(p?);

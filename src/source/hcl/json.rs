@@ -30,7 +30,6 @@ const MAP_ATTRS: &[&str] = &[
     "selector",
     "variables",
     "parameters",
-    "environment",
     "metadata",
     "triggers",
     "default_tags",
@@ -104,7 +103,13 @@ fn labelled(
         out.push(Block {
             kind: kind.to_string(),
             labels: labels.clone(),
-            body: body(kind, b, schema_free, loc)?,
+            body: body_of(
+                kind,
+                b,
+                schema_free,
+                labels.first().is_some_and(|t| t.starts_with("kubernetes_")),
+                loc,
+            )?,
             loc: loc.clone(),
         });
     }
@@ -120,10 +125,12 @@ fn bodies(v: &J) -> Vec<&serde_json::Map<String, J>> {
     }
 }
 
-fn body(
+/// A block's body; `kubernetes` inside a Kubernetes resource.
+fn body_of(
     kind: &str,
     m: &serde_json::Map<String, J>,
     nested_blocks: bool,
+    kubernetes: bool,
     loc: &Loc,
 ) -> Result<Body, LoadError> {
     let mut out = Body::default();
@@ -141,7 +148,7 @@ fn body(
                             out.blocks.push(Block {
                                 kind: "dynamic".into(),
                                 labels: vec![label.clone()],
-                                body: body("dynamic", s, true, loc)?,
+                                body: body_of("dynamic", s, true, kubernetes, loc)?,
                                 loc: loc.clone(),
                             });
                         }
@@ -152,6 +159,8 @@ fn body(
             (_, "provisioner") => continue,
             (_, name) if nested_blocks || kind == "dynamic" => {
                 BLOCK_ATTRS.contains(&name)
+                    // Kubernetes resources have a `metadata` block; elsewhere it is a map.
+                    || (name == "metadata" && kubernetes)
                     || (!MAP_ATTRS.contains(&name)
                         && match v {
                             J::Object(_) => true,
@@ -166,14 +175,24 @@ fn body(
                 out.blocks.push(Block {
                     kind: k.clone(),
                     labels: Vec::new(),
-                    body: body(k, b, nested_blocks, loc)?,
+                    body: body_of(k, b, nested_blocks, kubernetes, loc)?,
                     loc: loc.clone(),
                 });
             }
         } else {
+            let e = match (kind, k.as_str(), v) {
+                // A variable's type is a type expression written as a string, and its
+                // default a value: neither is a template.
+                ("variable", "type", J::String(t)) => hcl::edit::parser::parse_expr(t.trim())
+                    .map_err(|e| {
+                        LoadError::at(loc, format!("invalid type {t:?}: {}", e.message()))
+                    })?,
+                ("variable", "default", _) => literal(v),
+                _ => expr(v, loc)?,
+            };
             out.attrs.push(Attr {
                 name: k.clone(),
-                expr: expr(v, loc)?,
+                expr: e,
                 loc: loc.clone(),
             });
         }
@@ -210,6 +229,30 @@ pub fn expr(v: &J, loc: &Loc) -> Result<Expression, LoadError> {
             Expression::Object(o)
         }
     })
+}
+
+/// A JSON value as a literal expression: strings as they are, no templates.
+fn literal(v: &J) -> Expression {
+    match v {
+        J::Null => Expression::null(),
+        J::Bool(b) => Expression::from(*b),
+        J::Number(n) => match n.as_i64() {
+            Some(i) => Expression::from(i),
+            None => Expression::from(n.as_f64().unwrap_or(0.0)),
+        },
+        J::String(s) => Expression::from(s.as_str()),
+        J::Array(a) => Expression::Array(Array::from(a.iter().map(literal).collect::<Vec<_>>())),
+        J::Object(m) => {
+            let mut o = Object::new();
+            for (k, x) in m {
+                o.insert(
+                    ObjectKey::from(Expression::from(k.as_str())),
+                    ObjectValue::new(literal(x)),
+                );
+            }
+            Expression::Object(o)
+        }
+    }
 }
 
 /// A JSON string as a template expression (`"${var.cidr}"`), parsed by the native parser.

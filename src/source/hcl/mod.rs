@@ -35,21 +35,44 @@ impl From<files::LoadError> for Error {
 /// files and then `var_files` in order: its resource instances and the warnings about
 /// what could not be evaluated.
 pub fn load(dir: &Path, var_files: &[String], env: &str) -> Result<(Vec<Resource>, Vec<String>)> {
-    load_with_origins(dir, var_files, env).map(|(r, w, _)| (r, w))
+    load_with_origins(dir, var_files, env).map(|(b, w)| (b.resources, w))
 }
 
-/// [`load`], and where each instance and resource block is written.
+/// [`load`], and where each instance and resource block is written. Files are read and
+/// parsed here, in parallel; evaluation recurses along chains of references (a local
+/// naming a local naming a local …), so it runs on a thread of its own with a large
+/// stack (and uses no thread pool there), the chain length capped well within it.
 pub fn load_with_origins(
     dir: &Path,
     var_files: &[String],
     env: &str,
-) -> Result<(Vec<Resource>, Vec<String>, build::Origins)> {
-    let named = |e: files::LoadError| -> Error {
-        Error::from(files::LoadError {
-            what: format!("environment {env}: {}", e.what),
-            ..e
-        })
-    };
+) -> Result<(build::Built, Vec<String>)> {
+    let (run, root) = prepare(dir, var_files, env)?;
+    let env = env.to_string();
+    let worker = std::thread::Builder::new()
+        .name(format!("hcl {env}"))
+        .stack_size(STACK)
+        .spawn(move || evaluate(run, root, &env))
+        .map_err(|e| Error::Usage(format!("cannot start evaluation: {e}")))?;
+    worker
+        .join()
+        .unwrap_or_else(|_| Err(Error::Usage("evaluation stopped unexpectedly".into())))
+}
+
+/// Stack for evaluation: enough for `module::MAX_DEPTH` nested references.
+const STACK: usize = 512 << 20;
+
+/// An error of environment `env`, saying so.
+fn named(env: &str, e: files::LoadError) -> Error {
+    Error::from(files::LoadError {
+        what: format!("environment {env}: {}", e.what),
+        ..e
+    })
+}
+
+/// Reads the root module, its variable values and every module it calls.
+fn prepare(dir: &Path, var_files: &[String], env: &str) -> Result<(module::Run, usize)> {
+    let named = |e| named(env, e);
     // A directory without configuration is not an empty environment.
     let (primary, overrides) = files::config_files(dir).map_err(named)?;
     if primary.is_empty() && overrides.is_empty() {
@@ -73,7 +96,6 @@ pub fn load_with_origins(
     let t = std::time::Instant::now();
     let (run, root) = module::Run::new(dir, env, values).map_err(named)?;
     crate::timing(&format!("hcl read and parse {env}"), t);
-    let t = std::time::Instant::now();
     let declared = &run.inst(root).module.variables;
     // Every required variable without a value, said at once.
     let missing: Vec<&config::VarDecl> = declared
@@ -100,12 +122,19 @@ pub fn load_with_origins(
             run.warn(format!("{loc}: a value is given for variable \"{k}\", which the root module does not declare"));
         }
     }
-    let mut out = Vec::new();
-    let mut origins = Vec::new();
-    build::resources(&run, root, &mut out, &mut origins).map_err(named)?;
+    Ok((run, root))
+}
+
+/// Evaluates every module instance and builds the resources.
+fn evaluate(run: module::Run, root: usize, env: &str) -> Result<(build::Built, Vec<String>)> {
+    let named = |e| named(env, e);
+    let t = std::time::Instant::now();
+    run.sequential();
+    let mut built = build::Built::default();
+    build::resources(&run, root, &mut built).map_err(named)?;
     crate::timing(&format!("hcl evaluate {env}"), t);
     let warnings = run.warnings.borrow().clone();
     // Freeing every parsed file and evaluated value takes a while; nothing waits for it.
     std::thread::spawn(move || drop(run));
-    Ok((out, warnings, origins))
+    Ok((built, warnings))
 }

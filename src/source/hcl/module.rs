@@ -92,7 +92,14 @@ pub struct Run {
     insts: RefCell<Vec<Arc<Inst>>>,
     memo: RefCell<HashMap<(usize, Obj), Memo>>,
     pub warnings: RefCell<Vec<String>>,
+    /// How many evaluations are under way, one inside another.
+    depth: std::cell::Cell<usize>,
+    /// Whether modules read on demand may use the thread pool.
+    parallel: std::cell::Cell<bool>,
 }
+
+/// The longest chain of references evaluated (each needs stack; see `hcl::load`).
+const MAX_DEPTH: usize = 20_000;
 
 /// An error while evaluating: where and what, as a load error.
 fn load_err(e: EvalError) -> LoadError {
@@ -121,6 +128,8 @@ impl Run {
             insts: RefCell::new(Vec::new()),
             memo: RefCell::new(HashMap::new()),
             warnings: RefCell::new(Vec::new()),
+            depth: std::cell::Cell::new(0),
+            parallel: std::cell::Cell::new(true),
         };
         let module = run.module(root)?;
         run.prefetch(&module);
@@ -189,13 +198,19 @@ impl Run {
         }
     }
 
+    /// From now on, modules read on demand are read one file after another (evaluation
+    /// runs on a thread that must not wait on the thread pool).
+    pub fn sequential(&self) {
+        self.parallel.set(false);
+    }
+
     /// The module in `dir`, loaded once.
     pub fn module(&self, dir: &Path) -> Result<Arc<Module>, LoadError> {
         let key = canonical(dir);
         if let Some(m) = self.modules.borrow().get(&key) {
             return Ok(m.clone());
         }
-        let blocks = files::load_dir(dir)?;
+        let blocks = files::load_dir_with(dir, self.parallel.get())?;
         let m = Arc::new(Module::from_blocks(dir.to_path_buf(), blocks)?);
         self.modules.borrow_mut().insert(key, m.clone());
         Ok(m)
@@ -238,7 +253,17 @@ impl Run {
             None => {}
         }
         self.memo.borrow_mut().insert(key, Memo::Busy);
+        let depth = self.depth.get();
+        if depth >= MAX_DEPTH {
+            self.memo.borrow_mut().remove(&key);
+            return Err(LoadError::at(
+                loc,
+                format!("{} is reached through a chain of references more than {MAX_DEPTH} evaluations deep; tfparity stops there", what()),
+            ));
+        }
+        self.depth.set(depth + 1);
         let made = make();
+        self.depth.set(depth);
         match made {
             Ok(m) => {
                 let out = get(&m);
@@ -703,7 +728,12 @@ pub fn body_values(
             scope: ev.scope,
             loc: a.loc.clone(),
         };
-        out.insert(a.name.clone(), ev_here.eval(&a.expr, f)?);
+        let v = ev_here.eval(&a.expr, f)?;
+        // In a nested block, an argument set to null is not set (the provider decides).
+        if !top && v == V::Null {
+            continue;
+        }
+        out.insert(a.name.clone(), v);
     }
     let mut lists: BTreeMap<String, Option<Vec<V>>> = BTreeMap::new();
     for b in &body.blocks {
@@ -1014,12 +1044,8 @@ impl Scope for InstScope<'_> {
             "path" => {
                 let which = attr_name(ops.first()).ok_or_else(|| need("path"))?;
                 let v = match which {
-                    "module" => {
-                        let dir = &self.module.dir;
-                        let rel = dir.strip_prefix(&run.root).unwrap_or(dir);
-                        let s = rel.to_string_lossy();
-                        if s.is_empty() { ".".to_string() } else { s.into_owned() }
-                    }
+                    // Relative to the root module, where Terraform runs.
+                    "module" => relative_to(&run.root, &self.module.dir).to_string_lossy().into_owned(),
                     "root" => ".".to_string(),
                     // Terraform runs in the root module's directory.
                     "cwd" => canonical(&run.root).to_string_lossy().into_owned(),
@@ -1138,7 +1164,8 @@ pub fn template_file(base: &Path, path: &str, vars: V, at: &Loc) -> EResult<V> {
         loc: at.clone(),
         what: format!("Invalid template file {path:?}: {}", e.message()),
     })?;
-    let (vars, marked) = vars.unmark();
+    // Each variable keeps its own mark inside the template.
+    let (vars, marked) = vars.shallow_unmark();
     if vars.is_unknown() {
         return Ok(V::unknown());
     }
@@ -1163,8 +1190,13 @@ pub fn template_file(base: &Path, path: &str, vars: V, at: &Loc) -> EResult<V> {
         fn module_dir(&self) -> &Path {
             self.0
         }
-        fn template_file(&self, path: &str, vars: V, at: &Loc) -> EResult<V> {
-            template_file(self.0, path, vars, at)
+        fn template_file(&self, _path: &str, _vars: V, at: &Loc) -> EResult<V> {
+            // As in Terraform: a template may not read another template (nor itself).
+            Err(EvalError {
+                origin: None,
+                loc: at.clone(),
+                what: "Error in function call: cannot recursively call templatefile from inside another template".into(),
+            })
         }
     }
     let scope = Files(base);
@@ -1173,7 +1205,10 @@ pub fn template_file(base: &Path, path: &str, vars: V, at: &Loc) -> EResult<V> {
         loc: at.clone(),
     };
     let base_frame = Frame::new();
-    let f = Frame::with(&base_frame, m.into_iter().collect());
+    let f = Frame::with(
+        &base_frame,
+        m.into_iter().map(|(k, v)| (k, v.mark(marked))).collect(),
+    );
     Ok(ev.template(template.iter(), &f, None)?.mark(marked))
 }
 
@@ -1225,6 +1260,34 @@ pub fn lexical_join(base: &Path, rel: &str) -> PathBuf {
         return PathBuf::from(".");
     }
     parts.iter().map(|c| c.as_os_str()).collect()
+}
+
+/// `target` as seen from `base`, both relative to the same place (or both absolute),
+/// by name: from `envs/prod`, `modules/net` is `../../modules/net`.
+pub fn relative_to(base: &Path, target: &Path) -> PathBuf {
+    use std::path::Component;
+    let base = lexical_join(base, ".");
+    let target = lexical_join(target, ".");
+    let b: Vec<Component<'_>> = base
+        .components()
+        .filter(|c| *c != Component::CurDir)
+        .collect();
+    let t: Vec<Component<'_>> = target
+        .components()
+        .filter(|c| *c != Component::CurDir)
+        .collect();
+    let common = b.iter().zip(&t).take_while(|(x, y)| x == y).count();
+    let mut out = PathBuf::new();
+    for _ in common..b.len() {
+        out.push("..");
+    }
+    for c in &t[common..] {
+        out.push(c.as_os_str());
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
 }
 
 fn canonical(p: &Path) -> PathBuf {

@@ -117,6 +117,15 @@ impl V {
         }
     }
 
+    /// The value without a top-level sensitive mark (parts inside keep theirs), and
+    /// whether it had one.
+    pub fn shallow_unmark(self) -> (V, bool) {
+        match self {
+            V::Sensitive(v) => (v.shallow_unmark().0, true),
+            v => (v, false),
+        }
+    }
+
     /// The value marked sensitive when `sensitive`.
     pub fn mark(self, sensitive: bool) -> V {
         match self {
