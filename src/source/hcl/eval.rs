@@ -203,6 +203,12 @@ impl Eval<'_> {
                 // call), so that nothing is evaluated that Terraform would not.
                 let v = match v {
                     V::List(items) if literal_set(other) => V::set(items),
+                    // `cond ? var.names : []` with `names` a set: a set either way. The
+                    // other branch is evaluated only for its type; its errors are ignored.
+                    V::List(items) if items.is_empty() => match self.eval(other, f) {
+                        Ok(o) if matches!(o.peel().0, V::Set(_)) => V::Set(Vec::new()),
+                        _ => V::List(items),
+                    },
                     v => v,
                 };
                 Ok(v.mark(marked))
@@ -302,7 +308,13 @@ impl Eval<'_> {
                         rest.len()
                     } else {
                         rest.iter()
-                            .take_while(|o| matches!(o, TraversalOperator::GetAttr(_)))
+                            .take_while(|o| {
+                                matches!(
+                                    o,
+                                    TraversalOperator::GetAttr(_)
+                                        | TraversalOperator::LegacyIndex(_)
+                                )
+                            })
                             .count()
                     };
                     let (base, marked) = v.unmark();
@@ -864,10 +876,27 @@ impl Eval<'_> {
                             let els: Vec<&Element> = t.iter().collect();
                             self.render(&els, f, &mut part, marked, unknown, span.clone())?;
                         }
-                        if ifd.if_expr.strip.strip_end()
-                            || (!b && ifd.else_expr.as_ref().is_some_and(|e| e.strip.strip_end()))
-                        {
+                        // `~` after a directive strips the start of what follows it; `~`
+                        // before one strips the end of what precedes it.
+                        let else_strip = ifd.else_expr.as_ref().map(|e| e.strip);
+                        let (strip_start, strip_end) = if b {
+                            (
+                                ifd.if_expr.strip.strip_end(),
+                                else_strip.map_or(ifd.endif_expr.strip.strip_start(), |s| {
+                                    s.strip_start()
+                                }),
+                            )
+                        } else {
+                            (
+                                else_strip.is_some_and(|s| s.strip_end()),
+                                ifd.endif_expr.strip.strip_start(),
+                            )
+                        };
+                        if strip_start {
                             part = part.trim_start().to_string();
+                        }
+                        if strip_end {
+                            trim_end_in_place(&mut part);
                         }
                         out.push_str(&part);
                         strip_next = ifd.endif_expr.strip.strip_end();

@@ -285,7 +285,7 @@ pub fn parse_native(path: &Path, text: String) -> Result<Body, LoadError> {
             Err(e) => {
                 let loc = e.location();
                 let offset = loc.offset();
-                if e.message().contains("redefined object key") && renamed < 10_000 {
+                if e.message().contains("redefined object key") && renamed < MAX_REWRITES {
                     if let Some(fixed) = rename_key(&src, offset, renamed) {
                         src = fixed;
                         renamed += 1;
@@ -293,7 +293,7 @@ pub fn parse_native(path: &Path, text: String) -> Result<Body, LoadError> {
                     }
                 }
                 if (e.message().contains("expected `}`") || e.message().contains("expected `:`"))
-                    && renamed < 10_000
+                    && renamed < MAX_REWRITES
                 {
                     if let Some(fixed) = join_operator_line(&src, offset) {
                         src = fixed;
@@ -330,6 +330,12 @@ fn join_operator_line(src: &str, offset: usize) -> Option<String> {
     // The line break between the operand before and the operator.
     let start = src[..op].trim_end().len();
     let nl = start + src[start..op].rfind('\n')?;
+    // A comment at the end of that line would swallow the operator.
+    let line_start = src[..nl].rfind('\n').map_or(0, |i| i + 1);
+    let line = &src[line_start..nl];
+    if line.contains('#') || line.contains("//") || line.contains("/*") {
+        return None;
+    }
     let end = op + src[op..].find('\n').unwrap_or(src.len() - op);
     let mut out = String::with_capacity(src.len() + 1);
     out.push_str(&src[..nl]);
@@ -339,6 +345,10 @@ fn join_operator_line(src: &str, offset: usize) -> Option<String> {
     out.push_str(&src[end..]);
     Some(out)
 }
+
+/// How many times one file is rewritten and parsed again (each repeated key, each
+/// joined line costs a parse of the file): past this, the parse error stands.
+const MAX_REWRITES: usize = 500;
 
 /// Prefix of a renamed repeated object key: `__tfparity_dup<n>__<key>`.
 pub const DUP_MARK: &str = "__tfparity_dup";
@@ -482,14 +492,25 @@ fn merge_body(base: &mut Body, over: Body) {
     for a in over.attrs {
         replace_attr(base, a);
     }
-    let mut kinds: Vec<&str> = over.blocks.iter().map(|b| b.kind.as_str()).collect();
+    // A `dynamic "ingress"` block is an `ingress` block for merging, both ways.
+    fn merged_kind(b: &Block) -> &str {
+        match (b.kind.as_str(), b.labels.first()) {
+            ("dynamic", Some(label)) => label,
+            (kind, _) => kind,
+        }
+    }
+    let mut kinds: Vec<String> = over
+        .blocks
+        .iter()
+        .map(|b| merged_kind(b).to_string())
+        .collect();
+    kinds.sort();
     kinds.dedup();
-    let kinds: Vec<String> = kinds.into_iter().map(String::from).collect();
     for k in &kinds {
         if k == "lifecycle" {
             continue;
         }
-        base.blocks.retain(|b| &b.kind != k);
+        base.blocks.retain(|b| merged_kind(b) != k);
     }
     for b in over.blocks {
         if b.kind == "lifecycle" {

@@ -522,9 +522,12 @@ impl Run {
             )));
         }
         if let Some(fe) = for_each {
+            // Only a mark on the value itself (or a set's element: a key) is refused;
+            // sensitive values inside a map's elements are each.value's business.
             let (v, marked) = self
                 .eval_in(inst, &fe.expr, &fe.loc, &Frame::new())?
-                .unmark();
+                .shallow_unmark();
+            let marked = marked || matches!(&v, V::Set(l) if l.iter().any(V::has_sensitive));
             if v.is_unknown() || matches!(&v, V::Set(l) if l.iter().any(V::has_unknown)) {
                 self.warn(format!("{}: {what}: `for_each` is known only after apply, so its instances are not expanded", fe.loc));
                 return Ok(None);

@@ -494,21 +494,16 @@ fn installed_modules_come_from_the_manifest() -> crate::TestResult {
 
 /// Findings of comparing two root modules (`prod` the baseline), one line each.
 fn compare_dirs(prod: &[(&str, &str)], staging: &[(&str, &str)]) -> crate::TestResult<Vec<String>> {
-    use crate::model::{Environment, Source, SourceKind};
     let mut envs = Vec::new();
     let mut dirs = Vec::new();
     for (name, files) in [("prod", prod), ("staging", staging)] {
         let d = Dir::with(files)?;
-        let (rs, _) = super::load(d.path(), &[], name)?;
-        let mut env = Environment::new(
-            name.into(),
-            Source {
-                kind: SourceKind::Hcl,
-                path: name.into(),
-            },
-            rs,
-        )
-        .map_err(|a| format!("duplicate {a}"))?;
+        let spec = crate::source::EnvSpec {
+            name: name.into(),
+            path: d.path().display().to_string(),
+            var_files: Vec::new(),
+        };
+        let mut env = crate::source::load(&spec, None)?;
         crate::normalize::add_reference_edges(&mut env);
         envs.push(env);
         dirs.push(d);
@@ -639,5 +634,183 @@ resource "null_resource" "m" {
         r#"{"a":"pos","b":"neg"}"#
     );
     assert_ne!(attr(&rs, "null_resource.m", "dir"), r#"".""#);
+    Ok(())
+}
+
+#[test]
+fn review_mends_secrets_depth_and_paths() -> crate::TestResult {
+    // A sensitive list iterated by `for`: its elements stay sensitive.
+    let main = r#"
+variable "pw" {
+  type      = list(string)
+  sensitive = true
+  default   = ["hunter2"]
+}
+resource "x_y" "z" { v = [for s in var.pw : tonumber(s)] }
+"#;
+    let err = load(&[("main.tf", main)], &[]).err().unwrap_or_default();
+    assert!(!err.is_empty() && !err.contains("hunter2"), "{err}");
+    let keyed = r#"
+variable "pw" {
+  type      = string
+  sensitive = true
+  default   = "hunter2"
+}
+resource "x_y" "z" { tags = { (var.pw) = "x" } }
+"#;
+    let (rs, _, _d) = load(&[("main.tf", keyed)], &[])?;
+    let z = rs.first().ok_or("no resource")?;
+    assert_eq!(
+        z.sensitive
+            .iter()
+            .map(|p| p.to_string())
+            .collect::<Vec<_>>(),
+        ["tags"]
+    );
+    // templatefile may not call itself.
+    let err = load(
+        &[
+            (
+                "main.tf",
+                "resource \"x_y\" \"z\" { v = templatefile(\"a.tpl\", {}) }\n",
+            ),
+            ("a.tpl", "${templatefile(\"a.tpl\", {})}"),
+        ],
+        &[],
+    )
+    .err()
+    .unwrap_or_default();
+    assert!(err.contains("recursively"), "{err}");
+    // path.module is relative to the root module, wherever the tool runs.
+    let d = Dir::with(&[
+        ("envs/prod/main.tf", "module \"x\" {\n  source = \"../../modules/x\"\n}\n"),
+        ("modules/x/main.tf", "resource \"x_y\" \"z\" {\n  v = templatefile(\"${path.module}/t.tpl\", { n = 1 })\n  p = path.module\n}\n"),
+        ("modules/x/t.tpl", "n=${n}"),
+    ])?;
+    let (rs, _) = super::load(&d.path().join("envs/prod"), &[], "prod")?;
+    assert_eq!(attr(&rs, "module.x.x_y.z", "v"), r#""n=1""#);
+    assert_eq!(attr(&rs, "module.x.x_y.z", "p"), r#""../../modules/x""#);
+    Ok(())
+}
+
+#[test]
+fn review_mends_evaluation() -> crate::TestResult {
+    let main = r#"
+variable "names" {
+  type    = set(string)
+  default = ["a"]
+}
+variable "enabled" { default = false }
+variable "pw" {
+  type      = string
+  sensitive = true
+  default   = "hunter2"
+}
+locals {
+  users = { alice = { pw = var.pw } }
+  l     = [{ a = [1, 2] }, { a = [3, 4] }]
+}
+resource "x_set" "s" { for_each = var.enabled ? var.names : [] }
+resource "x_user" "u" {
+  for_each = local.users
+  name     = each.key
+}
+resource "x_t" "t" {
+  a = "[%{if true}a  %{~endif}]"
+  b = "[%{if false ~}  a%{else}  b%{endif}]"
+  c = local.l.*.a.0
+}
+"#;
+    let (rs, _, _d) = load(&[("main.tf", main)], &[])?;
+    assert!(!addresses(&rs).iter().any(|a| a.starts_with("x_set")));
+    assert_eq!(attr(&rs, r#"x_user.u["alice"]"#, "name"), r#""alice""#);
+    assert_eq!(attr(&rs, "x_t.t", "a"), r#""[a]""#);
+    assert_eq!(attr(&rs, "x_t.t", "b"), r#""[  b]""#);
+    assert_eq!(attr(&rs, "x_t.t", "c"), "[1,3]");
+    Ok(())
+}
+
+#[test]
+fn review_mends_merging_json_and_missing() -> crate::TestResult {
+    // An override's `dynamic "egress"` replaces egress blocks only.
+    let (rs, _, _d) = load(
+        &[
+            (
+                "main.tf",
+                "resource \"x_sg\" \"a\" {\n  dynamic \"ingress\" {\n    for_each = [1]\n    content { p = ingress.value }\n  }\n  egress { p = 0 }\n}\n",
+            ),
+            (
+                "main_override.tf",
+                "resource \"x_sg\" \"a\" {\n  dynamic \"egress\" {\n    for_each = [2]\n    content { p = egress.value }\n  }\n}\n",
+            ),
+        ],
+        &[],
+    )?;
+    assert_eq!(attr(&rs, "x_sg.a", "ingress"), r#"[{"p":1}]"#);
+    assert_eq!(attr(&rs, "x_sg.a", "egress"), r#"[{"p":2}]"#);
+    // A .tf.json variable's type is a type, its default a value.
+    let (rs, _, _d) = load(
+        &[(
+            "main.tf.json",
+            r#"{"variable": {"ports": {"type": "list(number)", "default": ["80"]}, "raw": {"default": "${foo}"}},
+                "resource": {"x_y": {"z": {"p": "${var.ports[0] + 1}", "r": "${var.raw}"}}}}"#,
+        )],
+        &[],
+    )?;
+    assert_eq!(attr(&rs, "x_y.z", "p"), "81");
+    assert_eq!(attr(&rs, "x_y.z", "r"), r#""${foo}""#);
+    // A block left unexpanded in one configuration is not reported missing there.
+    let counted = "data \"x_azs\" \"a\" {}\nresource \"x_subnet\" \"s\" {\n  count = length(data.x_azs.a.names)\n}\n";
+    let fixed = "resource \"x_subnet\" \"s\" {\n  count = 2\n}\n";
+    let got = compare_dirs(&[("main.tf", fixed)], &[("main.tf", counted)])?;
+    assert!(
+        got.iter()
+            .all(|l| !l.starts_with("missing") || l.contains("data.")),
+        "{got:?}"
+    );
+    Ok(())
+}
+
+#[test]
+fn configuration_blocks_against_state_in_any_order() -> crate::TestResult {
+    let d = Dir::with(&[(
+        "main.tf",
+        r#"
+variable "type" { default = null }
+resource "aws_instance" "a" {
+  ebs_block_device {
+    device_name = "/dev/sdb"
+    volume_size = 10
+    volume_type = var.type
+  }
+  ebs_block_device {
+    device_name = "/dev/sdc"
+    volume_size = 20
+  }
+}
+"#,
+    )])?;
+    let spec = crate::source::EnvSpec {
+        name: "declared".into(),
+        path: d.path().display().to_string(),
+        var_files: Vec::new(),
+    };
+    let mut declared = crate::source::load(&spec, None)?;
+    let state = r#"{"id":"i-0abc","ebs_block_device":[
+        {"device_name":"/dev/sdc","volume_size":20,"volume_type":"gp3","encrypted":false,"iops":3000},
+        {"device_name":"/dev/sdb","volume_size":10,"volume_type":"gp3","encrypted":false,"iops":3000}]}"#;
+    let mut deployed =
+        crate::model::Environment::for_tests("deployed", &[("aws_instance.a", state)])?;
+    crate::normalize::add_reference_edges(&mut declared);
+    crate::normalize::add_reference_edges(&mut deployed);
+    let found = crate::compare_loaded(&[declared, deployed], 0).findings;
+    assert!(
+        found.is_empty(),
+        "{:?}",
+        found
+            .iter()
+            .map(crate::lens::testing::line)
+            .collect::<Vec<_>>()
+    );
     Ok(())
 }
