@@ -51,13 +51,7 @@ pub fn resources(run: &Run, inst: usize, built: &mut Built) -> Result<(), super:
             origins.push((block, at.clone()));
         }
         for i in &exp.instances {
-            let address = Address {
-                module: me.path.clone(),
-                mode: decl.mode,
-                rtype: decl.rtype.clone(),
-                name: decl.name.clone(),
-                key: i.key.clone(),
-            };
+            let address = i.address.clone();
             let mut sensitive = Vec::new();
             let entries: Vec<(Box<str>, Value)> = i
                 .object

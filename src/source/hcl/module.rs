@@ -31,11 +31,22 @@ pub enum Rep {
 #[derive(Debug)]
 pub struct Instance {
     pub key: Option<Key>,
+    pub address: Address,
     /// What references to it see: its configured attributes and nested blocks, and
-    /// [`RESOURCE_MARK`] holding its address (the rest is unknown).
+    /// [`RESOURCE_MARK`] (the rest is unknown).
     pub object: BTreeMap<String, V>,
     /// Config addresses of the resources its configuration refers to.
     pub deps: BTreeSet<Address>,
+}
+
+impl Instance {
+    /// The whole object, as a reference to the resource sees it, its mark holding the
+    /// address (for identifiers the configuration does not set).
+    pub fn whole(&self) -> V {
+        let mut o = self.object.clone();
+        o.insert(RESOURCE_MARK.into(), V::Str(self.address.to_string()));
+        V::Map(o)
+    }
 }
 
 #[derive(Debug)]
@@ -482,9 +493,11 @@ impl Run {
             // An argument set to null is not set: the provider decides (or computes) it.
             let mut object = attrs;
             object.retain(|_, v| !matches!(v, V::Null));
-            object.insert(RESOURCE_MARK.into(), V::Str(address.to_string()));
+            // The mark's address is written when the whole object is handed out.
+            object.insert(RESOURCE_MARK.into(), V::Null);
             instances.push(Instance {
                 key,
+                address,
                 object,
                 deps: scope.deps.into_inner(),
             });
@@ -977,11 +990,7 @@ impl InstScope<'_> {
                 }
             }
             (Rep::Count, _) => {
-                let all = exp
-                    .instances
-                    .iter()
-                    .map(|i| V::Map(i.object.clone()))
-                    .collect();
+                let all = exp.instances.iter().map(Instance::whole).collect();
                 return Ok((V::List(all), 0));
             }
             (Rep::ForEach, _) => {
@@ -989,7 +998,7 @@ impl InstScope<'_> {
                     .instances
                     .iter()
                     .filter_map(|i| match &i.key {
-                        Some(Key::Str(k)) => Some((k.clone(), V::Map(i.object.clone()))),
+                        Some(Key::Str(k)) => Some((k.clone(), i.whole())),
                         _ => None,
                     })
                     .collect();
@@ -1006,12 +1015,17 @@ impl InstScope<'_> {
                 None => instance
                     .object
                     .get(RESOURCE_MARK)
-                    .map(|m| super::eval::unset_attribute(m, a.as_str()))
+                    .map(|_| {
+                        super::eval::unset_attribute(
+                            &V::Str(instance.address.to_string()),
+                            a.as_str(),
+                        )
+                    })
                     .unwrap_or_else(V::unknown),
             };
             return Ok((v, used + 1));
         }
-        Ok((V::Map(instance.object.clone()), used))
+        Ok((instance.whole(), used))
     }
 }
 
