@@ -39,28 +39,17 @@ pub fn load(dir: &Path, var_files: &[String], env: &str) -> Result<(Vec<Resource
 }
 
 /// [`load`], and where each instance and resource block is written. Files are read and
-/// parsed here, in parallel; evaluation recurses along chains of references (a local
-/// naming a local naming a local …), so it runs on a thread of its own with a large
-/// stack (and uses no thread pool there), the chain length capped well within it.
+/// parsed in parallel. Evaluation recurses along chains of references (a local naming a
+/// local naming a local …): the stack grows on the heap as it deepens (`stacker`), and
+/// the chain length is capped.
 pub fn load_with_origins(
     dir: &Path,
     var_files: &[String],
     env: &str,
 ) -> Result<(build::Built, Vec<String>)> {
     let (run, root) = prepare(dir, var_files, env)?;
-    let env = env.to_string();
-    let worker = std::thread::Builder::new()
-        .name(format!("hcl {env}"))
-        .stack_size(STACK)
-        .spawn(move || evaluate(run, root, &env))
-        .map_err(|e| Error::Usage(format!("cannot start evaluation: {e}")))?;
-    worker
-        .join()
-        .unwrap_or_else(|_| Err(Error::Usage("evaluation stopped unexpectedly".into())))
+    evaluate(run, root, env)
 }
-
-/// Stack for evaluation: enough for `module::MAX_DEPTH` nested references.
-const STACK: usize = 512 << 20;
 
 /// An error of environment `env`, saying so.
 fn named(env: &str, e: files::LoadError) -> Error {
@@ -129,7 +118,6 @@ fn prepare(dir: &Path, var_files: &[String], env: &str) -> Result<(module::Run, 
 fn evaluate(run: module::Run, root: usize, env: &str) -> Result<(build::Built, Vec<String>)> {
     let named = |e| named(env, e);
     let t = std::time::Instant::now();
-    run.sequential();
     let mut built = build::Built::default();
     build::resources(&run, root, &mut built).map_err(named)?;
     crate::timing(&format!("hcl evaluate {env}"), t);

@@ -105,12 +105,13 @@ pub struct Run {
     pub warnings: RefCell<Vec<String>>,
     /// How many evaluations are under way, one inside another.
     depth: std::cell::Cell<usize>,
-    /// Whether modules read on demand may use the thread pool.
-    parallel: std::cell::Cell<bool>,
 }
 
-/// The longest chain of references evaluated (each needs stack; see `hcl::load`).
+/// The longest chain of references evaluated.
 const MAX_DEPTH: usize = 20_000;
+/// Stack left below which evaluation continues on a new segment, and that segment's size.
+const RED_ZONE: usize = 256 * 1024;
+const STACK_SEGMENT: usize = 8 * 1024 * 1024;
 
 /// An error while evaluating: where and what, as a load error.
 fn load_err(e: EvalError) -> LoadError {
@@ -140,7 +141,6 @@ impl Run {
             memo: RefCell::new(HashMap::new()),
             warnings: RefCell::new(Vec::new()),
             depth: std::cell::Cell::new(0),
-            parallel: std::cell::Cell::new(true),
         };
         let module = run.module(root)?;
         run.prefetch(&module);
@@ -209,19 +209,13 @@ impl Run {
         }
     }
 
-    /// From now on, modules read on demand are read one file after another (evaluation
-    /// runs on a thread that must not wait on the thread pool).
-    pub fn sequential(&self) {
-        self.parallel.set(false);
-    }
-
     /// The module in `dir`, loaded once.
     pub fn module(&self, dir: &Path) -> Result<Arc<Module>, LoadError> {
         let key = canonical(dir);
         if let Some(m) = self.modules.borrow().get(&key) {
             return Ok(m.clone());
         }
-        let blocks = files::load_dir_with(dir, self.parallel.get())?;
+        let blocks = files::load_dir(dir)?;
         let m = Arc::new(Module::from_blocks(dir.to_path_buf(), blocks)?);
         self.modules.borrow_mut().insert(key, m.clone());
         Ok(m)
@@ -273,7 +267,9 @@ impl Run {
             ));
         }
         self.depth.set(depth + 1);
-        let made = make();
+        // Each step of a chain of references takes stack: grow it on the heap when it
+        // runs low, instead of overflowing.
+        let made = stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, make);
         self.depth.set(depth);
         match made {
             Ok(m) => {
