@@ -85,22 +85,8 @@ pub fn load(spec: &EnvSpec, stdin: Option<&[u8]>) -> Result<Environment> {
         if path.is_dir() {
             let t = std::time::Instant::now();
             let (built, warnings) = hcl::load_with_origins(path, &spec.var_files, &spec.name)?;
-            let resources = built.resources;
             crate::timing(&format!("evaluate {}", spec.name), t);
-            let mut env = Environment::new(
-                spec.name.clone(),
-                Source {
-                    kind: SourceKind::Hcl,
-                    path: spec.path.clone(),
-                },
-                resources,
-            )
-            .map_err(|dup| {
-                Error::input(
-                    shown,
-                    format!("environment {}: instance {dup} appears twice", spec.name),
-                )
-            })?;
+            let mut env = environment(spec, SourceKind::Hcl, built.resources)?;
             env.warnings = warnings;
             env.origins = built.origins.into_iter().collect();
             env.unexpanded = built.unexpanded;
@@ -121,7 +107,14 @@ pub fn load(spec: &EnvSpec, stdin: Option<&[u8]>) -> Result<Environment> {
     let (kind, resources) = parse(shown, &spec.name, bytes)?;
     crate::timing(&format!("parse {}", spec.name), t);
     let t = std::time::Instant::now();
-    let env = Environment::new(
+    let env = environment(spec, kind, resources)?;
+    crate::timing(&format!("environment {}", spec.name), t);
+    Ok(env)
+}
+
+/// The environment of these resources, read from `spec` as `kind`.
+fn environment(spec: &EnvSpec, kind: SourceKind, resources: Vec<Resource>) -> Result<Environment> {
+    Environment::new(
         spec.name.clone(),
         Source {
             kind,
@@ -131,12 +124,10 @@ pub fn load(spec: &EnvSpec, stdin: Option<&[u8]>) -> Result<Environment> {
     )
     .map_err(|dup| {
         Error::input(
-            shown,
+            spec.path.as_str(),
             format!("environment {}: instance {dup} appears twice", spec.name),
         )
-    })?;
-    crate::timing(&format!("environment {}", spec.name), t);
-    Ok(env)
+    })
 }
 
 type Parsed = (SourceKind, Vec<Resource>);

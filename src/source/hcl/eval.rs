@@ -711,7 +711,10 @@ impl Eval<'_> {
                     self.err(span.clone(), format!("Invalid template: {}", e.message()))
                 })?;
                 // Only the given variables are in scope, as in a template file.
-                let only = OnlyVars(self.scope);
+                let only = OnlyVars {
+                    dir: self.scope.module_dir(),
+                    outer: Some(self.scope),
+                };
                 let inner = Eval {
                     scope: &only,
                     loc: self.loc.clone(),
@@ -949,9 +952,13 @@ impl Eval<'_> {
     }
 }
 
-/// A scope with no references of its own (a template sees only the variables it is
-/// given), reading files where `0` does.
-struct OnlyVars<'s>(&'s dyn Scope);
+/// The scope of a template: no references of its own (it sees only the variables it is
+/// given), files read from `dir`. Inside `templatestring` a template file may still be
+/// read (through `outer`); inside a template file, another may not (as in Terraform).
+pub struct OnlyVars<'s> {
+    pub dir: &'s std::path::Path,
+    pub outer: Option<&'s dyn Scope>,
+}
 
 impl Scope for OnlyVars<'_> {
     fn reference(
@@ -964,10 +971,17 @@ impl Scope for OnlyVars<'_> {
         Ok(None)
     }
     fn module_dir(&self) -> &std::path::Path {
-        self.0.module_dir()
+        self.dir
     }
     fn template_file(&self, path: &str, vars: V, at: &Loc) -> EResult<V> {
-        self.0.template_file(path, vars, at)
+        match self.outer {
+            Some(outer) => outer.template_file(path, vars, at),
+            None => Err(EvalError {
+                origin: None,
+                loc: at.clone(),
+                what: "Error in function call: cannot recursively call templatefile from inside another template".into(),
+            }),
+        }
     }
 }
 

@@ -1189,30 +1189,10 @@ pub fn template_file(base: &Path, path: &str, vars: V, at: &Loc) -> EResult<V> {
             what: "Invalid function argument: templatefile's vars must be an object".into(),
         });
     };
-    struct Files<'b>(&'b Path);
-    impl Scope for Files<'_> {
-        fn reference(
-            &self,
-            _: &str,
-            _: &[&TraversalOperator],
-            _: &Frame<'_>,
-            _: &Loc,
-        ) -> EResult<Option<(V, usize)>> {
-            Ok(None)
-        }
-        fn module_dir(&self) -> &Path {
-            self.0
-        }
-        fn template_file(&self, _path: &str, _vars: V, at: &Loc) -> EResult<V> {
-            // As in Terraform: a template may not read another template (nor itself).
-            Err(EvalError {
-                origin: None,
-                loc: at.clone(),
-                what: "Error in function call: cannot recursively call templatefile from inside another template".into(),
-            })
-        }
-    }
-    let scope = Files(base);
+    let scope = super::eval::OnlyVars {
+        dir: base,
+        outer: None,
+    };
     let ev = Eval {
         scope: &scope,
         loc: at.clone(),
