@@ -761,6 +761,25 @@ impl Eval<'_> {
             })
             .collect();
         let bare = full.strip_prefix("core::").unwrap_or(&full);
+        // A whole resource object carries an internal mark: functions must not see it.
+        // `lookup` of an attribute its configuration does not set is that attribute.
+        if let (Some(V::Map(m)), Some(V::Str(key))) = (plain.first(), plain.get(1)) {
+            if bare == "lookup" && !m.contains_key(key.as_str()) {
+                if let Some(mark) = m.get(RESOURCE_MARK) {
+                    return Ok(unset_attribute(mark, key).mark(marked));
+                }
+            }
+        }
+        let plain: Vec<V> = plain
+            .into_iter()
+            .map(|v| match v {
+                V::Map(mut m) if m.contains_key(RESOURCE_MARK) => {
+                    m.remove(RESOURCE_MARK);
+                    V::Map(m)
+                }
+                v => v,
+            })
+            .collect();
         let ctx = FnCtx {
             module_dir: self.scope.module_dir(),
         };

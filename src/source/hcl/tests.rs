@@ -814,3 +814,20 @@ resource "aws_instance" "a" {
     );
     Ok(())
 }
+
+#[test]
+fn functions_do_not_see_the_resource_mark() -> crate::TestResult {
+    let main = r#"
+resource "x_thing" "a" { x = 1 }
+resource "x_y" "z" {
+  k = keys(x_thing.a)
+  n = length(x_thing.a)
+  l = lookup(x_thing.a, "arn", "none")
+}
+"#;
+    let (rs, _, _d) = load(&[("main.tf", main)], &[])?;
+    assert_eq!(attr(&rs, "x_y.z", "k"), r#"["x"]"#);
+    assert_eq!(attr(&rs, "x_y.z", "n"), "1");
+    assert_eq!(attr(&rs, "x_y.z", "l"), r#""${x_thing.a}""#);
+    Ok(())
+}
