@@ -625,6 +625,9 @@ impl Eval<'_> {
                 for a in &args {
                     match self.eval(a, f) {
                         Ok(v) => return Ok(v),
+                        // A reference to something not declared is an error of the
+                        // configuration, which `try` does not catch (as in Terraform).
+                        Err(e) if e.what.starts_with("Reference to undeclared") => return Err(e),
                         Err(e) => last = Some(e),
                     }
                 }

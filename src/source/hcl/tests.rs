@@ -829,5 +829,16 @@ resource "x_y" "z" {
     assert_eq!(attr(&rs, "x_y.z", "k"), r#"["x"]"#);
     assert_eq!(attr(&rs, "x_y.z", "n"), "1");
     assert_eq!(attr(&rs, "x_y.z", "l"), r#""${x_thing.a}""#);
+    // try() does not hide a reference to something never declared.
+    let err = load(
+        &[(
+            "main.tf",
+            "resource \"x_y\" \"z\" {\n  v = try(var.nope, 1)\n}\n",
+        )],
+        &[],
+    )
+    .err()
+    .unwrap_or_default();
+    assert!(err.contains("\"nope\" has not been declared"), "{err}");
     Ok(())
 }
