@@ -107,12 +107,27 @@ pub const RESOURCE_MARK: &str = "\u{0}resource";
 /// identifiers: known after apply, and a reference to the resource.
 pub const IDENTITY: &[&str] = &["id", "arn", "self_link", "name", "dns_name", "fqdn"];
 
+/// Identifiers of particular types, beyond [`IDENTITY`]: `(type, attribute)`.
+const TYPE_IDENTITY: &[(&str, &str)] = &[
+    ("aws_route53_zone", "zone_id"),
+    ("aws_service_discovery_private_dns_namespace", "hosted_zone"),
+    ("aws_service_discovery_public_dns_namespace", "hosted_zone"),
+];
+
 /// An attribute a resource's configuration does not set: unknown, and a reference to the
 /// resource when it is one of its identifiers.
 pub fn unset_attribute(mark: &V, name: &str) -> V {
-    match mark {
-        V::Str(address) if IDENTITY.contains(&name) => V::Unknown(Some(address.as_str().into())),
-        _ => V::unknown(),
+    let V::Str(address) = mark else {
+        return V::unknown();
+    };
+    let typed = || {
+        crate::model::Address::parse(address)
+            .is_ok_and(|a| TYPE_IDENTITY.contains(&(a.rtype.as_str(), name)))
+    };
+    if IDENTITY.contains(&name) || typed() {
+        V::Unknown(Some(address.as_str().into()))
+    } else {
+        V::unknown()
     }
 }
 

@@ -842,3 +842,81 @@ resource "x_y" "z" {
     assert!(err.contains("\"nope\" has not been declared"), "{err}");
     Ok(())
 }
+
+#[test]
+fn declared_balancer_listener_and_alias_match_the_state() -> crate::TestResult {
+    let main = r#"
+resource "aws_lb" "web" {
+  name     = "prod-web"
+  internal = false
+}
+resource "aws_lb_target_group" "web" {
+  name     = "prod-web"
+  port     = 8080
+  protocol = "HTTP"
+}
+resource "aws_lb_listener" "https" {
+  load_balancer_arn = aws_lb.web.arn
+  port              = 443
+  protocol          = "HTTPS"
+  ssl_policy        = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+  default_action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.web.arn
+  }
+}
+resource "aws_route53_zone" "main" { name = "prod.example.com" }
+resource "aws_route53_record" "www" {
+  zone_id = aws_route53_zone.main.zone_id
+  name    = "www.prod.example.com"
+  type    = "A"
+  alias {
+    name                   = aws_lb.web.dns_name
+    zone_id                = aws_lb.web.zone_id
+    evaluate_target_health = true
+  }
+}
+"#;
+    let d = Dir::with(&[("main.tf", main)])?;
+    let spec = crate::source::EnvSpec {
+        name: "declared".into(),
+        path: d.path().display().to_string(),
+        var_files: Vec::new(),
+    };
+    let mut declared = crate::source::load(&spec, None)?;
+    let lb = "arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/app/prod-web/50dc6c495c0c9188";
+    let tg =
+        "arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/prod-web/6d0ecf831eec9f09";
+    let lb_attrs = format!(
+        r#"{{"arn":"{lb}","id":"{lb}","name":"prod-web","internal":false,"dns_name":"prod-web-123.us-east-1.elb.amazonaws.com","zone_id":"Z35SXDOTRQ7X7K"}}"#
+    );
+    let tg_attrs =
+        format!(r#"{{"arn":"{tg}","id":"{tg}","name":"prod-web","port":8080,"protocol":"HTTP"}}"#);
+    let listener = format!(
+        r#"{{"id":"l1","load_balancer_arn":"{lb}","port":443,"protocol":"HTTPS","ssl_policy":"ELBSecurityPolicy-TLS13-1-2-2021-06","default_action":[{{"type":"forward","target_group_arn":"{tg}","forward":[],"redirect":[],"fixed_response":[],"order":1}}]}}"#
+    );
+    let zone = r#"{"id":"Z0ABC","zone_id":"Z0ABC","name":"prod.example.com","vpc":[]}"#;
+    let record = r#"{"id":"Z0ABC_www","zone_id":"Z0ABC","name":"www.prod.example.com","type":"A","ttl":0,"records":null,"set_identifier":"","alias":[{"name":"dualstack.prod-web-123.us-east-1.elb.amazonaws.com","zone_id":"Z35SXDOTRQ7X7K","evaluate_target_health":true}]}"#;
+    let mut deployed = crate::model::Environment::for_tests(
+        "deployed",
+        &[
+            ("aws_lb.web", &lb_attrs),
+            ("aws_lb_target_group.web", &tg_attrs),
+            ("aws_lb_listener.https", &listener),
+            ("aws_route53_zone.main", zone),
+            ("aws_route53_record.www", record),
+        ],
+    )?;
+    crate::normalize::add_reference_edges(&mut declared);
+    crate::normalize::add_reference_edges(&mut deployed);
+    let found = crate::compare_loaded(&[declared, deployed], 0).findings;
+    assert!(
+        found.is_empty(),
+        "{:?}",
+        found
+            .iter()
+            .map(crate::lens::testing::line)
+            .collect::<Vec<_>>()
+    );
+    Ok(())
+}

@@ -289,11 +289,20 @@ fn differences(
             continue;
         }
         let b = base.props.get(p).unwrap_or(&none);
+        let declared = |k: usize| envs[k].source.kind == crate::model::SourceKind::Hcl;
         let mut parts = Vec::new();
         for (k, e) in at.iter().enumerate() {
             let Some(e) = e else { continue };
             let x = e.props.get(p).unwrap_or(&none);
-            if k != r && b.compared.is_some() && x.compared.is_some() && x.compared != b.compared {
+            // What a configuration does not set, a state's provider decided.
+            let unset = (declared(r) && !declared(k) && !base.props.contains_key(p))
+                || (declared(k) && !declared(r) && !e.props.contains_key(p));
+            if k != r
+                && !unset
+                && b.compared.is_some()
+                && x.compared.is_some()
+                && x.compared != b.compared
+            {
                 parts.push(format!("{} in {}", x.shown, envs[k].name));
             }
         }

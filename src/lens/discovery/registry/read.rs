@@ -371,7 +371,14 @@ pub(super) fn route53<'e>(rd: &Reading<'_, 'e>, r: &'e Resource) -> Option<(Stri
     let mut props = BTreeMap::new();
     insert(&mut props, "ttl", plain(a.get("ttl")));
     let targets = match block(a, "alias") {
-        Some(al) => text(al, "name").map(|n| alias_target(ctx, n)),
+        Some(al) => match al.get("name") {
+            // A configuration names the balancer itself (`aws_lb.web.dns_name`).
+            Some(Value::Ref(_)) => reference(ctx, al.get("name")).map(|p| Prop {
+                compared: p.compared.map(|c| format!("alias {c}")),
+                shown: format!("alias {}", p.shown),
+            }),
+            _ => text(al, "name").map(|n| alias_target(ctx, n)),
+        },
         None => a
             .get("records")
             .and_then(Value::as_list)
