@@ -70,6 +70,8 @@ pub fn resources(run: &Run, inst: usize, built: &mut Built) -> Result<(), super:
             out.push(res);
         }
     }
+    // Every module instance this one calls, in order.
+    let mut children = Vec::new();
     for (c, call) in me.module.calls.iter().enumerate() {
         let exp = run.call(inst, c)?;
         if exp.rep == Rep::Unknown {
@@ -80,9 +82,24 @@ pub fn resources(run: &Run, inst: usize, built: &mut Built) -> Result<(), super:
             });
             built.unexpanded_modules.push(path);
         }
-        for (_, child) in &exp.children {
-            resources(run, *child, built)?;
-        }
+        children.extend(exp.children.iter().map(|(_, child)| *child));
+    }
+    // They are evaluated side by side; what they build is kept in their order, and the
+    // first error in that order is the one reported.
+    use rayon::prelude::*;
+    let parts: Vec<Result<Built, super::files::LoadError>> = children
+        .par_iter()
+        .map(|child| {
+            let mut part = Built::default();
+            resources(run, *child, &mut part).map(|_| part)
+        })
+        .collect();
+    for part in parts {
+        let part = part?;
+        built.resources.extend(part.resources);
+        built.origins.extend(part.origins);
+        built.unexpanded.extend(part.unexpanded);
+        built.unexpanded_modules.extend(part.unexpanded_modules);
     }
     Ok(())
 }

@@ -86,6 +86,12 @@ fn flag(body: &Body, name: &str) -> Result<Option<bool>, LoadError> {
     }
 }
 
+/// Takes an attribute out of a body (it is read once, as a declaration's part).
+fn take(body: &mut Body, name: &str) -> Option<Attr> {
+    let i = body.attrs.iter().position(|a| a.name == name)?;
+    Some(body.attrs.remove(i))
+}
+
 fn literal(a: &Attr) -> Option<String> {
     match &a.expr {
         Expression::String(s) => Some(s.value().clone()),
@@ -112,7 +118,7 @@ impl Module {
             calls: Vec::new(),
             call_index: HashMap::new(),
         };
-        for b in blocks {
+        for mut b in blocks {
             match b.kind.as_str() {
                 "variable" => m.variable(b)?,
                 "locals" => {
@@ -135,7 +141,7 @@ impl Module {
                         ));
                     };
                     let sensitive = flag(&b.body, "sensitive")?.unwrap_or(false);
-                    let Some(value) = b.body.attr("value").cloned() else {
+                    let Some(value) = take(&mut b.body, "value") else {
                         return Err(LoadError::at(
                             &b.loc,
                             format!("output \"{name}\" has no `value`"),
@@ -159,7 +165,7 @@ impl Module {
         Ok(m)
     }
 
-    fn variable(&mut self, b: Block) -> Result<(), LoadError> {
+    fn variable(&mut self, mut b: Block) -> Result<(), LoadError> {
         let [name] = b.labels.as_slice() else {
             return Err(LoadError::at(
                 &b.loc,
@@ -175,8 +181,8 @@ impl Module {
         }
         let decl = VarDecl {
             name: name.clone(),
-            ty: b.body.attr("type").map(|a| a.expr.clone()),
-            default: b.body.attr("default").cloned(),
+            ty: take(&mut b.body, "type").map(|a| a.expr),
+            default: take(&mut b.body, "default"),
             sensitive: flag(&b.body, "sensitive")?.unwrap_or(false),
             nullable: flag(&b.body, "nullable")?.unwrap_or(true),
             loc: b.loc.clone(),
@@ -185,7 +191,7 @@ impl Module {
         Ok(())
     }
 
-    fn resource(&mut self, b: Block) -> Result<(), LoadError> {
+    fn resource(&mut self, mut b: Block) -> Result<(), LoadError> {
         let mode = if b.kind == "data" {
             Mode::Data
         } else {
@@ -205,8 +211,8 @@ impl Module {
             };
             return Err(duplicate(&b.loc, &what, &self.resources[i].loc));
         }
-        let count = b.body.attr("count").cloned();
-        let for_each = b.body.attr("for_each").cloned();
+        let count = take(&mut b.body, "count");
+        let for_each = take(&mut b.body, "for_each");
         if let (Some(_), Some(f)) = (&count, &for_each) {
             return Err(LoadError::at(&f.loc, "invalid combination of \"count\" and \"for_each\": they cannot be used in the same block"));
         }
@@ -223,7 +229,7 @@ impl Module {
         Ok(())
     }
 
-    fn call(&mut self, b: Block) -> Result<(), LoadError> {
+    fn call(&mut self, mut b: Block) -> Result<(), LoadError> {
         let [name] = b.labels.as_slice() else {
             return Err(LoadError::at(
                 &b.loc,
@@ -249,17 +255,14 @@ impl Module {
                 "a module source must be a literal string",
             ));
         };
-        let count = b.body.attr("count").cloned();
-        let for_each = b.body.attr("for_each").cloned();
+        let count = take(&mut b.body, "count");
+        let for_each = take(&mut b.body, "for_each");
         if let (Some(_), Some(f)) = (&count, &for_each) {
             return Err(LoadError::at(&f.loc, "invalid combination of \"count\" and \"for_each\": they cannot be used in the same block"));
         }
-        let args = b
-            .body
-            .attrs
-            .iter()
+        let args = std::mem::take(&mut b.body.attrs)
+            .into_iter()
             .filter(|a| !CALL_META.contains(&a.name.as_str()))
-            .cloned()
             .collect();
         self.call_index.insert(name.clone(), self.calls.len());
         self.calls.push(CallDecl {

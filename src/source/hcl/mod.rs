@@ -121,7 +121,9 @@ fn evaluate(run: module::Run, root: usize, env: &str) -> Result<(build::Built, V
     let mut built = build::Built::default();
     build::resources(&run, root, &mut built).map_err(named)?;
     crate::timing(&format!("hcl evaluate {env}"), t);
-    let warnings = run.warnings.borrow().clone();
+    // Sorted: evaluation order is not the same from run to run.
+    let mut warnings = run.warnings();
+    warnings.sort();
     // Freeing every parsed file and evaluated value takes a while; nothing waits for it.
     std::thread::spawn(move || drop(run));
     Ok((built, warnings))

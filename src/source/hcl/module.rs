@@ -16,6 +16,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::{Condvar, Mutex, RwLock};
 
 /// How a block repeats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,7 +75,6 @@ enum Obj {
 }
 
 enum Memo {
-    Busy,
     Value(Arc<V>),
     Res(Arc<Expanded>),
     Call(Arc<CallExp>),
@@ -99,12 +99,44 @@ pub struct Run {
     pub env: String,
     root_values: BTreeMap<String, V>,
     manifest: Option<HashMap<String, PathBuf>>,
-    modules: RefCell<HashMap<PathBuf, Arc<Module>>>,
-    insts: RefCell<Vec<Arc<Inst>>>,
-    memo: RefCell<HashMap<(usize, Obj), Memo>>,
-    pub warnings: RefCell<Vec<String>>,
-    /// How many evaluations are under way, one inside another.
-    depth: std::cell::Cell<usize>,
+    modules: Mutex<HashMap<PathBuf, Arc<Module>>>,
+    insts: RwLock<Vec<Arc<Inst>>>,
+    memo: Mutex<HashMap<(usize, Obj), Arc<Slot>>>,
+    warnings: Mutex<Vec<String>>,
+}
+
+/// One remembered value: being evaluated by a thread, evaluated, or failed.
+struct Slot {
+    state: Mutex<State>,
+    ready: Condvar,
+}
+
+enum State {
+    Busy(std::thread::ThreadId),
+    Done(Memo),
+    Failed(LoadError),
+}
+
+/// How long to wait for a value another thread evaluates before calling it a cycle.
+const STUCK: std::time::Duration = std::time::Duration::from_secs(20);
+
+thread_local! {
+    /// How many evaluations are under way on this thread, one inside another.
+    static DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// A lock, whether or not another thread panicked holding it (nothing is left half
+/// written under these locks).
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn lock_r<T>(m: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    m.read().unwrap_or_else(|p| p.into_inner())
+}
+
+fn lock_w<T>(m: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    m.write().unwrap_or_else(|p| p.into_inner())
 }
 
 /// The longest chain of references evaluated.
@@ -136,16 +168,19 @@ impl Run {
             env: env.to_string(),
             root_values,
             manifest,
-            modules: RefCell::new(HashMap::new()),
-            insts: RefCell::new(Vec::new()),
-            memo: RefCell::new(HashMap::new()),
-            warnings: RefCell::new(Vec::new()),
-            depth: std::cell::Cell::new(0),
+            modules: Mutex::new(HashMap::new()),
+            insts: RwLock::new(Vec::new()),
+            memo: Mutex::new(HashMap::new()),
+            warnings: Mutex::new(Vec::new()),
         };
+        let t = std::time::Instant::now();
         let module = run.module(root)?;
+        crate::timing("hcl root module", t);
+        let t = std::time::Instant::now();
         run.prefetch(&module);
+        crate::timing("hcl prefetch", t);
         let chain = vec![canonical(root)];
-        run.insts.borrow_mut().push(Arc::new(Inst {
+        lock_w(&run.insts).push(Arc::new(Inst {
             module,
             path: Vec::new(),
             config_path: Vec::new(),
@@ -179,7 +214,7 @@ impl Run {
                     wanted.push((dir, k));
                 }
             }
-            let loaded = self.modules.borrow();
+            let loaded = lock(&self.modules);
             let mut seen: Vec<PathBuf> = Vec::new();
             wanted.retain(|(d, _)| {
                 let c = canonical(d);
@@ -198,7 +233,7 @@ impl Run {
                 })
                 .collect();
             frontier.clear();
-            let mut cache = self.modules.borrow_mut();
+            let mut cache = lock(&self.modules);
             for (d, k, m) in parsed {
                 if let Some(m) = m {
                     let m = Arc::new(m);
@@ -212,21 +247,26 @@ impl Run {
     /// The module in `dir`, loaded once.
     pub fn module(&self, dir: &Path) -> Result<Arc<Module>, LoadError> {
         let key = canonical(dir);
-        if let Some(m) = self.modules.borrow().get(&key) {
+        if let Some(m) = lock(&self.modules).get(&key) {
             return Ok(m.clone());
         }
         let blocks = files::load_dir(dir)?;
         let m = Arc::new(Module::from_blocks(dir.to_path_buf(), blocks)?);
-        self.modules.borrow_mut().insert(key, m.clone());
+        lock(&self.modules).insert(key, m.clone());
         Ok(m)
     }
 
     pub fn inst(&self, i: usize) -> Arc<Inst> {
-        self.insts.borrow()[i].clone()
+        lock_r(&self.insts)[i].clone()
+    }
+
+    /// The warnings so far.
+    pub fn warnings(&self) -> Vec<String> {
+        lock(&self.warnings).clone()
     }
 
     pub fn warn(&self, msg: String) {
-        let mut w = self.warnings.borrow_mut();
+        let mut w = lock(&self.warnings);
         if !w.contains(&msg) {
             w.push(msg);
         }
@@ -243,45 +283,81 @@ impl Run {
         make: impl FnOnce() -> Result<Memo, LoadError>,
     ) -> Result<T, LoadError> {
         let key = (inst, obj);
-        match self.memo.borrow().get(&key) {
-            Some(Memo::Busy) => {
-                return Err(LoadError::at(
-                    loc,
-                    format!("cycle: {} refers to itself", what()),
-                ))
-            }
-            Some(m) => {
-                if let Some(v) = get(m) {
-                    return Ok(v);
+        let me = std::thread::current().id();
+        // Find the slot, or take it to evaluate here.
+        let (slot, mine) = {
+            let mut map = lock(&self.memo);
+            match map.get(&key) {
+                Some(s) => (s.clone(), false),
+                None => {
+                    let s = Arc::new(Slot {
+                        state: Mutex::new(State::Busy(me)),
+                        ready: Condvar::new(),
+                    });
+                    map.insert(key, s.clone());
+                    (s, true)
                 }
             }
-            None => {}
+        };
+        if !mine {
+            // Another evaluation has it: wait for it (or it is this one: a cycle).
+            let mut state = lock(&slot.state);
+            let mut waited = std::time::Duration::ZERO;
+            loop {
+                match &*state {
+                    State::Done(m) => {
+                        return get(m)
+                            .ok_or_else(|| LoadError::at(loc, "internal: wrong memo kind"))
+                    }
+                    State::Failed(e) => return Err(e.clone()),
+                    State::Busy(owner) if *owner == me => {
+                        return Err(LoadError::at(
+                            loc,
+                            format!("cycle: {} refers to itself", what()),
+                        ))
+                    }
+                    State::Busy(_) if waited > STUCK => return Err(LoadError::at(
+                        loc,
+                        format!(
+                            "cycle: {} refers to itself through values evaluated at the same time",
+                            what()
+                        ),
+                    )),
+                    State::Busy(_) => {
+                        let step = std::time::Duration::from_millis(50);
+                        state = match slot.ready.wait_timeout(state, step) {
+                            Ok((s, _)) => s,
+                            Err(p) => p.into_inner().0,
+                        };
+                        waited += step;
+                    }
+                }
+            }
         }
-        self.memo.borrow_mut().insert(key, Memo::Busy);
-        let depth = self.depth.get();
-        if depth >= MAX_DEPTH {
-            self.memo.borrow_mut().remove(&key);
-            return Err(LoadError::at(
+        let depth = DEPTH.with(|d| d.get());
+        let made = if depth >= MAX_DEPTH {
+            Err(LoadError::at(
                 loc,
                 format!("{} is reached through a chain of references more than {MAX_DEPTH} evaluations deep; tfparity stops there", what()),
-            ));
-        }
-        self.depth.set(depth + 1);
-        // Each step of a chain of references takes stack: grow it on the heap when it
-        // runs low, instead of overflowing.
-        let made = stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, make);
-        self.depth.set(depth);
-        match made {
-            Ok(m) => {
-                let out = get(&m);
-                self.memo.borrow_mut().insert(key, m);
-                out.ok_or_else(|| LoadError::at(loc, "internal: wrong memo kind"))
-            }
-            Err(e) => {
-                self.memo.borrow_mut().remove(&key);
-                Err(e)
-            }
-        }
+            ))
+        } else {
+            DEPTH.with(|d| d.set(depth + 1));
+            // Each step of a chain of references takes stack: grow it on the heap when
+            // it runs low, instead of overflowing.
+            let made = stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, make);
+            DEPTH.with(|d| d.set(depth));
+            made
+        };
+        let out = match &made {
+            Ok(m) => get(m).ok_or_else(|| LoadError::at(loc, "internal: wrong memo kind")),
+            Err(e) => Err(e.clone()),
+        };
+        *lock(&slot.state) = match made {
+            Ok(m) => State::Done(m),
+            Err(e) => State::Failed(e),
+        };
+        slot.ready.notify_all();
+        out
     }
 
     fn scope(&self, inst: usize) -> InstScope<'_> {
@@ -650,7 +726,7 @@ impl Run {
                 parent: Some((inst, c, key.clone(), each)),
                 chain,
             };
-            let mut insts = self.insts.borrow_mut();
+            let mut insts = lock_w(&self.insts);
             insts.push(Arc::new(child));
             children.push((key, insts.len() - 1));
         }
