@@ -246,11 +246,22 @@ impl Run {
 
     /// The module in `dir`, loaded once.
     pub fn module(&self, dir: &Path) -> Result<Arc<Module>, LoadError> {
+        self.module_with(dir, true)
+    }
+
+    /// [`Run::module`]; `parallel` false while evaluating: a pool thread waiting for its
+    /// parse jobs could take up another module instance's evaluation meanwhile, on top of
+    /// a value it is still evaluating.
+    fn module_with(&self, dir: &Path, parallel: bool) -> Result<Arc<Module>, LoadError> {
         let key = canonical(dir);
         if let Some(m) = lock(&self.modules).get(&key) {
             return Ok(m.clone());
         }
-        let blocks = files::load_dir(dir)?;
+        let blocks = if parallel {
+            files::load_dir(dir)?
+        } else {
+            files::load_dir_with(dir, false)?
+        };
         let m = Arc::new(Module::from_blocks(dir.to_path_buf(), blocks)?);
         lock(&self.modules).insert(key, m.clone());
         Ok(m)
@@ -316,13 +327,15 @@ impl Run {
                             format!("cycle: {} refers to itself", what()),
                         ))
                     }
-                    State::Busy(_) if waited > STUCK => return Err(LoadError::at(
-                        loc,
-                        format!(
+                    State::Busy(_) if waited > STUCK => {
+                        return Err(LoadError::at(
+                            loc,
+                            format!(
                             "cycle: {} refers to itself through values evaluated at the same time",
                             what()
                         ),
-                    )),
+                        ))
+                    }
                     State::Busy(_) => {
                         let step = std::time::Duration::from_millis(50);
                         state = match slot.ready.wait_timeout(state, step) {
@@ -684,7 +697,7 @@ impl Run {
                 format!("module \"{}\" calls a module that is already being called above it ({}): a module may not call itself, directly or through others", decl.name, names.join(" → ")),
             ));
         }
-        let module = self.module(&dir).map_err(|e| {
+        let module = self.module_with(&dir, false).map_err(|e| {
             if e.what.starts_with("cannot read module directory") {
                 LoadError::at(
                     &decl.loc,
