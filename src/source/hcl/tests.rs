@@ -920,3 +920,26 @@ resource "aws_route53_record" "www" {
     );
     Ok(())
 }
+
+#[test]
+fn side_by_side_evaluation_is_deterministic() -> crate::TestResult {
+    let mut root = String::from("resource \"x_vpc\" \"v\" { cidr = \"10.0.0.0/16\" }\n");
+    for m in 0..12 {
+        root.push_str(&format!(
+            "module \"m{m}\" {{\n  source = \"./modules/m\"\n  for_each = {{ a = 1, b = 2 }}\n  n = each.value + {m}\n  vpc = x_vpc.v.id\n}}\n"
+        ));
+    }
+    let module = "variable \"n\" {}\nvariable \"vpc\" {}\ndata \"x_azs\" \"z\" {}\nresource \"x_s\" \"s\" {\n  count = var.n\n  vpc = var.vpc\n}\nresource \"x_u\" \"u\" {\n  count = length(data.x_azs.z.names)\n}\n";
+    let d = Dir::with(&[("main.tf", root.as_str()), ("modules/m/main.tf", module)])?;
+    let (first, warnings) = super::load(d.path(), &[], "prod")?;
+    assert_eq!(warnings.len(), 24, "{warnings:?}");
+    // x_vpc; per module instance a data source and n = each.value + m subnets.
+    let subnets: usize = (0..12).map(|m| (1 + m) + (2 + m)).sum();
+    assert_eq!(first.len(), 1 + 24 + subnets);
+    for _ in 0..4 {
+        let (again, w) = super::load(d.path(), &[], "prod")?;
+        assert_eq!(addresses(&again), addresses(&first));
+        assert_eq!(w, warnings);
+    }
+    Ok(())
+}
