@@ -2,6 +2,7 @@
 //! variables, locals, repetition and modules without Terraform, and produce the same
 //! [`crate::model::Environment`] a state file gives. Reads and evaluates; never judges.
 
+pub mod body;
 pub mod build;
 pub mod config;
 pub mod eval;
@@ -9,6 +10,8 @@ pub mod files;
 pub mod functions;
 pub mod json;
 pub mod module;
+pub mod paths;
+pub mod scope;
 #[cfg(test)]
 mod testdir;
 #[cfg(test)]

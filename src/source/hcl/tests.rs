@@ -536,7 +536,7 @@ fn two_configurations_differ_in_what_either_sets() -> crate::TestResult {
 
 #[test]
 fn module_paths_join_by_name() {
-    use super::module::lexical_join;
+    use super::paths::lexical_join;
     use std::path::Path;
     for (base, rel, want) in [
         ("envs/dev", "../../", "."),

@@ -1,0 +1,154 @@
+//! A block's body as values: attributes, nested blocks as lists of objects (the shape
+//! state has), `dynamic` blocks expanded; and the names `count` and `each` bind for one
+//! instance. Evaluates through the scope it is given.
+
+use super::config::RESOURCE_META;
+use super::eval::{EResult, Eval, Frame};
+use super::files::Body;
+use super::value::V;
+use crate::model::Key;
+use hcl::edit::expr::Expression;
+use std::collections::BTreeMap;
+
+/// `count.index` or `each.key`/`each.value` for one instance.
+pub(super) fn repetition_bindings(
+    count: bool,
+    key: &Option<Key>,
+    each: &Option<V>,
+) -> Vec<(String, V)> {
+    match key {
+        Some(Key::Int(i)) if count => vec![(
+            "count".into(),
+            V::Map([("index".to_string(), V::Num(*i as f64))].into()),
+        )],
+        Some(k) => {
+            let key = match k {
+                Key::Int(i) => V::Num(*i as f64),
+                Key::Str(s) => V::Str(s.clone()),
+            };
+            vec![(
+                "each".into(),
+                V::Map(
+                    [
+                        ("key".to_string(), key),
+                        ("value".to_string(), each.clone().unwrap_or(V::Null)),
+                    ]
+                    .into(),
+                ),
+            )]
+        }
+        None => Vec::new(),
+    }
+}
+
+/// The attributes and nested blocks of a body as values: nested blocks as lists of
+/// objects (the shape state has), `dynamic` blocks expanded. At the top of a resource,
+/// meta-arguments and meta-blocks are left out.
+pub fn body_values(
+    ev: &Eval<'_>,
+    body: &Body,
+    f: &Frame<'_>,
+    top: bool,
+) -> EResult<BTreeMap<String, V>> {
+    let mut out = BTreeMap::new();
+    for a in &body.attrs {
+        if top && RESOURCE_META.contains(&a.name.as_str()) {
+            continue;
+        }
+        let ev_here = Eval {
+            scope: ev.scope,
+            loc: a.loc.clone(),
+        };
+        let v = ev_here.eval(&a.expr, f)?;
+        // In a nested block, an argument set to null is not set (the provider decides).
+        if !top && v == V::Null {
+            continue;
+        }
+        out.insert(a.name.clone(), v);
+    }
+    let mut lists: BTreeMap<String, Option<Vec<V>>> = BTreeMap::new();
+    for b in &body.blocks {
+        match b.kind.as_str() {
+            "lifecycle" | "provisioner" | "connection" | "timeouts" if top => continue,
+            "dynamic" => {
+                let Some(label) = b.labels.first() else {
+                    continue;
+                };
+                let slot = lists
+                    .entry(label.clone())
+                    .or_insert_with(|| Some(Vec::new()));
+                let ev_here = Eval {
+                    scope: ev.scope,
+                    loc: b.loc.clone(),
+                };
+                let Some(fe) = b.body.attr("for_each") else {
+                    return Err(ev_here.loc_err(
+                        None,
+                        format!("dynamic \"{label}\" has no for_each argument"),
+                    ));
+                };
+                let iterator = match b.body.attr("iterator").map(|a| &a.expr) {
+                    Some(Expression::Variable(v)) => v.as_str().to_string(),
+                    Some(_) => {
+                        return Err(ev_here.loc_err(
+                            None,
+                            "Invalid dynamic iterator name: it must be a name".into(),
+                        ))
+                    }
+                    None => label.clone(),
+                };
+                let Some(content) = b.body.blocks_of("content").next() else {
+                    return Err(
+                        ev_here.loc_err(None, format!("dynamic \"{label}\" has no content block"))
+                    );
+                };
+                let (coll, marked) = Eval {
+                    scope: ev.scope,
+                    loc: fe.loc.clone(),
+                }
+                .eval(&fe.expr, f)?
+                .unmark();
+                let pairs: Vec<(V, V)> = match coll {
+                    V::Unknown(_) => {
+                        *slot = None;
+                        continue;
+                    }
+                    V::Null => Vec::new(),
+                    V::List(l) => l.into_iter().enumerate().map(|(i, v)| (V::Num(i as f64), v)).collect(),
+                    V::Set(l) => l.into_iter().map(|v| (v.clone(), v)).collect(),
+                    V::Map(m) => m.into_iter().map(|(k, v)| (V::Str(k), v)).collect(),
+                    other => {
+                        return Err(Eval { scope: ev.scope, loc: fe.loc.clone() }.loc_err(None, format!("Invalid dynamic for_each value: cannot use a {} value in for_each; an iterable collection is required", other.type_name())))
+                    }
+                };
+                for (k, v) in pairs {
+                    let it = V::Map(
+                        [
+                            ("key".to_string(), k),
+                            ("value".to_string(), v.mark(marked)),
+                        ]
+                        .into(),
+                    );
+                    let inner = Frame::with(f, vec![(iterator.clone(), it)]);
+                    let obj = body_values(ev, &content.body, &inner, false)?;
+                    if let Some(items) = slot {
+                        items.push(V::Map(obj));
+                    }
+                }
+            }
+            kind => {
+                let obj = body_values(ev, &b.body, f, false)?;
+                if let Some(items) = lists
+                    .entry(kind.to_string())
+                    .or_insert_with(|| Some(Vec::new()))
+                {
+                    items.push(V::Map(obj));
+                }
+            }
+        }
+    }
+    for (k, items) in lists {
+        out.insert(k, items.map(V::List).unwrap_or_else(V::unknown));
+    }
+    Ok(out)
+}

@@ -1,0 +1,213 @@
+//! Function calls: the ones that decide how their arguments are evaluated (`try`,
+//! `can`, `sensitive`, `nonsensitive`, `templatestring`, `templatefile`), and every
+//! other built-in through [`functions::call`], sensitive arguments never echoed.
+
+use super::{unset_attribute, EResult, Eval, Frame, OnlyVars, RESOURCE_MARK};
+use crate::source::hcl::functions::{self, FnCtx, FnError};
+use crate::source::hcl::value::V;
+use hcl::edit::expr::Expression;
+
+impl Eval<'_> {
+    pub(super) fn call(
+        &self,
+        call: &hcl::edit::expr::FuncCall,
+        f: &Frame<'_>,
+        span: Option<std::ops::Range<usize>>,
+    ) -> EResult<V> {
+        let ns: Vec<&str> = call.name.namespace.iter().map(|n| n.as_str()).collect();
+        let name = call.name.name.as_str();
+        let full = if ns.is_empty() {
+            name.to_string()
+        } else {
+            format!("{}::{name}", ns.join("::"))
+        };
+        let args: Vec<&Expression> = call.args.iter().collect();
+        // Functions that decide how their arguments are evaluated.
+        match full.as_str() {
+            "try" | "core::try" => {
+                let mut last = None;
+                for a in &args {
+                    match self.eval(a, f) {
+                        Ok(v) => return Ok(v),
+                        // A reference to something not declared is an error of the
+                        // configuration, which `try` does not catch (as in Terraform).
+                        Err(e) if e.what.starts_with("Reference to undeclared") => return Err(e),
+                        Err(e) => last = Some(e),
+                    }
+                }
+                return Err(match last {
+                    Some(e) => self.err(span, format!("Error in function call: Call to function \"try\" failed: no expression succeeded: {}", e.what)),
+                    None => self.err(span, "Error in function call: Call to function \"try\" failed: at least one argument is required"),
+                });
+            }
+            "can" | "core::can" => {
+                let [a] = args.as_slice() else {
+                    return Err(self.err(
+                        span,
+                        "Not enough function arguments: function \"can\" expects 1 argument",
+                    ));
+                };
+                return Ok(match self.eval(a, f) {
+                    Ok(v) if v.has_unknown() => V::unknown(),
+                    Ok(_) => V::Bool(true),
+                    Err(_) => V::Bool(false),
+                });
+            }
+            _ => {}
+        }
+        let mut values = Vec::with_capacity(args.len());
+        for a in &args {
+            values.push(self.eval(a, f)?);
+        }
+        if call.args.expand_final() {
+            match values.pop().map(V::unmark) {
+                Some((V::List(l) | V::Set(l), m)) => values.extend(l.into_iter().map(|v| v.mark(m))),
+                Some((v, _)) if v.is_unknown() => return Ok(V::unknown()),
+                Some(_) => {
+                    return Err(self.err(span, "Invalid expanding argument value: the expanding argument (indicated by ...) must be of a tuple, list, or set type"))
+                }
+                None => {}
+            }
+        }
+        match full.as_str() {
+            "sensitive" | "core::sensitive" => {
+                let [v] = <[V; 1]>::try_from(values).map_err(|_| {
+                    self.err(
+                        span.clone(),
+                        "Error in function call: function \"sensitive\" expects 1 argument",
+                    )
+                })?;
+                return Ok(v.mark(true));
+            }
+            "nonsensitive" | "core::nonsensitive" => {
+                let [v] = <[V; 1]>::try_from(values).map_err(|_| {
+                    self.err(
+                        span.clone(),
+                        "Error in function call: function \"nonsensitive\" expects 1 argument",
+                    )
+                })?;
+                return Ok(v.unmark().0);
+            }
+            "templatestring" | "core::templatestring" => {
+                let mut it = values.into_iter();
+                let (Some(t), Some(vars), None) = (it.next(), it.next(), it.next()) else {
+                    return Err(self.err(
+                        span,
+                        "Error in function call: function \"templatestring\" expects 2 arguments",
+                    ));
+                };
+                let (t, tm) = t.unmark();
+                // Each variable keeps its own mark inside the template.
+                let (vars, vm) = vars.shallow_unmark();
+                if t.is_unknown() || vars.is_unknown() {
+                    return Ok(V::unknown());
+                }
+                let text = t.to_str().ok_or_else(|| {
+                    self.err(
+                        span.clone(),
+                        "Invalid function argument: templatestring's template must be a string",
+                    )
+                })?;
+                let V::Map(m) = vars else {
+                    return Err(self.err(
+                        span,
+                        "Invalid function argument: templatestring's vars must be an object",
+                    ));
+                };
+                let template = hcl::edit::parser::parse_template(&text).map_err(|e| {
+                    self.err(span.clone(), format!("Invalid template: {}", e.message()))
+                })?;
+                // Only the given variables are in scope, as in a template file.
+                let only = OnlyVars {
+                    dir: self.scope.module_dir(),
+                    outer: Some(self.scope),
+                };
+                let inner = Eval {
+                    scope: &only,
+                    loc: self.loc.clone(),
+                };
+                let base = Frame::new();
+                let frame =
+                    Frame::with(&base, m.into_iter().map(|(k, v)| (k, v.mark(vm))).collect());
+                return Ok(inner
+                    .template(template.iter(), &frame, span)?
+                    .mark(tm || vm));
+            }
+            "templatefile" | "core::templatefile" => {
+                let mut it = values.into_iter();
+                let (Some(p), Some(vars), None) = (it.next(), it.next(), it.next()) else {
+                    return Err(self.err(
+                        span,
+                        "Error in function call: function \"templatefile\" expects 2 arguments",
+                    ));
+                };
+                let (p, pm) = p.unmark();
+                if p.is_unknown() {
+                    return Ok(V::unknown());
+                }
+                let path = p.to_str().ok_or_else(|| {
+                    self.err(
+                        span.clone(),
+                        "Invalid function argument: templatefile's path must be a string",
+                    )
+                })?;
+                return Ok(self
+                    .scope
+                    .template_file(&path, vars, &self.loc.at(span))?
+                    .mark(pm));
+            }
+            _ => {}
+        }
+        let mut marked = false;
+        let plain: Vec<V> = values
+            .into_iter()
+            .map(|v| {
+                let (v, m) = v.unmark();
+                marked |= m;
+                v
+            })
+            .collect();
+        let bare = full.strip_prefix("core::").unwrap_or(&full);
+        // A whole resource object carries an internal mark: functions must not see it.
+        // `lookup` of an attribute its configuration does not set is that attribute.
+        if let (Some(V::Map(m)), Some(V::Str(key))) = (plain.first(), plain.get(1)) {
+            if bare == "lookup" && !m.contains_key(key.as_str()) {
+                if let Some(mark) = m.get(RESOURCE_MARK) {
+                    return Ok(unset_attribute(mark, key).mark(marked));
+                }
+            }
+        }
+        let plain: Vec<V> = plain
+            .into_iter()
+            .map(|v| match v {
+                V::Map(mut m) if m.contains_key(RESOURCE_MARK) => {
+                    m.remove(RESOURCE_MARK);
+                    V::Map(m)
+                }
+                v => v,
+            })
+            .collect();
+        let ctx = FnCtx {
+            module_dir: self.scope.module_dir(),
+        };
+        match functions::call(bare, plain, &ctx) {
+            Ok(v) => Ok(v.mark(marked)),
+            Err(FnError::Unknown) if ns.first() == Some(&"provider") => Ok(V::unknown()),
+            Err(FnError::Unknown) => Err(self.err(
+                span,
+                format!("Call to unknown function: there is no function named \"{full}\""),
+            )),
+            Err(e) => Err(self.err(
+                span,
+                format!(
+                    "Error in function call: Call to function \"{full}\" failed: {}",
+                    if marked {
+                        "(the arguments are sensitive)".to_string()
+                    } else {
+                        e.to_string()
+                    }
+                ),
+            )),
+        }
+    }
+}

@@ -1,0 +1,387 @@
+//! References resolved within one module instance (`var.`, `local.`, `module.`, resources
+//! and data sources, `path.`, `terraform.workspace`), reading only what a reference
+//! reaches of remembered values; and `templatefile`. Evaluates through [`Run`].
+
+use super::config::Module;
+use super::eval::{EResult, Eval, EvalError, Frame, Scope, RESOURCE_MARK};
+use super::files::{self, LoadError, Loc};
+use super::module::{module_text, Instance, Rep, Run};
+use super::paths::{canonical, relative_to};
+use super::value::V;
+use crate::model::{Address, Key, Mode};
+use hcl::edit::expr::TraversalOperator;
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::Arc;
+
+/// References resolved within one module instance.
+pub struct InstScope<'r> {
+    pub(super) run: &'r Run,
+    pub(super) inst: usize,
+    pub(super) module: Arc<Module>,
+    /// Resources referred to while evaluating (config addresses).
+    pub deps: RefCell<BTreeSet<Address>>,
+}
+
+fn attr_name<'o>(op: Option<&&'o TraversalOperator>) -> Option<&'o str> {
+    match op {
+        Some(TraversalOperator::GetAttr(n)) => Some(n.as_str()),
+        _ => None,
+    }
+}
+
+fn to_eval(e: LoadError) -> EvalError {
+    // A load error inside an expression keeps its own place.
+    EvalError {
+        origin: Some((e.path.clone(), e.line_col)),
+        loc: Loc {
+            file: std::sync::Arc::new(files::SrcFile::new(e.path, String::new())),
+            offset: None,
+        },
+        what: e.what,
+    }
+}
+
+impl InstScope<'_> {
+    /// Follows attribute and index steps into a remembered value without copying what
+    /// is not reached; returns the value reached (copied) and how many steps it took.
+    /// Anything it cannot follow (a splat, a missing key, a sensitive or unknown value)
+    /// is left to the evaluator, which says what is wrong.
+    fn navigate(
+        &self,
+        v: &V,
+        ops: &[&TraversalOperator],
+        frame: &Frame<'_>,
+        at: &Loc,
+    ) -> EResult<(V, usize)> {
+        let mut cur = v;
+        let mut used = 0;
+        for op in ops {
+            let next = match (op, cur) {
+                (TraversalOperator::GetAttr(a), V::Map(m)) => m.get(a.as_str()),
+                (TraversalOperator::Index(ix), V::List(_) | V::Map(_)) => {
+                    let ev = Eval {
+                        scope: self,
+                        loc: at.clone(),
+                    };
+                    let k = ev.eval(ix, frame)?;
+                    match (cur, &k) {
+                        (V::List(l), V::Num(n)) if n.fract() == 0.0 && *n >= 0.0 => {
+                            l.get(*n as usize)
+                        }
+                        (V::Map(m), V::Str(s)) => m.get(s.as_str()),
+                        _ => None,
+                    }
+                }
+                (TraversalOperator::LegacyIndex(n), V::List(l)) => l.get(*n.value() as usize),
+                _ => None,
+            };
+            match next {
+                Some(x) => {
+                    cur = x;
+                    used += 1;
+                }
+                None => break,
+            }
+        }
+        Ok((cur.clone(), used))
+    }
+
+    /// A reference to a resource block followed by `ops`: the block's value (an object,
+    /// a list for `count`, a map for `for_each`), or — without copying the rest — one
+    /// instance (`[key]`) and one attribute of it. Returns the value and how many of
+    /// `ops` it consumed.
+    fn resource_ref(
+        &self,
+        mode: Mode,
+        rtype: &str,
+        name: &str,
+        ops: &[&TraversalOperator],
+        frame: &Frame<'_>,
+        at: &Loc,
+    ) -> EResult<(V, usize)> {
+        let key = (mode, rtype.to_string(), name.to_string());
+        let Some(&r) = self.module.res_index.get(&key) else {
+            let kind = if mode == Mode::Data {
+                "data resource"
+            } else {
+                "managed resource"
+            };
+            return Err(EvalError {
+                origin: None,
+                loc: at.clone(),
+                what: format!("Reference to undeclared resource: a {kind} \"{rtype}\" \"{name}\" has not been declared in {}", module_text(&self.run.inst(self.inst).path)),
+            });
+        };
+        let me = self.run.inst(self.inst);
+        self.deps.borrow_mut().insert(Address {
+            module: me.config_path.clone(),
+            mode,
+            rtype: rtype.to_string(),
+            name: name.to_string(),
+            key: None,
+        });
+        let exp = self.run.resource(self.inst, r).map_err(to_eval)?;
+        // Which instance, when the reference names one.
+        let (instance, used) = match (exp.rep, ops.first()) {
+            (Rep::Unknown, _) => return Ok((V::unknown(), 0)),
+            (Rep::Single, _) => (exp.instances.first(), 0),
+            (
+                Rep::Count | Rep::ForEach,
+                Some(op @ (TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_))),
+            ) => {
+                let k = match op {
+                    TraversalOperator::Index(ix) => {
+                        let ev = Eval {
+                            scope: self,
+                            loc: at.clone(),
+                        };
+                        ev.eval(ix, frame)?.unmark().0
+                    }
+                    TraversalOperator::LegacyIndex(n) => V::Num(*n.value() as f64),
+                    _ => V::Null,
+                };
+                if k.is_unknown() {
+                    return Ok((V::unknown(), 1));
+                }
+                let want = match exp.rep {
+                    Rep::Count => k.to_num().map(|n| Key::Int(n as i64)),
+                    _ => k.to_str().map(Key::Str),
+                };
+                match exp
+                    .instances
+                    .iter()
+                    .find(|i| i.key.as_ref() == want.as_ref())
+                {
+                    Some(i) => (Some(i), 1),
+                    None => {
+                        return Err(EvalError {
+                            origin: None,
+                            loc: at.clone(),
+                            what: format!(
+                                "Invalid index: {rtype}.{name} has no instance with the given key"
+                            ),
+                        })
+                    }
+                }
+            }
+            (Rep::Count, _) => {
+                let all = exp.instances.iter().map(Instance::whole).collect();
+                return Ok((V::List(all), 0));
+            }
+            (Rep::ForEach, _) => {
+                let all = exp
+                    .instances
+                    .iter()
+                    .filter_map(|i| match &i.key {
+                        Some(Key::Str(k)) => Some((k.clone(), i.whole())),
+                        _ => None,
+                    })
+                    .collect();
+                return Ok((V::Map(all), 0));
+            }
+        };
+        let Some(instance) = instance else {
+            return Ok((V::Null, used));
+        };
+        // One attribute of it, copied alone.
+        if let Some(TraversalOperator::GetAttr(a)) = ops.get(used) {
+            let v = match instance.object.get(a.as_str()) {
+                Some(v) => v.clone(),
+                None => instance
+                    .object
+                    .get(RESOURCE_MARK)
+                    .map(|_| {
+                        super::eval::unset_attribute(
+                            &V::Str(instance.address.to_string()),
+                            a.as_str(),
+                        )
+                    })
+                    .unwrap_or_else(V::unknown),
+            };
+            return Ok((v, used + 1));
+        }
+        Ok((instance.whole(), used))
+    }
+}
+
+impl Scope for InstScope<'_> {
+    fn reference(
+        &self,
+        root: &str,
+        ops: &[&TraversalOperator],
+        frame: &Frame<'_>,
+        at: &Loc,
+    ) -> EResult<Option<(V, usize)>> {
+        let run = self.run;
+        let need = |what: &str| EvalError {
+            origin: None,
+            loc: at.clone(),
+            what: format!(
+                "Invalid reference: a reference to {what} must be followed by an attribute name"
+            ),
+        };
+        match root {
+            "var" => {
+                let name = attr_name(ops.first()).ok_or_else(|| need("var"))?;
+                let v = run.var(self.inst, name, at).map_err(to_eval)?;
+                let (v, used) = self.navigate(&v, &ops[1..], frame, at)?;
+                Ok(Some((v, 1 + used)))
+            }
+            "local" => {
+                let name = attr_name(ops.first()).ok_or_else(|| need("local"))?;
+                let v = run.local(self.inst, name, at).map_err(to_eval)?;
+                let (v, used) = self.navigate(&v, &ops[1..], frame, at)?;
+                Ok(Some((v, 1 + used)))
+            }
+            "path" => {
+                let which = attr_name(ops.first()).ok_or_else(|| need("path"))?;
+                let v = match which {
+                    // Relative to the root module, where Terraform runs.
+                    "module" => relative_to(&run.root, &self.module.dir).to_string_lossy().into_owned(),
+                    "root" => ".".to_string(),
+                    // Terraform runs in the root module's directory.
+                    "cwd" => canonical(&run.root).to_string_lossy().into_owned(),
+                    other => {
+                        return Err(EvalError { origin: None, loc: at.clone(), what: format!("Invalid \"path\" attribute: \"{other}\"") })
+                    }
+                };
+                Ok(Some((V::Str(v), 1)))
+            }
+            "terraform" => match attr_name(ops.first()) {
+                Some("workspace") => Ok(Some((V::str("default"), 1))),
+                _ => Err(EvalError { origin: None, loc: at.clone(), what: "Invalid \"terraform\" attribute: only terraform.workspace is available".into() }),
+            },
+            "self" => Ok(Some((V::unknown(), 0))),
+            "count" | "each" => Err(EvalError {
+                origin: None,
+                loc: at.clone(),
+                what: format!("Reference to \"{root}\" in context without {}: \"{root}\" can only be used in blocks that use \"{}\"", if root == "count" { "count" } else { "for_each" }, if root == "count" { "count" } else { "for_each" }),
+            }),
+            "module" => {
+                let name = attr_name(ops.first()).ok_or_else(|| need("module"))?;
+                let Some(&c) = self.module.call_index.get(name) else {
+                    return Err(EvalError { origin: None, loc: at.clone(), what: format!("Reference to undeclared module: no module call named \"{name}\" is declared in {}", module_text(&run.inst(self.inst).path)) });
+                };
+                let exp = run.call(self.inst, c).map_err(to_eval)?;
+                match exp.rep {
+                    Rep::Unknown => Ok(Some((V::unknown(), ops.len()))),
+                    Rep::Single => {
+                        let child = exp.children.first().map(|x| x.1).unwrap_or(0);
+                        match attr_name(ops.get(1)) {
+                            Some(out) => {
+                                let v = run.output(child, out, at).map_err(to_eval)?;
+                                let (v, used) = self.navigate(&v, &ops[2..], frame, at)?;
+                                Ok(Some((v, 2 + used)))
+                            }
+                            None => Ok(Some((run.outputs(child, at).map_err(to_eval)?, 1))),
+                        }
+                    }
+                    Rep::Count | Rep::ForEach => {
+                        // module.x[key].out: evaluate only that output.
+                        if let (Some(TraversalOperator::Index(ix)), Some(out)) = (ops.get(1), attr_name(ops.get(2))) {
+                            let ev = Eval { scope: self, loc: at.clone() };
+                            let (k, _) = ev.eval(ix, frame)?.unmark();
+                            if k.is_unknown() {
+                                return Ok(Some((V::unknown(), 3)));
+                            }
+                            let want = match (&k, exp.rep) {
+                                (V::Num(n), Rep::Count) => Some(Key::Int(*n as i64)),
+                                (_, Rep::ForEach) => k.to_str().map(Key::Str),
+                                _ => k.to_num().map(|n| Key::Int(n as i64)),
+                            };
+                            return match exp.children.iter().find(|(key, _)| key.as_ref() == want.as_ref()) {
+                                Some((_, child)) => {
+                                    let v = run.output(*child, out, at).map_err(to_eval)?;
+                                    let (v, used) = self.navigate(&v, &ops[3..], frame, at)?;
+                                    Ok(Some((v, 3 + used)))
+                                }
+                                None => Err(EvalError { origin: None, loc: at.clone(), what: format!("Invalid index: module.{name} has no instance with the given key") }),
+                            };
+                        }
+                        let mut objs = Vec::new();
+                        for (key, child) in &exp.children {
+                            objs.push((key.clone(), run.outputs(*child, at).map_err(to_eval)?));
+                        }
+                        let v = if exp.rep == Rep::Count {
+                            V::List(objs.into_iter().map(|(_, o)| o).collect())
+                        } else {
+                            V::Map(objs.into_iter().filter_map(|(k, o)| match k { Some(Key::Str(s)) => Some((s, o)), _ => None }).collect())
+                        };
+                        Ok(Some((v, 1)))
+                    }
+                }
+            }
+            "data" => {
+                let (Some(t), Some(n)) = (attr_name(ops.first()), attr_name(ops.get(1))) else {
+                    return Err(need("data"));
+                };
+                let (v, used) = self.resource_ref(Mode::Data, t, n, &ops[2..], frame, at)?;
+                Ok(Some((v, 2 + used)))
+            }
+            rtype => {
+                // A managed resource `type.name`; anything else is not a name we know.
+                let Some(n) = attr_name(ops.first()) else {
+                    return Ok(None);
+                };
+                let declared = self.module.res_index.contains_key(&(Mode::Managed, rtype.to_string(), n.to_string()));
+                if !declared && !rtype.contains('_') {
+                    return Ok(None);
+                }
+                let (v, used) = self.resource_ref(Mode::Managed, rtype, n, &ops[1..], frame, at)?;
+                Ok(Some((v, 1 + used)))
+            }
+        }
+    }
+
+    fn module_dir(&self) -> &Path {
+        &self.run.root
+    }
+
+    fn template_file(&self, path: &str, vars: V, at: &Loc) -> EResult<V> {
+        template_file(&self.run.root, path, vars, at)
+    }
+}
+
+/// `templatefile(path, vars)`: the file read relative to the root module, evaluated with
+/// only `vars` in scope.
+pub fn template_file(base: &Path, path: &str, vars: V, at: &Loc) -> EResult<V> {
+    let full = base.join(path);
+    let text = std::fs::read_to_string(&full).map_err(|e| EvalError {
+        origin: None,
+        loc: at.clone(),
+        what: format!("Invalid function argument: no file exists at {path:?} ({e})"),
+    })?;
+    let template = hcl::edit::parser::parse_template(&text).map_err(|e| EvalError {
+        origin: None,
+        loc: at.clone(),
+        what: format!("Invalid template file {path:?}: {}", e.message()),
+    })?;
+    // Each variable keeps its own mark inside the template.
+    let (vars, marked) = vars.shallow_unmark();
+    if vars.is_unknown() {
+        return Ok(V::unknown());
+    }
+    let V::Map(m) = vars else {
+        return Err(EvalError {
+            origin: None,
+            loc: at.clone(),
+            what: "Invalid function argument: templatefile's vars must be an object".into(),
+        });
+    };
+    let scope = super::eval::OnlyVars {
+        dir: base,
+        outer: None,
+    };
+    let ev = Eval {
+        scope: &scope,
+        loc: at.clone(),
+    };
+    let base_frame = Frame::new();
+    let f = Frame::with(
+        &base_frame,
+        m.into_iter().map(|(k, v)| (k, v.mark(marked))).collect(),
+    );
+    Ok(ev.template(template.iter(), &f, None)?.mark(marked))
+}
