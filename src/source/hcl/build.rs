@@ -87,13 +87,15 @@ pub fn resources(run: &Run, inst: usize, built: &mut Built) -> Result<(), super:
     // They are evaluated side by side; what they build is kept in their order, and the
     // first error in that order is the one reported.
     use rayon::prelude::*;
-    let parts: Vec<Result<Built, super::files::LoadError>> = children
-        .par_iter()
-        .map(|child| {
-            let mut part = Built::default();
-            resources(run, *child, &mut part).map(|_| part)
-        })
-        .collect();
+    let one = |child: &usize| {
+        let mut part = Built::default();
+        resources(run, *child, &mut part).map(|_| part)
+    };
+    let parts: Vec<Result<Built, super::files::LoadError>> = if run.parallel {
+        children.par_iter().map(one).collect()
+    } else {
+        children.iter().map(one).collect()
+    };
     for part in parts {
         let part = part?;
         built.resources.extend(part.resources);

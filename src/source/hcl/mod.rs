@@ -51,7 +51,17 @@ pub fn load_with_origins(
     env: &str,
 ) -> Result<(build::Built, Vec<String>)> {
     let (run, root) = prepare(dir, var_files, env)?;
-    evaluate(run, root, env)
+    match evaluate(run, root, env) {
+        Ok(done) => Ok(done),
+        // Which error surfaces first may depend on which module instance got there
+        // first: evaluate once more, one instance after another, to say the same error
+        // every time.
+        Err(_) => {
+            let (mut run, root) = prepare(dir, var_files, env)?;
+            run.parallel = false;
+            evaluate(run, root, env)
+        }
+    }
 }
 
 /// An error of environment `env`, saying so.

@@ -105,10 +105,16 @@ pub struct Run {
     modules: Mutex<HashMap<PathBuf, Arc<Module>>>,
     insts: RwLock<Vec<Arc<Inst>>>,
     memo: Mutex<HashMap<(usize, Obj), Arc<Slot>>>,
+    /// What each thread waits for, while it waits (to tell a cycle from a wait).
+    waiting: Mutex<HashMap<std::thread::ThreadId, Arc<Slot>>>,
+    /// Whether module instances are evaluated side by side.
+    pub parallel: bool,
     warnings: Mutex<Vec<String>>,
 }
 
-/// One remembered value: being evaluated by a thread, evaluated, or failed.
+/// One remembered value: being evaluated by a thread, evaluated, or given up (its
+/// evaluation failed: whoever needs it evaluates it again, as a failure may depend on the
+/// path that led there).
 struct Slot {
     state: Mutex<State>,
     ready: Condvar,
@@ -117,11 +123,46 @@ struct Slot {
 enum State {
     Busy(std::thread::ThreadId),
     Done(Memo),
-    Failed(LoadError),
+    Vacated,
 }
 
-/// How long to wait for a value another thread evaluates before calling it a cycle.
-const STUCK: std::time::Duration = std::time::Duration::from_secs(20);
+/// Whether `owner`, following what each thread waits for, waits for `me`.
+fn waits_for(
+    waiting: &HashMap<std::thread::ThreadId, Arc<Slot>>,
+    owner: std::thread::ThreadId,
+    me: std::thread::ThreadId,
+) -> bool {
+    let mut t = owner;
+    for _ in 0..=waiting.len() {
+        if t == me {
+            return true;
+        }
+        let Some(slot) = waiting.get(&t) else {
+            return false;
+        };
+        match &*lock(&slot.state) {
+            State::Busy(next) => t = *next,
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// Gives a slot up if its evaluation unwinds, so that no one waits for it forever.
+struct Unwinding<'a> {
+    slot: &'a Slot,
+    depth: usize,
+}
+
+impl Drop for Unwinding<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            DEPTH.with(|d| d.set(self.depth));
+            *lock(&self.slot.state) = State::Vacated;
+            self.slot.ready.notify_all();
+        }
+    }
+}
 
 thread_local! {
     /// How many evaluations are under way on this thread, one inside another.
@@ -174,6 +215,8 @@ impl Run {
             modules: Mutex::new(HashMap::new()),
             insts: RwLock::new(Vec::new()),
             memo: Mutex::new(HashMap::new()),
+            waiting: Mutex::new(HashMap::new()),
+            parallel: true,
             warnings: Mutex::new(Vec::new()),
         };
         let t = std::time::Instant::now();
@@ -298,58 +341,73 @@ impl Run {
     ) -> Result<T, LoadError> {
         let key = (inst, obj);
         let me = std::thread::current().id();
-        // Find the slot, or take it to evaluate here.
-        let (slot, mine) = {
-            let mut map = lock(&self.memo);
-            match map.get(&key) {
-                Some(s) => (s.clone(), false),
-                None => {
-                    let s = Arc::new(Slot {
-                        state: Mutex::new(State::Busy(me)),
-                        ready: Condvar::new(),
-                    });
-                    map.insert(key, s.clone());
-                    (s, true)
+        let mut make = Some(make);
+        loop {
+            // Find the slot, or take it to evaluate here.
+            let (slot, mine) = {
+                let mut map = lock(&self.memo);
+                match map.get(&key) {
+                    Some(s) => (s.clone(), false),
+                    None => {
+                        let s = Arc::new(Slot {
+                            state: Mutex::new(State::Busy(me)),
+                            ready: Condvar::new(),
+                        });
+                        map.insert(key, s.clone());
+                        (s, true)
+                    }
                 }
+            };
+            if mine {
+                let Some(make) = make.take() else {
+                    return Err(LoadError::at(loc, "internal: evaluated twice"));
+                };
+                return self.evaluate_slot(&key, &slot, loc, &what, &get, make);
             }
-        };
-        if !mine {
-            // Another evaluation has it: wait for it (or it is this one: a cycle).
+            // Another evaluation has it: wait for it, unless that evaluation waits, through
+            // others, for this one (a cycle).
+            let owner = match &*lock(&slot.state) {
+                State::Done(m) => {
+                    return get(m).ok_or_else(|| LoadError::at(loc, "internal: wrong memo kind"))
+                }
+                State::Vacated => continue,
+                State::Busy(owner) => *owner,
+            };
+            {
+                // Checked and recorded under one lock: two threads cannot both miss that
+                // each waits for the other.
+                let mut waiting = lock(&self.waiting);
+                if waits_for(&waiting, owner, me) {
+                    return Err(LoadError::at(
+                        loc,
+                        format!("cycle: {} refers to itself", what()),
+                    ));
+                }
+                waiting.insert(me, slot.clone());
+            }
             let mut state = lock(&slot.state);
-            let mut waited = std::time::Duration::ZERO;
-            loop {
-                match &*state {
-                    State::Done(m) => {
-                        return get(m)
-                            .ok_or_else(|| LoadError::at(loc, "internal: wrong memo kind"))
-                    }
-                    State::Failed(e) => return Err(e.clone()),
-                    State::Busy(owner) if *owner == me => {
-                        return Err(LoadError::at(
-                            loc,
-                            format!("cycle: {} refers to itself", what()),
-                        ))
-                    }
-                    State::Busy(_) if waited > STUCK => {
-                        return Err(LoadError::at(
-                            loc,
-                            format!(
-                            "cycle: {} refers to itself through values evaluated at the same time",
-                            what()
-                        ),
-                        ))
-                    }
-                    State::Busy(_) => {
-                        let step = std::time::Duration::from_millis(50);
-                        state = match slot.ready.wait_timeout(state, step) {
-                            Ok((s, _)) => s,
-                            Err(p) => p.into_inner().0,
-                        };
-                        waited += step;
-                    }
-                }
+            while matches!(&*state, State::Busy(_)) {
+                state = match slot.ready.wait(state) {
+                    Ok(s) => s,
+                    Err(p) => p.into_inner(),
+                };
             }
+            drop(state);
+            lock(&self.waiting).remove(&me);
         }
+    }
+
+    /// Evaluates the value of a slot this thread took, and remembers it (or gives the
+    /// slot up when evaluation fails).
+    fn evaluate_slot<T>(
+        &self,
+        key: &(usize, Obj),
+        slot: &Arc<Slot>,
+        loc: &Loc,
+        what: &impl Fn() -> String,
+        get: &impl Fn(&Memo) -> Option<T>,
+        make: impl FnOnce() -> Result<Memo, LoadError>,
+    ) -> Result<T, LoadError> {
         let depth = DEPTH.with(|d| d.get());
         let made = if depth >= MAX_DEPTH {
             Err(LoadError::at(
@@ -357,6 +415,7 @@ impl Run {
                 format!("{} is reached through a chain of references more than {MAX_DEPTH} evaluations deep; tfparity stops there", what()),
             ))
         } else {
+            let _guard = Unwinding { slot, depth };
             DEPTH.with(|d| d.set(depth + 1));
             // Each step of a chain of references takes stack: grow it on the heap when
             // it runs low, instead of overflowing.
@@ -364,16 +423,20 @@ impl Run {
             DEPTH.with(|d| d.set(depth));
             made
         };
-        let out = match &made {
-            Ok(m) => get(m).ok_or_else(|| LoadError::at(loc, "internal: wrong memo kind")),
-            Err(e) => Err(e.clone()),
-        };
-        *lock(&slot.state) = match made {
-            Ok(m) => State::Done(m),
-            Err(e) => State::Failed(e),
-        };
-        slot.ready.notify_all();
-        out
+        match made {
+            Ok(m) => {
+                let out = get(&m).ok_or_else(|| LoadError::at(loc, "internal: wrong memo kind"));
+                *lock(&slot.state) = State::Done(m);
+                slot.ready.notify_all();
+                out
+            }
+            Err(e) => {
+                lock(&self.memo).remove(key);
+                *lock(&slot.state) = State::Vacated;
+                slot.ready.notify_all();
+                Err(e)
+            }
+        }
     }
 
     fn scope(&self, inst: usize) -> InstScope<'_> {

@@ -943,3 +943,35 @@ fn side_by_side_evaluation_is_deterministic() -> crate::TestResult {
     }
     Ok(())
 }
+
+#[test]
+fn a_cycle_between_module_instances_is_an_error_not_a_wait() -> crate::TestResult {
+    // Two instances evaluated side by side each start at one end of a cycle.
+    let main = r#"
+locals {
+  a = length(flatten([for i in range(200) : [for j in range(50) : "${i}-${j}"]])) > 0 ? local.b : "x"
+  b = length(flatten([for i in range(200) : [for j in range(50) : "${i}-${j}"]])) > 0 ? local.a : "y"
+}
+module "m1" {
+  source = "./m"
+  x      = local.a
+}
+module "m2" {
+  source = "./m"
+  x      = local.b
+}
+"#;
+    let m = "variable \"x\" {}\nresource \"x_r\" \"r\" { v = var.x }\n";
+    for _ in 0..3 {
+        let err = load(&[("main.tf", main), ("m/main.tf", m)], &[])
+            .err()
+            .unwrap_or_default();
+        // The same message every time: a failure is evaluated again, one instance after
+        // another.
+        assert!(
+            err.contains("main.tf:3:3") && err.contains("cycle: local.a refers to itself"),
+            "{err}"
+        );
+    }
+    Ok(())
+}
