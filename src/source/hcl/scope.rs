@@ -108,11 +108,7 @@ impl InstScope<'_> {
             } else {
                 "managed resource"
             };
-            return Err(EvalError {
-                origin: None,
-                loc: at.clone(),
-                what: format!("Reference to undeclared resource: a {kind} \"{rtype}\" \"{name}\" has not been declared in {}", module_text(&self.run.inst(self.inst).path)),
-            });
+            return Err(EvalError::at(at, format!("Reference to undeclared resource: a {kind} \"{rtype}\" \"{name}\" has not been declared in {}", module_text(&self.run.inst(self.inst).path))));
         };
         let me = self.run.inst(self.inst);
         self.deps.borrow_mut().insert(Address {
@@ -156,13 +152,12 @@ impl InstScope<'_> {
                 {
                     Some(i) => (Some(i), 1),
                     None => {
-                        return Err(EvalError {
-                            origin: None,
-                            loc: at.clone(),
-                            what: format!(
+                        return Err(EvalError::at(
+                            at,
+                            format!(
                                 "Invalid index: {rtype}.{name} has no instance with the given key"
                             ),
-                        })
+                        ))
                     }
                 }
             }
@@ -215,12 +210,13 @@ impl Scope for InstScope<'_> {
         at: &Loc,
     ) -> EResult<Option<(V, usize)>> {
         let run = self.run;
-        let need = |what: &str| EvalError {
-            origin: None,
-            loc: at.clone(),
-            what: format!(
+        let need = |what: &str| {
+            EvalError::at(
+                at,
+                format!(
                 "Invalid reference: a reference to {what} must be followed by an attribute name"
             ),
+            )
         };
         match root {
             "var" => {
@@ -244,25 +240,21 @@ impl Scope for InstScope<'_> {
                     // Terraform runs in the root module's directory.
                     "cwd" => canonical(&run.root).to_string_lossy().into_owned(),
                     other => {
-                        return Err(EvalError { origin: None, loc: at.clone(), what: format!("Invalid \"path\" attribute: \"{other}\"") })
+                        return Err(EvalError::at(at, format!("Invalid \"path\" attribute: \"{other}\"")))
                     }
                 };
                 Ok(Some((V::Str(v), 1)))
             }
             "terraform" => match attr_name(ops.first()) {
                 Some("workspace") => Ok(Some((V::str("default"), 1))),
-                _ => Err(EvalError { origin: None, loc: at.clone(), what: "Invalid \"terraform\" attribute: only terraform.workspace is available".into() }),
+                _ => Err(EvalError::at(at, "Invalid \"terraform\" attribute: only terraform.workspace is available")),
             },
             "self" => Ok(Some((V::unknown(), 0))),
-            "count" | "each" => Err(EvalError {
-                origin: None,
-                loc: at.clone(),
-                what: format!("Reference to \"{root}\" in context without {}: \"{root}\" can only be used in blocks that use \"{}\"", if root == "count" { "count" } else { "for_each" }, if root == "count" { "count" } else { "for_each" }),
-            }),
+            "count" | "each" => Err(EvalError::at(at, format!("Reference to \"{root}\" in context without {}: \"{root}\" can only be used in blocks that use \"{}\"", if root == "count" { "count" } else { "for_each" }, if root == "count" { "count" } else { "for_each" }))),
             "module" => {
                 let name = attr_name(ops.first()).ok_or_else(|| need("module"))?;
                 let Some(&c) = self.module.call_index.get(name) else {
-                    return Err(EvalError { origin: None, loc: at.clone(), what: format!("Reference to undeclared module: no module call named \"{name}\" is declared in {}", module_text(&run.inst(self.inst).path)) });
+                    return Err(EvalError::at(at, format!("Reference to undeclared module: no module call named \"{name}\" is declared in {}", module_text(&run.inst(self.inst).path))));
                 };
                 let exp = run.call(self.inst, c).map_err(to_eval)?;
                 match exp.rep {
@@ -297,7 +289,7 @@ impl Scope for InstScope<'_> {
                                     let (v, used) = self.navigate(&v, &ops[3..], frame, at)?;
                                     Ok(Some((v, 3 + used)))
                                 }
-                                None => Err(EvalError { origin: None, loc: at.clone(), what: format!("Invalid index: module.{name} has no instance with the given key") }),
+                                None => Err(EvalError::at(at, format!("Invalid index: module.{name} has no instance with the given key"))),
                             };
                         }
                         let mut objs = Vec::new();
@@ -348,15 +340,17 @@ impl Scope for InstScope<'_> {
 /// only `vars` in scope.
 pub fn template_file(base: &Path, path: &str, vars: V, at: &Loc) -> EResult<V> {
     let full = base.join(path);
-    let text = std::fs::read_to_string(&full).map_err(|e| EvalError {
-        origin: None,
-        loc: at.clone(),
-        what: format!("Invalid function argument: no file exists at {path:?} ({e})"),
+    let text = std::fs::read_to_string(&full).map_err(|e| {
+        EvalError::at(
+            at,
+            format!("Invalid function argument: no file exists at {path:?} ({e})"),
+        )
     })?;
-    let template = hcl::edit::parser::parse_template(&text).map_err(|e| EvalError {
-        origin: None,
-        loc: at.clone(),
-        what: format!("Invalid template file {path:?}: {}", e.message()),
+    let template = hcl::edit::parser::parse_template(&text).map_err(|e| {
+        EvalError::at(
+            at,
+            format!("Invalid template file {path:?}: {}", e.message()),
+        )
     })?;
     // Each variable keeps its own mark inside the template.
     let (vars, marked) = vars.shallow_unmark();
@@ -364,11 +358,10 @@ pub fn template_file(base: &Path, path: &str, vars: V, at: &Loc) -> EResult<V> {
         return Ok(V::unknown());
     }
     let V::Map(m) = vars else {
-        return Err(EvalError {
-            origin: None,
-            loc: at.clone(),
-            what: "Invalid function argument: templatefile's vars must be an object".into(),
-        });
+        return Err(EvalError::at(
+            at,
+            "Invalid function argument: templatefile's vars must be an object",
+        ));
     };
     let scope = super::eval::OnlyVars {
         dir: base,

@@ -58,21 +58,16 @@ impl Scope for Constants {
         _frame: &Frame<'_>,
         at: &Loc,
     ) -> EResult<Option<(V, usize)>> {
-        Err(EvalError {
-            origin: None,
-            loc: at.clone(),
-            what: format!("Variables not allowed: a .tfvars file holds constant values; \"{root}\" cannot be referred to here"),
-        })
+        Err(EvalError::at(at, format!("Variables not allowed: a .tfvars file holds constant values; \"{root}\" cannot be referred to here")))
     }
     fn module_dir(&self) -> &Path {
         Path::new(".")
     }
     fn template_file(&self, _path: &str, _vars: V, at: &Loc) -> EResult<V> {
-        Err(EvalError {
-            origin: None,
-            loc: at.clone(),
-            what: "Functions may not be called here: a .tfvars file holds constant values".into(),
-        })
+        Err(EvalError::at(
+            at,
+            "Functions may not be called here: a .tfvars file holds constant values",
+        ))
     }
 }
 

@@ -27,6 +27,15 @@ pub struct EvalError {
 }
 
 impl EvalError {
+    /// An error at `loc`.
+    pub fn at(loc: &Loc, what: impl Into<String>) -> EvalError {
+        EvalError {
+            origin: None,
+            loc: loc.clone(),
+            what: what.into(),
+        }
+    }
+
     /// The file and line:col the error is about.
     pub fn place(&self) -> (std::path::PathBuf, Option<(usize, usize)>) {
         match &self.origin {
@@ -146,11 +155,7 @@ impl Eval<'_> {
     }
 
     fn err(&self, span: Option<std::ops::Range<usize>>, what: impl Into<String>) -> EvalError {
-        EvalError {
-            origin: None,
-            loc: self.loc.at(span),
-            what: what.into(),
-        }
+        EvalError::at(&self.loc.at(span), what)
     }
 
     pub fn eval(&self, e: &Expression, f: &Frame<'_>) -> EResult<V> {
@@ -692,11 +697,7 @@ pub mod tests_support {
             std::path::Path::new(".")
         }
         fn template_file(&self, _path: &str, _vars: V, at: &Loc) -> EResult<V> {
-            Err(EvalError {
-                origin: None,
-                loc: at.clone(),
-                what: "no files here".into(),
-            })
+            Err(EvalError::at(at, "no files here"))
         }
     }
 

@@ -200,11 +200,7 @@ impl Scope for OnlyVars<'_> {
     fn template_file(&self, path: &str, vars: V, at: &Loc) -> EResult<V> {
         match self.outer {
             Some(outer) => outer.template_file(path, vars, at),
-            None => Err(EvalError {
-                origin: None,
-                loc: at.clone(),
-                what: "Error in function call: cannot recursively call templatefile from inside another template".into(),
-            }),
+            None => Err(EvalError::at(at, "Error in function call: cannot recursively call templatefile from inside another template")),
         }
     }
 }
