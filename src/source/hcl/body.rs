@@ -3,7 +3,7 @@
 //! instance. Evaluates through the scope it is given.
 
 use super::config::RESOURCE_META;
-use super::eval::{EResult, Eval, Frame};
+use super::eval::{EResult, Eval, EvalError, Frame};
 use super::files::Body;
 use super::value::V;
 use crate::model::Key;
@@ -77,30 +77,27 @@ pub fn body_values(
                 let slot = lists
                     .entry(label.clone())
                     .or_insert_with(|| Some(Vec::new()));
-                let ev_here = Eval {
-                    scope: ev.scope,
-                    loc: b.loc.clone(),
-                };
                 let Some(fe) = b.body.attr("for_each") else {
-                    return Err(ev_here.loc_err(
-                        None,
+                    return Err(EvalError::at(
+                        &b.loc,
                         format!("dynamic \"{label}\" has no for_each argument"),
                     ));
                 };
                 let iterator = match b.body.attr("iterator").map(|a| &a.expr) {
                     Some(Expression::Variable(v)) => v.as_str().to_string(),
                     Some(_) => {
-                        return Err(ev_here.loc_err(
-                            None,
-                            "Invalid dynamic iterator name: it must be a name".into(),
+                        return Err(EvalError::at(
+                            &b.loc,
+                            "Invalid dynamic iterator name: it must be a name",
                         ))
                     }
                     None => label.clone(),
                 };
                 let Some(content) = b.body.blocks_of("content").next() else {
-                    return Err(
-                        ev_here.loc_err(None, format!("dynamic \"{label}\" has no content block"))
-                    );
+                    return Err(EvalError::at(
+                        &b.loc,
+                        format!("dynamic \"{label}\" has no content block"),
+                    ));
                 };
                 let (coll, marked) = Eval {
                     scope: ev.scope,
@@ -118,7 +115,7 @@ pub fn body_values(
                     V::Set(l) => l.into_iter().map(|v| (v.clone(), v)).collect(),
                     V::Map(m) => m.into_iter().map(|(k, v)| (V::Str(k), v)).collect(),
                     other => {
-                        return Err(Eval { scope: ev.scope, loc: fe.loc.clone() }.loc_err(None, format!("Invalid dynamic for_each value: cannot use a {} value in for_each; an iterable collection is required", other.type_name())))
+                        return Err(EvalError::at(&fe.loc, format!("Invalid dynamic for_each value: cannot use a {} value in for_each; an iterable collection is required", other.type_name())))
                     }
                 };
                 for (k, v) in pairs {

@@ -7,7 +7,7 @@
 
 use super::body::{body_values, repetition_bindings};
 use super::config::{is_local, CallDecl, Module, ResDecl};
-use super::eval::{Eval, EvalError, Frame, RESOURCE_MARK};
+use super::eval::{Eval, Frame, RESOURCE_MARK};
 use super::files::{self, LoadError, Loc};
 use super::paths::{canonical, lexical_join, read_manifest};
 use super::scope::InstScope;
@@ -188,16 +188,6 @@ const MAX_DEPTH: usize = 20_000;
 /// Stack left below which evaluation continues on a new segment, and that segment's size.
 const RED_ZONE: usize = 256 * 1024;
 const STACK_SEGMENT: usize = 8 * 1024 * 1024;
-
-/// An error while evaluating: where and what, as a load error.
-fn load_err(e: EvalError) -> LoadError {
-    let (path, line_col) = e.place();
-    LoadError {
-        path,
-        line_col,
-        what: e.what,
-    }
-}
 
 impl Run {
     /// Starts a run of the module in `root` with the root variables' values.
@@ -461,7 +451,7 @@ impl Run {
             scope: &scope,
             loc: loc.clone(),
         };
-        ev.eval(e, f).map_err(load_err)
+        ev.eval(e, f).map_err(LoadError::from)
     }
 
     pub fn var(&self, inst: usize, name: &str, at: &Loc) -> Result<Arc<V>, LoadError> {
@@ -517,7 +507,7 @@ impl Run {
                 Some(t) => {
                     let scope = self.scope(inst);
                     let ev = Eval { scope: &scope, loc: decl.loc.clone() };
-                    let ty = Type::parse(t, &ev).map_err(load_err)?;
+                    let ty = Type::parse(t, &ev).map_err(LoadError::from)?;
                     convert(value, &ty).map_err(|m| {
                         LoadError::at(&decl.loc, format!("invalid value for variable \"{name}\": {m}"))
                     })?
@@ -633,7 +623,7 @@ impl Run {
                 scope: &scope,
                 loc: decl.loc.clone(),
             };
-            let attrs = body_values(&ev, &decl.body, &f, true).map_err(load_err)?;
+            let attrs = body_values(&ev, &decl.body, &f, true).map_err(LoadError::from)?;
             let address = Address {
                 module: me.path.clone(),
                 mode: decl.mode,

@@ -4,7 +4,7 @@
 
 use super::config::Module;
 use super::eval::{EResult, Eval, EvalError, Frame, Scope, RESOURCE_MARK};
-use super::files::{self, LoadError, Loc};
+use super::files::Loc;
 use super::module::{module_text, Instance, Rep, Run};
 use super::paths::{canonical, relative_to};
 use super::value::V;
@@ -28,18 +28,6 @@ fn attr_name<'o>(op: Option<&&'o TraversalOperator>) -> Option<&'o str> {
     match op {
         Some(TraversalOperator::GetAttr(n)) => Some(n.as_str()),
         _ => None,
-    }
-}
-
-fn to_eval(e: LoadError) -> EvalError {
-    // A load error inside an expression keeps its own place.
-    EvalError {
-        origin: Some((e.path.clone(), e.line_col)),
-        loc: Loc {
-            file: std::sync::Arc::new(files::SrcFile::new(e.path, String::new())),
-            offset: None,
-        },
-        what: e.what,
     }
 }
 
@@ -118,7 +106,7 @@ impl InstScope<'_> {
             name: name.to_string(),
             key: None,
         });
-        let exp = self.run.resource(self.inst, r).map_err(to_eval)?;
+        let exp = self.run.resource(self.inst, r)?;
         // Which instance, when the reference names one.
         let (instance, used) = match (exp.rep, ops.first()) {
             (Rep::Unknown, _) => return Ok((V::unknown(), 0)),
@@ -221,13 +209,13 @@ impl Scope for InstScope<'_> {
         match root {
             "var" => {
                 let name = attr_name(ops.first()).ok_or_else(|| need("var"))?;
-                let v = run.var(self.inst, name, at).map_err(to_eval)?;
+                let v = run.var(self.inst, name, at)?;
                 let (v, used) = self.navigate(&v, &ops[1..], frame, at)?;
                 Ok(Some((v, 1 + used)))
             }
             "local" => {
                 let name = attr_name(ops.first()).ok_or_else(|| need("local"))?;
-                let v = run.local(self.inst, name, at).map_err(to_eval)?;
+                let v = run.local(self.inst, name, at)?;
                 let (v, used) = self.navigate(&v, &ops[1..], frame, at)?;
                 Ok(Some((v, 1 + used)))
             }
@@ -256,18 +244,18 @@ impl Scope for InstScope<'_> {
                 let Some(&c) = self.module.call_index.get(name) else {
                     return Err(EvalError::at(at, format!("Reference to undeclared module: no module call named \"{name}\" is declared in {}", module_text(&run.inst(self.inst).path))));
                 };
-                let exp = run.call(self.inst, c).map_err(to_eval)?;
+                let exp = run.call(self.inst, c)?;
                 match exp.rep {
                     Rep::Unknown => Ok(Some((V::unknown(), ops.len()))),
                     Rep::Single => {
                         let child = exp.children.first().map(|x| x.1).unwrap_or(0);
                         match attr_name(ops.get(1)) {
                             Some(out) => {
-                                let v = run.output(child, out, at).map_err(to_eval)?;
+                                let v = run.output(child, out, at)?;
                                 let (v, used) = self.navigate(&v, &ops[2..], frame, at)?;
                                 Ok(Some((v, 2 + used)))
                             }
-                            None => Ok(Some((run.outputs(child, at).map_err(to_eval)?, 1))),
+                            None => Ok(Some((run.outputs(child, at)?, 1))),
                         }
                     }
                     Rep::Count | Rep::ForEach => {
@@ -285,7 +273,7 @@ impl Scope for InstScope<'_> {
                             };
                             return match exp.children.iter().find(|(key, _)| key.as_ref() == want.as_ref()) {
                                 Some((_, child)) => {
-                                    let v = run.output(*child, out, at).map_err(to_eval)?;
+                                    let v = run.output(*child, out, at)?;
                                     let (v, used) = self.navigate(&v, &ops[3..], frame, at)?;
                                     Ok(Some((v, 3 + used)))
                                 }
@@ -294,7 +282,7 @@ impl Scope for InstScope<'_> {
                         }
                         let mut objs = Vec::new();
                         for (key, child) in &exp.children {
-                            objs.push((key.clone(), run.outputs(*child, at).map_err(to_eval)?));
+                            objs.push((key.clone(), run.outputs(*child, at)?));
                         }
                         let v = if exp.rep == Rep::Count {
                             V::List(objs.into_iter().map(|(_, o)| o).collect())

@@ -27,7 +27,7 @@ pub enum Type {
 impl Type {
     /// Parses a type expression; `ev` evaluates `optional()` defaults.
     pub fn parse(e: &Expression, ev: &Eval<'_>) -> EResult<Type> {
-        let bad = |what: &str| ev.loc_err(e.span(), what.to_string());
+        let bad = |what: &str| ev.err(e.span(), what.to_string());
         match e {
             Expression::Variable(v) => match v.as_str() {
                 "string" => Ok(Type::String),
@@ -98,10 +98,10 @@ impl Type {
                     [t, d] => {
                         let ty = Type::parse(t, ev)?;
                         let dv = ev.eval(d, &Frame::new())?;
-                        let dv = convert(dv, &ty).map_err(|m| ev.loc_err(d.span(), format!("Invalid default value for optional attribute: {m}")))?;
+                        let dv = convert(dv, &ty).map_err(|m| ev.err(d.span(), format!("Invalid default value for optional attribute: {m}")))?;
                         Ok((ty, true, Some(dv)))
                     }
-                    _ => Err(ev.loc_err(e.span(), "Invalid type specification: optional() takes a type and an optional default".to_string())),
+                    _ => Err(ev.err(e.span(), "Invalid type specification: optional() takes a type and an optional default".to_string())),
                 };
             }
         }

@@ -121,14 +121,7 @@ pub fn read(path: &Path) -> Result<Vec<Given>, LoadError> {
             scope: &Constants,
             loc: a.loc.clone(),
         };
-        let v = ev.eval(&a.expr, &Frame::new()).map_err(|e| {
-            let (path, line_col) = e.place();
-            LoadError {
-                path,
-                line_col,
-                what: e.what,
-            }
-        })?;
+        let v = ev.eval(&a.expr, &Frame::new())?;
         out.push((a.name, (v, a.loc)));
     }
     Ok(out)

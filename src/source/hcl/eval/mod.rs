@@ -57,6 +57,32 @@ impl fmt::Display for EvalError {
 
 impl std::error::Error for EvalError {}
 
+/// A load error met inside an expression (a variable's declaration, another module)
+/// keeps its own place.
+impl From<super::files::LoadError> for EvalError {
+    fn from(e: super::files::LoadError) -> Self {
+        EvalError {
+            origin: Some((e.path.clone(), e.line_col)),
+            loc: Loc {
+                file: std::sync::Arc::new(super::files::SrcFile::new(e.path, String::new())),
+                offset: None,
+            },
+            what: e.what,
+        }
+    }
+}
+
+impl From<EvalError> for super::files::LoadError {
+    fn from(e: EvalError) -> Self {
+        let (path, line_col) = e.place();
+        super::files::LoadError {
+            path,
+            line_col,
+            what: e.what,
+        }
+    }
+}
+
 pub type EResult<T> = Result<T, EvalError>;
 
 /// Names bound around an expression: `for` variables, `count`, `each`, `dynamic`
@@ -150,11 +176,7 @@ pub struct Eval<'s> {
 
 impl Eval<'_> {
     /// An error at `span` of the expression being evaluated.
-    pub fn loc_err(&self, span: Option<std::ops::Range<usize>>, what: String) -> EvalError {
-        self.err(span, what)
-    }
-
-    fn err(&self, span: Option<std::ops::Range<usize>>, what: impl Into<String>) -> EvalError {
+    pub fn err(&self, span: Option<std::ops::Range<usize>>, what: impl Into<String>) -> EvalError {
         EvalError::at(&self.loc.at(span), what)
     }
 
