@@ -55,12 +55,6 @@ fn reader(rtype: &str) -> Option<(Reader, &'static [&'static str])> {
         "records",
         "alias",
         "set_identifier",
-        "weighted_routing_policy",
-        "failover_routing_policy",
-        "geolocation_routing_policy",
-        "latency_routing_policy",
-        "geoproximity_routing_policy",
-        "cidr_routing_policy",
         "multivalue_answer_routing_policy",
         "health_check_id",
         "zone_id",
@@ -147,6 +141,10 @@ pub fn claims_path(rtype: &str, path: &AttrPath) -> bool {
         return false;
     };
     claimed.iter().any(|c| starts_with(path, c))
+        || (rtype == "aws_route53_record"
+            && path
+                .top()
+                .is_some_and(|t| read::ROUTE53_POLICIES.contains(&t)))
 }
 
 /// Whether `path` lies at or under the dotted path `prefix` (`spec.0.port`).

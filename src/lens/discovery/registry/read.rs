@@ -397,31 +397,23 @@ pub(super) fn route53<'e>(rd: &Reading<'_, 'e>, r: &'e Resource) -> Option<(Stri
         "health check",
         reference(ctx, a.get("health_check_id")),
     );
-    // Routing: which policy and its setting; a latency record's region is by design.
     // Routing: which policy, with every setting of it (weight, failover role, location,
     // CIDR location, bias); a latency record's region compares without the region.
-    let routing = [
-        "weighted_routing_policy",
-        "failover_routing_policy",
-        "geolocation_routing_policy",
-        "latency_routing_policy",
-        "geoproximity_routing_policy",
-        "cidr_routing_policy",
-    ]
-    .iter()
-    .find_map(|attr| {
-        let b = block(a, attr)?;
-        let p = deep(ctx, b);
-        let word = attr.trim_end_matches("_routing_policy");
-        Some(Prop {
-            compared: p.compared.map(|c| format!("{word} {c}")),
-            shown: format!("{word} {}", p.shown).trim().to_string(),
+    let routing = ROUTE53_POLICIES
+        .iter()
+        .find_map(|attr| {
+            let b = block(a, attr)?;
+            let p = deep(ctx, b);
+            let word = attr.trim_end_matches("_routing_policy");
+            Some(Prop {
+                compared: p.compared.map(|c| format!("{word} {c}")),
+                shown: format!("{word} {}", p.shown).trim().to_string(),
+            })
         })
-    })
-    .or_else(|| {
-        (a.get("multivalue_answer_routing_policy") == Some(&Value::Bool(true)))
-            .then(|| literal("multivalue".to_string()))
-    });
+        .or_else(|| {
+            (a.get("multivalue_answer_routing_policy") == Some(&Value::Bool(true)))
+                .then(|| literal("multivalue".to_string()))
+        });
     insert(&mut props, "routing", routing);
     let rel = relative(name, zone_name);
     let set_id = text(a, "set_identifier")
@@ -571,6 +563,22 @@ pub(super) fn cloud_map<'e>(rd: &Reading<'_, 'e>, r: &'e Resource) -> Option<(St
     ))
 }
 
+/// Route 53 routing policy blocks; a record has at most one.
+pub(super) const ROUTE53_POLICIES: &[&str] = &[
+    "weighted_routing_policy",
+    "failover_routing_policy",
+    "geolocation_routing_policy",
+    "latency_routing_policy",
+    "geoproximity_routing_policy",
+    "cidr_routing_policy",
+];
+
+/// Service Directory metadata (`metadata`, or `annotations` in newer providers).
+fn directory_meta(ctx: &Context<'_>, a: &Value) -> Option<Prop> {
+    let meta = a.get("metadata").filter(|v| !v.is_null());
+    object(ctx, meta.or_else(|| a.get("annotations")))
+}
+
 pub(super) fn directory_service<'e>(
     rd: &Reading<'_, 'e>,
     r: &'e Resource,
@@ -580,12 +588,7 @@ pub(super) fn directory_service<'e>(
     let name = text(a, "service_id")?;
     let (namespace, _) = scope(rd, a.get("namespace"), "namespace_id", "");
     let mut props = BTreeMap::new();
-    let meta = a.get("metadata").filter(|v| !v.is_null());
-    insert(
-        &mut props,
-        "meta",
-        object(ctx, meta.or_else(|| a.get("annotations"))),
-    );
+    insert(&mut props, "meta", directory_meta(ctx, a));
     Some(entry(
         ctx,
         r,
@@ -608,12 +611,7 @@ pub(super) fn directory_endpoint<'e>(
     insert(&mut props, "address", reference(ctx, a.get("address")));
     insert(&mut props, "port", plain(a.get("port")));
     insert(&mut props, "network", reference(ctx, a.get("network")));
-    let meta = a.get("metadata").filter(|v| !v.is_null());
-    insert(
-        &mut props,
-        "meta",
-        object(ctx, meta.or_else(|| a.get("annotations"))),
-    );
+    insert(&mut props, "meta", directory_meta(ctx, a));
     Some(entry(
         ctx,
         r,
