@@ -8,14 +8,19 @@ pub(crate) fn compare(
     prod: &[(&str, &str)],
     staging: &[(&str, &str)],
 ) -> crate::TestResult<Vec<Finding>> {
-    let mut envs = [
+    Ok(compare_envs(vec![
         Environment::for_tests("prod", prod)?,
         Environment::for_tests("staging", staging)?,
-    ];
+    ]))
+}
+
+/// The findings of comparing loaded environments (the first is the baseline), given
+/// reference edges as loading gives them.
+pub(crate) fn compare_envs(mut envs: Vec<Environment>) -> Vec<Finding> {
     for e in envs.iter_mut() {
         crate::normalize::add_reference_edges(e);
     }
-    Ok(crate::compare_loaded(&envs, 0).findings)
+    crate::compare_loaded(&envs, 0).findings
 }
 
 /// A finding as `kind severity address: message`.

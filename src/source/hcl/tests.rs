@@ -498,21 +498,28 @@ fn compare_dirs(prod: &[(&str, &str)], staging: &[(&str, &str)]) -> crate::TestR
     let mut dirs = Vec::new();
     for (name, files) in [("prod", prod), ("staging", staging)] {
         let d = Dir::with(files)?;
-        let spec = crate::source::EnvSpec {
-            name: name.into(),
-            path: d.path().display().to_string(),
-            var_files: Vec::new(),
-        };
-        let mut env = crate::source::load(&spec, None)?;
-        crate::normalize::add_reference_edges(&mut env);
-        envs.push(env);
+        envs.push(declared_env(name, &d)?);
         dirs.push(d);
     }
-    Ok(crate::compare_loaded(&envs, 0)
-        .findings
+    Ok(findings_of(envs))
+}
+
+/// The environment a directory declares, read as the command line reads it.
+fn declared_env(name: &str, d: &Dir) -> crate::TestResult<crate::model::Environment> {
+    let spec = crate::source::EnvSpec {
+        name: name.into(),
+        path: d.path().display().to_string(),
+        var_files: Vec::new(),
+    };
+    Ok(crate::source::load(&spec, None)?)
+}
+
+/// The findings of comparing `envs` (the first is the baseline), one line each.
+fn findings_of(envs: Vec<crate::model::Environment>) -> Vec<String> {
+    crate::lens::testing::compare_envs(envs)
         .iter()
         .map(crate::lens::testing::line)
-        .collect())
+        .collect()
 }
 
 #[test]
@@ -790,28 +797,13 @@ resource "aws_instance" "a" {
 }
 "#,
     )])?;
-    let spec = crate::source::EnvSpec {
-        name: "declared".into(),
-        path: d.path().display().to_string(),
-        var_files: Vec::new(),
-    };
-    let mut declared = crate::source::load(&spec, None)?;
+    let declared = declared_env("declared", &d)?;
     let state = r#"{"id":"i-0abc","ebs_block_device":[
         {"device_name":"/dev/sdc","volume_size":20,"volume_type":"gp3","encrypted":false,"iops":3000},
         {"device_name":"/dev/sdb","volume_size":10,"volume_type":"gp3","encrypted":false,"iops":3000}]}"#;
-    let mut deployed =
-        crate::model::Environment::for_tests("deployed", &[("aws_instance.a", state)])?;
-    crate::normalize::add_reference_edges(&mut declared);
-    crate::normalize::add_reference_edges(&mut deployed);
-    let found = crate::compare_loaded(&[declared, deployed], 0).findings;
-    assert!(
-        found.is_empty(),
-        "{:?}",
-        found
-            .iter()
-            .map(crate::lens::testing::line)
-            .collect::<Vec<_>>()
-    );
+    let deployed = crate::model::Environment::for_tests("deployed", &[("aws_instance.a", state)])?;
+    let found = findings_of(vec![declared, deployed]);
+    assert!(found.is_empty(), "{found:?}");
     Ok(())
 }
 
@@ -878,12 +870,7 @@ resource "aws_route53_record" "www" {
 }
 "#;
     let d = Dir::with(&[("main.tf", main)])?;
-    let spec = crate::source::EnvSpec {
-        name: "declared".into(),
-        path: d.path().display().to_string(),
-        var_files: Vec::new(),
-    };
-    let mut declared = crate::source::load(&spec, None)?;
+    let declared = declared_env("declared", &d)?;
     let lb = "arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/app/prod-web/50dc6c495c0c9188";
     let tg =
         "arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/prod-web/6d0ecf831eec9f09";
@@ -897,7 +884,7 @@ resource "aws_route53_record" "www" {
     );
     let zone = r#"{"id":"Z0ABC","zone_id":"Z0ABC","name":"prod.example.com","vpc":[]}"#;
     let record = r#"{"id":"Z0ABC_www","zone_id":"Z0ABC","name":"www.prod.example.com","type":"A","ttl":0,"records":null,"set_identifier":"","alias":[{"name":"dualstack.prod-web-123.us-east-1.elb.amazonaws.com","zone_id":"Z35SXDOTRQ7X7K","evaluate_target_health":true}]}"#;
-    let mut deployed = crate::model::Environment::for_tests(
+    let deployed = crate::model::Environment::for_tests(
         "deployed",
         &[
             ("aws_lb.web", &lb_attrs),
@@ -907,17 +894,8 @@ resource "aws_route53_record" "www" {
             ("aws_route53_record.www", record),
         ],
     )?;
-    crate::normalize::add_reference_edges(&mut declared);
-    crate::normalize::add_reference_edges(&mut deployed);
-    let found = crate::compare_loaded(&[declared, deployed], 0).findings;
-    assert!(
-        found.is_empty(),
-        "{:?}",
-        found
-            .iter()
-            .map(crate::lens::testing::line)
-            .collect::<Vec<_>>()
-    );
+    let found = findings_of(vec![declared, deployed]);
+    assert!(found.is_empty(), "{found:?}");
     Ok(())
 }
 
