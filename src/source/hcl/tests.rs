@@ -953,3 +953,11 @@ module "m2" {
     }
     Ok(())
 }
+
+#[test]
+fn a_repeated_object_key_keeps_the_last_value() -> crate::TestResult {
+    let main = "resource \"x_y\" \"z\" {\n  tags = {\n    a = 1\n    b = 2\n    a = 3\n    \"b\" = 4\n  }\n}\n";
+    let (rs, _, _d) = load(&[("main.tf", main)], &[])?;
+    assert_eq!(attr(&rs, "x_y.z", "tags"), r#"{"a":3,"b":4}"#);
+    Ok(())
+}
