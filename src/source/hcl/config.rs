@@ -13,6 +13,8 @@ use std::path::PathBuf;
 pub struct VarDecl {
     pub name: String,
     pub ty: Option<Expression>,
+    /// `ty` read as a type constraint, on first use.
+    pub parsed_type: std::sync::OnceLock<Result<super::types::Type, LoadError>>,
     pub default: Option<Attr>,
     pub sensitive: bool,
     pub nullable: bool,
@@ -182,6 +184,7 @@ impl Module {
         let decl = VarDecl {
             name: name.clone(),
             ty: take(&mut b.body, "type").map(|a| a.expr),
+            parsed_type: std::sync::OnceLock::new(),
             default: take(&mut b.body, "default"),
             sensitive: flag(&b.body, "sensitive")?.unwrap_or(false),
             nullable: flag(&b.body, "nullable")?.unwrap_or(true),

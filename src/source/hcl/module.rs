@@ -505,10 +505,17 @@ impl Run {
             };
             let value = match &decl.ty {
                 Some(t) => {
-                    let scope = self.scope(inst);
-                    let ev = Eval { scope: &scope, loc: decl.loc.clone() };
-                    let ty = Type::parse(t, &ev).map_err(LoadError::from)?;
-                    convert(value, &ty).map_err(|m| {
+                    // A type constraint is the same in every instance: read it once.
+                    let ty = decl
+                        .parsed_type
+                        .get_or_init(|| {
+                            let scope = self.scope(inst);
+                            let ev = Eval { scope: &scope, loc: decl.loc.clone() };
+                            Type::parse(t, &ev).map_err(LoadError::from)
+                        })
+                        .as_ref()
+                        .map_err(Clone::clone)?;
+                    convert(value, ty).map_err(|m| {
                         LoadError::at(&decl.loc, format!("invalid value for variable \"{name}\": {m}"))
                     })?
                 }
