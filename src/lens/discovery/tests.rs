@@ -557,3 +557,26 @@ fn routing_policies_compare_whole() -> crate::TestResult {
     );
     Ok(())
 }
+
+#[test]
+fn a_service_directory_network_named_by_project_number_is_the_network() -> crate::TestResult {
+    let env = |name: &str, number: &str| {
+        vec![
+            (
+                "google_compute_network.main".to_string(),
+                format!(
+                    r#"{{"id":"projects/acme-{name}/global/networks/{name}-net","name":"{name}-net"}}"#
+                ),
+            ),
+            (
+                "google_service_directory_endpoint.api".to_string(),
+                format!(
+                    r#"{{"endpoint_id":"primary","service":"s","port":443,"network":"projects/{number}/locations/global/networks/{name}-net"}}"#
+                ),
+            ),
+        ]
+    };
+    let (p, s) = (env("prod", "1111"), env("staging", "2222"));
+    assert_eq!(discovery(&refs(&p), &refs(&s))?, Vec::<String>::new());
+    Ok(())
+}

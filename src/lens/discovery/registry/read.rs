@@ -14,6 +14,8 @@ const ZONE_TYPES: &[&str] = &[
     "google_dns_managed_zone",
     "azurerm_dns_zone",
     "azurerm_private_dns_zone",
+    // Service Directory names a network `projects/<number>/…/networks/<name>`.
+    "google_compute_network",
 ];
 
 /// One environment as the readers see it: its context, and its zones by type and name
@@ -215,27 +217,29 @@ fn object(ctx: &Context<'_>, v: Option<&Value>) -> Option<Prop> {
     }
 }
 
+/// A network as Service Directory names it: by id, or `projects/<number>/…/networks/
+/// <name>`, whose project number matches no id but whose name names the network.
+fn network(rd: &Reading<'_, '_>, v: Option<&Value>) -> Option<Prop> {
+    if let Some(Value::Str(s)) = v {
+        let by_name = s
+            .rsplit_once("/networks/")
+            .filter(|_| rd.ctx.resolve(s).is_none())
+            .and_then(|(_, name)| rd.named.get(&("google_compute_network", name)));
+        if let Some(&i) = by_name {
+            let a = rd.ctx.logical(&rd.ctx.env.resources[i].address);
+            return Some(Prop {
+                compared: Some(format!("@{a}")),
+                shown: a.to_string(),
+            });
+        }
+    }
+    reference(rd.ctx, v)
+}
+
 /// A reference to another resource (a health check, a network).
 fn reference(ctx: &Context<'_>, v: Option<&Value>) -> Option<Prop> {
     match v? {
         Value::Str(s) if !s.is_empty() => {
-            // Service Directory names a network as `projects/<number>/…/networks/<name>`:
-            // the project number matches no id, the network's name does.
-            if ctx.resolve(s).is_none() {
-                if let Some(name) = s.rsplit_once("/networks/").map(|(_, n)| n) {
-                    let found = ctx.env.resources.iter().find(|r| {
-                        r.address.rtype == "google_compute_network"
-                            && text(&r.attributes, "name") == Some(name)
-                    });
-                    if let Some(r) = found {
-                        let a = ctx.logical(&r.address);
-                        return Some(Prop {
-                            compared: Some(format!("@{a}")),
-                            shown: a.to_string(),
-                        });
-                    }
-                }
-            }
             let (compared, shown) = one(ctx, s);
             Some(Prop { compared, shown })
         }
@@ -610,7 +614,7 @@ pub(super) fn directory_endpoint<'e>(
     let mut props = BTreeMap::new();
     insert(&mut props, "address", reference(ctx, a.get("address")));
     insert(&mut props, "port", plain(a.get("port")));
-    insert(&mut props, "network", reference(ctx, a.get("network")));
+    insert(&mut props, "network", network(rd, a.get("network")));
     insert(&mut props, "meta", directory_meta(ctx, a));
     Some(entry(
         ctx,
