@@ -226,14 +226,14 @@ mod tests {
 
     fn ty(src: &str) -> crate::TestResult<Type> {
         let e = hcl::edit::parser::parse_expr(src)?;
-        let scope = crate::source::hcl::eval::tests_support::NoScope;
+        let scope = crate::source::hcl::eval::tests_support::NoScope::default();
         let ev = scope.eval_at("t.tf");
         Ok(Type::parse(&e, &ev).map_err(|e| e.what)?)
     }
 
     fn val(src: &str) -> crate::TestResult<V> {
         let e = hcl::edit::parser::parse_expr(src)?;
-        let scope = crate::source::hcl::eval::tests_support::NoScope;
+        let scope = crate::source::hcl::eval::tests_support::NoScope::default();
         Ok(scope
             .eval_at("t.tf")
             .eval(&e, &Frame::new())

@@ -703,30 +703,23 @@ pub mod tests_support {
     use crate::source::hcl::files::SrcFile;
     use std::sync::Arc;
 
-    pub struct NoScope;
+    /// A scope with no references (and no template files): a template's scope with no
+    /// one outside it.
+    pub struct NoScope(OnlyVars<'static>);
 
-    impl Scope for NoScope {
-        fn reference(
-            &self,
-            _root: &str,
-            _ops: &[&TraversalOperator],
-            _frame: &Frame<'_>,
-            _at: &Loc,
-        ) -> EResult<Option<(V, usize)>> {
-            Ok(None)
-        }
-        fn module_dir(&self) -> &std::path::Path {
-            std::path::Path::new(".")
-        }
-        fn template_file(&self, _path: &str, _vars: V, at: &Loc) -> EResult<V> {
-            Err(EvalError::at(at, "no files here"))
+    impl Default for NoScope {
+        fn default() -> NoScope {
+            NoScope(OnlyVars {
+                dir: std::path::Path::new("."),
+                outer: None,
+            })
         }
     }
 
     impl NoScope {
         pub fn eval_at(&self, file: &str) -> Eval<'_> {
             Eval {
-                scope: self,
+                scope: &self.0,
                 loc: Loc {
                     file: Arc::new(SrcFile::new(file.into(), String::new())),
                     offset: None,

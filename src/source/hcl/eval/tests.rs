@@ -4,7 +4,7 @@ use super::*;
 
 fn run(src: &str) -> Result<V, String> {
     let e = hcl::edit::parser::parse_expr(src.trim()).map_err(|e| e.to_string())?;
-    let scope = NoScope;
+    let scope = NoScope::default();
     let f = Frame::new();
     let inner = Frame::with(
         &f,
