@@ -4,10 +4,10 @@
 
 use super::config::RESOURCE_META;
 use super::eval::{EResult, Eval, EvalError, Frame};
+use super::expr::Kind;
 use super::files::Body;
 use super::value::V;
 use crate::model::Key;
-use hcl::edit::expr::Expression;
 use std::collections::BTreeMap;
 
 /// `count.index` or `each.key`/`each.value` for one instance.
@@ -83,8 +83,8 @@ pub fn body_values(
                         format!("dynamic \"{label}\" has no for_each argument"),
                     ));
                 };
-                let iterator = match b.body.attr("iterator").map(|a| &a.expr) {
-                    Some(Expression::Variable(v)) => v.as_str().to_string(),
+                let iterator = match b.body.attr("iterator").map(|a| &a.expr.kind) {
+                    Some(Kind::Variable(v)) => v.to_string(),
                     Some(_) => {
                         return Err(EvalError::at(
                             &b.loc,

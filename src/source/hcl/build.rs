@@ -12,7 +12,8 @@ use crate::model::{Address, AttrPath, ModuleStep, Num, PathStep, Resource, Value
 #[derive(Debug, Default)]
 pub struct Built {
     pub resources: Vec<Resource>,
-    /// Where each instance and resource block is written.
+    /// Where each resource block is written (its instances are found through it:
+    /// [`crate::model::Address::block`]).
     pub origins: Vec<(Address, Box<str>)>,
     /// Resource blocks whose `count` / `for_each` is known only after apply.
     pub unexpanded: Vec<Address>,
@@ -22,36 +23,53 @@ pub struct Built {
 }
 
 /// Every resource instance of module instance `inst` and the modules it calls, with
-/// where each is written and what could not be expanded.
+/// where each resource block is written and what could not be expanded.
 pub fn resources(run: &Run, inst: usize, built: &mut Built) -> Result<(), super::files::LoadError> {
-    let out = &mut built.resources;
-    let origins = &mut built.origins;
+    let mut parts = Vec::new();
+    instances(run, inst, &mut parts)?;
+    // Gathered once at their full size: growing vectors this large a step at a time
+    // costs more (fresh memory at every step) than building them.
+    built
+        .resources
+        .reserve(parts.iter().map(|p| p.resources.len()).sum());
+    built
+        .origins
+        .reserve(parts.iter().map(|p| p.origins.len()).sum());
+    for part in parts {
+        built.resources.extend(part.resources);
+        built.origins.extend(part.origins);
+        built.unexpanded.extend(part.unexpanded);
+        built.unexpanded_modules.extend(part.unexpanded_modules);
+    }
+    Ok(())
+}
+
+/// What module instance `inst` builds, then what each module instance it calls builds,
+/// in that order, one part each.
+fn instances(
+    run: &Run,
+    inst: usize,
+    parts: &mut Vec<Built>,
+) -> Result<(), super::files::LoadError> {
+    let mut built = Built::default();
     let me = run.inst(inst);
     for (r, decl) in me.module.resources.iter().enumerate() {
         let exp = run.resource(inst, r)?;
+        let block = Address {
+            module: me.path.clone(),
+            mode: decl.mode,
+            rtype: decl.rtype.clone(),
+            name: decl.name.clone(),
+            key: None,
+        };
         if exp.rep == Rep::Unknown {
-            built.unexpanded.push(Address {
-                module: me.path.clone(),
-                mode: decl.mode,
-                rtype: decl.rtype.clone(),
-                name: decl.name.clone(),
-                key: None,
-            });
+            built.unexpanded.push(block);
             continue;
         }
-        let at: Box<str> = decl.loc.to_string().into();
-        if exp.instances.first().is_some_and(|i| i.key.is_some()) {
-            let block = Address {
-                module: me.path.clone(),
-                mode: decl.mode,
-                rtype: decl.rtype.clone(),
-                name: decl.name.clone(),
-                key: None,
-            };
-            origins.push((block, at.clone()));
-        }
+        // Where the block is written; its instances are found through it.
+        built.origins.push((block, decl.loc.to_string().into()));
+        built.resources.reserve(exp.instances.len());
         for i in &exp.instances {
-            let address = i.address.clone();
             let mut sensitive = Vec::new();
             let entries: Vec<(Box<str>, Value)> = i
                 .object
@@ -62,12 +80,11 @@ pub fn resources(run: &Run, inst: usize, built: &mut Built) -> Result<(), super:
                     (k.as_str().into(), to_model(v, &mut path, &mut sensitive))
                 })
                 .collect();
-            let mut res = Resource::new(address, Value::object(entries));
+            let mut res = Resource::new(i.address.clone(), Value::object(entries));
             res.sensitive = sensitive;
             res.provider = provider_of(&decl.rtype).into();
             res.dependencies = i.deps.iter().cloned().collect();
-            origins.push((res.address.clone(), at.clone()));
-            out.push(res);
+            built.resources.push(res);
         }
     }
     // Every module instance this one calls, in order.
@@ -84,24 +101,21 @@ pub fn resources(run: &Run, inst: usize, built: &mut Built) -> Result<(), super:
         }
         children.extend(exp.children.iter().map(|(_, child)| *child));
     }
+    parts.push(built);
     // They are evaluated side by side; what they build is kept in their order, and the
     // first error in that order is the one reported.
     use rayon::prelude::*;
     let one = |child: &usize| {
-        let mut part = Built::default();
-        resources(run, *child, &mut part).map(|_| part)
+        let mut mine = Vec::new();
+        instances(run, *child, &mut mine).map(|_| mine)
     };
-    let parts: Vec<Result<Built, super::files::LoadError>> = if run.parallel {
+    let theirs: Vec<Result<Vec<Built>, super::files::LoadError>> = if run.parallel {
         children.par_iter().map(one).collect()
     } else {
         children.iter().map(one).collect()
     };
-    for part in parts {
-        let part = part?;
-        built.resources.extend(part.resources);
-        built.origins.extend(part.origins);
-        built.unexpanded.extend(part.unexpanded);
-        built.unexpanded_modules.extend(part.unexpanded_modules);
+    for t in theirs {
+        parts.extend(t?);
     }
     Ok(())
 }

@@ -3,16 +3,16 @@
 //! evaluating (duplicate names, the arguments a block must have); evaluates only
 //! constant settings (`sensitive = true`).
 
+use super::expr::{Expr, Kind};
 use super::files::{Attr, Block, Body, LoadError, Loc};
 use crate::model::Mode;
-use hcl::edit::expr::Expression;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 #[derive(Debug)]
 pub struct VarDecl {
     pub name: String,
-    pub ty: Option<Expression>,
+    pub ty: Option<Expr>,
     /// `ty` read as a type constraint, on first use.
     pub parsed_type: std::sync::OnceLock<Result<super::types::Type, LoadError>>,
     pub default: Option<Attr>,
@@ -79,8 +79,8 @@ fn flag(body: &Body, name: &str) -> Result<Option<bool>, LoadError> {
     let Some(a) = body.attr(name) else {
         return Ok(None);
     };
-    match &a.expr {
-        Expression::Bool(b) => Ok(Some(*b.value())),
+    match &a.expr.kind {
+        Kind::Bool(b) => Ok(Some(*b)),
         _ => Err(LoadError::at(
             &a.loc,
             format!("`{name}` must be true or false"),
@@ -95,8 +95,8 @@ fn take(body: &mut Body, name: &str) -> Option<Attr> {
 }
 
 fn literal(a: &Attr) -> Option<String> {
-    match &a.expr {
-        Expression::String(s) => Some(s.value().clone()),
+    match &a.expr.kind {
+        Kind::String(s) => Some(s.to_string()),
         _ => None,
     }
 }

@@ -4,8 +4,8 @@
 //! they were written, then merged as Terraform merges override files. Parses; never
 //! evaluates.
 
+use super::expr::Expr;
 use super::json;
-use hcl::edit::expr::Expression;
 use hcl::edit::structure::{BlockLabel, Structure};
 use hcl::edit::Span;
 use rayon::prelude::*;
@@ -83,7 +83,7 @@ impl fmt::Display for Loc {
 #[derive(Debug, Clone)]
 pub struct Attr {
     pub name: String,
-    pub expr: Expression,
+    pub expr: Expr,
     pub loc: Loc,
 }
 
@@ -112,7 +112,8 @@ impl Body {
         self.blocks.iter().filter(move |b| b.kind == kind)
     }
 
-    /// From hcl-edit's tree, with positions in `file`.
+    /// From hcl-edit's tree, with positions in `file`: expressions become the
+    /// evaluator's own compact tree, and hcl-edit's is dropped.
     pub fn from_edit(body: hcl::edit::structure::Body, file: &Arc<SrcFile>) -> Body {
         let here = Loc {
             file: file.clone(),
@@ -128,7 +129,7 @@ impl Body {
                 Structure::Attribute(a) => out.attrs.push(Attr {
                     loc: here.at(a.span()),
                     name: a.key.as_str().to_string(),
-                    expr: a.value,
+                    expr: Expr::from_edit(&a.value),
                 }),
                 Structure::Block(b) => {
                     let loc = here.at(b.span());

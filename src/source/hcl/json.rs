@@ -4,8 +4,8 @@
 //! an object inside a resource is a nested block unless its name says map (`tags`,
 //! `labels`, …). Parses; never evaluates.
 
+use super::expr::{parse_expr_unplaced, Expr, Key, Kind};
 use super::files::{Attr, Block, Body, LoadError, Loc, SrcFile};
-use hcl::edit::expr::{Array, Expression, Object, ObjectKey, ObjectValue};
 use serde_json::Value as J;
 use std::sync::Arc;
 
@@ -183,10 +183,11 @@ fn body_of(
             let e = match (kind, k.as_str(), v) {
                 // A variable's type is a type expression written as a string, and its
                 // default a value: neither is a template.
-                ("variable", "type", J::String(t)) => hcl::edit::parser::parse_expr(t.trim())
-                    .map_err(|e| {
+                ("variable", "type", J::String(t)) => {
+                    parse_expr_unplaced(t.trim()).map_err(|e| {
                         LoadError::at(loc, format!("invalid type {t:?}: {}", e.message()))
-                    })?,
+                    })?
+                }
                 ("variable", "default", _) => literal(v),
                 _ => expr(v, loc)?,
             };
@@ -201,64 +202,40 @@ fn body_of(
 }
 
 /// A JSON value as an expression: strings are templates.
-pub fn expr(v: &J, loc: &Loc) -> Result<Expression, LoadError> {
-    Ok(match v {
-        J::Null => Expression::null(),
-        J::Bool(b) => Expression::from(*b),
-        J::Number(n) => match n.as_i64() {
-            Some(i) => Expression::from(i),
-            None => Expression::from(n.as_f64().unwrap_or(0.0)),
-        },
-        J::String(s) => template(s, loc)?,
-        J::Array(a) => {
-            let items: Result<Vec<Expression>, LoadError> =
-                a.iter().map(|x| expr(x, loc)).collect();
-            Expression::Array(Array::from(items?))
-        }
-        J::Object(m) => {
-            let mut o = Object::new();
-            for (k, x) in m {
-                if k == "//" {
-                    continue;
-                }
-                o.insert(
-                    ObjectKey::from(Expression::from(k.as_str())),
-                    ObjectValue::new(expr(x, loc)?),
-                );
-            }
-            Expression::Object(o)
-        }
-    })
+pub fn expr(v: &J, loc: &Loc) -> Result<Expr, LoadError> {
+    Ok(Expr::bare(match v {
+        J::String(s) => return template(s, loc),
+        J::Array(a) => Kind::Array(a.iter().map(|x| expr(x, loc)).collect::<Result<_, _>>()?),
+        J::Object(m) => Kind::Object(
+            m.iter()
+                .filter(|(k, _)| k.as_str() != "//")
+                .map(|(k, x)| Ok((Key::Name(k.as_str().into()), expr(x, loc)?)))
+                .collect::<Result<_, LoadError>>()?,
+        ),
+        scalar => return Ok(literal(scalar)),
+    }))
 }
 
 /// A JSON value as a literal expression: strings as they are, no templates.
-fn literal(v: &J) -> Expression {
-    match v {
-        J::Null => Expression::null(),
-        J::Bool(b) => Expression::from(*b),
-        J::Number(n) => match n.as_i64() {
-            Some(i) => Expression::from(i),
-            None => Expression::from(n.as_f64().unwrap_or(0.0)),
-        },
-        J::String(s) => Expression::from(s.as_str()),
-        J::Array(a) => Expression::Array(Array::from(a.iter().map(literal).collect::<Vec<_>>())),
-        J::Object(m) => {
-            let mut o = Object::new();
-            for (k, x) in m {
-                o.insert(
-                    ObjectKey::from(Expression::from(k.as_str())),
-                    ObjectValue::new(literal(x)),
-                );
-            }
-            Expression::Object(o)
-        }
-    }
+fn literal(v: &J) -> Expr {
+    Expr::bare(match v {
+        J::Null => Kind::Null,
+        J::Bool(b) => Kind::Bool(*b),
+        J::Number(n) => Kind::Number(n.as_f64().unwrap_or(0.0)),
+        J::String(s) => Kind::String(s.as_str().into()),
+        J::Array(a) => Kind::Array(a.iter().map(literal).collect()),
+        J::Object(m) => Kind::Object(
+            m.iter()
+                .map(|(k, x)| (Key::Name(k.as_str().into()), literal(x)))
+                .collect(),
+        ),
+    })
 }
 
 /// A JSON string as a template expression (`"${var.cidr}"`), parsed by the native parser.
-fn template(s: &str, loc: &Loc) -> Result<Expression, LoadError> {
+fn template(s: &str, loc: &Loc) -> Result<Expr, LoadError> {
     if !s.contains("${") && !s.contains("%{") {
-        return Ok(Expression::from(s));
+        return Ok(Expr::bare(Kind::String(s.into())));
     }
     let mut quoted = String::with_capacity(s.len() + 2);
     quoted.push('"');
@@ -274,7 +251,7 @@ fn template(s: &str, loc: &Loc) -> Result<Expression, LoadError> {
         }
     }
     quoted.push('"');
-    hcl::edit::parser::parse_expr(&quoted).map_err(|e| {
+    parse_expr_unplaced(&quoted).map_err(|e| {
         LoadError::at(
             loc,
             format!("invalid template in a string: {}", e.message()),
@@ -335,11 +312,11 @@ mod tests {
         assert_eq!(attrs, ["name", "tags"]);
         let blocks: Vec<&str> = sg.blocks.iter().map(|b| b.kind.as_str()).collect();
         assert_eq!(blocks, ["dynamic", "ingress", "ingress", "lifecycle"]);
-        assert!(matches!(sg.attrs[0].expr, Expression::StringTemplate(_)));
+        assert!(matches!(sg.attrs[0].expr.kind, Kind::Template(_)));
         // A local that is an object stays an attribute.
         assert!(matches!(
-            b.blocks[1].body.attrs[0].expr,
-            Expression::Object(_)
+            b.blocks[1].body.attrs[0].expr.kind,
+            Kind::Object(_)
         ));
         Ok(())
     }

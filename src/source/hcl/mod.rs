@@ -6,6 +6,7 @@ pub mod body;
 pub mod build;
 pub mod config;
 pub mod eval;
+pub mod expr;
 pub mod files;
 pub mod functions;
 pub mod json;

@@ -8,13 +8,13 @@
 use super::body::{body_values, repetition_bindings};
 use super::config::{is_local, CallDecl, Module, ResDecl};
 use super::eval::{Eval, Frame, RESOURCE_MARK};
+use super::expr::Expr;
 use super::files::{self, LoadError, Loc};
 use super::paths::{canonical, lexical_join, read_manifest};
 use super::scope::InstScope;
 use super::types::{convert, Type};
 use super::value::V;
 use crate::model::{Address, Key, Mode, ModuleStep};
-use hcl::edit::expr::Expression;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -439,13 +439,7 @@ impl Run {
     }
 
     /// Evaluates an expression of instance `inst` written at `loc`.
-    fn eval_in(
-        &self,
-        inst: usize,
-        e: &Expression,
-        loc: &Loc,
-        f: &Frame<'_>,
-    ) -> Result<V, LoadError> {
+    fn eval_in(&self, inst: usize, e: &Expr, loc: &Loc, f: &Frame<'_>) -> Result<V, LoadError> {
         let scope = self.scope(inst);
         let ev = Eval {
             scope: &scope,

@@ -4,12 +4,12 @@
 
 use super::config::Module;
 use super::eval::{EResult, Eval, EvalError, Frame, Scope, RESOURCE_MARK};
+use super::expr::Op;
 use super::files::Loc;
 use super::module::{module_text, Instance, Rep, Run};
 use super::paths::{canonical, relative_to};
 use super::value::V;
 use crate::model::{Address, Key, Mode};
-use hcl::edit::expr::TraversalOperator;
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -24,9 +24,9 @@ pub struct InstScope<'r> {
     pub deps: RefCell<BTreeSet<Address>>,
 }
 
-fn attr_name<'o>(op: Option<&&'o TraversalOperator>) -> Option<&'o str> {
+fn attr_name(op: Option<&Op>) -> Option<&str> {
     match op {
-        Some(TraversalOperator::GetAttr(n)) => Some(n.as_str()),
+        Some(Op::GetAttr(n)) => Some(n),
         _ => None,
     }
 }
@@ -36,19 +36,13 @@ impl InstScope<'_> {
     /// is not reached; returns the value reached (copied) and how many steps it took.
     /// Anything it cannot follow (a splat, a missing key, a sensitive or unknown value)
     /// is left to the evaluator, which says what is wrong.
-    fn navigate(
-        &self,
-        v: &V,
-        ops: &[&TraversalOperator],
-        frame: &Frame<'_>,
-        at: &Loc,
-    ) -> EResult<(V, usize)> {
+    fn navigate(&self, v: &V, ops: &[Op], frame: &Frame<'_>, at: &Loc) -> EResult<(V, usize)> {
         let mut cur = v;
         let mut used = 0;
         for op in ops {
             let next = match (op, cur) {
-                (TraversalOperator::GetAttr(a), V::Map(m)) => m.get(a.as_str()),
-                (TraversalOperator::Index(ix), V::List(_) | V::Map(_)) => {
+                (Op::GetAttr(a), V::Map(m)) => m.get(&**a),
+                (Op::Index(ix), V::List(_) | V::Map(_)) => {
                     let ev = Eval {
                         scope: self,
                         loc: at.clone(),
@@ -62,7 +56,7 @@ impl InstScope<'_> {
                         _ => None,
                     }
                 }
-                (TraversalOperator::LegacyIndex(n), V::List(l)) => l.get(*n.value() as usize),
+                (Op::LegacyIndex(n), V::List(l)) => l.get(*n as usize),
                 _ => None,
             };
             match next {
@@ -85,7 +79,7 @@ impl InstScope<'_> {
         mode: Mode,
         rtype: &str,
         name: &str,
-        ops: &[&TraversalOperator],
+        ops: &[Op],
         frame: &Frame<'_>,
         at: &Loc,
     ) -> EResult<(V, usize)> {
@@ -111,19 +105,16 @@ impl InstScope<'_> {
         let (instance, used) = match (exp.rep, ops.first()) {
             (Rep::Unknown, _) => return Ok((V::unknown(), 0)),
             (Rep::Single, _) => (exp.instances.first(), 0),
-            (
-                Rep::Count | Rep::ForEach,
-                Some(op @ (TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_))),
-            ) => {
+            (Rep::Count | Rep::ForEach, Some(op @ (Op::Index(_) | Op::LegacyIndex(_)))) => {
                 let k = match op {
-                    TraversalOperator::Index(ix) => {
+                    Op::Index(ix) => {
                         let ev = Eval {
                             scope: self,
                             loc: at.clone(),
                         };
                         ev.eval(ix, frame)?.unmark().0
                     }
-                    TraversalOperator::LegacyIndex(n) => V::Num(*n.value() as f64),
+                    Op::LegacyIndex(n) => V::Num(*n as f64),
                     _ => V::Null,
                 };
                 if k.is_unknown() {
@@ -169,18 +160,13 @@ impl InstScope<'_> {
             return Ok((V::Null, used));
         };
         // One attribute of it, copied alone.
-        if let Some(TraversalOperator::GetAttr(a)) = ops.get(used) {
-            let v = match instance.object.get(a.as_str()) {
+        if let Some(Op::GetAttr(a)) = ops.get(used) {
+            let v = match instance.object.get(&**a) {
                 Some(v) => v.clone(),
                 None => instance
                     .object
                     .get(RESOURCE_MARK)
-                    .map(|_| {
-                        super::eval::unset_attribute(
-                            &V::Str(instance.address.to_string()),
-                            a.as_str(),
-                        )
-                    })
+                    .map(|_| super::eval::unset_attribute(&V::Str(instance.address.to_string()), a))
                     .unwrap_or_else(V::unknown),
             };
             return Ok((v, used + 1));
@@ -193,7 +179,7 @@ impl Scope for InstScope<'_> {
     fn reference(
         &self,
         root: &str,
-        ops: &[&TraversalOperator],
+        ops: &[Op],
         frame: &Frame<'_>,
         at: &Loc,
     ) -> EResult<Option<(V, usize)>> {
@@ -260,7 +246,7 @@ impl Scope for InstScope<'_> {
                     }
                     Rep::Count | Rep::ForEach => {
                         // module.x[key].out: evaluate only that output.
-                        if let (Some(TraversalOperator::Index(ix)), Some(out)) = (ops.get(1), attr_name(ops.get(2))) {
+                        if let (Some(Op::Index(ix)), Some(out)) = (ops.get(1), attr_name(ops.get(2))) {
                             let ev = Eval { scope: self, loc: at.clone() };
                             let (k, _) = ev.eval(ix, frame)?.unmark();
                             if k.is_unknown() {
@@ -334,7 +320,7 @@ pub fn template_file(base: &Path, path: &str, vars: V, at: &Loc) -> EResult<V> {
             format!("Invalid function argument: no file exists at {path:?} ({e})"),
         )
     })?;
-    let template = hcl::edit::parser::parse_template(&text).map_err(|e| {
+    let template = super::expr::parse_template(&text).map_err(|e| {
         EvalError::at(
             at,
             format!("Invalid template file {path:?}: {}", e.message()),
@@ -364,5 +350,5 @@ pub fn template_file(base: &Path, path: &str, vars: V, at: &Loc) -> EResult<V> {
         &base_frame,
         m.into_iter().map(|(k, v)| (k, v.mark(marked))).collect(),
     );
-    Ok(ev.template(template.iter(), &f, None)?.mark(marked))
+    Ok(ev.template(&template, &f, None)?.mark(marked))
 }

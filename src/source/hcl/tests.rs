@@ -688,6 +688,24 @@ resource "x_y" "z" { tags = { (var.pw) = "x" } }
     .err()
     .unwrap_or_default();
     assert!(err.contains("recursively"), "{err}");
+    // An error inside a template file is said at the call, not at the template's own
+    // offsets read as if they were the calling file's.
+    let err = load(
+        &[
+            (
+                "main.tf",
+                "\n\nresource \"x_y\" \"z\" {\n  v = templatefile(\"a.tpl\", { n = null })\n}\n",
+            ),
+            ("a.tpl", "first line\nsecond ${n}"),
+        ],
+        &[],
+    )
+    .err()
+    .unwrap_or_default();
+    assert!(
+        err.contains("main.tf:4:7: ") && err.contains("null value"),
+        "{err}"
+    );
     // path.module is relative to the root module, wherever the tool runs.
     let d = Dir::with(&[
         ("envs/prod/main.tf", "module \"x\" {\n  source = \"../../modules/x\"\n}\n"),

@@ -4,9 +4,8 @@
 //! filled with their defaults. Converts; never evaluates references.
 
 use super::eval::{EResult, Eval, Frame};
+use super::expr::{Expr, Key, Kind};
 use super::value::V;
-use hcl::edit::expr::{Expression, ObjectKey};
-use hcl::edit::Span;
 use std::collections::BTreeMap;
 
 /// A type constraint.
@@ -26,10 +25,10 @@ pub enum Type {
 
 impl Type {
     /// Parses a type expression; `ev` evaluates `optional()` defaults.
-    pub fn parse(e: &Expression, ev: &Eval<'_>) -> EResult<Type> {
+    pub fn parse(e: &Expr, ev: &Eval<'_>) -> EResult<Type> {
         let bad = |what: &str| ev.err(e.span(), what.to_string());
-        match e {
-            Expression::Variable(v) => match v.as_str() {
+        match &e.kind {
+            Kind::Variable(v) => match &**v {
                 "string" => Ok(Type::String),
                 "number" => Ok(Type::Number),
                 "bool" => Ok(Type::Bool),
@@ -40,41 +39,39 @@ impl Type {
                 other => Err(bad(&format!("Invalid type specification: the keyword \"{other}\" is not a valid type specification"))),
             },
             // Terraform 0.11's quoted keywords, still seen in older modules.
-            Expression::String(s) => match s.value().as_str() {
+            Kind::String(s) => match &**s {
                 "string" => Ok(Type::String),
                 "list" => Ok(Type::List(Box::new(Type::Any))),
                 "map" => Ok(Type::Map(Box::new(Type::Any))),
                 _ => Err(bad("Invalid type specification: a type constraint is a keyword or constructor, not a quoted string")),
             },
-            Expression::FuncCall(c) => {
-                let args: Vec<&Expression> = c.args.iter().collect();
-                let one = |args: &[&Expression]| -> EResult<Type> {
+            Kind::FuncCall(c) => {
+                let args = &c.args[..];
+                let one = |args: &[Expr]| -> EResult<Type> {
                     match args {
                         [a] => Type::parse(a, ev),
-                        _ => Err(bad(&format!("Invalid type specification: {}() takes exactly one argument", c.name.name.as_str()))),
+                        _ => Err(bad(&format!("Invalid type specification: {}() takes exactly one argument", c.name))),
                     }
                 };
-                match c.name.name.as_str() {
-                    "list" => Ok(Type::List(Box::new(one(&args)?))),
-                    "set" => Ok(Type::Set(Box::new(one(&args)?))),
-                    "map" => Ok(Type::Map(Box::new(one(&args)?))),
-                    "tuple" => match args.as_slice() {
-                        [Expression::Array(a)] => Ok(Type::Tuple(
+                match &*c.name {
+                    "list" => Ok(Type::List(Box::new(one(args)?))),
+                    "set" => Ok(Type::Set(Box::new(one(args)?))),
+                    "map" => Ok(Type::Map(Box::new(one(args)?))),
+                    "tuple" => match args {
+                        [Expr { kind: Kind::Array(a), .. }] => Ok(Type::Tuple(
                             a.iter().map(|x| Type::parse(x, ev)).collect::<EResult<Vec<_>>>()?,
                         )),
                         _ => Err(bad("Invalid type specification: tuple() takes a list of element types")),
                     },
-                    "object" => match args.as_slice() {
-                        [Expression::Object(o)] => {
+                    "object" => match args {
+                        [Expr { kind: Kind::Object(o), .. }] => {
                             let mut attrs = BTreeMap::new();
                             for (k, v) in o.iter() {
                                 let name = match k {
-                                    ObjectKey::Ident(i) => i.as_str().to_string(),
-                                    ObjectKey::Expression(Expression::String(s)) => s.value().clone(),
-                                    ObjectKey::Expression(Expression::Variable(i)) => i.as_str().to_string(),
-                                    _ => return Err(bad("Invalid type specification: object attribute names must be names")),
+                                    Key::Name(n) => n.to_string(),
+                                    Key::Expr(_) => return Err(bad("Invalid type specification: object attribute names must be names")),
                                 };
-                                attrs.insert(name, Type::attribute(v.expr(), ev)?);
+                                attrs.insert(name, Type::attribute(v, ev)?);
                             }
                             Ok(Type::Object(attrs))
                         }
@@ -89,11 +86,10 @@ impl Type {
     }
 
     /// An object attribute's type: `optional(T)` or `optional(T, default)` or a type.
-    fn attribute(e: &Expression, ev: &Eval<'_>) -> EResult<(Type, bool, Option<V>)> {
-        if let Expression::FuncCall(c) = e {
-            if c.name.name.as_str() == "optional" {
-                let args: Vec<&Expression> = c.args.iter().collect();
-                return match args.as_slice() {
+    fn attribute(e: &Expr, ev: &Eval<'_>) -> EResult<(Type, bool, Option<V>)> {
+        if let Kind::FuncCall(c) = &e.kind {
+            if &*c.name == "optional" {
+                return match &c.args[..] {
                     [t] => Ok((Type::parse(t, ev)?, true, None)),
                     [t, d] => {
                         let ty = Type::parse(t, ev)?;
@@ -225,14 +221,14 @@ mod tests {
     use super::*;
 
     fn ty(src: &str) -> crate::TestResult<Type> {
-        let e = hcl::edit::parser::parse_expr(src)?;
+        let e = crate::source::hcl::expr::parse_expr(src)?;
         let scope = crate::source::hcl::eval::tests_support::NoScope::default();
         let ev = scope.eval_at("t.tf");
         Ok(Type::parse(&e, &ev).map_err(|e| e.what)?)
     }
 
     fn val(src: &str) -> crate::TestResult<V> {
-        let e = hcl::edit::parser::parse_expr(src)?;
+        let e = crate::source::hcl::expr::parse_expr(src)?;
         let scope = crate::source::hcl::eval::tests_support::NoScope::default();
         Ok(scope
             .eval_at("t.tf")

@@ -6,9 +6,9 @@
 //! several environments, and the environment of the process belongs to none of them.)
 
 use super::eval::{EResult, Eval, EvalError, Frame, Scope};
+use super::expr::Op;
 use super::files::{self, LoadError, Loc, SrcFile};
 use super::value::V;
-use hcl::edit::expr::TraversalOperator;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -54,7 +54,7 @@ impl Scope for Constants {
     fn reference(
         &self,
         root: &str,
-        _ops: &[&TraversalOperator],
+        _ops: &[Op],
         _frame: &Frame<'_>,
         at: &Loc,
     ) -> EResult<Option<(V, usize)>> {

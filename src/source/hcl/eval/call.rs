@@ -3,30 +3,24 @@
 //! other built-in through [`functions::call`], sensitive arguments never echoed.
 
 use super::{unset_attribute, EResult, Eval, Frame, OnlyVars, RESOURCE_MARK};
+use crate::source::hcl::expr::{parse_template, FuncCall};
 use crate::source::hcl::functions::{self, FnCtx, FnError};
 use crate::source::hcl::value::V;
-use hcl::edit::expr::Expression;
 
 impl Eval<'_> {
     pub(super) fn call(
         &self,
-        call: &hcl::edit::expr::FuncCall,
+        call: &FuncCall,
         f: &Frame<'_>,
         span: Option<std::ops::Range<usize>>,
     ) -> EResult<V> {
-        let ns: Vec<&str> = call.name.namespace.iter().map(|n| n.as_str()).collect();
-        let name = call.name.name.as_str();
-        let full = if ns.is_empty() {
-            name.to_string()
-        } else {
-            format!("{}::{name}", ns.join("::"))
-        };
-        let args: Vec<&Expression> = call.args.iter().collect();
+        let full: &str = &call.name;
+        let args = &call.args[..];
         // Functions that decide how their arguments are evaluated.
-        match full.as_str() {
+        match full {
             "try" | "core::try" => {
                 let mut last = None;
-                for a in &args {
+                for a in args {
                     match self.eval(a, f) {
                         Ok(v) => return Ok(v),
                         // A reference to something not declared is an error of the
@@ -41,7 +35,7 @@ impl Eval<'_> {
                 });
             }
             "can" | "core::can" => {
-                let [a] = args.as_slice() else {
+                let [a] = args else {
                     return Err(self.err(
                         span,
                         "Not enough function arguments: function \"can\" expects 1 argument",
@@ -56,10 +50,10 @@ impl Eval<'_> {
             _ => {}
         }
         let mut values = Vec::with_capacity(args.len());
-        for a in &args {
+        for a in args {
             values.push(self.eval(a, f)?);
         }
-        if call.args.expand_final() {
+        if call.expand_final {
             match values.pop().map(V::unmark) {
                 Some((V::List(l) | V::Set(l), m)) => values.extend(l.into_iter().map(|v| v.mark(m))),
                 Some((v, _)) if v.is_unknown() => return Ok(V::unknown()),
@@ -69,7 +63,7 @@ impl Eval<'_> {
                 None => {}
             }
         }
-        match full.as_str() {
+        match full {
             "sensitive" | "core::sensitive" => {
                 let [v] = <[V; 1]>::try_from(values).map_err(|_| {
                     self.err(
@@ -114,7 +108,7 @@ impl Eval<'_> {
                         "Invalid function argument: templatestring's vars must be an object",
                     ));
                 };
-                let template = hcl::edit::parser::parse_template(&text).map_err(|e| {
+                let template = parse_template(&text).map_err(|e| {
                     self.err(span.clone(), format!("Invalid template: {}", e.message()))
                 })?;
                 // Only the given variables are in scope, as in a template file.
@@ -129,9 +123,7 @@ impl Eval<'_> {
                 let base = Frame::new();
                 let frame =
                     Frame::with(&base, m.into_iter().map(|(k, v)| (k, v.mark(vm))).collect());
-                return Ok(inner
-                    .template(template.iter(), &frame, span)?
-                    .mark(tm || vm));
+                return Ok(inner.template(&template, &frame, span)?.mark(tm || vm));
             }
             "templatefile" | "core::templatefile" => {
                 let mut it = values.into_iter();
@@ -167,7 +159,7 @@ impl Eval<'_> {
                 v
             })
             .collect();
-        let bare = full.strip_prefix("core::").unwrap_or(&full);
+        let bare = full.strip_prefix("core::").unwrap_or(full);
         // A whole resource object carries an internal mark: functions must not see it.
         // `lookup` of an attribute its configuration does not set is that attribute.
         if let (Some(V::Map(m)), Some(V::Str(key))) = (plain.first(), plain.get(1)) {
@@ -192,7 +184,7 @@ impl Eval<'_> {
         };
         match functions::call(bare, plain, &ctx) {
             Ok(v) => Ok(v.mark(marked)),
-            Err(FnError::Unknown) if ns.first() == Some(&"provider") => Ok(V::unknown()),
+            Err(FnError::Unknown) if full.starts_with("provider::") => Ok(V::unknown()),
             Err(FnError::Unknown) => Err(self.err(
                 span,
                 format!("Call to unknown function: there is no function named \"{full}\""),

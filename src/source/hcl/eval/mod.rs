@@ -5,10 +5,9 @@
 //! [`Scope`]; names bound by `for`, `count`, `each` and `dynamic` live in a [`Frame`].
 //! Evaluates; never reads files of its own accord.
 
-use super::files::{Loc, DUP_MARK};
+use super::expr::{BinaryOperator, Expr, ForExpr, Key, Kind, Op, UnaryOperator};
+use super::files::Loc;
 use super::value::{num_text, V};
-use hcl::edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
-use hcl::edit::Span;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -123,7 +122,7 @@ pub trait Scope {
     fn reference(
         &self,
         root: &str,
-        ops: &[&TraversalOperator],
+        ops: &[Op],
         frame: &Frame<'_>,
         at: &Loc,
     ) -> EResult<Option<(V, usize)>>;
@@ -180,28 +179,27 @@ impl Eval<'_> {
         EvalError::at(&self.loc.at(span), what)
     }
 
-    pub fn eval(&self, e: &Expression, f: &Frame<'_>) -> EResult<V> {
-        match e {
-            Expression::Null(_) => Ok(V::Null),
-            Expression::Bool(b) => Ok(V::Bool(*b.value())),
-            Expression::Number(n) => Ok(V::Num(n.value().as_f64().unwrap_or(0.0))),
-            Expression::String(s) => Ok(V::Str(s.value().clone())),
-            Expression::Array(a) => {
+    pub fn eval(&self, e: &Expr, f: &Frame<'_>) -> EResult<V> {
+        match &e.kind {
+            Kind::Null => Ok(V::Null),
+            Kind::Bool(b) => Ok(V::Bool(*b)),
+            Kind::Number(n) => Ok(V::Num(*n)),
+            Kind::String(s) => Ok(V::Str(s.to_string())),
+            Kind::Array(a) => {
                 let mut out = Vec::with_capacity(a.len());
                 for x in a.iter() {
                     out.push(self.eval(x, f)?);
                 }
                 Ok(V::List(out))
             }
-            Expression::Object(o) => {
+            Kind::Object(o) => {
                 let mut out = BTreeMap::new();
                 // A key computed from a sensitive value makes the whole object sensitive.
                 let mut key_marked = false;
                 for (k, v) in o.iter() {
                     let key = match k {
-                        ObjectKey::Ident(i) => i.as_str().to_string(),
-                        ObjectKey::Expression(Expression::Variable(i)) => i.as_str().to_string(),
-                        ObjectKey::Expression(x) => {
+                        Key::Name(n) => n.to_string(),
+                        Key::Expr(x) => {
                             let kv = self.eval(x, f)?;
                             let (kv, m) = kv.unmark();
                             key_marked |= m;
@@ -213,40 +211,35 @@ impl Eval<'_> {
                             })?
                         }
                     };
-                    out.insert(strip_dup(key), self.eval(v.expr(), f)?);
+                    out.insert(key, self.eval(v, f)?);
                 }
                 Ok(V::Map(out).mark(key_marked))
             }
-            Expression::StringTemplate(t) => self.template(t.iter(), f, e.span()),
-            Expression::HeredocTemplate(h) => self.template(h.template.iter(), f, e.span()),
-            Expression::Parenthesis(p) => self.eval(p.inner(), f),
-            Expression::Variable(v) => self.traversal(e, v.as_str(), &[], f, e.span()),
-            Expression::Conditional(c) => {
-                let cond = self.eval(&c.cond_expr, f)?;
+            Kind::Template(t) => self.template(t, f, e.span()),
+            Kind::Parenthesis(p) => self.eval(p, f),
+            Kind::Variable(v) => self.traversal(v, &[], f, e.span()),
+            Kind::Conditional(c) => {
+                let cond = self.eval(&c.cond, f)?;
                 let (cond, marked) = cond.unmark();
                 if cond.is_unknown() {
                     return Ok(V::unknown());
                 }
                 let b = cond.to_bool().ok_or_else(|| {
                     self.err(
-                        c.cond_expr.span(),
+                        c.cond.span(),
                         format!(
                             "Incorrect condition type: the condition must be a bool, not {}",
                             cond.type_name()
                         ),
                     )
                 })?;
-                let (chosen, other) = if b {
-                    (&c.true_expr, &c.false_expr)
-                } else {
-                    (&c.false_expr, &c.true_expr)
-                };
+                let (chosen, other) = if b { (&c.yes, &c.no) } else { (&c.no, &c.yes) };
                 let v = self.eval(chosen, f)?;
                 // Terraform gives both branches one type: `cond ? toset(x) : []` is a set
                 // either way. Only the form of the other branch is looked at (a `toset`
                 // call), so that nothing is evaluated that Terraform would not.
                 let v = match v {
-                    V::List(items) if literal_set(other) => V::set(items),
+                    V::List(items) if other.call_name() == Some("toset") => V::set(items),
                     // `cond ? var.names : []` with `names` a set: a set either way. The
                     // other branch is evaluated only for its type; its errors are ignored.
                     V::List(items) if items.is_empty() => match self.eval(other, f) {
@@ -257,23 +250,20 @@ impl Eval<'_> {
                 };
                 Ok(v.mark(marked))
             }
-            Expression::FuncCall(call) => self.call(call, f, e.span()),
-            Expression::Traversal(t) => {
-                let ops: Vec<&TraversalOperator> = t.operators.iter().map(|o| o.value()).collect();
-                match &t.expr {
-                    Expression::Variable(v) => self.traversal(e, v.as_str(), &ops, f, e.span()),
-                    other => {
-                        let base = self.eval(other, f)?;
-                        self.apply(base, &ops, f, e.span())
-                    }
+            Kind::FuncCall(call) => self.call(call, f, e.span()),
+            Kind::Traversal(t) => match &t.expr.kind {
+                Kind::Variable(v) => self.traversal(v, &t.ops, f, e.span()),
+                _ => {
+                    let base = self.eval(&t.expr, f)?;
+                    self.apply(base, &t.ops, f, e.span())
                 }
-            }
-            Expression::UnaryOp(u) => {
-                let (v, marked) = self.eval(&u.expr, f)?.unmark();
+            },
+            Kind::UnaryOp(op, x) => {
+                let (v, marked) = self.eval(x, f)?.unmark();
                 if v.is_unknown() {
                     return Ok(V::unknown());
                 }
-                let out = match u.operator.value() {
+                let out = match op {
                     UnaryOperator::Neg => V::Num(-v.to_num().ok_or_else(|| {
                         self.err(
                             e.span(),
@@ -292,21 +282,20 @@ impl Eval<'_> {
                 };
                 Ok(out.mark(marked))
             }
-            Expression::BinaryOp(b) => {
-                let l = self.eval(&b.lhs_expr, f)?;
-                let r = self.eval(&b.rhs_expr, f)?;
-                self.binary(*b.operator.value(), l, r, e.span())
+            Kind::BinaryOp(op, sides) => {
+                let l = self.eval(&sides.0, f)?;
+                let r = self.eval(&sides.1, f)?;
+                self.binary(*op, l, r, e.span())
             }
-            Expression::ForExpr(fe) => self.for_expr(fe, f, e.span()),
+            Kind::ForExpr(fe) => self.for_expr(fe, f, e.span()),
         }
     }
 
     /// A root name followed by operators: a frame binding, a scope reference, or an error.
     fn traversal(
         &self,
-        _e: &Expression,
         root: &str,
-        ops: &[&TraversalOperator],
+        ops: &[Op],
         f: &Frame<'_>,
         span: Option<std::ops::Range<usize>>,
     ) -> EResult<V> {
@@ -327,38 +316,32 @@ impl Eval<'_> {
     pub fn apply(
         &self,
         mut v: V,
-        ops: &[&TraversalOperator],
+        ops: &[Op],
         f: &Frame<'_>,
         span: Option<std::ops::Range<usize>>,
     ) -> EResult<V> {
         let mut i = 0;
         while i < ops.len() {
-            match ops[i] {
-                TraversalOperator::GetAttr(name) => {
-                    v = self.get_attr(v, name.as_str(), span.clone())?;
+            match &ops[i] {
+                Op::GetAttr(name) => {
+                    v = self.get_attr(v, name, span.clone())?;
                 }
-                TraversalOperator::Index(x) => {
+                Op::Index(x) => {
                     let key = self.eval(x, f)?;
                     v = self.index(v, key, span.clone())?;
                 }
-                TraversalOperator::LegacyIndex(n) => {
-                    v = self.index(v, V::Num(*n.value() as f64), span.clone())?;
+                Op::LegacyIndex(n) => {
+                    v = self.index(v, V::Num(*n as f64), span.clone())?;
                 }
-                TraversalOperator::FullSplat(_) | TraversalOperator::AttrSplat(_) => {
-                    let full = matches!(ops[i], TraversalOperator::FullSplat(_));
+                Op::FullSplat | Op::AttrSplat => {
+                    let full = matches!(ops[i], Op::FullSplat);
                     // The operators the splat applies to each element.
                     let rest = &ops[i + 1..];
                     let take = if full {
                         rest.len()
                     } else {
                         rest.iter()
-                            .take_while(|o| {
-                                matches!(
-                                    o,
-                                    TraversalOperator::GetAttr(_)
-                                        | TraversalOperator::LegacyIndex(_)
-                                )
-                            })
+                            .take_while(|o| matches!(o, Op::GetAttr(_) | Op::LegacyIndex(_)))
                             .count()
                     };
                     let (base, marked) = v.unmark();
@@ -544,12 +527,12 @@ impl Eval<'_> {
 
     fn for_expr(
         &self,
-        fe: &hcl::edit::expr::ForExpr,
+        fe: &ForExpr,
         f: &Frame<'_>,
         span: Option<std::ops::Range<usize>>,
     ) -> EResult<V> {
         // A sensitive collection's elements stay sensitive inside the loop.
-        let (coll, marked) = self.eval(&fe.intro.collection_expr, f)?.shallow_unmark();
+        let (coll, marked) = self.eval(&fe.collection, f)?.shallow_unmark();
         let pairs: Vec<(V, V)> = match coll {
             V::Unknown(_) => return Ok(V::unknown()),
             V::List(l) => l
@@ -576,8 +559,8 @@ impl Eval<'_> {
                 ))
             }
         };
-        let key_var = fe.intro.key_var.as_ref().map(|k| k.as_str().to_string());
-        let value_var = fe.intro.value_var.as_str().to_string();
+        let key_var = fe.key_var.as_ref().map(|k| k.to_string());
+        let value_var = fe.value_var.to_string();
         let mut list = Vec::new();
         let mut map: BTreeMap<String, V> = BTreeMap::new();
         let mut groups: BTreeMap<String, Vec<V>> = BTreeMap::new();
@@ -589,13 +572,13 @@ impl Eval<'_> {
             }
             let inner = Frame::with(f, b);
             if let Some(c) = &fe.cond {
-                let (cv, cm) = self.eval(&c.expr, &inner)?.unmark();
+                let (cv, cm) = self.eval(c, &inner)?.unmark();
                 if cv.is_unknown() {
                     return Ok(V::unknown());
                 }
                 let keep = cv.to_bool().ok_or_else(|| {
                     self.err(
-                        c.expr.span(),
+                        c.span(),
                         "Invalid 'for' condition: the condition must be a bool",
                     )
                 })?;
@@ -649,25 +632,9 @@ impl Eval<'_> {
     }
 }
 
-/// Whether an expression is a call that makes a set (`toset(...)`).
-fn literal_set(e: &Expression) -> bool {
-    matches!(e, Expression::FuncCall(c) if c.name.name.as_str() == "toset")
-}
-
 fn trim_end_in_place(s: &mut String) {
     let n = s.trim_end().len();
     s.truncate(n);
-}
-
-/// A repeated object key renamed by the loader, back to its own name.
-fn strip_dup(key: String) -> String {
-    match key.strip_prefix(DUP_MARK) {
-        Some(rest) => match rest.find("__") {
-            Some(i) => rest[i + 2..].to_string(),
-            None => key,
-        },
-        None => key,
-    }
 }
 
 /// `==` as Terraform compares: no conversion between kinds; numbers by value; lists and

@@ -2,29 +2,26 @@
 //! string, with `~` strip markers applied; a template of one interpolation is that value.
 
 use super::{trim_end_in_place, EResult, Eval, EvalError, Frame, Scope};
+use crate::source::hcl::expr::{Element, Op};
 use crate::source::hcl::files::Loc;
 use crate::source::hcl::value::V;
-use hcl::edit::expr::TraversalOperator;
-use hcl::edit::template::{Directive, Element, Template};
-use hcl::edit::Span;
 
 impl Eval<'_> {
     /// A template: literals and interpolations joined, with `~` strip markers applied.
     /// A template of exactly one interpolation is that value, not a string.
-    pub fn template<'t>(
+    pub fn template(
         &self,
-        elements: impl Iterator<Item = &'t Element>,
+        elements: &[Element],
         f: &Frame<'_>,
         span: Option<std::ops::Range<usize>>,
     ) -> EResult<V> {
-        let elements: Vec<&Element> = elements.collect();
-        if let [Element::Interpolation(i)] = elements.as_slice() {
-            return self.eval(&i.expr, f);
+        if let [Element::Interpolation(x, _)] = elements {
+            return self.eval(x, f);
         }
         let mut out = String::new();
         let mut marked = false;
         let mut unknown = false;
-        self.render(&elements, f, &mut out, &mut marked, &mut unknown, span)?;
+        self.render(elements, f, &mut out, &mut marked, &mut unknown, span)?;
         if unknown {
             return Ok(V::unknown().mark(marked));
         }
@@ -33,7 +30,7 @@ impl Eval<'_> {
 
     fn render(
         &self,
-        elements: &[&Element],
+        elements: &[Element],
         f: &Frame<'_>,
         out: &mut String,
         marked: &mut bool,
@@ -44,7 +41,6 @@ impl Eval<'_> {
         for el in elements {
             match el {
                 Element::Literal(s) => {
-                    let s = s.value();
                     if strip_next {
                         out.push_str(s.trim_start());
                     } else {
@@ -52,11 +48,11 @@ impl Eval<'_> {
                     }
                     strip_next = false;
                 }
-                Element::Interpolation(i) => {
-                    if i.strip.strip_start() {
+                Element::Interpolation(x, strip) => {
+                    if strip.strip_start() {
                         trim_end_in_place(out);
                     }
-                    let (v, m) = self.eval(&i.expr, f)?.unmark();
+                    let (v, m) = self.eval(x, f)?.unmark();
                     *marked |= m;
                     if v.is_unknown() {
                         *unknown = true;
@@ -64,112 +60,105 @@ impl Eval<'_> {
                         match v.to_str() {
                             Some(s) => out.push_str(&s),
                             None if v == V::Null => {
-                                return Err(self.err(i.expr.span().or(span.clone()), "Invalid template interpolation value: the expression result is null. Cannot include a null value in a string template."))
+                                return Err(self.err(x.span().or(span.clone()), "Invalid template interpolation value: the expression result is null. Cannot include a null value in a string template."))
                             }
                             None => {
                                 return Err(self.err(
-                                    i.expr.span().or(span.clone()),
+                                    x.span().or(span.clone()),
                                     format!("Invalid template interpolation value: cannot include the given value in a string template: string required, not {}", v.type_name()),
                                 ))
                             }
                         }
                     }
-                    strip_next = i.strip.strip_end();
+                    strip_next = strip.strip_end();
                 }
-                Element::Directive(d) => match d.as_ref() {
-                    Directive::If(ifd) => {
-                        if ifd.if_expr.strip.strip_start() {
-                            trim_end_in_place(out);
-                        }
-                        let (c, m) = self.eval(&ifd.if_expr.cond_expr, f)?.unmark();
-                        *marked |= m;
-                        if c.is_unknown() {
+                Element::If(ifd) => {
+                    if ifd.if_strip.strip_start() {
+                        trim_end_in_place(out);
+                    }
+                    let (c, m) = self.eval(&ifd.cond, f)?.unmark();
+                    *marked |= m;
+                    if c.is_unknown() {
+                        *unknown = true;
+                        continue;
+                    }
+                    let b = c.to_bool().ok_or_else(|| {
+                        self.err(
+                            ifd.cond.span(),
+                            "Invalid template if condition: a bool is required",
+                        )
+                    })?;
+                    let mut part = String::new();
+                    let body: Option<&[Element]> = if b {
+                        Some(&ifd.then)
+                    } else {
+                        ifd.otherwise.as_ref().map(|(_, t)| &t[..])
+                    };
+                    if let Some(t) = body {
+                        self.render(t, f, &mut part, marked, unknown, span.clone())?;
+                    }
+                    // `~` after a directive strips the start of what follows it; `~`
+                    // before one strips the end of what precedes it.
+                    let else_strip = ifd.otherwise.as_ref().map(|(s, _)| *s);
+                    let (strip_start, strip_end) = if b {
+                        (
+                            ifd.if_strip.strip_end(),
+                            else_strip.map_or(ifd.endif_strip.strip_start(), |s| s.strip_start()),
+                        )
+                    } else {
+                        (
+                            else_strip.is_some_and(|s| s.strip_end()),
+                            ifd.endif_strip.strip_start(),
+                        )
+                    };
+                    if strip_start {
+                        part = part.trim_start().to_string();
+                    }
+                    if strip_end {
+                        trim_end_in_place(&mut part);
+                    }
+                    out.push_str(&part);
+                    strip_next = ifd.endif_strip.strip_end();
+                }
+                Element::For(fd) => {
+                    if fd.for_strip.strip_start() {
+                        trim_end_in_place(out);
+                    }
+                    let (coll, m) = self.eval(&fd.collection, f)?.shallow_unmark();
+                    *marked |= m;
+                    let pairs: Vec<(V, V)> = match coll {
+                        V::Unknown(_) => {
                             *unknown = true;
                             continue;
                         }
-                        let b = c.to_bool().ok_or_else(|| {
-                            self.err(
-                                ifd.if_expr.cond_expr.span(),
-                                "Invalid template if condition: a bool is required",
-                            )
-                        })?;
-                        let mut part = String::new();
-                        let body: Option<&Template> = if b {
-                            Some(&ifd.if_expr.template)
-                        } else {
-                            ifd.else_expr.as_ref().map(|e| &e.template)
-                        };
-                        if let Some(t) = body {
-                            let els: Vec<&Element> = t.iter().collect();
-                            self.render(&els, f, &mut part, marked, unknown, span.clone())?;
+                        V::List(l) => l.into_iter().enumerate().map(|(i, v)| (V::Num(i as f64), v.mark(m))).collect(),
+                        V::Set(l) => l.into_iter().map(|v| (v.clone().mark(m), v.mark(m))).collect(),
+                        V::Map(mm) => mm.into_iter().map(|(k, v)| (V::Str(k).mark(m), v.mark(m))).collect(),
+                        other => {
+                            return Err(self.err(
+                                fd.collection.span(),
+                                format!("Invalid template for directive: a value of type {} cannot be iterated", other.type_name()),
+                            ))
                         }
-                        // `~` after a directive strips the start of what follows it; `~`
-                        // before one strips the end of what precedes it.
-                        let else_strip = ifd.else_expr.as_ref().map(|e| e.strip);
-                        let (strip_start, strip_end) = if b {
-                            (
-                                ifd.if_expr.strip.strip_end(),
-                                else_strip.map_or(ifd.endif_expr.strip.strip_start(), |s| {
-                                    s.strip_start()
-                                }),
-                            )
-                        } else {
-                            (
-                                else_strip.is_some_and(|s| s.strip_end()),
-                                ifd.endif_expr.strip.strip_start(),
-                            )
-                        };
-                        if strip_start {
+                    };
+                    for (k, v) in pairs {
+                        let mut b = vec![(fd.value_var.to_string(), v)];
+                        if let Some(kv) = &fd.key_var {
+                            b.push((kv.to_string(), k));
+                        }
+                        let inner = Frame::with(f, b);
+                        let mut part = String::new();
+                        self.render(&fd.body, &inner, &mut part, marked, unknown, span.clone())?;
+                        if fd.for_strip.strip_end() {
                             part = part.trim_start().to_string();
                         }
-                        if strip_end {
+                        if fd.endfor_strip.strip_start() {
                             trim_end_in_place(&mut part);
                         }
                         out.push_str(&part);
-                        strip_next = ifd.endif_expr.strip.strip_end();
                     }
-                    Directive::For(fd) => {
-                        let fx = &fd.for_expr;
-                        if fx.strip.strip_start() {
-                            trim_end_in_place(out);
-                        }
-                        let (coll, m) = self.eval(&fx.collection_expr, f)?.shallow_unmark();
-                        *marked |= m;
-                        let pairs: Vec<(V, V)> = match coll {
-                            V::Unknown(_) => {
-                                *unknown = true;
-                                continue;
-                            }
-                            V::List(l) => l.into_iter().enumerate().map(|(i, v)| (V::Num(i as f64), v.mark(m))).collect(),
-                            V::Set(l) => l.into_iter().map(|v| (v.clone().mark(m), v.mark(m))).collect(),
-                            V::Map(mm) => mm.into_iter().map(|(k, v)| (V::Str(k).mark(m), v.mark(m))).collect(),
-                            other => {
-                                return Err(self.err(
-                                    fx.collection_expr.span(),
-                                    format!("Invalid template for directive: a value of type {} cannot be iterated", other.type_name()),
-                                ))
-                            }
-                        };
-                        let els: Vec<&Element> = fx.template.iter().collect();
-                        for (k, v) in pairs {
-                            let mut b = vec![(fx.value_var.as_str().to_string(), v)];
-                            if let Some(kv) = &fx.key_var {
-                                b.push((kv.as_str().to_string(), k));
-                            }
-                            let inner = Frame::with(f, b);
-                            let mut part = String::new();
-                            self.render(&els, &inner, &mut part, marked, unknown, span.clone())?;
-                            if fx.strip.strip_end() {
-                                part = part.trim_start().to_string();
-                            }
-                            if fd.endfor_expr.strip.strip_start() {
-                                trim_end_in_place(&mut part);
-                            }
-                            out.push_str(&part);
-                        }
-                        strip_next = fd.endfor_expr.strip.strip_end();
-                    }
-                },
+                    strip_next = fd.endfor_strip.strip_end();
+                }
             }
         }
         Ok(())
@@ -188,7 +177,7 @@ impl Scope for OnlyVars<'_> {
     fn reference(
         &self,
         _root: &str,
-        _ops: &[&TraversalOperator],
+        _ops: &[Op],
         _frame: &Frame<'_>,
         _at: &Loc,
     ) -> EResult<Option<(V, usize)>> {
