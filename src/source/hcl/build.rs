@@ -67,7 +67,7 @@ fn instances(
             continue;
         }
         // Where the block is written; its instances are found through it.
-        built.origins.push((block, decl.loc.to_string().into()));
+        built.origins.push((block, decl.origin().into()));
         built.resources.reserve(exp.instances.len());
         for i in &exp.instances {
             let mut sensitive = Vec::new();
@@ -75,10 +75,7 @@ fn instances(
                 .object
                 .iter()
                 .filter(|(k, _)| k.as_str() != super::eval::RESOURCE_MARK)
-                .map(|(k, v)| {
-                    let mut path = vec![PathStep::Attr(k.as_str().into())];
-                    (k.as_str().into(), to_model(v, &mut path, &mut sensitive))
-                })
+                .map(|(k, v)| (k.as_str().into(), attribute_to_model(k, v, &mut sensitive)))
                 .collect();
             let mut res = Resource::new(i.address.clone(), Value::object(entries));
             res.sensitive = sensitive;
@@ -126,9 +123,24 @@ fn provider_of(rtype: &str) -> String {
     format!("hashicorp/{prefix}")
 }
 
+/// A step of the path to a value being converted, borrowed from the value: made into a
+/// model path only for sensitive parts.
+#[derive(Clone, Copy)]
+enum Step<'v> {
+    Attr(&'v str),
+    Key(&'v str),
+    Index(usize),
+}
+
+/// An attribute's evaluated value as a model value; the paths of sensitive parts are
+/// added to `sensitive`.
+pub fn attribute_to_model(name: &str, v: &V, sensitive: &mut Vec<AttrPath>) -> Value {
+    to_model(v, &mut vec![Step::Attr(name)], sensitive)
+}
+
 /// An evaluated value as a model value; the paths of sensitive parts are added to
 /// `sensitive` (`path` is where `v` is, extended and restored while descending).
-pub fn to_model(v: &V, path: &mut Vec<PathStep>, sensitive: &mut Vec<AttrPath>) -> Value {
+fn to_model<'v>(v: &'v V, path: &mut Vec<Step<'v>>, sensitive: &mut Vec<AttrPath>) -> Value {
     match v {
         V::Null => Value::Null,
         V::Bool(b) => Value::Bool(*b),
@@ -142,7 +154,7 @@ pub fn to_model(v: &V, path: &mut Vec<PathStep>, sensitive: &mut Vec<AttrPath>) 
             l.iter()
                 .enumerate()
                 .map(|(i, x)| {
-                    path.push(PathStep::Index(i as i64));
+                    path.push(Step::Index(i));
                     let out = to_model(x, path, sensitive);
                     path.pop();
                     out
@@ -153,7 +165,7 @@ pub fn to_model(v: &V, path: &mut Vec<PathStep>, sensitive: &mut Vec<AttrPath>) 
             m.iter()
                 .filter(|(k, _)| k.as_str() != super::eval::RESOURCE_MARK)
                 .map(|(k, x)| {
-                    path.push(PathStep::Key(k.as_str().into()));
+                    path.push(Step::Key(k));
                     let out = to_model(x, path, sensitive);
                     path.pop();
                     (k.as_str().into(), out)
@@ -166,7 +178,15 @@ pub fn to_model(v: &V, path: &mut Vec<PathStep>, sensitive: &mut Vec<AttrPath>) 
         },
         V::Unknown(None) => Value::Unknown,
         V::Sensitive(inner) => {
-            sensitive.push(AttrPath(path.clone()));
+            sensitive.push(AttrPath(
+                path.iter()
+                    .map(|s| match *s {
+                        Step::Attr(a) => PathStep::Attr(a.into()),
+                        Step::Key(k) => PathStep::Key(k.into()),
+                        Step::Index(i) => PathStep::Index(i as i64),
+                    })
+                    .collect(),
+            ));
             to_model(inner, path, sensitive)
         }
     }

@@ -36,6 +36,15 @@ pub struct ResDecl {
     pub for_each: Option<Attr>,
     pub body: Body,
     pub loc: Loc,
+    /// `loc` as text, made once for all module instances.
+    origin: std::sync::OnceLock<Box<str>>,
+}
+
+impl ResDecl {
+    /// Where the block is written, as `file:line:col`.
+    pub fn origin(&self) -> &str {
+        self.origin.get_or_init(|| self.loc.to_string().into())
+    }
 }
 
 #[derive(Debug)]
@@ -228,6 +237,7 @@ impl Module {
             for_each,
             loc: b.loc,
             body: b.body,
+            origin: std::sync::OnceLock::new(),
         });
         Ok(())
     }

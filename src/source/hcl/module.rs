@@ -94,6 +94,9 @@ pub struct Inst {
     parent: Option<(usize, usize, Option<Key>, Option<V>)>,
     /// Module directories from the root down to this one (for self-calls).
     chain: Vec<PathBuf>,
+    /// Its remembered values: one map per instance, so that threads evaluating other
+    /// instances do not contend for it.
+    memo: Mutex<HashMap<Obj, Arc<Slot>>>,
 }
 
 /// One evaluation of a root module.
@@ -104,7 +107,6 @@ pub struct Run {
     manifest: Option<HashMap<String, PathBuf>>,
     modules: Mutex<HashMap<PathBuf, Arc<Module>>>,
     insts: RwLock<Vec<Arc<Inst>>>,
-    memo: Mutex<HashMap<(usize, Obj), Arc<Slot>>>,
     /// What each thread waits for, while it waits (to tell a cycle from a wait).
     waiting: Mutex<HashMap<std::thread::ThreadId, Arc<Slot>>>,
     /// Whether module instances are evaluated side by side.
@@ -118,6 +120,12 @@ pub struct Run {
 struct Slot {
     state: Mutex<State>,
     ready: Condvar,
+}
+
+impl std::fmt::Debug for Slot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Slot")
+    }
 }
 
 enum State {
@@ -204,7 +212,6 @@ impl Run {
             manifest,
             modules: Mutex::new(HashMap::new()),
             insts: RwLock::new(Vec::new()),
-            memo: Mutex::new(HashMap::new()),
             waiting: Mutex::new(HashMap::new()),
             parallel: true,
             warnings: Mutex::new(Vec::new()),
@@ -222,6 +229,7 @@ impl Run {
             config_path: Vec::new(),
             parent: None,
             chain,
+            memo: Mutex::new(HashMap::new()),
         }));
         Ok((run, 0))
     }
@@ -329,21 +337,22 @@ impl Run {
         get: impl Fn(&Memo) -> Option<T>,
         make: impl FnOnce() -> Result<Memo, LoadError>,
     ) -> Result<T, LoadError> {
-        let key = (inst, obj);
+        let owner_inst = self.inst(inst);
+        let memo = &owner_inst.memo;
         let me = std::thread::current().id();
         let mut make = Some(make);
         loop {
             // Find the slot, or take it to evaluate here.
             let (slot, mine) = {
-                let mut map = lock(&self.memo);
-                match map.get(&key) {
+                let mut map = lock(memo);
+                match map.get(&obj) {
                     Some(s) => (s.clone(), false),
                     None => {
                         let s = Arc::new(Slot {
                             state: Mutex::new(State::Busy(me)),
                             ready: Condvar::new(),
                         });
-                        map.insert(key, s.clone());
+                        map.insert(obj, s.clone());
                         (s, true)
                     }
                 }
@@ -352,7 +361,7 @@ impl Run {
                 let Some(make) = make.take() else {
                     return Err(LoadError::at(loc, "internal: evaluated twice"));
                 };
-                return self.evaluate_slot(&key, &slot, loc, &what, &get, make);
+                return self.evaluate_slot(memo, obj, &slot, loc, &what, &get, make);
             }
             // Another evaluation has it: wait for it, unless that evaluation waits, through
             // others, for this one (a cycle).
@@ -389,9 +398,11 @@ impl Run {
 
     /// Evaluates the value of a slot this thread took, and remembers it (or gives the
     /// slot up when evaluation fails).
+    #[allow(clippy::too_many_arguments)]
     fn evaluate_slot<T>(
         &self,
-        key: &(usize, Obj),
+        memo: &Mutex<HashMap<Obj, Arc<Slot>>>,
+        obj: Obj,
         slot: &Arc<Slot>,
         loc: &Loc,
         what: &impl Fn() -> String,
@@ -421,7 +432,7 @@ impl Run {
                 out
             }
             Err(e) => {
-                lock(&self.memo).remove(key);
+                lock(memo).remove(&obj);
                 *lock(&slot.state) = State::Vacated;
                 slot.ready.notify_all();
                 Err(e)
@@ -795,6 +806,7 @@ impl Run {
                 config_path,
                 parent: Some((inst, c, key.clone(), each)),
                 chain,
+                memo: Mutex::new(HashMap::new()),
             };
             let mut insts = lock_w(&self.insts);
             insts.push(Arc::new(child));
