@@ -4,9 +4,11 @@
 //! Values known only after apply become unknown, or references when they are another
 //! resource's identifier.
 
-use super::module::{Rep, Run};
+use super::config::ResDecl;
+use super::module::{Expanded, Instance, Rep, Run};
 use super::value::V;
 use crate::model::{Address, AttrPath, ModuleStep, Num, PathStep, Resource, Value};
+use std::sync::Arc;
 
 /// What a root module's evaluation builds.
 #[derive(Debug, Default)]
@@ -25,33 +27,78 @@ pub struct Built {
 /// Every resource instance of module instance `inst` and the modules it calls, with
 /// where each resource block is written and what could not be expanded.
 pub fn resources(run: &Run, inst: usize, built: &mut Built) -> Result<(), super::files::LoadError> {
+    use rayon::prelude::*;
     let mut parts = Vec::new();
     instances(run, inst, &mut parts)?;
-    // Gathered once at their full size: growing vectors this large a step at a time
-    // costs more (fresh memory at every step) than building them.
-    built
-        .resources
-        .reserve(parts.iter().map(|p| p.resources.len()).sum());
-    built
-        .origins
-        .reserve(parts.iter().map(|p| p.origins.len()).sum());
+    // Every instance, in order, made into a resource side by side, into a vector made
+    // once at its full size: growing vectors this large step by step costs fresh memory
+    // at every step.
+    let items: Vec<(&ResDecl, &Instance)> = parts
+        .iter()
+        .flat_map(|p| {
+            p.blocks
+                .iter()
+                .flat_map(|(decl, exp)| exp.instances.iter().map(move |i| (decl.as_ref(), i)))
+        })
+        .collect();
+    let make = |(decl, i): &(&ResDecl, &Instance)| resource(decl, i);
+    if run.parallel {
+        items
+            .par_iter()
+            .map(make)
+            .collect_into_vec(&mut built.resources);
+    } else {
+        built.resources = items.iter().map(make).collect();
+    }
     for part in parts {
-        built.resources.extend(part.resources);
-        built.origins.extend(part.origins);
-        built.unexpanded.extend(part.unexpanded);
-        built.unexpanded_modules.extend(part.unexpanded_modules);
+        built.origins.extend(part.built.origins);
+        built.unexpanded.extend(part.built.unexpanded);
+        built
+            .unexpanded_modules
+            .extend(part.built.unexpanded_modules);
     }
     Ok(())
 }
 
-/// What module instance `inst` builds, then what each module instance it calls builds,
-/// in that order, one part each.
-fn instances(
-    run: &Run,
-    inst: usize,
-    parts: &mut Vec<Built>,
-) -> Result<(), super::files::LoadError> {
-    let mut built = Built::default();
+/// What one module instance builds: its expanded resource blocks (declaration and
+/// instances), and in `built` where they are written and what could not be expanded.
+struct Part {
+    blocks: Vec<(DeclRef, Arc<Expanded>)>,
+    built: Built,
+}
+
+/// A resource declaration of a module kept alive by the module.
+struct DeclRef(Arc<super::config::Module>, usize);
+
+impl DeclRef {
+    fn as_ref(&self) -> &ResDecl {
+        &self.0.resources[self.1]
+    }
+}
+
+/// One resource instance as the model has it.
+fn resource(decl: &ResDecl, i: &Instance) -> Resource {
+    let mut sensitive = Vec::new();
+    let entries: Vec<(Box<str>, Value)> = i
+        .object
+        .iter()
+        .filter(|(k, _)| k.as_str() != super::eval::RESOURCE_MARK)
+        .map(|(k, v)| (k.as_str().into(), attribute_to_model(k, v, &mut sensitive)))
+        .collect();
+    let mut res = Resource::new(i.address.clone(), Value::object(entries));
+    res.sensitive = sensitive;
+    res.provider = provider_of(&decl.rtype).into();
+    res.dependencies = i.deps.iter().cloned().collect();
+    res
+}
+
+/// What module instance `inst` expands, then what each module instance it calls
+/// expands, in that order, one part each.
+fn instances(run: &Run, inst: usize, parts: &mut Vec<Part>) -> Result<(), super::files::LoadError> {
+    let mut part = Part {
+        blocks: Vec::new(),
+        built: Built::default(),
+    };
     let me = run.inst(inst);
     for (r, decl) in me.module.resources.iter().enumerate() {
         let exp = run.resource(inst, r)?;
@@ -63,26 +110,12 @@ fn instances(
             key: None,
         };
         if exp.rep == Rep::Unknown {
-            built.unexpanded.push(block);
+            part.built.unexpanded.push(block);
             continue;
         }
         // Where the block is written; its instances are found through it.
-        built.origins.push((block, decl.origin().into()));
-        built.resources.reserve(exp.instances.len());
-        for i in &exp.instances {
-            let mut sensitive = Vec::new();
-            let entries: Vec<(Box<str>, Value)> = i
-                .object
-                .iter()
-                .filter(|(k, _)| k.as_str() != super::eval::RESOURCE_MARK)
-                .map(|(k, v)| (k.as_str().into(), attribute_to_model(k, v, &mut sensitive)))
-                .collect();
-            let mut res = Resource::new(i.address.clone(), Value::object(entries));
-            res.sensitive = sensitive;
-            res.provider = provider_of(&decl.rtype).into();
-            res.dependencies = i.deps.iter().cloned().collect();
-            built.resources.push(res);
-        }
+        part.built.origins.push((block, decl.origin().into()));
+        part.blocks.push((DeclRef(me.module.clone(), r), exp));
     }
     // Every module instance this one calls, in order.
     let mut children = Vec::new();
@@ -94,11 +127,11 @@ fn instances(
                 name: call.name.clone(),
                 key: None,
             });
-            built.unexpanded_modules.push(path);
+            part.built.unexpanded_modules.push(path);
         }
         children.extend(exp.children.iter().map(|(_, child)| *child));
     }
-    parts.push(built);
+    parts.push(part);
     // They are evaluated side by side; what they build is kept in their order, and the
     // first error in that order is the one reported.
     use rayon::prelude::*;
@@ -106,7 +139,7 @@ fn instances(
         let mut mine = Vec::new();
         instances(run, *child, &mut mine).map(|_| mine)
     };
-    let theirs: Vec<Result<Vec<Built>, super::files::LoadError>> = if run.parallel {
+    let theirs: Vec<Result<Vec<Part>, super::files::LoadError>> = if run.parallel {
         children.par_iter().map(one).collect()
     } else {
         children.iter().map(one).collect()

@@ -706,6 +706,29 @@ resource "x_y" "z" { tags = { (var.pw) = "x" } }
         err.contains("main.tf:4:7: ") && err.contains("null value"),
         "{err}"
     );
+    // So is an error inside a template string.
+    let err = load(
+        &[(
+            "main.tf",
+            "\n\nresource \"x_y\" \"z\" {\n  v = templatestring(\"ab\\n$${nosuch}\", {})\n}\n",
+        )],
+        &[],
+    )
+    .err()
+    .unwrap_or_default();
+    assert!(
+        err.contains("main.tf:4:7: ") && err.contains("nosuch"),
+        "{err}"
+    );
+    // `core::toset` is `toset`: the other branch of a conditional is a set either way.
+    let (rs, _, _d) = load(
+        &[(
+            "main.tf",
+            "resource \"x_y\" \"z\" {\n  for_each = true ? [\"a\", \"b\"] : core::toset([])\n}\n",
+        )],
+        &[],
+    )?;
+    assert_eq!(addresses(&rs), ["x_y.z[\"a\"]", "x_y.z[\"b\"]"]);
     // path.module is relative to the root module, wherever the tool runs.
     let d = Dir::with(&[
         ("envs/prod/main.tf", "module \"x\" {\n  source = \"../../modules/x\"\n}\n"),

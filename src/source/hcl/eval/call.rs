@@ -118,7 +118,7 @@ impl Eval<'_> {
                 };
                 let inner = Eval {
                     scope: &only,
-                    loc: self.loc.clone(),
+                    loc: self.loc.at(span.clone()),
                 };
                 let base = Frame::new();
                 let frame =

@@ -239,7 +239,11 @@ impl Eval<'_> {
                 // either way. Only the form of the other branch is looked at (a `toset`
                 // call), so that nothing is evaluated that Terraform would not.
                 let v = match v {
-                    V::List(items) if other.call_name() == Some("toset") => V::set(items),
+                    V::List(items)
+                        if matches!(other.call_name(), Some("toset" | "core::toset")) =>
+                    {
+                        V::set(items)
+                    }
                     // `cond ? var.names : []` with `names` a set: a set either way. The
                     // other branch is evaluated only for its type; its errors are ignored.
                     V::List(items) if items.is_empty() => match self.eval(other, f) {
