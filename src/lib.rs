@@ -49,17 +49,22 @@ pub fn compare(settings: &cli::Settings) -> Result<Report> {
         .par_iter()
         .map(|spec| {
             let mut env = source::load(spec, stdin.as_deref())?;
-            for w in &env.warnings {
-                eprintln!("warning: environment {}: {w}", env.name);
-            }
             let t = std::time::Instant::now();
             normalize::add_reference_edges(&mut env);
             timing("reference edges", t);
             Ok(env)
         })
         .collect();
-    // The first error in command-line order, so that the message is deterministic.
-    let envs: Vec<Environment> = loaded.into_iter().collect::<Result<_>>()?;
+    // Warnings and the first error in command-line order, so that what is said is the
+    // same every run, whichever environment finished loading first.
+    let mut envs: Vec<Environment> = Vec::with_capacity(loaded.len());
+    for env in loaded {
+        let env = env?;
+        for w in &env.warnings {
+            eprintln!("warning: environment {}: {w}", env.name);
+        }
+        envs.push(env);
+    }
     timing("load", start);
     let report = compare_loaded(&envs, settings.baseline);
     // Freeing millions of values takes a noticeable fraction of a run: let another
@@ -69,7 +74,8 @@ pub fn compare(settings: &cli::Settings) -> Result<Report> {
 }
 
 /// Where each finding's resource is written, in the environments read from
-/// configuration: the instance's block, or the resource block a whole-block finding names.
+/// configuration that the finding compares: the instance's block, or the resource block
+/// a whole-block finding names (also where an environment declares it with no instances).
 fn finding_sources(
     envs: &[Environment],
     findings: &[model::Finding],
@@ -80,7 +86,7 @@ fn finding_sources(
     }
     for f in findings {
         let mut per_env = std::collections::BTreeMap::new();
-        for e in envs {
+        for e in envs.iter().filter(|e| f.environments.contains_key(&e.name)) {
             let at = e
                 .origins
                 .get(&f.address)

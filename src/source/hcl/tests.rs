@@ -1002,3 +1002,38 @@ fn a_repeated_object_key_keeps_the_last_value() -> crate::TestResult {
     assert_eq!(attr(&rs, "x_y.z", "tags"), r#"{"a":3,"b":4}"#);
     Ok(())
 }
+
+#[test]
+fn sources_name_only_the_environments_a_finding_compares() -> crate::TestResult {
+    let conf = |count: u32, port: u32| {
+        format!("resource \"x_thing\" \"r\" {{\n  count = {count}\n  port  = {port}\n}}\n")
+    };
+    let dirs = [conf(1, 22), conf(0, 22), conf(1, 443)]
+        .iter()
+        .map(|c| Dir::with(&[("main.tf", c.as_str())]))
+        .collect::<Result<Vec<_>, _>>()?;
+    let envs = ["a", "b", "c"]
+        .iter()
+        .zip(&dirs)
+        .map(|(n, d)| declared_env(n, d))
+        .collect::<Result<Vec<_>, _>>()?;
+    let report = crate::compare_loaded(&envs, 0);
+    let mut seen = Vec::new();
+    for f in &report.findings {
+        let named: Vec<&String> = report
+            .sources
+            .get(&f.id)
+            .map(|s| s.keys().collect())
+            .unwrap_or_default();
+        seen.push(format!("{:?} {named:?}", f.kind));
+    }
+    seen.sort();
+    // The port differs between a and c only: b, which declares the resource with no
+    // instance, is not named there; it is named where the resource is missing.
+    assert_eq!(
+        seen,
+        [r#"Attribute ["a", "c"]"#, r#"Missing ["a", "b", "c"]"#],
+        "{seen:?}"
+    );
+    Ok(())
+}
