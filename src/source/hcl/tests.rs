@@ -856,9 +856,19 @@ resource "x_y" "z" {
   k = keys(x_thing.a)
   n = length(x_thing.a)
   l = lookup(x_thing.a, "arn", "none")
+  j = jsonencode({ t = x_thing.a, l = [x_thing.a] })
+  m = length([x_thing.a][0])
+  v = values({ t = x_thing.a })[0]
 }
 "#;
     let (rs, _, _d) = load(&[("main.tf", main)], &[])?;
+    // Not even inside other values.
+    assert_eq!(
+        attr(&rs, "x_y.z", "j"),
+        r#""{\"l\":[{\"x\":1}],\"t\":{\"x\":1}}""#
+    );
+    assert_eq!(attr(&rs, "x_y.z", "m"), "1");
+    assert_eq!(attr(&rs, "x_y.z", "v"), r#"{"x":1}"#);
     assert_eq!(attr(&rs, "x_y.z", "k"), r#"["x"]"#);
     assert_eq!(attr(&rs, "x_y.z", "n"), "1");
     assert_eq!(attr(&rs, "x_y.z", "l"), r#""${x_thing.a}""#);

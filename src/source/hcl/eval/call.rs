@@ -169,9 +169,14 @@ impl Eval<'_> {
                 }
             }
         }
+        // Functions that write a value out see no mark at any depth; the others pass
+        // resource objects inside lists and maps through as they are (so that
+        // `one(aws_lb.x[*]).arn` is still a reference) and see none at the top.
+        let encodes = matches!(bare, "jsonencode" | "yamlencode");
         let plain: Vec<V> = plain
             .into_iter()
             .map(|v| match v {
+                v if encodes => without_marks(v),
                 V::Map(mut m) if m.contains_key(RESOURCE_MARK) => {
                     m.remove(RESOURCE_MARK);
                     V::Map(m)
@@ -201,5 +206,20 @@ impl Eval<'_> {
                 ),
             )),
         }
+    }
+}
+
+/// A value without the resource marks of the objects inside it.
+fn without_marks(v: V) -> V {
+    match v {
+        V::Map(m) => V::Map(
+            m.into_iter()
+                .filter(|(k, _)| k != RESOURCE_MARK)
+                .map(|(k, x)| (k, without_marks(x)))
+                .collect(),
+        ),
+        V::List(l) => V::List(l.into_iter().map(without_marks).collect()),
+        V::Set(l) => V::set(l.into_iter().map(without_marks).collect()),
+        other => other,
     }
 }
