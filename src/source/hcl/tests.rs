@@ -852,7 +852,10 @@ resource "aws_instance" "a" {
 fn functions_do_not_see_the_resource_mark() -> crate::TestResult {
     let main = r#"
 resource "x_thing" "a" { x = 1 }
+resource "x_thing" "c" { count = 1 }
 resource "x_y" "z" {
+  o = one(x_thing.c[*]).id
+  e = element(concat(x_thing.c[*], []), 0).arn
   k = keys(x_thing.a)
   n = length(x_thing.a)
   l = lookup(x_thing.a, "arn", "none")
@@ -862,6 +865,9 @@ resource "x_y" "z" {
 }
 "#;
     let (rs, _, _d) = load(&[("main.tf", main)], &[])?;
+    // Resource objects pass through functions whole: their identifiers stay references.
+    assert_eq!(attr(&rs, "x_y.z", "o"), r#""${x_thing.c[0]}""#);
+    assert_eq!(attr(&rs, "x_y.z", "e"), r#""${x_thing.c[0]}""#);
     // Not even inside other values.
     assert_eq!(
         attr(&rs, "x_y.z", "j"),
