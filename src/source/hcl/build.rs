@@ -26,8 +26,9 @@ pub struct Built {
 
 /// Every resource instance of module instance `inst` and the modules it calls, with
 /// where each resource block is written and what could not be expanded.
-pub fn resources(run: &Run, inst: usize, built: &mut Built) -> Result<(), super::files::LoadError> {
+pub fn resources(run: &Run, inst: usize) -> Result<Built, super::files::LoadError> {
     use rayon::prelude::*;
+    let mut built = Built::default();
     let mut parts = Vec::new();
     instances(run, inst, &mut parts)?;
     // Every instance, in order, made into a resource side by side, into a vector made
@@ -57,7 +58,7 @@ pub fn resources(run: &Run, inst: usize, built: &mut Built) -> Result<(), super:
             .unexpanded_modules
             .extend(part.built.unexpanded_modules);
     }
-    Ok(())
+    Ok(built)
 }
 
 /// What one module instance builds: its expanded resource blocks (declaration and

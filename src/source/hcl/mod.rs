@@ -132,8 +132,7 @@ fn prepare(dir: &Path, var_files: &[String], env: &str) -> Result<(module::Run, 
 fn evaluate(run: module::Run, root: usize, env: &str) -> Result<(build::Built, Vec<String>)> {
     let named = |e| named(env, e);
     let t = std::time::Instant::now();
-    let mut built = build::Built::default();
-    build::resources(&run, root, &mut built).map_err(named)?;
+    let built = build::resources(&run, root).map_err(named)?;
     crate::timing(&format!("hcl evaluate {env}"), t);
     // Sorted: evaluation order is not the same from run to run.
     let mut warnings = run.warnings();
