@@ -62,7 +62,12 @@ type Tables = BTreeMap<String, (Address, BTreeMap<String, (String, Target)>)>;
 
 fn target(ctx: &Context<'_>, v: &Value, table: &[(&str, &str)]) -> Option<Target> {
     for (attr, kind) in table {
-        let Some(s) = text(v, attr) else { continue };
+        // A reference (a configuration's `aws_nat_gateway.nat.id`) or an identifier.
+        let (s, leaf) = match v.get(attr) {
+            Some(Value::Str(s)) if !s.is_empty() => (s.as_ref(), ctx.leaf_str(s)),
+            Some(r @ Value::Ref(_)) => ("", ctx.leaf(r)),
+            _ => continue,
+        };
         // GCP's one way out to the internet, named the same in every project.
         if *attr == "next_hop_gateway" && s.ends_with("default-internet-gateway") {
             return Some(Target {
@@ -71,7 +76,7 @@ fn target(ctx: &Context<'_>, v: &Value, table: &[(&str, &str)]) -> Option<Target
                 to_internet: true,
             });
         }
-        let (compared, shown) = match ctx.leaf_str(s) {
+        let (compared, shown) = match leaf {
             Leaf::Ref(a) => (format!("@{a}"), a.to_string()),
             Leaf::External => ("#external".into(), format!("{s} (outside the environment)")),
             Leaf::Text(t) => (format!("={t}"), s.to_string()),
@@ -98,35 +103,49 @@ fn tables(ctx: &Context<'_>) -> Tables {
     let env = ctx.env;
     let key = |a: &Address| ctx.logical(a).to_string();
     let mut out: Tables = BTreeMap::new();
-    let mut add = |table: &Address, dest: &str, t: Target| {
-        let d = ctx.leaf_str(dest).canonical();
+    let mut add = |table: &Address, (d, shown): (String, String), t: Target| {
         out.entry(key(table))
             .or_insert_with(|| (table.clone(), BTreeMap::new()))
             .1
-            .insert(d, (dest.to_string(), t));
+            .insert(d, (shown, t));
     };
     let owner = |r: &Resource, attr: &str| -> Option<&Address> {
-        text(&r.attributes, attr)
-            .and_then(|s| ctx.resolve(s))
-            .map(|i| &env.resources[i].address)
+        let i = match r.attributes.get(attr)? {
+            Value::Str(s) => ctx.resolve(s)?,
+            Value::Ref(a) => env.position(a)?,
+            _ => return None,
+        };
+        Some(&env.resources[i].address)
     };
     for r in &env.resources {
         let a = &r.attributes;
         match r.address.rtype.as_str() {
             "aws_route_table" | "aws_default_route_table" => {
                 for b in a.get("route").and_then(Value::as_list).unwrap_or(&[]) {
-                    let dest = text(b, "cidr_block")
-                        .or_else(|| text(b, "ipv6_cidr_block"))
-                        .or_else(|| text(b, "destination_prefix_list_id"));
+                    let dest = destination(
+                        ctx,
+                        b,
+                        &[
+                            "cidr_block",
+                            "ipv6_cidr_block",
+                            "destination_prefix_list_id",
+                        ],
+                    );
                     if let (Some(d), Some(t)) = (dest, target(ctx, b, AWS_TARGETS)) {
                         add(&r.address, d, t);
                     }
                 }
             }
             "aws_route" => {
-                let dest = text(a, "destination_cidr_block")
-                    .or_else(|| text(a, "destination_ipv6_cidr_block"))
-                    .or_else(|| text(a, "destination_prefix_list_id"));
+                let dest = destination(
+                    ctx,
+                    a,
+                    &[
+                        "destination_cidr_block",
+                        "destination_ipv6_cidr_block",
+                        "destination_prefix_list_id",
+                    ],
+                );
                 let table = owner(r, "route_table_id").unwrap_or(&r.address);
                 if let (Some(d), Some(t)) = (dest, target(ctx, a, AWS_TARGETS)) {
                     add(table, d, t);
@@ -134,20 +153,23 @@ fn tables(ctx: &Context<'_>) -> Tables {
             }
             "azurerm_route_table" => {
                 for b in a.get("route").and_then(Value::as_list).unwrap_or(&[]) {
-                    if let Some(d) = text(b, "address_prefix") {
+                    if let Some(d) = destination(ctx, b, &["address_prefix"]) {
                         add(&r.address, d, azure_target(ctx, b));
                     }
                 }
             }
             "azurerm_route" => {
                 let table = owner(r, "route_table_name").unwrap_or(&r.address);
-                if let Some(d) = text(a, "address_prefix") {
+                if let Some(d) = destination(ctx, a, &["address_prefix"]) {
                     add(table, d, azure_target(ctx, a));
                 }
             }
             "google_compute_route" => {
                 let table = owner(r, "network").unwrap_or(&r.address);
-                if let (Some(d), Some(t)) = (text(a, "dest_range"), target(ctx, a, GCP_TARGETS)) {
+                if let (Some(d), Some(t)) = (
+                    destination(ctx, a, &["dest_range"]),
+                    target(ctx, a, GCP_TARGETS),
+                ) {
                     add(table, d, t);
                 }
             }
@@ -155,6 +177,16 @@ fn tables(ctx: &Context<'_>) -> Tables {
         }
     }
     out
+}
+
+/// A route's destination, the first of `keys` set: as compared (normalised) and as
+/// written (a prefix list may be a configuration's reference to one).
+fn destination(ctx: &Context<'_>, v: &Value, keys: &[&str]) -> Option<(String, String)> {
+    keys.iter().find_map(|k| match v.get(k)? {
+        Value::Str(s) if !s.is_empty() => Some((ctx.leaf_str(s).canonical(), s.to_string())),
+        r @ Value::Ref(a) => Some((ctx.leaf(r).canonical(), a.to_string())),
+        _ => None,
+    })
 }
 
 fn azure_target(ctx: &Context<'_>, v: &Value) -> Target {

@@ -1053,3 +1053,49 @@ fn sources_name_only_the_environments_a_finding_compares() -> crate::TestResult 
     );
     Ok(())
 }
+
+#[test]
+fn declared_routes_are_compared_by_what_they_refer_to() -> crate::TestResult {
+    let conf = |env: &str| {
+        format!(
+            r#"
+locals {{ env = "{env}" }}
+resource "aws_vpc" "main" {{ cidr_block = "10.0.0.0/16" }}
+resource "aws_internet_gateway" "igw" {{ vpc_id = aws_vpc.main.id }}
+resource "aws_nat_gateway" "nat" {{
+  count     = 2
+  subnet_id = "subnet-${{count.index}}"
+}}
+resource "aws_route_table" "rt" {{
+  vpc_id = aws_vpc.main.id
+  route {{
+    cidr_block     = "0.0.0.0/0"
+    nat_gateway_id = local.env == "prod" ? aws_nat_gateway.nat[0].id : aws_nat_gateway.nat[1].id
+  }}
+}}
+resource "aws_route" "extra" {{
+  count                  = local.env == "prod" ? 0 : 1
+  route_table_id         = aws_route_table.rt.id
+  destination_cidr_block = "203.0.113.0/24"
+  gateway_id             = aws_internet_gateway.igw.id
+}}
+"#
+        )
+    };
+    let (prod, staging) = (conf("prod"), conf("staging"));
+    let found = compare_dirs(&[("main.tf", &prod)], &[("main.tf", &staging)])?;
+    let routes: Vec<&String> = found.iter().filter(|l| l.contains("route")).collect();
+    assert!(
+        routes
+            .iter()
+            .any(|l| l.contains("0.0.0.0/0") && l.contains("aws_nat_gateway.nat[1]")),
+        "{found:#?}"
+    );
+    assert!(
+        routes
+            .iter()
+            .any(|l| l.contains("203.0.113.0/24") && l.contains("internet gateway")),
+        "{found:#?}"
+    );
+    Ok(())
+}
