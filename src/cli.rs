@@ -40,6 +40,10 @@ pub struct CompareArgs {
     /// (repeatable; applied in order, after its own terraform.tfvars and *.auto.tfvars).
     #[arg(long = "var-file", value_name = "NAME=FILE")]
     pub var_files: Vec<String>,
+    /// NAME=WORKSPACE: the Terraform workspace of environment NAME, a root module, as
+    /// `terraform.workspace` reads it (default: `default`).
+    #[arg(long = "workspace", value_name = "NAME=WORKSPACE")]
+    pub workspaces: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Table)]
     pub format: FormatArg,
@@ -145,6 +149,30 @@ impl Settings {
             }
             env.var_files.push(file.to_string());
         }
+        for ws in &args.workspaces {
+            let (name, workspace) = ws
+                .split_once('=')
+                .filter(|(_, w)| !w.is_empty())
+                .ok_or_else(|| usage(format!("--workspace `{ws}`: expected NAME=WORKSPACE")))?;
+            let Some(env) = envs.iter_mut().find(|e| e.name == name) else {
+                return Err(usage(format!(
+                    "--workspace names environment `{name}`, which is not given ({})",
+                    names(&envs)
+                )));
+            };
+            if env.is_stdin() || !Path::new(&env.path).is_dir() {
+                return Err(usage(format!(
+                    "--workspace {name}={workspace}: workspaces apply to HCL root modules, and `{name}` is read from {}",
+                    env.path
+                )));
+            }
+            if env.workspace.is_some() {
+                return Err(usage(format!(
+                    "--workspace is given twice for environment `{name}`"
+                )));
+            }
+            env.workspace = Some(workspace.to_string());
+        }
         if let Some(cfg) = &args.config {
             return Err(usage(format!(
                 "--config {}: parity.hcl configuration is not supported yet",
@@ -197,6 +225,7 @@ pub fn parse_env(s: &str) -> Result<EnvSpec> {
                 name: name.to_string(),
                 path: path.to_string(),
                 var_files: Vec::new(),
+                workspace: None,
             });
         }
     }
@@ -224,6 +253,7 @@ pub fn parse_env(s: &str) -> Result<EnvSpec> {
         name,
         path: s.to_string(),
         var_files: Vec::new(),
+        workspace: None,
     })
 }
 
@@ -294,6 +324,16 @@ mod tests {
                 "HCL root modules",
             ),
             (vec!["a=x", "b=y", "--var-file", "nonsense"], "NAME=FILE"),
+            (
+                vec!["a=x", "b=y", "--workspace", "c=staging"],
+                "names environment `c`",
+            ),
+            (
+                vec!["a=x", "b=y", "--workspace", "a=staging"],
+                "HCL root modules",
+            ),
+            (vec!["a=x", "b=y", "--workspace", "a"], "NAME=WORKSPACE"),
+            (vec!["a=x", "b=y", "--workspace", "a="], "NAME=WORKSPACE"),
             (
                 vec!["a=x", "b=y", "--config", "parity.hcl"],
                 "not supported yet",

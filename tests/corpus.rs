@@ -23,6 +23,7 @@ fn load(dir: &Path, rel: &str, name: &str) -> tfparity::Result<Environment> {
         name: name.to_string(),
         path: dir.join(rel).display().to_string(),
         var_files: Vec::new(),
+        workspace: None,
     };
     let mut env = source::load(&spec, None)?;
     tfparity::normalize::add_reference_edges(&mut env);

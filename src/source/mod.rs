@@ -21,6 +21,8 @@ pub struct EnvSpec {
     pub path: String,
     /// `--var-file` files for this environment, in command-line order.
     pub var_files: Vec<String>,
+    /// `--workspace`: the workspace `terraform.workspace` names (`default` when not given).
+    pub workspace: Option<String>,
 }
 
 impl EnvSpec {
@@ -84,7 +86,12 @@ pub fn load(spec: &EnvSpec, stdin: Option<&[u8]>) -> Result<Environment> {
     } else {
         if path.is_dir() {
             let t = std::time::Instant::now();
-            let (built, warnings) = hcl::load_with_origins(path, &spec.var_files, &spec.name)?;
+            let (built, warnings) = hcl::load_with_origins(
+                path,
+                &spec.var_files,
+                &spec.name,
+                spec.workspace.as_deref(),
+            )?;
             crate::timing(&format!("evaluate {}", spec.name), t);
             let mut env = environment(spec, SourceKind::Hcl, built.resources)?;
             env.warnings = warnings;

@@ -39,7 +39,7 @@ impl From<files::LoadError> for Error {
 /// files and then `var_files` in order: its resource instances and the warnings about
 /// what could not be evaluated.
 pub fn load(dir: &Path, var_files: &[String], env: &str) -> Result<(Vec<Resource>, Vec<String>)> {
-    load_with_origins(dir, var_files, env).map(|(b, w)| (b.resources, w))
+    load_with_origins(dir, var_files, env, None).map(|(b, w)| (b.resources, w))
 }
 
 /// [`load`], and where each instance and resource block is written. Files are read and
@@ -50,15 +50,16 @@ pub fn load_with_origins(
     dir: &Path,
     var_files: &[String],
     env: &str,
+    workspace: Option<&str>,
 ) -> Result<(build::Built, Vec<String>)> {
-    let (run, root) = prepare(dir, var_files, env)?;
+    let (run, root) = prepare(dir, var_files, env, workspace)?;
     match evaluate(run, root, env) {
         Ok(done) => Ok(done),
         // Which error surfaces first may depend on which module instance got there
         // first: evaluate once more, one instance after another, to say the same error
         // every time.
         Err(_) => {
-            let (mut run, root) = prepare(dir, var_files, env)?;
+            let (mut run, root) = prepare(dir, var_files, env, workspace)?;
             run.parallel = false;
             evaluate(run, root, env)
         }
@@ -74,7 +75,12 @@ fn named(env: &str, e: files::LoadError) -> Error {
 }
 
 /// Reads the root module, its variable values and every module it calls.
-fn prepare(dir: &Path, var_files: &[String], env: &str) -> Result<(module::Run, usize)> {
+fn prepare(
+    dir: &Path,
+    var_files: &[String],
+    env: &str,
+    workspace: Option<&str>,
+) -> Result<(module::Run, usize)> {
     let named = |e| named(env, e);
     // A directory without configuration is not an empty environment.
     let (primary, overrides) = files::config_files(dir).map_err(named)?;
@@ -97,7 +103,8 @@ fn prepare(dir: &Path, var_files: &[String], env: &str) -> Result<(module::Run, 
         .map(|(k, (v, _))| (k.clone(), v.clone()))
         .collect();
     let t = std::time::Instant::now();
-    let (run, root) = module::Run::new(dir, env, values).map_err(named)?;
+    let (mut run, root) = module::Run::new(dir, env, values).map_err(named)?;
+    run.workspace = workspace.map(str::to_string);
     crate::timing(&format!("hcl read and parse {env}"), t);
     let declared = &run.inst(root).module.variables;
     // Every required variable without a value, said at once.
@@ -134,6 +141,13 @@ fn evaluate(run: module::Run, root: usize, env: &str) -> Result<(build::Built, V
     let t = std::time::Instant::now();
     let built = build::resources(&run, root).map_err(named)?;
     crate::timing(&format!("hcl evaluate {env}"), t);
+    // Workspaces per environment read `terraform.workspace`; left at `default`, every
+    // environment would be evaluated as the same one, silently.
+    if run.workspace.is_none() {
+        if let Some(at) = run.workspace_read() {
+            run.warn(format!("{at}: terraform.workspace is read, and is \"default\" here; if this environment is a workspace, give --workspace {env}=NAME"));
+        }
+    }
     // Sorted: evaluation order is not the same from run to run.
     let mut warnings = run.warnings();
     warnings.sort();

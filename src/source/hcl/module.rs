@@ -99,6 +99,9 @@ pub struct Inst {
     memo: Mutex<HashMap<Obj, Arc<Slot>>>,
 }
 
+/// A file and line:col in it.
+type Place = (PathBuf, Option<(usize, usize)>);
+
 /// One evaluation of a root module.
 pub struct Run {
     pub root: PathBuf,
@@ -111,6 +114,10 @@ pub struct Run {
     waiting: Mutex<HashMap<std::thread::ThreadId, Arc<Slot>>>,
     /// Whether module instances are evaluated side by side.
     pub parallel: bool,
+    /// What `terraform.workspace` is (`default` when none is given).
+    pub workspace: Option<String>,
+    /// Where `terraform.workspace` was first read, if it was.
+    workspace_read: Mutex<Option<Place>>,
     warnings: Mutex<Vec<String>>,
 }
 
@@ -214,6 +221,8 @@ impl Run {
             insts: RwLock::new(Vec::new()),
             waiting: Mutex::new(HashMap::new()),
             parallel: true,
+            workspace: None,
+            workspace_read: Mutex::new(None),
             warnings: Mutex::new(Vec::new()),
         };
         let t = std::time::Instant::now();
@@ -313,6 +322,28 @@ impl Run {
 
     pub fn inst(&self, i: usize) -> Arc<Inst> {
         lock_r(&self.insts)[i].clone()
+    }
+
+    /// `terraform.workspace`, read at `at`.
+    pub fn workspace(&self, at: &Loc) -> &str {
+        let mut first = lock(&self.workspace_read);
+        // The first place in the configuration, not the first a thread got to.
+        let here = (at.file.path.clone(), at.line_col());
+        if first.as_ref().is_none_or(|f| here < *f) {
+            *first = Some(here);
+        }
+        self.workspace.as_deref().unwrap_or("default")
+    }
+
+    /// Where `terraform.workspace` is read (the first place, by file and position), if
+    /// it is.
+    pub fn workspace_read(&self) -> Option<String> {
+        lock(&self.workspace_read)
+            .as_ref()
+            .map(|(path, lc)| match lc {
+                Some((l, c)) => format!("{}:{l}:{c}", path.display()),
+                None => path.display().to_string(),
+            })
     }
 
     /// The warnings so far.

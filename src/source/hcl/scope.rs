@@ -220,7 +220,7 @@ impl Scope for InstScope<'_> {
                 Ok(Some((V::Str(v), 1)))
             }
             "terraform" => match attr_name(ops.first()) {
-                Some("workspace") => Ok(Some((V::str("default"), 1))),
+                Some("workspace") => Ok(Some((V::str(run.workspace(at)), 1))),
                 _ => Err(EvalError::at(at, "Invalid \"terraform\" attribute: only terraform.workspace is available")),
             },
             "self" => Ok(Some((V::unknown(), 0))),

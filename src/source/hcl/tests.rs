@@ -510,6 +510,7 @@ fn declared_env(name: &str, d: &Dir) -> crate::TestResult<crate::model::Environm
         name: name.into(),
         path: d.path().display().to_string(),
         var_files: Vec::new(),
+        workspace: None,
     };
     Ok(crate::source::load(&spec, None)?)
 }
@@ -1096,6 +1097,39 @@ resource "aws_route" "extra" {{
             .iter()
             .any(|l| l.contains("203.0.113.0/24") && l.contains("internet gateway")),
         "{found:#?}"
+    );
+    Ok(())
+}
+
+#[test]
+fn the_workspace_is_given_per_environment_and_reading_the_default_is_said() -> crate::TestResult {
+    let main = r#"
+locals {
+  cfg = {
+    prod    = { ssh = [] }
+    staging = { ssh = ["0.0.0.0/0"] }
+  }
+  env = lookup(local.cfg, terraform.workspace, local.cfg.prod)
+}
+resource "x_y" "z" {
+  ssh = local.env.ssh
+  ws  = terraform.workspace
+}
+"#;
+    let d = Dir::with(&[("main.tf", main)])?;
+    let (built, warnings) = super::load_with_origins(d.path(), &[], "staging", Some("staging"))?;
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(attr(&built.resources, "x_y.z", "ssh"), r#"["0.0.0.0/0"]"#);
+    assert_eq!(attr(&built.resources, "x_y.z", "ws"), r#""staging""#);
+    // Not given: `default`, as Terraform has it, and a warning saying where it is read.
+    let (built, warnings) = super::load_with_origins(d.path(), &[], "staging", None)?;
+    assert_eq!(attr(&built.resources, "x_y.z", "ssh"), "[]");
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].contains("main.tf:7:")
+            && warnings[0].contains("terraform.workspace")
+            && warnings[0].contains("--workspace staging=NAME"),
+        "{warnings:?}"
     );
     Ok(())
 }
