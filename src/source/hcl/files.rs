@@ -382,7 +382,18 @@ fn looks_like_hcl1(src: &str) -> bool {
     let quoted_type = ["type = \"list\"", "type = \"map\"", "type = \"string\""]
         .iter()
         .any(|t| src.contains(t));
-    let wrapped = src.matches("= \"${").count();
+    // Values that are nothing but one interpolation (`count = "${length(var.x)}"`), as
+    // 0.11 required; a template that starts with one (`name = "${var.env}-web"`) is
+    // ordinary today.
+    let wrapped = src
+        .lines()
+        .filter_map(|l| l.split_once('=').map(|(_, v)| v.trim()))
+        .filter(|v| {
+            v.strip_prefix("\"${")
+                .and_then(|r| r.strip_suffix("}\""))
+                .is_some_and(|inner| !inner.contains(['{', '}', '"']))
+        })
+        .count();
     quoted_type || wrapped >= 3
 }
 
@@ -622,6 +633,16 @@ mod tests {
         let d = dir_with(&[("old.tf", hcl1)])?;
         let err = load_dir(d.path()).err().ok_or("expected an error")?;
         assert!(err.what.contains("HCL1"), "{}", err.what);
+        // Without a quoted type, values that are one interpolation each are the mark.
+        let wrapped = "resource \"a\" \"b\" {\n  count = \"${length(var.x)}\"\n  n = \"${var.n}\"\n  y = \"${var.y}\"\n  z = \n}\n";
+        let d = dir_with(&[("old.tf", wrapped)])?;
+        let err = load_dir(d.path()).err().ok_or("expected an error")?;
+        assert!(err.what.contains("HCL1"), "{}", err.what);
+        // Modern templates that start with an interpolation are not.
+        let modern = "resource \"a\" \"b\" {\n  name = \"${var.env}-web\"\n  n = \"${var.env}-a\"\n  m = \"${local.p}/${var.q}\"\n  x = var.env == \"prod\" +\n}\n";
+        let d = dir_with(&[("new.tf", modern)])?;
+        let err = load_dir(d.path()).err().ok_or("expected an error")?;
+        assert!(!err.what.contains("HCL1"), "{}", err.what);
         Ok(())
     }
 
