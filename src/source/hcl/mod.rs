@@ -98,12 +98,8 @@ fn prepare(
     let mut files = vars::automatic_files(dir);
     files.extend(var_files.iter().map(PathBuf::from));
     let given = vars::read_all(&files).map_err(named)?;
-    let values = given
-        .iter()
-        .map(|(k, (v, _))| (k.clone(), v.clone()))
-        .collect();
     let t = std::time::Instant::now();
-    let (mut run, root) = module::Run::new(dir, env, values).map_err(named)?;
+    let (mut run, root) = module::Run::new(dir, env, given.clone()).map_err(named)?;
     run.workspace = workspace.map(str::to_string);
     crate::timing(&format!("hcl read and parse {env}"), t);
     let declared = &run.inst(root).module.variables;

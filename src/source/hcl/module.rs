@@ -106,7 +106,8 @@ type Place = (PathBuf, Option<(usize, usize)>);
 pub struct Run {
     pub root: PathBuf,
     pub env: String,
-    root_values: BTreeMap<String, V>,
+    /// The root module's variable values from variable files, and where each is given.
+    root_values: BTreeMap<String, (V, Loc)>,
     manifest: Option<HashMap<String, PathBuf>>,
     modules: Mutex<HashMap<PathBuf, Arc<Module>>>,
     insts: RwLock<Vec<Arc<Inst>>>,
@@ -209,7 +210,7 @@ impl Run {
     pub fn new(
         root: &Path,
         env: &str,
-        root_values: BTreeMap<String, V>,
+        root_values: BTreeMap<String, (V, Loc)>,
     ) -> Result<(Run, usize), LoadError> {
         let manifest = read_manifest(root)?;
         let run = Run {
@@ -503,7 +504,8 @@ impl Run {
             Memo::Value(v) => Some(v.clone()),
             _ => None,
         }, || {
-            let given: Option<V> = match &me.parent {
+            // The value given (and where), from a variable file or the module call.
+            let given: Option<(V, Loc)> = match &me.parent {
                 None => self.root_values.get(name).cloned(),
                 Some((p, call, key, each)) => {
                     let pm = self.inst(*p).module.clone();
@@ -512,18 +514,20 @@ impl Run {
                         Some(a) => {
                             let base = Frame::new();
                             let f = Frame::with(&base, repetition_bindings(c.count.is_some(), key, each));
-                            Some(self.eval_in(*p, &a.expr, &a.loc, &f)?)
+                            Some((self.eval_in(*p, &a.expr, &a.loc, &f)?, a.loc.clone()))
                         }
                         None => None,
                     }
                 }
             };
             let given = match given {
-                Some(V::Null) if !decl.nullable => None,
+                Some((V::Null, _)) if !decl.nullable => None,
                 g => g,
             };
+            // A value of the wrong type is wrong where it is given.
+            let value_at = given.as_ref().map_or(&decl.loc, |(_, at)| at).clone();
             let value = match (given, &decl.default) {
-                (Some(v), _) => v,
+                (Some((v, _)), _) => v,
                 (None, Some(d)) => self.eval_in(inst, &d.expr, &d.loc, &Frame::new())?,
                 (None, None) => {
                     let what = match &me.parent {
@@ -531,10 +535,17 @@ impl Run {
                             "variable \"{name}\" is required but has no value (give it in a .tfvars file, or with --var-file {}=FILE)",
                             self.env
                         ),
-                        Some(_) => format!(
-                            "module {} needs variable \"{name}\", which its call does not set",
-                            module_text(&me.path)
-                        ),
+                        Some((p, call, _, _)) => {
+                            // Said at the call, which is what lacks it.
+                            let c = &self.inst(*p).module.calls[*call];
+                            return Err(LoadError::at(
+                                &c.loc,
+                                format!(
+                                    "module \"{}\": the call does not set variable \"{name}\", which the module requires (declared at {})",
+                                    c.name, decl.loc
+                                ),
+                            ));
+                        }
                     };
                     return Err(LoadError::at(&decl.loc, what));
                 }
@@ -552,7 +563,12 @@ impl Run {
                         .as_ref()
                         .map_err(Clone::clone)?;
                     convert(value, ty).map_err(|m| {
-                        LoadError::at(&decl.loc, format!("invalid value for variable \"{name}\": {m}"))
+                        let declared = if value_at.file.path == decl.loc.file.path && value_at.offset == decl.loc.offset {
+                            String::new()
+                        } else {
+                            format!(" (declared at {})", decl.loc)
+                        };
+                        LoadError::at(&value_at, format!("invalid value for variable \"{name}\"{declared}: {m}"))
                     })?
                 }
                 None => value,
@@ -809,6 +825,34 @@ impl Run {
                 e
             }
         })?;
+        // What Terraform checks of a call before anything is evaluated: every argument
+        // is a variable of the module, and every variable without a default is set.
+        if let Some(a) = decl
+            .args
+            .iter()
+            .find(|a| !module.variables.contains_key(&a.name))
+        {
+            return Err(LoadError::at(
+                &a.loc,
+                format!(
+                    "Unsupported argument: module \"{}\" ({}) declares no variable named \"{}\"",
+                    decl.name, decl.source, a.name
+                ),
+            ));
+        }
+        if let Some(v) = module
+            .variables
+            .values()
+            .find(|v| v.default.is_none() && !decl.args.iter().any(|a| a.name == v.name))
+        {
+            return Err(LoadError::at(
+                &decl.loc,
+                format!(
+                    "module \"{}\": the call does not set variable \"{}\", which the module requires (declared at {})",
+                    decl.name, v.name, v.loc
+                ),
+            ));
+        }
         let Some((rep, keys)) =
             self.repetition(inst, decl.count.as_ref(), decl.for_each.as_ref(), &what)?
         else {

@@ -147,6 +147,44 @@ resource "aws_db_instance" "db" {
             && err.contains("a number is required"),
         "{err}"
     );
+    // Said where the value is given, naming the declaration.
+    assert!(
+        err.contains("v.tfvars:2:") && err.contains("(declared at ") && err.contains("main.tf:"),
+        "{err}"
+    );
+    // A module call without a required argument: said at the call.
+    let err = load(
+        &[
+            ("main.tf", "\nmodule \"net\" {\n  source = \"./net\"\n}\n"),
+            ("net/main.tf", "variable \"location\" {}\n"),
+        ],
+        &[],
+    )
+    .err()
+    .unwrap_or_default();
+    assert!(
+        err.contains("main.tf:2:1: ")
+            && err.contains("module \"net\": the call does not set variable \"location\"")
+            && err.contains("net/main.tf:1:1"),
+        "{err}"
+    );
+    // An argument the module does not declare, as Terraform refuses it.
+    let err = load(
+        &[
+            (
+                "main.tf",
+                "module \"net\" {\n  source   = \"./net\"\n  location = \"x\"\n  region   = \"y\"\n}\n",
+            ),
+            ("net/main.tf", "variable \"location\" {}\n"),
+        ],
+        &[],
+    )
+    .err()
+    .unwrap_or_default();
+    assert!(
+        err.contains("main.tf:4:3: ") && err.contains("no variable named \"region\""),
+        "{err}"
+    );
     Ok(())
 }
 
