@@ -1169,5 +1169,17 @@ resource "x_y" "z" {
             && warnings[0].contains("--workspace staging=NAME"),
         "{warnings:?}"
     );
+    // Indexed by workspace, it fails in `default`: the error says why it may.
+    let indexed = "locals {\n  cfg = { prod = 1 }\n}\nresource \"x_y\" \"z\" {\n  n = local.cfg[terraform.workspace]\n}\n";
+    let d = Dir::with(&[("main.tf", indexed)])?;
+    let err = super::load_with_origins(d.path(), &[], "prod", None)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        err.contains("Invalid index") && err.contains("give --workspace prod=NAME"),
+        "{err}"
+    );
+    assert!(super::load_with_origins(d.path(), &[], "prod", Some("prod")).is_ok());
     Ok(())
 }
