@@ -132,6 +132,10 @@ pub struct Environment {
     /// Module calls a configuration could not expand or read: likewise for everything
     /// inside them.
     pub unexpanded_modules: Vec<Vec<super::address::ModuleStep>>,
+    /// AWS account ids a configuration names as its own (a variable or local named for
+    /// an account, holding 12 digits): a state's resources say so in their ARNs, a
+    /// configuration's are known only after apply.
+    pub declared_accounts: Vec<String>,
 }
 
 impl Environment {
@@ -160,6 +164,7 @@ impl Environment {
             origins: std::collections::BTreeMap::new(),
             unexpanded: Vec::new(),
             unexpanded_modules: Vec::new(),
+            declared_accounts: Vec::new(),
         };
         env.add_dependency_edges();
         Ok(env)

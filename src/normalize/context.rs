@@ -515,6 +515,9 @@ fn gather(env: &Environment) -> Facts {
             }
         }
     }
+    for a in &env.declared_accounts {
+        note_account(a);
+    }
     // Most specific root first, then declaration order.
     roots.sort_by(|a, b| b.0.prefix_len().cmp(&a.0.prefix_len()).then(a.1.cmp(&b.1)));
     // The environment's own projects: the most used ones (every text is scanned for

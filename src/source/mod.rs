@@ -98,6 +98,7 @@ pub fn load(spec: &EnvSpec, stdin: Option<&[u8]>) -> Result<Environment> {
             env.origins = built.origins.into_iter().collect();
             env.unexpanded = built.unexpanded;
             env.unexpanded_modules = built.unexpanded_modules;
+            env.declared_accounts = built.accounts;
             return Ok(env);
         }
         owned = std::fs::read(path).map_err(|e| {

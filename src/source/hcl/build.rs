@@ -22,6 +22,8 @@ pub struct Built {
     /// Module calls not evaluated: their `count` / `for_each` is known only after apply,
     /// or their source is not installed.
     pub unexpanded_modules: Vec<Vec<ModuleStep>>,
+    /// AWS account ids the configuration names as its own ([`Run::declared_accounts`]).
+    pub accounts: Vec<String>,
 }
 
 /// Every resource instance of module instance `inst` and the modules it calls, with

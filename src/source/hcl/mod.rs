@@ -135,13 +135,14 @@ fn prepare(
 fn evaluate(run: module::Run, root: usize, env: &str) -> Result<(build::Built, Vec<String>)> {
     let named = |e| named(env, e);
     let t = std::time::Instant::now();
-    let built = build::resources(&run, root).map_err(|mut e| {
+    let mut built = build::resources(&run, root).map_err(|mut e| {
         // An index by workspace name fails in the default workspace: say why it may.
         if let (None, Some(at)) = (&run.workspace, run.workspace_read()) {
             e.what.push_str(&format!(" (terraform.workspace, read at {at}, is \"default\" here; if this environment is a workspace, give --workspace {env}=NAME)"));
         }
         named(e)
     })?;
+    built.accounts = run.declared_accounts();
     crate::timing(&format!("hcl evaluate {env}"), t);
     // Workspaces per environment read `terraform.workspace`; left at `default`, every
     // environment would be evaluated as the same one, silently.

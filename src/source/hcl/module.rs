@@ -347,6 +347,48 @@ impl Run {
             })
     }
 
+    /// AWS account ids the configuration names as its own: the values of variables and
+    /// locals whose name says account (`account_id`, `aws_account`) that hold 12 digits
+    /// and were evaluated (nothing is evaluated for this).
+    pub fn declared_accounts(&self) -> Vec<String> {
+        let insts: Vec<Arc<Inst>> = lock_r(&self.insts).clone();
+        let mut out: Vec<String> = Vec::new();
+        for inst in insts {
+            let memo = lock(&inst.memo);
+            let vars = inst
+                .module
+                .variables
+                .iter()
+                .map(|(n, d)| (n.as_str(), Obj::Var(d as *const _ as usize)));
+            let locals = inst
+                .module
+                .locals
+                .iter()
+                .map(|(n, a)| (n.as_str(), Obj::Local(a as *const _ as usize)));
+            for (name, obj) in vars.chain(locals) {
+                if !name.to_ascii_lowercase().contains("account") {
+                    continue;
+                }
+                let Some(slot) = memo.get(&obj) else { continue };
+                if let State::Done(Memo::Value(v)) = &*lock(&slot.state) {
+                    let text = match v.peel().0 {
+                        V::Str(s) => Some(s.clone()),
+                        V::Num(n) => Some(super::value::num_text(*n)),
+                        _ => None,
+                    };
+                    if let Some(t) =
+                        text.filter(|t| t.len() == 12 && t.bytes().all(|b| b.is_ascii_digit()))
+                    {
+                        out.push(t);
+                    }
+                }
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
     /// The warnings so far.
     pub fn warnings(&self) -> Vec<String> {
         lock(&self.warnings).clone()

@@ -1183,3 +1183,45 @@ resource "x_y" "z" {
     assert!(super::load_with_origins(d.path(), &[], "prod", Some("prod")).is_ok());
     Ok(())
 }
+
+#[test]
+fn account_ids_a_configuration_names_as_its_own_are_by_design() -> crate::TestResult {
+    let conf = |account: &str| {
+        format!(
+            r#"
+variable "account_id" {{ default = "{account}" }}
+variable "region" {{ default = "eu-west-1" }}
+resource "aws_iam_policy" "read" {{
+  policy = jsonencode({{
+    Statement = [{{
+      Effect   = "Allow"
+      Action   = "ssm:GetParameter"
+      Resource = "arn:aws:ssm:${{var.region}}:${{var.account_id}}:parameter/app/*"
+    }}]
+  }})
+}}
+resource "aws_sqs_queue" "q" {{
+  kms_master_key_id = "arn:aws:kms:${{var.region}}:${{var.account_id}}:alias/app"
+}}
+resource "aws_iam_role" "trust" {{
+  assume_role_policy = jsonencode({{
+    Statement = [{{ Effect = "Allow", Principal = {{ AWS = "arn:aws:iam::{partner}:root" }} }}]
+  }})
+}}
+"#,
+            partner = if account == "111111111111" {
+                "333333333333"
+            } else {
+                "444444444444"
+            }
+        )
+    };
+    let found = compare_dirs(
+        &[("main.tf", &conf("111111111111"))],
+        &[("main.tf", &conf("222222222222"))],
+    )?;
+    // The own accounts are the same by design; another account trusted is not.
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].contains("aws_iam_role.trust"), "{found:#?}");
+    Ok(())
+}
