@@ -338,7 +338,7 @@ pub const ORDERED_LIST_ATTRS: &[&str] = &[
 ];
 
 /// Common names for the same environment. Each environment's own name and the aliases
-/// of its group are replaced by `{env}` inside values.
+/// of its group are taken out of values (with a separator next to them).
 pub const ENV_ALIASES: &[&[&str]] = &[
     &["prod", "production", "prd"],
     &["staging", "stage", "stg"],

@@ -4,7 +4,8 @@
 
 use super::catalog::{ADDRESS_SPACE_ATTRS, IDENTITY_ATTRS};
 use super::text::{
-    env_tokens, is_provider_id, normalize_arn, replace_by_design, replace_words, sort_tokens,
+    env_tokens, is_provider_id, normalize_arn, remove_words, replace_by_design, replace_words,
+    sort_tokens,
 };
 use super::trail::{object_step, to_path, Step};
 use crate::model::environment::{Facts, IdIndex};
@@ -223,7 +224,12 @@ impl<'e> Context<'e> {
             Cow::Borrowed(b) => replace_by_design(b, &self.facts.accounts),
             Cow::Owned(o) => Cow::Owned(replace_by_design(&o, &self.facts.accounts).into_owned()),
         };
-        replace_words(out, &self.tokens, "{env}")
+        // Environment names are dropped, each with one separator next to it
+        // (`staging-web` → `web`, `api.staging.acme.io` → `api.acme.io`): production
+        // often carries no name where the others do (`acme.io` and `staging.acme.io`,
+        // `logs` and `logs-staging`), and that is as much by design as `prod-web` and
+        // `staging-web`.
+        remove_words(out, &self.tokens)
     }
 
     /// A JSON document inside a string (a policy), with each string normalised.
@@ -636,26 +642,30 @@ mod tests {
                 "2600:1f18:1:2::/64",
                 Leaf::Text("{aws_vpc.main}+20000000000000000/64".into()),
             ),
-            ("prod-web", Leaf::Text("{env}-web".into())),
+            ("prod-web", Leaf::Text("web".into())),
+            ("web", Leaf::Text("web".into())),
+            ("logs-prod", Leaf::Text("logs".into())),
+            ("api.prod.example.com", Leaf::Text("api.example.com".into())),
+            ("prod", Leaf::Text("".into())),
             ("acme-prod-logs", Leaf::Text("{project}-logs".into())),
             ("same", Leaf::External),
-            ("staging-web", Leaf::Text("{env}-web".into())),
+            ("staging-web", Leaf::Text("web".into())),
             (
                 "prod-app-db.cb9a59c1f128.us-east-1.rds.amazonaws.com:5432",
-                Leaf::Text("{env}-app-db.{id}.{region}.rds.amazonaws.com:5432".into()),
+                Leaf::Text("app-db.{id}.{region}.rds.amazonaws.com:5432".into()),
             ),
             (
                 "master.prod-sessions.2c816f.use1.cache.amazonaws.com",
-                Leaf::Text("master.{env}-sessions.{id}.{id}.cache.amazonaws.com".into()),
+                Leaf::Text("master.sessions.{id}.{id}.cache.amazonaws.com".into()),
             ),
             ("s3.amazonaws.com", Leaf::Text("s3.amazonaws.com".into())),
             (
                 "arn:aws:iam::111111111111:role/prod-x",
-                Leaf::Text("arn:aws:iam::111111111111:role/{env}-x".into()),
+                Leaf::Text("arn:aws:iam::111111111111:role/x".into()),
             ),
             (
                 r#"{"b": "prod", "a": 1}"#,
-                Leaf::Text(r#"{"a":1,"b":"\"{env}\""}"#.into()),
+                Leaf::Text(r#"{"a":1,"b":"\"\""}"#.into()),
             ),
         ] {
             assert_eq!(c.leaf_str(input), want, "{input}");

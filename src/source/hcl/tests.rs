@@ -1225,3 +1225,43 @@ resource "aws_iam_role" "trust" {{
     assert!(found[0].contains("aws_iam_role.trust"), "{found:#?}");
     Ok(())
 }
+
+#[test]
+fn record_targets_inside_their_own_zone_compare_relative_to_it() -> crate::TestResult {
+    let conf = |domain: &str, ext: &str| {
+        format!(
+            r#"
+resource "aws_route53_zone" "main" {{ name = "{domain}" }}
+resource "aws_route53_record" "www" {{
+  zone_id = aws_route53_zone.main.zone_id
+  name    = "www.{domain}"
+  type    = "CNAME"
+  ttl     = 300
+  records = ["lb.{domain}"]
+}}
+resource "aws_route53_record" "mx" {{
+  zone_id = aws_route53_zone.main.zone_id
+  name    = "{domain}"
+  type    = "MX"
+  ttl     = 300
+  records = ["10 mail.{domain}."]
+}}
+resource "aws_route53_record" "ext" {{
+  zone_id = aws_route53_zone.main.zone_id
+  name    = "status.{domain}"
+  type    = "CNAME"
+  ttl     = 300
+  records = ["{ext}"]
+}}
+"#
+        )
+    };
+    let found = compare_dirs(
+        &[("main.tf", &conf("acme.io", "a.statuspage.io"))],
+        &[("main.tf", &conf("staging.acme.io", "b.statuspage.io"))],
+    )?;
+    // Prod at the apex, staging on a subdomain: only the target outside the zone differs.
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].contains("status"), "{found:#?}");
+    Ok(())
+}

@@ -82,17 +82,51 @@ fn one(ctx: &Context<'_>, s: &str) -> (Option<String>, String) {
     }
 }
 
-/// A set of targets (record values, tags, source ranges): compared as a set.
-fn set(ctx: &Context<'_>, items: &[Value]) -> Option<Prop> {
+/// A set of targets (record values, tags, source ranges): compared as a set. A name
+/// inside `zone` (a record's own zone) is compared relative to it: `lb.acme.io` in
+/// `acme.io` is `lb.staging.acme.io` in `staging.acme.io`.
+fn set(ctx: &Context<'_>, items: &[Value], zone: Option<&str>) -> Option<Prop> {
     set_of(items.iter().filter_map(|v| match v {
         Value::Str(s) => {
-            let (compared, shown) = one(ctx, s);
+            let (compared, shown) = match in_zone(s, zone) {
+                Some(rel) => (one(ctx, &rel).0, s.to_string()),
+                None => one(ctx, s),
+            };
             Some(Prop { compared, shown })
         }
         Value::Object(_) => Some(fields(ctx, v, None)),
         Value::Unknown | Value::Ref(_) => Some(unknown()),
         other => plain(Some(other)),
     }))
+}
+
+/// A record value with every name inside `zone` written relative to it (`10
+/// mail.acme.io` in `acme.io` → `10 mail.{zone}`); `None` when it names nothing there.
+fn in_zone(s: &str, zone: Option<&str>) -> Option<String> {
+    let z = zone?.trim_end_matches('.').to_ascii_lowercase();
+    if z.is_empty() {
+        return None;
+    }
+    let mut changed = false;
+    let words: Vec<String> = s
+        .split(' ')
+        .map(|w| {
+            let lower = w.trim_end_matches('.').to_ascii_lowercase();
+            if lower == z {
+                changed = true;
+                "{zone}".to_string()
+            } else if lower.len() > z.len() + 1
+                && lower.ends_with(z.as_str())
+                && lower.as_bytes()[lower.len() - z.len() - 1] == b'.'
+            {
+                changed = true;
+                format!("{}{{zone}}", &lower[..lower.len() - z.len()])
+            } else {
+                w.to_string()
+            }
+        })
+        .collect();
+    changed.then(|| words.join(" "))
 }
 
 /// Properties compared as a set: unknown when any is, `None` when there are none.
@@ -386,7 +420,7 @@ pub(super) fn route53<'e>(rd: &Reading<'_, 'e>, r: &'e Resource) -> Option<(Stri
         None => a
             .get("records")
             .and_then(Value::as_list)
-            .and_then(|l| set(ctx, l)),
+            .and_then(|l| set(ctx, l, zone_name)),
     };
     insert(&mut props, "targets", targets);
     if let Some(al) = block(a, "alias") {
@@ -452,7 +486,7 @@ pub(super) fn cloud_dns<'e>(rd: &Reading<'_, 'e>, r: &'e Resource) -> Option<(St
         "targets",
         a.get("rrdatas")
             .and_then(Value::as_list)
-            .and_then(|l| set(ctx, l)),
+            .and_then(|l| set(ctx, l, zone_name)),
     );
     // A routing policy holds the targets and weights themselves: all of it compares.
     if let Some(p) = block(a, "routing_policy") {
@@ -494,8 +528,8 @@ pub(super) fn azure_dns<'e>(rd: &Reading<'_, 'e>, r: &'e Resource) -> Option<(St
                 shown: format!("alias {s}"),
             })
         }
-        (_, Some(Value::List(l)), _) | (_, _, Some(Value::List(l))) => set(ctx, l),
-        (_, _, Some(Value::Str(s))) if !s.is_empty() => set(ctx, &[Value::str(s)]),
+        (_, Some(Value::List(l)), _) | (_, _, Some(Value::List(l))) => set(ctx, l, zone_name),
+        (_, _, Some(Value::Str(s))) if !s.is_empty() => set(ctx, &[Value::str(s)], zone_name),
         _ => None,
     };
     insert(&mut props, "targets", targets);
@@ -641,7 +675,7 @@ pub(super) fn consul<'e>(rd: &Reading<'_, 'e>, r: &'e Resource) -> Option<(Strin
         "tags",
         a.get("tags")
             .and_then(Value::as_list)
-            .and_then(|l| set(ctx, l)),
+            .and_then(|l| set(ctx, l, None)),
     );
     insert(&mut props, "meta", object(ctx, a.get("meta")));
     let checks = a.get("check").and_then(Value::as_list).unwrap_or(&[]);
@@ -708,7 +742,7 @@ pub(super) fn kubernetes<'e>(rd: &Reading<'_, 'e>, r: &'e Resource) -> Option<(S
             "source ranges",
             s.get("load_balancer_source_ranges")
                 .and_then(Value::as_list)
-                .and_then(|l| set(ctx, l)),
+                .and_then(|l| set(ctx, l, None)),
         );
     }
     Some(entry(
