@@ -330,6 +330,9 @@ fn unset(side: &Side<'_>, other: &Side<'_>, v: Option<&Value>) -> bool {
 }
 
 /// Compares instance `a` with instance `b`.
+/// Attributes that hold text base64-encoded.
+const BASE64_TEXT_ATTRS: &[&str] = &["user_data", "user_data_base64", "custom_data"];
+
 pub fn diff(a: &Side<'_>, b: &Side<'_>) -> Vec<ValueDiff> {
     let mut out = Vec::new();
     let rtype = &a.res.address.rtype;
@@ -345,6 +348,23 @@ pub fn diff(a: &Side<'_>, b: &Side<'_>) -> Vec<ValueDiff> {
         {
             continue;
         }
+        // Scripts given to instances base64-encoded (a launch template's `user_data`):
+        // compared as the text they are, so that an environment name inside is by design.
+        let mut texts = None;
+        if BASE64_TEXT_ATTRS.contains(&key) {
+            if let (Some(Value::Str(x)), Some(Value::Str(y))) = (va, vb) {
+                let decoded = (
+                    crate::source::hcl::functions::base64_text(x),
+                    crate::source::hcl::functions::base64_text(y),
+                );
+                if let (Some(dx), Some(dy)) = decoded {
+                    if a.ctx.leaf_str(&dx).same(&b.ctx.leaf_str(&dy)) {
+                        continue;
+                    }
+                    texts = Some((dx, dy));
+                }
+            }
+        }
         let plain = PLAIN_ATTRS.contains(&key);
         a.plain.set(plain);
         b.plain.set(plain);
@@ -352,6 +372,14 @@ pub fn diff(a: &Side<'_>, b: &Side<'_>) -> Vec<ValueDiff> {
         trail.push(Step::Attr(key));
         let before = out.len();
         compare(a, b, va_, vb_, &mut trail, &mut out);
+        // Shown as the text that differs, not as base64 (secrets in it still redacted).
+        if let (Some((dx, dy)), Some(d)) = (texts, out.get_mut(before)) {
+            if !d.sensitive && d.path.0.len() == 1 {
+                let (l, r) = windows(&redact(&dx), &redact(&dy));
+                d.left = format!("{l} (base64-decoded)");
+                d.right = format!("{r} (base64-decoded)");
+            }
+        }
         if out.len() == before + 1 && out[before].path.0.len() == 1 && !out[before].sensitive {
             if va.is_none() {
                 out[before].left = ABSENT.into();
@@ -1175,6 +1203,30 @@ mod tests {
                 "{a} vs {b}"
             );
         }
+        Ok(())
+    }
+
+    #[test]
+    fn base64_scripts_compare_as_their_text() -> crate::TestResult {
+        // `#!/bin/bash\nENV=prod\n` and `…ENV=staging\n`: by design.
+        let same = run(
+            &[],
+            r#"{"user_data":"IyEvYmluL2Jhc2gKRU5WPXByb2QK"}"#,
+            &[],
+            r#"{"user_data":"IyEvYmluL2Jhc2gKRU5WPXN0YWdpbmcK"}"#,
+        )?;
+        assert!(same.is_empty(), "{same:?}");
+        // `PORT=1` and `PORT=2`: a real difference.
+        let differ = run(
+            &[],
+            r#"{"user_data":"IyEvYmluL2Jhc2gKUE9SVD0xCg=="}"#,
+            &[],
+            r#"{"user_data":"IyEvYmluL2Jhc2gKUE9SVD0yCg=="}"#,
+        )?;
+        assert_eq!(
+            differ,
+            ["user_data: #!/bin/bash\nPORT=1\n (base64-decoded) | #!/bin/bash\nPORT=2\n (base64-decoded)"]
+        );
         Ok(())
     }
 

@@ -18,6 +18,7 @@ mod cidr;
 mod collection;
 mod convert;
 mod encoding;
+pub use encoding::base64_text;
 mod file;
 mod format;
 mod number;

@@ -394,6 +394,11 @@ pub(super) fn base64(bytes: &[u8]) -> String {
     out
 }
 
+/// Standard base64 of UTF-8 text, decoded (`None` for anything else).
+pub fn base64_text(s: &str) -> Option<String> {
+    String::from_utf8(unbase64(s)?).ok()
+}
+
 /// Decodes standard padded base64 as Go's `StdEncoding` does (line breaks ignored).
 fn unbase64(text: &str) -> Option<Vec<u8>> {
     let symbols: Vec<u8> = text
