@@ -18,6 +18,7 @@ use model::Environment;
 use normalize::Context;
 use rayon::prelude::*;
 use report::{EnvInfo, Report};
+use std::collections::BTreeMap;
 use std::io::{IsTerminal, Read, Write};
 
 /// Exit statuses fixed by the contract.
@@ -76,31 +77,44 @@ pub fn compare(settings: &cli::Settings) -> Result<Report> {
 /// Where each finding's resource is written, in the environments read from
 /// configuration that the finding compares: the instance's block, or the resource block
 /// a whole-block finding names (also where an environment declares it with no instances).
-fn finding_sources(
-    envs: &[Environment],
-    findings: &[model::Finding],
-) -> std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>> {
-    let mut out = std::collections::BTreeMap::new();
+/// And, for a resource inside a module, where each such environment's root module calls
+/// that module (in a folder per environment, where the environment's inputs are).
+fn finding_sources(envs: &[Environment], findings: &[model::Finding]) -> (BySource, BySource) {
+    let (mut sources, mut calls) = (BySource::new(), BySource::new());
     if envs.iter().all(|e| e.origins.is_empty()) {
-        return out;
+        return (sources, calls);
     }
     for f in findings {
-        let mut per_env = std::collections::BTreeMap::new();
+        let (mut at_block, mut at_call) = (BTreeMap::new(), BTreeMap::new());
         for e in envs.iter().filter(|e| f.environments.contains_key(&e.name)) {
             let at = e
                 .origins
                 .get(&f.address)
                 .or_else(|| e.origins.get(&f.address.block()));
             if let Some(at) = at {
-                per_env.insert(e.name.clone(), at.to_string());
+                at_block.insert(e.name.clone(), at.to_string());
+            }
+            let call = f
+                .address
+                .module
+                .first()
+                .and_then(|m| e.root_calls.get(&m.name));
+            if let Some(at) = call {
+                at_call.insert(e.name.clone(), at.to_string());
             }
         }
-        if !per_env.is_empty() {
-            out.insert(f.id.clone(), per_env);
+        if !at_block.is_empty() {
+            sources.insert(f.id.clone(), at_block);
+        }
+        if !at_call.is_empty() {
+            calls.insert(f.id.clone(), at_call);
         }
     }
-    out
+    (sources, calls)
 }
+
+/// Finding id → environment → `file:line:col`.
+type BySource = BTreeMap<String, BTreeMap<String, String>>;
 
 /// Compares environments that are already loaded. `baseline` indexes `envs`.
 pub fn compare_loaded(envs: &[Environment], baseline: usize) -> Report {
@@ -130,7 +144,7 @@ pub fn compare_loaded(envs: &[Environment], baseline: usize) -> Report {
         &rows,
     );
     timing("lenses", t);
-    let sources = finding_sources(envs, &findings);
+    let (sources, called_from) = finding_sources(envs, &findings);
     Report {
         baseline: envs[baseline].name.clone(),
         environments: envs
@@ -145,6 +159,7 @@ pub fn compare_loaded(envs: &[Environment], baseline: usize) -> Report {
             .collect(),
         findings,
         sources,
+        called_from,
     }
 }
 

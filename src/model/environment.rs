@@ -136,6 +136,9 @@ pub struct Environment {
     /// an account, holding 12 digits): a state's resources say so in their ARNs, a
     /// configuration's are known only after apply.
     pub declared_accounts: Vec<String>,
+    /// Where a configuration's root module calls each module (call name →
+    /// `envs/prod/main.tf:12:1`): in a folder per environment, where its inputs are.
+    pub root_calls: std::collections::BTreeMap<String, Box<str>>,
 }
 
 impl Environment {
@@ -165,6 +168,7 @@ impl Environment {
             unexpanded: Vec::new(),
             unexpanded_modules: Vec::new(),
             declared_accounts: Vec::new(),
+            root_calls: std::collections::BTreeMap::new(),
         };
         env.add_dependency_edges();
         Ok(env)

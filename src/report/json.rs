@@ -78,6 +78,10 @@ struct JsonFinding<'a> {
     /// read from a configuration.
     #[serde(skip_serializing_if = "Option::is_none")]
     sources: Option<&'a BTreeMap<String, String>>,
+    /// Added to the contract's fields: for a resource inside a module, where each
+    /// environment's root module calls that module.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    called_from: Option<&'a BTreeMap<String, String>>,
 }
 
 /// Pretty-printed JSON with a final newline.
@@ -131,6 +135,7 @@ pub fn render(r: &Report) -> String {
                 environments: &f.environments,
                 message: &f.message,
                 sources: r.sources.get(&f.id),
+                called_from: r.called_from.get(&f.id),
             })
             .collect(),
     };

@@ -37,6 +37,9 @@ pub struct Report {
     /// Where a finding's resource is written, per environment read from a configuration
     /// (`infra/main.tf:12:1`), by finding id.
     pub sources: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+    /// For a finding inside a module, where each environment's root module calls that
+    /// module (`envs/staging/main.tf:60:1`), by finding id.
+    pub called_from: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
 }
 
 impl Report {

@@ -99,6 +99,7 @@ pub fn load(spec: &EnvSpec, stdin: Option<&[u8]>) -> Result<Environment> {
             env.unexpanded = built.unexpanded;
             env.unexpanded_modules = built.unexpanded_modules;
             env.declared_accounts = built.accounts;
+            env.root_calls = built.calls.into_iter().collect();
             return Ok(env);
         }
         owned = std::fs::read(path).map_err(|e| {

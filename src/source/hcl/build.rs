@@ -24,13 +24,24 @@ pub struct Built {
     pub unexpanded_modules: Vec<Vec<ModuleStep>>,
     /// AWS account ids the configuration names as its own ([`Run::declared_accounts`]).
     pub accounts: Vec<String>,
+    /// Where the root module calls each module: call name → `file:line:col`.
+    pub calls: Vec<(String, Box<str>)>,
 }
 
 /// Every resource instance of module instance `inst` and the modules it calls, with
 /// where each resource block is written and what could not be expanded.
 pub fn resources(run: &Run, inst: usize) -> Result<Built, super::files::LoadError> {
     use rayon::prelude::*;
-    let mut built = Built::default();
+    let mut built = Built {
+        calls: run
+            .inst(inst)
+            .module
+            .calls
+            .iter()
+            .map(|c| (c.name.clone(), c.loc.to_string().into()))
+            .collect(),
+        ..Built::default()
+    };
     let mut parts = Vec::new();
     instances(run, inst, &mut parts)?;
     // Every instance, in order, made into a resource side by side, into a vector made
