@@ -234,10 +234,15 @@ impl<'e> Context<'e> {
 
     /// A JSON document inside a string (a policy), with each string normalised.
     fn canonical_json(&self, doc: &serde_json::Value) -> String {
-        use serde_json::Value as J;
         // In an IAM-style policy (a document with `Statement`), lists are sets and a
         // one-element list is its element: `"Resource": "*"` is `["*"]`.
-        let policy = doc.get("Statement").is_some();
+        self.canonical_json_as(doc, doc.get("Statement").is_some())
+    }
+
+    /// [`Context::canonical_json`] of a part of a document, read as a part of a policy
+    /// or not.
+    pub fn canonical_json_as(&self, doc: &serde_json::Value, policy: bool) -> String {
+        use serde_json::Value as J;
         fn walk(ctx: &Context<'_>, v: &J, policy: bool) -> J {
             match v {
                 J::String(s) => J::String(ctx.leaf_str(s).canonical()),
