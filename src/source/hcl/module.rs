@@ -348,7 +348,8 @@ impl Run {
     }
 
     /// AWS account ids the configuration names as its own: the values of variables and
-    /// locals whose name says account (`account_id`, `aws_account`) that hold 12 digits
+    /// locals named for the account itself (`account_id`, `aws_account_id`, `account`,
+    /// `aws_account_number`; not `logs_account`, another account) that hold 12 digits
     /// and were evaluated (nothing is evaluated for this).
     pub fn declared_accounts(&self) -> Vec<String> {
         let insts: Vec<Arc<Inst>> = lock_r(&self.insts).clone();
@@ -366,7 +367,7 @@ impl Run {
                 .iter()
                 .map(|(n, a)| (n.as_str(), Obj::Local(a as *const _ as usize)));
             for (name, obj) in vars.chain(locals) {
-                if !name.to_ascii_lowercase().contains("account") {
+                if !own_account_name(name) {
                     continue;
                 }
                 let Some(slot) = memo.get(&obj) else { continue };
@@ -984,6 +985,17 @@ fn module_prefix(path: &[ModuleStep]) -> String {
             None => format!("module.{}.", s.name),
         })
         .collect()
+}
+
+/// A variable or local name that means the environment's own AWS account.
+fn own_account_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    let n = n.strip_prefix("aws_").unwrap_or(&n);
+    let n = n.strip_prefix("current_").unwrap_or(n);
+    matches!(
+        n,
+        "account" | "account_id" | "account_number" | "account_no"
+    )
 }
 
 pub(super) fn module_text(path: &[ModuleStep]) -> String {

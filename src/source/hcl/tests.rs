@@ -1190,6 +1190,12 @@ fn account_ids_a_configuration_names_as_its_own_are_by_design() -> crate::TestRe
         format!(
             r#"
 variable "account_id" {{ default = "{account}" }}
+variable "logs_account" {{ default = "{logs}" }}
+resource "aws_s3_bucket_policy" "logs" {{
+  policy = jsonencode({{
+    Statement = [{{ Effect = "Allow", Principal = {{ AWS = "arn:aws:iam::${{var.logs_account}}:root" }} }}]
+  }})
+}}
 variable "region" {{ default = "eu-west-1" }}
 resource "aws_iam_policy" "read" {{
   policy = jsonencode({{
@@ -1213,16 +1219,23 @@ resource "aws_iam_role" "trust" {{
                 "333333333333"
             } else {
                 "444444444444"
-            }
+            },
+            logs = if account == "111111111111" {
+                "999999999999"
+            } else {
+                "888888888888"
+            },
         )
     };
     let found = compare_dirs(
         &[("main.tf", &conf("111111111111"))],
         &[("main.tf", &conf("222222222222"))],
     )?;
-    // The own accounts are the same by design; another account trusted is not.
-    assert_eq!(found.len(), 1, "{found:#?}");
+    // The own accounts are the same by design; another account trusted is not, nor is
+    // an account named for something else (a logs account).
+    assert_eq!(found.len(), 2, "{found:#?}");
     assert!(found[0].contains("aws_iam_role.trust"), "{found:#?}");
+    assert!(found[1].contains("aws_s3_bucket_policy.logs"), "{found:#?}");
     Ok(())
 }
 
