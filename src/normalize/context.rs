@@ -126,6 +126,15 @@ impl<'e> Context<'e> {
         }
     }
 
+    /// The address of the resource identifier `s` names, as written (its logical
+    /// address `logical` takes by-design parts out of keys: `["{region}a"]`).
+    pub fn named_address(&self, s: &str, logical: &Address) -> String {
+        self.resolve(s).map_or_else(
+            || logical.to_string(),
+            |i| self.env.resources[i].address.to_string(),
+        )
+    }
+
     /// The resource an identifier names, if exactly one does.
     pub fn resolve(&self, s: &str) -> Option<usize> {
         if !self.facts.ids.may_hold(id_len(s)) {

@@ -63,9 +63,13 @@ type Tables = BTreeMap<String, (Address, BTreeMap<String, (String, Target)>)>;
 fn target(ctx: &Context<'_>, v: &Value, table: &[(&str, &str)]) -> Option<Target> {
     for (attr, kind) in table {
         // A reference (a configuration's `aws_nat_gateway.nat.id`) or an identifier.
-        let (s, leaf) = match v.get(attr) {
-            Some(Value::Str(s)) if !s.is_empty() => (s.as_ref(), ctx.leaf_str(s)),
-            Some(r @ Value::Ref(_)) => ("", ctx.leaf(r)),
+        let (s, leaf, named) = match v.get(attr) {
+            Some(Value::Str(s)) if !s.is_empty() => (
+                s.as_ref(),
+                ctx.leaf_str(s),
+                ctx.resolve(s).map(|i| &ctx.env.resources[i].address),
+            ),
+            Some(r @ Value::Ref(a)) => ("", ctx.leaf(r), Some(a.as_ref())),
             _ => continue,
         };
         // GCP's one way out to the internet, named the same in every project.
@@ -77,7 +81,11 @@ fn target(ctx: &Context<'_>, v: &Value, table: &[(&str, &str)]) -> Option<Target
             });
         }
         let (compared, shown) = match leaf {
-            Leaf::Ref(a) => (format!("@{a}"), a.to_string()),
+            // Compared by logical address (`["{region}a"]`), shown as written.
+            Leaf::Ref(a) => (
+                format!("@{a}"),
+                named.map_or_else(|| a.to_string(), Address::to_string),
+            ),
             Leaf::External => ("#external".into(), format!("{s} (outside the environment)")),
             Leaf::Text(t) => (format!("={t}"), s.to_string()),
             _ => continue,

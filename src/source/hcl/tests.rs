@@ -1278,3 +1278,41 @@ resource "aws_route53_record" "ext" {{
     assert!(found[0].contains("status"), "{found:#?}");
     Ok(())
 }
+
+#[test]
+fn route_targets_are_shown_by_their_own_address() -> crate::TestResult {
+    let conf = |azs: [&str; 2], to: usize| {
+        format!(
+            r#"
+resource "aws_nat_gateway" "nat" {{
+  for_each  = toset(["{a}", "{b}"])
+  subnet_id = "subnet-${{each.key}}"
+}}
+resource "aws_route_table" "rt" {{
+  route {{
+    cidr_block     = "0.0.0.0/0"
+    nat_gateway_id = aws_nat_gateway.nat["{to}"].id
+  }}
+}}
+"#,
+            a = azs[0],
+            b = azs[1],
+            to = azs[to]
+        )
+    };
+    let found = compare_dirs(
+        &[("main.tf", &conf(["us-east-1a", "us-east-1b"], 0))],
+        &[("main.tf", &conf(["us-west-2a", "us-west-2b"], 1))],
+    )?;
+    let route = found
+        .iter()
+        .find(|l| l.contains("Route"))
+        .ok_or("no route finding")?;
+    assert!(
+        route.contains(r#"aws_nat_gateway.nat["us-east-1a"]"#)
+            && route.contains(r#"aws_nat_gateway.nat["us-west-2b"]"#)
+            && !route.contains("{region}"),
+        "{route}"
+    );
+    Ok(())
+}

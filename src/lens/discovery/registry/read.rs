@@ -76,7 +76,8 @@ fn one(ctx: &Context<'_>, s: &str) -> (Option<String>, String) {
     // A password in a URL or a `token=` pair is neither shown nor compared.
     let s = redact(s);
     match ctx.leaf_str(&s) {
-        Leaf::Ref(a) => (Some(format!("@{a}")), a.to_string()),
+        // Compared by logical address, shown as written.
+        Leaf::Ref(a) => (Some(format!("@{a}")), ctx.named_address(&s, &a)),
         Leaf::Unknown => (None, "(known after apply)".into()),
         l => (Some(l.canonical()), s.to_string()),
     }
@@ -174,7 +175,7 @@ fn fields(ctx: &Context<'_>, v: &Value, only: Option<&[&str]>) -> Prop {
             Value::Str(s) if !s.is_empty() => {
                 let s = redact(s);
                 match ctx.leaf_str(&s) {
-                    Leaf::Ref(a) => (format!("@{a}"), a.to_string()),
+                    Leaf::Ref(a) => (format!("@{a}"), ctx.named_address(&s, &a)),
                     Leaf::Text(t) => (t.into_owned(), s.to_string()),
                     l => (l.canonical(), s.to_string()),
                 }

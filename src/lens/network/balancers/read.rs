@@ -86,7 +86,14 @@ fn named(ctx: &Context<'_>, v: Option<&Value>) -> Option<Named> {
         _ => return None,
     };
     let (compared, shown) = match leaf {
-        Leaf::Ref(a) => (format!("@{a}"), a.to_string()),
+        // Compared by logical address, shown as written.
+        Leaf::Ref(a) => (
+            format!("@{a}"),
+            index.map_or_else(
+                || a.to_string(),
+                |i| ctx.env.resources[i].address.to_string(),
+            ),
+        ),
         Leaf::External => (
             "#external".into(),
             format!("{raw} (outside the environment)"),
