@@ -179,6 +179,19 @@ impl Settings {
                 cfg.display()
             )));
         }
+        // Environments read from one root module are likely its workspaces.
+        let roots: Vec<PathBuf> = envs
+            .iter()
+            .map(|e| {
+                Path::new(&e.path)
+                    .components()
+                    .filter(|c| !matches!(c, std::path::Component::CurDir))
+                    .collect()
+            })
+            .collect();
+        for (i, env) in envs.iter_mut().enumerate() {
+            env.shared_root = roots.iter().filter(|r| **r == roots[i]).count() > 1;
+        }
         envs.shrink_to_fit();
         Ok(Settings {
             envs,
@@ -226,6 +239,7 @@ pub fn parse_env(s: &str) -> Result<EnvSpec> {
                 path: path.to_string(),
                 var_files: Vec::new(),
                 workspace: None,
+                shared_root: false,
             });
         }
     }
@@ -254,6 +268,7 @@ pub fn parse_env(s: &str) -> Result<EnvSpec> {
         path: s.to_string(),
         var_files: Vec::new(),
         workspace: None,
+        shared_root: false,
     })
 }
 
@@ -300,6 +315,14 @@ mod tests {
             "json",
         ])?;
         assert_eq!(s.baseline, 1);
+        // Environments read from one root module are said to share it.
+        let shared = |args: &[&str]| -> crate::TestResult<Vec<bool>> {
+            Ok(settings(args)?.envs.iter().map(|e| e.shared_root).collect())
+        };
+        assert_eq!(
+            shared(&["a=infra", "b=./infra/", "c=other"])?,
+            [true, true, false]
+        );
         assert_eq!(s.fail_on, Some(Severity::High));
         assert_eq!(s.format, Format::Json);
         assert_eq!(

@@ -24,6 +24,7 @@ fn load(dir: &Path, rel: &str, name: &str) -> tfparity::Result<Environment> {
         path: dir.join(rel).display().to_string(),
         var_files: Vec::new(),
         workspace: None,
+        shared_root: false,
     };
     let mut env = source::load(&spec, None)?;
     tfparity::normalize::add_reference_edges(&mut env);

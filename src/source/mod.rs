@@ -23,6 +23,9 @@ pub struct EnvSpec {
     pub var_files: Vec<String>,
     /// `--workspace`: the workspace `terraform.workspace` names (`default` when not given).
     pub workspace: Option<String>,
+    /// Another environment is read from the same root module: then environments are
+    /// likely workspaces, and reading `terraform.workspace` without `--workspace` is said.
+    pub shared_root: bool,
 }
 
 impl EnvSpec {
@@ -90,7 +93,10 @@ pub fn load(spec: &EnvSpec, stdin: Option<&[u8]>) -> Result<Environment> {
                 path,
                 &spec.var_files,
                 &spec.name,
-                spec.workspace.as_deref(),
+                hcl::Workspace {
+                    name: spec.workspace.as_deref(),
+                    shared_root: spec.shared_root,
+                },
             )?;
             crate::timing(&format!("evaluate {}", spec.name), t);
             let mut env = environment(spec, SourceKind::Hcl, built.resources)?;

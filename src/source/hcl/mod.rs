@@ -39,7 +39,17 @@ impl From<files::LoadError> for Error {
 /// files and then `var_files` in order: its resource instances and the warnings about
 /// what could not be evaluated.
 pub fn load(dir: &Path, var_files: &[String], env: &str) -> Result<(Vec<Resource>, Vec<String>)> {
-    load_with_origins(dir, var_files, env, None).map(|(b, w)| (b.resources, w))
+    load_with_origins(dir, var_files, env, Workspace::default()).map(|(b, w)| (b.resources, w))
+}
+
+/// What `terraform.workspace` is for an environment.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Workspace<'a> {
+    /// `--workspace`; `default` when not given.
+    pub name: Option<&'a str>,
+    /// Other environments are read from the same root module (likely its workspaces):
+    /// reading `terraform.workspace` with no name given is then said.
+    pub shared_root: bool,
 }
 
 /// [`load`], and where each instance and resource block is written. Files are read and
@@ -50,18 +60,18 @@ pub fn load_with_origins(
     dir: &Path,
     var_files: &[String],
     env: &str,
-    workspace: Option<&str>,
+    workspace: Workspace<'_>,
 ) -> Result<(build::Built, Vec<String>)> {
-    let (run, root) = prepare(dir, var_files, env, workspace)?;
-    match evaluate(run, root, env) {
+    let (run, root) = prepare(dir, var_files, env, workspace.name)?;
+    match evaluate(run, root, env, workspace.shared_root) {
         Ok(done) => Ok(done),
         // Which error surfaces first may depend on which module instance got there
         // first: evaluate once more, one instance after another, to say the same error
         // every time.
         Err(_) => {
-            let (mut run, root) = prepare(dir, var_files, env, workspace)?;
+            let (mut run, root) = prepare(dir, var_files, env, workspace.name)?;
             run.parallel = false;
-            evaluate(run, root, env)
+            evaluate(run, root, env, workspace.shared_root)
         }
     }
 }
@@ -132,12 +142,18 @@ fn prepare(
 }
 
 /// Evaluates every module instance and builds the resources.
-fn evaluate(run: module::Run, root: usize, env: &str) -> Result<(build::Built, Vec<String>)> {
+fn evaluate(
+    run: module::Run,
+    root: usize,
+    env: &str,
+    shared_root: bool,
+) -> Result<(build::Built, Vec<String>)> {
     let named = |e| named(env, e);
     let t = std::time::Instant::now();
     let mut built = build::resources(&run, root).map_err(|mut e| {
-        // An index by workspace name fails in the default workspace: say why it may.
-        if let (None, Some(at)) = (&run.workspace, run.workspace_read()) {
+        // An index by workspace name fails in the default workspace: say why it may,
+        // where environments share the module (workspaces).
+        if let (true, None, Some(at)) = (shared_root, &run.workspace, run.workspace_read()) {
             e.what.push_str(&format!(" (terraform.workspace, read at {at}, is \"default\" here; if this environment is a workspace, give --workspace {env}=NAME)"));
         }
         named(e)
@@ -145,8 +161,9 @@ fn evaluate(run: module::Run, root: usize, env: &str) -> Result<(build::Built, V
     built.accounts = run.declared_accounts();
     crate::timing(&format!("hcl evaluate {env}"), t);
     // Workspaces per environment read `terraform.workspace`; left at `default`, every
-    // environment would be evaluated as the same one, silently.
-    if run.workspace.is_none() {
+    // environment would be evaluated as the same one, silently. (A folder per
+    // environment is not a workspace: nothing to say there.)
+    if run.workspace.is_none() && shared_root {
         if let Some(at) = run.workspace_read() {
             run.warn(format!("{at}: terraform.workspace is read, and is \"default\" here; if this environment is a workspace, give --workspace {env}=NAME"));
         }
