@@ -153,7 +153,10 @@ fn evaluate(
     let mut built = build::resources(&run, root).map_err(|mut e| {
         // An index by workspace name fails in the default workspace: say why it may,
         // where environments share the module (workspaces).
-        if let (true, None, Some(at)) = (shared_root, &run.workspace, run.workspace_read()) {
+        let lookup = e.what.contains("Invalid index") || e.what.contains("Unsupported attribute");
+        if let (true, true, None, Some(at)) =
+            (lookup, shared_root, &run.workspace, run.workspace_read())
+        {
             e.what.push_str(&format!(" (terraform.workspace, read at {at}, is \"default\" here; if this environment is a workspace, give --workspace {env}=NAME)"));
         }
         named(e)
