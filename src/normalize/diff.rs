@@ -375,7 +375,9 @@ pub fn diff(a: &Side<'_>, b: &Side<'_>) -> Vec<ValueDiff> {
         // Shown as the text that differs, not as base64 (secrets in it still redacted).
         if let (Some((dx, dy)), Some(d)) = (texts, out.get_mut(before)) {
             if !d.sensitive && d.path.0.len() == 1 {
-                let (l, r) = windows(&redact(&dx), &redact(&dy));
+                // One line each: line breaks shown as ↵.
+                let line = |t: &str| redact(t).replace('\n', "↵");
+                let (l, r) = windows(&line(&dx), &line(&dy));
                 d.left = format!("{l} (base64-decoded)");
                 d.right = format!("{r} (base64-decoded)");
             }
@@ -1375,7 +1377,7 @@ mod tests {
         )?;
         assert_eq!(
             differ,
-            ["user_data: #!/bin/bash\nPORT=1\n (base64-decoded) | #!/bin/bash\nPORT=2\n (base64-decoded)"]
+            ["user_data: #!/bin/bash↵PORT=1↵ (base64-decoded) | #!/bin/bash↵PORT=2↵ (base64-decoded)"]
         );
         Ok(())
     }

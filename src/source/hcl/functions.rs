@@ -80,7 +80,6 @@ const EVALUATOR: &[&str] = &[
 /// `yamldecode`) this crate does not implement. They evaluate to an unknown value, as
 /// impure functions do during Terraform's plan.
 const UNCOMPUTED: &[&str] = &[
-    "base64gzip",
     "base64sha256",
     "base64sha512",
     "bcrypt",

@@ -1331,3 +1331,27 @@ resource "aws_route_table" "rt" {{
     );
     Ok(())
 }
+
+#[test]
+fn gzipped_user_data_compares_as_its_text() -> crate::TestResult {
+    let conf = |env: &str, debug: u8| {
+        format!(
+            "resource \"aws_launch_template\" \"a\" {{\n  user_data = base64gzip(\"ENV={env}\\nDEBUG={debug}\\n\")\n}}\n"
+        )
+    };
+    let same = compare_dirs(
+        &[("main.tf", &conf("prod", 0))],
+        &[("main.tf", &conf("staging", 0))],
+    )?;
+    assert!(same.is_empty(), "{same:#?}");
+    let differ = compare_dirs(
+        &[("main.tf", &conf("prod", 0))],
+        &[("main.tf", &conf("staging", 1))],
+    )?;
+    assert_eq!(differ.len(), 1, "{differ:#?}");
+    assert!(
+        differ[0].contains("DEBUG=1") && differ[0].contains("base64-decoded"),
+        "{differ:#?}"
+    );
+    Ok(())
+}

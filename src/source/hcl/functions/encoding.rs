@@ -15,6 +15,7 @@ pub(super) const SPECS: &[Spec] = &[
     Spec::new("yamlencode", &["value"], yamlencode).nulls(0),
     Spec::new("yamldecode", &["src"], yamldecode),
     Spec::new("base64encode", &["str"], base64encode),
+    Spec::new("base64gzip", &["str"], base64gzip),
     Spec::new("base64decode", &["str"], base64decode),
     Spec::new("urlencode", &["str"], urlencode),
 ];
@@ -394,9 +395,19 @@ pub(super) fn base64(bytes: &[u8]) -> String {
     out
 }
 
-/// Standard base64 of UTF-8 text, decoded (`None` for anything else).
+/// Standard base64 of UTF-8 text, or of gzip-compressed UTF-8 text (`base64gzip`),
+/// decoded (`None` for anything else).
 pub fn base64_text(s: &str) -> Option<String> {
-    String::from_utf8(unbase64(s)?).ok()
+    let bytes = unbase64(s)?;
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        use std::io::Read as _;
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(bytes.as_slice())
+            .read_to_string(&mut text)
+            .ok()?;
+        return Some(text);
+    }
+    String::from_utf8(bytes).ok()
 }
 
 /// Decodes standard padded base64 as Go's `StdEncoding` does (line breaks ignored).
@@ -434,6 +445,18 @@ fn unbase64(text: &str) -> Option<Vec<u8>> {
 
 fn base64encode(a: &mut Args) -> Result<V, FnError> {
     Ok(V::Str(base64(a.str(0)?.as_bytes())))
+}
+
+/// gzip, then base64. The compressed bytes need not be Terraform's (another deflate
+/// implementation); the text they hold is, and that is what is compared
+/// ([`base64_text`] decompresses).
+fn base64gzip(a: &mut Args) -> Result<V, FnError> {
+    use std::io::Write as _;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(a.str(0)?.as_bytes())
+        .and_then(|_| gz.finish())
+        .map(|bytes| V::Str(base64(&bytes)))
+        .map_err(|e| FnError::Invalid(format!("cannot compress: {e}")))
 }
 
 fn base64decode(a: &mut Args) -> Result<V, FnError> {
@@ -584,6 +607,25 @@ mod tests {
             Ok(V::Str(format!("\"{words}\": 1\n"))),
             "keys never fold"
         );
+    }
+
+    #[test]
+    fn base64gzip_holds_its_text() -> Result<(), String> {
+        // Ours, and another implementation's (Python's gzip), decompress to the text.
+        let ours = call_ok("base64gzip", r##"["#!/bin/bash\nDEBUG=0\n"]"##);
+        let V::Str(ours) = ours else {
+            return Err(format!("not a string: {ours:?}"));
+        };
+        assert!(ours.starts_with("H4sI"), "{ours}");
+        for s in [
+            ours.as_str(),
+            "H4sIAAAAAAACA1NW1E/KzNNPSizO4HJxdQp1tzXgAgBVuGNmFAAAAA==",
+        ] {
+            assert_eq!(base64_text(s).as_deref(), Some("#!/bin/bash\nDEBUG=0\n"));
+        }
+        assert_eq!(base64_text("aGk=").as_deref(), Some("hi"));
+        assert_eq!(base64_text("not base64!"), None);
+        Ok(())
     }
 
     #[test]
