@@ -132,40 +132,14 @@ impl Settings {
             })?,
         };
         for vf in &args.var_files {
-            let (name, file) = vf
-                .split_once('=')
-                .ok_or_else(|| usage(format!("--var-file `{vf}`: expected NAME=FILE")))?;
-            let Some(env) = envs.iter_mut().find(|e| e.name == name) else {
-                return Err(usage(format!(
-                    "--var-file names environment `{name}`, which is not given ({})",
-                    names(&envs)
-                )));
-            };
-            if env.is_stdin() || !Path::new(&env.path).is_dir() {
-                return Err(usage(format!(
-                    "--var-file {name}={file}: variable files apply to HCL root modules, and `{name}` is read from {}",
-                    env.path
-                )));
-            }
+            let (env, file) =
+                for_root_module(&mut envs, vf, "--var-file", "FILE", "variable files")?;
             env.var_files.push(file.to_string());
         }
         for ws in &args.workspaces {
-            let (name, workspace) = ws
-                .split_once('=')
-                .filter(|(_, w)| !w.is_empty())
-                .ok_or_else(|| usage(format!("--workspace `{ws}`: expected NAME=WORKSPACE")))?;
-            let Some(env) = envs.iter_mut().find(|e| e.name == name) else {
-                return Err(usage(format!(
-                    "--workspace names environment `{name}`, which is not given ({})",
-                    names(&envs)
-                )));
-            };
-            if env.is_stdin() || !Path::new(&env.path).is_dir() {
-                return Err(usage(format!(
-                    "--workspace {name}={workspace}: workspaces apply to HCL root modules, and `{name}` is read from {}",
-                    env.path
-                )));
-            }
+            let (env, workspace) =
+                for_root_module(&mut envs, ws, "--workspace", "WORKSPACE", "workspaces")?;
+            let name = &env.name;
             if env.workspace.is_some() {
                 return Err(usage(format!(
                     "--workspace is given twice for environment `{name}`"
@@ -213,6 +187,34 @@ impl Settings {
             color: args.color,
         })
     }
+}
+
+/// The environment an option's `NAME=VALUE` names, which must be read from an HCL
+/// root module, and the value.
+fn for_root_module<'e, 'v>(
+    envs: &'e mut [EnvSpec],
+    given: &'v str,
+    option: &str,
+    value: &str,
+    what: &str,
+) -> Result<(&'e mut EnvSpec, &'v str)> {
+    let (name, v) = given
+        .split_once('=')
+        .filter(|(_, v)| !v.is_empty())
+        .ok_or_else(|| Error::Usage(format!("{option} `{given}`: expected NAME={value}")))?;
+    let known = names(envs);
+    let Some(env) = envs.iter_mut().find(|e| e.name == name) else {
+        return Err(Error::Usage(format!(
+            "{option} names environment `{name}`, which is not given ({known})"
+        )));
+    };
+    if env.is_stdin() || !Path::new(&env.path).is_dir() {
+        return Err(Error::Usage(format!(
+            "{option} {name}={v}: {what} apply to HCL root modules, and `{name}` is read from {}",
+            env.path
+        )));
+    }
+    Ok((env, v))
 }
 
 fn names(envs: &[EnvSpec]) -> String {

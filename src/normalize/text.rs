@@ -43,7 +43,23 @@ pub fn replace_words<'a>(s: Cow<'a, str>, tokens: &[String], with: &str) -> Cow<
     if tokens.is_empty() || s.is_empty() {
         return s;
     }
-    let b = s.as_bytes();
+    let hits = word_hits(s.as_bytes(), tokens);
+    if hits.is_empty() {
+        return s;
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut last = 0;
+    for (a, z) in hits {
+        out.push_str(&s[last..a]);
+        out.push_str(with);
+        last = z;
+    }
+    out.push_str(&s[last..]);
+    Cow::Owned(out)
+}
+
+/// Where each of `tokens` occurs in `b` as a whole word (case-insensitive), in order.
+fn word_hits(b: &[u8], tokens: &[String]) -> Vec<(usize, usize)> {
     let mut hits: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
     while i < b.len() {
@@ -64,18 +80,7 @@ pub fn replace_words<'a>(s: Cow<'a, str>, tokens: &[String], with: &str) -> Cow<
             None => i += 1,
         }
     }
-    if hits.is_empty() {
-        return s;
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut last = 0;
-    for (a, z) in hits {
-        out.push_str(&s[last..a]);
-        out.push_str(with);
-        last = z;
-    }
-    out.push_str(&s[last..]);
-    Cow::Owned(out)
+    hits
 }
 
 /// [`replace_words`] that removes each word instead, with one separator next to it
@@ -87,31 +92,14 @@ pub fn remove_words<'a>(s: Cow<'a, str>, tokens: &[String]) -> Cow<'a, str> {
     let b = s.as_bytes();
     let sep = |c: Option<&u8>| matches!(c, Some(b'-' | b'_' | b'.'));
     let mut cuts: Vec<(usize, usize)> = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if (i > 0 && is_word_byte(b[i - 1])) || !is_word_byte(b[i]) {
-            i += 1;
-            continue;
+    for (mut a, mut z) in word_hits(b, tokens) {
+        let last = cuts.last().map_or(0, |c| c.1);
+        if sep(b.get(z)) {
+            z += 1;
+        } else if a > last && sep(b.get(a - 1)) {
+            a -= 1;
         }
-        let matched = tokens.iter().map(String::as_bytes).find(|t| {
-            b.len() - i >= t.len()
-                && b[i..i + t.len()].eq_ignore_ascii_case(t)
-                && b.get(i + t.len()).is_none_or(|&c| !is_word_byte(c))
-        });
-        match matched {
-            Some(t) => {
-                let (mut a, mut z) = (i, i + t.len());
-                let last = cuts.last().map_or(0, |c| c.1);
-                if sep(b.get(z)) {
-                    z += 1;
-                } else if a > last && sep(b.get(a - 1)) {
-                    a -= 1;
-                }
-                cuts.push((a, z));
-                i = z;
-            }
-            None => i += 1,
-        }
+        cuts.push((a, z));
     }
     if cuts.is_empty() {
         return s;
