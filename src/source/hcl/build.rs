@@ -114,6 +114,11 @@ fn instances(run: &Run, inst: usize, parts: &mut Vec<Part>) -> Result<(), super:
         built: Built::default(),
     };
     let me = run.inst(inst);
+    // Every variable, as Terraform checks every one: a value of the wrong type is an
+    // error even where nothing reads it.
+    for (name, v) in &me.module.variables {
+        run.var(inst, name, &v.loc)?;
+    }
     for (r, decl) in me.module.resources.iter().enumerate() {
         let exp = run.resource(inst, r)?;
         let block = Address {

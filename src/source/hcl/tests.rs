@@ -168,6 +168,20 @@ resource "aws_db_instance" "db" {
             && err.contains("net/main.tf:1:1"),
         "{err}"
     );
+    // A value of the wrong type is an error even where nothing reads the variable.
+    let err = load(
+        &[
+            ("main.tf", "variable \"port\" { type = number }\n"),
+            ("terraform.tfvars", "port = \"http\"\n"),
+        ],
+        &[],
+    )
+    .err()
+    .unwrap_or_default();
+    assert!(
+        err.contains("terraform.tfvars:1:") && err.contains("invalid value for variable \"port\""),
+        "{err}"
+    );
     // An argument the module does not declare, as Terraform refuses it.
     let err = load(
         &[
