@@ -79,17 +79,35 @@ pub fn compare(settings: &cli::Settings) -> Result<Report> {
 /// a whole-block finding names (also where an environment declares it with no instances).
 /// And, for a resource inside a module, where each such environment's root module calls
 /// that module (in a folder per environment, where the environment's inputs are).
-fn finding_sources(envs: &[Environment], findings: &[model::Finding]) -> (BySource, BySource) {
+fn finding_sources(
+    envs: &[Environment],
+    contexts: &[Context<'_>],
+    baseline: usize,
+    findings: &[model::Finding],
+) -> (BySource, BySource) {
     let (mut sources, mut calls) = (BySource::new(), BySource::new());
     if envs.iter().all(|e| e.origins.is_empty()) {
         return (sources, calls);
     }
     for f in findings {
         let (mut at_block, mut at_call) = (BTreeMap::new(), BTreeMap::new());
-        for e in envs.iter().filter(|e| f.environments.contains_key(&e.name)) {
-            let at = e
-                .origins
-                .get(&f.address)
+        // A route is written where its own resource is (`aws_route`), when it has one.
+        let route_dest = match (&f.kind, f.path.as_ref().map(|p| p.0.as_slice())) {
+            (model::Kind::Route, Some([model::PathStep::Attr(_), model::PathStep::Key(d)])) => {
+                Some(d.as_ref())
+            }
+            _ => None,
+        };
+        for (k, e) in envs.iter().enumerate() {
+            if !f.environments.contains_key(&e.name) {
+                continue;
+            }
+            let writer = route_dest.and_then(|d| {
+                lens::network::routes::writer(&contexts[k], &contexts[baseline], &f.address, d)
+            });
+            let at = writer
+                .and_then(|w| e.origins.get(&w).or_else(|| e.origins.get(&w.block())))
+                .or_else(|| e.origins.get(&f.address))
                 .or_else(|| e.origins.get(&f.address.block()));
             if let Some(at) = at {
                 at_block.insert(e.name.clone(), at.to_string());
@@ -144,7 +162,7 @@ pub fn compare_loaded(envs: &[Environment], baseline: usize) -> Report {
         &rows,
     );
     timing("lenses", t);
-    let (sources, called_from) = finding_sources(envs, &findings);
+    let (sources, called_from) = finding_sources(envs, &contexts, baseline, &findings);
     Report {
         baseline: envs[baseline].name.clone(),
         environments: envs

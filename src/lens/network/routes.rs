@@ -55,6 +55,9 @@ struct Target {
     shown: String,
     /// The route leaves through an internet gateway.
     to_internet: bool,
+    /// The resource that writes the route: the table (an inline block) or an
+    /// `aws_route`-like resource of its own.
+    writer: Option<Address>,
 }
 
 /// Route tables of one environment: table key → (table address, destination → target).
@@ -78,6 +81,7 @@ fn target(ctx: &Context<'_>, v: &Value, table: &[(&str, &str)]) -> Option<Target
                 compared: "internet gateway =default-internet-gateway".into(),
                 shown: "internet gateway default-internet-gateway".into(),
                 to_internet: true,
+                writer: None,
             });
         }
         let (compared, shown) = match leaf {
@@ -102,6 +106,7 @@ fn target(ctx: &Context<'_>, v: &Value, table: &[(&str, &str)]) -> Option<Target
             compared: format!("{kind} {compared}"),
             shown: format!("{kind} {shown}"),
             to_internet: kind == "internet gateway",
+            writer: None,
         });
     }
     None
@@ -111,12 +116,14 @@ fn tables(ctx: &Context<'_>) -> Tables {
     let env = ctx.env;
     let key = |a: &Address| ctx.logical(a).to_string();
     let mut out: Tables = BTreeMap::new();
-    let mut add = |table: &Address, (d, shown): (String, String), t: Target| {
-        out.entry(key(table))
-            .or_insert_with(|| (table.clone(), BTreeMap::new()))
-            .1
-            .insert(d, (shown, t));
-    };
+    let mut add =
+        |table: &Address, (d, shown): (String, String), mut t: Target, writer: &Address| {
+            t.writer = Some(writer.clone());
+            out.entry(key(table))
+                .or_insert_with(|| (table.clone(), BTreeMap::new()))
+                .1
+                .insert(d, (shown, t));
+        };
     let owner = |r: &Resource, attr: &str| -> Option<&Address> {
         let i = match r.attributes.get(attr)? {
             Value::Str(s) => ctx.resolve(s)?,
@@ -140,7 +147,7 @@ fn tables(ctx: &Context<'_>) -> Tables {
                         ],
                     );
                     if let (Some(d), Some(t)) = (dest, target(ctx, b, AWS_TARGETS)) {
-                        add(&r.address, d, t);
+                        add(&r.address, d, t, &r.address);
                     }
                 }
             }
@@ -156,20 +163,20 @@ fn tables(ctx: &Context<'_>) -> Tables {
                 );
                 let table = owner(r, "route_table_id").unwrap_or(&r.address);
                 if let (Some(d), Some(t)) = (dest, target(ctx, a, AWS_TARGETS)) {
-                    add(table, d, t);
+                    add(table, d, t, &r.address);
                 }
             }
             "azurerm_route_table" => {
                 for b in a.get("route").and_then(Value::as_list).unwrap_or(&[]) {
                     if let Some(d) = destination(ctx, b, &["address_prefix"]) {
-                        add(&r.address, d, azure_target(ctx, b));
+                        add(&r.address, d, azure_target(ctx, b), &r.address);
                     }
                 }
             }
             "azurerm_route" => {
                 let table = owner(r, "route_table_name").unwrap_or(&r.address);
                 if let Some(d) = destination(ctx, a, &["address_prefix"]) {
-                    add(table, d, azure_target(ctx, a));
+                    add(table, d, azure_target(ctx, a), &r.address);
                 }
             }
             "google_compute_route" => {
@@ -178,7 +185,7 @@ fn tables(ctx: &Context<'_>) -> Tables {
                     destination(ctx, a, &["dest_range"]),
                     target(ctx, a, GCP_TARGETS),
                 ) {
-                    add(table, d, t);
+                    add(table, d, t, &r.address);
                 }
             }
             _ => {}
@@ -208,7 +215,26 @@ fn azure_target(ctx: &Context<'_>, v: &Value) -> Target {
         compared: format!("{} {compared}", kind.to_ascii_lowercase()),
         shown: format!("{kind}{shown}"),
         to_internet: kind.starts_with("Internet"),
+        writer: None,
     }
+}
+
+/// The resource that writes the route to `dest` (as a route finding shows it) of the
+/// route table that `table` names in the baseline: the table itself for an inline
+/// route, or the `aws_route` (`azurerm_route`, `google_compute_route`) that adds it.
+pub fn writer(
+    ctx: &Context<'_>,
+    base: &Context<'_>,
+    table: &Address,
+    dest: &str,
+) -> Option<Address> {
+    let tables = tables(ctx);
+    let (_, routes) = tables.get(&base.logical(table).to_string())?;
+    let d = base.leaf_str(dest).canonical();
+    routes
+        .get(&d)
+        .or_else(|| routes.values().find(|(shown, _)| shown == dest))
+        .and_then(|(_, t)| t.writer.clone())
 }
 
 /// Every route finding.

@@ -1369,3 +1369,37 @@ fn gzipped_user_data_compares_as_its_text() -> crate::TestResult {
     );
     Ok(())
 }
+
+#[test]
+fn a_route_of_its_own_is_where_its_sources_point() -> crate::TestResult {
+    let conf = |extra: bool| {
+        let route = if extra {
+            "resource \"aws_route\" \"extra\" {\n  route_table_id         = aws_route_table.rt.id\n  destination_cidr_block = \"203.0.113.0/24\"\n  gateway_id             = aws_internet_gateway.igw.id\n}\n"
+        } else {
+            ""
+        };
+        format!(
+            "resource \"aws_internet_gateway\" \"igw\" {{}}\nresource \"aws_route_table\" \"rt\" {{\n  route {{\n    cidr_block = \"0.0.0.0/0\"\n    gateway_id = aws_internet_gateway.igw.id\n  }}\n}}\n{route}"
+        )
+    };
+    let dirs = [conf(false), conf(true)]
+        .iter()
+        .map(|c| Dir::with(&[("main.tf", c.as_str())]))
+        .collect::<Result<Vec<_>, _>>()?;
+    let envs = ["prod", "staging"]
+        .iter()
+        .zip(&dirs)
+        .map(|(n, d)| declared_env(n, d))
+        .collect::<Result<Vec<_>, _>>()?;
+    let report = crate::compare_loaded(&envs, 0);
+    let route = report
+        .findings
+        .iter()
+        .find(|f| f.kind == crate::model::Kind::Route)
+        .ok_or("no route finding")?;
+    let sources = report.sources.get(&route.id).ok_or("no sources")?;
+    // The table in prod (it has no such route); the aws_route in staging (line 8).
+    assert!(sources["prod"].ends_with("main.tf:2:1"), "{sources:?}");
+    assert!(sources["staging"].ends_with("main.tf:8:1"), "{sources:?}");
+    Ok(())
+}
