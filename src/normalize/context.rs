@@ -238,7 +238,7 @@ impl<'e> Context<'e> {
         // often carries no name where the others do (`acme.io` and `staging.acme.io`,
         // `logs` and `logs-staging`), and that is as much by design as `prod-web` and
         // `staging-web`.
-        remove_words(out, &self.tokens)
+        remove_words(out, &self.tokens, "{env}")
     }
 
     /// A JSON document inside a string (a policy), with each string normalised.
@@ -660,7 +660,10 @@ mod tests {
             ("web", Leaf::Text("web".into())),
             ("logs-prod", Leaf::Text("logs".into())),
             ("api.prod.example.com", Leaf::Text("api.example.com".into())),
-            ("prod", Leaf::Text("".into())),
+            ("prod", Leaf::Text("{env}".into())),
+            ("mode=prod", Leaf::Text("mode={env}".into())),
+            ("orders-prod.fifo", Leaf::Text("orders.fifo".into())),
+            ("staging.acme.io", Leaf::Text("acme.io".into())),
             ("acme-prod-logs", Leaf::Text("{project}-logs".into())),
             ("same", Leaf::External),
             ("staging-web", Leaf::Text("web".into())),
@@ -670,7 +673,7 @@ mod tests {
             ),
             (
                 "master.prod-sessions.2c816f.use1.cache.amazonaws.com",
-                Leaf::Text("master.sessions.{id}.{id}.cache.amazonaws.com".into()),
+                Leaf::Text("master-sessions.{id}.{id}.cache.amazonaws.com".into()),
             ),
             ("s3.amazonaws.com", Leaf::Text("s3.amazonaws.com".into())),
             (
@@ -679,7 +682,7 @@ mod tests {
             ),
             (
                 r#"{"b": "prod", "a": 1}"#,
-                Leaf::Text(r#"{"a":1,"b":"\"\""}"#.into()),
+                Leaf::Text(r#"{"a":1,"b":"\"{env}\""}"#.into()),
             ),
         ] {
             assert_eq!(c.leaf_str(input), want, "{input}");

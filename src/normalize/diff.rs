@@ -372,6 +372,10 @@ pub fn diff(a: &Side<'_>, b: &Side<'_>) -> Vec<ValueDiff> {
         trail.push(Step::Attr(key));
         let before = out.len();
         compare(a, b, va_, vb_, &mut trail, &mut out);
+        // The texts differ: so do the values, whatever the base64 looked like compared.
+        if let (Some(_), true) = (&texts, out.len() == before) {
+            record(a, b, va_, vb_, &trail, &mut out, None);
+        }
         // Shown as the text that differs, not as base64 (secrets in it still redacted).
         if let (Some((dx, dy)), Some(d)) = (texts, out.get_mut(before)) {
             if !d.sensitive && d.path.0.len() == 1 {
@@ -1093,13 +1097,14 @@ fn redact_key_values(s: &str) -> Option<String> {
     let mut changed = false;
     let mut rest = s;
     while let Some(eq) = rest.find('=') {
+        // A line break or any blank separates pairs too (a script's `DB_PASSWORD=…`).
         let key_start = rest[..eq]
-            .rfind(['?', '&', ';', ' ', ','])
+            .rfind(|c: char| matches!(c, '?' | '&' | ';' | ',') || c.is_whitespace())
             .map(|i| i + 1)
             .unwrap_or(0);
         let key = &rest[key_start..eq];
         let value_end = rest[eq + 1..]
-            .find(['&', ';', ' ', ','])
+            .find(|c: char| matches!(c, '&' | ';' | ',') || c.is_whitespace())
             .map(|i| eq + 1 + i)
             .unwrap_or(rest.len());
         out.push_str(&rest[..eq + 1]);
@@ -1149,6 +1154,14 @@ fn redact_json(s: &str) -> Option<String> {
                 hit
             }
             serde_json::Value::Array(a) => a.iter_mut().fold(false, |h, x| walk(x) | h),
+            // A URL's password or a `token=` pair inside a string of the document.
+            serde_json::Value::String(s) => match redact_userinfo(s) {
+                Some(r) => {
+                    *s = r;
+                    true
+                }
+                None => false,
+            },
             _ => false,
         }
     }
@@ -1573,6 +1586,20 @@ mod tests {
             (
                 r#"{"defs":"[{\"environment\":[{\"name\":\"DB_PASSWORD\",\"value\":\"PLANTED1\"}],\"cpu\":1}]"}"#,
                 r#"{"defs":"[{\"environment\":[{\"name\":\"DB_PASSWORD\",\"value\":\"PLANTED2\"}],\"cpu\":2}]"}"#,
+            ),
+            // A URL's password in a document that also has a secret-named entry.
+            (
+                r#"{"defs":"[{\"environment\":[{\"name\":\"DB_PASSWORD\",\"value\":\"x\"},{\"name\":\"UP\",\"value\":\"https://svc:PLANTED1@up.example.com\"}]}]"}"#,
+                r#"{"defs":"[{\"environment\":[{\"name\":\"DB_PASSWORD\",\"value\":\"x\"},{\"name\":\"UP\",\"value\":\"https://svc:PLANTED2@up.example.com\"}]}]"}"#,
+            ),
+            // A secret at the start of a line of a script, plain and base64-encoded.
+            (
+                r##"{"user_data":"#!/bin/bash\nPORT=1\nDB_PASSWORD=PLANTED1\n"}"##,
+                r##"{"user_data":"#!/bin/bash\nPORT=2\nDB_PASSWORD=PLANTED2\n"}"##,
+            ),
+            (
+                r#"{"user_data":"IyEvYmluL2Jhc2gKUE9SVD0xCkRCX1BBU1NXT1JEPVBMQU5URUQxCg=="}"#,
+                r#"{"user_data":"IyEvYmluL2Jhc2gKUE9SVD0yCkRCX1BBU1NXT1JEPVBMQU5URUQyCg=="}"#,
             ),
         ] {
             let got = run(NETS_A, a, NETS_B, b)?;

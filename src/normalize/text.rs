@@ -83,31 +83,39 @@ fn word_hits(b: &[u8], tokens: &[String]) -> Vec<(usize, usize)> {
     hits
 }
 
-/// [`replace_words`] that removes each word instead, with one separator next to it
-/// (`-`, `_` or `.`: the one after it, else the one before it).
-pub fn remove_words<'a>(s: Cow<'a, str>, tokens: &[String]) -> Cow<'a, str> {
+/// [`replace_words`] that removes each word instead, with the separator (`-`, `_`,
+/// `.`) before it (`logs-prod` → `logs`, `api.prod.acme.io` → `api.acme.io`), or at the
+/// start of the text or of a path segment the one after it (`prod-web` → `web`,
+/// `role/prod-x` → `role/x`). A word with no separator
+/// beside it (`mode=prod`, the whole value) becomes `with`: removing it would make
+/// unlike texts alike.
+pub fn remove_words<'a>(s: Cow<'a, str>, tokens: &[String], with: &str) -> Cow<'a, str> {
     if tokens.is_empty() || s.is_empty() {
         return s;
     }
     let b = s.as_bytes();
     let sep = |c: Option<&u8>| matches!(c, Some(b'-' | b'_' | b'.'));
-    let mut cuts: Vec<(usize, usize)> = Vec::new();
-    for (mut a, mut z) in word_hits(b, tokens) {
+    // (start, end, what replaces it)
+    let mut cuts: Vec<(usize, usize, &str)> = Vec::new();
+    for (a, z) in word_hits(b, tokens) {
         let last = cuts.last().map_or(0, |c| c.1);
-        if sep(b.get(z)) {
-            z += 1;
-        } else if a > last && sep(b.get(a - 1)) {
-            a -= 1;
-        }
-        cuts.push((a, z));
+        let cut = if a > last && sep(b.get(a - 1)) {
+            (a - 1, z, "")
+        } else if (a == 0 || matches!(b[a - 1], b'/' | b':' | b'@' | b' ')) && sep(b.get(z)) {
+            (a, z + 1, "")
+        } else {
+            (a, z, with)
+        };
+        cuts.push(cut);
     }
     if cuts.is_empty() {
         return s;
     }
     let mut out = String::with_capacity(s.len());
     let mut last = 0;
-    for (a, z) in cuts {
+    for (a, z, put) in cuts {
         out.push_str(&s[last..a]);
+        out.push_str(put);
         last = z;
     }
     out.push_str(&s[last..]);

@@ -347,12 +347,18 @@ impl Run {
             })
     }
 
-    /// AWS account ids the configuration names as its own: the values of variables and
-    /// locals named for the account itself (`account_id`, `aws_account_id`, `account`,
+    /// AWS account ids the configuration names as its own: the values of the root
+    /// module's variables and locals named for the account itself (`account_id`, `aws_account_id`, `account`,
     /// `aws_account_number`; not `logs_account`, another account) that hold 12 digits
     /// and were evaluated (nothing is evaluated for this).
     pub fn declared_accounts(&self) -> Vec<String> {
-        let insts: Vec<Arc<Inst>> = lock_r(&self.insts).clone();
+        // The root module's: a called module's `account_id` is as often a peer's or a
+        // trusted account as its own.
+        let insts: Vec<Arc<Inst>> = lock_r(&self.insts)
+            .iter()
+            .filter(|i| i.parent.is_none())
+            .cloned()
+            .collect();
         let mut out: Vec<String> = Vec::new();
         for inst in insts {
             let memo = lock(&inst.memo);

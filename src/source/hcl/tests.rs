@@ -1403,3 +1403,37 @@ fn a_route_of_its_own_is_where_its_sources_point() -> crate::TestResult {
     assert!(sources["staging"].ends_with("main.tf:8:1"), "{sources:?}");
     Ok(())
 }
+
+#[test]
+fn a_called_modules_account_id_is_not_the_environments_own() -> crate::TestResult {
+    let conf = |trusted: &str| {
+        format!(
+            "locals {{ account_id = \"111111111111\" }}\nmodule \"m\" {{\n  source     = \"./m\"\n  account_id = \"{trusted}\"\n}}\noutput \"a\" {{ value = local.account_id }}\n"
+        )
+    };
+    let m = "variable \"account_id\" {}\nresource \"aws_iam_role\" \"r\" {\n  assume_role_policy = jsonencode({ Principal = { AWS = \"arn:aws:iam::${var.account_id}:root\" } })\n}\n";
+    let found = compare_dirs(
+        &[("main.tf", &conf("111111111111")), ("m/main.tf", m)],
+        &[("main.tf", &conf("999999999999")), ("m/main.tf", m)],
+    )?;
+    // Staging's module trusts a foreign account where prod's trusts its own.
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].contains("module.m.aws_iam_role.r"), "{found:#?}");
+    Ok(())
+}
+
+#[test]
+fn a_secret_in_a_record_naming_its_zone_is_not_shown() -> crate::TestResult {
+    let conf = |domain: &str, token: &str, host: &str| {
+        format!(
+            "resource \"aws_route53_zone\" \"z\" {{ name = \"{domain}\" }}\nresource \"aws_route53_record\" \"t\" {{\n  zone_id = aws_route53_zone.z.zone_id\n  name    = \"{domain}\"\n  type    = \"TXT\"\n  ttl     = 60\n  records = [\"token={token} {host}.{domain}\"]\n}}\n"
+        )
+    };
+    let found = compare_dirs(
+        &[("main.tf", &conf("acme.io", "PLANTED1", "mail"))],
+        &[("main.tf", &conf("staging.acme.io", "PLANTED2", "smtp"))],
+    )?;
+    assert!(!found.is_empty(), "{found:#?}");
+    assert!(found.iter().all(|l| !l.contains("PLANTED")), "{found:#?}");
+    Ok(())
+}

@@ -90,7 +90,7 @@ fn set(ctx: &Context<'_>, items: &[Value], zone: Option<&str>) -> Option<Prop> {
     set_of(items.iter().filter_map(|v| match v {
         Value::Str(s) => {
             let (compared, shown) = match in_zone(s, zone) {
-                Some(rel) => (one(ctx, &rel).0, s.to_string()),
+                Some(rel) => (one(ctx, &rel).0, redact(s).into_owned()),
                 None => one(ctx, s),
             };
             Some(Prop { compared, shown })

@@ -401,8 +401,11 @@ pub fn base64_text(s: &str) -> Option<String> {
     let bytes = unbase64(s)?;
     if bytes.starts_with(&[0x1f, 0x8b]) {
         use std::io::Read as _;
+        // A script, not a bomb: at most 1 MiB of it is read.
+        const MAX: u64 = 1 << 20;
         let mut text = String::new();
         flate2::read::GzDecoder::new(bytes.as_slice())
+            .take(MAX)
             .read_to_string(&mut text)
             .ok()?;
         return Some(text);
