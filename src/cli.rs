@@ -157,10 +157,13 @@ impl Settings {
         let roots: Vec<PathBuf> = envs
             .iter()
             .map(|e| {
-                Path::new(&e.path)
-                    .components()
-                    .filter(|c| !matches!(c, std::path::Component::CurDir))
-                    .collect()
+                // The same directory however it is written (`infra`, `./infra/`, absolute).
+                std::fs::canonicalize(&e.path).unwrap_or_else(|_| {
+                    Path::new(&e.path)
+                        .components()
+                        .filter(|c| !matches!(c, std::path::Component::CurDir))
+                        .collect()
+                })
             })
             .collect();
         for (i, env) in envs.iter_mut().enumerate() {
@@ -325,6 +328,10 @@ mod tests {
             shared(&["a=infra", "b=./infra/", "c=other"])?,
             [true, true, false]
         );
+        // An existing directory written relative and absolute is one root.
+        let dir = std::env::current_dir()?.join("src");
+        let abs = format!("b={}", dir.display());
+        assert_eq!(shared(&["a=src", &abs])?, [true, true]);
         assert_eq!(s.fail_on, Some(Severity::High));
         assert_eq!(s.format, Format::Json);
         assert_eq!(
