@@ -333,6 +333,14 @@ fn unset(side: &Side<'_>, other: &Side<'_>, v: Option<&Value>) -> bool {
 /// Attributes that hold text base64-encoded.
 const BASE64_TEXT_ATTRS: &[&str] = &["user_data", "user_data_base64", "custom_data"];
 
+/// Attributes that hold scripts (plain or base64-encoded): compared, never shown.
+const SCRIPT_ATTRS: &[&str] = &[
+    "user_data",
+    "user_data_base64",
+    "custom_data",
+    "metadata_startup_script",
+];
+
 pub fn diff(a: &Side<'_>, b: &Side<'_>) -> Vec<ValueDiff> {
     let mut out = Vec::new();
     let rtype = &a.res.address.rtype;
@@ -376,14 +384,40 @@ pub fn diff(a: &Side<'_>, b: &Side<'_>) -> Vec<ValueDiff> {
         if let (Some(_), true) = (&texts, out.len() == before) {
             record(a, b, va_, vb_, &trail, &mut out, None);
         }
-        // Shown as the text that differs, not as base64 (secrets in it still redacted).
-        if let (Some((dx, dy)), Some(d)) = (texts, out.get_mut(before)) {
-            if !d.sensitive && d.path.0.len() == 1 {
-                // One line each: line breaks shown as ↵.
-                let line = |t: &str| redact(t).replace('\n', "↵");
-                let (l, r) = windows(&line(&dx), &line(&dy));
-                d.left = format!("{l} (base64-decoded)");
-                d.right = format!("{r} (base64-decoded)");
+        // A script is never shown: secrets live in scripts in more shapes than can be
+        // recognised (`password: …`, `-p…`, `Bearer …`). Its length and the first line
+        // that differs are.
+        if SCRIPT_ATTRS.contains(&key) {
+            let text = |v: Option<&Value>, decoded: Option<&String>| {
+                decoded
+                    .cloned()
+                    .or_else(|| v.and_then(Value::as_str).map(str::to_string))
+            };
+            let (tx, ty) = (
+                text(va, texts.as_ref().map(|t| &t.0)),
+                text(vb, texts.as_ref().map(|t| &t.1)),
+            );
+            if let (Some(tx), Some(ty), Some(d)) = (tx, ty, out.get_mut(before)) {
+                if !d.sensitive && d.path.0.len() == 1 {
+                    let (lx, ly): (Vec<&str>, Vec<&str>) =
+                        (tx.lines().collect(), ty.lines().collect());
+                    let first =
+                        (0..lx.len().max(ly.len())).find(|&i| match (lx.get(i), ly.get(i)) {
+                            (Some(p), Some(q)) => !a.ctx.leaf_str(p).same(&b.ctx.leaf_str(q)),
+                            _ => true,
+                        });
+                    let encoded = if texts.is_some() {
+                        ", base64-encoded"
+                    } else {
+                        ""
+                    };
+                    let at = first
+                        .map(|i| format!(", line {} differs", i + 1))
+                        .unwrap_or_default();
+                    let shown = |n: usize| format!("a script of {n} lines{encoded}{at}");
+                    d.left = shown(lx.len());
+                    d.right = shown(ly.len());
+                }
             }
         }
         if out.len() == before + 1 && out[before].path.0.len() == 1 && !out[before].sensitive {
@@ -1390,8 +1424,17 @@ mod tests {
         )?;
         assert_eq!(
             differ,
-            ["user_data: #!/bin/bash↵PORT=1↵ (base64-decoded) | #!/bin/bash↵PORT=2↵ (base64-decoded)"]
+            ["user_data: a script of 2 lines, base64-encoded, line 2 differs | a script of 2 lines, base64-encoded, line 2 differs"]
         );
+        // Plain scripts are not shown either: secrets hide in them in many shapes.
+        let plain = run(
+            &[],
+            r##"{"user_data":"#!/bin/sh\npassword: PLANTED1\n-pPLANTED1\n"}"##,
+            &[],
+            r##"{"user_data":"#!/bin/sh\npassword: PLANTED2\n-pPLANTED2\necho\n"}"##,
+        )?;
+        assert_eq!(plain.len(), 1, "{plain:?}");
+        assert!(plain.iter().all(|g| !g.contains("PLANTED")), "{plain:?}");
         Ok(())
     }
 
