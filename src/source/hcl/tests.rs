@@ -1439,3 +1439,23 @@ fn a_secret_in_a_record_naming_its_zone_is_not_shown() -> crate::TestResult {
     assert!(found.iter().all(|l| !l.contains("PLANTED")), "{found:#?}");
     Ok(())
 }
+
+#[test]
+fn the_same_name_meaning_another_place_says_so() -> crate::TestResult {
+    let conf = |domain: &str| {
+        format!(
+            "resource \"aws_route53_zone\" \"z\" {{ name = \"{domain}\" }}\nresource \"aws_route53_record\" \"api\" {{\n  zone_id = aws_route53_zone.z.zone_id\n  name    = \"api.{domain}\"\n  type    = \"CNAME\"\n  ttl     = 60\n  records = [\"lb.acme.io\"]\n}}\n"
+        )
+    };
+    // Staging's record names prod's balancer.
+    let found = compare_dirs(
+        &[("main.tf", &conf("acme.io"))],
+        &[("main.tf", &conf("staging.acme.io"))],
+    )?;
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].contains("lb.acme.io (inside its own zone) in prod but lb.acme.io (outside its own zone) in staging"),
+        "{found:#?}"
+    );
+    Ok(())
+}

@@ -288,6 +288,17 @@ fn differences(
         }
         let b = base.props.get(p).unwrap_or(&none);
         let declared = |k: usize| envs[k].source.kind == crate::model::SourceKind::Hcl;
+        // The same text that means different places: a name inside one environment's
+        // own zone and outside the other's (staging naming prod's `lb.acme.io`).
+        let zoned = |x: &Prop| x.compared.as_deref().is_some_and(|c| c.contains("{zone}"));
+        let place = |x: &Prop| {
+            if zoned(x) {
+                " (inside its own zone)"
+            } else {
+                " (outside its own zone)"
+            }
+        };
+        let mut base_shown = b.shown.clone();
         let mut parts = Vec::new();
         for (k, e) in at.iter().enumerate() {
             let Some(e) = e else { continue };
@@ -301,15 +312,19 @@ fn differences(
                 && x.compared.is_some()
                 && x.compared != b.compared
             {
-                parts.push(format!("{} in {}", x.shown, envs[k].name));
+                if x.shown == b.shown && (zoned(x) || zoned(b)) {
+                    parts.push(format!("{}{} in {}", x.shown, place(x), envs[k].name));
+                    base_shown = format!("{}{}", b.shown, place(b));
+                } else {
+                    parts.push(format!("{} in {}", x.shown, envs[k].name));
+                }
             }
         }
         if !parts.is_empty() {
             differing.push((
                 p,
                 format!(
-                    "{p} {} in {} but {}",
-                    b.shown,
+                    "{p} {base_shown} in {} but {}",
                     envs[r].name,
                     parts.join(", ")
                 ),
