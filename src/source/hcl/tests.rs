@@ -168,6 +168,20 @@ resource "aws_db_instance" "db" {
             && err.contains("net/main.tf:1:1"),
         "{err}"
     );
+    // In a JSON variable file too, at the key.
+    let err = load(
+        &[
+            ("main.tf", "variable \"port\" { type = number }\n"),
+            (
+                "v.tfvars.json",
+                "{\n  \"other\": {\"port\": 1},\n  \"port\": \"http\"\n}\n",
+            ),
+        ],
+        &["v.tfvars.json"],
+    )
+    .err()
+    .unwrap_or_default();
+    assert!(err.contains("v.tfvars.json:3:3: "), "{err}");
     // A value of the wrong type is an error even where nothing reads the variable.
     let err = load(
         &[

@@ -87,8 +87,6 @@ pub fn read(path: &Path) -> Result<Vec<Given>, LoadError> {
     })?;
     let name = path.to_string_lossy();
     if name.ends_with(".json") {
-        let file = Arc::new(SrcFile::new(path.to_path_buf(), String::new()));
-        let loc = Loc { file, offset: None };
         let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| LoadError {
             path: path.to_path_buf(),
             line_col: Some((e.line(), e.column())),
@@ -100,9 +98,17 @@ pub fn read(path: &Path) -> Result<Vec<Given>, LoadError> {
                 "a .tfvars.json file must hold an object of variable values",
             ));
         };
+        let keys = top_level_keys(&text);
+        let file = Arc::new(SrcFile::new(path.to_path_buf(), text));
         return Ok(m
             .into_iter()
-            .map(|(k, v)| (k, (from_json(v), loc.clone())))
+            .map(|(k, v)| {
+                let loc = Loc {
+                    file: file.clone(),
+                    offset: keys.get(&k).copied(),
+                };
+                (k, (from_json(v), loc))
+            })
             .collect());
     }
     let body = files::parse_native(path, text)?;
@@ -125,6 +131,38 @@ pub fn read(path: &Path) -> Result<Vec<Given>, LoadError> {
         out.push((a.name, (v, a.loc)));
     }
     Ok(out)
+}
+
+/// Where each key of a JSON document's top-level object is written (byte offset of its
+/// opening quote; the last one where a key repeats, as the value read is the last).
+fn top_level_keys(text: &str) -> BTreeMap<String, usize> {
+    let b = text.as_bytes();
+    let mut out = BTreeMap::new();
+    let (mut depth, mut i) = (0usize, 0usize);
+    while i < b.len() {
+        match b[i] {
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            b'"' => {
+                // A string: to its closing quote, past escapes.
+                let start = i;
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                let end = (i + 1).min(b.len());
+                let is_key = text[end..].trim_start().starts_with(':');
+                if depth == 1 && is_key {
+                    if let Ok(k) = serde_json::from_str::<String>(&text[start..end]) {
+                        out.insert(k, start);
+                    }
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out
 }
 
 /// A JSON value as given (JSON variable files hold values, not templates).
