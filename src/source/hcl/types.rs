@@ -126,11 +126,11 @@ fn convert_plain(v: V, t: &Type) -> Result<V, String> {
         Type::Number => v
             .to_num()
             .map(V::Num)
-            .ok_or_else(|| format!("a number is required, not {}", describe(&v))),
+            .ok_or_else(|| format!("a number is required, not {}", describe(&v, "a number"))),
         Type::Bool => v
             .to_bool()
             .map(V::Bool)
-            .ok_or_else(|| format!("a bool is required, not {}", describe(&v))),
+            .ok_or_else(|| format!("a bool is required, not {}", describe(&v, "true or false"))),
         Type::List(e) | Type::Set(e) => {
             let items = match v {
                 V::List(l) | V::Set(l) => l,
@@ -209,10 +209,11 @@ fn convert_plain(v: V, t: &Type) -> Result<V, String> {
     }
 }
 
-fn describe(v: &V) -> &'static str {
+/// What a value that does not convert is, without showing it (it may be a secret).
+fn describe(v: &V, wanted: &str) -> String {
     match v {
-        V::Str(_) => "a string that does not convert",
-        other => other.type_name(),
+        V::Str(_) => format!("a string that is not {wanted}"),
+        other => other.type_name().to_string(),
     }
 }
 
