@@ -861,6 +861,31 @@ fn record(
     // Shown alike though they differ: the difference is in what was hidden (a
     // password inside a URL), a secret value.
     let hidden = left == right && left.contains(SENSITIVE);
+    // Shown alike, read differently: the same text names something of one
+    // environment's own (its account, an address in its network) and not the other's.
+    // Say how each reads it.
+    let (mut left, mut right) = (left, right);
+    if left == right && !hidden {
+        if let (Value::Str(_), Value::Str(_)) = (va, vb) {
+            // What in a normalised text is the environment's own.
+            let own = |c: &str| {
+                if c.contains("{account}") {
+                    "its own account"
+                } else if c.contains("}+") {
+                    "an address in its own network"
+                } else if c.starts_with('@') {
+                    "a resource of its own"
+                } else {
+                    "nothing of its own"
+                }
+            };
+            let (ra, rb) = (own(&a.leaf(va).canonical()), own(&b.leaf(vb).canonical()));
+            if ra != rb {
+                left = format!("{left} (there: {ra})");
+                right = format!("{right} (there: {rb})");
+            }
+        }
+    }
     out.push(ValueDiff {
         left,
         right,
@@ -1445,7 +1470,7 @@ mod tests {
             (r#"{"vpc_id":"vpc-0aaa0001"}"#, r#"{"vpc_id":"vpc-0fff0009"}"#, vec!["vpc_id: aws_vpc.main | vpc-0fff0009 (ref)"]),
             (r#"{"s":"subnet-0aaa0001"}"#, r#"{"s":"subnet-0bbb0002"}"#, vec!["s: aws_subnet.a | aws_subnet.b (ref)"]),
             (r#"{"cidr":"10.0.4.0/24"}"#, r#"{"cidr":"10.1.5.0/24"}"#, vec!["cidr: 10.0.4.0/24 | 10.1.5.0/24"]),
-            (r#"{"cidr":"10.0.0.0/16"}"#, r#"{"cidr":"10.0.0.0/16"}"#, vec!["cidr: 10.0.0.0/16 | 10.0.0.0/16"]),
+            (r#"{"cidr":"10.0.0.0/16"}"#, r#"{"cidr":"10.0.0.0/16"}"#, vec!["cidr: 10.0.0.0/16 (there: an address in its own network) | 10.0.0.0/16 (there: nothing of its own)"]),
             (r#"{"name":"prod-web"}"#, r#"{"name":"prod-web2"}"#, vec!["name: prod-web | prod-web2"]),
             (r#"{"x":"a"}"#, r#"{}"#, vec!["x: a | (absent)"]),
             (

@@ -1473,3 +1473,24 @@ fn the_same_name_meaning_another_place_says_so() -> crate::TestResult {
     );
     Ok(())
 }
+
+#[test]
+fn the_same_account_text_says_whose_it_is() -> crate::TestResult {
+    let conf = |env: &str, own: &str| {
+        format!(
+            "variable \"account_id\" {{ default = \"{own}\" }}\nresource \"aws_iam_role\" \"r\" {{\n  assume_role_policy = jsonencode({{ Resource = \"arn:aws:s3:::logs-{env}\", Principal = {{ AWS = \"arn:aws:iam::111111111111:root\" }} }})\n}}\n"
+        )
+    };
+    // Prod trusts itself; staging trusts prod's account, written the same.
+    let found = compare_dirs(
+        &[("main.tf", &conf("prod", "111111111111"))],
+        &[("main.tf", &conf("staging", "222222222222"))],
+    )?;
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].contains("(there: its own account)")
+            && found[0].contains("(there: nothing of its own)"),
+        "{found:#?}"
+    );
+    Ok(())
+}
