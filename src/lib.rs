@@ -89,6 +89,9 @@ fn finding_sources(
     if envs.iter().all(|e| e.origins.is_empty()) {
         return (sources, calls);
     }
+    // Each environment's routes are read once, when a route finding first needs them.
+    let writers: Vec<std::sync::OnceLock<lens::network::routes::Writers>> =
+        envs.iter().map(|_| std::sync::OnceLock::new()).collect();
     for f in findings {
         let (mut at_block, mut at_call) = (BTreeMap::new(), BTreeMap::new());
         // A route is written where its own resource is (`aws_route`), when it has one.
@@ -103,10 +106,12 @@ fn finding_sources(
                 continue;
             }
             let writer = route_dest.and_then(|d| {
-                lens::network::routes::writer(&contexts[k], &contexts[baseline], &f.address, d)
+                writers[k]
+                    .get_or_init(|| lens::network::routes::Writers::of(&contexts[k]))
+                    .get(&contexts[baseline], &f.address, d)
             });
             let at = writer
-                .and_then(|w| e.origins.get(&w).or_else(|| e.origins.get(&w.block())))
+                .and_then(|w| e.origins.get(w).or_else(|| e.origins.get(&w.block())))
                 .or_else(|| e.origins.get(&f.address))
                 .or_else(|| e.origins.get(&f.address.block()));
             if let Some(at) = at {

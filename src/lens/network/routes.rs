@@ -219,22 +219,27 @@ fn azure_target(ctx: &Context<'_>, v: &Value) -> Target {
     }
 }
 
-/// The resource that writes the route to `dest` (as a route finding shows it) of the
-/// route table that `table` names in the baseline: the table itself for an inline
-/// route, or the `aws_route` (`azurerm_route`, `google_compute_route`) that adds it.
-pub fn writer(
-    ctx: &Context<'_>,
-    base: &Context<'_>,
-    table: &Address,
-    dest: &str,
-) -> Option<Address> {
-    let tables = tables(ctx);
-    let (_, routes) = tables.get(&base.logical(table).to_string())?;
-    let d = base.leaf_str(dest).canonical();
-    routes
-        .get(&d)
-        .or_else(|| routes.values().find(|(shown, _)| shown == dest))
-        .and_then(|(_, t)| t.writer.clone())
+/// The resources that write an environment's routes: for the route to `dest` (as a
+/// route finding shows it) of the route table that `table` names in the baseline, the
+/// table itself for an inline route, or the `aws_route` (`azurerm_route`,
+/// `google_compute_route`) that adds it.
+pub struct Writers(Tables);
+
+impl Writers {
+    /// Every route of an environment, read once.
+    pub fn of(ctx: &Context<'_>) -> Writers {
+        Writers(tables(ctx))
+    }
+
+    /// The writer of the route to `dest` of the table `table` names in `base`.
+    pub fn get(&self, base: &Context<'_>, table: &Address, dest: &str) -> Option<&Address> {
+        let (_, routes) = self.0.get(&base.logical(table).to_string())?;
+        let d = base.leaf_str(dest).canonical();
+        routes
+            .get(&d)
+            .or_else(|| routes.values().find(|(shown, _)| shown == dest))
+            .and_then(|(_, t)| t.writer.as_ref())
+    }
 }
 
 /// Every route finding.

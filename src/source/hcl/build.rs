@@ -65,20 +65,21 @@ pub fn resources(run: &Run, inst: usize) -> Result<Built, super::files::LoadErro
         built.resources = items.iter().map(make).collect();
     }
     for part in parts {
-        built.origins.extend(part.built.origins);
-        built.unexpanded.extend(part.built.unexpanded);
-        built
-            .unexpanded_modules
-            .extend(part.built.unexpanded_modules);
+        built.origins.extend(part.origins);
+        built.unexpanded.extend(part.unexpanded);
+        built.unexpanded_modules.extend(part.unexpanded_modules);
     }
     Ok(built)
 }
 
 /// What one module instance builds: its expanded resource blocks (declaration and
-/// instances), and in `built` where they are written and what could not be expanded.
+/// instances), where they are written and what could not be expanded.
+#[derive(Default)]
 struct Part {
     blocks: Vec<(DeclRef, Arc<Expanded>)>,
-    built: Built,
+    origins: Vec<(Address, Box<str>)>,
+    unexpanded: Vec<Address>,
+    unexpanded_modules: Vec<Vec<ModuleStep>>,
 }
 
 /// A resource declaration of a module kept alive by the module.
@@ -109,10 +110,7 @@ fn resource(decl: &ResDecl, i: &Instance) -> Resource {
 /// What module instance `inst` expands, then what each module instance it calls
 /// expands, in that order, one part each.
 fn instances(run: &Run, inst: usize, parts: &mut Vec<Part>) -> Result<(), super::files::LoadError> {
-    let mut part = Part {
-        blocks: Vec::new(),
-        built: Built::default(),
-    };
+    let mut part = Part::default();
     let me = run.inst(inst);
     // Every variable, as Terraform checks every one: a value of the wrong type is an
     // error even where nothing reads it.
@@ -129,11 +127,11 @@ fn instances(run: &Run, inst: usize, parts: &mut Vec<Part>) -> Result<(), super:
             key: None,
         };
         if exp.rep == Rep::Unknown {
-            part.built.unexpanded.push(block);
+            part.unexpanded.push(block);
             continue;
         }
         // Where the block is written; its instances are found through it.
-        part.built.origins.push((block, decl.origin().into()));
+        part.origins.push((block, decl.origin().into()));
         part.blocks.push((DeclRef(me.module.clone(), r), exp));
     }
     // Every module instance this one calls, in order.
@@ -146,7 +144,7 @@ fn instances(run: &Run, inst: usize, parts: &mut Vec<Part>) -> Result<(), super:
                 name: call.name.clone(),
                 key: None,
             });
-            part.built.unexpanded_modules.push(path);
+            part.unexpanded_modules.push(path);
         }
         children.extend(exp.children.iter().map(|(_, child)| *child));
     }

@@ -109,14 +109,19 @@ fn prepare(
     files.extend(var_files.iter().map(PathBuf::from));
     let given = vars::read_all(&files).map_err(named)?;
     let t = std::time::Instant::now();
-    let (mut run, root) = module::Run::new(dir, env, given.clone()).map_err(named)?;
+    // What is checked below of the values given: their names and places.
+    let given_at: Vec<(String, files::Loc)> = given
+        .iter()
+        .map(|(k, (_, loc))| (k.clone(), loc.clone()))
+        .collect();
+    let (mut run, root) = module::Run::new(dir, env, given).map_err(named)?;
     run.workspace = workspace.map(str::to_string);
     crate::timing(&format!("hcl read and parse {env}"), t);
     let declared = &run.inst(root).module.variables;
     // Every required variable without a value, said at once.
     let missing: Vec<&config::VarDecl> = declared
         .values()
-        .filter(|d| d.default.is_none() && !given.contains_key(&d.name))
+        .filter(|d| d.default.is_none() && !given_at.iter().any(|(k, _)| *k == d.name))
         .collect();
     if let Some(first) = missing.first() {
         let names: Vec<String> = missing.iter().map(|d| format!("\"{}\"", d.name)).collect();
@@ -133,7 +138,7 @@ fn prepare(
             format!("{what} (give them in a .tfvars file, or with --var-file {env}=FILE)"),
         )));
     }
-    for (k, (_, loc)) in &given {
+    for (k, loc) in &given_at {
         if !declared.contains_key(k) {
             run.warn(format!("{loc}: a value is given for variable \"{k}\", which the root module does not declare"));
         }

@@ -393,10 +393,6 @@ mod tests {
     use super::super::tests::{call_ok, call_vals, err, j};
     use super::*;
 
-    fn u() -> V {
-        V::unknown()
-    }
-
     #[test]
     fn results() {
         for (name, args, want) in [
@@ -545,69 +541,96 @@ mod tests {
         let known_map = |pairs: Vec<(&str, V)>| {
             V::Map(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
         };
-        let partly = V::List(vec![u(), V::Num(1.0)]);
+        let partly = V::List(vec![V::unknown(), V::Num(1.0)]);
         for (name, args, want) in [
             ("length", vec![partly.clone()], V::Num(2.0)),
-            ("length", vec![u()], u()),
+            ("length", vec![V::unknown()], V::unknown()),
             (
                 "merge",
-                vec![known_map(vec![("a", u())]), j(r#"{"b": 1}"#)],
-                known_map(vec![("a", u()), ("b", V::Num(1.0))]),
+                vec![known_map(vec![("a", V::unknown())]), j(r#"{"b": 1}"#)],
+                known_map(vec![("a", V::unknown()), ("b", V::Num(1.0))]),
             ),
-            ("merge", vec![u(), j(r#"{"b": 1}"#)], u()),
-            ("keys", vec![known_map(vec![("a", u())])], j(r#"["a"]"#)),
+            ("merge", vec![V::unknown(), j(r#"{"b": 1}"#)], V::unknown()),
+            (
+                "keys",
+                vec![known_map(vec![("a", V::unknown())])],
+                j(r#"["a"]"#),
+            ),
             (
                 "values",
-                vec![known_map(vec![("a", u())])],
-                V::List(vec![u()]),
+                vec![known_map(vec![("a", V::unknown())])],
+                V::List(vec![V::unknown()]),
             ),
-            ("element", vec![partly.clone(), V::Num(0.0)], u()),
+            ("element", vec![partly.clone(), V::Num(0.0)], V::unknown()),
             ("element", vec![partly.clone(), V::Num(1.0)], V::Num(1.0)),
-            ("element", vec![partly.clone(), u()], u()),
+            ("element", vec![partly.clone(), V::unknown()], V::unknown()),
             (
                 "lookup",
-                vec![known_map(vec![("a", u()), ("b", V::Num(1.0))]), V::str("b")],
+                vec![
+                    known_map(vec![("a", V::unknown()), ("b", V::Num(1.0))]),
+                    V::str("b"),
+                ],
                 V::Num(1.0),
             ),
             (
                 "lookup",
-                vec![j(r#"{"b": 1}"#), V::str("b"), u()],
+                vec![j(r#"{"b": 1}"#), V::str("b"), V::unknown()],
                 V::Num(1.0),
             ),
-            ("lookup", vec![j(r#"{"b": 1}"#), V::str("c"), u()], u()),
-            ("lookup", vec![j(r#"{"b": 1}"#), u()], u()),
-            ("coalesce", vec![V::str("a"), u()], V::str("a")),
-            ("coalesce", vec![V::Null, u(), V::str("a")], u()),
-            ("coalescelist", vec![j("[1]"), u()], j("[1]")),
-            ("coalescelist", vec![j("[]"), u()], u()),
+            (
+                "lookup",
+                vec![j(r#"{"b": 1}"#), V::str("c"), V::unknown()],
+                V::unknown(),
+            ),
+            ("lookup", vec![j(r#"{"b": 1}"#), V::unknown()], V::unknown()),
+            ("coalesce", vec![V::str("a"), V::unknown()], V::str("a")),
+            (
+                "coalesce",
+                vec![V::Null, V::unknown(), V::str("a")],
+                V::unknown(),
+            ),
+            ("coalescelist", vec![j("[1]"), V::unknown()], j("[1]")),
+            ("coalescelist", vec![j("[]"), V::unknown()], V::unknown()),
             ("contains", vec![partly.clone(), V::Num(1.0)], V::Bool(true)),
-            ("contains", vec![partly.clone(), V::Num(2.0)], u()),
-            ("contains", vec![j("[]"), u()], V::Bool(false)),
+            ("contains", vec![partly.clone(), V::Num(2.0)], V::unknown()),
+            ("contains", vec![j("[]"), V::unknown()], V::Bool(false)),
             (
                 "index",
-                vec![V::List(vec![V::Num(1.0), u()]), V::Num(1.0)],
+                vec![V::List(vec![V::Num(1.0), V::unknown()]), V::Num(1.0)],
                 V::Num(0.0),
             ),
-            ("index", vec![partly.clone(), V::Num(1.0)], u()),
+            ("index", vec![partly.clone(), V::Num(1.0)], V::unknown()),
             (
                 "alltrue",
-                vec![V::List(vec![V::Bool(false), u()])],
+                vec![V::List(vec![V::Bool(false), V::unknown()])],
                 V::Bool(false),
             ),
-            ("alltrue", vec![V::List(vec![u(), V::Bool(false)])], u()),
+            (
+                "alltrue",
+                vec![V::List(vec![V::unknown(), V::Bool(false)])],
+                V::unknown(),
+            ),
             (
                 "anytrue",
-                vec![V::List(vec![u(), V::Bool(true)])],
+                vec![V::List(vec![V::unknown(), V::Bool(true)])],
                 V::Bool(true),
             ),
-            ("anytrue", vec![V::List(vec![u(), V::Bool(false)])], u()),
+            (
+                "anytrue",
+                vec![V::List(vec![V::unknown(), V::Bool(false)])],
+                V::unknown(),
+            ),
             (
                 "zipmap",
                 vec![j(r#"["a", "b"]"#), partly.clone()],
-                known_map(vec![("a", u()), ("b", V::Num(1.0))]),
+                known_map(vec![("a", V::unknown()), ("b", V::Num(1.0))]),
             ),
-            ("zipmap", vec![V::List(vec![u()]), j("[1]")], u()),
-            ("one", vec![V::List(vec![u()])], u()),
+            (
+                "zipmap",
+                vec![V::List(vec![V::unknown()]), j("[1]")],
+                V::unknown(),
+            ),
+            ("one", vec![V::List(vec![V::unknown()])], V::unknown()),
         ] {
             assert_eq!(call_vals(name, args.clone()), Ok(want), "{name}({args:?})");
         }

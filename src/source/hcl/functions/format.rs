@@ -350,15 +350,7 @@ fn int_verb(verb: &Verb, n: f64) -> Option<String> {
     } else {
         return None;
     };
-    let sign = if n < 0.0 {
-        "-"
-    } else if verb.plus {
-        "+"
-    } else if verb.space {
-        " "
-    } else {
-        ""
-    };
+    let sign = sign(verb, n < 0.0);
     let prefix = match (verb.sharp, verb.mode) {
         (true, 'b') => "0b",
         (true, 'o') => "0",
@@ -396,6 +388,19 @@ fn int_verb(verb: &Verb, n: f64) -> Option<String> {
     Some(out)
 }
 
+/// The sign a number is written with: `-`, or `+` / a space when the verb asks.
+fn sign(verb: &Verb, negative: bool) -> &'static str {
+    if negative {
+        "-"
+    } else if verb.plus {
+        "+"
+    } else if verb.space {
+        " "
+    } else {
+        ""
+    }
+}
+
 /// `%e %E %f %g %G` as Go's `big.Float` formats: the digits, then sign and padding
 /// (zeros win over `-`).
 fn float_verb(verb: &Verb, n: f64) -> String {
@@ -404,15 +409,7 @@ fn float_verb(verb: &Verb, n: f64) -> String {
     }
     let body = go_float(n.abs(), verb.mode, verb.prec);
     let body = body.trim_start_matches('+').to_string();
-    let sign = if n < 0.0 {
-        "-"
-    } else if verb.plus {
-        "+"
-    } else if verb.space {
-        " "
-    } else {
-        ""
-    };
+    let sign = sign(verb, n < 0.0);
     let len = sign.len() + body.len();
     let padding = verb.width.map_or(0, |w| w.saturating_sub(len));
     if verb.zero && n.is_finite() {

@@ -367,10 +367,6 @@ mod tests {
     use super::super::tests::{call_ok, call_vals, err, j};
     use super::*;
 
-    fn u() -> V {
-        V::unknown()
-    }
-
     #[test]
     fn results() {
         for (name, args, want) in [
@@ -514,35 +510,43 @@ mod tests {
 
     #[test]
     fn unknowns_keep_what_they_can() {
-        let partly = V::List(vec![u(), V::Num(1.0)]);
+        let partly = V::List(vec![V::unknown(), V::Num(1.0)]);
         for (name, args, want) in [
             (
                 "concat",
                 vec![partly.clone(), j("[2]")],
-                V::List(vec![u(), V::Num(1.0), V::Num(2.0)]),
+                V::List(vec![V::unknown(), V::Num(1.0), V::Num(2.0)]),
             ),
-            ("concat", vec![u(), j("[2]")], u()),
+            ("concat", vec![V::unknown(), j("[2]")], V::unknown()),
             (
                 "flatten",
                 vec![V::List(vec![partly.clone(), j("[[2]]")])],
-                V::List(vec![u(), V::Num(1.0), V::Num(2.0)]),
+                V::List(vec![V::unknown(), V::Num(1.0), V::Num(2.0)]),
             ),
-            ("distinct", vec![partly.clone()], u()),
-            ("compact", vec![V::List(vec![V::str("a"), u()])], u()),
-            ("sort", vec![V::List(vec![V::str("a"), u()])], u()),
+            ("distinct", vec![partly.clone()], V::unknown()),
+            (
+                "compact",
+                vec![V::List(vec![V::str("a"), V::unknown()])],
+                V::unknown(),
+            ),
+            (
+                "sort",
+                vec![V::List(vec![V::str("a"), V::unknown()])],
+                V::unknown(),
+            ),
             (
                 "slice",
                 vec![partly.clone(), V::Num(0.0), V::Num(1.0)],
-                V::List(vec![u()]),
+                V::List(vec![V::unknown()]),
             ),
             (
                 "reverse",
                 vec![partly.clone()],
-                V::List(vec![V::Num(1.0), u()]),
+                V::List(vec![V::Num(1.0), V::unknown()]),
             ),
-            ("sum", vec![partly.clone()], u()),
-            ("range", vec![u()], u()),
-            ("setunion", vec![partly.clone(), j("[2]")], u()),
+            ("sum", vec![partly.clone()], V::unknown()),
+            ("range", vec![V::unknown()], V::unknown()),
+            ("setunion", vec![partly.clone(), j("[2]")], V::unknown()),
         ] {
             assert_eq!(call_vals(name, args.clone()), Ok(want), "{name}({args:?})");
         }
