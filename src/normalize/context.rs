@@ -5,7 +5,7 @@
 use super::catalog::{ADDRESS_SPACE_ATTRS, IDENTITY_ATTRS};
 use super::text::{
     env_tokens, is_provider_id, normalize_arn, remove_words, replace_by_design, replace_words,
-    sort_tokens,
+    sort_tokens, OWN_ACCOUNT,
 };
 use super::trail::{object_step, to_path, Step};
 use crate::model::environment::{Facts, IdIndex};
@@ -52,6 +52,17 @@ impl Leaf<'_> {
         }
     }
 
+    /// What of its environment's own the value names, as a reader is told: its account,
+    /// an address in its network (relative to a root), a resource, or nothing.
+    pub fn names_own(&self) -> &'static str {
+        match self {
+            Leaf::Ref(_) => "a resource of its own",
+            Leaf::Text(t) if t.contains(OWN_ACCOUNT) => "its own account",
+            Leaf::Text(t) if t.contains(RELATIVE) => "an address in its own network",
+            _ => "nothing of its own",
+        }
+    }
+
     pub fn is_reference(&self) -> bool {
         matches!(self, Leaf::Ref(_) | Leaf::External)
     }
@@ -67,6 +78,10 @@ impl Leaf<'_> {
         }
     }
 }
+
+/// Between the resource and the offset of an address relative to its network root
+/// (`{aws_vpc.main}+0.0.1.0/24`).
+const RELATIVE: &str = "}+";
 
 /// Normalisation context of one environment.
 pub struct Context<'e> {
@@ -325,9 +340,9 @@ impl<'e> Context<'e> {
             _ => return None,
         };
         Some(if is_cidr {
-            format!("{{{owner}}}+{offset}/{}", net.prefix_len())
+            format!("{{{owner}{RELATIVE}{offset}/{}", net.prefix_len())
         } else {
-            format!("{{{owner}}}+{offset}")
+            format!("{{{owner}{RELATIVE}{offset}")
         })
     }
 

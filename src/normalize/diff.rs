@@ -329,7 +329,6 @@ fn unset(side: &Side<'_>, other: &Side<'_>, v: Option<&Value>) -> bool {
     side.declared && !other.declared && v.is_none()
 }
 
-/// Compares instance `a` with instance `b`.
 /// Attributes that hold text base64-encoded.
 const BASE64_TEXT_ATTRS: &[&str] = &["user_data", "user_data_base64", "custom_data"];
 
@@ -341,6 +340,7 @@ const SCRIPT_ATTRS: &[&str] = &[
     "metadata_startup_script",
 ];
 
+/// Compares instance `a` with instance `b`.
 pub fn diff(a: &Side<'_>, b: &Side<'_>) -> Vec<ValueDiff> {
     let mut out = Vec::new();
     let rtype = &a.res.address.rtype;
@@ -867,19 +867,7 @@ fn record(
     let (mut left, mut right) = (left, right);
     if left == right && !hidden {
         if let (Value::Str(_), Value::Str(_)) = (va, vb) {
-            // What in a normalised text is the environment's own.
-            let own = |c: &str| {
-                if c.contains("{account}") {
-                    "its own account"
-                } else if c.contains("}+") {
-                    "an address in its own network"
-                } else if c.starts_with('@') {
-                    "a resource of its own"
-                } else {
-                    "nothing of its own"
-                }
-            };
-            let (ra, rb) = (own(&a.leaf(va).canonical()), own(&b.leaf(vb).canonical()));
+            let (ra, rb) = (a.leaf(va).names_own(), b.leaf(vb).names_own());
             if ra != rb {
                 left = format!("{left} (there: {ra})");
                 right = format!("{right} (there: {rb})");

@@ -229,6 +229,9 @@ fn uuid_at(ws: &[&str], i: usize) -> bool {
     true
 }
 
+/// What an environment's own AWS account id becomes in compared text.
+pub const OWN_ACCOUNT: &str = "{account}";
+
 /// Replaces regions and zones (`{region}`, keeping a zone's letter: `{region}a`),
 /// the environment's own 12-digit account ids (`{account}`; other accounts stay) and
 /// UUIDs (`{uuid}`).
@@ -259,7 +262,7 @@ pub fn replace_by_design<'a>(s: &'a str, accounts: &[String]) -> Cow<'a, str> {
         }
         let w = ws[i];
         if w.len() == 12 && accounts.iter().any(|a| a == w) {
-            out.push_str("{account}");
+            out.push_str(OWN_ACCOUNT);
             changed = true;
         } else if (3..=5).contains(&w.len())
             && REGION_SHORT_CODES.iter().any(|c| c.eq_ignore_ascii_case(w))
@@ -349,7 +352,7 @@ pub fn normalize_arn(s: &str, accounts: &[String]) -> Option<String> {
     let resource = parts.next()?;
     let region = if region.is_empty() { "" } else { "{region}" };
     let account = if accounts.iter().any(|a| a == account) {
-        "{account}"
+        OWN_ACCOUNT
     } else {
         account
     };
