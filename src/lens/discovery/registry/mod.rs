@@ -290,7 +290,11 @@ fn differences(
         let declared = |k: usize| envs[k].source.kind == crate::model::SourceKind::Hcl;
         // The same text that means different places: a name inside one environment's
         // own zone and outside the other's (staging naming prod's `lb.acme.io`).
-        let zoned = |x: &Prop| x.compared.as_deref().is_some_and(|c| c.contains("{zone}"));
+        let zoned = |x: &Prop| {
+            x.compared
+                .as_deref()
+                .is_some_and(|c| c.contains(read::ZONE))
+        };
         let place = |x: &Prop| {
             if zoned(x) {
                 " (inside its own zone)"

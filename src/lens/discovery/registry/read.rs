@@ -101,6 +101,9 @@ fn set(ctx: &Context<'_>, items: &[Value], zone: Option<&str>) -> Option<Prop> {
     }))
 }
 
+/// What a record's own zone becomes in a compared value.
+pub(super) const ZONE: &str = "{zone}";
+
 /// A record value with every name inside `zone` written relative to it (`10
 /// mail.acme.io` in `acme.io` → `10 mail.{zone}`); `None` when it names nothing there.
 fn in_zone(s: &str, zone: Option<&str>) -> Option<String> {
@@ -115,13 +118,13 @@ fn in_zone(s: &str, zone: Option<&str>) -> Option<String> {
             let lower = w.trim_end_matches('.').to_ascii_lowercase();
             if lower == z {
                 changed = true;
-                "{zone}".to_string()
+                ZONE.to_string()
             } else if lower.len() > z.len() + 1
                 && lower.ends_with(z.as_str())
                 && lower.as_bytes()[lower.len() - z.len() - 1] == b'.'
             {
                 changed = true;
-                format!("{}{{zone}}", &lower[..lower.len() - z.len()])
+                format!("{}{ZONE}", &lower[..lower.len() - z.len()])
             } else {
                 w.to_string()
             }
