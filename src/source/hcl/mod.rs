@@ -146,6 +146,11 @@ fn prepare(
     Ok((run, root))
 }
 
+/// What is said where `terraform.workspace` is read and no workspace is given.
+fn default_workspace(env: &str) -> String {
+    format!("is \"default\" here; if this environment is a workspace, give --workspace {env}=NAME")
+}
+
 /// Evaluates every module instance and builds the resources.
 fn evaluate(
     run: module::Run,
@@ -162,7 +167,10 @@ fn evaluate(
         if let (true, true, None, Some(at)) =
             (lookup, shared_root, &run.workspace, run.workspace_read())
         {
-            e.what.push_str(&format!(" (terraform.workspace, read at {at}, is \"default\" here; if this environment is a workspace, give --workspace {env}=NAME)"));
+            e.what.push_str(&format!(
+                " (terraform.workspace, read at {at}, {})",
+                default_workspace(env)
+            ));
         }
         named(e)
     })?;
@@ -173,7 +181,10 @@ fn evaluate(
     // environment is not a workspace: nothing to say there.)
     if run.workspace.is_none() && shared_root {
         if let Some(at) = run.workspace_read() {
-            run.warn(format!("{at}: terraform.workspace is read, and is \"default\" here; if this environment is a workspace, give --workspace {env}=NAME"));
+            run.warn(format!(
+                "{at}: terraform.workspace is read, and {}",
+                default_workspace(env)
+            ));
         }
     }
     // Sorted: evaluation order is not the same from run to run.

@@ -354,13 +354,8 @@ impl Run {
     pub fn declared_accounts(&self) -> Vec<String> {
         // The root module's: a called module's `account_id` is as often a peer's or a
         // trusted account as its own.
-        let insts: Vec<Arc<Inst>> = lock_r(&self.insts)
-            .iter()
-            .filter(|i| i.parent.is_none())
-            .cloned()
-            .collect();
         let mut out: Vec<String> = Vec::new();
-        for inst in insts {
+        if let Some(inst) = lock_r(&self.insts).first().cloned() {
             let memo = lock(&inst.memo);
             let vars = inst
                 .module
