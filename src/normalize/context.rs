@@ -150,6 +150,16 @@ impl<'e> Context<'e> {
         )
     }
 
+    /// The resource a value names: an identifier (a state's) or a reference (a
+    /// configuration's or a plan's).
+    pub fn resource_of(&self, v: &Value) -> Option<usize> {
+        match v {
+            Value::Str(s) => self.resolve(s),
+            Value::Ref(a) => self.env.position(a),
+            _ => None,
+        }
+    }
+
     /// The resource an identifier names, if exactly one does.
     pub fn resolve(&self, s: &str) -> Option<usize> {
         if !self.facts.ids.may_hold(id_len(s)) {

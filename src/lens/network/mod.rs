@@ -52,13 +52,7 @@ fn layout_of<'m>(
 pub fn layouts(ctx: &Context<'_>) -> BTreeMap<String, Layout> {
     let env = ctx.env;
     let key = |a: &Address| ctx.logical(a).to_string();
-    let resolve = |v: &Value, k: &str| -> Option<usize> {
-        match v.get(k)? {
-            Value::Str(s) => ctx.resolve(s),
-            Value::Ref(a) => env.position(a),
-            _ => None,
-        }
-    };
+    let resolve = |v: &Value, k: &str| ctx.resource_of(v.get(k)?);
     let is_igw = |i: usize| {
         matches!(
             env.resources[i].address.rtype.as_str(),

@@ -125,11 +125,7 @@ fn tables(ctx: &Context<'_>) -> Tables {
                 .insert(d, (shown, t));
         };
     let owner = |r: &Resource, attr: &str| -> Option<&Address> {
-        let i = match r.attributes.get(attr)? {
-            Value::Str(s) => ctx.resolve(s)?,
-            Value::Ref(a) => env.position(a)?,
-            _ => return None,
-        };
+        let i = ctx.resource_of(r.attributes.get(attr)?)?;
         Some(&env.resources[i].address)
     };
     for r in &env.resources {
