@@ -275,7 +275,7 @@ fn main() {
             dirs.sort();
             dirs.dedup();
             for d in &dirs {
-                let _ = tfparity::source::hcl::files::load_dir(d);
+                let _ = tfparity_hcl::files::load_dir(d);
             }
             println!(
                 "    (of which reading and parsing into blocks: {:.3} s)",

@@ -26,12 +26,8 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_ERROR: u8 = 1;
 pub const EXIT_FINDINGS: u8 = 2;
 
-/// With `TFPARITY_TIMINGS` set, prints how long each phase took to stderr.
-fn timing(phase: &str, since: std::time::Instant) {
-    if std::env::var_os("TFPARITY_TIMINGS").is_some() {
-        eprintln!("timing: {phase}: {:.3}s", since.elapsed().as_secs_f64());
-    }
-}
+// With `TFPARITY_TIMINGS` set, each phase says on stderr how long it took.
+use tfparity_hcl::timing;
 
 /// Loads every environment (in parallel), normalises, aligns and runs the lenses.
 pub fn compare(settings: &cli::Settings) -> Result<Report> {

@@ -362,8 +362,8 @@ pub fn diff(a: &Side<'_>, b: &Side<'_>) -> Vec<ValueDiff> {
         if BASE64_TEXT_ATTRS.contains(&key) {
             if let (Some(Value::Str(x)), Some(Value::Str(y))) = (va, vb) {
                 let decoded = (
-                    crate::source::hcl::functions::base64_text(x),
-                    crate::source::hcl::functions::base64_text(y),
+                    tfparity_hcl::functions::base64_text(x),
+                    tfparity_hcl::functions::base64_text(y),
                 );
                 if let (Some(dx), Some(dy)) = decoded {
                     if a.ctx.leaf_str(&dx).same(&b.ctx.leaf_str(&dy)) {

@@ -1,32 +1,19 @@
-//! HCL root modules as environments: load a directory's configuration files, evaluate
-//! variables, locals, repetition and modules without Terraform, and produce the same
-//! [`crate::model::Environment`] a state file gives. Reads and evaluates; never judges.
+//! HCL root modules as environments: the `tfparity-hcl` crate evaluates the
+//! configuration, and this adapter makes each resource instance it finds into the
+//! model's [`Resource`], the same a state file gives. Converts; never evaluates, never
+//! judges.
 
-pub mod body;
-pub mod build;
-pub mod config;
-pub mod eval;
-pub mod expr;
-pub mod files;
-pub mod functions;
-pub mod json;
-pub mod module;
-pub mod paths;
-pub mod scope;
-#[cfg(test)]
-mod testdir;
+mod convert;
 #[cfg(test)]
 mod tests;
-pub mod types;
-pub mod value;
-pub mod vars;
 
 use crate::error::{Error, Result};
 use crate::model::Resource;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+pub use tfparity_hcl::{Built, Workspace};
 
-impl From<files::LoadError> for Error {
-    fn from(e: files::LoadError) -> Error {
+impl From<tfparity_hcl::LoadError> for Error {
+    fn from(e: tfparity_hcl::LoadError) -> Error {
         Error::Input {
             path: e.path,
             location: e.line_col,
@@ -42,155 +29,19 @@ pub fn load(dir: &Path, var_files: &[String], env: &str) -> Result<(Vec<Resource
     load_with_origins(dir, var_files, env, Workspace::default()).map(|(b, w)| (b.resources, w))
 }
 
-/// What `terraform.workspace` is for an environment.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Workspace<'a> {
-    /// `--workspace`; `default` when not given.
-    pub name: Option<&'a str>,
-    /// Other environments are read from the same root module (likely its workspaces):
-    /// reading `terraform.workspace` with no name given is then said.
-    pub shared_root: bool,
-}
-
-/// [`load`], and where each instance and resource block is written. Files are read and
-/// parsed in parallel. Evaluation recurses along chains of references (a local naming a
-/// local naming a local …): the stack grows on the heap as it deepens (`stacker`), and
-/// the chain length is capped.
+/// [`load`], and where each instance and resource block is written, and what could not
+/// be expanded.
 pub fn load_with_origins(
     dir: &Path,
     var_files: &[String],
     env: &str,
     workspace: Workspace<'_>,
-) -> Result<(build::Built, Vec<String>)> {
-    let (run, root) = prepare(dir, var_files, env, workspace.name)?;
-    match evaluate(run, root, env, workspace.shared_root) {
-        Ok(done) => Ok(done),
-        // Which error surfaces first may depend on which module instance got there
-        // first: evaluate once more, one instance after another, to say the same error
-        // every time.
-        Err(_) => {
-            let (mut run, root) = prepare(dir, var_files, env, workspace.name)?;
-            run.parallel = false;
-            evaluate(run, root, env, workspace.shared_root)
-        }
-    }
-}
-
-/// An error of environment `env`, saying so.
-fn named(env: &str, e: files::LoadError) -> Error {
-    Error::from(files::LoadError {
-        what: format!("environment {env}: {}", e.what),
-        ..e
-    })
-}
-
-/// Reads the root module, its variable values and every module it calls.
-fn prepare(
-    dir: &Path,
-    var_files: &[String],
-    env: &str,
-    workspace: Option<&str>,
-) -> Result<(module::Run, usize)> {
-    let named = |e| named(env, e);
-    // A directory without configuration is not an empty environment.
-    let (primary, overrides) = files::config_files(dir).map_err(named)?;
-    if primary.is_empty() && overrides.is_empty() {
-        let hint = if dir.join("terragrunt.hcl").is_file() {
-            " (it holds terragrunt.hcl: give the directory of the Terraform module it uses, with its inputs as a .tfvars file)"
-        } else {
-            ""
-        };
-        return Err(named(files::LoadError::file(
-            dir,
-            format!("no Terraform configuration files (*.tf, *.tf.json, *.tofu, *.tofu.json) in this directory{hint}"),
-        )));
-    }
-    let mut files = vars::automatic_files(dir);
-    files.extend(var_files.iter().map(PathBuf::from));
-    let given = vars::read_all(&files).map_err(named)?;
-    let t = std::time::Instant::now();
-    // What is checked below of the values given: their names and places.
-    let given_at: Vec<(String, files::Loc)> = given
-        .iter()
-        .map(|(k, (_, loc))| (k.clone(), loc.clone()))
-        .collect();
-    let (mut run, root) = module::Run::new(dir, env, given).map_err(named)?;
-    run.workspace = workspace.map(str::to_string);
-    crate::timing(&format!("hcl read and parse {env}"), t);
-    let declared = &run.inst(root).module.variables;
-    // Every required variable without a value, said at once.
-    let missing: Vec<&config::VarDecl> = declared
-        .values()
-        .filter(|d| d.default.is_none() && !given_at.iter().any(|(k, _)| *k == d.name))
-        .collect();
-    if let Some(first) = missing.first() {
-        let names: Vec<String> = missing.iter().map(|d| format!("\"{}\"", d.name)).collect();
-        let what = if names.len() == 1 {
-            format!("variable {} is required but has no value", names[0])
-        } else {
-            format!(
-                "variables {} are required but have no value",
-                names.join(", ")
-            )
-        };
-        return Err(named(files::LoadError::at(
-            &first.loc,
-            format!("{what} (give them in a .tfvars file, or with --var-file {env}=FILE)"),
-        )));
-    }
-    for (k, loc) in &given_at {
-        if !declared.contains_key(k) {
-            run.warn(format!("{loc}: a value is given for variable \"{k}\", which the root module does not declare"));
-        }
-    }
-    Ok((run, root))
-}
-
-/// What is said where `terraform.workspace` is read and no workspace is given.
-fn default_workspace(env: &str) -> String {
-    format!("is \"default\" here; if this environment is a workspace, give --workspace {env}=NAME")
-}
-
-/// Evaluates every module instance and builds the resources.
-fn evaluate(
-    run: module::Run,
-    root: usize,
-    env: &str,
-    shared_root: bool,
-) -> Result<(build::Built, Vec<String>)> {
-    let named = |e| named(env, e);
-    let t = std::time::Instant::now();
-    let mut built = build::resources(&run, root).map_err(|mut e| {
-        // An index by workspace name fails in the default workspace: say why it may,
-        // where environments share the module (workspaces).
-        let lookup = e.what.contains("Invalid index") || e.what.contains("Unsupported attribute");
-        if let (true, true, None, Some(at)) =
-            (lookup, shared_root, &run.workspace, run.workspace_read())
-        {
-            e.what.push_str(&format!(
-                " (terraform.workspace, read at {at}, {})",
-                default_workspace(env)
-            ));
-        }
-        named(e)
-    })?;
-    built.accounts = run.declared_accounts();
-    crate::timing(&format!("hcl evaluate {env}"), t);
-    // Workspaces per environment read `terraform.workspace`; left at `default`, every
-    // environment would be evaluated as the same one, silently. (A folder per
-    // environment is not a workspace: nothing to say there.)
-    if run.workspace.is_none() && shared_root {
-        if let Some(at) = run.workspace_read() {
-            run.warn(format!(
-                "{at}: terraform.workspace is read, and {}",
-                default_workspace(env)
-            ));
-        }
-    }
-    // Sorted: evaluation order is not the same from run to run.
-    let mut warnings = run.warnings();
-    warnings.sort();
-    // Freeing every parsed file and evaluated value takes a while; nothing waits for it.
-    std::thread::spawn(move || drop(run));
-    Ok((built, warnings))
+) -> Result<(Built<Resource>, Vec<String>)> {
+    Ok(tfparity_hcl::load(
+        dir,
+        var_files,
+        env,
+        workspace,
+        convert::resource,
+    )?)
 }

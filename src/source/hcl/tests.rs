@@ -1,8 +1,8 @@
 //! Root modules evaluated end to end: precedence of variable values, repetition,
 //! dynamic blocks, module instances and their addresses, unknown values, errors.
 
-use super::testdir::Dir;
 use crate::model::{Resource, Value};
+use tfparity_hcl::testdir::Dir;
 
 /// Loads the root module in `files` (at `.`) for environment `prod`, with `var_files`.
 fn load(
@@ -611,8 +611,8 @@ fn two_configurations_differ_in_what_either_sets() -> crate::TestResult {
 
 #[test]
 fn module_paths_join_by_name() {
-    use super::paths::lexical_join;
     use std::path::Path;
+    use tfparity_hcl::paths::lexical_join;
     for (base, rel, want) in [
         ("envs/dev", "../../", "."),
         ("envs/dev", "../../modules/x", "modules/x"),

@@ -222,15 +222,15 @@ mod tests {
     use super::*;
 
     fn ty(src: &str) -> crate::TestResult<Type> {
-        let e = crate::source::hcl::expr::parse_expr(src)?;
-        let scope = crate::source::hcl::eval::tests_support::NoScope::default();
+        let e = crate::expr::parse_expr(src)?;
+        let scope = crate::eval::tests_support::NoScope::default();
         let ev = scope.eval_at("t.tf");
         Ok(Type::parse(&e, &ev).map_err(|e| e.what)?)
     }
 
     fn val(src: &str) -> crate::TestResult<V> {
-        let e = crate::source::hcl::expr::parse_expr(src)?;
-        let scope = crate::source::hcl::eval::tests_support::NoScope::default();
+        let e = crate::expr::parse_expr(src)?;
+        let scope = crate::eval::tests_support::NoScope::default();
         Ok(scope
             .eval_at("t.tf")
             .eval(&e, &Frame::new())

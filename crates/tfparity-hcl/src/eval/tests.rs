@@ -3,7 +3,7 @@ use super::tests_support::NoScope;
 use super::*;
 
 fn run(src: &str) -> Result<V, String> {
-    let e = crate::source::hcl::expr::parse_expr(src.trim()).map_err(|e| e.to_string())?;
+    let e = crate::expr::parse_expr(src.trim()).map_err(|e| e.to_string())?;
     let scope = NoScope::default();
     let f = Frame::new();
     let inner = Frame::with(

@@ -547,8 +547,8 @@ fn replace_attr(body: &mut Body, a: Attr) {
 mod tests {
     use super::*;
 
-    fn dir_with(files: &[(&str, &str)]) -> crate::TestResult<crate::source::hcl::testdir::Dir> {
-        Ok(crate::source::hcl::testdir::Dir::with(files)?)
+    fn dir_with(files: &[(&str, &str)]) -> crate::TestResult<crate::testdir::Dir> {
+        Ok(crate::testdir::Dir::with(files)?)
     }
 
     #[test]

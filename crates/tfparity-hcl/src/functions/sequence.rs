@@ -5,7 +5,7 @@
 
 use super::convert::{as_num, convert, equal, ty_of, unify, unify_elements};
 use super::{fail, Args, FnError, Spec, Unknowns};
-use crate::source::hcl::value::V;
+use crate::value::V;
 
 use Unknowns::Shallow;
 

@@ -5,7 +5,7 @@
 use super::convert::{as_bool, as_num};
 use super::encoding::{json_string, json_text};
 use super::{fail, Args, FnError, Spec, Unknowns};
-use crate::source::hcl::value::V;
+use crate::value::V;
 use unicode_segmentation::UnicodeSegmentation;
 
 pub(super) const SPECS: &[Spec] = &[

@@ -4,7 +4,7 @@
 //! Go's RE2 meaning of `\d \w \s \b` (ASCII only) restored.
 
 use super::{fail, Args, FnError, Spec, Unknowns};
-use crate::source::hcl::value::V;
+use crate::value::V;
 use regex::Regex;
 use std::collections::BTreeMap;
 use unicode_segmentation::UnicodeSegmentation;

@@ -8,7 +8,7 @@
 use super::convert::{convert, equal, ty_of, unify, Ty};
 use super::sequence::{list_any, whole_index};
 use super::{fail, Args, FnError, Spec, Unknowns};
-use crate::source::hcl::value::V;
+use crate::value::V;
 use std::collections::BTreeMap;
 use unicode_segmentation::UnicodeSegmentation;
 

@@ -4,7 +4,7 @@
 //! functions built on them. No function here echoes a value except where Terraform does.
 
 use super::{Args, FnError, Spec, Unknowns};
-use crate::source::hcl::value::V;
+use crate::value::V;
 use std::collections::BTreeMap;
 
 /// The type of a value as cty would see it. `V` keeps no types, so a `V::List` is a tuple

@@ -86,7 +86,7 @@ pub fn read_manifest(root: &Path) -> Result<Option<HashMap<String, PathBuf>>, Lo
         line_col: Some((e.line(), e.column())),
         what: format!(
             "invalid module manifest: {}",
-            crate::error::scrub(&e.to_string())
+            crate::scrub::scrub(&e.to_string())
         ),
     })?;
     Ok(Some(

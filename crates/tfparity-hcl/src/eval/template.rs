@@ -2,9 +2,9 @@
 //! string, with `~` strip markers applied; a template of one interpolation is that value.
 
 use super::{trim_end_in_place, EResult, Eval, EvalError, Frame, Scope};
-use crate::source::hcl::expr::{Element, Op};
-use crate::source::hcl::files::Loc;
-use crate::source::hcl::value::V;
+use crate::expr::{Element, Op};
+use crate::files::Loc;
+use crate::value::V;
 
 impl Eval<'_> {
     /// A template: literals and interpolations joined, with `~` strip markers applied.

@@ -5,7 +5,7 @@
 
 use super::encoding::base64;
 use super::{fail, Args, FnError, Spec};
-use crate::source::hcl::value::V;
+use crate::value::V;
 use std::path::{Path, PathBuf};
 
 pub(super) const SPECS: &[Spec] = &[

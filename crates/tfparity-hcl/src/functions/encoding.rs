@@ -5,7 +5,7 @@
 //! holds, maps as objects, sequences as tuples.
 
 use super::{fail, Args, FnError, Spec};
-use crate::source::hcl::value::{num_text, V};
+use crate::value::{num_text, V};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 

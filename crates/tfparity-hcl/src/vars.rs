@@ -90,7 +90,7 @@ pub fn read(path: &Path) -> Result<Vec<Given>, LoadError> {
         let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| LoadError {
             path: path.to_path_buf(),
             line_col: Some((e.line(), e.column())),
-            what: format!("invalid JSON: {}", crate::error::scrub(&e.to_string())),
+            what: format!("invalid JSON: {}", crate::scrub::scrub(&e.to_string())),
         })?;
         let serde_json::Value::Object(m) = doc else {
             return Err(LoadError::file(

@@ -47,7 +47,7 @@ pub fn parse_config(text: &str, file: &Arc<SrcFile>) -> Result<Body, LoadError> 
     let root: J = serde_json::from_str(text).map_err(|e| LoadError {
         path: file.path.clone(),
         line_col: Some((e.line(), e.column())),
-        what: format!("invalid JSON: {}", crate::error::scrub(&e.to_string())),
+        what: format!("invalid JSON: {}", crate::scrub::scrub(&e.to_string())),
     })?;
     let loc = Loc {
         file: file.clone(),

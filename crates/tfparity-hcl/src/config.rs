@@ -5,9 +5,9 @@
 
 use super::expr::{Expr, Kind};
 use super::files::{Attr, Block, Body, LoadError, Loc};
-use crate::model::Mode;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use tfparity_addrs::Mode;
 
 #[derive(Debug)]
 pub struct VarDecl {

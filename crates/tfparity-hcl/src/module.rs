@@ -14,12 +14,12 @@ use super::paths::{canonical, lexical_join, read_manifest};
 use super::scope::InstScope;
 use super::types::{convert, Type};
 use super::value::V;
-use crate::model::{Address, Key, Mode, ModuleStep};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::{Condvar, Mutex, RwLock};
+use tfparity_addrs::{Address, Key, Mode, ModuleStep};
 
 /// How a block repeats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

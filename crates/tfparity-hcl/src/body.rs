@@ -7,8 +7,8 @@ use super::eval::{EResult, Eval, EvalError, Frame};
 use super::expr::Kind;
 use super::files::Body;
 use super::value::V;
-use crate::model::Key;
 use std::collections::BTreeMap;
+use tfparity_addrs::Key;
 
 /// `count.index` or `each.key`/`each.value` for one instance.
 pub(super) fn repetition_bindings(

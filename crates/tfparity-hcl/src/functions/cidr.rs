@@ -5,7 +5,7 @@
 //! exact up to 2^53 (they arrive as `f64`).
 
 use super::{fail, Args, FnError, Spec};
-use crate::source::hcl::value::V;
+use crate::value::V;
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 

@@ -157,7 +157,7 @@ pub fn unset_attribute(mark: &V, name: &str) -> V {
         return V::unknown();
     };
     let typed = || {
-        crate::model::Address::parse(address)
+        tfparity_addrs::Address::parse(address)
             .is_ok_and(|a| TYPE_IDENTITY.contains(&(a.rtype.as_str(), name)))
     };
     if IDENTITY.contains(&name) || typed() {
@@ -671,7 +671,7 @@ pub fn key_text(v: &V) -> Option<String> {
 #[cfg(test)]
 pub mod tests_support {
     use super::*;
-    use crate::source::hcl::files::SrcFile;
+    use crate::files::SrcFile;
     use std::sync::Arc;
 
     /// A scope with no references (and no template files): a template's scope with no

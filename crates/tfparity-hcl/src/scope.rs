@@ -9,11 +9,11 @@ use super::files::Loc;
 use super::module::{module_text, Instance, Rep, Run};
 use super::paths::{canonical, relative_to};
 use super::value::V;
-use crate::model::{Address, Key, Mode};
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;
+use tfparity_addrs::{Address, Key, Mode};
 
 /// References resolved within one module instance.
 pub struct InstScope<'r> {

@@ -3,9 +3,9 @@
 //! other built-in through [`functions::call`], sensitive arguments never echoed.
 
 use super::{unset_attribute, EResult, Eval, Frame, OnlyVars, RESOURCE_MARK};
-use crate::source::hcl::expr::{parse_template, FuncCall};
-use crate::source::hcl::functions::{self, FnCtx, FnError};
-use crate::source::hcl::value::V;
+use crate::expr::{parse_template, FuncCall};
+use crate::functions::{self, FnCtx, FnError};
+use crate::value::V;
 
 impl Eval<'_> {
     pub(super) fn call(

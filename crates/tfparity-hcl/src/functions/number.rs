@@ -2,7 +2,7 @@
 //! `signum`, in `f64` (Terraform's `log` and `pow` are `float64` too).
 
 use super::{fail, Args, FnError, Spec};
-use crate::source::hcl::value::V;
+use crate::value::V;
 
 pub(super) const SPECS: &[Spec] = &[
     Spec::new("abs", &["num"], |a| Ok(V::Num(a.num(0)?.abs()))),

@@ -1,21 +1,21 @@
-//! Builds the model's resources from an evaluated root module: every resource instance
-//! of every module instance, with its address as state writes it, its configured
-//! attributes in state's shape, sensitive paths, and the resources it refers to.
-//! Values known only after apply become unknown, or references when they are another
-//! resource's identifier.
+//! Walks an evaluated root module: every resource instance of every module instance,
+//! with its address as state writes it, its configured attributes and the resources it
+//! refers to, handed to the caller's `make` (which builds its own kind of resource from
+//! it), with where each resource block is written and what could not be expanded.
 
 use super::config::ResDecl;
 use super::module::{Expanded, Instance, Rep, Run};
 use super::value::V;
-use crate::model::{Address, AttrPath, ModuleStep, Num, PathStep, Resource, Value};
 use std::sync::Arc;
+use tfparity_addrs::{Address, ModuleStep};
 
-/// What a root module's evaluation builds.
-#[derive(Debug, Default)]
-pub struct Built {
-    pub resources: Vec<Resource>,
+/// What a root module's evaluation builds: `T` is what the caller makes of each
+/// resource instance.
+#[derive(Debug)]
+pub struct Built<T> {
+    pub resources: Vec<T>,
     /// Where each resource block is written (its instances are found through it:
-    /// [`crate::model::Address::block`]).
+    /// [`Address::block`]).
     pub origins: Vec<(Address, Box<str>)>,
     /// Resource blocks whose `count` / `for_each` is known only after apply.
     pub unexpanded: Vec<Address>,
@@ -28,9 +28,48 @@ pub struct Built {
     pub calls: Vec<(String, Box<str>)>,
 }
 
-/// Every resource instance of module instance `inst` and the modules it calls, with
-/// where each resource block is written and what could not be expanded.
-pub fn resources(run: &Run, inst: usize) -> Result<Built, super::files::LoadError> {
+impl<T> Default for Built<T> {
+    fn default() -> Self {
+        Built {
+            resources: Vec::new(),
+            origins: Vec::new(),
+            unexpanded: Vec::new(),
+            unexpanded_modules: Vec::new(),
+            accounts: Vec::new(),
+            calls: Vec::new(),
+        }
+    }
+}
+
+/// One evaluated resource instance, as the caller's `make` sees it.
+pub struct ResourceInstance<'a> {
+    /// The resource type (`aws_vpc`).
+    pub rtype: &'a str,
+    pub address: &'a Address,
+    /// Configured attributes and nested blocks (nested blocks as lists of objects);
+    /// what the configuration does not set is absent.
+    pub attributes: &'a std::collections::BTreeMap<String, V>,
+    /// Config addresses of the resources its configuration refers to.
+    pub deps: &'a std::collections::BTreeSet<Address>,
+}
+
+impl<'a> ResourceInstance<'a> {
+    /// The attributes, without the evaluator's own mark.
+    pub fn entries(&self) -> impl Iterator<Item = (&'a str, &'a V)> {
+        self.attributes
+            .iter()
+            .filter(|(k, _)| k.as_str() != super::eval::RESOURCE_MARK)
+            .map(|(k, v)| (k.as_str(), v))
+    }
+}
+
+/// Every resource instance of module instance `inst` and the modules it calls, made by
+/// `make`, with where each resource block is written and what could not be expanded.
+pub fn resources<T, F>(run: &Run, inst: usize, make: F) -> Result<Built<T>, super::files::LoadError>
+where
+    T: Send,
+    F: Fn(ResourceInstance<'_>) -> T + Sync,
+{
     use rayon::prelude::*;
     let mut built = Built {
         calls: run
@@ -55,7 +94,14 @@ pub fn resources(run: &Run, inst: usize) -> Result<Built, super::files::LoadErro
                 .flat_map(|(decl, exp)| exp.instances.iter().map(move |i| (decl.as_ref(), i)))
         })
         .collect();
-    let make = |(decl, i): &(&ResDecl, &Instance)| resource(decl, i);
+    let make = |(decl, i): &(&ResDecl, &Instance)| {
+        make(ResourceInstance {
+            rtype: &decl.rtype,
+            address: &i.address,
+            attributes: &i.object,
+            deps: &i.deps,
+        })
+    };
     if run.parallel {
         items
             .par_iter()
@@ -89,22 +135,6 @@ impl DeclRef {
     fn as_ref(&self) -> &ResDecl {
         &self.0.resources[self.1]
     }
-}
-
-/// One resource instance as the model has it.
-fn resource(decl: &ResDecl, i: &Instance) -> Resource {
-    let mut sensitive = Vec::new();
-    let entries: Vec<(Box<str>, Value)> = i
-        .object
-        .iter()
-        .filter(|(k, _)| k.as_str() != super::eval::RESOURCE_MARK)
-        .map(|(k, v)| (k.as_str().into(), attribute_to_model(k, v, &mut sensitive)))
-        .collect();
-    let mut res = Resource::new(i.address.clone(), Value::object(entries));
-    res.sensitive = sensitive;
-    res.provider = provider_of(&decl.rtype).into();
-    res.dependencies = i.deps.iter().cloned().collect();
-    res
 }
 
 /// What module instance `inst` expands, then what each module instance it calls
@@ -165,79 +195,4 @@ fn instances(run: &Run, inst: usize, parts: &mut Vec<Part>) -> Result<(), super:
         parts.extend(t?);
     }
     Ok(())
-}
-
-/// `hashicorp/aws` for `aws_vpc`: the provider a type's prefix names.
-fn provider_of(rtype: &str) -> String {
-    let prefix = rtype.split('_').next().unwrap_or(rtype);
-    format!("hashicorp/{prefix}")
-}
-
-/// A step of the path to a value being converted, borrowed from the value: made into a
-/// model path only for sensitive parts.
-#[derive(Clone, Copy)]
-enum Step<'v> {
-    Attr(&'v str),
-    Key(&'v str),
-    Index(usize),
-}
-
-/// An attribute's evaluated value as a model value; the paths of sensitive parts are
-/// added to `sensitive`.
-pub fn attribute_to_model(name: &str, v: &V, sensitive: &mut Vec<AttrPath>) -> Value {
-    to_model(v, &mut vec![Step::Attr(name)], sensitive)
-}
-
-/// An evaluated value as a model value; the paths of sensitive parts are added to
-/// `sensitive` (`path` is where `v` is, extended and restored while descending).
-fn to_model<'v>(v: &'v V, path: &mut Vec<Step<'v>>, sensitive: &mut Vec<AttrPath>) -> Value {
-    match v {
-        V::Null => Value::Null,
-        V::Bool(b) => Value::Bool(*b),
-        V::Num(n) => Value::Num(if n.fract() == 0.0 && n.abs() < 9.0e15 {
-            Num::Int(*n as i64)
-        } else {
-            Num::Float(*n)
-        }),
-        V::Str(s) => Value::Str(s.as_str().into()),
-        V::List(l) | V::Set(l) => Value::List(
-            l.iter()
-                .enumerate()
-                .map(|(i, x)| {
-                    path.push(Step::Index(i));
-                    let out = to_model(x, path, sensitive);
-                    path.pop();
-                    out
-                })
-                .collect(),
-        ),
-        V::Map(m) => Value::object(
-            m.iter()
-                .filter(|(k, _)| k.as_str() != super::eval::RESOURCE_MARK)
-                .map(|(k, x)| {
-                    path.push(Step::Key(k));
-                    let out = to_model(x, path, sensitive);
-                    path.pop();
-                    (k.as_str().into(), out)
-                })
-                .collect(),
-        ),
-        V::Unknown(Some(a)) => match Address::parse(a) {
-            Ok(addr) => Value::Ref(Box::new(addr)),
-            Err(_) => Value::Unknown,
-        },
-        V::Unknown(None) => Value::Unknown,
-        V::Sensitive(inner) => {
-            sensitive.push(AttrPath(
-                path.iter()
-                    .map(|s| match *s {
-                        Step::Attr(a) => PathStep::Attr(a.into()),
-                        Step::Key(k) => PathStep::Key(k.into()),
-                        Step::Index(i) => PathStep::Index(i as i64),
-                    })
-                    .collect(),
-            ));
-            to_model(inner, path, sensitive)
-        }
-    }
 }
