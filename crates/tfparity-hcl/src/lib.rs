@@ -17,6 +17,8 @@ pub mod scope;
 pub mod scrub;
 #[doc(hidden)]
 pub mod testdir;
+#[cfg(test)]
+mod tests;
 pub mod types;
 pub mod value;
 pub mod vars;

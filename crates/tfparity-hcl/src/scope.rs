@@ -161,17 +161,56 @@ impl InstScope<'_> {
         };
         // One attribute of it, copied alone.
         if let Some(Op::GetAttr(a)) = ops.get(used) {
-            let v = match instance.object.get(&**a) {
-                Some(v) => v.clone(),
-                None => instance
+            let Some(v) = instance.object.get(&**a) else {
+                let v = instance
                     .object
                     .get(RESOURCE_MARK)
                     .map(|_| super::eval::unset_attribute(&V::Str(instance.address.to_string()), a))
-                    .unwrap_or_else(V::unknown),
+                    .unwrap_or_else(V::unknown);
+                return Ok((v, used + 1));
             };
-            return Ok((v, used + 1));
+            let (v, more) = self.navigate_configured(v, &ops[used + 1..], frame, at)?;
+            return Ok((v, used + 1 + more));
         }
         Ok((instance.whole(), used))
+    }
+
+    /// [`InstScope::navigate`] inside what a resource's configuration writes: without the
+    /// provider's schema, an attribute it does not set inside a nested block it writes
+    /// (`vpc_config[0].cluster_security_group_id`) is the provider's to compute, so it is
+    /// unknown, not an error; so is an element beyond the blocks it writes.
+    fn navigate_configured(
+        &self,
+        v: &V,
+        ops: &[Op],
+        frame: &Frame<'_>,
+        at: &Loc,
+    ) -> EResult<(V, usize)> {
+        let (found, used) = self.navigate(v, ops, frame, at)?;
+        let Some(op) = ops.get(used) else {
+            return Ok((found, used));
+        };
+        let computed = match (op, &found) {
+            (Op::GetAttr(_), V::Map(_)) => true,
+            (Op::LegacyIndex(_), V::List(_)) => true,
+            (Op::Index(ix), V::List(_) | V::Map(_)) => {
+                let ev = Eval {
+                    scope: self,
+                    loc: at.clone(),
+                };
+                // A key of the wrong type is the evaluator's error to say.
+                matches!(
+                    (&found, ev.eval(ix, frame)?.unmark().0),
+                    (V::List(_), V::Num(_)) | (V::Map(_), V::Str(_))
+                )
+            }
+            _ => false,
+        };
+        if computed {
+            Ok((V::unknown(), ops.len()))
+        } else {
+            Ok((found, used))
+        }
     }
 }
 
@@ -278,6 +317,14 @@ impl Scope for InstScope<'_> {
                         Ok(Some((v, 1)))
                     }
                 }
+            }
+            // `resource.aws_x.y`: Terraform's reference parser accepts the prefix.
+            "resource" => {
+                let (Some(t), Some(n)) = (attr_name(ops.first()), attr_name(ops.get(1))) else {
+                    return Err(need("resource"));
+                };
+                let (v, used) = self.resource_ref(Mode::Managed, t, n, &ops[2..], frame, at)?;
+                Ok(Some((v, 2 + used)))
             }
             "data" => {
                 let (Some(t), Some(n)) = (attr_name(ops.first()), attr_name(ops.get(1))) else {

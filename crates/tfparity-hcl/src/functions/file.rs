@@ -87,8 +87,10 @@ fn abspath(a: &mut Args) -> Result<V, FnError> {
     if path.starts_with('/') {
         return Ok(V::Str(clean(&path)));
     }
-    let cwd = std::env::current_dir().map_err(|e| fail(e.to_string()))?;
-    Ok(V::Str(clean(&format!("{}/{path}", cwd.display()))))
+    // Terraform runs in the root module: relative paths are relative to it, whatever
+    // directory tfparity was started from.
+    let root = std::path::absolute(a.ctx.module_dir).map_err(|e| fail(e.to_string()))?;
+    Ok(V::Str(clean(&format!("{}/{path}", root.display()))))
 }
 
 /// Where a path given to a file function points: home expanded, joined to the module
@@ -539,11 +541,12 @@ mod tests {
             expand_home("~bob/x"),
             Err(fail("cannot expand user-specific home dir"))
         );
-        let cwd = std::env::current_dir().unwrap();
+        // Relative to the root module (the scratch directory), not to where the
+        // process started.
         let s = Scratch::new("abspath");
         assert_eq!(
             s.call("abspath", "a/../b"),
-            Ok(V::Str(format!("{}/b", cwd.display())))
+            Ok(V::Str(format!("{}/b", s.0.display())))
         );
         assert_eq!(s.call("abspath", "/x/./y/"), Ok(V::str("/x/y")));
     }

@@ -1,0 +1,139 @@
+//! Whole root modules loaded through the public API: constructs that Terraform accepts
+//! and that real configurations use.
+
+use crate::testdir::Dir;
+use crate::{load, Workspace, V};
+use std::collections::BTreeMap;
+
+type Loaded = BTreeMap<String, BTreeMap<String, V>>;
+
+/// Every resource instance of the root module in `dir`: address → attributes.
+fn instances(dir: &std::path::Path) -> Result<Loaded, String> {
+    let (built, _) = load(dir, &[], "test", Workspace::default(), |r| {
+        let attrs: BTreeMap<String, V> = r
+            .entries()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect();
+        (r.address.to_string(), attrs)
+    })
+    .map_err(|e| e.to_string())?;
+    Ok(built.resources.into_iter().collect())
+}
+
+fn attr<'a>(l: &'a Loaded, address: &str, name: &str) -> Option<&'a V> {
+    l.get(address).and_then(|a| a.get(name))
+}
+
+#[test]
+fn references_with_the_resource_prefix() -> crate::TestResult {
+    let d = Dir::with(&[(
+        "main.tf",
+        r#"
+resource "aws_vpc" "a" { cidr_block = "10.0.0.0/16" }
+resource "aws_subnet" "b" {
+  vpc_id     = resource.aws_vpc.a.id
+  cidr_block = cidrsubnet(resource.aws_vpc.a.cidr_block, 8, 1)
+}
+"#,
+    )])?;
+    let l = instances(d.path())?;
+    assert_eq!(
+        attr(&l, "aws_subnet.b", "cidr_block"),
+        Some(&V::str("10.0.1.0/24"))
+    );
+    assert_eq!(
+        attr(&l, "aws_subnet.b", "vpc_id"),
+        Some(&V::Unknown(Some("aws_vpc.a".into())))
+    );
+    Ok(())
+}
+
+#[test]
+fn what_the_provider_computes_inside_a_written_block_is_unknown() -> crate::TestResult {
+    let d = Dir::with(&[(
+        "main.tf",
+        r#"
+resource "aws_eks_cluster" "c" {
+  name = "x"
+  vpc_config { subnet_ids = ["subnet-a"] }
+}
+data "aws_iam_policy_document" "p" {
+  statement { actions = ["s3:GetObject"] }
+}
+resource "aws_security_group_rule" "r" {
+  type              = "ingress"
+  security_group_id = aws_eks_cluster.c.vpc_config[0].cluster_security_group_id
+  description       = aws_eks_cluster.c.vpc_config[0].subnet_ids[0]
+  cidr_blocks       = [data.aws_iam_policy_document.p.statement[0].effect]
+  prefix_list_ids   = [aws_eks_cluster.c.vpc_config[1].subnet_ids[0]]
+}
+"#,
+    )])?;
+    let l = instances(d.path())?;
+    let r = "aws_security_group_rule.r";
+    assert_eq!(attr(&l, r, "security_group_id"), Some(&V::unknown()));
+    assert_eq!(attr(&l, r, "description"), Some(&V::str("subnet-a")));
+    assert_eq!(
+        attr(&l, r, "cidr_blocks"),
+        Some(&V::List(vec![V::unknown()]))
+    );
+    assert_eq!(
+        attr(&l, r, "prefix_list_ids"),
+        Some(&V::List(vec![V::unknown()]))
+    );
+    // Outside a resource, a missing attribute is still an error.
+    let bad = Dir::with(&[(
+        "main.tf",
+        "locals {\n  o = { a = 1 }\n}\nresource \"null_resource\" \"n\" { triggers = { b = local.o.b } }\n",
+    )])?;
+    let err = instances(bad.path()).err().unwrap_or_default();
+    assert!(err.contains("main.tf:4:") && err.contains("\"b\""), "{err}");
+    Ok(())
+}
+
+#[test]
+fn paths_are_each_root_modules_wherever_the_run_starts() -> crate::TestResult {
+    let files = [
+        (
+            "main.tf",
+            r#"
+module "m" { source = "./modules/m" }
+resource "null_resource" "r" {
+  triggers = {
+    abs    = abspath("files/x.json")
+    cwd    = path.cwd
+    root   = path.root
+    module = path.module
+    text   = file("${path.module}/files/x.json")
+    child  = module.m.where
+  }
+}
+"#,
+        ),
+        ("files/x.json", "{}"),
+        (
+            "modules/m/main.tf",
+            "output \"where\" { value = path.module }\n",
+        ),
+    ];
+    let prod = Dir::with(&files)?;
+    let staging = Dir::with(&files)?;
+    for d in [&prod, &staging] {
+        let l = instances(d.path())?;
+        let Some(V::Map(t)) = attr(&l, "null_resource.r", "triggers") else {
+            return Err("no triggers".into());
+        };
+        let root = std::fs::canonicalize(d.path())?;
+        let abs = std::path::absolute(d.path())?;
+        assert_eq!(
+            t.get("abs"),
+            Some(&V::Str(format!("{}/files/x.json", abs.display())))
+        );
+        assert_eq!(t.get("cwd"), Some(&V::Str(root.display().to_string())));
+        assert_eq!(t.get("root"), Some(&V::str(".")));
+        assert_eq!(t.get("module"), Some(&V::str(".")));
+        assert_eq!(t.get("text"), Some(&V::str("{}")));
+        assert_eq!(t.get("child"), Some(&V::str("modules/m")));
+    }
+    Ok(())
+}
