@@ -154,7 +154,7 @@ pub fn compare_loaded(envs: &[Environment], baseline: usize) -> Report {
     let rows = align::align(envs, &contexts, baseline);
     timing("align", t);
     let t = std::time::Instant::now();
-    let findings = lens::run(
+    let (findings, not_compared) = lens::run(
         &lens::generic::Input {
             envs,
             contexts: &contexts,
@@ -176,6 +176,8 @@ pub fn compare_loaded(envs: &[Environment], baseline: usize) -> Report {
                 warnings: e.warnings.clone(),
             })
             .collect(),
+        complete: not_compared.is_empty(),
+        not_compared,
         findings,
         sources,
         called_from,

@@ -5,6 +5,7 @@
 
 pub mod attrs;
 pub mod catalog;
+pub mod coverage;
 pub mod discovery;
 pub mod exposure;
 pub mod firewall;
@@ -66,8 +67,11 @@ pub(crate) fn flip(
     })
 }
 
-/// Runs every lens and sorts the findings.
-pub fn run(input: &generic::Input<'_>, rows: &[Row<'_>]) -> Vec<Finding> {
+/// Runs every lens and sorts the findings; says which parts were not compared.
+pub fn run(
+    input: &generic::Input<'_>,
+    rows: &[Row<'_>],
+) -> (Vec<Finding>, Vec<crate::model::NotCompared>) {
     // The generic lens is the largest and parallel itself; the others run beside it.
     let (mut findings, others) = rayon::join(
         || generic::findings(input, rows),
@@ -85,6 +89,8 @@ pub fn run(input: &generic::Input<'_>, rows: &[Row<'_>]) -> Vec<Finding> {
         },
     );
     findings.extend(others);
+    let (covered, not_compared) = coverage::findings(input);
+    findings.extend(covered);
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    findings
+    (findings, not_compared)
 }

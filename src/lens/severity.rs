@@ -82,6 +82,24 @@ pub fn generic(category: Category, kind: Kind, mode: Mode, path: Option<&AttrPat
         | Kind::Service
         | Kind::Listener => row.2,
         Kind::Reference => row.3,
+        Kind::KnownAfterApply => KNOWN_AFTER_APPLY,
+        Kind::NotCompared => not_compared(false),
+    }
+}
+
+/// A value known in one environment and only after apply in another: said, for the
+/// record; whether the values will differ is not known until apply.
+pub const KNOWN_AFTER_APPLY: Severity = Severity::Info;
+
+/// Severity of a part not compared. A module call not read hides everything inside it:
+/// `high`, so that a partial comparison fails a gate at `high` and below. A block whose
+/// `count` / `for_each` is known only after apply: `low`, so that the default gate fails
+/// and a user who accepts unknown counts says `--fail-on medium`.
+pub fn not_compared(module_not_read: bool) -> Severity {
+    if module_not_read {
+        Severity::High
+    } else {
+        Severity::Low
     }
 }
 

@@ -126,12 +126,12 @@ pub struct Environment {
     /// Where each instance and each resource block is written (`infra/main.tf:12:1`),
     /// when the source is a configuration.
     pub origins: std::collections::BTreeMap<Address, Box<str>>,
-    /// Resource blocks a configuration could not expand (`count` / `for_each` known
-    /// only after apply): their instances are not known to be missing.
-    pub unexpanded: Vec<Address>,
+    /// Resource blocks a configuration could not expand, wholly or in part (`count` /
+    /// `for_each` known only after apply): their instances are not known to be missing.
+    pub unexpanded: Vec<(Address, NotExpanded)>,
     /// Module calls a configuration could not expand or read: likewise for everything
     /// inside them.
-    pub unexpanded_modules: Vec<Vec<super::address::ModuleStep>>,
+    pub unexpanded_modules: Vec<(Vec<super::address::ModuleStep>, NotExpanded)>,
     /// AWS account ids a configuration names as its own (a variable or local named for
     /// an account, holding 12 digits): a state's resources say so in their ARNs, a
     /// configuration's are known only after apply.
@@ -139,6 +139,31 @@ pub struct Environment {
     /// Where a configuration's root module calls each module (call name →
     /// `envs/prod/main.tf:12:1`): in a folder per environment, where its inputs are.
     pub root_calls: std::collections::BTreeMap<String, Box<str>>,
+}
+
+/// Why part of a configuration was not (wholly) expanded or read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotExpanded {
+    /// Its `count` is known only after apply.
+    Count,
+    /// Its `for_each` is known only after apply.
+    ForEach,
+    /// Some of its `for_each` keys are known only after apply; the known ones are read.
+    SomeKeys,
+    /// A module call whose source could not be had: why, said for a reader.
+    Source(String),
+}
+
+impl NotExpanded {
+    /// Why, as the end of a sentence: `its count is known only after apply`.
+    pub fn reason(&self) -> String {
+        match self {
+            NotExpanded::Count => "its count is known only after apply".into(),
+            NotExpanded::ForEach => "its for_each is known only after apply".into(),
+            NotExpanded::SomeKeys => "some of its for_each keys are known only after apply".into(),
+            NotExpanded::Source(why) => why.clone(),
+        }
+    }
 }
 
 impl Environment {
@@ -201,14 +226,14 @@ impl Environment {
         let block_matches = |b: &Address| {
             b.mode == a.mode && b.rtype == a.rtype && b.name == a.name && b.module == a.module
         };
-        let module_matches = |m: &Vec<super::address::ModuleStep>| {
+        let module_matches = |(m, _): &(Vec<super::address::ModuleStep>, NotExpanded)| {
             a.module.len() >= m.len()
                 && a.module
                     .iter()
                     .zip(m)
                     .all(|(x, y)| x.name == y.name && (y.key.is_none() || x.key == y.key))
         };
-        self.unexpanded.iter().any(block_matches)
+        self.unexpanded.iter().any(|(b, _)| block_matches(b))
             || self.unexpanded_modules.iter().any(module_matches)
     }
 

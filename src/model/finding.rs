@@ -13,14 +13,18 @@ pub enum Category {
     Firewall,
     Discovery,
     Resource,
+    /// A part of an environment that could not be compared: a module not read, a
+    /// block not expanded.
+    Coverage,
 }
 
 impl Category {
-    pub const ALL: [Category; 4] = [
+    pub const ALL: [Category; 5] = [
         Category::Network,
         Category::Firewall,
         Category::Discovery,
         Category::Resource,
+        Category::Coverage,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -29,6 +33,7 @@ impl Category {
             Category::Firewall => "firewall",
             Category::Discovery => "discovery",
             Category::Resource => "resource",
+            Category::Coverage => "coverage",
         }
     }
 }
@@ -121,6 +126,10 @@ pub enum Kind {
     Service,
     /// A load balancer listens differently on a port (or only in some environments).
     Listener,
+    /// A part that could not be compared (category coverage).
+    NotCompared,
+    /// A value is known in one environment and only after apply in another.
+    KnownAfterApply,
 }
 
 impl Kind {
@@ -141,8 +150,21 @@ impl Kind {
             Kind::Record => "record",
             Kind::Service => "service",
             Kind::Listener => "listener",
+            Kind::NotCompared => "not-compared",
+            Kind::KnownAfterApply => "known-after-apply",
         }
     }
+}
+
+/// One part of the configuration that some environment did not compare.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotCompared {
+    /// The block or module call, as the first environment that has it writes it.
+    pub address: String,
+    /// The environments that did not compare it.
+    pub environments: Vec<String>,
+    /// Why, as the end of a sentence (the first environment's reason).
+    pub reason: String,
 }
 
 /// One difference.

@@ -8,7 +8,7 @@ pub mod resource;
 pub mod value;
 
 pub use address::{Address, Key, Mode, ModuleStep};
-pub use environment::{Edge, Environment, Source, SourceKind};
-pub use finding::{Category, Finding, Kind, Severity};
+pub use environment::{Edge, Environment, NotExpanded, Source, SourceKind};
+pub use finding::{Category, Finding, Kind, NotCompared, Severity};
 pub use resource::{AttrPath, PathStep, Resource};
 pub use value::{Num, Value};

@@ -11,9 +11,20 @@ struct JsonReport<'a> {
     schema: &'static str,
     tool: JsonTool,
     baseline: &'a str,
+    /// False when any part was not compared (`not_compared`).
+    complete: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    not_compared: Vec<JsonNotCompared<'a>>,
     environments: Vec<JsonEnv<'a>>,
     summary: JsonSummary,
     findings: Vec<JsonFinding<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonNotCompared<'a> {
+    address: &'a str,
+    environments: &'a [String],
+    reason: &'a str,
 }
 
 #[derive(Serialize)]
@@ -60,6 +71,7 @@ struct ByCategory {
     firewall: usize,
     discovery: usize,
     resource: usize,
+    coverage: usize,
 }
 
 #[derive(Serialize)]
@@ -93,6 +105,16 @@ pub fn render(r: &Report) -> String {
             version: env!("CARGO_PKG_VERSION"),
         },
         baseline: &r.baseline,
+        complete: r.complete,
+        not_compared: r
+            .not_compared
+            .iter()
+            .map(|p| JsonNotCompared {
+                address: &p.address,
+                environments: &p.environments,
+                reason: &p.reason,
+            })
+            .collect(),
         environments: r
             .environments
             .iter()
@@ -120,6 +142,7 @@ pub fn render(r: &Report) -> String {
                 firewall: r.count_category(Category::Firewall),
                 discovery: r.count_category(Category::Discovery),
                 resource: r.count_category(Category::Resource),
+                coverage: r.count_category(Category::Coverage),
             },
         },
         findings: r

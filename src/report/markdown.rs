@@ -35,6 +35,13 @@ pub fn render(r: &Report) -> String {
             e.resources
         ));
     }
+    let banner = r.banner();
+    if let Some((head, parts)) = banner.split_first() {
+        out.push_str(&format!("\n> [!WARNING]\n> **{}**\n", cell(head)));
+        for p in parts {
+            out.push_str(&format!("> - {}\n", value_cell(p)));
+        }
+    }
     out.push_str(&format!("\n**{}**\n", r.summary_line()));
     let names: Vec<&str> = r.environments.iter().map(|e| e.name.as_str()).collect();
     for cat in Category::ALL {

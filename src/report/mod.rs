@@ -7,6 +7,9 @@ pub mod table;
 
 use crate::model::{Category, Finding, Severity};
 
+/// How many parts not compared a report's banner names.
+pub const BANNER_PARTS: usize = 20;
+
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -34,6 +37,12 @@ pub struct Report {
     pub environments: Vec<EnvInfo>,
     /// Sorted (category, address, kind, path).
     pub findings: Vec<Finding>,
+    /// Every part of the configuration was compared: no module left unread, no block
+    /// left unexpanded. When false, `not_compared` says what was not, and coverage
+    /// findings report it.
+    pub complete: bool,
+    /// The parts not compared, in address order.
+    pub not_compared: Vec<crate::model::NotCompared>,
     /// Where a finding's resource is written, per environment read from a configuration
     /// (`infra/main.tf:12:1`), by finding id.
     pub sources: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
@@ -51,8 +60,41 @@ impl Report {
         self.findings.iter().filter(|f| f.category == c).count()
     }
 
+    /// The lines that open a report of a partial comparison: what was not compared, at
+    /// most [`BANNER_PARTS`] parts named. Empty when everything was compared.
+    pub fn banner(&self) -> Vec<String> {
+        if self.complete {
+            return Vec::new();
+        }
+        let n = self.not_compared.len();
+        let mut lines = vec![format!(
+            "INCOMPLETE: {n} part{} of the configuration {} not compared; the findings cover only what was read:",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "was" } else { "were" },
+        )];
+        for p in self.not_compared.iter().take(BANNER_PARTS) {
+            lines.push(format!(
+                "{} in {}: {}",
+                p.address,
+                p.environments.join(", "),
+                p.reason
+            ));
+        }
+        if n > BANNER_PARTS {
+            lines.push(format!(
+                "… and {} more (see the coverage findings)",
+                n - BANNER_PARTS
+            ));
+        }
+        lines
+    }
+
     /// `9 findings: 1 critical, 1 high, 2 medium, 5 low, 0 info`.
     pub fn summary_line(&self) -> String {
+        if self.findings.is_empty() && !self.complete {
+            return "No differences in what was compared, but the comparison is incomplete."
+                .to_string();
+        }
         if self.findings.is_empty() {
             let others: Vec<&str> = self
                 .environments

@@ -44,6 +44,19 @@ pub fn render(r: &Report, color: bool, terminal: bool) -> String {
         r.baseline,
         envs.join("; ")
     ));
+    let banner = r.banner();
+    for (i, line) in banner.iter().enumerate() {
+        let line = printable(line);
+        let line = match (i, color) {
+            (0, true) => format!("\x1b[1;31m{line}\x1b[0m"),
+            (0, false) => line.into_owned(),
+            _ => format!("  - {line}"),
+        };
+        out.push_str(&format!("\n{line}"));
+    }
+    if !banner.is_empty() {
+        out.push('\n');
+    }
     let names: Vec<&str> = r.environments.iter().map(|e| e.name.as_str()).collect();
     for cat in Category::ALL {
         let fs: Vec<_> = r.findings.iter().filter(|f| f.category == cat).collect();

@@ -102,8 +102,16 @@ pub fn load(spec: &EnvSpec, stdin: Option<&[u8]>) -> Result<Environment> {
             let mut env = environment(spec, SourceKind::Hcl, built.resources)?;
             env.warnings = warnings;
             env.origins = built.origins.into_iter().collect();
-            env.unexpanded = built.unexpanded;
-            env.unexpanded_modules = built.unexpanded_modules;
+            env.unexpanded = built
+                .unexpanded
+                .into_iter()
+                .map(|(a, why)| (a, hcl::not_expanded(why)))
+                .collect();
+            env.unexpanded_modules = built
+                .unexpanded_modules
+                .into_iter()
+                .map(|(m, why)| (m, hcl::not_expanded(why)))
+                .collect();
             env.declared_accounts = built.accounts;
             env.root_calls = built.calls.into_iter().collect();
             return Ok(env);

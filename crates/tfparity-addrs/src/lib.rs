@@ -48,8 +48,10 @@ impl Mode {
     }
 }
 
-/// A resource instance address (or, with no keys, a resource block's config address).
-/// Field order gives the sort order: module path, mode, type, name, key.
+/// A resource instance address (or, with no keys, a resource block's config address);
+/// or, with no type and name, a module call or instance (`module.net["eu"]`), as
+/// Terraform addresses a module. Field order gives the sort order: module path, mode,
+/// type, name, key (so a module sorts before the resources inside it).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Address {
     pub module: Vec<ModuleStep>,
@@ -60,6 +62,22 @@ pub struct Address {
 }
 
 impl Address {
+    /// The address of a module call or instance (`module.a.module.b`).
+    pub fn module_call(path: Vec<ModuleStep>) -> Address {
+        Address {
+            module: path,
+            mode: Mode::Managed,
+            rtype: String::new(),
+            name: String::new(),
+            key: None,
+        }
+    }
+
+    /// Whether this addresses a module rather than a resource.
+    pub fn is_module_call(&self) -> bool {
+        self.rtype.is_empty() && !self.module.is_empty()
+    }
+
     /// The address of the resource block this instance belongs to: no instance key,
     /// module keys kept.
     pub fn block(&self) -> Address {
@@ -96,7 +114,8 @@ impl Address {
         }
     }
 
-    /// Parses a full address. Errors say what was expected where.
+    /// Parses a resource address (a module's is [`parse_module_path`]). Errors say what
+    /// was expected where.
     pub fn parse(s: &str) -> Result<Address, AddressError> {
         let mut p = Parser { s, pos: 0 };
         let module = p.module_path(true)?;
@@ -156,6 +175,9 @@ pub fn module_path_string(path: &[ModuleStep]) -> String {
 
 impl fmt::Display for Address {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_module_call() {
+            return f.write_str(&module_path_string(&self.module));
+        }
         for m in &self.module {
             write!(f, "module.{}", m.name)?;
             if let Some(k) = &m.key {
@@ -407,6 +429,20 @@ mod tests {
             assert_eq!(a.to_string(), s, "print(parse({s}))");
             assert_eq!(Address::parse(&a.to_string()).as_ref(), Ok(&a));
         }
+    }
+
+    #[test]
+    fn modules_are_addresses_too() -> TestResult {
+        for s in ["module.net", r#"module.a["k"].module.b[0]"#] {
+            let m = Address::module_call(parse_module_path(s)?);
+            assert!(m.is_module_call());
+            assert_eq!(m.to_string(), s);
+        }
+        let m = Address::module_call(parse_module_path(r#"module.net["eu"]"#)?);
+        assert!(!Address::parse("module.net.aws_vpc.a")?.is_module_call());
+        // A module sorts before the resources inside it.
+        assert!(m < Address::parse(r#"module.net["eu"].aws_vpc.a"#)?);
+        Ok(())
     }
 
     #[test]

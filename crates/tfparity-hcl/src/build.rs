@@ -4,7 +4,7 @@
 //! it), with where each resource block is written and what could not be expanded.
 
 use super::config::ResDecl;
-use super::module::{Expanded, Instance, Rep, Run};
+use super::module::{Expanded, Instance, NotExpanded, Rep, Run};
 use super::value::V;
 use std::sync::Arc;
 use tfparity_addrs::{Address, ModuleStep};
@@ -17,11 +17,12 @@ pub struct Built<T> {
     /// Where each resource block is written (its instances are found through it:
     /// [`Address::block`]).
     pub origins: Vec<(Address, Box<str>)>,
-    /// Resource blocks whose `count` / `for_each` is known only after apply.
-    pub unexpanded: Vec<Address>,
-    /// Module calls not evaluated: their `count` / `for_each` is known only after apply,
-    /// or their source is not installed.
-    pub unexpanded_modules: Vec<Vec<ModuleStep>>,
+    /// Resource blocks whose `count` / `for_each` is known only after apply, wholly or
+    /// in part (then their known instances are among `resources`).
+    pub unexpanded: Vec<(Address, NotExpanded)>,
+    /// Module calls not evaluated, wholly or in part: their `count` / `for_each` is
+    /// known only after apply, or their source could not be had.
+    pub unexpanded_modules: Vec<(Vec<ModuleStep>, NotExpanded)>,
     /// AWS account ids the configuration names as its own ([`Run::declared_accounts`]).
     pub accounts: Vec<String>,
     /// Where the root module calls each module: call name → `file:line:col`.
@@ -124,8 +125,8 @@ where
 struct Part {
     blocks: Vec<(DeclRef, Arc<Expanded>)>,
     origins: Vec<(Address, Box<str>)>,
-    unexpanded: Vec<Address>,
-    unexpanded_modules: Vec<Vec<ModuleStep>>,
+    unexpanded: Vec<(Address, NotExpanded)>,
+    unexpanded_modules: Vec<(Vec<ModuleStep>, NotExpanded)>,
 }
 
 /// A resource declaration of a module kept alive by the module.
@@ -156,8 +157,10 @@ fn instances(run: &Run, inst: usize, parts: &mut Vec<Part>) -> Result<(), super:
             name: decl.name.clone(),
             key: None,
         };
+        if let Some(why) = &exp.unknown {
+            part.unexpanded.push((block.clone(), why.clone()));
+        }
         if exp.rep == Rep::Unknown {
-            part.unexpanded.push(block);
             continue;
         }
         // Where the block is written; its instances are found through it.
@@ -168,13 +171,13 @@ fn instances(run: &Run, inst: usize, parts: &mut Vec<Part>) -> Result<(), super:
     let mut children = Vec::new();
     for (c, call) in me.module.calls.iter().enumerate() {
         let exp = run.call(inst, c)?;
-        if exp.rep == Rep::Unknown {
+        if let Some(why) = &exp.unknown {
             let mut path = me.path.clone();
             path.push(ModuleStep {
                 name: call.name.clone(),
                 key: None,
             });
-            part.unexpanded_modules.push(path);
+            part.unexpanded_modules.push((path, why.clone()));
         }
         children.extend(exp.children.iter().map(|(_, child)| *child));
     }

@@ -25,6 +25,7 @@ pub mod vars;
 
 pub use build::{Built, ResourceInstance};
 pub use files::LoadError;
+pub use module::NotExpanded;
 use std::path::{Path, PathBuf};
 pub use tfparity_addrs as addrs;
 pub use value::V;

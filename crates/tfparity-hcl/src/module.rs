@@ -57,6 +57,22 @@ impl Instance {
 pub struct Expanded {
     pub rep: Rep,
     pub instances: Vec<Instance>,
+    /// Why it is not wholly expanded, if it is not.
+    pub unknown: Option<NotExpanded>,
+}
+
+/// Why a resource block or module call is not (wholly) expanded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotExpanded {
+    /// Its `count` is known only after apply.
+    Count,
+    /// Its `for_each` is known only after apply.
+    ForEach,
+    /// Some of its `for_each` keys are known only after apply; the known ones are
+    /// expanded.
+    SomeKeys,
+    /// A module call whose source could not be had: why, said for a reader.
+    Source(String),
 }
 
 /// A module call's instances: key, `each.value`, and the child instance.
@@ -64,6 +80,8 @@ pub struct Expanded {
 pub struct CallExp {
     pub rep: Rep,
     pub children: Vec<(Option<Key>, usize)>,
+    /// Why it is not wholly expanded, if it is not.
+    pub unknown: Option<NotExpanded>,
 }
 
 /// What is remembered per module instance: a declaration, by its address in the
@@ -710,13 +728,8 @@ impl Run {
         decl: &ResDecl,
     ) -> Result<Expanded, LoadError> {
         let what = format!("{}{}", module_prefix(&me.path), config_text(decl));
-        let keys = self.repetition(inst, decl.count.as_ref(), decl.for_each.as_ref(), &what)?;
-        let Some((rep, keys)) = keys else {
-            return Ok(Expanded {
-                rep: Rep::Unknown,
-                instances: Vec::new(),
-            });
-        };
+        let (rep, keys, unknown) =
+            self.repetition(inst, decl.count.as_ref(), decl.for_each.as_ref(), &what)?;
         let mut instances = Vec::with_capacity(keys.len());
         for (key, each) in keys {
             let base = Frame::new();
@@ -746,10 +759,15 @@ impl Run {
                 deps: scope.deps.into_inner(),
             });
         }
-        Ok(Expanded { rep, instances })
+        Ok(Expanded {
+            rep,
+            instances,
+            unknown,
+        })
     }
 
-    /// Keys of a repeated block, each with its `each.value`; `None` when unknown.
+    /// Keys of a repeated block, each with its `each.value`, and why they are not all
+    /// known ([`Rep::Unknown`] with no keys when none is).
     #[allow(clippy::type_complexity)]
     fn repetition(
         &self,
@@ -757,12 +775,12 @@ impl Run {
         count: Option<&files::Attr>,
         for_each: Option<&files::Attr>,
         what: &str,
-    ) -> Result<Option<(Rep, Vec<(Option<Key>, Option<V>)>)>, LoadError> {
+    ) -> Result<(Rep, Vec<(Option<Key>, Option<V>)>, Option<NotExpanded>), LoadError> {
         if let Some(c) = count {
             let (v, marked) = self.eval_in(inst, &c.expr, &c.loc, &Frame::new())?.unmark();
             if v.has_unknown() {
                 self.warn(format!("{}: {what}: `count` is known only after apply, so its instances are not expanded", c.loc));
-                return Ok(None);
+                return Ok((Rep::Unknown, Vec::new(), Some(NotExpanded::Count)));
             }
             if marked {
                 return Err(LoadError::at(
@@ -773,10 +791,11 @@ impl Run {
             let n = v.to_num().filter(|n| *n >= 0.0 && n.fract() == 0.0).ok_or_else(|| {
                 LoadError::at(&c.loc, format!("Invalid count argument: the given \"count\" argument value is unsuitable: a whole number of zero or more is required, not {}", v.type_name()))
             })?;
-            return Ok(Some((
+            return Ok((
                 Rep::Count,
                 (0..n as i64).map(|i| (Some(Key::Int(i)), None)).collect(),
-            )));
+                None,
+            ));
         }
         if let Some(fe) = for_each {
             // Only a mark on the value itself (or a set's element: a key) is refused;
@@ -785,10 +804,21 @@ impl Run {
                 .eval_in(inst, &fe.expr, &fe.loc, &Frame::new())?
                 .shallow_unmark();
             let marked = marked || matches!(&v, V::Set(l) if l.iter().any(V::has_sensitive));
-            if v.is_unknown() || matches!(&v, V::Set(l) if l.iter().any(V::has_unknown)) {
+            if v.is_unknown() {
                 self.warn(format!("{}: {what}: `for_each` is known only after apply, so its instances are not expanded", fe.loc));
-                return Ok(None);
+                return Ok((Rep::Unknown, Vec::new(), Some(NotExpanded::ForEach)));
             }
+            // A set some of whose keys are known only after apply: the known ones are
+            // expanded, the rest is one part not expanded.
+            let mut unknown = None;
+            let v = match v {
+                V::Set(items) if items.iter().any(V::has_unknown) => {
+                    self.warn(format!("{}: {what}: some `for_each` keys are known only after apply, so only the known ones are expanded", fe.loc));
+                    unknown = Some(NotExpanded::SomeKeys);
+                    V::Set(items.into_iter().filter(|x| !x.has_unknown()).collect())
+                }
+                v => v,
+            };
             if marked {
                 return Err(LoadError::at(&fe.loc, "Invalid for_each argument: sensitive values cannot be used as for_each arguments"));
             }
@@ -807,9 +837,9 @@ impl Run {
                 V::Null => return Err(LoadError::at(&fe.loc, "Invalid for_each argument: the given \"for_each\" argument value is null; a map, or set of strings is allowed")),
                 other => return Err(LoadError::at(&fe.loc, format!("Invalid for_each argument: the \"for_each\" argument must be a map, or set of strings, and you have provided a value of type {}", if matches!(other, V::List(_)) { "tuple (convert it with toset())" } else { other.type_name() }))),
             };
-            return Ok(Some((Rep::ForEach, keys)));
+            return Ok((Rep::ForEach, keys, unknown));
         }
-        Ok(Some((Rep::Single, vec![(None, None)])))
+        Ok((Rep::Single, vec![(None, None)], None))
     }
 
     /// The instances of a module call.
@@ -837,11 +867,15 @@ impl Run {
         decl: &CallDecl,
     ) -> Result<CallExp, LoadError> {
         let what = format!("{}module.{}", module_prefix(&me.path), decl.name);
-        let Some(dir) = self.call_dir(me, decl, &what)? else {
-            return Ok(CallExp {
-                rep: Rep::Unknown,
-                children: Vec::new(),
-            });
+        let dir = match self.call_dir(me, decl, &what)? {
+            Ok(dir) => dir,
+            Err(why) => {
+                return Ok(CallExp {
+                    rep: Rep::Unknown,
+                    children: Vec::new(),
+                    unknown: Some(NotExpanded::Source(why)),
+                })
+            }
         };
         let canon = canonical(&dir);
         if me.chain.contains(&canon) {
@@ -897,14 +931,8 @@ impl Run {
                 ),
             ));
         }
-        let Some((rep, keys)) =
-            self.repetition(inst, decl.count.as_ref(), decl.for_each.as_ref(), &what)?
-        else {
-            return Ok(CallExp {
-                rep: Rep::Unknown,
-                children: Vec::new(),
-            });
-        };
+        let (rep, keys, unknown) =
+            self.repetition(inst, decl.count.as_ref(), decl.for_each.as_ref(), &what)?;
         let mut children = Vec::with_capacity(keys.len());
         for (key, each) in keys {
             let mut path = me.path.clone();
@@ -931,16 +959,21 @@ impl Run {
             insts.push(Arc::new(child));
             children.push((key, insts.len() - 1));
         }
-        Ok(CallExp { rep, children })
+        Ok(CallExp {
+            rep,
+            children,
+            unknown,
+        })
     }
 
-    /// Where a called module is: a local path, or the `terraform init` manifest.
+    /// Where a called module is: a local path, or the `terraform init` manifest; or why
+    /// it cannot be had.
     fn call_dir(
         &self,
         me: &Inst,
         decl: &CallDecl,
         what: &str,
-    ) -> Result<Option<PathBuf>, LoadError> {
+    ) -> Result<Result<PathBuf, String>, LoadError> {
         let key: Vec<&str> = me
             .path
             .iter()
@@ -949,7 +982,7 @@ impl Run {
             .collect();
         let key = key.join(".");
         if let Some(dir) = self.manifest.as_ref().and_then(|m| m.get(&key)) {
-            return Ok(Some(dir.clone()));
+            return Ok(Ok(dir.clone()));
         }
         if is_local(&decl.source) {
             let dir = lexical_join(&me.module.dir, &decl.source);
@@ -962,13 +995,17 @@ impl Run {
                     ),
                 ));
             }
-            return Ok(Some(dir));
+            return Ok(Ok(dir));
         }
+        let why = format!(
+            "source {:?} is not installed (no .terraform/modules/modules.json from `terraform init`)",
+            decl.source
+        );
         self.warn(format!(
-            "{}: {what}: source {:?} is not installed (no .terraform/modules/modules.json from `terraform init`), so its resources are not read and its outputs are unknown",
-            decl.loc, decl.source
+            "{}: {what}: {why}, so its resources are not read and its outputs are unknown",
+            decl.loc
         ));
-        Ok(None)
+        Ok(Err(why))
     }
 }
 

@@ -130,6 +130,8 @@ impl InstScope<'_> {
                     .find(|i| i.key.as_ref() == want.as_ref())
                 {
                     Some(i) => (Some(i), 1),
+                    // It may be one of the keys known only after apply.
+                    None if exp.unknown.is_some() => return Ok((V::unknown(), 1)),
                     None => {
                         return Err(EvalError::at(
                             at,
@@ -139,6 +141,10 @@ impl InstScope<'_> {
                         ))
                     }
                 }
+            }
+            // Not every instance is known: neither is the whole.
+            (Rep::Count | Rep::ForEach, _) if exp.unknown.is_some() => {
+                return Ok((V::unknown(), 0))
             }
             (Rep::Count, _) => {
                 let all = exp.instances.iter().map(Instance::whole).collect();
@@ -302,8 +308,12 @@ impl Scope for InstScope<'_> {
                                     let (v, used) = self.navigate(&v, &ops[3..], frame, at)?;
                                     Ok(Some((v, 3 + used)))
                                 }
+                                None if exp.unknown.is_some() => Ok(Some((V::unknown(), 3))),
                                 None => Err(EvalError::at(at, format!("Invalid index: module.{name} has no instance with the given key"))),
                             };
+                        }
+                        if exp.unknown.is_some() {
+                            return Ok(Some((V::unknown(), ops.len())));
                         }
                         let mut objs = Vec::new();
                         for (key, child) in &exp.children {

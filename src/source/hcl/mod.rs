@@ -22,6 +22,18 @@ impl From<tfparity_hcl::LoadError> for Error {
     }
 }
 
+/// Why part of the configuration was not expanded, as the model says it.
+pub fn not_expanded(why: tfparity_hcl::NotExpanded) -> crate::model::NotExpanded {
+    use crate::model::NotExpanded as M;
+    use tfparity_hcl::NotExpanded as H;
+    match why {
+        H::Count => M::Count,
+        H::ForEach => M::ForEach,
+        H::SomeKeys => M::SomeKeys,
+        H::Source(s) => M::Source(s),
+    }
+}
+
 /// Evaluates the root module in `dir` for environment `env`, with its own variable
 /// files and then `var_files` in order: its resource instances and the warnings about
 /// what could not be evaluated.

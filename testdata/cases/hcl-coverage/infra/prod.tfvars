@@ -1,0 +1,3 @@
+flow_logs   = true
+log_buckets = true
+grants      = ["reader", "auditor", "billing"]

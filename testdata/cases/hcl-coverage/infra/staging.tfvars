@@ -1,0 +1,3 @@
+flow_logs   = false
+log_buckets = false
+grants      = ["reader", "auditor"]
