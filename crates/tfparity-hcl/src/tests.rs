@@ -137,3 +137,49 @@ resource "null_resource" "r" {
     }
     Ok(())
 }
+
+#[test]
+fn a_resource_object_has_every_attribute_of_its_schema() -> crate::TestResult {
+    let d = Dir::with(&[
+        (
+            "main.tf",
+            r#"
+resource "google_service_account" "deployer" { account_id = "deployer" }
+module "pipeline" {
+  source = "./pipeline"
+  sa     = google_service_account.deployer
+}
+data "http" "crds" {
+  for_each = { a = "https://example.com/a.yaml" }
+  url      = each.value
+}
+resource "kubectl_manifest" "crds" {
+  for_each  = data.http.crds
+  yaml_body = each.value["body"]
+  url       = each.value["url"]
+}
+"#,
+        ),
+        (
+            "pipeline/main.tf",
+            r#"
+variable "sa" { type = object({ account_id = string, email = string, id = string }) }
+resource "google_project_iam_member" "m" {
+  role   = var.sa.account_id
+  member = "serviceAccount:${var.sa.email}"
+}
+"#,
+        ),
+    ])?;
+    let l = instances(d.path())?;
+    let m = "module.pipeline.google_project_iam_member.m";
+    assert_eq!(attr(&l, m, "role"), Some(&V::str("deployer")));
+    assert_eq!(attr(&l, m, "member"), Some(&V::unknown()));
+    let k = r#"kubectl_manifest.crds["a"]"#;
+    assert_eq!(attr(&l, k, "yaml_body"), Some(&V::unknown()));
+    assert_eq!(
+        attr(&l, k, "url"),
+        Some(&V::str("https://example.com/a.yaml"))
+    );
+    Ok(())
+}

@@ -200,7 +200,14 @@ fn convert_plain(v: V, t: &Type) -> Result<V, String> {
                         let c = convert(x, ty).map_err(|m| format!("attribute {name:?}: {m}"))?;
                         out.insert(name.clone(), c);
                     }
-                    None => return Err(format!("attribute {name:?} is required")),
+                    // A resource's object has every attribute of its schema: those its
+                    // configuration does not set are the provider's to compute.
+                    None => match m.get(crate::eval::RESOURCE_MARK) {
+                        Some(mark) => {
+                            out.insert(name.clone(), crate::eval::unset_attribute(mark, name));
+                        }
+                        None => return Err(format!("attribute {name:?} is required")),
+                    },
                 }
             }
             // Attributes the type does not declare are dropped, as Terraform drops them.

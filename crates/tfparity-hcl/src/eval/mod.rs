@@ -428,6 +428,12 @@ impl Eval<'_> {
                 })?;
                 match m.remove(&k) {
                     Some(x) => x,
+                    // A resource's object indexed by an attribute name it does not set
+                    // (`each.value["body"]`): the provider's to compute, as `.body` is.
+                    None if m.contains_key(RESOURCE_MARK) => match m.get(RESOURCE_MARK) {
+                        Some(mark) => unset_attribute(mark, &k),
+                        None => V::unknown(),
+                    },
                     None => {
                         return Err(self.err(
                             span,
