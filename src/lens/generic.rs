@@ -6,7 +6,7 @@ use super::catalog::category_of;
 use super::severity;
 use crate::align::Row;
 use crate::model::{Address, AttrPath, Environment, Finding, Kind};
-use crate::normalize::diff::{show, value_at, Side, ABSENT};
+use crate::normalize::diff::{show, value_at, Side, ABSENT, UNKNOWN};
 use crate::normalize::{diff, Context, ValueDiff};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
@@ -244,7 +244,12 @@ fn attribute_finding(
     let category = category_of(&row.address.rtype);
     let reference = diffs.iter().any(|(_, d)| d.reference);
     let sensitive = diffs.iter().any(|(_, d)| d.sensitive);
-    let kind = if reference && !sensitive {
+    // Known in some environments and only after apply in others, and no other
+    // difference there.
+    let after_apply = diffs.iter().all(|(_, d)| d.after_apply);
+    let kind = if after_apply {
+        Kind::KnownAfterApply
+    } else if reference && !sensitive {
         Kind::Reference
     } else {
         Kind::Attribute
@@ -279,7 +284,23 @@ fn attribute_finding(
     }
 
     let base_name = &envs[b].name;
-    let message = if sensitive {
+    let message = if after_apply {
+        let unknown: Vec<usize> = displays
+            .iter()
+            .filter(|(_, v)| v == UNKNOWN)
+            .map(|(k, _)| *k)
+            .collect();
+        let known: Vec<String> = displays
+            .iter()
+            .filter(|(_, v)| v != UNKNOWN)
+            .map(|(k, v)| format!("{} has {v}", envs[*k].name))
+            .collect();
+        format!(
+            "`{path}` is known only after apply in {}; {}. Whether they will differ is not known until apply.",
+            names(envs, &unknown),
+            known.join(", ")
+        )
+    } else if sensitive {
         format!(
             "`{path}` differs between {} (values are sensitive).",
             names(envs, &displays.iter().map(|d| d.0).collect::<Vec<_>>())
@@ -326,6 +347,8 @@ fn attribute_finding(
         kind,
         severity: if sensitive && diffs.iter().all(|(_, d)| d.secret_value) {
             severity::SECRET_DIFFERENCE
+        } else if after_apply {
+            severity::KNOWN_AFTER_APPLY
         } else {
             severity::generic(category, kind, row.address.mode, Some(&path))
         },

@@ -109,6 +109,9 @@ pub struct ValueDiff {
     /// For collections: the elements only one side has (display form).
     pub only_left: Vec<String>,
     pub only_right: Vec<String>,
+    /// One side is known only after apply, the other is known: not a difference of
+    /// values (yet), said so that an unknown never hides what is known.
+    pub after_apply: bool,
 }
 
 /// The step for key `k` of an object: an attribute when the object is a block (an
@@ -321,6 +324,9 @@ fn merged<'v>(
 }
 
 static NULL: Value = Value::Null;
+
+/// How a value known only after apply is shown.
+pub const UNKNOWN: &str = "(known after apply)";
 
 /// An attribute a configuration does not set, compared with a state or plan: the
 /// provider decided it there, so it is not a difference. (Two configurations that set
@@ -539,10 +545,67 @@ fn multiset_equal(a: &Side<'_>, b: &Side<'_>, x: &[Value], y: &[Value]) -> bool 
     if ra.is_empty() && rb.is_empty() {
         return true;
     }
-    // Unknown elements are wildcards.
-    let unknown_a = ra.iter().filter(|&&i| ka[i].1).count();
-    let unknown_b = rb.iter().filter(|&&i| kb[i].1).count();
-    ra.len() == rb.len() && ra.len() - unknown_a <= unknown_b && rb.len() - unknown_b <= unknown_a
+    if ra.len() != rb.len() {
+        return false;
+    }
+    // An element with a value known only after apply matches an element of the other
+    // side whose known values are the same: an unknown hides nothing else.
+    if ra.len() * rb.len() > MAX_WILDCARD_PAIRS {
+        // Too many to pair one by one: unknown elements are wildcards.
+        let unknown_a = ra.iter().filter(|&&i| ka[i].1).count();
+        let unknown_b = rb.iter().filter(|&&i| kb[i].1).count();
+        return ra.len() - unknown_a <= unknown_b && rb.len() - unknown_b <= unknown_a;
+    }
+    pair_alike(a, b, x, y, &ra, &rb).is_some()
+}
+
+/// Past this many candidate pairs, elements with unknown values are paired by count.
+const MAX_WILDCARD_PAIRS: usize = 4096;
+
+/// Pairs each of `ra` (positions in `x`) with one of `rb` (in `y`) whose known values
+/// are the same, first come first paired; `None` when one has no partner.
+fn pair_alike(
+    a: &Side<'_>,
+    b: &Side<'_>,
+    x: &[Value],
+    y: &[Value],
+    ra: &[usize],
+    rb: &[usize],
+) -> Option<Vec<(usize, usize)>> {
+    let mut used = vec![false; rb.len()];
+    let mut pairs = Vec::with_capacity(ra.len());
+    for &i in ra {
+        let j = (0..rb.len()).find(|&j| !used[j] && equal_in(a, b, &x[i], &y[rb[j]], true))?;
+        used[j] = true;
+        pairs.push((i, rb[j]));
+    }
+    Some(pairs)
+}
+
+/// Whether a value holds anything known only after apply.
+fn has_unknown(v: &Value) -> bool {
+    match v {
+        Value::Unknown => true,
+        Value::List(l) => l.iter().any(has_unknown),
+        Value::Object(o) => o.iter().any(|(_, x)| has_unknown(x)),
+        _ => false,
+    }
+}
+
+/// One side is known only after apply and the other is known: said as such.
+fn record_after_apply(
+    a: &Side<'_>,
+    b: &Side<'_>,
+    va: &Value,
+    vb: &Value,
+    trail: &[Step<'_>],
+    out: &mut Vec<ValueDiff>,
+) {
+    let before = out.len();
+    record(a, b, va, vb, trail, out, None);
+    if let Some(d) = out.get_mut(before) {
+        d.after_apply = !d.sensitive;
+    }
 }
 
 /// Positions in `ka` and `kb` whose canonical form has no partner on the other side.
@@ -581,7 +644,16 @@ fn compare<'v>(
     out: &mut Vec<ValueDiff>,
 ) -> bool {
     match (va, vb) {
-        (Value::Unknown, _) | (_, Value::Unknown) => true,
+        (Value::Unknown, Value::Unknown) => true,
+        // Known on one side only: equal for all that is known, and said.
+        // Between two configurations (in a state or plan, what the provider computes is
+        // unknown wherever the configuration does not set it: nothing to say there).
+        (Value::Unknown, other) | (other, Value::Unknown) => {
+            if a.declared && b.declared && !is_empty(other) && !matches!(other, Value::Ref(_)) {
+                record_after_apply(a, b, va, vb, trail, out);
+            }
+            true
+        }
         (Value::Ref(_), Value::List(_)) | (Value::List(_), Value::Ref(_))
             if equal(a, b, va, vb) =>
         {
@@ -627,6 +699,15 @@ fn compare<'v>(
                     .zip(y.iter())
                     .all(|(p, q)| equal_in(a, b, p, q, true))
             {
+                // Equal for all that is known: say where one side is known only after
+                // apply.
+                if x.iter().chain(y.iter()).any(has_unknown) {
+                    for (i, (p, q)) in x.iter().zip(y.iter()).enumerate() {
+                        trail.push(Step::Index(i));
+                        compare(a, b, p, q, trail, out);
+                        trail.pop();
+                    }
+                }
                 return true;
             }
             if multiset_equal(a, b, x, y) {
@@ -816,6 +897,7 @@ fn record(
             right: SENSITIVE.into(),
             only_left: Vec::new(),
             only_right: Vec::new(),
+            after_apply: false,
         });
         return;
     }
@@ -883,6 +965,7 @@ fn record(
         secret_value: hidden,
         only_left,
         only_right,
+        after_apply: false,
     });
 }
 
@@ -1222,7 +1305,7 @@ fn render(side: &Side<'_>, v: &Value, path: &AttrPath, out: &mut String, top: bo
     }
     match v {
         Value::Null => out.push_str("null"),
-        Value::Unknown => out.push_str("(known after apply)"),
+        Value::Unknown => out.push_str(UNKNOWN),
         Value::Ref(a) => match side.ctx.env.position(a) {
             Some(_) => out.push_str(&a.to_string()),
             None => out.push_str("(known after apply)"),
@@ -1297,6 +1380,9 @@ mod tests {
                 }
                 if d.secret_value {
                     s.push_str(" (secret value)");
+                }
+                if d.after_apply {
+                    s.push_str(" (after apply)");
                 }
                 if !d.only_left.is_empty() || !d.only_right.is_empty() {
                     s.push_str(&format!(" -{:?} +{:?}", d.only_left, d.only_right));
@@ -1568,6 +1654,7 @@ mod tests {
             &[("aws_x.t", r#"{"ingress":[{"p":443,"sg":"x"}]}"#)],
         )?;
         unknown_sg(&mut b);
+        // Equal for all that is known (states: nothing to say of the unknown).
         assert!(run_with(a.clone(), b)?.is_empty());
         unknown_sg(&mut a);
         let b = env(
@@ -1575,6 +1662,68 @@ mod tests {
             &[("aws_x.t", r#"{"ingress":[{"p":443,"sg":"y"}]}"#)],
         )?;
         assert!(run_with(a, b)?.is_empty());
+        Ok(())
+    }
+
+    #[test]
+    fn an_unknown_in_a_block_hides_nothing_else_in_it() -> crate::TestResult {
+        // One value known only after apply in a nested block (a data source's id), and
+        // known values that differ beside it: each known difference is reported.
+        let block = |class: &str, min: u32, sg: Option<&str>| {
+            let sg = sg.map_or("null".to_string(), |s| format!("{s:?}"));
+            format!(
+                r#"{{"cfg":[{{"class":"{class}","min":{min},"sg":{sg},"subnets":["a","b"]}}]}}"#
+            )
+        };
+        let with_unknown = |e: &mut Environment| {
+            if let Value::Object(o) = &mut e.resources[0].attributes {
+                let mut entries = o.to_vec();
+                if let Value::List(l) = &mut entries[0].1 {
+                    let mut items = l.to_vec();
+                    if let Value::Object(fields) = &mut items[0] {
+                        let mut f = fields.to_vec();
+                        for (k, v) in f.iter_mut() {
+                            if k.as_ref() == "sg" {
+                                *v = Value::Unknown;
+                            }
+                        }
+                        *fields = f.into_boxed_slice();
+                    }
+                    *l = items.into_boxed_slice();
+                }
+                *o = entries.into_boxed_slice();
+            }
+        };
+        // Two configurations: a value known in one and only after apply in the other is
+        // said.
+        let declared = |mut e: Environment| {
+            e.source.kind = crate::model::SourceKind::Hcl;
+            e
+        };
+        let a = declared(env(
+            "prod",
+            &[("aws_x.t", &block("large", 3, Some("sg-1")))],
+        )?);
+        let mut b = declared(env(
+            "staging",
+            &[("aws_x.t", &block("small", 1, Some("x")))],
+        )?);
+        with_unknown(&mut b);
+        assert_eq!(
+            run_with(a.clone(), b.clone())?,
+            vec![
+                "cfg[0].class: large | small",
+                "cfg[0].min: 3 | 1",
+                "cfg[0].sg: sg-1 | (known after apply) (after apply)",
+            ]
+        );
+        // Unknown on both sides: only the known differences.
+        let mut a = a;
+        with_unknown(&mut a);
+        assert_eq!(
+            run_with(a, b)?,
+            vec!["cfg[0].class: large | small", "cfg[0].min: 3 | 1"]
+        );
         Ok(())
     }
 

@@ -158,9 +158,11 @@ pub struct Group {
     /// Some rule names a peer known only after apply (a plan): differences in named
     /// peers (other groups, tags) cannot be told.
     pub unknown_peers: bool,
-    /// Some rule's addresses, or the rules themselves, are known only after apply:
-    /// no difference of this group can be told.
+    /// Some rules are known only after apply: no difference of this group can be told.
     pub unknown_rules: bool,
+    /// Some rule's addresses are known only after apply: it is kept, with the peer
+    /// [`UNKNOWN_CIDRS`], so that its protocols and ports still compare.
+    pub unknown_cidrs: bool,
     /// Some of its rules are marked sensitive: reports say how it differs, not what.
     pub sensitive: bool,
     /// An Azure NSG: its default rules (65000 and up) apply under the written ones.
@@ -258,6 +260,7 @@ impl<'a> Reader<'a> {
             rules: Vec::new(),
             unknown_peers: false,
             unknown_rules: false,
+            unknown_cidrs: false,
             sensitive: false,
             azure: false,
         })
@@ -840,9 +843,8 @@ pub fn groups<'a>(ctx: &'a Context<'a>, hints: Option<&'a Attachments>) -> (Grou
         let unknown_peer = Peer::Named(UNKNOWN_PEER.into());
         let unknown_cidrs = Peer::Named(UNKNOWN_CIDRS.into());
         g.unknown_peers = g.rules.iter().any(|r| r.peer == unknown_peer);
-        g.unknown_rules |= g.rules.iter().any(|r| r.peer == unknown_cidrs);
-        g.rules
-            .retain(|r| r.peer != unknown_peer && r.peer != unknown_cidrs);
+        g.unknown_cidrs = g.rules.iter().any(|r| r.peer == unknown_cidrs);
+        g.rules.retain(|r| r.peer != unknown_peer);
     }
     (reader.groups, reader.attached)
 }

@@ -371,6 +371,30 @@ fn group_findings(
                 else {
                     continue;
                 };
+                // Addresses known only after apply are the same unknown on both sides
+                // (the same data source, the same output): what is allowed to them
+                // compares by protocol and port. Against known addresses they may be
+                // anything: neither side's difference there can be told.
+                let after_apply = |r: &Region| matches!(&r.space, PeerSpace::Named(n) if n == extract::UNKNOWN_CIDRS);
+                let address = |r: &Region| !matches!(r.space, PeerSpace::Named(_));
+                let (bu, ou) = (
+                    base.is_some_and(|g| g.unknown_cidrs),
+                    other.is_some_and(|g| g.unknown_cidrs),
+                );
+                more.retain(|r| {
+                    if after_apply(r) {
+                        bu
+                    } else {
+                        !(bu && address(r))
+                    }
+                });
+                less.retain(|r| {
+                    if after_apply(r) {
+                        ou
+                    } else {
+                        !(ou && address(r))
+                    }
+                });
                 // A peer known only after apply may be any named peer.
                 let named = |r: &Region| matches!(r.space, PeerSpace::Named(_));
                 if other.is_some_and(|g| g.unknown_peers) {

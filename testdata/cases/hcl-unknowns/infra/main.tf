@@ -1,0 +1,45 @@
+variable "size" { type = string }
+variable "min" { type = number }
+variable "ports" { type = list(number) }
+variable "fixed_cpu" { type = bool }
+
+data "aws_subnets" "private" {}
+data "aws_security_group" "base" {}
+data "aws_prefix_list" "egress" {}
+
+# A value known only after apply inside a nested block, and known values beside it.
+resource "google_cloudfunctions2_function" "api" {
+  name = "api"
+  service_config {
+    available_cpu      = var.fixed_cpu ? "1" : data.aws_subnets.private.cpu
+    min_instance_count = var.min
+    max_instance_count = 10
+    vpc_connector      = data.aws_subnets.private.connector
+  }
+}
+
+resource "aws_mwaa_environment" "airflow" {
+  name = "airflow"
+  network_configuration {
+    security_group_ids = compact(concat([data.aws_security_group.base.id], []))
+    subnet_ids         = data.aws_subnets.private.ids
+  }
+  logging_configuration {
+    task_logs {
+      enabled   = true
+      log_level = var.size == "large" ? "WARNING" : "INFO"
+      group     = data.aws_subnets.private.log_group
+    }
+  }
+}
+
+# Outbound ports of a balancer to addresses known only after apply.
+resource "aws_security_group" "lb" {
+  name = "lb"
+  egress {
+    from_port   = var.ports[0]
+    to_port     = var.ports[0]
+    protocol    = "tcp"
+    cidr_blocks = [data.aws_prefix_list.egress.cidr]
+  }
+}

@@ -1,0 +1,4 @@
+size      = "large"
+min       = 3
+ports     = [443]
+fixed_cpu = true

@@ -1,0 +1,4 @@
+size      = "small"
+min       = 1
+ports     = [8443]
+fixed_cpu = false
