@@ -40,6 +40,11 @@ impl InstScope<'_> {
         let mut cur = v;
         let mut used = 0;
         for op in ops {
+            // Into a resource's object the evaluator goes itself: what it does not write
+            // is unknown there.
+            if super::eval::is_resource_object(cur) {
+                break;
+            }
             let next = match (op, cur) {
                 (Op::GetAttr(a), V::Map(m)) => m.get(&**a),
                 (Op::Index(ix), V::List(_) | V::Map(_)) => {

@@ -183,3 +183,43 @@ resource "google_project_iam_member" "m" {
     );
     Ok(())
 }
+
+#[test]
+fn a_resource_handed_out_whole_keeps_its_computed_attributes_unknown() -> crate::TestResult {
+    let d = Dir::with(&[
+        (
+            "main.tf",
+            r#"
+module "vault" { source = "./vault" }
+resource "azurerm_role_assignment" "r" {
+  principal_id = module.vault.data.identity[0].principal_id
+  scope        = module.vault.data.identity[0].type
+  role_definition_name = module.vault.data.identity[3].type
+}
+"#,
+        ),
+        (
+            "vault/main.tf",
+            r#"
+resource "azurerm_data_protection_backup_vault" "v" {
+  name = "vault"
+  identity { type = "SystemAssigned" }
+}
+output "data" { value = azurerm_data_protection_backup_vault.v }
+"#,
+        ),
+    ])?;
+    let l = instances(d.path())?;
+    let r = "azurerm_role_assignment.r";
+    assert_eq!(attr(&l, r, "principal_id"), Some(&V::unknown()));
+    assert_eq!(attr(&l, r, "scope"), Some(&V::str("SystemAssigned")));
+    assert_eq!(attr(&l, r, "role_definition_name"), Some(&V::unknown()));
+    // A plain object is not a resource: a missing attribute is still an error.
+    let bad = Dir::with(&[(
+        "main.tf",
+        "locals {\n  o = { b = [{ c = 1 }] }\n}\nresource \"null_resource\" \"n\" { triggers = { d = local.o.b[0].d } }\n",
+    )])?;
+    let err = instances(bad.path()).err().unwrap_or_default();
+    assert!(err.contains("\"d\""), "{err}");
+    Ok(())
+}

@@ -150,6 +150,19 @@ const TYPE_IDENTITY: &[(&str, &str)] = &[
     ("aws_service_discovery_public_dns_namespace", "hosted_zone"),
 ];
 
+/// `v` without its sensitive marks, shallowly.
+fn plain(v: &V) -> &V {
+    match v {
+        V::Sensitive(inner) => plain(inner),
+        v => v,
+    }
+}
+
+/// Whether `v` is a resource's whole object (it carries [`RESOURCE_MARK`]).
+pub(crate) fn is_resource_object(v: &V) -> bool {
+    matches!(plain(v), V::Map(m) if m.contains_key(RESOURCE_MARK))
+}
+
 /// An attribute a resource's configuration does not set: unknown, and a reference to the
 /// resource when it is one of its identifiers.
 pub fn unset_attribute(mark: &V, name: &str) -> V {
@@ -325,17 +338,29 @@ impl Eval<'_> {
         span: Option<std::ops::Range<usize>>,
     ) -> EResult<V> {
         let mut i = 0;
+        // Inside a resource's object (handed out whole: a module output, a local), what
+        // its configuration does not write, in a nested block too, is the provider's
+        // to compute: unknown, not an error.
+        let mut in_resource = false;
         while i < ops.len() {
+            in_resource |= is_resource_object(&v);
+            let computed = |r: EResult<V>, shape: bool| match r {
+                Err(_) if in_resource && shape => Ok(V::unknown()),
+                r => r,
+            };
             match &ops[i] {
                 Op::GetAttr(name) => {
-                    v = self.get_attr(v, name, span.clone())?;
+                    let shape = matches!(plain(&v), V::Map(_));
+                    v = computed(self.get_attr(v, name, span.clone()), shape)?;
                 }
                 Op::Index(x) => {
                     let key = self.eval(x, f)?;
-                    v = self.index(v, key, span.clone())?;
+                    let shape = matches!(plain(&v), V::Map(_) | V::List(_));
+                    v = computed(self.index(v, key, span.clone()), shape)?;
                 }
                 Op::LegacyIndex(n) => {
-                    v = self.index(v, V::Num(*n as f64), span.clone())?;
+                    let shape = matches!(plain(&v), V::List(_));
+                    v = computed(self.index(v, V::Num(*n as f64), span.clone()), shape)?;
                 }
                 Op::FullSplat | Op::AttrSplat => {
                     let full = matches!(ops[i], Op::FullSplat);
