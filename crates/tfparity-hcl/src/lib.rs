@@ -145,10 +145,29 @@ fn prepare(
             format!("{what} (give them in a .tfvars file, or with --var-file {env}=FILE)"),
         )));
     }
+    // Values for variables the module does not declare: said once per file, as
+    // Terraform sums them up (a shared tfvars file may hold hundreds).
+    let mut undeclared: std::collections::BTreeMap<PathBuf, Vec<(&str, &files::Loc)>> =
+        std::collections::BTreeMap::new();
     for (k, loc) in &given_at {
         if !declared.contains_key(k) {
-            run.warn(format!("{loc}: a value is given for variable \"{k}\", which the root module does not declare"));
+            undeclared
+                .entry(loc.file.path.clone())
+                .or_default()
+                .push((k, loc));
         }
+    }
+    for names in undeclared.values_mut() {
+        names.sort_by_key(|(_, loc)| loc.offset);
+        let (first, loc) = names[0];
+        let what = match names.len() {
+            1 => format!("a value is given for variable \"{first}\", which the root module does not declare"),
+            n => format!(
+                "values are given for {n} variables the root module does not declare: \"{first}\" and {} more",
+                n - 1
+            ),
+        };
+        run.warn(format!("{loc}: {what}"));
     }
     Ok((run, root))
 }

@@ -223,3 +223,23 @@ output "data" { value = azurerm_data_protection_backup_vault.v }
     assert!(err.contains("\"d\""), "{err}");
     Ok(())
 }
+
+#[test]
+fn values_for_undeclared_variables_are_said_once_per_file() -> crate::TestResult {
+    let d = Dir::with(&[
+        ("main.tf", "variable \"a\" { default = 1 }\n"),
+        ("terraform.tfvars", "a = 2\nb = 3\n"),
+        ("shared.auto.tfvars", "c = 1\nd = 2\ne = 3\n"),
+    ])?;
+    let (_, warnings) =
+        load(d.path(), &[], "test", Workspace::default(), |_| ()).map_err(|e| e.to_string())?;
+    let said: Vec<&String> = warnings.iter().filter(|w| w.contains("declare")).collect();
+    assert_eq!(said.len(), 2, "{warnings:?}");
+    assert!(said.iter().any(|w| w.contains("shared.auto.tfvars:1:1: values are given for 3 variables the root module does not declare: \"c\" and 2 more")), "{said:?}");
+    assert!(
+        said.iter()
+            .any(|w| w.contains("terraform.tfvars:2:1: a value is given for variable \"b\"")),
+        "{said:?}"
+    );
+    Ok(())
+}
