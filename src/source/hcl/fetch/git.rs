@@ -98,8 +98,11 @@ fn run_git(
         .args(["-c", "core.hooksPath=/dev/null"])
         .args(["-c", "core.fsmonitor=false"])
         .args(["-c", "advice.detachedHead=false"])
-        .args(["-c", "credential.interactive=never"])
-        .args(["-c", "http.followRedirects=false"]);
+        .args(["-c", "credential.interactive=never"]);
+    if scheme == "http" {
+        // Plain http is for loopback only; a redirect must not take it elsewhere.
+        cmd.args(["-c", "http.followRedirects=false"]);
+    }
     if let Some(d) = dir {
         cmd.arg("-C").arg(d);
     }

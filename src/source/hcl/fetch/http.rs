@@ -65,7 +65,10 @@ pub struct Answer {
 /// The HTTP client.
 #[derive(Clone)]
 pub struct Http {
+    /// Through the proxy the environment names, if any.
     agent: ureq::Agent,
+    /// Never through a proxy: for loopback hosts.
+    direct: ureq::Agent,
     tokens: TokenFn,
     limits: HttpLimits,
 }
@@ -87,15 +90,19 @@ fn problem(url: &Url, what: impl std::fmt::Display) -> Problem {
 
 impl Http {
     pub fn new(tokens: TokenFn, limits: HttpLimits) -> Http {
-        let config = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .timeout_global(Some(limits.timeout))
-            .timeout_connect(Some(limits.timeout.min(Duration::from_secs(30))))
-            .user_agent(concat!("tfparity/", env!("CARGO_PKG_VERSION")))
-            .build();
+        let config = |proxy: Option<ureq::Proxy>| {
+            ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .max_redirects(0)
+                .proxy(proxy)
+                .timeout_global(Some(limits.timeout))
+                .timeout_connect(Some(limits.timeout.min(Duration::from_secs(30))))
+                .user_agent(concat!("tfparity/", env!("CARGO_PKG_VERSION")))
+                .build()
+        };
         Http {
-            agent: config.into(),
+            agent: config(ureq::Proxy::try_from_env()).into(),
+            direct: config(None).into(),
             tokens,
             limits,
         }
@@ -119,7 +126,12 @@ impl Http {
         let mut at = url.clone();
         for _ in 0..=self.limits.max_redirects {
             Http::allowed(&at)?;
-            let mut req = self.agent.get(at.redacted());
+            let agent = if at.is_loopback() {
+                &self.direct
+            } else {
+                &self.agent
+            };
+            let mut req = agent.get(at.redacted());
             if let Some(token) = (self.tokens)(&at.bare_host().to_ascii_lowercase()) {
                 req = req.header("Authorization", format!("Bearer {token}"));
             }

@@ -10,6 +10,7 @@ mod git;
 mod http;
 mod registry;
 pub mod source;
+mod subdir;
 mod tree;
 pub mod url;
 pub mod version;
@@ -456,7 +457,7 @@ fn http_display(h: &HttpSource) -> String {
 }
 
 /// The module directory: the package, then the fetched source's subdirectory, then the
-/// module source's; it must exist and stay inside the package.
+/// module source's (see [`subdir::resolve`]).
 fn finish(
     shown: &str,
     package_root: PathBuf,
@@ -465,29 +466,10 @@ fn finish(
     resolved: String,
 ) -> Result<Fetched, FetchError> {
     let sub = join_sub(inner, subdir);
-    let mut dir = package_root.clone();
-    for seg in sub.split('/').filter(|s| !s.is_empty() && *s != ".") {
-        if seg == ".." {
-            return Err(FetchError::Source {
-                source_addr: shown.to_string(),
-                what: format!("subdirectory {sub:?} leads outside of the module package"),
-            });
-        }
-        dir.push(seg);
-    }
-    let inside = match (
-        std::fs::canonicalize(&dir),
-        std::fs::canonicalize(&package_root),
-    ) {
-        (Ok(d), Ok(r)) => d.is_dir() && d.starts_with(r),
-        _ => false,
-    };
-    if !inside {
-        return Err(FetchError::Source {
-            source_addr: shown.to_string(),
-            what: format!("subdirectory {sub:?} does not exist in the module package"),
-        });
-    }
+    let dir = subdir::resolve(&package_root, &sub).map_err(|what| FetchError::Source {
+        source_addr: shown.to_string(),
+        what,
+    })?;
     Ok(Fetched {
         dir,
         package_root,

@@ -251,9 +251,9 @@ fn clean_subdir(s: &str) -> Result<String, String> {
             "subdirectory path {s:?} leads outside of the module package"
         ));
     }
-    if out.iter().any(|s| s.contains(['\\', '*', '?', '['])) {
+    if out.iter().any(|s| s.contains(['\\', '['])) {
         return Err(format!(
-            "subdirectory path {s:?}: backslashes and glob patterns are not supported"
+            "subdirectory path {s:?}: backslashes and [ ] patterns are not supported"
         ));
     }
     Ok(out.join("/"))

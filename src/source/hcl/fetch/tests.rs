@@ -15,6 +15,12 @@ fn no_env(_: &str) -> Option<String> {
     None
 }
 
+#[test]
+fn fetcher_can_be_shared_between_threads() {
+    fn shared<T: Send + Sync>() {}
+    shared::<Fetcher>();
+}
+
 fn fetcher(cache: &Path, offline: bool) -> Fetcher {
     Fetcher::with_cache(cache.to_path_buf(), offline, no_env)
 }
@@ -198,10 +204,12 @@ fn archives_and_terraform_get_pages() {
     let tmp = tempfile::tempdir().expect("tmp");
     let zip = zipfile(&[("main.tf", "# zip"), ("sub/main.tf", "# zip sub")]);
     let tgz = targz(&[E::File("m/main.tf", "# tgz")]);
+    let gh = targz(&[E::File("org-repo-1a2b3c/modules/x/main.tf", "# globbed")]);
     let server = Server::start("127.0.0.1", move |r| {
         match r.path.split('?').next().unwrap_or_default() {
             "/m.zip" => Reply::ok(zip.clone()),
             "/download" => Reply::ok(tgz.clone()),
+            "/gh.tar.gz" => Reply::ok(gh.clone()),
             "/page" if r.path.contains("terraform-get=1") => {
                 Reply::ok("").header("X-Terraform-Get", "./download//m?archive=tgz")
             }
@@ -227,6 +235,10 @@ fn archives_and_terraform_get_pages() {
         .fetch(&format!("{b}/page"), None)
         .expect("X-Terraform-Get");
     assert_eq!(read(got.dir.join("main.tf")), "# tgz");
+    let got = f
+        .fetch(&format!("{b}/gh.tar.gz//*/modules/x"), None)
+        .expect("glob");
+    assert_eq!(read(got.dir.join("main.tf")), "# globbed");
     let got = f.fetch(&format!("{b}/meta"), None).expect("meta tag");
     assert_eq!(read(got.dir.join("main.tf")), "# zip sub");
     for (path, want) in [
