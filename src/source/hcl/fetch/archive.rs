@@ -1,4 +1,4 @@
-//! Module archives (`.zip`, `.tar.gz`, `.tgz`) unpacked into a fresh directory, refusing
+//! Module archives (`.zip`, `.tar.gz`, `.tgz`, `.tar.bz2`, `.tbz2`) unpacked into a fresh directory, refusing
 //! what a hostile archive could do: entries with `..`, absolute or drive paths, links
 //! that leave the package, entries written through a link, device files, and more files
 //! or bytes than the limits allow. Knows nothing of where the archive came from.
@@ -14,12 +14,11 @@ use std::path::{Component, Path, PathBuf};
 pub enum ArchiveKind {
     Zip,
     TarGz,
+    TarBz2,
 }
 
 /// Archive extensions Terraform unpacks that are not unpacked here.
-const UNSUPPORTED: [&str; 8] = [
-    "tar.bz2", "tbz2", "bz2", "tar.xz", "txz", "xz", "tar.tbz2", "gz",
-];
+const UNSUPPORTED: [&str; 5] = ["tar.xz", "txz", "xz", "bz2", "gz"];
 
 impl ArchiveKind {
     /// By the URL path's extension, as go-getter does.
@@ -29,6 +28,8 @@ impl ArchiveKind {
             Some(ArchiveKind::Zip)
         } else if p.ends_with(".tar.gz") || p.ends_with(".tgz") {
             Some(ArchiveKind::TarGz)
+        } else if p.ends_with(".tar.bz2") || p.ends_with(".tbz2") {
+            Some(ArchiveKind::TarBz2)
         } else {
             None
         }
@@ -39,16 +40,29 @@ impl ArchiveKind {
         match name.to_ascii_lowercase().as_str() {
             "zip" => Some(ArchiveKind::Zip),
             "tar.gz" | "tgz" => Some(ArchiveKind::TarGz),
+            "tar.bz2" | "tbz2" | "tar.tbz2" => Some(ArchiveKind::TarBz2),
             _ => None,
+        }
+    }
+
+    /// The `?archive=` name.
+    pub fn name(self) -> &'static str {
+        match self {
+            ArchiveKind::Zip => "zip",
+            ArchiveKind::TarGz => "tar.gz",
+            ArchiveKind::TarBz2 => "tar.bz2",
         }
     }
 
     /// The extension of an archive kind Terraform knows but that is not unpacked here.
     pub fn unsupported_ext(path: &str) -> Option<&'static str> {
+        if ArchiveKind::from_path(path).is_some() {
+            return None;
+        }
         let p = path.to_ascii_lowercase();
         UNSUPPORTED
             .iter()
-            .find(|e| p.ends_with(&format!(".{e}")) && !p.ends_with(".tar.gz"))
+            .find(|e| p.ends_with(&format!(".{e}")))
             .copied()
     }
 }
@@ -69,6 +83,7 @@ pub(super) fn unpack(
     };
     match kind {
         ArchiveKind::TarGz => unpack_tar(flate2::read::GzDecoder::new(file), dest, &mut budget),
+        ArchiveKind::TarBz2 => unpack_tar(bzip2::read::BzDecoder::new(file), dest, &mut budget),
         ArchiveKind::Zip => unpack_zip(file, dest, &mut budget),
     }
 }
@@ -210,7 +225,7 @@ fn mkdir_parent(at: &Path) -> Result<(), Problem> {
 }
 
 fn unpack_tar(r: impl Read, dest: &Path, budget: &mut Budget) -> Result<(), Problem> {
-    let bad = |e: std::io::Error| Problem::Refused(format!("not a valid tar.gz archive: {e}"));
+    let bad = |e: std::io::Error| Problem::Refused(format!("not a valid tar archive: {e}"));
     let mut ar = tar::Archive::new(r);
     for entry in ar.entries().map_err(bad)? {
         let mut entry = entry.map_err(bad)?;
@@ -381,6 +396,18 @@ pub(super) mod tests {
             "y"
         );
         assert_eq!(fs::read_to_string(out.join("link.tf")).expect("read"), "y");
+        let mut plain = Vec::new();
+        flate2::read::GzDecoder::new(&t[..])
+            .read_to_end(&mut plain)
+            .expect("gunzip");
+        let mut bz = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
+        bz.write_all(&plain).expect("bzip2");
+        let (tmp, r) = try_unpack(ArchiveKind::TarBz2, &bz.finish().expect("bzip2"));
+        r.expect("tar.bz2");
+        assert_eq!(
+            fs::read_to_string(tmp.path().join("out/main.tf")).expect("read"),
+            "x"
+        );
         let z = zipfile(&[("main.tf", "x"), ("sub/", ""), ("sub/a.tf", "z")]);
         let (tmp, r) = try_unpack(ArchiveKind::Zip, &z);
         r.expect("zip");

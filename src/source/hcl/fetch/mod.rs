@@ -5,6 +5,7 @@
 
 pub mod archive;
 mod cache;
+pub mod checksum;
 pub mod error;
 mod git;
 mod http;
@@ -350,7 +351,11 @@ impl Fetcher {
             let file = parent.join("download");
             self.http
                 .download(&h.url, &file, self.limits.max_download_bytes)?;
-            let r = archive::unpack(kind, &file, pkg, &self.tree_limits());
+            let r = match &h.checksum {
+                Some(c) => c.verify(&file),
+                None => Ok(()),
+            }
+            .and_then(|()| archive::unpack(kind, &file, pkg, &self.tree_limits()));
             let _ = std::fs::remove_file(&file);
             return r.map(|()| String::new());
         }
@@ -445,13 +450,14 @@ fn read_inner(pkg: &Path) -> String {
 fn http_display(h: &HttpSource) -> String {
     let mut s = h.url.redacted();
     if let (Some(k), None) = (h.archive, archive::ArchiveKind::from_path(&h.url.path)) {
-        let name = match k {
-            archive::ArchiveKind::Zip => "zip",
-            archive::ArchiveKind::TarGz => "tar.gz",
-        };
         s.push(if h.url.query.is_some() { '&' } else { '?' });
         s.push_str("archive=");
-        s.push_str(name);
+        s.push_str(k.name());
+    }
+    if let Some(c) = &h.checksum {
+        s.push(if s.contains('?') { '&' } else { '?' });
+        s.push_str("checksum=");
+        s.push_str(&c.display());
     }
     s
 }

@@ -4,6 +4,7 @@
 //! Parses and validates only; fetches nothing.
 
 use super::archive::ArchiveKind;
+use super::checksum::Checksum;
 use super::error::FetchError;
 use super::url::Url;
 use std::fmt;
@@ -70,6 +71,8 @@ pub struct HttpSource {
     pub url: Url,
     /// `None`: not an archive, so the response must name the real source.
     pub archive: Option<ArchiveKind>,
+    /// `?checksum=`, checked on the archive before it is unpacked.
+    pub checksum: Option<Checksum>,
     pub subdir: String,
 }
 
@@ -485,6 +488,7 @@ fn git_source(mut url: Url, subdir: String) -> Result<GitSource, Remote> {
 
 fn http_source(mut url: Url, subdir: String) -> Result<HttpSource, Remote> {
     let mut archive = ArchiveKind::from_path(&url.path);
+    let mut checksum = None;
     let mut keep = Vec::new();
     for (k, v) in url.query_pairs() {
         match k.as_str() {
@@ -498,7 +502,12 @@ fn http_source(mut url: Url, subdir: String) -> Result<HttpSource, Remote> {
                     )
                 }
             }
-            "checksum" => return Err(Remote::Unsupported("?checksum=".into())),
+            "checksum" => {
+                checksum = Some(Checksum::parse(&v).map_err(|e| match e {
+                    Ok(kind) => Remote::Unsupported(kind),
+                    Err(what) => Remote::Invalid(what),
+                })?)
+            }
             _ => keep.push((k, v)),
         }
     }
@@ -507,10 +516,16 @@ fn http_source(mut url: Url, subdir: String) -> Result<HttpSource, Remote> {
             return Err(Remote::Unsupported(format!("archive type {kind:?}")));
         }
     }
+    if checksum.is_some() && archive.is_none() {
+        return Err(Remote::Invalid(
+            "?checksum= is checked on archives only (.zip, .tar.gz, ?archive=)".into(),
+        ));
+    }
     url.set_query_pairs(&keep);
     Ok(HttpSource {
         url,
         archive,
+        checksum,
         subdir,
     })
 }
@@ -544,6 +559,7 @@ mod tests {
         Source::Http(HttpSource {
             url: Url::parse(url).expect(url),
             archive,
+            checksum: None,
             subdir: subdir.into(),
         })
     }
@@ -635,12 +651,54 @@ mod tests {
                 http("https://example.com/vpc-module?x=1", None, ""),
             ),
             (
+                "https://example.com/m.tar.bz2",
+                http("https://example.com/m.tar.bz2", Some(ArchiveKind::TarBz2), ""),
+            ),
+            (
+                "https://example.com/download?archive=tbz2",
+                http("https://example.com/download", Some(ArchiveKind::TarBz2), ""),
+            ),
+            (
                 "http://localhost:8080/m.zip",
                 http("http://localhost:8080/m.zip", Some(ArchiveKind::Zip), ""),
             ),
         ] {
             let got = parse(input).unwrap_or_else(|e| panic!("{input}: {e}"));
             assert_eq!(got, want, "{input}");
+        }
+    }
+
+    #[test]
+    fn checksums() {
+        let sha = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+        match parse(&format!(
+            "https://example.com/m.zip?checksum=sha256:{sha}&x=1"
+        )) {
+            Ok(Source::Http(h)) => {
+                assert_eq!(
+                    h.checksum.map(|c| c.display()),
+                    Some(format!("sha256:{sha}"))
+                );
+                assert_eq!(h.url.to_string(), "https://example.com/m.zip?x=1");
+            }
+            other => panic!("{other:?}"),
+        }
+        for (input, want) in [
+            (
+                "https://example.com/m.zip?checksum=md5:900150983cd24fb0d6963f7d28e17f72",
+                "not supported",
+            ),
+            (
+                "https://example.com/m.zip?checksum=sha256:zz",
+                "invalid checksum",
+            ),
+            (
+                "https://example.com/page?checksum=sha1:a9993e364706816aba3e25717850c26c9cd0d89d",
+                "archives only",
+            ),
+        ] {
+            let e = parse(input).expect_err(input).to_string();
+            assert!(e.contains(want), "{input}: {e}");
         }
     }
 
@@ -665,6 +723,11 @@ mod tests {
                 "invalid git depth",
             ),
             ("git::ftp://example.com/m.git", "not supported"),
+            (
+                "git::ssh://-oProxyCommand=x@example.com/m.git",
+                "invalid user information",
+            ),
+            ("git@-oProxyCommand=x:m.git", "invalid host"),
             (
                 "ext::sh -c touch% /tmp/pwned",
                 "not a module registry address",

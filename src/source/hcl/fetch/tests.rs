@@ -203,6 +203,7 @@ fn token_goes_only_to_its_host_and_is_never_shown() {
 fn archives_and_terraform_get_pages() {
     let tmp = tempfile::tempdir().expect("tmp");
     let zip = zipfile(&[("main.tf", "# zip"), ("sub/main.tf", "# zip sub")]);
+    let zip_bytes = zip.clone();
     let tgz = targz(&[E::File("m/main.tf", "# tgz")]);
     let gh = targz(&[E::File("org-repo-1a2b3c/modules/x/main.tf", "# globbed")]);
     let server = Server::start("127.0.0.1", move |r| {
@@ -253,10 +254,80 @@ fn archives_and_terraform_get_pages() {
             .to_string();
         assert!(e.contains(want), "{path}: {e}");
     }
+    let sha: String = ring::digest::digest(&ring::digest::SHA256, &zip_bytes)
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let got = f
+        .fetch(&format!("{b}/m.zip?checksum=sha256:{sha}"), None)
+        .expect("checksum");
+    assert_eq!(read(got.dir.join("main.tf")), "# zip");
+    let wrong = "0".repeat(64);
+    match f.fetch(&format!("{b}/m.zip?checksum=sha256:{wrong}"), None) {
+        Err(e @ FetchError::Refused { .. }) => {
+            assert!(e.to_string().contains("checksum mismatch"), "{e}")
+        }
+        other => panic!("{other:?}"),
+    }
     let e = f
         .fetch(&format!("{b}/m.zip"), Some("1.0"))
         .expect_err("version");
     assert!(matches!(e, FetchError::VersionNotAllowed { .. }), "{e}");
+}
+
+#[test]
+fn redirects_are_checked_and_bounded_and_requests_time_out() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let token = "tok-for-127";
+    let other = Server::start("localhost", {
+        let tgz = targz(&[E::File("main.tf", "# redirected")]);
+        move |_| Reply::ok(tgz.clone())
+    });
+    let other_base = other.base.clone();
+    let server = Server::start("127.0.0.1", move |r| match r.path.as_str() {
+        "/away.tgz" => Reply::status(302).header("Location", &format!("{other_base}/m.tgz")),
+        "/loop.tgz" => Reply::status(307).header("Location", "/loop.tgz"),
+        "/plain.tgz" => Reply::status(301).header("Location", "http://example.com/m.tgz"),
+        "/ftp.tgz" => Reply::status(302).header("Location", "ftp://127.0.0.1/m.tgz"),
+        "/slow.tgz" => {
+            std::thread::sleep(Duration::from_millis(1500));
+            Reply::ok("late")
+        }
+        _ => Reply::status(404),
+    });
+    let limits = Limits {
+        request_timeout: Duration::from_millis(500),
+        ..Limits::default()
+    };
+    let f = Fetcher::with_cache(tmp.path().join("c"), false, move |name| {
+        (name == "TF_TOKEN_127_0_0_1").then(|| token.to_string())
+    })
+    .with_limits(limits);
+    let b = &server.base;
+    let got = f.fetch(&format!("{b}/away.tgz"), None).expect("redirected");
+    assert_eq!(read(got.dir.join("main.tf")), "# redirected");
+    assert_eq!(
+        server.requests()[0].auth.as_deref(),
+        Some("Bearer tok-for-127")
+    );
+    assert!(
+        other.requests().iter().all(|r| r.auth.is_none()),
+        "token followed the redirect"
+    );
+    for (path, want) in [
+        ("/loop.tgz", "more than 10 redirects"),
+        ("/plain.tgz", "plain http is refused"),
+        ("/ftp.tgz", "is not http or https"),
+        ("/slow.tgz", "timed out"),
+    ] {
+        let e = f
+            .fetch(&format!("{b}{path}"), None)
+            .expect_err(path)
+            .to_string();
+        assert!(e.contains(want), "{path}: {e}");
+        assert!(!e.contains(token), "{e}");
+    }
 }
 
 #[test]

@@ -52,6 +52,13 @@ impl Url {
             Some((u, h)) => (Some(u.to_string()), h),
             None => (None, authority),
         };
+        // A user name that reads as an option (`-oProxyCommand=…@host`) is refused,
+        // whatever ssh or git would make of it.
+        if let Some(u) = &userinfo {
+            if u.is_empty() || u.starts_with('-') || u.contains(['/', '\\', '@']) {
+                return Err("invalid user information in URL".into());
+            }
+        }
         let (host, port) = split_host_port(hostport)?;
         Ok(Url {
             scheme: scheme.to_ascii_lowercase(),
@@ -337,6 +344,8 @@ mod tests {
             "example.com/x",
             "https://",
             "https://-oProxyCommand=x/y",
+            "ssh://-oProxyCommand=touch%20x@host/y",
+            "ssh://@host/y",
             "https://a b/",
             "https://h:99999/",
             "1http://h/",
