@@ -23,7 +23,7 @@ pub struct Key {
     /// Relative to the cache root; every segment is validated or a hash.
     rel: PathBuf,
     /// The resolved source, written beside the package for people.
-    what: String,
+    pub what: String,
 }
 
 impl Key {

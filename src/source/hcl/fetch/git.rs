@@ -13,8 +13,18 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// Clones `src` into `dest` (which must not exist).
-pub fn clone(src: &GitSource, dest: &Path, timeout: Duration) -> Result<(), Problem> {
+/// The clone is stopped once `dest` holds more than `max_bytes` (checked as it grows).
+pub fn clone(
+    src: &GitSource,
+    dest: &Path,
+    timeout: Duration,
+    max_bytes: u64,
+) -> Result<(), Problem> {
     let deadline = Instant::now() + timeout;
+    let watch = Watch {
+        dir: dest,
+        max_bytes,
+    };
     let url = src.url.with_userinfo();
     let password = src
         .url
@@ -23,9 +33,11 @@ pub fn clone(src: &GitSource, dest: &Path, timeout: Duration) -> Result<(), Prob
         .and_then(|u| u.split_once(':'))
         .map(|(_, p)| p.to_string());
     let run = |dir: Option<&Path>, args: &[&str]| -> Result<String, Problem> {
-        run_git(src, dir, args, deadline).map_err(|e| match &password {
-            Some(p) if !p.is_empty() => Problem::Git(e.replace(p.as_str(), "***")),
-            _ => Problem::Git(e),
+        run_git(src, dir, args, deadline, &watch).map_err(|e| match (e, &password) {
+            (Problem::Git(e), Some(p)) if !p.is_empty() => {
+                Problem::Git(e.replace(p.as_str(), "***"))
+            }
+            (e, _) => e,
         })
     };
     let dest_s = dest.to_string_lossy().into_owned();
@@ -82,13 +94,51 @@ pub fn clone(src: &GitSource, dest: &Path, timeout: Duration) -> Result<(), Prob
     remove_git_dirs(dest)
 }
 
+/// A directory whose size is watched while git writes to it.
+struct Watch<'a> {
+    dir: &'a Path,
+    max_bytes: u64,
+}
+
+/// How often the watched directory is measured.
+const WATCH_EVERY: Duration = Duration::from_millis(500);
+
+/// The directory holds more than `max` bytes (stops counting there; bounded walk).
+fn larger_than(dir: &Path, max: u64) -> bool {
+    let mut total = 0u64;
+    let mut stack = vec![(dir.to_path_buf(), 0usize)];
+    let mut seen = 0usize;
+    while let Some((d, depth)) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in rd.filter_map(Result::ok) {
+            seen += 1;
+            if seen > 1_000_000 {
+                return true;
+            }
+            let Ok(ft) = e.file_type() else { continue };
+            if ft.is_dir() && depth < 64 {
+                stack.push((e.path(), depth + 1));
+            } else if ft.is_file() {
+                total += e.metadata().map(|m| m.len()).unwrap_or(0);
+                if total > max {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
 /// Runs `git` with the hardening settings; its stdout, or its stderr as the error.
 fn run_git(
     src: &GitSource,
     dir: Option<&Path>,
     args: &[&str],
     deadline: Instant,
-) -> Result<String, String> {
+    watch: &Watch,
+) -> Result<String, Problem> {
     let scheme = src.url.scheme.as_str();
     let mut cmd = Command::new("git");
     cmd.arg("-c")
@@ -124,35 +174,52 @@ fn run_git(
     }
     let mut child = cmd
         .spawn()
-        .map_err(|e| format!("could not run git (is it installed?): {e}"))?;
+        .map_err(|e| Problem::Git(format!("could not run git (is it installed?): {e}")))?;
     let mut out = child.stdout.take();
     let mut err = child.stderr.take();
     let out_t = std::thread::spawn(move || read_capped(out.as_mut()));
     let err_t = std::thread::spawn(move || read_capped(err.as_mut()));
+    let what = args.first().copied().unwrap_or_default();
+    let mut measured = Instant::now();
     let status = loop {
         match child.try_wait() {
             Ok(Some(s)) => break s,
             Ok(None) if Instant::now() >= deadline => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(format!("git {} timed out", args.first().unwrap_or(&"")));
+                return Err(Problem::Git(format!("git {what} timed out")));
+            }
+            Ok(None) if measured.elapsed() >= WATCH_EVERY => {
+                measured = Instant::now();
+                if larger_than(watch.dir, watch.max_bytes) {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    return Err(Problem::Refused(format!(
+                        "the repository is larger than {} bytes",
+                        watch.max_bytes
+                    )));
+                }
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(20)),
-            Err(e) => return Err(format!("waiting for git: {e}")),
+            Err(e) => return Err(Problem::Git(format!("waiting for git: {e}"))),
         }
     };
     let stdout = out_t.join().unwrap_or_default();
     let stderr = err_t.join().unwrap_or_default();
-    if status.success() {
-        Ok(stdout)
-    } else {
+    if !status.success() {
         let msg = stderr.trim();
-        Err(format!(
-            "git {} failed: {}",
-            args.first().unwrap_or(&""),
+        return Err(Problem::Git(format!(
+            "git {what} failed: {}",
             if msg.is_empty() { "no message" } else { msg }
-        ))
+        )));
     }
+    if larger_than(watch.dir, watch.max_bytes) {
+        return Err(Problem::Refused(format!(
+            "the repository is larger than {} bytes",
+            watch.max_bytes
+        )));
+    }
+    Ok(stdout)
 }
 
 /// At most 64 KiB of a pipe.

@@ -28,7 +28,9 @@ use cache::{Cache, Key};
 use error::Problem;
 use http::{Http, HttpLimits, TokenFn};
 use source::{display_source, GitSource, HttpSource, RegistryAddr};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 use tree::TreeLimits;
 use url::Url;
@@ -74,6 +76,11 @@ pub struct Fetcher {
     http: Http,
     limits: Limits,
     tokens: TokenFn,
+    /// One lock per cache key being fetched, so threads of one process asking for the
+    /// same package fetch it once (other processes are handled by the cache's rename).
+    fetching: Mutex<HashMap<String, Arc<Mutex<()>>>>,
+    /// Each registry host's module API, discovered once.
+    discovered: Mutex<HashMap<String, Url>>,
 }
 
 impl std::fmt::Debug for Fetcher {
@@ -165,7 +172,32 @@ impl Fetcher {
             http,
             limits,
             tokens,
+            fetching: Mutex::new(HashMap::new()),
+            discovered: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The lock of one cache key (held while it is looked up and fetched).
+    fn key_lock(&self, key: &str) -> Arc<Mutex<()>> {
+        let mut m = self.fetching.lock().unwrap_or_else(PoisonError::into_inner);
+        m.entry(key.to_string()).or_default().clone()
+    }
+
+    fn discover(&self, host: &str) -> Result<Url, Problem> {
+        if let Some(u) = self
+            .discovered
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(host)
+        {
+            return Ok(u.clone());
+        }
+        let u = registry::discover(&self.http, host)?;
+        self.discovered
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(host.to_string(), u.clone());
+        Ok(u)
     }
 
     pub fn cache_dir(&self) -> &Path {
@@ -220,6 +252,8 @@ impl Fetcher {
         key: &Key,
         fill: impl FnOnce(&Path) -> Result<String, Problem>,
     ) -> Result<(PathBuf, String), FetchError> {
+        let lock = self.key_lock(&key.what);
+        let _held = lock.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(root) = self.cache.get(key) {
             let inner = read_inner(&root);
             return Ok((root, inner));
@@ -262,6 +296,8 @@ impl Fetcher {
             host: addr.host.clone(),
             what,
         };
+        let lock = self.key_lock(&addr.to_string());
+        let _held = lock.lock().unwrap_or_else(PoisonError::into_inner);
         let cached = self.cache.registry_versions(addr);
         let chosen = match version::select(cached.iter().map(String::as_str), constraint.as_ref()) {
             Ok(v) => v,
@@ -272,7 +308,7 @@ impl Fetcher {
                 })
             }
             Err(_) => {
-                let base = registry::discover(&self.http, &addr.host).map_err(|p| p.at(shown))?;
+                let base = self.discover(&addr.host).map_err(|p| p.at(shown))?;
                 let listed = registry::versions(&self.http, &base, addr)
                     .map_err(|p| p.at(shown))?
                     .ok_or_else(|| reg_err(format!("module {addr} not found")))?;
@@ -341,7 +377,12 @@ impl Fetcher {
     }
 
     fn fetch_git(&self, g: &GitSource, pkg: &Path) -> Result<(), Problem> {
-        git::clone(g, pkg, self.limits.git_timeout)
+        git::clone(
+            g,
+            pkg,
+            self.limits.git_timeout,
+            self.limits.max_download_bytes,
+        )
     }
 
     /// Fetches an http source into `pkg`; the subdirectory a named source adds.

@@ -277,6 +277,29 @@ fn archives_and_terraform_get_pages() {
 }
 
 #[test]
+fn concurrent_fetches_of_one_package_download_it_once() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let zip = zipfile(&[("main.tf", "# once")]);
+    let server = Server::start("127.0.0.1", move |_| Reply::ok(zip.clone()));
+    let f = fetcher(&tmp.path().join("c"), false);
+    let src = format!("{}/m.zip", server.base);
+    let got: Vec<_> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..4).map(|_| s.spawn(|| f.fetch(&src, None))).collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("thread"))
+            .collect()
+    });
+    for g in &got {
+        assert_eq!(
+            read(g.as_ref().expect("fetch").dir.join("main.tf")),
+            "# once"
+        );
+    }
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[test]
 fn redirects_are_checked_and_bounded_and_requests_time_out() {
     let tmp = tempfile::tempdir().expect("tmp");
     let token = "tok-for-127";
@@ -522,6 +545,16 @@ fn git_fetch_refs_subdirs_depth_and_cache() {
         .expect_err("no such ref")
         .to_string();
     assert!(e.contains("nope"), "{e}");
+    let small = fetcher(&tmp.path().join("c2"), false).with_limits(Limits {
+        max_download_bytes: 2000,
+        ..Limits::default()
+    });
+    match small.fetch(&src, None) {
+        Err(e @ FetchError::Refused { .. }) => {
+            assert!(e.to_string().contains("larger than 2000 bytes"), "{e}")
+        }
+        other => panic!("{other:?}"),
+    }
     drop(daemon);
     assert_eq!(f.fetch(&src, None).expect("cached"), got);
     assert_eq!(
