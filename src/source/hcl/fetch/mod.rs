@@ -2,6 +2,24 @@
 //! repository, https archive) and `version` become a local directory, fetched once into
 //! a cache and read from there after. Self-contained: uses nothing else of the crate.
 //! Fetches and checks packages; never reads or evaluates the configuration in them.
+//!
+//! - Sources ([`source`]): `NS/NAME/SYSTEM` and `HOST/NS/NAME/SYSTEM` in a module
+//!   registry; `git::URL` (https, ssh, git; `?ref=`, `?depth=`), `github.com/…`,
+//!   `git@host:path`, `bitbucket.org/…`; `https://` archives (`.zip`, `.tar.gz`,
+//!   `.tgz`, `.tar.bz2`, `?archive=`, `?checksum=`) and pages answering
+//!   `X-Terraform-Get`; all with `//subdir` (glob segments allowed). s3, gcs, hg and
+//!   file sources are an error saying so. Plain `http://` only to loopback hosts.
+//! - Versions ([`version`]): go-version's rules; the newest allowed, a prerelease only
+//!   when named exactly.
+//! - Cache: `$XDG_CACHE_HOME/tfparity/modules` (else `~/.cache/…`), one directory per
+//!   resolved package (`registry/HOST/NS/NAME/SYSTEM/VERSION`, `git/HASH`,
+//!   `http/HASH`), each built aside and renamed into place. A cached package is used
+//!   without the network; a registry module cached in an allowed version is too.
+//! - Offline: only the cache; a miss is [`FetchError::Offline`].
+//! - Credentials: `TF_TOKEN_<host>` as a bearer token to that host only (port
+//!   ignored), never in an error, a path or [`Fetched::resolved`].
+//! - Limits ([`Limits`]): download size, files and bytes unpacked, request and git
+//!   deadlines, redirects, sources naming sources.
 
 pub mod archive;
 mod cache;

@@ -130,8 +130,14 @@ impl Url {
     /// Resolves `reference` (absolute, `//host…`, `/path`, `?query` or a relative path)
     /// against this URL, as a browser would.
     pub fn join(&self, reference: &str) -> Result<Url, String> {
-        if reference.contains("://") && !reference.starts_with(['/', '.', '?']) {
-            return Url::parse(reference);
+        if let Some((scheme, _)) = reference.split_once("://") {
+            if !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+            {
+                return Url::parse(reference);
+            }
         }
         if let Some(rest) = reference.strip_prefix("//") {
             return Url::parse(&format!("{}://{rest}", self.scheme));
