@@ -8,6 +8,7 @@ pub mod build;
 pub mod config;
 pub mod eval;
 pub mod expr;
+pub mod fetch;
 pub mod files;
 pub mod functions;
 pub mod json;
