@@ -44,6 +44,10 @@ pub struct CompareArgs {
     /// `terraform.workspace` reads it (default: `default`).
     #[arg(long = "workspace", value_name = "NAME=WORKSPACE")]
     pub workspaces: Vec<String>,
+    /// Never use the network: remote modules come from the module cache or
+    /// `.terraform/modules` only (a module found in neither is not compared, and said).
+    #[arg(long)]
+    pub offline: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Table)]
     pub format: FormatArg,
@@ -96,6 +100,8 @@ pub struct Settings {
     /// `None`: never fail on findings.
     pub fail_on: Option<Severity>,
     pub color: ColorArg,
+    /// `--offline`: remote modules only from the cache.
+    pub offline: bool,
 }
 
 impl Settings {
@@ -171,6 +177,7 @@ impl Settings {
         }
         envs.shrink_to_fit();
         Ok(Settings {
+            offline: args.offline,
             envs,
             baseline,
             format: match args.format {

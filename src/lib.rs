@@ -41,11 +41,18 @@ pub fn compare(settings: &cli::Settings) -> Result<Report> {
     } else {
         None
     };
+    // One module cache for every environment: a module two environments call is
+    // fetched once.
+    let fetcher = settings
+        .envs
+        .iter()
+        .any(|e| std::path::Path::new(&e.path).is_dir())
+        .then(|| std::sync::Arc::new(source::hcl::Fetcher::from_env(settings.offline)));
     let loaded: Vec<Result<Environment>> = settings
         .envs
         .par_iter()
         .map(|spec| {
-            let mut env = source::load(spec, stdin.as_deref())?;
+            let mut env = source::load(spec, stdin.as_deref(), fetcher.as_ref())?;
             let t = std::time::Instant::now();
             normalize::add_reference_edges(&mut env);
             timing("reference edges", t);

@@ -382,3 +382,109 @@ fn planted_secrets_never_appear() {
         );
     }
 }
+
+/// A module registry on loopback serving one module (`acme/net/aws`, versions 1.0.0,
+/// 1.2.0 and 2.0.0) whose download is a `.tar.gz` on the same server.
+fn registry(archive: Vec<u8>) -> tfparity_hcl::fetch::testserver::Server {
+    use tfparity_hcl::fetch::testserver::{Reply, Server};
+    Server::start("127.0.0.1", move |req| match req.path.as_str() {
+        "/.well-known/terraform.json" => Reply::ok(r#"{"modules.v1":"/v1/modules/"}"#),
+        "/v1/modules/acme/net/aws/versions" => Reply::ok(
+            r#"{"modules":[{"versions":[{"version":"1.0.0"},{"version":"1.2.0"},{"version":"2.0.0"}]}]}"#,
+        ),
+        "/v1/modules/acme/net/aws/1.2.0/download" => {
+            Reply::status(204).header("X-Terraform-Get", &format!("{}/net-1.2.0.tar.gz", req.base))
+        }
+        "/net-1.2.0.tar.gz" => Reply::ok(archive.clone()),
+        _ => Reply::status(404),
+    })
+}
+
+#[test]
+fn remote_modules_are_fetched_cached_and_read_offline() {
+    let tmp = std::env::temp_dir().join(format!("tfparity-cli-fetch-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    let write = |rel: &str, text: &str| {
+        let p = tmp.join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    };
+    // The module package, as a registry serves it.
+    write(
+        "pkg/main.tf",
+        "variable \"ports\" { type = list(number) }\nresource \"aws_security_group\" \"this\" {\n  name = \"web\"\n  dynamic \"ingress\" {\n    for_each = var.ports\n    content {\n      from_port   = ingress.value\n      to_port     = ingress.value\n      protocol    = \"tcp\"\n      cidr_blocks = [\"0.0.0.0/0\"]\n    }\n  }\n}\n",
+    );
+    let tar = Command::new("tar")
+        .args(["czf", "net.tar.gz", "-C", "pkg", "."])
+        .current_dir(&tmp)
+        .status()
+        .expect("tar");
+    assert!(tar.success());
+    let archive = std::fs::read(tmp.join("net.tar.gz")).expect("archive");
+    let server = registry(archive);
+    let host = server.base.trim_start_matches("http://").to_string();
+    for (env, ports) in [("prod", "[443]"), ("staging", "[443, 22]")] {
+        write(
+            &format!("envs/{env}/main.tf"),
+            &format!("module \"net\" {{\n  source  = \"{host}/acme/net/aws\"\n  version = \"~> 1.0\"\n  ports   = {ports}\n}}\n"),
+        );
+    }
+    let run = |cache: &str, extra: &[&str]| {
+        let mut args = vec![
+            "compare",
+            "prod=envs/prod",
+            "staging=envs/staging",
+            "--format",
+            "json",
+        ];
+        args.extend(extra);
+        Command::new(bin())
+            .args(&args)
+            .current_dir(&tmp)
+            .env("XDG_CACHE_HOME", tmp.join(cache))
+            .stdin(Stdio::null())
+            .output()
+            .expect("run tfparity")
+    };
+    // Fetched: version 1.2.0 (the newest ~> 1.0 allows), and compared inside.
+    let first = run("cache", &[]);
+    let out = text(&first.stdout);
+    assert_eq!(first.status.code(), Some(2), "{}", text(&first.stderr));
+    assert!(out.contains("\"complete\": true"), "{out}");
+    assert!(
+        out.contains("module.net.aws_security_group.this") && out.contains("tcp/22"),
+        "{out}"
+    );
+    let asked: Vec<String> = server.requests().into_iter().map(|r| r.path).collect();
+    assert!(
+        asked.iter().any(|p| p.ends_with("/1.2.0/download")),
+        "{asked:?}"
+    );
+    assert_eq!(
+        asked.iter().filter(|p| p.ends_with(".tar.gz")).count(),
+        1,
+        "{asked:?}"
+    );
+    // The server gone: the cache answers, offline too.
+    drop(server);
+    for extra in [&[][..], &["--offline"][..]] {
+        let again = run("cache", extra);
+        assert_eq!(
+            text(&again.stdout),
+            out,
+            "{extra:?}: {}",
+            text(&again.stderr)
+        );
+    }
+    // Offline with an empty cache: not read, and loud about it.
+    let empty = run("empty-cache", &["--offline"]);
+    let out = text(&empty.stdout);
+    assert_eq!(empty.status.code(), Some(2), "{}", text(&empty.stderr));
+    assert!(out.contains("\"complete\": false"), "{out}");
+    assert!(
+        out.contains("\"category\": \"coverage\"") && out.contains("\"severity\": \"high\""),
+        "{out}"
+    );
+    assert!(out.contains("offline"), "{out}");
+    let _ = std::fs::remove_dir_all(&tmp);
+}

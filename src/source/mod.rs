@@ -79,8 +79,13 @@ struct Probe {
     encryption_version: Option<IgnoredAny>,
 }
 
-/// Loads one environment. `stdin` holds standard input when a spec names `-`.
-pub fn load(spec: &EnvSpec, stdin: Option<&[u8]>) -> Result<Environment> {
+/// Loads one environment. `stdin` holds standard input when a spec names `-`;
+/// `fetcher` fetches the remote modules a root module calls.
+pub fn load(
+    spec: &EnvSpec,
+    stdin: Option<&[u8]>,
+    fetcher: Option<&std::sync::Arc<hcl::Fetcher>>,
+) -> Result<Environment> {
     let shown = spec.path.as_str();
     let path = Path::new(&spec.path);
     let owned;
@@ -93,9 +98,12 @@ pub fn load(spec: &EnvSpec, stdin: Option<&[u8]>) -> Result<Environment> {
                 path,
                 &spec.var_files,
                 &spec.name,
-                hcl::Workspace {
-                    name: spec.workspace.as_deref(),
-                    shared_root: spec.shared_root,
+                &hcl::Options {
+                    workspace: hcl::Workspace {
+                        name: spec.workspace.as_deref(),
+                        shared_root: spec.shared_root,
+                    },
+                    fetcher: fetcher.cloned(),
                 },
             )?;
             crate::timing(&format!("evaluate {}", spec.name), t);

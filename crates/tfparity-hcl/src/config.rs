@@ -51,6 +51,8 @@ impl ResDecl {
 pub struct CallDecl {
     pub name: String,
     pub source: String,
+    /// The `version` constraint of a registry source, as written.
+    pub version: Option<String>,
     pub count: Option<Attr>,
     pub for_each: Option<Attr>,
     /// Input variables of the child module.
@@ -268,6 +270,12 @@ impl Module {
                 "a module source must be a literal string",
             ));
         };
+        let version = match b.body.attr("version") {
+            None => None,
+            Some(v) => Some(literal(v).ok_or_else(|| {
+                LoadError::at(&v.loc, "a module version must be a literal string")
+            })?),
+        };
         let count = take(&mut b.body, "count");
         let for_each = take(&mut b.body, "for_each");
         if let (Some(_), Some(f)) = (&count, &for_each) {
@@ -281,6 +289,7 @@ impl Module {
         self.calls.push(CallDecl {
             name: name.clone(),
             source: source_text,
+            version,
             count,
             for_each,
             args,

@@ -43,6 +43,15 @@ pub fn timing(phase: &str, since: std::time::Instant) {
     }
 }
 
+/// How a root module is read.
+#[derive(Debug, Clone, Default)]
+pub struct Options<'a> {
+    pub workspace: Workspace<'a>,
+    /// Fetches the remote module sources that `terraform init` did not install (into
+    /// its cache, or only from it when offline); none: they are not read, and said so.
+    pub fetcher: Option<std::sync::Arc<fetch::Fetcher>>,
+}
+
 /// What `terraform.workspace` is for an environment.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Workspace<'a> {
@@ -63,21 +72,22 @@ pub fn load<T, F>(
     dir: &Path,
     var_files: &[String],
     env: &str,
-    workspace: Workspace<'_>,
+    options: &Options<'_>,
     make: F,
 ) -> Result<(Built<T>, Vec<String>)>
 where
     T: Send,
     F: Fn(ResourceInstance<'_>) -> T + Sync,
 {
-    let (run, root) = prepare(dir, var_files, env, workspace.name)?;
+    let workspace = options.workspace;
+    let (run, root) = prepare(dir, var_files, env, options)?;
     match evaluate(run, root, env, workspace.shared_root, &make) {
         Ok(done) => Ok(done),
         // Which error surfaces first may depend on which module instance got there
         // first: evaluate once more, one instance after another, to say the same error
         // every time.
         Err(_) => {
-            let (mut run, root) = prepare(dir, var_files, env, workspace.name)?;
+            let (mut run, root) = prepare(dir, var_files, env, options)?;
             run.parallel = false;
             evaluate(run, root, env, workspace.shared_root, &make)
         }
@@ -97,7 +107,7 @@ fn prepare(
     dir: &Path,
     var_files: &[String],
     env: &str,
-    workspace: Option<&str>,
+    options: &Options<'_>,
 ) -> Result<(module::Run, usize)> {
     let named = |e| named(env, e);
     // A directory without configuration is not an empty environment.
@@ -122,8 +132,9 @@ fn prepare(
         .iter()
         .map(|(k, (_, loc))| (k.clone(), loc.clone()))
         .collect();
-    let (mut run, root) = module::Run::new(dir, env, given).map_err(named)?;
-    run.workspace = workspace.map(str::to_string);
+    let (mut run, root) =
+        module::Run::new(dir, env, given, options.fetcher.clone()).map_err(named)?;
+    run.workspace = options.workspace.name.map(str::to_string);
     crate::timing(&format!("hcl read and parse {env}"), t);
     let declared = &run.inst(root).module.variables;
     // Every required variable without a value, said at once.

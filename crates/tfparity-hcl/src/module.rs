@@ -127,6 +127,9 @@ pub struct Run {
     /// The root module's variable values from variable files, and where each is given.
     root_values: BTreeMap<String, (V, Loc)>,
     manifest: Option<HashMap<String, PathBuf>>,
+    /// Fetches remote sources that `terraform init` did not install; none: they are
+    /// not read.
+    fetcher: Option<Arc<crate::fetch::Fetcher>>,
     modules: Mutex<HashMap<PathBuf, Arc<Module>>>,
     insts: RwLock<Vec<Arc<Inst>>>,
     /// What each thread waits for, while it waits (to tell a cycle from a wait).
@@ -229,6 +232,7 @@ impl Run {
         root: &Path,
         env: &str,
         root_values: BTreeMap<String, (V, Loc)>,
+        fetcher: Option<Arc<crate::fetch::Fetcher>>,
     ) -> Result<(Run, usize), LoadError> {
         let manifest = read_manifest(root)?;
         let run = Run {
@@ -236,6 +240,7 @@ impl Run {
             env: env.to_string(),
             root_values,
             manifest,
+            fetcher,
             modules: Mutex::new(HashMap::new()),
             insts: RwLock::new(Vec::new()),
             waiting: Mutex::new(HashMap::new()),
@@ -271,6 +276,7 @@ impl Run {
         let mut frontier: Vec<(Arc<Module>, String)> = vec![(root.clone(), String::new())];
         while !frontier.is_empty() {
             let mut wanted: Vec<(PathBuf, String)> = Vec::new();
+            let mut remote: Vec<(String, Option<String>, String)> = Vec::new();
             for (m, key) in &frontier {
                 for c in &m.calls {
                     let k = if key.is_empty() {
@@ -281,10 +287,26 @@ impl Run {
                     let dir = match self.manifest.as_ref().and_then(|mf| mf.get(&k)) {
                         Some(d) => d.clone(),
                         None if is_local(&c.source) => lexical_join(&m.dir, &c.source),
-                        None => continue,
+                        None => {
+                            remote.push((c.source.clone(), c.version.clone(), k));
+                            continue;
+                        }
                     };
                     wanted.push((dir, k));
                 }
+            }
+            // Remote sources are fetched side by side (each package once); what fails
+            // is said where the module is called.
+            if let Some(f) = &self.fetcher {
+                let fetched: Vec<(PathBuf, String)> = std::mem::take(&mut remote)
+                    .into_par_iter()
+                    .filter_map(|(source, version, k)| {
+                        f.fetch(&source, version.as_deref())
+                            .ok()
+                            .map(|d| (d.dir, k))
+                    })
+                    .collect();
+                wanted.extend(fetched);
             }
             let loaded = lock(&self.modules);
             let mut seen: Vec<PathBuf> = Vec::new();
@@ -997,10 +1019,16 @@ impl Run {
             }
             return Ok(Ok(dir));
         }
-        let why = format!(
-            "source {:?} is not installed (no .terraform/modules/modules.json from `terraform init`)",
-            decl.source
-        );
+        let why = match &self.fetcher {
+            Some(f) => match f.fetch(&decl.source, decl.version.as_deref()) {
+                Ok(fetched) => return Ok(Ok(fetched.dir)),
+                Err(e) => e.to_string(),
+            },
+            None => format!(
+                "source {:?} is not installed (no .terraform/modules/modules.json from `terraform init`)",
+                decl.source
+            ),
+        };
         self.warn(format!(
             "{}: {what}: {why}, so its resources are not read and its outputs are unknown",
             decl.loc

@@ -2,14 +2,14 @@
 //! and that real configurations use.
 
 use crate::testdir::Dir;
-use crate::{load, Workspace, V};
+use crate::{load, Options, V};
 use std::collections::BTreeMap;
 
 type Loaded = BTreeMap<String, BTreeMap<String, V>>;
 
 /// Every resource instance of the root module in `dir`: address → attributes.
 fn instances(dir: &std::path::Path) -> Result<Loaded, String> {
-    let (built, _) = load(dir, &[], "test", Workspace::default(), |r| {
+    let (built, _) = load(dir, &[], "test", &Options::default(), |r| {
         let attrs: BTreeMap<String, V> = r
             .entries()
             .map(|(k, v)| (k.to_string(), v.clone()))
@@ -232,7 +232,7 @@ fn values_for_undeclared_variables_are_said_once_per_file() -> crate::TestResult
         ("shared.auto.tfvars", "c = 1\nd = 2\ne = 3\n"),
     ])?;
     let (_, warnings) =
-        load(d.path(), &[], "test", Workspace::default(), |_| ()).map_err(|e| e.to_string())?;
+        load(d.path(), &[], "test", &Options::default(), |_| ()).map_err(|e| e.to_string())?;
     let said: Vec<&String> = warnings.iter().filter(|w| w.contains("declare")).collect();
     assert_eq!(said.len(), 2, "{warnings:?}");
     assert!(said.iter().any(|w| w.contains("shared.auto.tfvars:1:1: values are given for 3 variables the root module does not declare: \"c\" and 2 more")), "{said:?}");

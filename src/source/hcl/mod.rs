@@ -10,7 +10,8 @@ mod tests;
 use crate::error::{Error, Result};
 use crate::model::Resource;
 use std::path::Path;
-pub use tfparity_hcl::{Built, Workspace};
+pub use tfparity_hcl::fetch::Fetcher;
+pub use tfparity_hcl::{Built, Options, Workspace};
 
 impl From<tfparity_hcl::LoadError> for Error {
     fn from(e: tfparity_hcl::LoadError) -> Error {
@@ -38,7 +39,7 @@ pub fn not_expanded(why: tfparity_hcl::NotExpanded) -> crate::model::NotExpanded
 /// files and then `var_files` in order: its resource instances and the warnings about
 /// what could not be evaluated.
 pub fn load(dir: &Path, var_files: &[String], env: &str) -> Result<(Vec<Resource>, Vec<String>)> {
-    load_with_origins(dir, var_files, env, Workspace::default()).map(|(b, w)| (b.resources, w))
+    load_with_origins(dir, var_files, env, &Options::default()).map(|(b, w)| (b.resources, w))
 }
 
 /// [`load`], and where each instance and resource block is written, and what could not
@@ -47,13 +48,13 @@ pub fn load_with_origins(
     dir: &Path,
     var_files: &[String],
     env: &str,
-    workspace: Workspace<'_>,
+    options: &Options<'_>,
 ) -> Result<(Built<Resource>, Vec<String>)> {
     Ok(tfparity_hcl::load(
         dir,
         var_files,
         env,
-        workspace,
+        options,
         convert::resource,
     )?)
 }

@@ -579,7 +579,7 @@ fn declared_env(name: &str, d: &Dir) -> crate::TestResult<crate::model::Environm
         workspace: None,
         shared_root: false,
     };
-    Ok(crate::source::load(&spec, None)?)
+    Ok(crate::source::load(&spec, None, None)?)
 }
 
 /// The findings of comparing `envs` (the first is the baseline), one line each.
@@ -1169,10 +1169,13 @@ resource "aws_route" "extra" {{
 }
 
 /// The workspace of an environment whose root module another environment shares.
-fn ws(name: Option<&str>) -> super::Workspace<'_> {
-    super::Workspace {
-        name,
-        shared_root: true,
+fn ws(name: Option<&str>) -> super::Options<'_> {
+    super::Options {
+        workspace: super::Workspace {
+            name,
+            shared_root: true,
+        },
+        fetcher: None,
     }
 }
 
@@ -1193,12 +1196,12 @@ resource "x_y" "z" {
 "#;
     let d = Dir::with(&[("main.tf", main)])?;
     let (built, warnings) =
-        super::load_with_origins(d.path(), &[], "staging", ws(Some("staging")))?;
+        super::load_with_origins(d.path(), &[], "staging", &ws(Some("staging")))?;
     assert!(warnings.is_empty(), "{warnings:?}");
     assert_eq!(attr(&built.resources, "x_y.z", "ssh"), r#"["0.0.0.0/0"]"#);
     assert_eq!(attr(&built.resources, "x_y.z", "ws"), r#""staging""#);
     // Not given: `default`, as Terraform has it, and a warning saying where it is read.
-    let (built, warnings) = super::load_with_origins(d.path(), &[], "staging", ws(None))?;
+    let (built, warnings) = super::load_with_origins(d.path(), &[], "staging", &ws(None))?;
     assert_eq!(attr(&built.resources, "x_y.z", "ssh"), "[]");
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert!(
@@ -1210,7 +1213,7 @@ resource "x_y" "z" {
     // Indexed by workspace, it fails in `default`: the error says why it may.
     let indexed = "locals {\n  cfg = { prod = 1 }\n}\nresource \"x_y\" \"z\" {\n  n = local.cfg[terraform.workspace]\n}\n";
     let d = Dir::with(&[("main.tf", indexed)])?;
-    let err = super::load_with_origins(d.path(), &[], "prod", ws(None))
+    let err = super::load_with_origins(d.path(), &[], "prod", &ws(None))
         .err()
         .map(|e| e.to_string())
         .unwrap_or_default();
@@ -1218,11 +1221,11 @@ resource "x_y" "z" {
         err.contains("Invalid index") && err.contains("give --workspace prod=NAME"),
         "{err}"
     );
-    assert!(super::load_with_origins(d.path(), &[], "prod", ws(Some("prod"))).is_ok());
+    assert!(super::load_with_origins(d.path(), &[], "prod", &ws(Some("prod"))).is_ok());
     // A folder of its own is not a workspace: nothing is said.
     let d = Dir::with(&[("main.tf", main)])?;
     let (_, warnings) =
-        super::load_with_origins(d.path(), &[], "staging", super::Workspace::default())?;
+        super::load_with_origins(d.path(), &[], "staging", &super::Options::default())?;
     assert!(warnings.is_empty(), "{warnings:?}");
     Ok(())
 }

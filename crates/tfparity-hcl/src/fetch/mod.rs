@@ -36,8 +36,9 @@ pub mod version;
 
 #[cfg(test)]
 mod tests;
-#[cfg(test)]
-mod testserver;
+/// A small HTTP server on loopback, for tests (here and in the command line's).
+#[doc(hidden)]
+pub mod testserver;
 
 pub use error::FetchError;
 pub use source::{parse, Source};
