@@ -81,10 +81,16 @@ pub(super) const CASES: &[Case] = &[
     c(r#"jsonencode(null)"#, r#""null""#),
     c(r#"tostring(null)"#, "null"),
     // Operators
-    // pending: c(r#"1 + "x""#, "error: Invalid operand: Unsuitable value for right operand: a number is required"),
-    // pending: c(r#""x" + 1"#, "error: Unsuitable value for left operand: a number is required"),
-    // pending: c("1 + null", "error: argument must not be null"),
-    // pending: c("null + 1", "error: argument must not be null"),
+    c(
+        r#"1 + "x""#,
+        "error: Invalid operand: Unsuitable value for right operand: a number is required",
+    ),
+    c(
+        r#""x" + 1"#,
+        "error: Unsuitable value for left operand: a number is required",
+    ),
+    c("1 + null", "error: argument must not be null"),
+    c("null + 1", "error: argument must not be null"),
     c("1 + []", "error: a number is required"),
     c("0 / 0", "error: can't divide zero by zero"),
     c("1 % 0", "error: "),
