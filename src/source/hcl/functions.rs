@@ -77,34 +77,40 @@ const EVALUATOR: &[&str] = &[
 
 /// Built-in functions whose result is not computed statically: impure ones (a new value
 /// on every run), and the hashes, crypto, time arithmetic and decoders (`csvdecode`,
-/// `yamldecode`) this crate does not implement. They evaluate to an unknown value, as
-/// impure functions do during Terraform's plan.
-const UNCOMPUTED: &[&str] = &[
-    "base64sha256",
-    "base64sha512",
-    "bcrypt",
-    "csvdecode",
-    "filebase64sha256",
-    "filebase64sha512",
-    "filemd5",
-    "filesha1",
-    "filesha256",
-    "filesha512",
-    "formatdate",
-    "md5",
-    "plantimestamp",
-    "rsadecrypt",
-    "sha1",
-    "sha256",
-    "sha512",
-    "textdecodebase64",
-    "textencodebase64",
-    "timeadd",
-    "timecmp",
-    "timestamp",
-    "uuid",
-    "uuidv5",
+/// text encodings) this crate does not implement. They evaluate to an unknown value, as
+/// impure functions do during Terraform's plan, once their arguments are counted as
+/// Terraform counts them.
+const UNCOMPUTED: &[Spec] = &[
+    uncomputed("base64sha256", &["str"]),
+    uncomputed("base64sha512", &["str"]),
+    uncomputed("bcrypt", &["str"]).var("cost"),
+    uncomputed("csvdecode", &["str"]),
+    uncomputed("filebase64sha256", &["path"]),
+    uncomputed("filebase64sha512", &["path"]),
+    uncomputed("filemd5", &["path"]),
+    uncomputed("filesha1", &["path"]),
+    uncomputed("filesha256", &["path"]),
+    uncomputed("filesha512", &["path"]),
+    uncomputed("formatdate", &["format", "time"]),
+    uncomputed("md5", &["str"]),
+    uncomputed("plantimestamp", &[]),
+    uncomputed("rsadecrypt", &["ciphertext", "privatekey"]),
+    uncomputed("sha1", &["str"]),
+    uncomputed("sha256", &["str"]),
+    uncomputed("sha512", &["str"]),
+    uncomputed("textdecodebase64", &["source", "encoding"]),
+    uncomputed("textencodebase64", &["string", "encoding"]),
+    uncomputed("timeadd", &["timestamp", "duration"]),
+    uncomputed("timecmp", &["timestamp_a", "timestamp_b"]),
+    uncomputed("timestamp", &[]),
+    uncomputed("uuid", &[]),
+    uncomputed("uuidv5", &["namespace", "name"]),
 ];
+
+/// A function of [`UNCOMPUTED`]: its parameters, and an unknown result.
+const fn uncomputed(name: &'static str, params: &'static [&'static str]) -> Spec {
+    Spec::new(name, params, |_| Ok(V::unknown())).unknowns(Unknowns::Own)
+}
 
 /// Calls built-in function `name` (also under the `core::` namespace) with evaluated
 /// arguments. An unknown argument the result depends on gives an unknown result.
@@ -112,9 +118,6 @@ pub fn call(name: &str, args: Vec<V>, ctx: &FnCtx) -> Result<V, FnError> {
     let name = name.strip_prefix("core::").unwrap_or(name);
     if EVALUATOR.contains(&name) {
         return Err(FnError::Invalid("handled by the evaluator".into()));
-    }
-    if UNCOMPUTED.contains(&name) {
-        return Ok(V::unknown());
     }
     let spec = find(name).ok_or(FnError::Unknown)?;
     let vals: Vec<V> = args.into_iter().map(|v| v.unmark().0).collect();
@@ -139,7 +142,7 @@ pub fn call(name: &str, args: Vec<V>, ctx: &FnCtx) -> Result<V, FnError> {
 /// Whether `name` (or `core::name`) is one of Terraform's built-in functions.
 pub fn exists(name: &str) -> bool {
     let name = name.strip_prefix("core::").unwrap_or(name);
-    EVALUATOR.contains(&name) || UNCOMPUTED.contains(&name) || find(name).is_some()
+    EVALUATOR.contains(&name) || find(name).is_some()
 }
 
 fn find(name: &str) -> Option<&'static Spec> {
@@ -153,6 +156,7 @@ fn find(name: &str) -> Option<&'static Spec> {
         number::SPECS,
         sequence::SPECS,
         string::SPECS,
+        UNCOMPUTED,
     ]
     .into_iter()
     .flatten()

@@ -5,8 +5,14 @@ use super::{c, Case};
 
 pub(super) const CASES: &[Case] = &[
     // Arity
-    // pending: c("upper()", r#"error: Not enough function arguments: Function "upper" expects 1 argument(s). Missing value for "str""#),
-    // pending: c(r#"upper("a", "b")"#, r#"error: Too many function arguments: Function "upper" expects only 1 argument(s)"#),
+    c(
+        "upper()",
+        r#"error: Not enough function arguments: Function "upper" expects 1 argument(s). Missing value for "str""#,
+    ),
+    c(
+        r#"upper("a", "b")"#,
+        r#"error: Too many function arguments: Function "upper" expects only 1 argument(s)"#,
+    ),
     c(
         r#"cidrsubnet("10.0.0.0/8", 1)"#,
         r#"error: Missing value for "netnum""#,
@@ -16,8 +22,8 @@ pub(super) const CASES: &[Case] = &[
         r#"error: expects at least 2 argument(s). Missing value for "key""#,
     ),
     c(r#"join()"#, r#"error: Missing value for "separator""#),
-    // pending: c(r#"timestamp(1)"#, "error: Too many function arguments"),
-    // pending: c(r#"sha256()"#, "error: Not enough function arguments"),
+    c(r#"timestamp(1)"#, "error: Too many function arguments"),
+    c(r#"sha256()"#, "error: Not enough function arguments"),
     c(r#"can()"#, "error: "),
     c(r#"try()"#, "error: at least one argument is required"),
     c(r#"sensitive()"#, "error: "),

@@ -69,9 +69,9 @@ const FAMILIES: &[(&str, &[Case], usize)] = &[
     ("encoding", encoding::CASES, 69),
     ("cidr", cidr::CASES, 50),
     ("dates", dates::CASES, 18),
-    ("types", types::CASES, 83),
+    ("types", types::CASES, 104),
     ("operators", operators::CASES, 168),
-    ("errors", errors::CASES, 60),
+    ("errors", errors::CASES, 64),
 ];
 
 /// Evaluates `src` as `eval/tests.rs` does, with a few names bound: `u` (known after
@@ -233,5 +233,5 @@ fn case_counts() {
     );
 }
 
-const TOTAL: usize = 812;
+const TOTAL: usize = 837;
 const KNOWN: usize = 32;
