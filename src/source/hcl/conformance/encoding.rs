@@ -40,6 +40,35 @@ pub(super) const CASES: &[Case] = &[
     ),
     c(r#"urlencode("a/b?c=d&e")"#, r#""a%2Fb%3Fc%3Dd%26e""#),
     c(r#"urlencode("-_.~")"#, r#""-_.~""#),
+    // urldecode (OpenTofu)
+    c(r#"urldecode("Hello+World%21")"#, r#""Hello World!""#),
+    c(r#"urldecode("%E2%98%83")"#, r#""☃""#),
+    c(
+        r#"urldecode("foo%3Abar%40localhost%3Ffoo%3Dbar%26bar%3Dbaz")"#,
+        r#""foo:bar@localhost?foo=bar&bar=baz""#,
+    ),
+    c(r#"urldecode(urlencode("a b/c?d"))"#, r#""a b/c?d""#),
+    c(r#"urldecode("%zz")"#, r#"error: invalid URL escape "%zz""#),
+    c(r#"urldecode("100%")"#, "error: invalid URL escape"),
+    // base64gunzip (OpenTofu)
+    c(
+        r#"base64gunzip("H4sIAAAAAAAA/ypJLS4BAAAA//8BAAD//wx+f9gEAAAA")"#,
+        r#""test""#,
+    ),
+    c(
+        r#"base64gunzip(base64gzip("hello
+world"))"#,
+        r#""hello
+world""#,
+    ),
+    c(
+        r#"base64gunzip("dGVzdA==")"#,
+        "error: failed to gunzip bytestream",
+    ),
+    c(
+        r#"base64gunzip("!")"#,
+        "error: failed to decode base64 data",
+    ),
     // jsonencode: compact, keys sorted, HTML characters escaped as Go escapes them.
     c(
         r#"jsonencode({"hello" = "world"})"#,
@@ -76,7 +105,10 @@ pub(super) const CASES: &[Case] = &[
     c(r#"jsondecode("")"#, "error: "),
     c(r#"jsondecode("{")"#, "error: "),
     c(r#"jsondecode("1 2")"#, "error: extraneous data"),
-    // pending: c(r#"jsondecode("{\"a\": 1, \"a\": 2}")"#, r#"error: duplicate "a" property in JSON object"#),
+    c(
+        r#"jsondecode("{\"a\": 1, \"a\": 2}")"#,
+        r#"error: duplicate "a" property in JSON object"#,
+    ),
     c(
         r#"jsondecode(jsonencode({a = [1, "x", null]}))"#,
         r#"{a = [1, "x", null]}"#,

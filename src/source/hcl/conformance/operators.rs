@@ -242,6 +242,12 @@ pub(super) const CASES: &[Case] = &[
     // result is during a plan that has not configured it (a deliberate choice).
     c(r#"core::upper("a")"#, r#""A""#),
     c(r#"provider::aws::arn_parse("x")"#, "u"),
+    // OpenTofu's newest functions, the assertions (`assumenotnull`, `assumeequal`, …),
+    // are not supported: an unknown function, named.
+    c(
+        r#"assumenotnull("x")"#,
+        r#"error: there is no function named "assumenotnull""#,
+    ),
     c(
         r#"nosuch(1)"#,
         r#"error: there is no function named "nosuch""#,
