@@ -28,6 +28,8 @@ pub(super) const CASES: &[Case] = &[
     // index
     c(r#"index(["a", "b", "c"], "b")"#, "1"),
     c(r#"index(["a", "b", "c"], "z")"#, "error: item not found"),
+    c(r#"index(["1"], 1)"#, "error: item not found"),
+    c(r#"index([1, 2, 1], 1)"#, "0"),
     c(r#"index([], "z")"#, "error: cannot search an empty list"),
     // contains: no conversion between kinds.
     c(r#"contains(["a", "b", "c"], "a")"#, "true"),
@@ -64,6 +66,8 @@ pub(super) const CASES: &[Case] = &[
         r#"["a", "b", "c", "d"]"#,
     ),
     c("distinct([])", "[]"),
+    c(r#"distinct([1, "1"])"#, r#"["1"]"#),
+    c(r#"distinct([[1], [1], [2]])"#, "[[1], [2]]"),
     c(
         r#"compact(["a", "", "b", null, "c"])"#,
         r#"["a", "b", "c"]"#,
@@ -137,6 +141,10 @@ pub(super) const CASES: &[Case] = &[
     c(r#"lookup({a = "ay"}, "a")"#, r#""ay""#),
     c(r#"lookup({a = "ay"}, "c")"#, r#"error: "c""#),
     c(r#"lookup(tomap({a = "ay"}), "c", null)"#, "null"),
+    c(r#"lookup(obj, "a")"#, "1"),
+    c(r#"lookup({a = 1, b = 2}, "b", 0)"#, "2"),
+    c(r#"lookup(u, "a", 1)"#, "u"),
+    c(r#"keys(u)"#, "u"),
     c(
         r#"lookup([1], "a")"#,
         "error: lookup() requires a map as the first argument",
@@ -232,6 +240,19 @@ pub(super) const CASES: &[Case] = &[
     c("range(4, 1)", "[4, 3, 2]"),
     c("range(10, 5, -2)", "[10, 8, 6]"),
     c("range(1, 1)", "[]"),
+    c("length(range(0, 1, 0.1))", "10"),
+    c("range(0, 0.35, 0.1)[3]", "0.3"),
+    c("range(1, 2, 0.25)", "[1, 1.25, 1.5, 1.75]"),
+    c("range(1, 0, -0.1)[9]", "0.1"),
+    c("length(range(0, 1000, 1))", "1000"),
+    c(
+        "range(1000000000000000, 1000000000000003)",
+        "[1000000000000000, 1000000000000001, 1000000000000002]",
+    ),
+    c(
+        "range(0.5, 1000000000000003, 500000000000001)",
+        "[0.5, 500000000000001.5, 1000000000000002.5]",
+    ),
     c("range(1, 4, 0)", "error: step must not be zero"),
     c(
         "range(1, 4, -1)",
