@@ -19,6 +19,7 @@ mod collections;
 mod dates;
 mod encoding;
 mod errors;
+mod files;
 mod numbers;
 mod operators;
 mod strings;
@@ -72,6 +73,7 @@ const FAMILIES: &[(&str, &[Case], usize)] = &[
     ("types", types::CASES, 104),
     ("operators", operators::CASES, 169),
     ("errors", errors::CASES, 64),
+    ("files", files::CASES, 29),
 ];
 
 /// Evaluates `src` as `eval/tests.rs` does, with a few names bound: `u` (known after
@@ -214,6 +216,11 @@ fn errors() {
     check("errors");
 }
 
+#[test]
+fn files() {
+    check("files");
+}
+
 /// The counts `docs/hcl.md` quotes: update both when a table changes.
 #[test]
 fn case_counts() {
@@ -233,5 +240,5 @@ fn case_counts() {
     );
 }
 
-const TOTAL: usize = 901;
-const KNOWN: usize = 32;
+const TOTAL: usize = 930;
+const KNOWN: usize = 34;
