@@ -24,6 +24,7 @@ mod format;
 mod number;
 mod sequence;
 mod string;
+mod yaml;
 
 use super::value::V;
 use std::fmt;

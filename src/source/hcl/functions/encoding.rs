@@ -2,8 +2,7 @@
 //! `base64encode`, `base64decode`, `base64gzip`, `urlencode`, and OpenTofu's
 //! `base64gunzip` and `urldecode`, each producing exactly the text
 //! Terraform produces (Go's JSON escaping, go-yaml's quoting, folding and block
-//! scalars). `yamldecode` reads with yaml-rust2 (YAML 1.2): the one document a string
-//! holds, maps as objects, sequences as tuples.
+//! scalars). `yamldecode` is the `yaml` module's.
 
 use super::{fail, Args, FnError, Spec};
 use crate::source::hcl::value::{num_text, V};
@@ -174,56 +173,7 @@ impl<'de> serde::de::Visitor<'de> for Unique {
 }
 
 fn yamldecode(a: &mut Args) -> Result<V, FnError> {
-    use yaml_rust2::{Yaml, YamlLoader};
-    let text = a.str(0)?;
-    let docs = YamlLoader::load_from_str(&text).map_err(|e| {
-        fail(format!(
-            "on line {}, column {}: {}",
-            e.marker().line(),
-            e.marker().col() + 1,
-            e.info()
-        ))
-    })?;
-    fn to_v(y: Yaml) -> Result<V, String> {
-        Ok(match y {
-            Yaml::Null | Yaml::BadValue => V::Null,
-            Yaml::Boolean(b) => V::Bool(b),
-            Yaml::Integer(i) => V::Num(i as f64),
-            Yaml::Real(r) => V::Num(
-                r.parse::<f64>()
-                    .map_err(|_| format!("cannot read {r:?} as a number"))?,
-            ),
-            Yaml::String(s) => V::Str(s),
-            Yaml::Array(items) => V::List(items.into_iter().map(to_v).collect::<Result<_, _>>()?),
-            Yaml::Hash(h) => {
-                let mut m = BTreeMap::new();
-                for (k, v) in h {
-                    let key = match k {
-                        Yaml::String(s) => s,
-                        Yaml::Integer(i) => i.to_string(),
-                        Yaml::Boolean(b) => b.to_string(),
-                        Yaml::Real(r) => r,
-                        _ => {
-                            return Err("only string, number and bool map keys are supported".into())
-                        }
-                    };
-                    m.insert(key, to_v(v)?);
-                }
-                V::Map(m)
-            }
-            Yaml::Alias(_) => return Err("YAML aliases are not supported".into()),
-        })
-    }
-    match docs.len() {
-        0 => Ok(V::Null),
-        1 => docs
-            .into_iter()
-            .next()
-            .map(to_v)
-            .unwrap_or(Ok(V::Null))
-            .map_err(fail),
-        _ => Err(fail("the string holds more than one YAML document")),
-    }
+    super::yaml::decode(&a.str(0)?).map_err(fail)
 }
 
 /// Go's wording for the common JSON errors.
