@@ -1,7 +1,7 @@
 //! Terraform's built-in functions over evaluated values: the dispatcher ([`call`],
 //! [`exists`]), the conversion of arguments to parameter types with Terraform's messages,
 //! and unknown-value propagation. Each family of functions lives in a submodule (`cidr`,
-//! `collection`, `convert`, `encoding`, `file`, `format`, `number`, `sequence`,
+//! `collection`, `convert`, `csv`, `encoding`, `file`, `format`, `number`, `sequence`,
 //! `string`). Computes only: it never evaluates expressions, never sees sensitive marks
 //! (the caller strips them and marks the result), and reads files only for the file
 //! functions.
@@ -17,6 +17,7 @@
 mod cidr;
 mod collection;
 mod convert;
+mod csv;
 mod encoding;
 pub use encoding::base64_text;
 mod file;
@@ -77,15 +78,14 @@ const EVALUATOR: &[&str] = &[
 ];
 
 /// Built-in functions whose result is not computed statically: impure ones (a new value
-/// on every run), and the hashes, crypto, time arithmetic and decoders (`csvdecode`,
-/// text encodings) this crate does not implement. They evaluate to an unknown value, as
+/// on every run), and the hashes, crypto, time arithmetic and text encodings this crate
+/// does not implement. They evaluate to an unknown value, as
 /// impure functions do during Terraform's plan, once their arguments are counted as
 /// Terraform counts them.
 const UNCOMPUTED: &[Spec] = &[
     uncomputed("base64sha256", &["str"]),
     uncomputed("base64sha512", &["str"]),
     uncomputed("bcrypt", &["str"]).var("cost"),
-    uncomputed("csvdecode", &["str"]),
     uncomputed("filebase64sha256", &["path"]),
     uncomputed("filebase64sha512", &["path"]),
     uncomputed("filemd5", &["path"]),
@@ -151,6 +151,7 @@ fn find(name: &str) -> Option<&'static Spec> {
         cidr::SPECS,
         collection::SPECS,
         convert::SPECS,
+        csv::SPECS,
         encoding::SPECS,
         file::SPECS,
         format::SPECS,
