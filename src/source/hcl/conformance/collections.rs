@@ -317,6 +317,27 @@ pub(super) const CASES: &[Case] = &[
         r#"setproduct(["a"], "b")"#,
         "error: a set or a list is required",
     ),
+    // A collection that holds values known only after apply is itself known: only a
+    // wholly unknown argument makes a result unknown, then each function decides.
+    c("length([u, 1])", "2"),
+    c("length({a = u})", "1"),
+    c("keys({a = u, b = 1})", r#"["a", "b"]"#),
+    c("values({a = u, b = 1})", "[u, 1]"),
+    c("merge({a = u}, {b = 1})", "{a = u, b = 1}"),
+    c("merge({a = 1}, u)", "u"),
+    c(r#"lookup({a = u, b = 1}, "b")"#, "1"),
+    c("concat([u], [1])", "[u, 1]"),
+    c("reverse([u, 1])", "[1, u]"),
+    c("slice([u, 1, 2], 1, 3)", "[1, 2]"),
+    c("flatten([[u], [1]])", "[u, 1]"),
+    c("one([u])", "u"),
+    c(r#"zipmap(["a", "b"], [u, 1])"#, "{a = u, b = 1}"),
+    c("chunklist([u, 1, 2], 2)", "[[u, 1], [2]]"),
+    c("sum([u, 1])", "u"),
+    c("distinct([u, 1])", "u"),
+    c(r#"index([u, "a"], "a")"#, "u"),
+    c("sort([u])", "u"),
+    c("setunion([u], [1])", "u"),
     // functions Terraform removed in v0.12
     c(
         r#"list("a")"#,
