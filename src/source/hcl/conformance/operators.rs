@@ -237,7 +237,9 @@ pub(super) const CASES: &[Case] = &[
     ),
     c("<<-EOT\n    a\n      b\n    EOT", r#""a\n  b\n""#),
     c("<<EOT\n${upper(\"x\")}\nEOT", r#""X\n""#),
-    // templatestring: a template in a string, with only the given variables.
+    // templatestring: a template in a string, with only the given variables. OpenTofu
+    // documents literal templates as here; Terraform accepts only a reference to a string
+    // (what a literal may be written as), so configurations it accepts read the same.
     c(
         r#"templatestring("Hello, Jodie!", {})"#,
         r#""Hello, Jodie!""#,
@@ -257,6 +259,23 @@ pub(super) const CASES: &[Case] = &[
     c(r#"templatestring("$${x}", {})"#, "error: "),
     c(r#"templatestring("$${obj.a}", {})"#, "error: "),
     c(r#"templatestring(u, {})"#, "u"),
+    // The result is a string: a template that is one interpolation converts it.
+    c(r#"templatestring("$${a}", { a = true })"#, r#""true""#),
+    c(r#"templatestring("$${a}", { a = 5 })"#, r#""5""#),
+    c(
+        r#"templatestring("$${a}", { a = [1] })"#,
+        "error: string required",
+    ),
+    c(r#"templatestring("$${a}", { a = null })"#, "error: null"),
+    c(
+        r#"templatestring("it's $${lower(a)}", { a = "A VALUE" })"#,
+        r#""it's a value""#,
+    ),
+    c(
+        r#"templatestring("$${core::lower(a)}", { a = "X" })"#,
+        r#""x""#,
+    ),
+    c(r#"templatestring(5, {})"#, r#""5""#),
     c(r#"templatestring("$${x}", { x = u })"#, "u"),
     c(r#"templatestring("$${x", {})"#, "error: "),
     // Function namespaces: core:: is the built-in functions; provider functions need

@@ -161,7 +161,22 @@ impl Eval<'_> {
                 let base = Frame::new();
                 let frame =
                     Frame::with(&base, m.into_iter().map(|(k, v)| (k, v.mark(vm))).collect());
-                return Ok(inner.template(&template, &frame, span)?.mark(tm || vm));
+                let (out, om) = inner.template(&template, &frame, span.clone())?.unmark();
+                // The result is a string, even of a template that is one interpolation.
+                let out = match out {
+                    V::Null => return Err(self.err(span, "Template result is null: the result of the template is null, which is not a valid result for a templatestring call")),
+                    v if v.is_unknown() => v,
+                    v => V::Str(v.to_str().ok_or_else(|| {
+                        self.err(
+                            span,
+                            format!(
+                                "Error in function call: Call to function \"templatestring\" failed: invalid template result: string required, but have {}",
+                                v.type_name()
+                            ),
+                        )
+                    })?),
+                };
+                return Ok(out.mark(tm || vm || om));
             }
             "templatefile" | "core::templatefile" => {
                 let mut it = values.into_iter();
