@@ -2,9 +2,9 @@
 //! [`exists`]), the conversion of arguments to parameter types with Terraform's messages,
 //! and unknown-value propagation. Each family of functions lives in a submodule (`cidr`,
 //! `collection`, `convert`, `csv`, `encoding`, `file`, `format`, `number`, `sequence`,
-//! `string`). Computes only: it never evaluates expressions, never sees sensitive marks
-//! (the caller strips them and marks the result), and reads files only for the file
-//! functions.
+//! `string`, `time`, `yaml`). Computes only: it never evaluates expressions, never sees
+//! sensitive marks (the caller strips them and marks the result), and reads files only
+//! for the file functions.
 //!
 //! Limits: numbers are `f64`, so integers are exact only up to 2^53 and fractions are
 //! binary (Terraform's numbers are arbitrary precision: `tostring(1/3)` has 155 digits
@@ -25,6 +25,7 @@ mod format;
 mod number;
 mod sequence;
 mod string;
+mod time;
 mod yaml;
 
 use super::value::V;
@@ -78,8 +79,8 @@ const EVALUATOR: &[&str] = &[
 ];
 
 /// Built-in functions whose result is not computed statically: impure ones (a new value
-/// on every run), and the hashes, crypto, time arithmetic and text encodings this crate
-/// does not implement. They evaluate to an unknown value, as
+/// on every run), and the hashes, crypto and text encodings this crate does not
+/// implement. They evaluate to an unknown value, as
 /// impure functions do during Terraform's plan, once their arguments are counted as
 /// Terraform counts them.
 const UNCOMPUTED: &[Spec] = &[
@@ -92,7 +93,6 @@ const UNCOMPUTED: &[Spec] = &[
     uncomputed("filesha1", &["path"]),
     uncomputed("filesha256", &["path"]),
     uncomputed("filesha512", &["path"]),
-    uncomputed("formatdate", &["format", "time"]),
     uncomputed("md5", &["str"]),
     uncomputed("plantimestamp", &[]),
     uncomputed("rsadecrypt", &["ciphertext", "privatekey"]),
@@ -101,8 +101,6 @@ const UNCOMPUTED: &[Spec] = &[
     uncomputed("sha512", &["str"]),
     uncomputed("textdecodebase64", &["source", "encoding"]),
     uncomputed("textencodebase64", &["string", "encoding"]),
-    uncomputed("timeadd", &["timestamp", "duration"]),
-    uncomputed("timecmp", &["timestamp_a", "timestamp_b"]),
     uncomputed("timestamp", &[]),
     uncomputed("uuid", &[]),
     uncomputed("uuidv5", &["namespace", "name"]),
@@ -158,6 +156,7 @@ fn find(name: &str) -> Option<&'static Spec> {
         number::SPECS,
         sequence::SPECS,
         string::SPECS,
+        time::SPECS,
         UNCOMPUTED,
     ]
     .into_iter()
