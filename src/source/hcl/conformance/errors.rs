@@ -31,7 +31,15 @@ pub(super) const CASES: &[Case] = &[
     // Wrong argument types
     c(
         "upper([])",
-        r#"error: Invalid value for "str" parameter: string required"#,
+        r#"error: Invalid function argument: Invalid value for "str" parameter: string required"#,
+    ),
+    c(
+        r#"one([1, 2])"#,
+        r#"error: Invalid function argument: Invalid value for "list" parameter"#,
+    ),
+    c(
+        r#"regex("[a-z]+", "123")"#,
+        r#"error: Error in function call: Call to function "regex" failed: pattern did not match"#,
     ),
     c(
         "upper({})",

@@ -258,6 +258,11 @@ impl Eval<'_> {
                     }
                 ),
             )),
+            // An argument Terraform refuses is an "Invalid function argument"; a call
+            // that fails otherwise, an "Error in function call".
+            Err(e) if !marked && e.to_string().starts_with("Invalid value for ") => {
+                Err(self.err(span, format!("Invalid function argument: {e}")))
+            }
             Err(e) => Err(self.err(
                 span,
                 format!(
