@@ -138,6 +138,12 @@ pub fn call(name: &str, args: Vec<V>, ctx: &FnCtx) -> Result<V, FnError> {
     (spec.run)(&mut args)
 }
 
+/// Elements converted to the one type they all convert to, as Terraform converts a tuple
+/// to `list(any)`: `["a", 1]` is `["a", "1"]`. `None` when they share no type.
+pub fn unify_elements(items: Vec<V>) -> Option<Vec<V>> {
+    convert::unify_elements(items)
+}
+
 /// Whether `name` (or `core::name`) is one of Terraform's built-in functions.
 pub fn exists(name: &str) -> bool {
     let name = name.strip_prefix("core::").unwrap_or(name);

@@ -106,6 +106,56 @@ pub(super) const CASES: &[Case] = &[
     c(r#"convert("x", number)"#, "error: a number is required"),
     c(r#"convert(1, nosuchtype)"#, "error: nosuchtype"),
     c(r#"convert(secret, string)"#, r#"sensitive("hunter2")"#),
+    c(
+        r#"convert({a = 1, b = 2}, object({a = number}))"#,
+        "{a = 1}",
+    ),
+    c(
+        r#"convert({a = "x"}, object({a = number}))"#,
+        "error: a number is required",
+    ),
+    c(
+        r#"convert({}, object({a = string}))"#,
+        r#"error: attribute "a" is required"#,
+    ),
+    c(
+        r#"convert({a = null}, object({a = optional(string, "d")}))"#,
+        r#"{a = "d"}"#,
+    ),
+    c(
+        r#"convert({b = {}}, object({b = object({c = optional(number, 5)})}))"#,
+        "{b = {c = 5}}",
+    ),
+    c(
+        r#"convert([{}], list(object({x = optional(bool, true)})))"#,
+        "[{x = true}]",
+    ),
+    c(
+        r#"convert({}, object({a = optional(string)}))"#,
+        "{a = null}",
+    ),
+    c(r#"convert([1], tuple([string]))"#, r#"["1"]"#),
+    c(r#"convert([1, 2], tuple([string]))"#, "error: "),
+    c(r#"convert("a", list(string))"#, "error: "),
+    c(r#"convert(["a"], string)"#, "error: "),
+    c(r#"convert({a = [1]}, map(list(string)))"#, r#"{a = ["1"]}"#),
+    c(r#"convert(1, any)"#, "1"),
+    c(r#"convert(["a", 1], list(any))"#, r#"["a", "1"]"#),
+    c(
+        r#"convert(["a", {}], list(any))"#,
+        "error: all list elements must have the same type",
+    ),
+    c(
+        r#"convert({a = "x", b = true}, map(any))"#,
+        r#"{a = "x", b = "true"}"#,
+    ),
+    c(
+        r#"convert({a = "x", b = []}, map(any))"#,
+        "error: all map elements must have the same type",
+    ),
+    c(r#"convert([1, "1"], set(any))"#, r#"toset(["1"])"#),
+    c(r#"convert([[1], ["a"]], list(any))"#, r#"[["1"], ["a"]]"#),
+    c(r#"convert([1, 2], list(any))"#, "[1, 2]"),
     // Sensitivity
     c("sensitive(1)", "sensitive(1)"),
     c(r#"sensitive("hello")"#, r#"sensitive("hello")"#),
