@@ -156,6 +156,34 @@ pub(super) const CASES: &[Case] = &[
     c(r#"convert([1, "1"], set(any))"#, r#"toset(["1"])"#),
     c(r#"convert([[1], ["a"]], list(any))"#, r#"[["1"], ["a"]]"#),
     c(r#"convert([1, 2], list(any))"#, "[1, 2]"),
+    c(
+        r#"convert([{a = 1}, {a = "x"}], list(any))"#,
+        r#"[{a = "1"}, {a = "x"}]"#,
+    ),
+    // Objects with different attributes meet as maps.
+    c(
+        r#"convert([{a = 1}, {b = 2}], list(any))"#,
+        "[{a = 1}, {b = 2}]",
+    ),
+    c(
+        r#"tolist([{a = 1}, {b = "x"}])"#,
+        r#"[{a = "1"}, {b = "x"}]"#,
+    ),
+    c(
+        r#"tolist([{a = 1}, {b = true}])"#,
+        "error: cannot convert tuple to list of any single type",
+    ),
+    c(
+        r#"convert([{a = 1}, {b = true}], list(any))"#,
+        "error: all list elements must have the same type",
+    ),
+    c(
+        r#"tolist([[1], [true]])"#,
+        "error: cannot convert tuple to list of any single type",
+    ),
+    c(r#"tolist([["a"], [1]])"#, r#"[["a"], ["1"]]"#),
+    c(r#"tolist([null, "a"])"#, r#"[null, "a"]"#),
+    c(r#"tolist([u, "a"])"#, r#"[u, "a"]"#),
     // Sensitivity
     c("sensitive(1)", "sensitive(1)"),
     c(r#"sensitive("hello")"#, r#"sensitive("hello")"#),
