@@ -1,10 +1,10 @@
 //! Terraform's built-in functions over evaluated values: the dispatcher ([`call`],
 //! [`exists`]), the conversion of arguments to parameter types with Terraform's messages,
 //! and unknown-value propagation. Each family of functions lives in a submodule (`cidr`,
-//! `collection`, `convert`, `encoding`, `file`, `format`, `number`, `sequence`,
-//! `string`). Computes only: it never evaluates expressions, never sees sensitive marks
-//! (the caller strips them and marks the result), and reads files only for the file
-//! functions.
+//! `collection`, `convert`, `csv`, `encoding`, `file`, `format`, `number`, `sequence`,
+//! `string`, `time`, `yaml`). Computes only: it never evaluates expressions, never sees
+//! sensitive marks (the caller strips them and marks the result), and reads files only
+//! for the file functions.
 //!
 //! Limits: numbers are `f64`, so integers are exact only up to 2^53 and fractions are
 //! binary (Terraform's numbers are arbitrary precision: `tostring(1/3)` has 155 digits
@@ -17,6 +17,7 @@
 mod cidr;
 mod collection;
 mod convert;
+mod csv;
 mod encoding;
 pub use encoding::base64_text;
 mod file;
@@ -24,6 +25,8 @@ mod format;
 mod number;
 mod sequence;
 mod string;
+mod time;
+mod yaml;
 
 use super::value::V;
 use std::fmt;
@@ -76,35 +79,37 @@ const EVALUATOR: &[&str] = &[
 ];
 
 /// Built-in functions whose result is not computed statically: impure ones (a new value
-/// on every run), and the hashes, crypto, time arithmetic and decoders (`csvdecode`,
-/// `yamldecode`) this crate does not implement. They evaluate to an unknown value, as
-/// impure functions do during Terraform's plan.
-const UNCOMPUTED: &[&str] = &[
-    "base64sha256",
-    "base64sha512",
-    "bcrypt",
-    "csvdecode",
-    "filebase64sha256",
-    "filebase64sha512",
-    "filemd5",
-    "filesha1",
-    "filesha256",
-    "filesha512",
-    "formatdate",
-    "md5",
-    "plantimestamp",
-    "rsadecrypt",
-    "sha1",
-    "sha256",
-    "sha512",
-    "textdecodebase64",
-    "textencodebase64",
-    "timeadd",
-    "timecmp",
-    "timestamp",
-    "uuid",
-    "uuidv5",
+/// on every run), and the hashes, crypto and text encodings this crate does not
+/// implement. They evaluate to an unknown value, as
+/// impure functions do during Terraform's plan, once their arguments are counted as
+/// Terraform counts them.
+const UNCOMPUTED: &[Spec] = &[
+    uncomputed("base64sha256", &["str"]),
+    uncomputed("base64sha512", &["str"]),
+    uncomputed("bcrypt", &["str"]).var("cost"),
+    uncomputed("filebase64sha256", &["path"]),
+    uncomputed("filebase64sha512", &["path"]),
+    uncomputed("filemd5", &["path"]),
+    uncomputed("filesha1", &["path"]),
+    uncomputed("filesha256", &["path"]),
+    uncomputed("filesha512", &["path"]),
+    uncomputed("md5", &["str"]),
+    uncomputed("plantimestamp", &[]),
+    uncomputed("rsadecrypt", &["ciphertext", "privatekey"]),
+    uncomputed("sha1", &["str"]),
+    uncomputed("sha256", &["str"]),
+    uncomputed("sha512", &["str"]),
+    uncomputed("textdecodebase64", &["source", "encoding"]),
+    uncomputed("textencodebase64", &["string", "encoding"]),
+    uncomputed("timestamp", &[]),
+    uncomputed("uuid", &[]),
+    uncomputed("uuidv5", &["namespace", "name"]),
 ];
+
+/// A function of [`UNCOMPUTED`]: its parameters, and an unknown result.
+const fn uncomputed(name: &'static str, params: &'static [&'static str]) -> Spec {
+    Spec::new(name, params, |_| Ok(V::unknown())).unknowns(Unknowns::Own)
+}
 
 /// Calls built-in function `name` (also under the `core::` namespace) with evaluated
 /// arguments. An unknown argument the result depends on gives an unknown result.
@@ -112,9 +117,6 @@ pub fn call(name: &str, args: Vec<V>, ctx: &FnCtx) -> Result<V, FnError> {
     let name = name.strip_prefix("core::").unwrap_or(name);
     if EVALUATOR.contains(&name) {
         return Err(FnError::Invalid("handled by the evaluator".into()));
-    }
-    if UNCOMPUTED.contains(&name) {
-        return Ok(V::unknown());
     }
     let spec = find(name).ok_or(FnError::Unknown)?;
     let vals: Vec<V> = args.into_iter().map(|v| v.unmark().0).collect();
@@ -136,10 +138,16 @@ pub fn call(name: &str, args: Vec<V>, ctx: &FnCtx) -> Result<V, FnError> {
     (spec.run)(&mut args)
 }
 
+/// Elements converted to the one type they all convert to, as Terraform converts a tuple
+/// to `list(any)`: `["a", 1]` is `["a", "1"]`. `None` when they share no type.
+pub fn unify_elements(items: Vec<V>) -> Option<Vec<V>> {
+    convert::unify_elements(items)
+}
+
 /// Whether `name` (or `core::name`) is one of Terraform's built-in functions.
 pub fn exists(name: &str) -> bool {
     let name = name.strip_prefix("core::").unwrap_or(name);
-    EVALUATOR.contains(&name) || UNCOMPUTED.contains(&name) || find(name).is_some()
+    EVALUATOR.contains(&name) || find(name).is_some()
 }
 
 fn find(name: &str) -> Option<&'static Spec> {
@@ -147,12 +155,15 @@ fn find(name: &str) -> Option<&'static Spec> {
         cidr::SPECS,
         collection::SPECS,
         convert::SPECS,
+        csv::SPECS,
         encoding::SPECS,
         file::SPECS,
         format::SPECS,
         number::SPECS,
         sequence::SPECS,
         string::SPECS,
+        time::SPECS,
+        UNCOMPUTED,
     ]
     .into_iter()
     .flatten()

@@ -6,6 +6,8 @@
 pub mod body;
 pub mod build;
 pub mod config;
+#[cfg(test)]
+mod conformance;
 pub mod eval;
 pub mod expr;
 pub mod fetch;

@@ -5,6 +5,7 @@
 
 use super::eval::{EResult, Eval, Frame};
 use super::expr::{Expr, Key, Kind};
+use super::functions::unify_elements;
 use super::value::V;
 use std::collections::BTreeMap;
 
@@ -150,6 +151,11 @@ fn convert_plain(v: V, t: &Type) -> Result<V, String> {
             for (i, x) in items.into_iter().enumerate() {
                 out.push(convert(x, e).map_err(|m| format!("element {i}: {m}"))?);
             }
+            // `list(any)`: the elements take one type.
+            if **e == Type::Any {
+                out = unify_elements(out)
+                    .ok_or_else(|| format!("all {} elements must have the same type", kind(t)))?;
+            }
             Ok(if matches!(t, Type::Set(_)) {
                 V::set(out)
             } else {
@@ -164,6 +170,13 @@ fn convert_plain(v: V, t: &Type) -> Result<V, String> {
             for (k, x) in m {
                 let c = convert(x, e).map_err(|m| format!("element {k:?}: {m}"))?;
                 out.insert(k, c);
+            }
+            // `map(any)`: the elements take one type.
+            if **e == Type::Any {
+                let (keys, values): (Vec<String>, Vec<V>) = out.into_iter().unzip();
+                let values =
+                    unify_elements(values).ok_or("all map elements must have the same type")?;
+                out = keys.into_iter().zip(values).collect();
             }
             Ok(V::Map(out))
         }
@@ -217,6 +230,15 @@ fn convert_plain(v: V, t: &Type) -> Result<V, String> {
 }
 
 /// What a value that does not convert is, without showing it (it may be a secret).
+/// `list` or `set`, for messages.
+fn kind(t: &Type) -> &'static str {
+    if matches!(t, Type::Set(_)) {
+        "set"
+    } else {
+        "list"
+    }
+}
+
 fn describe(v: &V, wanted: &str) -> String {
     match v {
         V::Str(_) => format!("a string that is not {wanted}"),

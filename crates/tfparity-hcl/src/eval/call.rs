@@ -1,10 +1,12 @@
 //! Function calls: the ones that decide how their arguments are evaluated (`try`,
-//! `can`, `sensitive`, `nonsensitive`, `templatestring`, `templatefile`), and every
+//! `can`, `convert`, `sensitive`, `nonsensitive`, `issensitive`, `templatestring`,
+//! `templatefile`), and every
 //! other built-in through [`functions::call`], sensitive arguments never echoed.
 
 use super::{unset_attribute, EResult, Eval, Frame, OnlyVars, RESOURCE_MARK};
 use crate::expr::{parse_template, FuncCall};
 use crate::functions::{self, FnCtx, FnError};
+use crate::types::{convert, Type};
 use crate::value::V;
 
 impl Eval<'_> {
@@ -32,6 +34,27 @@ impl Eval<'_> {
                 return Err(match last {
                     Some(e) => self.err(span, format!("Error in function call: Call to function \"try\" failed: no expression succeeded: {}", e.what)),
                     None => self.err(span, "Error in function call: Call to function \"try\" failed: at least one argument is required"),
+                });
+            }
+            "convert" | "core::convert" => {
+                // The second argument is a type expression, never evaluated.
+                let [value, ty] = args else {
+                    return Err(self.err(
+                        span,
+                        "Error in function call: function \"convert\" expects 2 arguments",
+                    ));
+                };
+                let ty = Type::parse(ty, self)?;
+                let v = self.eval(value, f)?;
+                let marked = v.has_sensitive();
+                return convert(v, &ty).map_err(|e| {
+                    self.err(
+                        span,
+                        format!(
+                            "Invalid function argument: Invalid value for \"value\" parameter: {}",
+                            if marked { "(sensitive value)" } else { &e }
+                        ),
+                    )
                 });
             }
             "can" | "core::can" => {
@@ -82,6 +105,21 @@ impl Eval<'_> {
                 })?;
                 return Ok(v.unmark().0);
             }
+            "issensitive" | "core::issensitive" => {
+                let [v] = <[V; 1]>::try_from(values).map_err(|_| {
+                    self.err(
+                        span.clone(),
+                        "Error in function call: function \"issensitive\" expects 1 argument",
+                    )
+                })?;
+                // Only a mark on the value itself counts, as in Terraform; an unknown
+                // value may yet turn out sensitive.
+                return Ok(match v {
+                    V::Sensitive(_) => V::Bool(true),
+                    v if v.is_unknown() => V::unknown(),
+                    _ => V::Bool(false),
+                });
+            }
             "templatestring" | "core::templatestring" => {
                 let mut it = values.into_iter();
                 let (Some(t), Some(vars), None) = (it.next(), it.next(), it.next()) else {
@@ -123,7 +161,22 @@ impl Eval<'_> {
                 let base = Frame::new();
                 let frame =
                     Frame::with(&base, m.into_iter().map(|(k, v)| (k, v.mark(vm))).collect());
-                return Ok(inner.template(&template, &frame, span)?.mark(tm || vm));
+                let (out, om) = inner.template(&template, &frame, span.clone())?.unmark();
+                // The result is a string, even of a template that is one interpolation.
+                let out = match out {
+                    V::Null => return Err(self.err(span, "Template result is null: the result of the template is null, which is not a valid result for a templatestring call")),
+                    v if v.is_unknown() => v,
+                    v => V::Str(v.to_str().ok_or_else(|| {
+                        self.err(
+                            span,
+                            format!(
+                                "Error in function call: Call to function \"templatestring\" failed: invalid template result: string required, but have {}",
+                                v.type_name()
+                            ),
+                        )
+                    })?),
+                };
+                return Ok(out.mark(tm || vm || om));
             }
             "templatefile" | "core::templatefile" => {
                 let mut it = values.into_iter();
@@ -194,6 +247,22 @@ impl Eval<'_> {
                 span,
                 format!("Call to unknown function: there is no function named \"{full}\""),
             )),
+            Err(FnError::Arity(m)) => Err(self.err(
+                span,
+                format!(
+                    "{} function arguments: Function \"{full}\" {m}",
+                    if m.starts_with("expects only") {
+                        "Too many"
+                    } else {
+                        "Not enough"
+                    }
+                ),
+            )),
+            // An argument Terraform refuses is an "Invalid function argument"; a call
+            // that fails otherwise, an "Error in function call".
+            Err(e) if !marked && e.to_string().starts_with("Invalid value for ") => {
+                Err(self.err(span, format!("Invalid function argument: {e}")))
+            }
             Err(e) => Err(self.err(
                 span,
                 format!(

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 mod call;
+mod logic;
 mod template;
 pub use template::OnlyVars;
 
@@ -299,6 +300,11 @@ impl Eval<'_> {
                 };
                 Ok(out.mark(marked))
             }
+            Kind::BinaryOp(op @ (BinaryOperator::And | BinaryOperator::Or), sides) => {
+                let l = self.eval(&sides.0, f);
+                let r = self.eval(&sides.1, f);
+                self.logical(*op, l, r, e.span())
+            }
             Kind::BinaryOp(op, sides) => {
                 let l = self.eval(&sides.0, f)?;
                 let r = self.eval(&sides.1, f)?;
@@ -510,6 +516,12 @@ impl Eval<'_> {
             return Ok(V::unknown());
         }
         let num = |v: &V, side: &str| {
+            if *v == V::Null {
+                return Err(self.err(
+                    span.clone(),
+                    "Operation failed: error during operation: argument must not be null",
+                ));
+            }
             v.to_num().ok_or_else(|| {
                 self.err(
                     span.clone(),
@@ -520,20 +532,8 @@ impl Eval<'_> {
                 )
             })
         };
-        let boolean = |v: &V, side: &str| {
-            v.to_bool().ok_or_else(|| {
-                self.err(
-                    span.clone(),
-                    format!(
-                        "Invalid operand: unsuitable value for {side} operand: a bool is required, not {}",
-                        v.type_name()
-                    ),
-                )
-            })
-        };
         let out = match op {
-            B::And => V::Bool(boolean(&l, "left")? && boolean(&r, "right")?),
-            B::Or => V::Bool(boolean(&l, "left")? || boolean(&r, "right")?),
+            B::And | B::Or => return self.logical(op, Ok(l.mark(lm)), Ok(r.mark(rm)), span),
             B::Plus => V::Num(num(&l, "left")? + num(&r, "right")?),
             B::Minus => V::Num(num(&l, "left")? - num(&r, "right")?),
             B::Mul => V::Num(num(&l, "left")? * num(&r, "right")?),

@@ -1,4 +1,5 @@
-//! CIDR functions: `cidrsubnet`, `cidrsubnets`, `cidrhost`, `cidrnetmask`, with
+//! CIDR functions: `cidrsubnet`, `cidrsubnets`, `cidrhost`, `cidrnetmask`, and
+//! OpenTofu's `cidrcontains`, with
 //! Terraform's parsing (IPv4 octets with leading zeros read as decimal, IPv6 with an
 //! embedded IPv4 tail) and printing (an IPv4-mapped IPv6 network prints as IPv4).
 //! Addresses are `u128` bit strings of 32 or 128 bits; subnet and host numbers are
@@ -14,6 +15,12 @@ pub(super) const SPECS: &[Spec] = &[
     Spec::new("cidrnetmask", &["prefix"], cidrnetmask),
     Spec::new("cidrsubnet", &["prefix", "newbits", "netnum"], cidrsubnet),
     Spec::new("cidrsubnets", &["prefix"], cidrsubnets).var("newbits"),
+    // OpenTofu's.
+    Spec::new(
+        "cidrcontains",
+        &["containing_prefix", "contained_ip_or_prefix"],
+        cidrcontains,
+    ),
 ];
 
 /// A network: its address bits (host bits cleared), prefix length, and family width.
@@ -306,6 +313,38 @@ fn cidrhost(a: &mut Args) -> Result<V, FnError> {
         ))
     })?;
     Ok(V::Str(net.show_addr(net.addr | num)))
+}
+
+/// Whether an address, or every address of a prefix, is inside a prefix (OpenTofu).
+fn cidrcontains(a: &mut Args) -> Result<V, FnError> {
+    let prefix = a.str(0)?;
+    let inner = a.str(1)?;
+    let net = parse_cidr(&prefix).map_err(fail)?;
+    let ip = match parse_v4(inner.as_bytes()) {
+        Some(v4) => Some((u128::from(v4), 32)),
+        None => parse_v6(inner.as_bytes()).map(|v6| (v6, 128)),
+    };
+    let (first, last, bits) = match ip {
+        Some((addr, bits)) => (addr, addr, bits),
+        None => {
+            let n = parse_cidr(&inner)
+                .map_err(|_| fail(format!("invalid IP address or prefix: {inner}")))?;
+            (n.addr, n.last(n.addr, n.len), n.bits)
+        }
+    };
+    // IPv4, or IPv4-mapped IPv6, on both sides, or neither.
+    let v4 = |addr: u128, bits: u32| bits == 32 || addr >> 32 == 0xffff;
+    if v4(first, bits) != v4(net.addr, net.bits) {
+        return Err(fail(format!(
+            "address family mismatch: {prefix} vs. {inner}"
+        )));
+    }
+    let fit = |addr: u128| match (bits, net.bits) {
+        (128, 32) => addr & 0xffff_ffff,
+        (32, 128) => addr | 0xffff << 32,
+        _ => addr,
+    };
+    Ok(V::Bool(net.contains(fit(first)) && net.contains(fit(last))))
 }
 
 fn cidrnetmask(a: &mut Args) -> Result<V, FnError> {

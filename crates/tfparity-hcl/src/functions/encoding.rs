@@ -1,8 +1,8 @@
 //! Encoding functions: `jsonencode`, `jsondecode`, `yamlencode`, `yamldecode`,
-//! `base64encode`, `base64decode` and `urlencode`, each producing exactly the text
+//! `base64encode`, `base64decode`, `base64gzip`, `urlencode`, and OpenTofu's
+//! `base64gunzip` and `urldecode`, each producing exactly the text
 //! Terraform produces (Go's JSON escaping, go-yaml's quoting, folding and block
-//! scalars). `yamldecode` reads with yaml-rust2 (YAML 1.2): the one document a string
-//! holds, maps as objects, sequences as tuples.
+//! scalars). `yamldecode` is the `yaml` module's.
 
 use super::{fail, Args, FnError, Spec};
 use crate::value::{num_text, V};
@@ -18,6 +18,9 @@ pub(super) const SPECS: &[Spec] = &[
     Spec::new("base64gzip", &["str"], base64gzip),
     Spec::new("base64decode", &["str"], base64decode),
     Spec::new("urlencode", &["str"], urlencode),
+    // OpenTofu's.
+    Spec::new("base64gunzip", &["str"], base64gunzip),
+    Spec::new("urldecode", &["str"], urldecode),
 ];
 
 /// A value from decoded JSON: arrays become tuples, objects objects.
@@ -103,62 +106,74 @@ fn jsonencode(a: &mut Args) -> Result<V, FnError> {
 fn jsondecode(a: &mut Args) -> Result<V, FnError> {
     let text = a.str(0)?;
     match serde_json::from_str::<serde_json::Value>(&text) {
-        Ok(json) => Ok(from_json(json)),
+        Ok(json) => {
+            // Terraform refuses an object that repeats a key; serde_json keeps the last.
+            if let Err(e) = serde_json::from_str::<Unique>(&text) {
+                return Err(fail(e.to_string().split(" at line").next().unwrap_or("")));
+            }
+            Ok(from_json(json))
+        }
         Err(e) => Err(fail(go_json_error(&text, &e))),
     }
 }
 
-fn yamldecode(a: &mut Args) -> Result<V, FnError> {
-    use yaml_rust2::{Yaml, YamlLoader};
-    let text = a.str(0)?;
-    let docs = YamlLoader::load_from_str(&text).map_err(|e| {
-        fail(format!(
-            "on line {}, column {}: {}",
-            e.marker().line(),
-            e.marker().col() + 1,
-            e.info()
-        ))
-    })?;
-    fn to_v(y: Yaml) -> Result<V, String> {
-        Ok(match y {
-            Yaml::Null | Yaml::BadValue => V::Null,
-            Yaml::Boolean(b) => V::Bool(b),
-            Yaml::Integer(i) => V::Num(i as f64),
-            Yaml::Real(r) => V::Num(
-                r.parse::<f64>()
-                    .map_err(|_| format!("cannot read {r:?} as a number"))?,
-            ),
-            Yaml::String(s) => V::Str(s),
-            Yaml::Array(items) => V::List(items.into_iter().map(to_v).collect::<Result<_, _>>()?),
-            Yaml::Hash(h) => {
-                let mut m = BTreeMap::new();
-                for (k, v) in h {
-                    let key = match k {
-                        Yaml::String(s) => s,
-                        Yaml::Integer(i) => i.to_string(),
-                        Yaml::Boolean(b) => b.to_string(),
-                        Yaml::Real(r) => r,
-                        _ => {
-                            return Err("only string, number and bool map keys are supported".into())
-                        }
-                    };
-                    m.insert(key, to_v(v)?);
-                }
-                V::Map(m)
+/// JSON read only to find an object that repeats a key: `duplicate "a" property in
+/// JSON object`, as Terraform says.
+struct Unique;
+
+impl<'de> serde::Deserialize<'de> for Unique {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Unique, D::Error> {
+        d.deserialize_any(Unique)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Unique {
+    type Value = Unique;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("JSON")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Unique, E> {
+        Ok(Unique)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Unique, E> {
+        Ok(Unique)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Unique, E> {
+        Ok(Unique)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Unique, E> {
+        Ok(Unique)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Unique, E> {
+        Ok(Unique)
+    }
+    fn visit_unit<E>(self) -> Result<Unique, E> {
+        Ok(Unique)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Unique, A::Error> {
+        while seq.next_element::<Unique>()?.is_some() {}
+        Ok(Unique)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Unique, A::Error> {
+        let mut seen = std::collections::BTreeSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            map.next_value::<Unique>()?;
+            if !seen.insert(key.clone()) {
+                return Err(serde::de::Error::custom(format!(
+                    "duplicate {key:?} property in JSON object"
+                )));
             }
-            Yaml::Alias(_) => return Err("YAML aliases are not supported".into()),
-        })
+        }
+        Ok(Unique)
     }
-    match docs.len() {
-        0 => Ok(V::Null),
-        1 => docs
-            .into_iter()
-            .next()
-            .map(to_v)
-            .unwrap_or(Ok(V::Null))
-            .map_err(fail),
-        _ => Err(fail("the string holds more than one YAML document")),
-    }
+}
+
+fn yamldecode(a: &mut Args) -> Result<V, FnError> {
+    super::yaml::decode(&a.str(0)?).map_err(fail)
 }
 
 /// Go's wording for the common JSON errors.
@@ -473,6 +488,49 @@ fn base64decode(a: &mut Args) -> Result<V, FnError> {
 }
 
 /// Go's `url.QueryEscape`: spaces as `+`, unreserved characters kept, the rest `%XX`.
+/// base64, then gunzip (at most 1 MiB of text, as [`base64_text`]).
+fn base64gunzip(a: &mut Args) -> Result<V, FnError> {
+    use std::io::Read as _;
+    let text = a.str(0)?;
+    let bytes =
+        unbase64(&text).ok_or_else(|| fail(format!("failed to decode base64 data {text:?}")))?;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes.as_slice())
+        .take(1 << 20)
+        .read_to_end(&mut out)
+        .map_err(|e| fail(format!("failed to gunzip bytestream: {e}")))?;
+    Ok(V::Str(String::from_utf8_lossy(&out).into_owned()))
+}
+
+/// Go's `url.QueryUnescape`: `+` is a space, `%XX` a byte.
+fn urldecode(a: &mut Args) -> Result<V, FnError> {
+    let text = a.str(0)?;
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let hex = bytes
+                    .get(i + 1..i + 3)
+                    .and_then(|h| u8::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok());
+                let Some(b) = hex else {
+                    let bad: String = text[i..].chars().take(3).collect();
+                    return Err(fail(format!(
+                        "failed to decode URL '': invalid URL escape {bad:?}"
+                    )));
+                };
+                out.push(b);
+                i += 2;
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    Ok(V::Str(String::from_utf8_lossy(&out).into_owned()))
+}
+
 fn urlencode(a: &mut Args) -> Result<V, FnError> {
     let text = a.str(0)?;
     let mut out = String::with_capacity(text.len());

@@ -154,6 +154,7 @@ fn range(a: &mut Args) -> Result<V, FnError> {
     }
     let mut out = Vec::new();
     let mut n = start;
+    let mut i = 0.0;
     while (step > 0.0 && n < end) || (step < 0.0 && n > end) {
         if out.len() >= 1024 {
             return Err(fail(
@@ -162,9 +163,27 @@ fn range(a: &mut Args) -> Result<V, FnError> {
             ));
         }
         out.push(V::Num(n));
-        n += step;
+        // Terraform adds in 512-bit binary, where `range(0, 1, 0.1)` has ten values
+        // and the fourth is 0.3: each value is computed afresh and rid of the binary
+        // noise of f64 (15 significant digits), not accumulated.
+        i += 1.0;
+        n = start + i * step;
+        if start.fract() != 0.0 || step.fract() != 0.0 {
+            n = decimal(n);
+        }
     }
     Ok(V::List(out))
+}
+
+/// `n` to 15 significant digits when that moves it by no more than f64's rounding
+/// noise: `0.30000000000000004` is 0.3, `1000000000000001.5` stays.
+fn decimal(n: f64) -> f64 {
+    let d: f64 = format!("{n:.14e}").parse().unwrap_or(n);
+    if (d - n).abs() <= 4.0 * f64::EPSILON * n.abs() {
+        d
+    } else {
+        n
+    }
 }
 
 fn reverse(a: &mut Args) -> Result<V, FnError> {
