@@ -243,3 +243,28 @@ fn values_for_undeclared_variables_are_said_once_per_file() -> crate::TestResult
     );
     Ok(())
 }
+
+#[test]
+fn logical_operators_short_circuit_as_terraform_does() -> crate::TestResult {
+    let d = Dir::with(&[(
+        "main.tf",
+        r#"
+variable "opts" {
+  type    = object({ create_endpoint = bool })
+  default = null
+}
+resource "aws_s3_bucket" "b" {
+  count  = var.opts != null && var.opts.create_endpoint ? 1 : 0
+  bucket = "demo"
+}
+resource "aws_s3_bucket" "c" {
+  count  = var.opts == null || var.opts.create_endpoint ? 1 : 0
+  bucket = "demo"
+}
+"#,
+    )])?;
+    let l = instances(d.path())?;
+    assert!(!l.contains_key("aws_s3_bucket.b[0]"));
+    assert!(l.contains_key("aws_s3_bucket.c[0]"));
+    Ok(())
+}
