@@ -91,6 +91,7 @@ impl Default for Limits {
 pub struct Fetcher {
     cache: Cache,
     offline: bool,
+    upgrade: bool,
     http: Http,
     limits: Limits,
     tokens: TokenFn,
@@ -99,6 +100,8 @@ pub struct Fetcher {
     fetching: Mutex<HashMap<String, Arc<Mutex<()>>>>,
     /// Each registry host's module API, discovered once.
     discovered: Mutex<HashMap<String, Url>>,
+    /// Each registry module's versions, listed once.
+    listed: Mutex<HashMap<String, Vec<String>>>,
 }
 
 impl std::fmt::Debug for Fetcher {
@@ -168,12 +171,22 @@ impl Fetcher {
 
     /// The same fetcher with other limits.
     pub fn with_limits(self, limits: Limits) -> Fetcher {
-        Fetcher::build(
+        let upgrade = self.upgrade;
+        let mut f = Fetcher::build(
             self.cache.root().to_path_buf(),
             self.offline,
             self.tokens,
             limits,
-        )
+        );
+        f.upgrade = upgrade;
+        f
+    }
+
+    /// As `terraform init -upgrade`: ask the registry for the newest allowed version
+    /// even when the cache holds an allowed one (ignored offline).
+    pub fn with_upgrade(mut self, upgrade: bool) -> Fetcher {
+        self.upgrade = upgrade;
+        self
     }
 
     fn build(dir: PathBuf, offline: bool, tokens: TokenFn, limits: Limits) -> Fetcher {
@@ -192,6 +205,8 @@ impl Fetcher {
             tokens,
             fetching: Mutex::new(HashMap::new()),
             discovered: Mutex::new(HashMap::new()),
+            listed: Mutex::new(HashMap::new()),
+            upgrade: false,
         }
     }
 
@@ -317,17 +332,19 @@ impl Fetcher {
         let lock = self.key_lock(&addr.to_string());
         let _held = lock.lock().unwrap_or_else(PoisonError::into_inner);
         let cached = self.cache.registry_versions(addr);
-        let chosen = match version::select(cached.iter().map(String::as_str), constraint.as_ref()) {
-            Ok(v) => v,
-            Err(_) if self.offline => {
+        let from_cache = version::select(cached.iter().map(String::as_str), constraint.as_ref());
+        let chosen = match from_cache {
+            Ok(v) if !self.upgrade || self.offline => v,
+            _ if self.offline => {
                 return Err(FetchError::Offline {
                     source_addr: shown.to_string(),
                     cache: self.cache.root().to_path_buf(),
                 })
             }
-            Err(_) => {
+            _ => {
                 let base = self.discover(&addr.host).map_err(|p| p.at(shown))?;
-                let listed = registry::versions(&self.http, &base, addr)
+                let listed = self
+                    .list_versions(&base, addr)
                     .map_err(|p| p.at(shown))?
                     .ok_or_else(|| reg_err(format!("module {addr} not found")))?;
                 let v = version::select(listed.iter().map(String::as_str), constraint.as_ref())
@@ -352,6 +369,31 @@ impl Fetcher {
         })?;
         let inner = read_inner(&root);
         finish(shown, root, &inner, subdir, format!("{addr} {chosen}"))
+    }
+
+    /// The registry's versions of `addr`, asked once per fetcher (`None`: not found).
+    fn list_versions(
+        &self,
+        base: &Url,
+        addr: &RegistryAddr,
+    ) -> Result<Option<Vec<String>>, Problem> {
+        let k = addr.to_string();
+        if let Some(v) = self
+            .listed
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&k)
+        {
+            return Ok(Some(v.clone()));
+        }
+        let got = registry::versions(&self.http, base, addr)?;
+        if let Some(v) = &got {
+            self.listed
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(k, v.clone());
+        }
+        Ok(got)
     }
 
     fn install_registry(

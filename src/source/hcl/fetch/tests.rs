@@ -119,6 +119,29 @@ fn registry_fetch_end_to_end_then_cache_only() {
 }
 
 #[test]
+fn a_cached_allowed_version_is_kept_unless_upgrading() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let cache = tmp.path().join("c");
+    let server = registry(None);
+    let src = format!("{}/acme/net/aws", hostport(&server.base));
+    let f = fetcher(&cache, false);
+    let v = |got: super::Fetched| {
+        got.resolved
+            .rsplit(' ')
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(v(f.fetch(&src, Some("< 1.1")).expect("1.0.0")), "1.0.0");
+    let asked = server.requests().len();
+    assert_eq!(v(f.fetch(&src, Some("~> 1.0")).expect("cached")), "1.0.0");
+    assert_eq!(server.requests().len(), asked, "the cache answered");
+    let up = fetcher(&cache, false).with_upgrade(true);
+    assert_eq!(v(up.fetch(&src, Some("~> 1.0")).expect("newest")), "1.1.0");
+    assert_eq!(v(up.fetch(&src, None).expect("newest")), "1.1.0");
+}
+
+#[test]
 fn registry_prerelease_and_not_found() {
     let tmp = tempfile::tempdir().expect("tmp");
     let server = registry(None);
