@@ -587,6 +587,34 @@ fn git_fetch_refs_subdirs_depth_and_cache() {
 }
 
 #[test]
+fn registry_location_in_git_with_both_subdirectories() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let served = tmp.path().join("served");
+    repo(&served);
+    let daemon = GitDaemon::start(&served);
+    let loc = format!(
+        "git::git://127.0.0.1:{}/net.git//modules?ref=v1.0.0",
+        daemon.port
+    );
+    let server = Server::start("127.0.0.1", move |r| match r.path.as_str() {
+        "/.well-known/terraform.json" => Reply::ok(r#"{"modules.v1":"/m/"}"#),
+        "/m/acme/net/aws/versions" => {
+            Reply::ok(r#"{"modules":[{"versions":[{"version":"1.0.0"}]}]}"#)
+        }
+        "/m/acme/net/aws/1.0.0/download" => Reply::status(204).header("X-Terraform-Get", &loc),
+        _ => Reply::status(404),
+    });
+    let f = fetcher(&tmp.path().join("c"), false);
+    let src = format!("{}/acme/net/aws//a", hostport(&server.base));
+    let got = f.fetch(&src, None).expect("registry to git");
+    assert_eq!(read(got.dir.join("main.tf")), "# v1 a");
+    assert_eq!(read(got.package_root.join("main.tf")), "# v1 root");
+    drop(daemon);
+    drop(server);
+    assert_eq!(f.fetch(&src, Some("1.0.0")).expect("cached"), got);
+}
+
+#[test]
 fn git_refuses_transports_a_source_could_inject() {
     let tmp = tempfile::tempdir().expect("tmp");
     let served = tmp.path().join("served");
