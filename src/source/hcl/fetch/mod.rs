@@ -150,7 +150,11 @@ impl Fetcher {
         Fetcher::build(
             default_cache_dir(),
             offline,
-            http::tokens_from_vars(std::env::vars()),
+            // vars_os: `vars` panics on a variable that is not UTF-8.
+            http::tokens_from_vars(
+                std::env::vars_os()
+                    .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?))),
+            ),
             Limits::default(),
         )
     }
