@@ -134,6 +134,15 @@ impl Http {
             let mut req = agent.get(at.redacted());
             if let Some(token) = (self.tokens)(&at.bare_host().to_ascii_lowercase()) {
                 req = req.header("Authorization", format!("Bearer {token}"));
+            } else if let Some(ui) = at.userinfo.as_deref().filter(|u| u.contains(':')) {
+                // User information in the URL, as Go's client sends it (a relative
+                // redirect keeps it; another host's URL carries its own or none).
+                let (user, pass) = ui.split_once(':').unwrap_or((ui, ""));
+                let pair = format!("{}:{}", super::url::decode(user), super::url::decode(pass));
+                req = req.header(
+                    "Authorization",
+                    format!("Basic {}", base64(pair.as_bytes())),
+                );
             }
             let resp = req.call().map_err(|e| problem(&at, request_error(&e)))?;
             let status = resp.status().as_u16();
@@ -209,6 +218,28 @@ impl Http {
     }
 }
 
+/// Standard base64 with padding.
+fn base64(data: &[u8]) -> String {
+    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    for chunk in data.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ABC[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
 fn header(resp: &ureq::http::Response<ureq::Body>, name: &str) -> Option<String> {
     resp.headers()
         .get(name)
@@ -227,6 +258,19 @@ fn request_error(e: &ureq::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn base64_encodes() {
+        for (input, want) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("user:p@ss", "dXNlcjpwQHNz"),
+        ] {
+            assert_eq!(base64(input.as_bytes()), want, "{input}");
+        }
+    }
 
     #[test]
     fn token_names() {

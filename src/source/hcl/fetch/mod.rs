@@ -79,7 +79,7 @@ impl Default for Limits {
             max_download_bytes: 256 << 20,
             max_files: 50_000,
             max_unpacked_bytes: 1 << 30,
-            request_timeout: Duration::from_secs(120),
+            request_timeout: Duration::from_secs(300),
             git_timeout: Duration::from_secs(600),
             max_redirects: 10,
             max_indirections: 10,

@@ -199,6 +199,17 @@ fn token_goes_only_to_its_host_and_is_never_shown() {
     for r in archives.requests() {
         assert_eq!(r.auth, None, "token sent to the other host: {}", r.path);
     }
+    // A password in an archive URL is sent as Basic auth to that host, and not shown.
+    let with_user = archives
+        .base
+        .replace("http://", "http://deploy:pa%24%24@")
+        .to_string();
+    let e = f
+        .fetch(&format!("{with_user}/missing.tgz"), None)
+        .expect_err("500");
+    assert!(!e.to_string().contains("pa%24%24"), "{e}");
+    let last = archives.requests().pop().expect("asked");
+    assert_eq!(last.auth.as_deref(), Some("Basic ZGVwbG95OnBhJCQ="));
     // Never in a message, `resolved`, the fetcher's Debug or a cache path.
     let e = f
         .fetch(&format!("{host}/acme/net/aws"), Some("1.0.0"))
