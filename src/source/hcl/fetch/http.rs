@@ -1,49 +1,15 @@
 //! HTTP GETs for module fetching: https only (plain http to loopback hosts alone), a
 //! timeout on every request, redirects followed here (bounded, each hop checked), a
-//! `TF_TOKEN_…` bearer token sent only to the host it names, and bodies read up to a
+//! bearer token ([`super::credentials`]) sent only to the host it names, and bodies read up to a
 //! limit. Messages name URLs without user information and never a token.
 
+use super::credentials::TokenFn;
 use super::error::Problem;
 use super::url::Url;
-use std::collections::HashMap;
 use std::fs;
 use std::io::{Read, Write};
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
-
-/// Finds the token for a host (lower case, no port).
-pub type TokenFn = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
-
-/// Tokens as Terraform reads them from the environment: `TF_TOKEN_app_terraform_io`
-/// (dots as `_`, hyphens as `__`, any case).
-pub fn tokens_from_vars(vars: impl Iterator<Item = (String, String)>) -> TokenFn {
-    let mut map: HashMap<String, String> = HashMap::new();
-    for (k, v) in vars {
-        let Some(raw) = k.strip_prefix("TF_TOKEN_") else {
-            continue;
-        };
-        if v.is_empty() {
-            continue;
-        }
-        let host = raw
-            .replace("__", "-")
-            .replace('_', ".")
-            .to_ascii_lowercase();
-        map.insert(host, v);
-    }
-    Arc::new(move |host: &str| map.get(host).cloned())
-}
-
-/// Tokens from a lookup of environment variable names (for tests and embedding).
-pub fn tokens_from_lookup(env: impl Fn(&str) -> Option<String> + Send + Sync + 'static) -> TokenFn {
-    Arc::new(move |host: &str| {
-        let enc = host.replace('-', "__").replace('.', "_");
-        [enc.clone(), enc.to_ascii_uppercase()]
-            .iter()
-            .find_map(|n| env(&format!("TF_TOKEN_{n}")).filter(|v| !v.is_empty()))
-    })
-}
 
 /// Limits of the HTTP layer.
 #[derive(Debug, Clone, Copy)]
@@ -270,30 +236,5 @@ mod tests {
         ] {
             assert_eq!(base64(input.as_bytes()), want, "{input}");
         }
-    }
-
-    #[test]
-    fn token_names() {
-        let vars = [
-            ("TF_TOKEN_app_terraform_io", "a"),
-            ("TF_TOKEN_my__registry_example_com", "b"),
-            ("TF_TOKEN_EXAMPLE_ORG", "c"),
-            ("TF_TOKEN_empty_io", ""),
-            ("OTHER", "d"),
-        ];
-        let f = tokens_from_vars(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-        assert_eq!(f("app.terraform.io").as_deref(), Some("a"));
-        assert_eq!(f("my-registry.example.com").as_deref(), Some("b"));
-        assert_eq!(f("example.org").as_deref(), Some("c"));
-        assert_eq!(f("empty.io"), None);
-        assert_eq!(f("terraform.io"), None);
-        let g = tokens_from_lookup(move |name| {
-            vars.iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| v.to_string())
-        });
-        assert_eq!(g("my-registry.example.com").as_deref(), Some("b"));
-        assert_eq!(g("example.org").as_deref(), Some("c"));
-        assert_eq!(g("app.terraform.io").as_deref(), Some("a"));
     }
 }

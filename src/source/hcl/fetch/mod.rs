@@ -16,14 +16,16 @@
 //!   `http/HASH`), each built aside and renamed into place. A cached package is used
 //!   without the network; a registry module cached in an allowed version is too.
 //! - Offline: only the cache; a miss is [`FetchError::Offline`].
-//! - Credentials: `TF_TOKEN_<host>` as a bearer token to that host only (port
-//!   ignored), never in an error, a path or [`Fetched::resolved`].
+//! - Credentials ([`credentials`]): `TF_TOKEN_<host>`, else `terraform login`'s file, as
+//!   a bearer token to that host only (port ignored); a URL's `user:password` as Basic
+//!   auth to its host. Never in an error, a path or [`Fetched::resolved`].
 //! - Limits ([`Limits`]): download size, files and bytes unpacked, request and git
 //!   deadlines, redirects, sources naming sources.
 
 pub mod archive;
 mod cache;
 pub mod checksum;
+mod credentials;
 pub mod error;
 mod git;
 mod http;
@@ -43,8 +45,9 @@ pub use error::FetchError;
 pub use source::{parse, Source};
 
 use cache::{Cache, Key};
+use credentials::TokenFn;
 use error::Problem;
-use http::{Http, HttpLimits, TokenFn};
+use http::{Http, HttpLimits};
 use source::{display_source, GitSource, HttpSource, RegistryAddr};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -144,16 +147,21 @@ pub fn default_cache_dir() -> PathBuf {
 }
 
 impl Fetcher {
-    /// The default cache, tokens from `TF_TOKEN_<host>` variables as Terraform reads
-    /// them (dots as `_`, hyphens as `__`, any case).
+    /// The default cache; tokens from `TF_TOKEN_<host>` variables as Terraform reads
+    /// them (dots as `_`, hyphens as `__`, any case), else from `terraform login`'s
+    /// `~/.terraform.d/credentials.tfrc.json`.
     pub fn from_env(offline: bool) -> Fetcher {
         Fetcher::build(
             default_cache_dir(),
             offline,
             // vars_os: `vars` panics on a variable that is not UTF-8.
-            http::tokens_from_vars(
+            credentials::tokens_from_env_and_home(
                 std::env::vars_os()
                     .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?))),
+                std::env::var_os("HOME")
+                    .filter(|h| !h.is_empty())
+                    .map(PathBuf::from)
+                    .as_deref(),
             ),
             Limits::default(),
         )
@@ -168,7 +176,7 @@ impl Fetcher {
         Fetcher::build(
             dir,
             offline,
-            http::tokens_from_lookup(env),
+            credentials::tokens_from_lookup(env),
             Limits::default(),
         )
     }
