@@ -4,6 +4,7 @@
 //! ends.
 
 mod corpus;
+mod garbage;
 mod git;
 
 use super::archive::tests::{targz, zipfile, E};
