@@ -79,9 +79,9 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Limits {
         Limits {
-            max_download_bytes: 256 << 20,
+            max_download_bytes: 128 << 20,
             max_files: 50_000,
-            max_unpacked_bytes: 1 << 30,
+            max_unpacked_bytes: 512 << 20,
             request_timeout: Duration::from_secs(300),
             git_timeout: Duration::from_secs(600),
             max_redirects: 10,
