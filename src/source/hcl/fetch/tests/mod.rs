@@ -334,6 +334,36 @@ fn concurrent_fetches_of_one_package_download_it_once() {
         );
     }
     assert_eq!(server.requests().len(), 1);
+    // Separate fetchers (as separate processes would be) racing on a new cache: each
+    // may download, one rename wins, all end with the same complete package.
+    let shared = tmp.path().join("shared");
+    let src2 = format!("{}/m.zip?x=2", server.base);
+    let raced: Vec<_> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..4)
+            .map(|_| s.spawn(|| fetcher(&shared, false).fetch(&src2, None)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("thread"))
+            .collect()
+    });
+    let first = raced[0].as_ref().expect("fetch").clone();
+    for r in &raced {
+        assert_eq!(r.as_ref().expect("fetch"), &first);
+    }
+    assert_eq!(read(first.dir.join("main.tf")), "# once");
+    assert_eq!(
+        std::fs::read_dir(shared.join(".tmp")).expect("tmp").count(),
+        0
+    );
+    // With the server gone, both come from the cache.
+    drop(server);
+    let again = f.fetch(&src, None).expect("cached");
+    assert_eq!(&again, got[0].as_ref().expect("fetch"));
+    assert_eq!(
+        fetcher(&shared, true).fetch(&src2, None).expect("offline"),
+        first
+    );
 }
 
 #[test]
