@@ -60,7 +60,8 @@ use version::{Constraint, NoVersion, Version};
 /// How much fetching may do.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
-    /// The largest archive downloaded.
+    /// The largest archive downloaded, and the largest git clone (repository and
+    /// checkout together).
     pub max_download_bytes: u64,
     /// The most files (and directories) in one package.
     pub max_files: usize,
