@@ -81,10 +81,58 @@ pub(super) fn unpack(
         bytes: 0,
         limits,
     };
+    // The whole tar stream is capped too: headers (a pax header can claim any size and
+    // is read into memory whole) count, not only file contents.
+    let cap = limits
+        .max_bytes
+        .saturating_add((limits.max_files as u64).saturating_mul(3 * 512))
+        .saturating_add(1 << 20);
     match kind {
-        ArchiveKind::TarGz => unpack_tar(flate2::read::GzDecoder::new(file), dest, &mut budget),
-        ArchiveKind::TarBz2 => unpack_tar(bzip2::read::BzDecoder::new(file), dest, &mut budget),
+        ArchiveKind::TarGz => unpack_tar(
+            Capped::new(flate2::read::GzDecoder::new(file), cap),
+            dest,
+            &mut budget,
+        ),
+        ArchiveKind::TarBz2 => unpack_tar(
+            Capped::new(bzip2::read::BzDecoder::new(file), cap),
+            dest,
+            &mut budget,
+        ),
         ArchiveKind::Zip => unpack_zip(file, dest, &mut budget),
+    }
+}
+
+/// A reader that fails once more than `left` bytes were asked of it.
+struct Capped<R> {
+    inner: R,
+    cap: u64,
+    left: u64,
+}
+
+impl<R: Read> Capped<R> {
+    fn new(inner: R, cap: u64) -> Capped<R> {
+        Capped {
+            inner,
+            cap,
+            left: cap,
+        }
+    }
+}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.left == 0 {
+            return Err(std::io::Error::other(format!(
+                "archive unpacks to more than {} bytes",
+                self.cap
+            )));
+        }
+        let max = buf
+            .len()
+            .min(usize::try_from(self.left).unwrap_or(usize::MAX));
+        let n = self.inner.read(&mut buf[..max])?;
+        self.left -= n as u64;
+        Ok(n)
     }
 }
 
@@ -442,6 +490,25 @@ pub(super) mod tests {
         assert!(format!("{:?}", r.expect_err("many")).contains("more than 100 entries"));
         let (_tmp, r) = try_unpack(ArchiveKind::Zip, &zipfile(&[("../../x.tf", "x")]));
         assert!(format!("{:?}", r.expect_err("zip slip")).contains("leads outside"));
+        // A pax header of 4 MiB (read whole into memory by the tar reader)
+        // stops at the stream's cap.
+        let mut pax = tar::Builder::new(Vec::new());
+        let mut h = tar::Header::new_ustar();
+        h.set_entry_type(tar::EntryType::XHeader);
+        h.set_size(4 << 20);
+        h.set_cksum();
+        pax.append(&h, &vec![b'0'; 4 << 20][..]).expect("pax");
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(&pax.into_inner().expect("tar")).expect("gz");
+        let (_tmp, r) = try_unpack(ArchiveKind::TarGz, &gz.finish().expect("gz"));
+        let e = format!("{:?}", r.expect_err("pax bomb"));
+        assert!(e.contains("unpacks to more than"), "{e}");
+        // A bomb: a megabyte of zeros in a few kilobytes stops at the limit.
+        let zeros = "0".repeat(1 << 20);
+        let bomb = zipfile(&[("bomb.tf", &zeros)]);
+        assert!(bomb.len() < 10_000, "{}", bomb.len());
+        let (_tmp, r) = try_unpack(ArchiveKind::Zip, &bomb);
+        assert!(format!("{:?}", r.expect_err("bomb")).contains("more than 10000 bytes"));
         let (_tmp, r) = try_unpack(ArchiveKind::Zip, b"not a zip");
         assert!(format!("{:?}", r.expect_err("garbage")).contains("not a valid zip"));
     }

@@ -14,7 +14,7 @@ pub enum FetchError {
     #[error("module source {source_addr:?}: {kind} sources are not supported (only the module registry, git and https archives are)")]
     Unsupported { source_addr: String, kind: String },
     /// A `version` argument on a source that is not a registry address.
-    #[error("module source {source_addr:?}: a version constraint can only be given for a module registry source (pin git sources with ?ref=)")]
+    #[error("module source {source_addr:?}: cannot apply a version constraint to a module that doesn't come from a module registry (pin a git source with ?ref=)")]
     VersionNotAllowed { source_addr: String },
     /// The version constraint does not parse.
     #[error("module source {source_addr:?}: invalid version constraint {constraint:?}: {what}")]

@@ -1,49 +1,15 @@
 //! HTTP GETs for module fetching: https only (plain http to loopback hosts alone), a
 //! timeout on every request, redirects followed here (bounded, each hop checked), a
-//! `TF_TOKEN_…` bearer token sent only to the host it names, and bodies read up to a
+//! bearer token ([`super::credentials`]) sent only to the host it names, and bodies read up to a
 //! limit. Messages name URLs without user information and never a token.
 
+use super::credentials::TokenFn;
 use super::error::Problem;
 use super::url::Url;
-use std::collections::HashMap;
 use std::fs;
 use std::io::{Read, Write};
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
-
-/// Finds the token for a host (lower case, no port).
-pub type TokenFn = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
-
-/// Tokens as Terraform reads them from the environment: `TF_TOKEN_app_terraform_io`
-/// (dots as `_`, hyphens as `__`, any case).
-pub fn tokens_from_vars(vars: impl Iterator<Item = (String, String)>) -> TokenFn {
-    let mut map: HashMap<String, String> = HashMap::new();
-    for (k, v) in vars {
-        let Some(raw) = k.strip_prefix("TF_TOKEN_") else {
-            continue;
-        };
-        if v.is_empty() {
-            continue;
-        }
-        let host = raw
-            .replace("__", "-")
-            .replace('_', ".")
-            .to_ascii_lowercase();
-        map.insert(host, v);
-    }
-    Arc::new(move |host: &str| map.get(host).cloned())
-}
-
-/// Tokens from a lookup of environment variable names (for tests and embedding).
-pub fn tokens_from_lookup(env: impl Fn(&str) -> Option<String> + Send + Sync + 'static) -> TokenFn {
-    Arc::new(move |host: &str| {
-        let enc = host.replace('-', "__").replace('.', "_");
-        [enc.clone(), enc.to_ascii_uppercase()]
-            .iter()
-            .find_map(|n| env(&format!("TF_TOKEN_{n}")).filter(|v| !v.is_empty()))
-    })
-}
 
 /// Limits of the HTTP layer.
 #[derive(Debug, Clone, Copy)]
@@ -134,6 +100,15 @@ impl Http {
             let mut req = agent.get(at.redacted());
             if let Some(token) = (self.tokens)(&at.bare_host().to_ascii_lowercase()) {
                 req = req.header("Authorization", format!("Bearer {token}"));
+            } else if let Some(ui) = at.userinfo.as_deref().filter(|u| u.contains(':')) {
+                // User information in the URL, as Go's client sends it (a relative
+                // redirect keeps it; another host's URL carries its own or none).
+                let (user, pass) = ui.split_once(':').unwrap_or((ui, ""));
+                let pair = format!("{}:{}", super::url::decode(user), super::url::decode(pass));
+                req = req.header(
+                    "Authorization",
+                    format!("Basic {}", base64(pair.as_bytes())),
+                );
             }
             let resp = req.call().map_err(|e| problem(&at, request_error(&e)))?;
             let status = resp.status().as_u16();
@@ -209,6 +184,28 @@ impl Http {
     }
 }
 
+/// Standard base64 with padding.
+fn base64(data: &[u8]) -> String {
+    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    for chunk in data.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ABC[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
 fn header(resp: &ureq::http::Response<ureq::Body>, name: &str) -> Option<String> {
     resp.headers()
         .get(name)
@@ -229,27 +226,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn token_names() {
-        let vars = [
-            ("TF_TOKEN_app_terraform_io", "a"),
-            ("TF_TOKEN_my__registry_example_com", "b"),
-            ("TF_TOKEN_EXAMPLE_ORG", "c"),
-            ("TF_TOKEN_empty_io", ""),
-            ("OTHER", "d"),
-        ];
-        let f = tokens_from_vars(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-        assert_eq!(f("app.terraform.io").as_deref(), Some("a"));
-        assert_eq!(f("my-registry.example.com").as_deref(), Some("b"));
-        assert_eq!(f("example.org").as_deref(), Some("c"));
-        assert_eq!(f("empty.io"), None);
-        assert_eq!(f("terraform.io"), None);
-        let g = tokens_from_lookup(move |name| {
-            vars.iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| v.to_string())
-        });
-        assert_eq!(g("my-registry.example.com").as_deref(), Some("b"));
-        assert_eq!(g("example.org").as_deref(), Some("c"));
-        assert_eq!(g("app.terraform.io").as_deref(), Some("a"));
+    fn base64_encodes() {
+        for (input, want) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("user:p@ss", "dXNlcjpwQHNz"),
+        ] {
+            assert_eq!(base64(input.as_bytes()), want, "{input}");
+        }
     }
 }

@@ -16,14 +16,16 @@
 //!   `http/HASH`), each built aside and renamed into place. A cached package is used
 //!   without the network; a registry module cached in an allowed version is too.
 //! - Offline: only the cache; a miss is [`FetchError::Offline`].
-//! - Credentials: `TF_TOKEN_<host>` as a bearer token to that host only (port
-//!   ignored), never in an error, a path or [`Fetched::resolved`].
+//! - Credentials ([`credentials`]): `TF_TOKEN_<host>`, else `terraform login`'s file, as
+//!   a bearer token to that host only (port ignored); a URL's `user:password` as Basic
+//!   auth to its host. Never in an error, a path or [`Fetched::resolved`].
 //! - Limits ([`Limits`]): download size, files and bytes unpacked, request and git
 //!   deadlines, redirects, sources naming sources.
 
 pub mod archive;
 mod cache;
 pub mod checksum;
+mod credentials;
 pub mod error;
 mod git;
 mod http;
@@ -44,8 +46,9 @@ pub use error::FetchError;
 pub use source::{parse, Source};
 
 use cache::{Cache, Key};
+use credentials::TokenFn;
 use error::Problem;
-use http::{Http, HttpLimits, TokenFn};
+use http::{Http, HttpLimits};
 use source::{display_source, GitSource, HttpSource, RegistryAddr};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -58,7 +61,8 @@ use version::{Constraint, NoVersion, Version};
 /// How much fetching may do.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
-    /// The largest archive downloaded.
+    /// The largest archive downloaded, and the largest git clone (repository and
+    /// checkout together).
     pub max_download_bytes: u64,
     /// The most files (and directories) in one package.
     pub max_files: usize,
@@ -77,10 +81,10 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Limits {
         Limits {
-            max_download_bytes: 256 << 20,
+            max_download_bytes: 128 << 20,
             max_files: 50_000,
-            max_unpacked_bytes: 1 << 30,
-            request_timeout: Duration::from_secs(120),
+            max_unpacked_bytes: 512 << 20,
+            request_timeout: Duration::from_secs(300),
             git_timeout: Duration::from_secs(600),
             max_redirects: 10,
             max_indirections: 10,
@@ -92,6 +96,7 @@ impl Default for Limits {
 pub struct Fetcher {
     cache: Cache,
     offline: bool,
+    upgrade: bool,
     http: Http,
     limits: Limits,
     tokens: TokenFn,
@@ -100,6 +105,8 @@ pub struct Fetcher {
     fetching: Mutex<HashMap<String, Arc<Mutex<()>>>>,
     /// Each registry host's module API, discovered once.
     discovered: Mutex<HashMap<String, Url>>,
+    /// Each registry module's versions, listed once.
+    listed: Mutex<HashMap<String, Vec<String>>>,
 }
 
 impl std::fmt::Debug for Fetcher {
@@ -142,13 +149,22 @@ pub fn default_cache_dir() -> PathBuf {
 }
 
 impl Fetcher {
-    /// The default cache, tokens from `TF_TOKEN_<host>` variables as Terraform reads
-    /// them (dots as `_`, hyphens as `__`, any case).
+    /// The default cache; tokens from `TF_TOKEN_<host>` variables as Terraform reads
+    /// them (dots as `_`, hyphens as `__`, any case), else from `terraform login`'s
+    /// `~/.terraform.d/credentials.tfrc.json`.
     pub fn from_env(offline: bool) -> Fetcher {
         Fetcher::build(
             default_cache_dir(),
             offline,
-            http::tokens_from_vars(std::env::vars()),
+            // vars_os: `vars` panics on a variable that is not UTF-8.
+            credentials::tokens_from_env_and_home(
+                std::env::vars_os()
+                    .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?))),
+                std::env::var_os("HOME")
+                    .filter(|h| !h.is_empty())
+                    .map(PathBuf::from)
+                    .as_deref(),
+            ),
             Limits::default(),
         )
     }
@@ -162,19 +178,29 @@ impl Fetcher {
         Fetcher::build(
             dir,
             offline,
-            http::tokens_from_lookup(env),
+            credentials::tokens_from_lookup(env),
             Limits::default(),
         )
     }
 
     /// The same fetcher with other limits.
     pub fn with_limits(self, limits: Limits) -> Fetcher {
-        Fetcher::build(
+        let upgrade = self.upgrade;
+        let mut f = Fetcher::build(
             self.cache.root().to_path_buf(),
             self.offline,
             self.tokens,
             limits,
-        )
+        );
+        f.upgrade = upgrade;
+        f
+    }
+
+    /// As `terraform init -upgrade`: ask the registry for the newest allowed version
+    /// even when the cache holds an allowed one (ignored offline).
+    pub fn with_upgrade(mut self, upgrade: bool) -> Fetcher {
+        self.upgrade = upgrade;
+        self
     }
 
     fn build(dir: PathBuf, offline: bool, tokens: TokenFn, limits: Limits) -> Fetcher {
@@ -193,6 +219,8 @@ impl Fetcher {
             tokens,
             fetching: Mutex::new(HashMap::new()),
             discovered: Mutex::new(HashMap::new()),
+            listed: Mutex::new(HashMap::new()),
+            upgrade: false,
         }
     }
 
@@ -318,17 +346,19 @@ impl Fetcher {
         let lock = self.key_lock(&addr.to_string());
         let _held = lock.lock().unwrap_or_else(PoisonError::into_inner);
         let cached = self.cache.registry_versions(addr);
-        let chosen = match version::select(cached.iter().map(String::as_str), constraint.as_ref()) {
-            Ok(v) => v,
-            Err(_) if self.offline => {
+        let from_cache = version::select(cached.iter().map(String::as_str), constraint.as_ref());
+        let chosen = match from_cache {
+            Ok(v) if !self.upgrade || self.offline => v,
+            _ if self.offline => {
                 return Err(FetchError::Offline {
                     source_addr: shown.to_string(),
                     cache: self.cache.root().to_path_buf(),
                 })
             }
-            Err(_) => {
+            _ => {
                 let base = self.discover(&addr.host).map_err(|p| p.at(shown))?;
-                let listed = registry::versions(&self.http, &base, addr)
+                let listed = self
+                    .list_versions(&base, addr)
                     .map_err(|p| p.at(shown))?
                     .ok_or_else(|| reg_err(format!("module {addr} not found")))?;
                 let v = version::select(listed.iter().map(String::as_str), constraint.as_ref())
@@ -353,6 +383,31 @@ impl Fetcher {
         })?;
         let inner = read_inner(&root);
         finish(shown, root, &inner, subdir, format!("{addr} {chosen}"))
+    }
+
+    /// The registry's versions of `addr`, asked once per fetcher (`None`: not found).
+    fn list_versions(
+        &self,
+        base: &Url,
+        addr: &RegistryAddr,
+    ) -> Result<Option<Vec<String>>, Problem> {
+        let k = addr.to_string();
+        if let Some(v) = self
+            .listed
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&k)
+        {
+            return Ok(Some(v.clone()));
+        }
+        let got = registry::versions(&self.http, base, addr)?;
+        if let Some(v) = &got {
+            self.listed
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(k, v.clone());
+        }
+        Ok(got)
     }
 
     fn install_registry(

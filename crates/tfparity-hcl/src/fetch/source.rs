@@ -619,6 +619,14 @@ mod tests {
                 ),
             ),
             (
+                "git::ssh://deploy@git.example.com:7999/team/alb//sub?ref=master",
+                git("ssh://deploy@git.example.com:7999/team/alb", Some("master"), None, "sub"),
+            ),
+            (
+                "git@github.com:org/repo//modules/object?ref=v4.1.1",
+                git("ssh://git@github.com/org/repo", Some("v4.1.1"), None, "modules/object"),
+            ),
+            (
                 "git::ssh://git@example.com/storage.git",
                 git("ssh://git@example.com/storage.git", None, None, ""),
             ),

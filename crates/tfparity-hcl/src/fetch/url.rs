@@ -378,6 +378,10 @@ mod tests {
                 "?q=1",
                 "https://r.example/v1/modules/a/b/c/1.0.0/download?q=1",
             ),
+            (
+                "x.tgz?from=https://a.example/",
+                "https://r.example/v1/modules/a/b/c/1.0.0/x.tgz?from=https://a.example/",
+            ),
         ] {
             assert_eq!(
                 base.join(reference).expect(reference).to_string(),

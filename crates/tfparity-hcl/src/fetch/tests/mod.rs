@@ -1,13 +1,16 @@
 //! End-to-end tests of [`super::Fetcher`] against servers on loopback started here: a
-//! module registry, archive servers, and git repositories served by `git daemon`. No
-//! test reaches beyond 127.0.0.1, and every server stops when its test ends.
+//! module registry and archive servers (git in `git.rs`, the shared corpus in
+//! `corpus.rs`). No test reaches beyond 127.0.0.1, and every server stops when its test
+//! ends.
+
+mod corpus;
+mod garbage;
+mod git;
 
 use super::archive::tests::{targz, zipfile, E};
 use super::testserver::{Reply, Server};
 use super::{FetchError, Fetcher, Limits};
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -119,6 +122,29 @@ fn registry_fetch_end_to_end_then_cache_only() {
 }
 
 #[test]
+fn a_cached_allowed_version_is_kept_unless_upgrading() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let cache = tmp.path().join("c");
+    let server = registry(None);
+    let src = format!("{}/acme/net/aws", hostport(&server.base));
+    let f = fetcher(&cache, false);
+    let v = |got: super::Fetched| {
+        got.resolved
+            .rsplit(' ')
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(v(f.fetch(&src, Some("< 1.1")).expect("1.0.0")), "1.0.0");
+    let asked = server.requests().len();
+    assert_eq!(v(f.fetch(&src, Some("~> 1.0")).expect("cached")), "1.0.0");
+    assert_eq!(server.requests().len(), asked, "the cache answered");
+    let up = fetcher(&cache, false).with_upgrade(true);
+    assert_eq!(v(up.fetch(&src, Some("~> 1.0")).expect("newest")), "1.1.0");
+    assert_eq!(v(up.fetch(&src, None).expect("newest")), "1.1.0");
+}
+
+#[test]
 fn registry_prerelease_and_not_found() {
     let tmp = tempfile::tempdir().expect("tmp");
     let server = registry(None);
@@ -174,6 +200,17 @@ fn token_goes_only_to_its_host_and_is_never_shown() {
     for r in archives.requests() {
         assert_eq!(r.auth, None, "token sent to the other host: {}", r.path);
     }
+    // A password in an archive URL is sent as Basic auth to that host, and not shown.
+    let with_user = archives
+        .base
+        .replace("http://", "http://deploy:pa%24%24@")
+        .to_string();
+    let e = f
+        .fetch(&format!("{with_user}/missing.tgz"), None)
+        .expect_err("500");
+    assert!(!e.to_string().contains("pa%24%24"), "{e}");
+    let last = archives.requests().pop().expect("asked");
+    assert_eq!(last.auth.as_deref(), Some("Basic ZGVwbG95OnBhJCQ="));
     // Never in a message, `resolved`, the fetcher's Debug or a cache path.
     let e = f
         .fetch(&format!("{host}/acme/net/aws"), Some("1.0.0"))
@@ -297,6 +334,36 @@ fn concurrent_fetches_of_one_package_download_it_once() {
         );
     }
     assert_eq!(server.requests().len(), 1);
+    // Separate fetchers (as separate processes would be) racing on a new cache: each
+    // may download, one rename wins, all end with the same complete package.
+    let shared = tmp.path().join("shared");
+    let src2 = format!("{}/m.zip?x=2", server.base);
+    let raced: Vec<_> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..4)
+            .map(|_| s.spawn(|| fetcher(&shared, false).fetch(&src2, None)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("thread"))
+            .collect()
+    });
+    let first = raced[0].as_ref().expect("fetch").clone();
+    for r in &raced {
+        assert_eq!(r.as_ref().expect("fetch"), &first);
+    }
+    assert_eq!(read(first.dir.join("main.tf")), "# once");
+    assert_eq!(
+        std::fs::read_dir(shared.join(".tmp")).expect("tmp").count(),
+        0
+    );
+    // With the server gone, both come from the cache.
+    drop(server);
+    let again = f.fetch(&src, None).expect("cached");
+    assert_eq!(&again, got[0].as_ref().expect("fetch"));
+    assert_eq!(
+        fetcher(&shared, true).fetch(&src2, None).expect("offline"),
+        first
+    );
 }
 
 #[test]
@@ -418,191 +485,4 @@ fn offline_miss_is_an_error_without_network() {
         .fetch("s3::https://s3.amazonaws.com/b/m.zip", None)
         .expect_err("s3");
     assert!(e.to_string().contains("not supported"), "{e}");
-}
-
-/// `git daemon` serving `base` on a free loopback port; stopped on drop, and by itself
-/// after two minutes.
-struct GitDaemon {
-    child: Child,
-    port: u16,
-}
-
-impl GitDaemon {
-    fn start(base: &Path) -> GitDaemon {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("free port")
-            .port();
-        let child = Command::new("timeout")
-            .args(["120", "git", "daemon", "--reuseaddr", "--export-all"])
-            .arg(format!("--base-path={}", base.display()))
-            .args([
-                "--listen=127.0.0.1",
-                &format!("--port={port}"),
-                "--timeout=30",
-            ])
-            .arg(base)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("git daemon");
-        for _ in 0..200 {
-            if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(25));
-        }
-        GitDaemon { child, port }
-    }
-}
-
-impl Drop for GitDaemon {
-    fn drop(&mut self) {
-        // TERM to `timeout`, which passes it on to git daemon.
-        let _ = Command::new("kill")
-            .arg(self.child.id().to_string())
-            .status();
-        let _ = self.child.wait();
-    }
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .output()
-        .expect("git");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-/// A repository with tag v1.0.0 and a later commit on main.
-fn repo(base: &Path) -> PathBuf {
-    let r = base.join("net.git");
-    std::fs::create_dir_all(r.join("modules/a")).expect("mkdir");
-    git(&r, &["init", "--quiet"]);
-    std::fs::write(r.join("main.tf"), "# v1 root").expect("write");
-    std::fs::write(r.join("modules/a/main.tf"), "# v1 a").expect("write");
-    git(&r, &["add", "."]);
-    git(&r, &["commit", "--quiet", "-m", "v1"]);
-    git(&r, &["tag", "v1.0.0"]);
-    git(&r, &["checkout", "--quiet", "-b", "feature"]);
-    std::fs::write(r.join("main.tf"), "# feature root").expect("write");
-    git(&r, &["commit", "--quiet", "-am", "feature"]);
-    git(&r, &["checkout", "--quiet", "main"]);
-    std::fs::write(r.join("main.tf"), "# v2 root").expect("write");
-    git(&r, &["commit", "--quiet", "-am", "v2"]);
-    r
-}
-
-#[test]
-fn git_fetch_refs_subdirs_depth_and_cache() {
-    let tmp = tempfile::tempdir().expect("tmp");
-    let served = tmp.path().join("served");
-    repo(&served);
-    let daemon = GitDaemon::start(&served);
-    let p = daemon.port;
-    let cache = tmp.path().join("c");
-    let f = fetcher(&cache, false);
-    let src = format!("git::git://127.0.0.1:{p}/net.git//modules/a?ref=v1.0.0");
-    let got = f.fetch(&src, None).expect("tag");
-    assert_eq!(read(got.dir.join("main.tf")), "# v1 a");
-    assert_eq!(read(got.package_root.join("main.tf")), "# v1 root");
-    assert_eq!(
-        got.resolved,
-        format!("git::git://127.0.0.1:{p}/net.git?ref=v1.0.0")
-    );
-    assert!(!got.package_root.join(".git").exists());
-    for (src, want) in [
-        (format!("git::git://127.0.0.1:{p}/net.git"), "# v2 root"),
-        (
-            format!("git::git://127.0.0.1:{p}/net.git?ref=feature"),
-            "# feature root",
-        ),
-        (
-            format!("git::git://127.0.0.1:{p}/net.git?ref=v1.0.0&depth=1"),
-            "# v1 root",
-        ),
-    ] {
-        let got = f.fetch(&src, None).unwrap_or_else(|e| panic!("{src}: {e}"));
-        assert_eq!(read(got.dir.join("main.tf")), want, "{src}");
-    }
-    let e = f
-        .fetch(&format!("git::git://127.0.0.1:{p}/net.git?ref=nope"), None)
-        .expect_err("no such ref")
-        .to_string();
-    assert!(e.contains("nope"), "{e}");
-    let small = fetcher(&tmp.path().join("c2"), false).with_limits(Limits {
-        max_download_bytes: 2000,
-        ..Limits::default()
-    });
-    match small.fetch(&src, None) {
-        Err(e @ FetchError::Refused { .. }) => {
-            assert!(e.to_string().contains("larger than 2000 bytes"), "{e}")
-        }
-        other => panic!("{other:?}"),
-    }
-    drop(daemon);
-    assert_eq!(f.fetch(&src, None).expect("cached"), got);
-    assert_eq!(
-        fetcher(&cache, true).fetch(&src, None).expect("offline"),
-        got
-    );
-}
-
-#[test]
-fn git_refuses_transports_a_source_could_inject() {
-    let tmp = tempfile::tempdir().expect("tmp");
-    let served = tmp.path().join("served");
-    let r = repo(&served);
-    let f = fetcher(&tmp.path().join("c"), false);
-    // file:// is refused before git runs; a submodule over file:// is refused by git.
-    assert!(f
-        .fetch(&format!("git::file://{}", r.display()), None)
-        .is_err());
-    let outer = served.join("outer.git");
-    std::fs::create_dir_all(&outer).expect("mkdir");
-    git(&outer, &["init", "--quiet"]);
-    std::fs::write(outer.join("main.tf"), "#").expect("write");
-    git(&outer, &["add", "."]);
-    git(&outer, &["commit", "--quiet", "-m", "x"]);
-    let sub = format!("file://{}", r.display());
-    git(
-        &outer,
-        &[
-            "-c",
-            "protocol.file.allow=always",
-            "submodule",
-            "add",
-            "--quiet",
-            &sub,
-            "s",
-        ],
-    );
-    git(&outer, &["commit", "--quiet", "-m", "sub"]);
-    let daemon = GitDaemon::start(&served);
-    let e = f
-        .fetch(
-            &format!("git::git://127.0.0.1:{}/outer.git", daemon.port),
-            None,
-        )
-        .expect_err("file:// submodule");
-    assert!(matches!(e, FetchError::Git { .. }), "{e}");
-    assert!(
-        e.to_string().contains("transport 'file' not allowed"),
-        "{e}"
-    );
 }
