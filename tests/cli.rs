@@ -383,20 +383,31 @@ fn planted_secrets_never_appear() {
     }
 }
 
-/// A module registry on loopback serving one module (`acme/net/aws`, versions 1.0.0,
-/// 1.2.0 and 2.0.0) whose download is a `.tar.gz` on the same server.
-fn registry(archive: Vec<u8>) -> tfparity_hcl::fetch::testserver::Server {
+/// A module registry on loopback serving modules `acme/NAME/aws` (versions 1.0.0, 1.2.0
+/// and 2.0.0), each download a `.tar.gz` on the same server: `archives` by NAME.
+fn registry(archives: Vec<(&'static str, Vec<u8>)>) -> tfparity_hcl::fetch::testserver::Server {
     use tfparity_hcl::fetch::testserver::{Reply, Server};
-    Server::start("127.0.0.1", move |req| match req.path.as_str() {
-        "/.well-known/terraform.json" => Reply::ok(r#"{"modules.v1":"/v1/modules/"}"#),
-        "/v1/modules/acme/net/aws/versions" => Reply::ok(
-            r#"{"modules":[{"versions":[{"version":"1.0.0"},{"version":"1.2.0"},{"version":"2.0.0"}]}]}"#,
-        ),
-        "/v1/modules/acme/net/aws/1.2.0/download" => {
-            Reply::status(204).header("X-Terraform-Get", &format!("{}/net-1.2.0.tar.gz", req.base))
+    Server::start("127.0.0.1", move |req| {
+        let path = req.path.as_str();
+        if path == "/.well-known/terraform.json" {
+            return Reply::ok(r#"{"modules.v1":"/v1/modules/"}"#);
         }
-        "/net-1.2.0.tar.gz" => Reply::ok(archive.clone()),
-        _ => Reply::status(404),
+        for (name, archive) in &archives {
+            let base = format!("/v1/modules/acme/{name}/aws");
+            if path == format!("{base}/versions") {
+                return Reply::ok(
+                    r#"{"modules":[{"versions":[{"version":"1.0.0"},{"version":"1.2.0"},{"version":"2.0.0"}]}]}"#,
+                );
+            }
+            if path == format!("{base}/1.2.0/download") {
+                let to = format!("{}/{name}-1.2.0.tar.gz", req.base);
+                return Reply::status(204).header("X-Terraform-Get", &to);
+            }
+            if path == format!("/{name}-1.2.0.tar.gz") {
+                return Reply::ok(archive.clone());
+            }
+        }
+        Reply::status(404)
     })
 }
 
@@ -409,19 +420,30 @@ fn remote_modules_are_fetched_cached_and_read_offline() {
         std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
         std::fs::write(p, text).expect("write");
     };
-    // The module package, as a registry serves it.
+    // The module packages, as a registry serves them: `net` calls a module inside its
+    // package; `escape` calls one outside it.
+    write(
+        "pkg/modules/tags/main.tf",
+        "output \"name\" { value = \"web\" }\n",
+    );
     write(
         "pkg/main.tf",
-        "variable \"ports\" { type = list(number) }\nresource \"aws_security_group\" \"this\" {\n  name = \"web\"\n  dynamic \"ingress\" {\n    for_each = var.ports\n    content {\n      from_port   = ingress.value\n      to_port     = ingress.value\n      protocol    = \"tcp\"\n      cidr_blocks = [\"0.0.0.0/0\"]\n    }\n  }\n}\n",
+        "variable \"ports\" { type = list(number) }\nmodule \"tags\" { source = \"./modules/tags\" }\nresource \"aws_security_group\" \"this\" {\n  name = module.tags.name\n  dynamic \"ingress\" {\n    for_each = var.ports\n    content {\n      from_port   = ingress.value\n      to_port     = ingress.value\n      protocol    = \"tcp\"\n      cidr_blocks = [\"0.0.0.0/0\"]\n    }\n  }\n}\n",
     );
-    let tar = Command::new("tar")
-        .args(["czf", "net.tar.gz", "-C", "pkg", "."])
-        .current_dir(&tmp)
-        .status()
-        .expect("tar");
-    assert!(tar.success());
-    let archive = std::fs::read(tmp.join("net.tar.gz")).expect("archive");
-    let server = registry(archive);
+    write(
+        "escape/main.tf",
+        "module \"up\" { source = \"../../../../../../../../tmp\" }\n",
+    );
+    let pack = |dir: &str| {
+        let tar = Command::new("tar")
+            .args(["czf", &format!("{dir}.tar.gz"), "-C", dir, "."])
+            .current_dir(&tmp)
+            .status()
+            .expect("tar");
+        assert!(tar.success());
+        std::fs::read(tmp.join(format!("{dir}.tar.gz"))).expect("archive")
+    };
+    let server = registry(vec![("net", pack("pkg")), ("escape", pack("escape"))]);
     let host = server.base.trim_start_matches("http://").to_string();
     for (env, ports) in [("prod", "[443]"), ("staging", "[443, 22]")] {
         write(
@@ -429,14 +451,14 @@ fn remote_modules_are_fetched_cached_and_read_offline() {
             &format!("module \"net\" {{\n  source  = \"{host}/acme/net/aws\"\n  version = \"~> 1.0\"\n  ports   = {ports}\n}}\n"),
         );
     }
-    let run = |cache: &str, extra: &[&str]| {
-        let mut args = vec![
-            "compare",
-            "prod=envs/prod",
-            "staging=envs/staging",
-            "--format",
-            "json",
-        ];
+    write(
+        "envs/bad/main.tf",
+        &format!(
+            "module \"e\" {{\n  source  = \"{host}/acme/escape/aws\"\n  version = \"1.2.0\"\n}}\n"
+        ),
+    );
+    let run = |envs: [&str; 2], cache: &str, extra: &[&str]| {
+        let mut args = vec!["compare", envs[0], envs[1], "--format", "json"];
         args.extend(extra);
         Command::new(bin())
             .args(&args)
@@ -446,8 +468,10 @@ fn remote_modules_are_fetched_cached_and_read_offline() {
             .output()
             .expect("run tfparity")
     };
-    // Fetched: version 1.2.0 (the newest ~> 1.0 allows), and compared inside.
-    let first = run("cache", &[]);
+    let pair = ["prod=envs/prod", "staging=envs/staging"];
+    // Fetched: version 1.2.0 (the newest ~> 1.0 allows), and compared inside, a local
+    // module of the package too.
+    let first = run(pair, "cache", &[]);
     let out = text(&first.stdout);
     assert_eq!(first.status.code(), Some(2), "{}", text(&first.stderr));
     assert!(out.contains("\"complete\": true"), "{out}");
@@ -455,20 +479,29 @@ fn remote_modules_are_fetched_cached_and_read_offline() {
         out.contains("module.net.aws_security_group.this") && out.contains("tcp/22"),
         "{out}"
     );
+    // A fetched module whose local source leads outside its package: an error.
+    let bad = run(["a=envs/bad", "b=envs/bad"], "cache", &[]);
+    let err = text(&bad.stderr);
+    assert_eq!(bad.status.code(), Some(1), "{err}");
+    assert!(err.contains("leads outside the module package"), "{err}");
+    assert!(bad.stdout.is_empty());
     let asked: Vec<String> = server.requests().into_iter().map(|r| r.path).collect();
     assert!(
-        asked.iter().any(|p| p.ends_with("/1.2.0/download")),
+        asked.iter().any(|p| p.ends_with("/net/aws/1.2.0/download")),
         "{asked:?}"
     );
     assert_eq!(
-        asked.iter().filter(|p| p.ends_with(".tar.gz")).count(),
+        asked
+            .iter()
+            .filter(|p| p.ends_with("net-1.2.0.tar.gz"))
+            .count(),
         1,
         "{asked:?}"
     );
     // The server gone: the cache answers, offline too.
     drop(server);
     for extra in [&[][..], &["--offline"][..]] {
-        let again = run("cache", extra);
+        let again = run(pair, "cache", extra);
         assert_eq!(
             text(&again.stdout),
             out,
@@ -477,7 +510,7 @@ fn remote_modules_are_fetched_cached_and_read_offline() {
         );
     }
     // Offline with an empty cache: not read, and loud about it.
-    let empty = run("empty-cache", &["--offline"]);
+    let empty = run(pair, "empty-cache", &["--offline"]);
     let out = text(&empty.stdout);
     assert_eq!(empty.status.code(), Some(2), "{}", text(&empty.stderr));
     assert!(out.contains("\"complete\": false"), "{out}");

@@ -130,6 +130,8 @@ pub struct Run {
     /// Fetches remote sources that `terraform init` did not install; none: they are
     /// not read.
     fetcher: Option<Arc<crate::fetch::Fetcher>>,
+    /// The root of every package fetched: a local source inside one stays inside it.
+    packages: Mutex<Vec<PathBuf>>,
     modules: Mutex<HashMap<PathBuf, Arc<Module>>>,
     insts: RwLock<Vec<Arc<Inst>>>,
     /// What each thread waits for, while it waits (to tell a cycle from a wait).
@@ -241,6 +243,7 @@ impl Run {
             root_values,
             manifest,
             fetcher,
+            packages: Mutex::new(Vec::new()),
             modules: Mutex::new(HashMap::new()),
             insts: RwLock::new(Vec::new()),
             waiting: Mutex::new(HashMap::new()),
@@ -286,7 +289,10 @@ impl Run {
                     };
                     let dir = match self.manifest.as_ref().and_then(|mf| mf.get(&k)) {
                         Some(d) => d.clone(),
-                        None if is_local(&c.source) => lexical_join(&m.dir, &c.source),
+                        None if is_local(&c.source) => match self.local_dir(&m.dir, &c.source) {
+                            Some(d) => d,
+                            None => continue,
+                        },
                         None => {
                             remote.push((c.source.clone(), c.version.clone(), k));
                             continue;
@@ -301,9 +307,9 @@ impl Run {
                 let fetched: Vec<(PathBuf, String)> = std::mem::take(&mut remote)
                     .into_par_iter()
                     .filter_map(|(source, version, k)| {
-                        f.fetch(&source, version.as_deref())
-                            .ok()
-                            .map(|d| (d.dir, k))
+                        let d = f.fetch(&source, version.as_deref()).ok()?;
+                        self.fetched(&d);
+                        Some((d.dir, k))
                     })
                     .collect();
                 wanted.extend(fetched);
@@ -988,6 +994,25 @@ impl Run {
         })
     }
 
+    /// Remembers the package a module was fetched in.
+    fn fetched(&self, f: &crate::fetch::Fetched) {
+        let mut p = lock(&self.packages);
+        if !p.contains(&f.package_root) {
+            p.push(f.package_root.clone());
+        }
+    }
+
+    /// A local source of the module in `dir`; `None` when the module is in a fetched
+    /// package and the source leads outside it (Terraform refuses that too).
+    fn local_dir(&self, dir: &Path, source: &str) -> Option<PathBuf> {
+        let joined = lexical_join(dir, source);
+        let packages = lock(&self.packages);
+        match packages.iter().find(|root| dir.starts_with(root)) {
+            Some(root) if !joined.starts_with(root) => None,
+            _ => Some(joined),
+        }
+    }
+
     /// Where a called module is: a local path, or the `terraform init` manifest; or why
     /// it cannot be had.
     fn call_dir(
@@ -1007,7 +1032,15 @@ impl Run {
             return Ok(Ok(dir.clone()));
         }
         if is_local(&decl.source) {
-            let dir = lexical_join(&me.module.dir, &decl.source);
+            let Some(dir) = self.local_dir(&me.module.dir, &decl.source) else {
+                return Err(LoadError::at(
+                    &decl.loc,
+                    format!(
+                        "module \"{}\": source {:?} leads outside the module package it is in; a local source in a fetched module must stay inside its package",
+                        decl.name, decl.source
+                    ),
+                ));
+            };
             if !dir.is_dir() {
                 return Err(LoadError::at(
                     &decl.loc,
@@ -1021,7 +1054,10 @@ impl Run {
         }
         let why = match &self.fetcher {
             Some(f) => match f.fetch(&decl.source, decl.version.as_deref()) {
-                Ok(fetched) => return Ok(Ok(fetched.dir)),
+                Ok(fetched) => {
+                    self.fetched(&fetched);
+                    return Ok(Ok(fetched.dir));
+                }
                 Err(e) => e.to_string(),
             },
             None => format!(
