@@ -105,6 +105,33 @@ fn output_is_deterministic() {
     }
 }
 
+/// Normalisation's placeholders are for comparing, never for reading: no output of any
+/// case, in any format, shows one.
+#[test]
+fn no_placeholder_reaches_a_report() {
+    const PLACEHOLDERS: &[&str] = &[
+        "{region}",
+        "{env}",
+        "{account}",
+        "{project}",
+        "{uuid}",
+        "{id}",
+        "{zone}",
+    ];
+    for (name, dir, args) in cases() {
+        for format in ["table", "json", "markdown"] {
+            let mut full: Vec<&str> = vec!["compare"];
+            full.extend(args.iter().map(String::as_str));
+            full.extend(["--format", format]);
+            let out = run_in(&dir, &full);
+            let text = format!("{}{}", text(&out.stdout), text(&out.stderr));
+            for p in PLACEHOLDERS {
+                assert!(!text.contains(p), "{name} ({format}) shows {p}:\n{text}");
+            }
+        }
+    }
+}
+
 /// The bundled example pair shows exactly the differences it was built with.
 #[test]
 fn examples_show_their_planted_differences() {

@@ -88,6 +88,9 @@ pub struct Context<'e> {
     pub env: &'e Environment,
     tokens: Vec<String>,
     facts: &'e Facts,
+    /// Normalised texts that hold a by-design placeholder (`gke-{region}-web`), each with
+    /// the text this environment wrote: made on first use, for display only.
+    shown: std::sync::OnceLock<std::collections::BTreeMap<String, String>>,
 }
 
 impl<'e> Context<'e> {
@@ -103,7 +106,12 @@ impl<'e> Context<'e> {
             .flat_map(|n| env_tokens(n))
             .collect();
         sort_tokens(&mut tokens);
-        Context { env, tokens, facts }
+        Context {
+            env,
+            tokens,
+            facts,
+            shown: std::sync::OnceLock::new(),
+        }
     }
 
     /// The address with its string instance and module keys normalised, or `None` when
@@ -264,6 +272,39 @@ impl<'e> Context<'e> {
         // `logs` and `logs-staging`), and that is as much by design as `prod-web` and
         // `staging-web`.
         remove_words(out, &self.tokens, "{env}")
+    }
+
+    /// A normalised text as this environment writes it: the placeholders normalisation
+    /// put in (`{region}`, `{account}`, `{project}`) never reach a report. Texts are
+    /// looked up among the environment's own strings (what the text was made from).
+    pub fn shown<'a>(&self, t: &'a str) -> Cow<'a, str> {
+        if !t.contains('{') {
+            return Cow::Borrowed(t);
+        }
+        let shown = self.shown.get_or_init(|| {
+            let mut m = std::collections::BTreeMap::new();
+            for r in &self.env.resources {
+                strings_of(&r.attributes, &mut |s| {
+                    let n = self.text(s);
+                    if n.contains('{') && n != s {
+                        m.entry(n.into_owned()).or_insert_with(|| s.to_string());
+                    }
+                });
+            }
+            m
+        });
+        if let Some(o) = shown.get(t) {
+            return Cow::Owned(o.clone());
+        }
+        // A text made of several (`tag gke-{region}-web, tag api`): each part, longest
+        // first.
+        let mut out = t.to_string();
+        let mut keys: Vec<&String> = shown.keys().filter(|k| t.contains(k.as_str())).collect();
+        keys.sort_by_key(|k| std::cmp::Reverse(k.len()));
+        for k in keys {
+            out = out.replace(k.as_str(), &shown[k]);
+        }
+        Cow::Owned(out)
     }
 
     /// A JSON document inside a string (a policy), with each string normalised.
@@ -634,6 +675,16 @@ fn merge(old: Target, new: Target) -> Target {
         (Target::One(_, Mode::Managed), Target::One(_, Mode::Data)) => old,
         (Target::One(_, Mode::Data), Target::One(_, Mode::Managed)) => new,
         _ => Target::Many,
+    }
+}
+
+/// Calls `f` with every string inside `v`.
+fn strings_of(v: &Value, f: &mut impl FnMut(&str)) {
+    match v {
+        Value::Str(s) => f(s),
+        Value::List(l) => l.iter().for_each(|x| strings_of(x, f)),
+        Value::Object(o) => o.iter().for_each(|(_, x)| strings_of(x, f)),
+        _ => {}
     }
 }
 

@@ -109,9 +109,9 @@ pub fn describe(r: &Region, dir: Direction, ctx: &Context<'_>) -> String {
     let target = if r.target.is_empty() {
         String::new()
     } else {
-        format!(" (applies to {})", r.target)
+        format!(" (applies to {})", ctx.shown(&r.target))
     };
-    format!("{proto} {way} {peers}{target}")
+    format!("{proto} {way} {}{target}", ctx.shown(&peers))
 }
 
 /// Describes regions, joining the address ranges of regions that share protocol, ports

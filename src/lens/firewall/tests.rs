@@ -538,3 +538,42 @@ fn plan_rules_with_addresses_known_after_apply_are_not_compared() -> crate::Test
     }
     Ok(())
 }
+
+#[test]
+fn targets_are_shown_as_each_environment_writes_them() -> crate::TestResult {
+    // The target tag holds the region (by design): compared without it, shown with it.
+    let net = |p: &str| {
+        format!(
+            r#"{{"id":"projects/{p}/global/networks/main","name":"main","self_link":"https://www.googleapis.com/compute/v1/projects/{p}/global/networks/main"}}"#
+        )
+    };
+    let fw = |p: &str, region: &str, ports: &str| {
+        format!(
+            r#"{{"id":"x","name":"fw","network":"https://www.googleapis.com/compute/v1/projects/{p}/global/networks/main","direction":"INGRESS","priority":1000,"allow":[{{"protocol":"tcp","ports":{ports}}}],"source_ranges":["34.94.25.3/32"],"target_tags":["gke-{region}-app-node"],"disabled":false}}"#
+        )
+    };
+    let prod = [
+        ("google_compute_network.main", net("acme-prod")),
+        (
+            "google_compute_firewall.ssh",
+            fw("acme-prod", "us-west2", r#"["22","443"]"#),
+        ),
+    ];
+    let stg = [
+        ("google_compute_network.main", net("acme-staging")),
+        (
+            "google_compute_firewall.ssh",
+            fw("acme-staging", "us-east1", r#"["443"]"#),
+        ),
+    ];
+    let p: Vec<(&str, &str)> = prod.iter().map(|(a, b)| (*a, b.as_str())).collect();
+    let s: Vec<(&str, &str)> = stg.iter().map(|(a, b)| (*a, b.as_str())).collect();
+    let got = run(&p, &s)?;
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(
+        got[0].contains("tcp/22 from 34.94.25.3/32 (applies to tag gke-us-west2-app-node)"),
+        "{got:?}"
+    );
+    assert!(!got[0].contains('{'), "{got:?}");
+    Ok(())
+}
