@@ -1,11 +1,7 @@
-//! Encoding functions: base64, JSON, YAML, URLs, and the hashes and text encodings
+//! Encoding functions: base64, JSON, YAML, CSV, URLs, hashes, and the text encodings
 //! this crate leaves known after apply.
 
 use super::{c, known, Case};
-
-/// Why hashes and the crypto functions differ.
-const UNHASHED: &str =
-    "hashes and crypto are not computed here: known after apply (functions.rs UNCOMPUTED)";
 
 pub(super) const CASES: &[Case] = &[
     // base64
@@ -214,7 +210,7 @@ world""#,
         r#"yamldecode(yamlencode({a = ["x", 1, true]}))"#,
         r#"{a = ["x", 1, true]}"#,
     ),
-    // csvdecode, hashes, crypto and text encodings are not computed here.
+    // Text encodings and rsadecrypt are not computed here.
     // csvdecode: a list of objects named by the header line.
     c(r#"csvdecode("a,b,c\n1,2,3\n4,5,6")"#, r#"[{a = "1", b = "2", c = "3"}, {a = "4", b = "5", c = "6"}]"#),
     c(
@@ -232,48 +228,61 @@ world""#,
     c(r#"csvdecode("a\n\"x\"y")"#, "error: extraneous or missing \" in quoted-field"),
     c(r#"csvdecode(true)"#, r#"[]"#),
     c(r#"[for r in csvdecode("id,az\nweb,a\ndb,b") : r.id if r.az == "b"]"#, r#"["db"]"#),
-    known(
-        r#"md5("hello world")"#,
-        r#""5eb63bbbe01eeed093cb22bb8f5acdc3""#,
-        "u",
-        UNHASHED,
-    ),
-    known(
-        r#"sha1("hello world")"#,
-        r#""2aae6c35c94fcfb415dbe95f408b9ce91ee846ed""#,
-        "u",
-        UNHASHED,
-    ),
-    known(
-        r#"sha256("hello world")"#,
-        r#""b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9""#,
-        "u",
-        UNHASHED,
-    ),
-    known(
-        r#"sha512("hello world")"#,
-        r#""309ecc489c12d6eb4cc40f50c902f2b4d0ed77ee511a7c7a9bcd3ca86d4cd86f989dd35bc5ff499670da34255b45b0cfd830e81f605dcf7dc5542e93ae9cd76f""#,
-        "u",
-        UNHASHED,
-    ),
-    known(
-        r#"base64sha256("hello world")"#,
-        r#""uU0nuZNNPgilLlLX2n2r+sSE7+N6U4DukIj3rOLvzek=""#,
-        "u",
-        UNHASHED,
-    ),
-    known(
-        r#"base64sha512("hello world")"#,
-        r#""MJ7MSJwS1utMxA9QyQLytNDtd+5RGnx6m808qG1M2G+YndNbxf9JlnDaNCVbRbDP2DDoH2Bdz33FVC6TrpzXbw==""#,
-        "u",
-        UNHASHED,
-    ),
-    known(
-        r#"uuidv5("dns", "www.opentofu.org")"#,
-        r#""df1e675d-b743-5f6c-9952-6311d0f141df""#,
-        "u",
-        UNHASHED,
-    ),
+    // Hashes: hex of the UTF-8 bytes, or base64 of the digest; blocks of every length.
+    c(r#"md5("")"#, r#""d41d8cd98f00b204e9800998ecf8427e""#),
+    c(r#"sha1("")"#, r#""da39a3ee5e6b4b0d3255bfef95601890afd80709""#),
+    c(r#"sha256("")"#, r#""e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855""#),
+    c(r#"sha512("")"#, r#""cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e""#),
+    c(r#"base64sha256("")"#, r#""47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=""#),
+    c(r#"base64sha512("")"#, r#""z4PhNX7vuL3xVChQ1m2AB9Yg5AULVxXcg/SpIdNs6c5H0NE8XYXysP+DGNKHfuwvY7kxvUdBeoGlODJ6+SfaPg==""#),
+    c(r#"md5("hello world")"#, r#""5eb63bbbe01eeed093cb22bb8f5acdc3""#),
+    c(r#"sha1("hello world")"#, r#""2aae6c35c94fcfb415dbe95f408b9ce91ee846ed""#),
+    c(r#"sha256("hello world")"#, r#""b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9""#),
+    c(r#"sha512("hello world")"#, r#""309ecc489c12d6eb4cc40f50c902f2b4d0ed77ee511a7c7a9bcd3ca86d4cd86f989dd35bc5ff499670da34255b45b0cfd830e81f605dcf7dc5542e93ae9cd76f""#),
+    c(r#"base64sha256("hello world")"#, r#""uU0nuZNNPgilLlLX2n2r+sSE7+N6U4DukIj3rOLvzek=""#),
+    c(r#"base64sha512("hello world")"#, r#""MJ7MSJwS1utMxA9QyQLytNDtd+5RGnx6m808qG1M2G+YndNbxf9JlnDaNCVbRbDP2DDoH2Bdz33FVC6TrpzXbw==""#),
+    c(r#"md5(join("", [for i in range(200) : "a"]))"#, r#""887f30b43b2867f4a9accceee7d16e6c""#),
+    c(r#"sha1(join("", [for i in range(200) : "a"]))"#, r#""e61cfffe0d9195a525fc6cf06ca2d77119c24a40""#),
+    c(r#"sha256(join("", [for i in range(200) : "a"]))"#, r#""c2a908d98f5df987ade41b5fce213067efbcc21ef2240212a41e54b5e7c28ae5""#),
+    c(r#"sha512(join("", [for i in range(200) : "a"]))"#, r#""4b11459c33f52a22ee8236782714c150a3b2c60994e9acee17fe68947a3e6789f31e7668394592da7bef827cddca88c4e6f86e4df7ed1ae6cba71f3e98faee9f""#),
+    c(r#"base64sha256(join("", [for i in range(200) : "a"]))"#, r#""wqkI2Y9d+Yet5BtfziEwZ++8wh7yJAISpB5UtefCiuU=""#),
+    c(r#"base64sha512(join("", [for i in range(200) : "a"]))"#, r#""SxFFnDP1KiLugjZ4JxTBUKOyxgmU6azuF/5olHo+Z4nzHnZoOUWS2nvvgnzdyojE5vhuTfftGubLpx8+mPrunw==""#),
+    c(r#"md5("héllo ☃")"#, r#""ef3e44ec264a71ab40ccc920b794ebae""#),
+    c(r#"sha1("héllo ☃")"#, r#""7aa33399372f18015dda5e0b77518366d64b862b""#),
+    c(r#"sha256("héllo ☃")"#, r#""c3a3e84b30327c8e3f04a788d8b68da3fd94c22353c5a30e3fe6ca7ebde3ab3f""#),
+    c(r#"sha512("héllo ☃")"#, r#""eee557365683651283be61956a2c76b5b00bb5dd551a474e1a3c7c54708b975c6307e0bead509a46227d7eaef4f08f2d5d38035973511854665227c247838cdc""#),
+    c(r#"base64sha256("héllo ☃")"#, r#""w6PoSzAyfI4/BKeI2LaNo/2UwiNTxaMOP+bKfr3jqz8=""#),
+    c(r#"base64sha512("héllo ☃")"#, r#""7uVXNlaDZRKDvmGVaix2tbALtd1VGkdOGjx8VHCLl1xjB+C+rVCaRiJ9fq708I8tXTgDWXNRGFRmUifCR4OM3A==""#),
+    c(r#"md5(join("", [for i in range(55) : "x"]))"#, r#""04364420e25c512fd958a70738aa8f72""#),
+    c(r#"sha1(join("", [for i in range(55) : "x"]))"#, r#""cef734ba81a024479e09eb5a75b6ddae62e6abf1""#),
+    c(r#"sha256(join("", [for i in range(55) : "x"]))"#, r#""d5e285683cd4efc02d021a5c62014694958901005d6f71e89e0989fac77e4072""#),
+    c(r#"sha512(join("", [for i in range(55) : "x"]))"#, r#""db9981645857e59805132f7699e78bbcf39f69380a41aac8e6fa158a0593f2017ffe48764687aa855dae3023fcceefd51a1551d57730423df18503e80ba381ba""#),
+    c(r#"base64sha256(join("", [for i in range(55) : "x"]))"#, r#""1eKFaDzU78AtAhpcYgFGlJWJAQBdb3HongmJ+sd+QHI=""#),
+    c(r#"base64sha512(join("", [for i in range(55) : "x"]))"#, r#""25mBZFhX5ZgFEy92meeLvPOfaTgKQarI5voVigWT8gF//kh2RoeqhV2uMCP8zu/VGhVR1XcwQj3xhQPoC6OBug==""#),
+    c(r#"md5(join("", [for i in range(56) : "x"]))"#, r#""668a72d5ba17f08e62dabcafad6db14b""#),
+    c(r#"sha1(join("", [for i in range(56) : "x"]))"#, r#""901305367c259952f4e7af8323f480d59f81335b""#),
+    c(r#"sha256(join("", [for i in range(56) : "x"]))"#, r#""04c26261370ee7541549d16dee320c723e3fd14671e66a099afe0a377c16888e""#),
+    c(r#"sha512(join("", [for i in range(56) : "x"]))"#, r#""a9436ec7761f9f0d5fa48e652d72b54622f763b36106e6551900b32f6cd7f4d88dbeaadeb866d7f5311663eda3bbcda04ffb5a8e6779e14b84e95da5327c083e""#),
+    c(r#"base64sha256(join("", [for i in range(56) : "x"]))"#, r#""BMJiYTcO51QVSdFt7jIMcj4/0UZx5moJmv4KN3wWiI4=""#),
+    c(r#"base64sha512(join("", [for i in range(56) : "x"]))"#, r#""qUNux3Yfnw1fpI5lLXK1RiL3Y7NhBuZVGQCzL2zX9NiNvqreuGbX9TEWY+2ju82gT/tajmd54UuE6V2lMnwIPg==""#),
+    c(r#"md5(join("", [for i in range(112) : "y"]))"#, r#""b76f11955883b74d68f746bdc98ff130""#),
+    c(r#"sha1(join("", [for i in range(112) : "y"]))"#, r#""12521e7c82d86c561323a988cd8db6de1899b2d9""#),
+    c(r#"sha256(join("", [for i in range(112) : "y"]))"#, r#""105711f926338dd767e5e6931a4c5f0d8657a75c45cfbf73154eea947c91ff6c""#),
+    c(r#"sha512(join("", [for i in range(112) : "y"]))"#, r#""8a9b4960b8ba283f3ff4ae7c0cd9da8c12a9520701122630a9f903be075c19047ec85743ac93b91af5d9b3d428764f19e712f52232d3205a5e8b6d0c04aecd3e""#),
+    c(r#"base64sha256(join("", [for i in range(112) : "y"]))"#, r#""EFcR+SYzjddn5eaTGkxfDYZXp1xFz79zFU7qlHyR/2w=""#),
+    c(r#"base64sha512(join("", [for i in range(112) : "y"]))"#, r#""iptJYLi6KD8/9K58DNnajBKpUgcBEiYwqfkDvgdcGQR+yFdDrJO5GvXZs9Qodk8Z5xL1IjLTIFpei20MBK7NPg==""#),
+    c(r#"uuidv5("dns", "www.opentofu.org")"#, r#""df1e675d-b743-5f6c-9952-6311d0f141df""#),
+    c(r#"uuidv5("url", "https://www.opentofu.org/")"#, r#""ace93eea-1a2c-5eed-b41b-718be15d2e50""#),
+    c(r#"uuidv5("oid", "1.3.6.1.4")"#, r#""af9d40a5-7a36-5c07-b23a-851cd99fbfa5""#),
+    c(r#"uuidv5("x500", "CN=Example,C=GB")"#, r#""84e09961-4aa4-57f8-95b7-03edb1073253""#),
+    c(r#"uuidv5("6ba7b810-9dad-11d1-80b4-00c04fd430c8", "www.opentofu.org")"#, r#""df1e675d-b743-5f6c-9952-6311d0f141df""#),
+    c(r#"uuidv5("743ac3c0-3bf7-4a5b-9e6c-59360447c757", "LIBS:diskfont.library")"#, r#""ede1a974-df7e-5f17-84b9-76208818b2c8""#),
+    c(r#"uuidv5("{743ac3c0-3bf7-4a5b-9e6c-59360447c757}", "x")"#, r#""14dfc72f-2005-5a80-82c4-3e66e23a702f""#),
+    c(r#"uuidv5("urn:uuid:743ac3c0-3bf7-4a5b-9e6c-59360447c757", "x")"#, r#""14dfc72f-2005-5a80-82c4-3e66e23a702f""#),
+    c(r#"uuidv5("743ac3c03bf74a5b9e6c59360447c757", "x")"#, r#""14dfc72f-2005-5a80-82c4-3e66e23a702f""#),
+    c(r#"uuidv5("nope", "x")"#, "error: uuidv5() doesn't support namespace nope"),
+    c(r#"sha256(u)"#, "u"),
+    c(r#"md5(secret)"#, r#"sensitive("2ab96390c7dbe3439de74d0c9b0b1767")"#),
     known(
         r#"textencodebase64("Hello World", "UTF-16LE")"#,
         r#""SABlAGwAbABvACAAVwBvAHIAbABkAA==""#,

@@ -2,7 +2,7 @@
 //! here the crate's own directory (where `cargo test` runs), so that only its
 //! `Cargo.toml` is relied on.
 
-use super::{c, known, Case};
+use super::{c, Case};
 
 pub(super) const CASES: &[Case] = &[
     c(r#"basename("foo/bar/baz.txt")"#, r#""baz.txt""#),
@@ -47,16 +47,32 @@ pub(super) const CASES: &[Case] = &[
     c(r#"fileset(".", "[")"#, "error: "),
     c(r#"file(u)"#, "u"),
     c(r#"templatefile("no/such/template.tftpl", {})"#, "error: "),
-    known(
+    c(
         r#"filemd5("Cargo.toml") == md5(file("Cargo.toml"))"#,
         "true",
-        "u",
-        "hashes are not computed here: known after apply (functions.rs UNCOMPUTED)",
     ),
-    known(
+    c(
+        r#"filesha1("Cargo.toml") == sha1(file("Cargo.toml"))"#,
+        "true",
+    ),
+    c(
         r#"filesha256("Cargo.toml") == sha256(file("Cargo.toml"))"#,
         "true",
-        "u",
-        "hashes are not computed here: known after apply (functions.rs UNCOMPUTED)",
+    ),
+    c(
+        r#"filesha512("Cargo.toml") == sha512(file("Cargo.toml"))"#,
+        "true",
+    ),
+    c(
+        r#"filebase64sha256("Cargo.toml") == base64sha256(file("Cargo.toml"))"#,
+        "true",
+    ),
+    c(
+        r#"filebase64sha512("Cargo.toml") == base64sha512(file("Cargo.toml"))"#,
+        "true",
+    ),
+    c(
+        r#"filemd5("no/such/file")"#,
+        r#"error: no file exists at "no/such/file""#,
     ),
 ];

@@ -67,13 +67,13 @@ const FAMILIES: &[(&str, &[Case], usize)] = &[
     ("strings", strings::CASES, 185),
     ("collections", collections::CASES, 184),
     ("numbers", numbers::CASES, 55),
-    ("encoding", encoding::CASES, 146),
+    ("encoding", encoding::CASES, 193),
     ("cidr", cidr::CASES, 61),
     ("dates", dates::CASES, 50),
     ("types", types::CASES, 133),
     ("operators", operators::CASES, 218),
     ("errors", errors::CASES, 66),
-    ("files", files::CASES, 29),
+    ("files", files::CASES, 34),
 ];
 
 /// Evaluates `src` as `eval/tests.rs` does, with a few names bound: `u` (known after
@@ -240,5 +240,5 @@ fn case_counts() {
     );
 }
 
-const TOTAL: usize = 1127;
-const KNOWN: usize = 23;
+const TOTAL: usize = 1179;
+const KNOWN: usize = 14;

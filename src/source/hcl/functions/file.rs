@@ -102,7 +102,8 @@ fn resolve(a: &Args, path: &str) -> Result<PathBuf, FnError> {
     Ok(PathBuf::from(clean(&joined)))
 }
 
-fn read(a: &Args) -> Result<Vec<u8>, FnError> {
+/// The bytes of the file argument 0 names.
+pub(super) fn read(a: &Args) -> Result<Vec<u8>, FnError> {
     let path = a.str(0)?;
     let full = resolve(a, &path)?;
     match std::fs::read(&full) {
