@@ -2,7 +2,7 @@
 //! here the crate's own directory (where `cargo test` runs), so that only its
 //! `Cargo.toml` is relied on.
 
-use super::{c, Case};
+use super::{c, known, Case};
 
 pub(super) const CASES: &[Case] = &[
     c(r#"basename("foo/bar/baz.txt")"#, r#""baz.txt""#),
@@ -71,8 +71,17 @@ pub(super) const CASES: &[Case] = &[
         r#"filebase64sha512("Cargo.toml") == base64sha512(file("Cargo.toml"))"#,
         "true",
     ),
-    c(
+    known(
+        r#"filebase64sha256("no/such/lambda.zip")"#,
+        r#"error: no file exists at "no/such/lambda.zip""#,
+        "u",
+        "a file to hash that is not there is taken to be built before apply: known after apply",
+    ),
+    known(
         r#"filemd5("no/such/file")"#,
         r#"error: no file exists at "no/such/file""#,
+        "u",
+        "a file to hash that is not there is taken to be built before apply: known after apply",
     ),
+    c(r#"filemd5(".")"#, "error: "),
 ];

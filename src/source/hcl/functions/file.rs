@@ -140,6 +140,13 @@ fn filebase64(a: &mut Args) -> Result<V, FnError> {
     Ok(V::Str(base64(&read(a)?)))
 }
 
+/// Whether the path argument 0 names is there at all (a directory or an unreadable file
+/// is).
+pub(super) fn exists(a: &Args) -> Result<bool, FnError> {
+    let full = resolve(a, &a.str(0)?)?;
+    Ok(!matches!(std::fs::metadata(full), Err(e) if e.kind() == std::io::ErrorKind::NotFound))
+}
+
 fn fileexists(a: &mut Args) -> Result<V, FnError> {
     let path = a.str(0)?;
     let full = resolve(a, &path)?;

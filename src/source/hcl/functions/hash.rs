@@ -1,10 +1,10 @@
 //! Hash functions: `md5`, `sha1`, `sha256`, `sha512` (hex), `base64sha256`,
-//! `base64sha512`, their `file*` forms over a file's bytes, and `uuidv5` (SHA-1 of a
-//! namespace and a name). The digests are the standard algorithms (RFC 1321, FIPS
+//! `base64sha512`, their `file*` forms over a file's bytes (known after apply when the
+//! file is not there yet), and `uuidv5` (SHA-1 of a namespace and a name). The digests are the standard algorithms (RFC 1321, FIPS
 //! 180-4), written out here; their round constants are the published tables.
 
 use super::encoding::base64;
-use super::file::read;
+use super::file::{exists, read};
 use super::{fail, Args, FnError, Spec};
 use crate::source::hcl::value::V;
 use std::fmt::Write as _;
@@ -24,18 +24,38 @@ pub(super) const SPECS: &[Spec] = &[
     Spec::new("base64sha512", &["str"], |a| {
         Ok(V::Str(base64(&sha512(a.str(0)?.as_bytes()))))
     }),
-    Spec::new("filemd5", &["path"], |a| Ok(hex(&md5(&read(a)?)))),
-    Spec::new("filesha1", &["path"], |a| Ok(hex(&sha1(&read(a)?)))),
-    Spec::new("filesha256", &["path"], |a| Ok(hex(&sha256(&read(a)?)))),
-    Spec::new("filesha512", &["path"], |a| Ok(hex(&sha512(&read(a)?)))),
+    Spec::new("filemd5", &["path"], |a| {
+        Ok(built(a)?.map_or_else(V::unknown, |b| hex(&md5(&b))))
+    }),
+    Spec::new("filesha1", &["path"], |a| {
+        Ok(built(a)?.map_or_else(V::unknown, |b| hex(&sha1(&b))))
+    }),
+    Spec::new("filesha256", &["path"], |a| {
+        Ok(built(a)?.map_or_else(V::unknown, |b| hex(&sha256(&b))))
+    }),
+    Spec::new("filesha512", &["path"], |a| {
+        Ok(built(a)?.map_or_else(V::unknown, |b| hex(&sha512(&b))))
+    }),
     Spec::new("filebase64sha256", &["path"], |a| {
-        Ok(V::Str(base64(&sha256(&read(a)?))))
+        Ok(built(a)?.map_or_else(V::unknown, |b| V::Str(base64(&sha256(&b)))))
     }),
     Spec::new("filebase64sha512", &["path"], |a| {
-        Ok(V::Str(base64(&sha512(&read(a)?))))
+        Ok(built(a)?.map_or_else(V::unknown, |b| V::Str(base64(&sha512(&b)))))
     }),
     Spec::new("uuidv5", &["namespace", "name"], uuidv5),
 ];
+
+/// The bytes of the file to hash; `None` when there is no such file. A file that is not
+/// there is most often built before apply (the zip of `source_code_hash =
+/// filebase64sha256("lambda.zip")`): its hash is known after apply, where Terraform,
+/// planning without it, fails.
+fn built(a: &Args) -> Result<Option<Vec<u8>>, FnError> {
+    match read(a) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(_) if !exists(a)? => Ok(None),
+        Err(e) => Err(e),
+    }
+}
 
 fn hex(bytes: &[u8]) -> V {
     let mut out = String::with_capacity(bytes.len() * 2);
