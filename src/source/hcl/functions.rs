@@ -2,7 +2,7 @@
 //! [`exists`]), the conversion of arguments to parameter types with Terraform's messages,
 //! and unknown-value propagation. Each family of functions lives in a submodule (`cidr`,
 //! `collection`, `convert`, `csv`, `encoding`, `file`, `format`, `hash`, `number`,
-//! `sequence`, `string`, `time`, `yaml`). Computes only: it never evaluates expressions, never sees
+//! `sequence`, `string`, `text`, `time`, `yaml`). Computes only: it never evaluates expressions, never sees
 //! sensitive marks (the caller strips them and marks the result), and reads files only
 //! for the file functions.
 //!
@@ -26,6 +26,7 @@ mod hash;
 mod number;
 mod sequence;
 mod string;
+mod text;
 mod time;
 mod yaml;
 
@@ -80,15 +81,13 @@ const EVALUATOR: &[&str] = &[
 ];
 
 /// Built-in functions whose result is not computed statically: impure ones (a new value
-/// on every run), and the crypto and text encodings this crate does not implement. They evaluate to an unknown value, as
+/// on every run), and the crypto this crate does not implement. They evaluate to an unknown value, as
 /// impure functions do during Terraform's plan, once their arguments are counted as
 /// Terraform counts them.
 const UNCOMPUTED: &[Spec] = &[
     uncomputed("bcrypt", &["str"]).var("cost"),
     uncomputed("plantimestamp", &[]),
     uncomputed("rsadecrypt", &["ciphertext", "privatekey"]),
-    uncomputed("textdecodebase64", &["source", "encoding"]),
-    uncomputed("textencodebase64", &["string", "encoding"]),
     uncomputed("timestamp", &[]),
     uncomputed("uuid", &[]),
 ];
@@ -150,6 +149,7 @@ fn find(name: &str) -> Option<&'static Spec> {
         number::SPECS,
         sequence::SPECS,
         string::SPECS,
+        text::SPECS,
         time::SPECS,
         UNCOMPUTED,
     ]

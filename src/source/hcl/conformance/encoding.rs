@@ -1,5 +1,5 @@
-//! Encoding functions: base64, JSON, YAML, CSV, URLs, hashes, and the text encodings
-//! this crate leaves known after apply.
+//! Encoding functions: base64, JSON, YAML, CSV, URLs, hashes, text encodings, and the
+//! crypto this crate leaves known after apply.
 
 use super::{c, known, Case};
 
@@ -210,7 +210,7 @@ world""#,
         r#"yamldecode(yamlencode({a = ["x", 1, true]}))"#,
         r#"{a = ["x", 1, true]}"#,
     ),
-    // Text encodings and rsadecrypt are not computed here.
+    // Text encodings: the common ones.
     // csvdecode: a list of objects named by the header line.
     c(r#"csvdecode("a,b,c\n1,2,3\n4,5,6")"#, r#"[{a = "1", b = "2", c = "3"}, {a = "4", b = "5", c = "6"}]"#),
     c(
@@ -283,20 +283,22 @@ world""#,
     c(r#"uuidv5("nope", "x")"#, "error: uuidv5() doesn't support namespace nope"),
     c(r#"sha256(u)"#, "u"),
     c(r#"md5(secret)"#, r#"sensitive("2ab96390c7dbe3439de74d0c9b0b1767")"#),
+    c(r#"textencodebase64("Hello World", "UTF-16LE")"#, r#""SABlAGwAbABvACAAVwBvAHIAbABkAA==""#),
+    c(r#"textdecodebase64("SABlAGwAbABvACAAVwBvAHIAbABkAA==", "UTF-16LE")"#, r#""Hello World""#),
+    c(r#"textencodebase64("h☃😀", "utf-16be")"#, r#""AGgmA9g93gA=""#),
+    c(r#"textdecodebase64("AGgmA9g93gA=", "UTF-16BE")"#, r#""h☃😀""#),
+    c(r#"textencodebase64("café", "ISO-8859-1")"#, r#""Y2Fm6Q==""#),
+    c(r#"textencodebase64("café", "latin1")"#, r#""Y2Fm6Q==""#),
+    c(r#"textdecodebase64("Y2Fm6Q==", "iso-8859-1")"#, r#""café""#),
+    c(r#"textencodebase64("☃", "ISO-8859-1")"#, "error: the given string contains characters that cannot be represented in ISO-8859-1"),
+    c(r#"textencodebase64("é", "UTF-8")"#, r#""w6k=""#),
+    c(r#"textdecodebase64("!", "UTF-8")"#, "error: invalid base64 symbol"),
     known(
-        r#"textencodebase64("Hello World", "UTF-16LE")"#,
-        r#""SABlAGwAbABvACAAVwBvAHIAbABkAA==""#,
+        r#"textencodebase64("Hello", "windows-1252")"#,
+        r#""SGVsbG8=""#,
         "u",
-        "text encodings are not implemented: known after apply here",
+        "only UTF-8, UTF-16LE/BE and ISO-8859-1 are known here: another encoding is known after apply",
     ),
-    known(
-        r#"textdecodebase64("SABlAGwAbABvACAAVwBvAHIAbABkAA==", "UTF-16LE")"#,
-        r#""Hello World""#,
-        "u",
-        "text encodings are not implemented: known after apply here",
-    ),
-    // bcrypt salts randomly and rsadecrypt needs a key: Terraform's plan does not know
-    // bcrypt's result either.
     c(r#"bcrypt("hello world")"#, "u"),
     known(
         r#"rsadecrypt("x", "y")"#,

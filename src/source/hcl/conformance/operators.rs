@@ -2,7 +2,7 @@
 //! decides it), conditionals, indexes and attributes (on unknown values too), splats,
 //! `for` expressions, templates and heredocs, function namespaces.
 
-use super::{c, Case};
+use super::{c, known, Case};
 
 pub(super) const CASES: &[Case] = &[
     // Arithmetic: operands convert to numbers.
@@ -103,6 +103,21 @@ pub(super) const CASES: &[Case] = &[
     c("null ? 1 : 2", "error: null"),
     c(r#""x" ? 1 : 2"#, "error: "),
     c("obj.a == 1 ? \"one\" : \"other\"", r#""one""#),
+    c(r#"true ? {a = 1} : {b = 2}"#, "{a = 1}"),
+    c(r#"true ? null : "x""#, "null"),
+    c(r#"{for x in ["a", null] : x => 1}"#, "error: key"),
+    known(
+        r#"true ? "a" : {}"#,
+        "error: Inconsistent conditional result types",
+        r#""a""#,
+        "no separate tuple/object types (docs/hcl.md): the branches are not unified",
+    ),
+    known(
+        r#"false ? [1] : {}"#,
+        "error: Inconsistent conditional result types",
+        "{}",
+        "no separate tuple/object types (docs/hcl.md): the branches are not unified",
+    ),
     // Indexes and attributes.
     c(r#"["a", "b"][1]"#, r#""b""#),
     c(r#"["a", "b"]["1"]"#, r#""b""#),

@@ -429,7 +429,7 @@ pub fn base64_text(s: &str) -> Option<String> {
 }
 
 /// Decodes standard padded base64 as Go's `StdEncoding` does (line breaks ignored).
-fn unbase64(text: &str) -> Option<Vec<u8>> {
+pub(super) fn unbase64(text: &str) -> Option<Vec<u8>> {
     let symbols: Vec<u8> = text
         .bytes()
         .filter(|b| !matches!(b, b'\r' | b'\n'))
