@@ -59,6 +59,16 @@ pub(super) const CASES: &[Case] = &[
     c("obj.nope || true", "true"),
     c("can(obj.nope) && obj.nope != null", "false"),
     c("can(obj.a) && obj.a != null", "true"),
+    c(
+        "[for x in [null, {on = true}, {on = false}] : x.on if x != null && x.on]",
+        "[true]",
+    ),
+    c(
+        "[for x in [null, {on = false}] : x == null || x.on]",
+        "[true, false]",
+    ),
+    c(r#"obj.b != null && length(obj.b) > 0"#, "false"),
+    c(r#"length(obj.list) > 5 && obj.list[5] == "z""#, "false"),
     c("false && [][0]", "false"),
     c("true || tonumber(\"x\") > 1", "true"),
     c(
