@@ -74,6 +74,20 @@ pub(super) const CASES: &[Case] = &[
     c(r#"parseint(u, 10)"#, "u"),
     // Numbers are 64-bit floats here (docs/hcl.md, "Known differences").
     known(
+        "0.1 + 0.2 == 0.3",
+        "true",
+        "false",
+        "numbers are 64-bit floats: decimal fractions are binary approximations",
+    ),
+    known(
+        "tostring(0.1 + 0.2)",
+        r#""0.3""#,
+        r#""0.30000000000000004""#,
+        "numbers are 64-bit floats: decimal fractions are binary approximations",
+    ),
+    c("0.25 + 0.5 == 0.75", "true"),
+    c("tostring(1.5 * 2)", r#""3""#),
+    known(
         "9007199254740993 == 9007199254740992",
         "false",
         "true",
