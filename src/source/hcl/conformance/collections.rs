@@ -338,6 +338,20 @@ pub(super) const CASES: &[Case] = &[
     c(r#"index([u, "a"], "a")"#, "u"),
     c("sort([u])", "u"),
     c("setunion([u], [1])", "u"),
+    // Repeats and nulls.
+    c(r#"zipmap(["a", "a"], [1, 2])"#, "{a = 2}"),
+    c(r#"transpose({a = ["1", "1"]})"#, r#"{"1" = ["a", "a"]}"#),
+    c(
+        r#"setproduct(["a", "a"], ["b"])"#,
+        r#"[["a", "b"], ["a", "b"]]"#,
+    ),
+    c(r#"contains(["a", null], null)"#, "true"),
+    c(r#"chunklist(toset(["b", "a"]), 1)"#, r#"[["a"], ["b"]]"#),
+    c(r#"concat(["a"], "b")"#, "error: "),
+    c(
+        r#"coalesce(1, true)"#,
+        "error: all arguments must have the same type",
+    ),
     // functions Terraform removed in v0.12
     c(
         r#"list("a")"#,

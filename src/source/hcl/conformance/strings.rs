@@ -1,7 +1,7 @@
 //! String functions: case, trimming, splitting and joining, searching, regular
 //! expressions, substrings by grapheme cluster, `format` and `formatlist` verbs.
 
-use super::{c, Case};
+use super::{c, known, Case};
 
 pub(super) const CASES: &[Case] = &[
     // upper / lower / title: Unicode letters, not only ASCII.
@@ -18,6 +18,12 @@ pub(super) const CASES: &[Case] = &[
     c(r#"title("élan vital")"#, r#""Élan Vital""#),
     c(r#"title("o'neil 3d")"#, r#""O'Neil 3d""#),
     c(r#"upper(5)"#, r#""5""#),
+    // Go maps case rune by rune, with no special casing: ß has no one-rune capital.
+    c(r#"upper("straße")"#, r#""STRAßE""#),
+    c(r#"lower("İx")"#, r#""ix""#),
+    c(r#"upper("ǆ")"#, r#""Ǆ""#),
+    c(r#"title("ǆa")"#, r#""ǅa""#),
+    c(r#"lower("ΑΣ")"#, r#""ασ""#),
     // chomp removes every trailing line ending, and only those.
     c(r#"chomp("hello\n")"#, r#""hello""#),
     c(r#"chomp("hello\r\n")"#, r#""hello""#),
@@ -71,6 +77,21 @@ pub(super) const CASES: &[Case] = &[
     c(r#"length("hello")"#, "5"),
     c(r#"length("👾🕹️")"#, "2"),
     c(r#"length("")"#, "0"),
+    c(r#"length("🏳️‍🌈")"#, "1"),
+    // Terraform's strings are NFC-normalized; they are kept as written here.
+    known(
+        "\"e\u{0301}\" == \"\u{e9}\"",
+        "true",
+        "false",
+        "strings are not Unicode-normalized (NFC) here",
+    ),
+    known(
+        "base64encode(\"e\u{0301}\")",
+        r#""w6k=""#,
+        r#""ZcyB""#,
+        "strings are not Unicode-normalized (NFC) here",
+    ),
+    c("substr(\"noe\u{0301}l\", 2, 1)", "\"e\u{0301}\""),
     // substr: offset and length in grapheme clusters; a negative offset counts from
     // the end; a length of -1 takes the rest.
     c(r#"substr("hello world", 1, 4)"#, r#""ello""#),
