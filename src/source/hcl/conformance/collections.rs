@@ -352,6 +352,33 @@ pub(super) const CASES: &[Case] = &[
         r#"coalesce(1, true)"#,
         "error: all arguments must have the same type",
     ),
+    // Sets have no order to index or slice; reverse and sort take them as lists.
+    c(
+        r#"element(toset(["a", "b"]), 0)"#,
+        "error: cannot read elements from set",
+    ),
+    c(
+        r#"index(toset(["a"]), "a")"#,
+        "error: argument must be a list or tuple",
+    ),
+    c(r#"reverse(toset(["a", "b"]))"#, r#"["b", "a"]"#),
+    c(
+        r#"reverse("ab")"#,
+        "error: can only reverse list or tuple values, not string",
+    ),
+    c(
+        r#"coalescelist(toset([]), ["b"])"#,
+        "error: coalescelist arguments must be lists or tuples",
+    ),
+    c(r#"one(toset(["a"]))"#, r#""a""#),
+    c(r#"flatten([toset(["b", "a"])])"#, r#"["a", "b"]"#),
+    c(
+        r#"concat(toset(["b", "a"]), ["c"])"#,
+        "error: all arguments must be lists or tuples; got set of string",
+    ),
+    c(r#"distinct(toset(["a"]))"#, r#"["a"]"#),
+    c(r#"sort(toset(["b", "a"]))"#, r#"["a", "b"]"#),
+    c(r#"length(toset([1, 1, 2]))"#, "2"),
     // functions Terraform removed in v0.12
     c(
         r#"list("a")"#,
