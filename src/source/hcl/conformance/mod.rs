@@ -64,11 +64,11 @@ pub(super) const fn known(
 
 /// The families, and how many cases each holds (the numbers `docs/hcl.md` quotes).
 const FAMILIES: &[(&str, &[Case], usize)] = &[
-    ("strings", strings::CASES, 194),
+    ("strings", strings::CASES, 202),
     ("collections", collections::CASES, 202),
     ("numbers", numbers::CASES, 59),
     ("encoding", encoding::CASES, 202),
-    ("cidr", cidr::CASES, 61),
+    ("cidr", cidr::CASES, 60),
     ("dates", dates::CASES, 50),
     ("types", types::CASES, 133),
     ("operators", operators::CASES, 227),
@@ -240,5 +240,5 @@ fn case_counts() {
     );
 }
 
-const TOTAL: usize = 1230;
+const TOTAL: usize = 1237;
 const KNOWN: usize = 21;
