@@ -241,4 +241,4 @@ fn case_counts() {
 }
 
 const TOTAL: usize = 1253;
-const KNOWN: usize = 21;
+const KNOWN: usize = 24;
