@@ -292,6 +292,40 @@ pub(super) const CASES: &[Case] = &[
     ),
     c("<<-EOT\n    a\n      b\n    EOT", r#""a\n  b\n""#),
     c("<<EOT\n${upper(\"x\")}\nEOT", r#""X\n""#),
+    // HCL's own specification tests: heredocs, plain and flush (`<<-`).
+    c("<<EOT\nFoo\nBar\nBaz\nEOT", r#""Foo\nBar\nBaz\n""#),
+    c("<<EOT\n    Foo\n    Bar\n    Baz\n  EOT", r#""    Foo\n    Bar\n    Baz\n""#),
+    c("<<EOT\n    Foo\n      Bar\n    Baz\n  EOT", r#""    Foo\n      Bar\n    Baz\n""#),
+    c("<<EOT\n    Foo\n    ${bar}\n    Baz\n  EOT", r#""    Foo\n    Bar\n    Baz\n""#),
+    c("<<EOT\nFoo\n\nBar\n\nBaz\nEOT", r#""Foo\n\nBar\n\nBaz\n""#),
+    c("<<EOT\n    NOT EOT\n  EOT", r#""    NOT EOT\n""#),
+    c("<<-EOT\nFoo\nBar\nBaz\nEOT", r#""Foo\nBar\nBaz\n""#),
+    c("<<-EOT\n    Foo\n    Bar\n    Baz\n  EOT", r#""Foo\nBar\nBaz\n""#),
+    c("<<-EOT\n    Foo\n      Bar\n    Baz\n  EOT", r#""Foo\n  Bar\nBaz\n""#),
+    c("<<-EOT\n    Foo\n  Bar\n    Baz\n  EOT", r#""  Foo\nBar\n  Baz\n""#),
+    c("<<-EOT\n    Foo\n    ${bar}\n    Baz\n  EOT", r#""Foo\nBar\nBaz\n""#),
+    c("<<-EOT\n    Foo\n      ${bar}\n    Baz\n  EOT", r#""Foo\n  Bar\nBaz\n""#),
+    c("<<-EOT\n    Foo\n  ${space_bar}\n    Baz\n  EOT", r#""  Foo\n  Bar\n  Baz\n""#),
+    c("<<-EOT\n\tFoo\n  Bar\n  Baz\n  EOT", r#""Foo\n Bar\n Baz\n""#),
+    c(
+        "<<-EOT\n   \u{2003}\u{2003}Foo\n    Bar\n    Baz\n  EOT",
+        "\"\u{2003}Foo\\nBar\\nBaz\\n\"",
+    ),
+    c("<<-EOT\nFoo\n\nBar\n\nBaz\nEOT", r#""Foo\n\nBar\n\nBaz\n""#),
+    c("<<-EOT\n    Foo\n\n    Bar\n\n    Baz\n  EOT", r#""Foo\n\nBar\n\nBaz\n""#),
+    c(
+        "3.14159265358979323846264338327950288419716939937510582097494459 + 1 == 4.14159265358979323846264338327950288419716939937510582097494459",
+        "true",
+    ),
+    c("1 / 10", "0.1"),
+    c("11 % 5", "1"),
+    known(
+        "tostring(11 % 5.1)",
+        r#""0.80000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000024""#,
+        r#""0.8000000000000007""#,
+        "numbers are 64-bit floats: 16 significant digits, not 155",
+    ),
+    c(r#""true" == true"#, "false"),
     // templatestring: a template in a string, with only the given variables. OpenTofu
     // documents literal templates as here; Terraform accepts only a reference to a string
     // (what a literal may be written as), so configurations it accepts read the same.
