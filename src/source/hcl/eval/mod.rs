@@ -636,11 +636,6 @@ impl Eval<'_> {
     }
 }
 
-fn trim_end_in_place(s: &mut String) {
-    let n = s.trim_end().len();
-    s.truncate(n);
-}
-
 /// `==` as Terraform compares: no conversion between kinds; numbers by value; lists and
 /// tuples by element; maps and objects by key.
 pub fn equal(a: &V, b: &V) -> bool {
