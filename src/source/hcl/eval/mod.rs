@@ -200,6 +200,8 @@ impl Eval<'_> {
                 for (k, v) in o.iter() {
                     let key = match k {
                         Key::Name(n) => n.to_string(),
+                        // A bare `null` names the key "null", as `true` names "true".
+                        Key::Expr(x) if matches!(x.kind, Kind::Null) => "null".to_string(),
                         Key::Expr(x) => {
                             let kv = self.eval(x, f)?;
                             let (kv, m) = kv.unmark();
