@@ -71,7 +71,7 @@ const FAMILIES: &[(&str, &[Case], usize)] = &[
     ("cidr", cidr::CASES, 60),
     ("dates", dates::CASES, 50),
     ("types", types::CASES, 133),
-    ("operators", operators::CASES, 325),
+    ("operators", operators::CASES, 335),
     ("errors", errors::CASES, 66),
     ("files", files::CASES, 36),
 ];
@@ -243,5 +243,5 @@ fn case_counts() {
     );
 }
 
-const TOTAL: usize = 1351;
-const KNOWN: usize = 25;
+const TOTAL: usize = 1361;
+const KNOWN: usize = 27;
