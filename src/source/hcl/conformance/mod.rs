@@ -1,9 +1,10 @@
 //! A conformance suite for the evaluator: tables of expressions and what Terraform /
 //! OpenTofu answer for them, taken from their documented behaviour (the language
-//! reference's function and expression pages, and the behaviour of the function
-//! library they share), written here in our own words. Each table is one family;
-//! each case is evaluated through the real evaluator, as `eval/tests.rs` does. Tests
-//! only: it never changes what is evaluated.
+//! reference's function and expression pages with their examples and error cases, the
+//! function library they share and its tests, HCL's own specification and expression
+//! tests), written here in our own words. Each table is one family; each case is
+//! evaluated through the real evaluator, as `eval/tests.rs` does. Tests only: it never
+//! changes what is evaluated.
 //!
 //! A case is an expression and what it gives:
 //! - an HCL expression for the expected value (evaluated the same way, compared
@@ -62,7 +63,8 @@ pub(super) const fn known(
     }
 }
 
-/// The families, and how many cases each holds (the numbers `docs/hcl.md` quotes).
+/// The families, and how many cases each holds: the numbers `docs/hcl.md` quotes, which
+/// `case_counts` holds to (change both when a table changes).
 const FAMILIES: &[(&str, &[Case], usize)] = &[
     ("strings", strings::CASES, 202),
     ("collections", collections::CASES, 202),
