@@ -66,7 +66,7 @@ pub(super) const fn known(
 /// The families, and how many cases each holds: the numbers `docs/hcl.md` quotes, which
 /// `case_counts` holds to (change both when a table changes).
 const FAMILIES: &[(&str, &[Case], usize)] = &[
-    ("strings", strings::CASES, 202),
+    ("strings", strings::CASES, 228),
     ("collections", collections::CASES, 202),
     ("numbers", numbers::CASES, 69),
     ("encoding", encoding::CASES, 208),
@@ -245,5 +245,5 @@ fn case_counts() {
     );
 }
 
-const TOTAL: usize = 1361;
+const TOTAL: usize = 1387;
 const KNOWN: usize = 27;

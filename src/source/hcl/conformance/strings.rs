@@ -92,6 +92,22 @@ pub(super) const CASES: &[Case] = &[
         "strings are not Unicode-normalized (NFC) here",
     ),
     c("substr(\"noe\u{0301}l\", 2, 1)", "\"e\u{0301}\""),
+    // go-cty's strrev and length tests.
+    c("strrev(\"Живой Журнал\")", "\"ланруЖ йовиЖ\""),
+    c(
+        "strrev(\"wé\u{301}\u{301}é\u{301}\u{301}é\u{301}\u{301}!\")",
+        "\"!é\u{301}\u{301}é\u{301}\u{301}é\u{301}\u{301}w\"",
+    ),
+    c("strrev(\"baﬄe\")", "\"eﬄab\""),
+    c("strrev(\"😸😾\")", "\"😾😸\""),
+    c("strrev(\"1\")", "\"1\""),
+    c("length(\"Живой Журнал\")", "12"),
+    c(
+        "length(\"wé\u{301}\u{301}é\u{301}\u{301}é\u{301}\u{301}!\")",
+        "5",
+    ),
+    c("length(\"baﬄe\")", "4"),
+    c("length(\"noël\")", "4"),
     // substr: offset and length in grapheme clusters; a negative offset counts from
     // the end; a length of -1 takes the rest.
     c(r#"substr("hello world", 1, 4)"#, r#""ello""#),
@@ -106,6 +122,33 @@ pub(super) const CASES: &[Case] = &[
     c(r#"substr("hello", -3, 2)"#, r#""ll""#),
     c(r#"substr("hello", -10, 2)"#, r#""he""#),
     c(r#"substr("hello", 1.5, 2)"#, "error: whole number"),
+    // go-cty's substr tests (grapheme clusters, combining marks, negative offsets).
+    c("substr(\"hello\", 0, 2)", "\"he\""),
+    c("substr(\"hello\", 1, 3)", "\"ell\""),
+    c("substr(\"hello\", 1, -1)", "\"ello\""),
+    c("substr(\"hello\", 1, -10)", "\"ello\""),
+    c("substr(\"hello\", 1, 10)", "\"ello\""),
+    c("substr(\"hello\", -3, -1)", "\"llo\""),
+    c("substr(\"hello\", -3, 2)", "\"ll\""),
+    c("substr(\"hello\", 10, 10)", "\"\""),
+    c("substr(\"hello\", 0, 0)", "\"\""),
+    c("substr(\"noël\", 0, 3)", "\"noë\""),
+    c("substr(\"noël\", 3, -1)", "\"l\""),
+    c(
+        "substr(\"wé\u{301}\u{301}é\u{301}\u{301}é\u{301}\u{301}!\", 2, 2)",
+        "\"é\u{301}\u{301}é\u{301}\u{301}\"",
+    ),
+    c(
+        "substr(\"wé\u{301}\u{301}é\u{301}\u{301}é\u{301}\u{301}!\", 3, 2)",
+        "\"é\u{301}\u{301}!\"",
+    ),
+    c(
+        "substr(\"wé\u{301}\u{301}é\u{301}\u{301}é\u{301}\u{301}!\", -2, -1)",
+        "\"é\u{301}\u{301}!\"",
+    ),
+    c("substr(\"noël\", -2, -1)", "\"ël\""),
+    c("substr(\"😸😾\", 0, 1)", "\"😸\""),
+    c("substr(\"😸😾\", 1, 1)", "\"😾\""),
     // indent adds spaces after each newline, not before the first line.
     c(r#"indent(2, "a\nb\n")"#, r#""a\n  b\n  ""#),
     c(r#"indent(4, "x")"#, r#""x""#),
