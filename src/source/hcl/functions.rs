@@ -2,9 +2,9 @@
 //! [`exists`]), the conversion of arguments to parameter types with Terraform's messages,
 //! and unknown-value propagation. Each family of functions lives in a submodule (`cidr`,
 //! `collection`, `convert`, `csv`, `encoding`, `file`, `format`, `hash`, `number`,
-//! `sequence`, `string`, `text`, `time`, `yaml`). Computes only: it never evaluates expressions, never sees
-//! sensitive marks (the caller strips them and marks the result), and reads files only
-//! for the file functions.
+//! `sequence`, `string`, `text`, `time`, `yaml`). Computes only: it never evaluates
+//! expressions, never sees sensitive marks (the caller strips them and marks the
+//! result), and reads files only for the file functions.
 //!
 //! Limits: numbers are `f64`, so integers are exact only up to 2^53 and fractions are
 //! binary (Terraform's numbers are arbitrary precision: `tostring(1/3)` has 155 digits
@@ -81,9 +81,9 @@ const EVALUATOR: &[&str] = &[
 ];
 
 /// Built-in functions whose result is not computed statically: impure ones (a new value
-/// on every run), and the crypto this crate does not implement. They evaluate to an unknown value, as
-/// impure functions do during Terraform's plan, once their arguments are counted as
-/// Terraform counts them.
+/// on every run), and the crypto this crate does not implement (`rsadecrypt`). They
+/// evaluate to an unknown value, as impure functions do during Terraform's plan, once
+/// their arguments are counted as Terraform counts them.
 const UNCOMPUTED: &[Spec] = &[
     uncomputed("bcrypt", &["str"]).var("cost"),
     uncomputed("plantimestamp", &[]),

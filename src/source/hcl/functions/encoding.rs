@@ -1,8 +1,7 @@
-//! Encoding functions: `jsonencode`, `jsondecode`, `yamlencode`, `yamldecode`,
-//! `base64encode`, `base64decode`, `base64gzip`, `urlencode`, and OpenTofu's
-//! `base64gunzip` and `urldecode`, each producing exactly the text
-//! Terraform produces (Go's JSON escaping, go-yaml's quoting, folding and block
-//! scalars). `yamldecode` is the `yaml` module's.
+//! Encoding functions: `jsonencode`, `jsondecode`, `yamlencode`, `base64encode`,
+//! `base64decode`, `base64gzip`, `urlencode`, and OpenTofu's `base64gunzip` and
+//! `urldecode`, each producing exactly the text Terraform produces (Go's JSON escaping,
+//! go-yaml's quoting, folding and block scalars). `yamldecode` is the `yaml` module's.
 
 use super::{fail, Args, FnError, Spec};
 use crate::source::hcl::value::{num_text, V};
