@@ -209,6 +209,11 @@ pub(super) const CASES: &[Case] = &[
     c("upper(secret)", r#"sensitive("HUNTER2")"#),
     c("length(secret)", "sensitive(7)"),
     c(r#"[secret, "a"][1]"#, r#""a""#),
+    c(r#"length([secret, "a"])"#, "sensitive(2)"),
+    c("keys({a = secret})", r#"sensitive(["a"])"#),
+    c(r#"tobool(secret)"#, "error: sensitive"),
+    c("sensitive(u)", "sensitive(u)"),
+    c("nonsensitive(u)", "u"),
     c(r#"ephemeralasnull("Hello World")"#, r#""Hello World""#),
     c(r#"ephemeralasnull([4, null])"#, "[4, null]"),
     // try and can: errors are caught, results with unknowns are not decided yet.
