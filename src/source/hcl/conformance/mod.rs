@@ -69,7 +69,7 @@ const FAMILIES: &[(&str, &[Case], usize)] = &[
     ("strings", strings::CASES, 228),
     ("collections", collections::CASES, 202),
     ("numbers", numbers::CASES, 69),
-    ("encoding", encoding::CASES, 208),
+    ("encoding", encoding::CASES, 210),
     ("cidr", cidr::CASES, 60),
     ("dates", dates::CASES, 50),
     ("types", types::CASES, 138),
@@ -245,5 +245,5 @@ fn case_counts() {
     );
 }
 
-const TOTAL: usize = 1392;
-const KNOWN: usize = 27;
+const TOTAL: usize = 1394;
+const KNOWN: usize = 28;
