@@ -391,6 +391,21 @@ pub(super) const CASES: &[Case] = &[
         "u",
         "an unknown condition is not refined by its branches (Terraform: both empty is empty)",
     ),
+    c("<<-EOT\n    a\n    %{ if true }\n    b\n    %{ endif }\nEOT", r#""a\n\nb\n\n""#),
+    c("<<-EOT\n    a\n  %{ if true }\n    b\n  %{ endif }\nEOT", r#""  a\n\n  b\n\n""#),
+    c("<<-EOT\n    a\n%{ if true }\n    b\n%{ endif }\nEOT", r#""    a\n\n    b\n\n""#),
+    c(
+        "<<-EOT\n  #!/bin/bash\n  %{ for p in [\"a\", \"b\"] ~}\n  echo ${p}\n  %{ endfor ~}\nEOT",
+        r##""#!/bin/bash\necho a\necho b\n""##,
+    ),
+    c(
+        "<<-EOT\n  a\n  %{ if false }\n  b\n  %{ else }\n  c\n  %{ endif }\n  d\nEOT",
+        r#""a\n\nc\n\nd\n""#,
+    ),
+    c(
+        "<<-EOT\n    a\n    %{ if true }\n      b\n    %{ endif }\nEOT",
+        r#""a\n\n  b\n\n""#,
+    ),
     // Strip markers trim literal text only, never what was interpolated.
     c(r#""a ${~ "b "} c""#, r#""ab  c""#),
     c(r#""%{ for x in ["a"] }${x} %{~ endfor } end""#, r#""a end""#),
@@ -402,6 +417,13 @@ pub(super) const CASES: &[Case] = &[
     c(
         "<<EOT\n%{ for k, v in {x = \"y\", foo = \"bar\"} }\nset ${k} = ${v}\n%{ endfor ~}\nEOT",
         r#""\nset foo = bar\n\nset x = y\n""#,
+    ),
+    // Lines inside directives lose the heredoc's indentation too.
+    known(
+        "<<-EOT\n    a\n    %{ if true }\n  b\n    %{ endif }\nEOT",
+        r#""  a\n  \nb\n  \n""#,
+        r#""a\n\n  b\n    \n""#,
+        "a heredoc line inside a directive indented less than the lines around it keeps its indentation (docs/hcl.md)",
     ),
     // HCL's own specification tests: heredocs, plain and flush (`<<-`).
     c("<<EOT\nFoo\nBar\nBaz\nEOT", r#""Foo\nBar\nBaz\n""#),

@@ -14,7 +14,7 @@ use std::fmt;
 mod call;
 mod logic;
 mod template;
-pub use template::OnlyVars;
+pub use template::{flush_directive_lines, OnlyVars};
 
 /// An evaluation error: where, and what.
 #[derive(Debug, Clone)]

@@ -184,3 +184,83 @@ impl Scope for OnlyVars<'_> {
         }
     }
 }
+
+/// Completes the indentation a `<<-` heredoc removes: hcl-edit removes `indent` (the
+/// least indentation of the lines outside directives) from those lines only; Terraform
+/// removes the least indentation of every line, those inside `%{ if }` and `%{ for }`
+/// too. When no line inside a directive is indented less than `indent`, those lines
+/// lose `indent` as well; otherwise (a directive line indented less than the text around
+/// it) they are left as they are.
+pub fn flush_directive_lines(elements: &mut [Element], indent: usize) {
+    let mut least = usize::MAX;
+    walk(elements, false, &mut true, &mut Flush::Measure(&mut least));
+    if least >= indent {
+        walk(elements, false, &mut true, &mut Flush::Strip(indent));
+    }
+}
+
+enum Flush<'a> {
+    /// Finds the least indentation of the lines that start inside directives.
+    Measure(&'a mut usize),
+    /// Removes that many leading whitespace characters from them.
+    Strip(usize),
+}
+
+/// Walks elements in the order of the text, `newline` saying whether the next one starts
+/// a line; `nested` whether they are inside a directive.
+fn walk(elements: &mut [Element], nested: bool, newline: &mut bool, flush: &mut Flush<'_>) {
+    // A directive marker or an interpolation that starts a line: no indentation. One
+    // outside directives counts no more than the lines there (hcl-edit removed their
+    // indentation, down to that of the least indented); `%{ else }`, `%{ endif }` and
+    // `%{ endfor }` follow text inside the directive, and count.
+    let marker = |counts: bool, newline: &mut bool, flush: &mut Flush<'_>| {
+        if let (true, true, Flush::Measure(least)) = (counts, *newline, flush) {
+            **least = 0;
+        }
+        *newline = false;
+    };
+    for el in elements {
+        match el {
+            Element::Literal(s) if s.is_empty() => {}
+            Element::Literal(s) => {
+                let mut out = String::with_capacity(s.len());
+                for (i, line) in s.split_inclusive('\n').enumerate() {
+                    let starts = i > 0 || *newline;
+                    let rest = line.trim_start();
+                    let blank = rest.is_empty() && line.ends_with('\n');
+                    let ws = line.chars().count() - rest.chars().count();
+                    match flush {
+                        Flush::Measure(least) if nested && starts && !blank => {
+                            **least = (**least).min(ws);
+                        }
+                        Flush::Strip(n) if nested && starts && !blank => {
+                            out.extend(line.chars().skip(ws.min(*n)));
+                            continue;
+                        }
+                        _ => {}
+                    }
+                    out.push_str(line);
+                }
+                *newline = s.ends_with('\n');
+                if matches!(flush, Flush::Strip(_)) {
+                    *s = out.into();
+                }
+            }
+            Element::Interpolation(..) => marker(nested, newline, flush),
+            Element::If(d) => {
+                marker(nested, newline, flush);
+                walk(&mut d.then, true, newline, flush);
+                if let Some((_, otherwise)) = &mut d.otherwise {
+                    marker(true, newline, flush);
+                    walk(otherwise, true, newline, flush);
+                }
+                marker(true, newline, flush);
+            }
+            Element::For(d) => {
+                marker(nested, newline, flush);
+                walk(&mut d.body, true, newline, flush);
+                marker(true, newline, flush);
+            }
+        }
+    }
+}
