@@ -189,7 +189,11 @@ impl Conv {
             ),
             edit::Expression::StringTemplate(t) => Kind::Template(self.elements(t.iter())),
             edit::Expression::HeredocTemplate(h) => {
-                Kind::Template(self.elements(h.template.iter()))
+                let mut elements = self.elements(h.template.iter());
+                if let Some(indent) = h.indent() {
+                    crate::eval::flush_directive_lines(&mut elements, indent);
+                }
+                Kind::Template(elements)
             }
             edit::Expression::Parenthesis(p) => Kind::Parenthesis(Box::new(self.expr(p.inner()))),
             edit::Expression::Variable(v) => Kind::Variable(v.as_str().into()),

@@ -1,10 +1,10 @@
 //! Terraform's built-in functions over evaluated values: the dispatcher ([`call`],
 //! [`exists`]), the conversion of arguments to parameter types with Terraform's messages,
 //! and unknown-value propagation. Each family of functions lives in a submodule (`cidr`,
-//! `collection`, `convert`, `csv`, `encoding`, `file`, `format`, `number`, `sequence`,
-//! `string`, `time`, `yaml`). Computes only: it never evaluates expressions, never sees
-//! sensitive marks (the caller strips them and marks the result), and reads files only
-//! for the file functions.
+//! `collection`, `convert`, `csv`, `encoding`, `file`, `format`, `hash`, `number`,
+//! `sequence`, `string`, `text`, `time`, `yaml`). Computes only: it never evaluates
+//! expressions, never sees sensitive marks (the caller strips them and marks the
+//! result), and reads files only for the file functions.
 //!
 //! Limits: numbers are `f64`, so integers are exact only up to 2^53 and fractions are
 //! binary (Terraform's numbers are arbitrary precision: `tostring(1/3)` has 155 digits
@@ -22,9 +22,11 @@ mod encoding;
 pub use encoding::base64_text;
 mod file;
 mod format;
+mod hash;
 mod number;
 mod sequence;
 mod string;
+mod text;
 mod time;
 mod yaml;
 
@@ -79,31 +81,15 @@ const EVALUATOR: &[&str] = &[
 ];
 
 /// Built-in functions whose result is not computed statically: impure ones (a new value
-/// on every run), and the hashes, crypto and text encodings this crate does not
-/// implement. They evaluate to an unknown value, as
-/// impure functions do during Terraform's plan, once their arguments are counted as
-/// Terraform counts them.
+/// on every run), and the crypto this crate does not implement (`rsadecrypt`). They
+/// evaluate to an unknown value, as impure functions do during Terraform's plan, once
+/// their arguments are counted as Terraform counts them.
 const UNCOMPUTED: &[Spec] = &[
-    uncomputed("base64sha256", &["str"]),
-    uncomputed("base64sha512", &["str"]),
     uncomputed("bcrypt", &["str"]).var("cost"),
-    uncomputed("filebase64sha256", &["path"]),
-    uncomputed("filebase64sha512", &["path"]),
-    uncomputed("filemd5", &["path"]),
-    uncomputed("filesha1", &["path"]),
-    uncomputed("filesha256", &["path"]),
-    uncomputed("filesha512", &["path"]),
-    uncomputed("md5", &["str"]),
     uncomputed("plantimestamp", &[]),
     uncomputed("rsadecrypt", &["ciphertext", "privatekey"]),
-    uncomputed("sha1", &["str"]),
-    uncomputed("sha256", &["str"]),
-    uncomputed("sha512", &["str"]),
-    uncomputed("textdecodebase64", &["source", "encoding"]),
-    uncomputed("textencodebase64", &["string", "encoding"]),
     uncomputed("timestamp", &[]),
     uncomputed("uuid", &[]),
-    uncomputed("uuidv5", &["namespace", "name"]),
 ];
 
 /// A function of [`UNCOMPUTED`]: its parameters, and an unknown result.
@@ -159,9 +145,11 @@ fn find(name: &str) -> Option<&'static Spec> {
         encoding::SPECS,
         file::SPECS,
         format::SPECS,
+        hash::SPECS,
         number::SPECS,
         sequence::SPECS,
         string::SPECS,
+        text::SPECS,
         time::SPECS,
         UNCOMPUTED,
     ]

@@ -3,7 +3,7 @@
 //! strings and back, tuples to lists and sets, objects to maps, `optional()` attributes
 //! filled with their defaults. Converts; never evaluates references.
 
-use super::eval::{EResult, Eval, Frame};
+use super::eval::{EResult, Eval, Frame, RESOURCE_MARK};
 use super::expr::{Expr, Key, Kind};
 use super::functions::unify_elements;
 use super::value::V;
@@ -153,8 +153,7 @@ fn convert_plain(v: V, t: &Type) -> Result<V, String> {
             }
             // `list(any)`: the elements take one type.
             if **e == Type::Any {
-                out = unify_elements(out)
-                    .ok_or_else(|| format!("all {} elements must have the same type", kind(t)))?;
+                out = one_type(out);
             }
             Ok(if matches!(t, Type::Set(_)) {
                 V::set(out)
@@ -174,9 +173,7 @@ fn convert_plain(v: V, t: &Type) -> Result<V, String> {
             // `map(any)`: the elements take one type.
             if **e == Type::Any {
                 let (keys, values): (Vec<String>, Vec<V>) = out.into_iter().unzip();
-                let values =
-                    unify_elements(values).ok_or("all map elements must have the same type")?;
-                out = keys.into_iter().zip(values).collect();
+                out = keys.into_iter().zip(one_type(values)).collect();
             }
             Ok(V::Map(out))
         }
@@ -230,13 +227,24 @@ fn convert_plain(v: V, t: &Type) -> Result<V, String> {
 }
 
 /// What a value that does not convert is, without showing it (it may be a secret).
-/// `list` or `set`, for messages.
-fn kind(t: &Type) -> &'static str {
-    if matches!(t, Type::Set(_)) {
-        "set"
-    } else {
-        "list"
+/// The elements of a `list(any)`, `set(any)` or `map(any)` given their one type, as
+/// Terraform gives it (`["a", 1]` is `["a", "1"]`). Left as they are: elements that hold
+/// resource objects (those have only the attributes their configuration sets, where
+/// Terraform's have every attribute of the schema, so their common type here is not
+/// Terraform's), and elements with no common type (which Terraform refuses).
+fn one_type(items: Vec<V>) -> Vec<V> {
+    fn holds_resource(v: &V) -> bool {
+        match v {
+            V::Map(m) => m.contains_key(RESOURCE_MARK) || m.values().any(holds_resource),
+            V::List(l) | V::Set(l) => l.iter().any(holds_resource),
+            V::Sensitive(x) => holds_resource(x),
+            _ => false,
+        }
     }
+    if items.iter().any(holds_resource) {
+        return items;
+    }
+    unify_elements(items.clone()).unwrap_or(items)
 }
 
 fn describe(v: &V, wanted: &str) -> String {
@@ -292,6 +300,30 @@ mod tests {
             let got = convert(val(v)?, &ty(t)?)?;
             assert_eq!(got.to_string(), want, "{t} <- {v}");
         }
+        Ok(())
+    }
+
+    #[test]
+    fn any_elements_take_one_type_unless_they_are_resources() -> crate::TestResult {
+        let list_any = ty("list(any)")?;
+        let given = val(r#"["a", 1, true]"#)?;
+        assert_eq!(
+            convert(given, &list_any)?.to_string(),
+            r#"["a", "1", "true"]"#
+        );
+        // Resource objects hold only the attributes their configuration sets: their
+        // common type here is not Terraform's, so they stay as they are.
+        let resource = |name: &str, attr: (&str, V)| {
+            V::Map(BTreeMap::from([
+                (RESOURCE_MARK.to_string(), V::str(name)),
+                (attr.0.to_string(), attr.1),
+            ]))
+        };
+        let resources = V::List(vec![
+            resource("aws_instance.a", ("count", V::Num(1.0))),
+            resource("aws_instance.b", ("name", V::str("x"))),
+        ]);
+        assert_eq!(convert(resources.clone(), &list_any)?, resources);
         Ok(())
     }
 

@@ -338,6 +338,47 @@ pub(super) const CASES: &[Case] = &[
     c(r#"index([u, "a"], "a")"#, "u"),
     c("sort([u])", "u"),
     c("setunion([u], [1])", "u"),
+    // Repeats and nulls.
+    c(r#"zipmap(["a", "a"], [1, 2])"#, "{a = 2}"),
+    c(r#"transpose({a = ["1", "1"]})"#, r#"{"1" = ["a", "a"]}"#),
+    c(
+        r#"setproduct(["a", "a"], ["b"])"#,
+        r#"[["a", "b"], ["a", "b"]]"#,
+    ),
+    c(r#"contains(["a", null], null)"#, "true"),
+    c(r#"chunklist(toset(["b", "a"]), 1)"#, r#"[["a"], ["b"]]"#),
+    c(r#"concat(["a"], "b")"#, "error: "),
+    c(
+        r#"coalesce(1, true)"#,
+        "error: all arguments must have the same type",
+    ),
+    // Sets have no order to index or slice; reverse and sort take them as lists.
+    c(
+        r#"element(toset(["a", "b"]), 0)"#,
+        "error: cannot read elements from set",
+    ),
+    c(
+        r#"index(toset(["a"]), "a")"#,
+        "error: argument must be a list or tuple",
+    ),
+    c(r#"reverse(toset(["a", "b"]))"#, r#"["b", "a"]"#),
+    c(
+        r#"reverse("ab")"#,
+        "error: can only reverse list or tuple values, not string",
+    ),
+    c(
+        r#"coalescelist(toset([]), ["b"])"#,
+        "error: coalescelist arguments must be lists or tuples",
+    ),
+    c(r#"one(toset(["a"]))"#, r#""a""#),
+    c(r#"flatten([toset(["b", "a"])])"#, r#"["a", "b"]"#),
+    c(
+        r#"concat(toset(["b", "a"]), ["c"])"#,
+        "error: all arguments must be lists or tuples; got set of string",
+    ),
+    c(r#"distinct(toset(["a"]))"#, r#"["a"]"#),
+    c(r#"sort(toset(["b", "a"]))"#, r#"["a", "b"]"#),
+    c(r#"length(toset([1, 1, 2]))"#, "2"),
     // functions Terraform removed in v0.12
     c(
         r#"list("a")"#,

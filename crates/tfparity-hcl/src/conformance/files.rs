@@ -47,16 +47,41 @@ pub(super) const CASES: &[Case] = &[
     c(r#"fileset(".", "[")"#, "error: "),
     c(r#"file(u)"#, "u"),
     c(r#"templatefile("no/such/template.tftpl", {})"#, "error: "),
-    known(
+    c(
         r#"filemd5("Cargo.toml") == md5(file("Cargo.toml"))"#,
         "true",
-        "u",
-        "hashes are not computed here: known after apply (functions.rs UNCOMPUTED)",
     ),
-    known(
+    c(
+        r#"filesha1("Cargo.toml") == sha1(file("Cargo.toml"))"#,
+        "true",
+    ),
+    c(
         r#"filesha256("Cargo.toml") == sha256(file("Cargo.toml"))"#,
         "true",
-        "u",
-        "hashes are not computed here: known after apply (functions.rs UNCOMPUTED)",
     ),
+    c(
+        r#"filesha512("Cargo.toml") == sha512(file("Cargo.toml"))"#,
+        "true",
+    ),
+    c(
+        r#"filebase64sha256("Cargo.toml") == base64sha256(file("Cargo.toml"))"#,
+        "true",
+    ),
+    c(
+        r#"filebase64sha512("Cargo.toml") == base64sha512(file("Cargo.toml"))"#,
+        "true",
+    ),
+    known(
+        r#"filebase64sha256("no/such/lambda.zip")"#,
+        r#"error: no file exists at "no/such/lambda.zip""#,
+        "u",
+        "a file to hash that is not there is taken to be built before apply: known after apply",
+    ),
+    known(
+        r#"filemd5("no/such/file")"#,
+        r#"error: no file exists at "no/such/file""#,
+        "u",
+        "a file to hash that is not there is taken to be built before apply: known after apply",
+    ),
+    c(r#"filemd5(".")"#, "error: "),
 ];

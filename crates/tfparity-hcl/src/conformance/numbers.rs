@@ -28,6 +28,16 @@ pub(super) const CASES: &[Case] = &[
     c("signum(0)", "0"),
     c("signum(344)", "1"),
     c("signum(-0.5)", "error: value must be a whole number"),
+    c("pow(0, 0)", "1"),
+    c("pow(2, 10)", "1024"),
+    c("floor(-0.5)", "-1"),
+    c("ceil(-0.5)", "0"),
+    c("log(0, 10) < -1e308", "true"),
+    c("signum(u)", "u"),
+    c(r#"parseint("-0", 10)"#, "0"),
+    c("sum(toset([1, 2]))", "3"),
+    c(r#"range("3")"#, "[0, 1, 2]"),
+    c(r#"max(toset([3, 1])...)"#, "3"),
     // max / min: at least one number; strings that are numbers convert.
     c("max(12, 54, 3)", "54"),
     c("max([12, 54, 3]...)", "54"),
@@ -73,6 +83,20 @@ pub(super) const CASES: &[Case] = &[
     ),
     c(r#"parseint(u, 10)"#, "u"),
     // Numbers are 64-bit floats here (docs/hcl.md, "Known differences").
+    known(
+        "0.1 + 0.2 == 0.3",
+        "true",
+        "false",
+        "numbers are 64-bit floats: decimal fractions are binary approximations",
+    ),
+    known(
+        "tostring(0.1 + 0.2)",
+        r#""0.3""#,
+        r#""0.30000000000000004""#,
+        "numbers are 64-bit floats: decimal fractions are binary approximations",
+    ),
+    c("0.25 + 0.5 == 0.75", "true"),
+    c("tostring(1.5 * 2)", r#""3""#),
     known(
         "9007199254740993 == 9007199254740992",
         "false",

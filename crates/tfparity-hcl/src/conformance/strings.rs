@@ -1,7 +1,7 @@
 //! String functions: case, trimming, splitting and joining, searching, regular
 //! expressions, substrings by grapheme cluster, `format` and `formatlist` verbs.
 
-use super::{c, Case};
+use super::{c, known, Case};
 
 pub(super) const CASES: &[Case] = &[
     // upper / lower / title: Unicode letters, not only ASCII.
@@ -18,6 +18,12 @@ pub(super) const CASES: &[Case] = &[
     c(r#"title("élan vital")"#, r#""Élan Vital""#),
     c(r#"title("o'neil 3d")"#, r#""O'Neil 3d""#),
     c(r#"upper(5)"#, r#""5""#),
+    // Go maps case rune by rune, with no special casing: ß has no one-rune capital.
+    c(r#"upper("straße")"#, r#""STRAßE""#),
+    c(r#"lower("İx")"#, r#""ix""#),
+    c(r#"upper("ǆ")"#, r#""Ǆ""#),
+    c(r#"title("ǆa")"#, r#""ǅa""#),
+    c(r#"lower("ΑΣ")"#, r#""ασ""#),
     // chomp removes every trailing line ending, and only those.
     c(r#"chomp("hello\n")"#, r#""hello""#),
     c(r#"chomp("hello\r\n")"#, r#""hello""#),
@@ -71,6 +77,37 @@ pub(super) const CASES: &[Case] = &[
     c(r#"length("hello")"#, "5"),
     c(r#"length("👾🕹️")"#, "2"),
     c(r#"length("")"#, "0"),
+    c(r#"length("🏳️‍🌈")"#, "1"),
+    // Terraform's strings are NFC-normalized; they are kept as written here.
+    known(
+        "\"e\u{0301}\" == \"\u{e9}\"",
+        "true",
+        "false",
+        "strings are not Unicode-normalized (NFC) here",
+    ),
+    known(
+        "base64encode(\"e\u{0301}\")",
+        r#""w6k=""#,
+        r#""ZcyB""#,
+        "strings are not Unicode-normalized (NFC) here",
+    ),
+    c("substr(\"noe\u{0301}l\", 2, 1)", "\"e\u{0301}\""),
+    // go-cty's strrev and length tests.
+    c("strrev(\"Живой Журнал\")", "\"ланруЖ йовиЖ\""),
+    c(
+        "strrev(\"wé\u{301}\u{301}é\u{301}\u{301}é\u{301}\u{301}!\")",
+        "\"!é\u{301}\u{301}é\u{301}\u{301}é\u{301}\u{301}w\"",
+    ),
+    c("strrev(\"baﬄe\")", "\"eﬄab\""),
+    c("strrev(\"😸😾\")", "\"😾😸\""),
+    c("strrev(\"1\")", "\"1\""),
+    c("length(\"Живой Журнал\")", "12"),
+    c(
+        "length(\"wé\u{301}\u{301}é\u{301}\u{301}é\u{301}\u{301}!\")",
+        "5",
+    ),
+    c("length(\"baﬄe\")", "4"),
+    c("length(\"noël\")", "4"),
     // substr: offset and length in grapheme clusters; a negative offset counts from
     // the end; a length of -1 takes the rest.
     c(r#"substr("hello world", 1, 4)"#, r#""ello""#),
@@ -85,6 +122,33 @@ pub(super) const CASES: &[Case] = &[
     c(r#"substr("hello", -3, 2)"#, r#""ll""#),
     c(r#"substr("hello", -10, 2)"#, r#""he""#),
     c(r#"substr("hello", 1.5, 2)"#, "error: whole number"),
+    // go-cty's substr tests (grapheme clusters, combining marks, negative offsets).
+    c("substr(\"hello\", 0, 2)", "\"he\""),
+    c("substr(\"hello\", 1, 3)", "\"ell\""),
+    c("substr(\"hello\", 1, -1)", "\"ello\""),
+    c("substr(\"hello\", 1, -10)", "\"ello\""),
+    c("substr(\"hello\", 1, 10)", "\"ello\""),
+    c("substr(\"hello\", -3, -1)", "\"llo\""),
+    c("substr(\"hello\", -3, 2)", "\"ll\""),
+    c("substr(\"hello\", 10, 10)", "\"\""),
+    c("substr(\"hello\", 0, 0)", "\"\""),
+    c("substr(\"noël\", 0, 3)", "\"noë\""),
+    c("substr(\"noël\", 3, -1)", "\"l\""),
+    c(
+        "substr(\"wé\u{301}\u{301}é\u{301}\u{301}é\u{301}\u{301}!\", 2, 2)",
+        "\"é\u{301}\u{301}é\u{301}\u{301}\"",
+    ),
+    c(
+        "substr(\"wé\u{301}\u{301}é\u{301}\u{301}é\u{301}\u{301}!\", 3, 2)",
+        "\"é\u{301}\u{301}!\"",
+    ),
+    c(
+        "substr(\"wé\u{301}\u{301}é\u{301}\u{301}é\u{301}\u{301}!\", -2, -1)",
+        "\"é\u{301}\u{301}!\"",
+    ),
+    c("substr(\"noël\", -2, -1)", "\"ël\""),
+    c("substr(\"😸😾\", 0, 1)", "\"😸\""),
+    c("substr(\"😸😾\", 1, 1)", "\"😾\""),
     // indent adds spaces after each newline, not before the first line.
     c(r#"indent(2, "a\nb\n")"#, r#""a\n  b\n  ""#),
     c(r#"indent(4, "x")"#, r#""x""#),
@@ -180,6 +244,15 @@ pub(super) const CASES: &[Case] = &[
     c(r#"format("%v", {})"#, r#""{}""#),
     c(r#"format("%v", ["a", 1])"#, r#""[\"a\",1]""#),
     c(r#"format("%s", 1.5)"#, r#""1.5""#),
+    // %v writes a number as Go's %g does: an exponent from a million on.
+    c(r#"format("%v", 123456)"#, r#""123456""#),
+    c(r#"format("%v", 1000000)"#, r#""1e+06""#),
+    c(r#"format("%v", 1234567)"#, r#""1.234567e+06""#),
+    c(r#"format("%v", 0.0001)"#, r#""0.0001""#),
+    c(r#"format("%v", 0.00001)"#, r#""1e-05""#),
+    c(r#"format("%s", 1000000)"#, r#""1000000""#),
+    c(r#"format("%d", 1000000)"#, r#""1000000""#),
+    c(r#"format("%v", [1000000])"#, r#""[1000000]""#),
     c(r#"format("%5.1f|", 3.14159)"#, r#""  3.1|""#),
     c(r#"format("%-8.3f|", 2)"#, r#""2.000   |""#),
     c(r#"format("%t", 1)"#, "error: bool required"),

@@ -141,17 +141,21 @@ pub(super) const CASES: &[Case] = &[
     c(r#"convert({a = [1]}, map(list(string)))"#, r#"{a = ["1"]}"#),
     c(r#"convert(1, any)"#, "1"),
     c(r#"convert(["a", 1], list(any))"#, r#"["a", "1"]"#),
-    c(
+    known(
         r#"convert(["a", {}], list(any))"#,
         "error: all list elements must have the same type",
+        r#"["a", {}]"#,
+        "elements of list(any) or map(any) with no common type are kept as they are; Terraform refuses them",
     ),
     c(
         r#"convert({a = "x", b = true}, map(any))"#,
         r#"{a = "x", b = "true"}"#,
     ),
-    c(
+    known(
         r#"convert({a = "x", b = []}, map(any))"#,
         "error: all map elements must have the same type",
+        r#"{a = "x", b = []}"#,
+        "elements of list(any) or map(any) with no common type are kept as they are; Terraform refuses them",
     ),
     c(r#"convert([1, "1"], set(any))"#, r#"toset(["1"])"#),
     c(r#"convert([[1], ["a"]], list(any))"#, r#"[["1"], ["a"]]"#),
@@ -173,9 +177,11 @@ pub(super) const CASES: &[Case] = &[
         r#"tolist([{a = 1}, {b = true}])"#,
         "error: cannot convert tuple to list of any single type",
     ),
-    c(
+    known(
         r#"convert([{a = 1}, {b = true}], list(any))"#,
         "error: all list elements must have the same type",
+        "[{a = 1}, {b = true}]",
+        "elements of list(any) or map(any) with no common type are kept as they are; Terraform refuses them",
     ),
     c(
         r#"tolist([[1], [true]])"#,
@@ -203,6 +209,11 @@ pub(super) const CASES: &[Case] = &[
     c("upper(secret)", r#"sensitive("HUNTER2")"#),
     c("length(secret)", "sensitive(7)"),
     c(r#"[secret, "a"][1]"#, r#""a""#),
+    c(r#"length([secret, "a"])"#, "sensitive(2)"),
+    c("keys({a = secret})", r#"sensitive(["a"])"#),
+    c(r#"tobool(secret)"#, "error: sensitive"),
+    c("sensitive(u)", "sensitive(u)"),
+    c("nonsensitive(u)", "u"),
     c(r#"ephemeralasnull("Hello World")"#, r#""Hello World""#),
     c(r#"ephemeralasnull([4, null])"#, "[4, null]"),
     // try and can: errors are caught, results with unknowns are not decided yet.

@@ -1,7 +1,7 @@
 //! Function calls: the ones that decide how their arguments are evaluated (`try`,
 //! `can`, `convert`, `sensitive`, `nonsensitive`, `issensitive`, `templatestring`,
-//! `templatefile`), and every
-//! other built-in through [`functions::call`], sensitive arguments never echoed.
+//! `templatefile`), and every other built-in through [`functions::call`], sensitive
+//! arguments never echoed.
 
 use super::{unset_attribute, EResult, Eval, Frame, OnlyVars, RESOURCE_MARK};
 use crate::expr::{parse_template, FuncCall};

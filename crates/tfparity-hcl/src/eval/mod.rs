@@ -14,7 +14,7 @@ use std::fmt;
 mod call;
 mod logic;
 mod template;
-pub use template::OnlyVars;
+pub use template::{flush_directive_lines, OnlyVars};
 
 /// An evaluation error: where, and what.
 #[derive(Debug, Clone)]
@@ -213,6 +213,8 @@ impl Eval<'_> {
                 for (k, v) in o.iter() {
                     let key = match k {
                         Key::Name(n) => n.to_string(),
+                        // A bare `null` names the key "null", as `true` names "true".
+                        Key::Expr(x) if matches!(x.kind, Kind::Null) => "null".to_string(),
                         Key::Expr(x) => {
                             let kv = self.eval(x, f)?;
                             let (kv, m) = kv.unmark();
@@ -665,11 +667,6 @@ impl Eval<'_> {
         };
         Ok(out.mark(marked || cond_marked))
     }
-}
-
-fn trim_end_in_place(s: &mut String) {
-    let n = s.trim_end().len();
-    s.truncate(n);
 }
 
 /// `==` as Terraform compares: no conversion between kinds; numbers by value; lists and

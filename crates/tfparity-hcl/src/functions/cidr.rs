@@ -1,7 +1,7 @@
 //! CIDR functions: `cidrsubnet`, `cidrsubnets`, `cidrhost`, `cidrnetmask`, and
-//! OpenTofu's `cidrcontains`, with
-//! Terraform's parsing (IPv4 octets with leading zeros read as decimal, IPv6 with an
-//! embedded IPv4 tail) and printing (an IPv4-mapped IPv6 network prints as IPv4).
+//! OpenTofu's `cidrcontains`, with Terraform's parsing (IPv4 octets with leading zeros
+//! read as decimal, IPv6 with an embedded IPv4 tail) and printing (an IPv4-mapped IPv6
+//! network prints as IPv4).
 //! Addresses are `u128` bit strings of 32 or 128 bits; subnet and host numbers are
 //! exact up to 2^53 (they arrive as `f64`).
 

@@ -1,8 +1,7 @@
-//! Encoding functions: `jsonencode`, `jsondecode`, `yamlencode`, `yamldecode`,
-//! `base64encode`, `base64decode`, `base64gzip`, `urlencode`, and OpenTofu's
-//! `base64gunzip` and `urldecode`, each producing exactly the text
-//! Terraform produces (Go's JSON escaping, go-yaml's quoting, folding and block
-//! scalars). `yamldecode` is the `yaml` module's.
+//! Encoding functions: `jsonencode`, `jsondecode`, `yamlencode`, `base64encode`,
+//! `base64decode`, `base64gzip`, `urlencode`, and OpenTofu's `base64gunzip` and
+//! `urldecode`, each producing exactly the text Terraform produces (Go's JSON escaping,
+//! go-yaml's quoting, folding and block scalars). `yamldecode` is the `yaml` module's.
 
 use super::{fail, Args, FnError, Spec};
 use crate::value::{num_text, V};
@@ -429,7 +428,7 @@ pub fn base64_text(s: &str) -> Option<String> {
 }
 
 /// Decodes standard padded base64 as Go's `StdEncoding` does (line breaks ignored).
-fn unbase64(text: &str) -> Option<Vec<u8>> {
+pub(super) fn unbase64(text: &str) -> Option<Vec<u8>> {
     let symbols: Vec<u8> = text
         .bytes()
         .filter(|b| !matches!(b, b'\r' | b'\n'))

@@ -104,7 +104,8 @@ fn resolve(a: &Args, path: &str) -> Result<PathBuf, FnError> {
     Ok(PathBuf::from(clean(&joined)))
 }
 
-fn read(a: &Args) -> Result<Vec<u8>, FnError> {
+/// The bytes of the file argument 0 names.
+pub(super) fn read(a: &Args) -> Result<Vec<u8>, FnError> {
     let path = a.str(0)?;
     let full = resolve(a, &path)?;
     match std::fs::read(&full) {
@@ -139,6 +140,13 @@ fn file(a: &mut Args) -> Result<V, FnError> {
 
 fn filebase64(a: &mut Args) -> Result<V, FnError> {
     Ok(V::Str(base64(&read(a)?)))
+}
+
+/// Whether the path argument 0 names is there at all (a directory or an unreadable file
+/// is).
+pub(super) fn exists(a: &Args) -> Result<bool, FnError> {
+    let full = resolve(a, &a.str(0)?)?;
+    Ok(!matches!(std::fs::metadata(full), Err(e) if e.kind() == std::io::ErrorKind::NotFound))
 }
 
 fn fileexists(a: &mut Args) -> Result<V, FnError> {

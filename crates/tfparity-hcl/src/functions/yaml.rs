@@ -46,8 +46,11 @@ enum Key {
 #[derive(Default)]
 struct Reader {
     stack: Vec<Node>,
-    /// Values of the anchors whose node is complete.
-    anchors: HashMap<usize, V>,
+    /// Values of the anchors whose node is complete, with their sizes in nodes.
+    anchors: HashMap<usize, (V, usize)>,
+    /// Nodes copied in by aliases so far: bounded, so that aliases of aliases (a "billion
+    /// laughs" document) cannot make a value too large to hold.
+    copied: usize,
     documents: usize,
     done: Option<V>,
     error: Option<String>,
@@ -112,11 +115,15 @@ impl Reader {
             }
             Event::Alias(id) => {
                 self.key_expected()?;
-                let v = self
+                let (v, size) = self
                     .anchors
                     .get(&id)
                     .cloned()
                     .ok_or("cannot refer to an anchor from inside its own definition")?;
+                self.copied += size;
+                if self.copied > MAX_COPIED {
+                    return Err("the document's aliases expand to too large a value".into());
+                }
                 self.value(v)?;
             }
             Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {}
@@ -146,7 +153,7 @@ impl Reader {
     /// A node is complete: remember it under its anchor, and place it.
     fn complete(&mut self, v: V, anchor: usize) -> Result<(), String> {
         if anchor > 0 {
-            self.anchors.insert(anchor, v.clone());
+            self.anchors.insert(anchor, (v.clone(), nodes(&v)));
         }
         self.value(v)
     }
@@ -172,6 +179,18 @@ impl Reader {
                 None => Err("only strings are allowed as mapping keys".into()),
             },
         }
+    }
+}
+
+/// How many nodes aliases may copy into one document.
+const MAX_COPIED: usize = 1 << 20;
+
+/// The number of nodes in a value.
+fn nodes(v: &V) -> usize {
+    match v {
+        V::List(l) | V::Set(l) => 1 + l.iter().map(nodes).sum::<usize>(),
+        V::Map(m) => 1 + m.values().map(nodes).sum::<usize>(),
+        _ => 1,
     }
 }
 
