@@ -89,8 +89,36 @@ pub fn run(
         },
     );
     findings.extend(others);
-    let (covered, not_compared) = coverage::findings(input);
+    let (covered, mut not_compared) = coverage::findings(input);
     findings.extend(covered);
+    // Parts other lenses could not compare (a firewall's rules known only after apply).
+    for f in &findings {
+        if f.category != crate::model::Category::Coverage
+            || not_compared.iter().any(|p| p.address == f.address.to_string())
+        {
+            continue;
+        }
+        let mut reason = String::new();
+        let environments = f
+            .environments
+            .iter()
+            .filter_map(|(e, v)| {
+                let why = v.strip_prefix(firewall::NOT_COMPARED)?;
+                reason = why.trim_start_matches(": ").to_string();
+                Some(e.clone())
+            })
+            .collect();
+        let address = match &f.path {
+            Some(p) => format!("{} ({p})", f.address),
+            None => f.address.to_string(),
+        };
+        not_compared.push(crate::model::NotCompared {
+            address,
+            environments,
+            reason,
+        });
+    }
+    not_compared.sort_by(|a, b| a.address.cmp(&b.address));
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     (findings, not_compared)
 }

@@ -159,7 +159,7 @@ pub struct Group {
     /// peers (other groups, tags) cannot be told.
     pub unknown_peers: bool,
     /// Some rules are known only after apply: no difference of this group can be told.
-    pub unknown_rules: bool,
+    pub unknown_rules: Vec<Direction>,
     /// Some rule's addresses are known only after apply: it is kept, with the peer
     /// [`UNKNOWN_CIDRS`], so that its protocols and ports still compare.
     pub unknown_cidrs: bool,
@@ -259,7 +259,7 @@ impl<'a> Reader<'a> {
             semantics,
             rules: Vec::new(),
             unknown_peers: false,
-            unknown_rules: false,
+            unknown_rules: Vec::new(),
             unknown_cidrs: false,
             sensitive: false,
             azure: false,
@@ -464,11 +464,12 @@ impl<'a> Reader<'a> {
     }
 
     fn aws_security_group(&mut self, r: &'a Resource) {
-        if ["ingress", "egress"]
-            .iter()
-            .any(|k| matches!(r.attributes.get(k), Some(Value::Unknown)))
-        {
-            self.group(&r.address, true, SECURITY_GROUP).unknown_rules = true;
+        for (dir, attr) in [(Direction::Ingress, "ingress"), (Direction::Egress, "egress")] {
+            if matches!(r.attributes.get(attr), Some(Value::Unknown)) {
+                self.group(&r.address, true, SECURITY_GROUP)
+                    .unknown_rules
+                    .push(dir);
+            }
         }
         for (dir, attr) in [
             (Direction::Ingress, "ingress"),

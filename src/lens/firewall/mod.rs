@@ -331,6 +331,9 @@ fn group_findings(
         let base = per_env[b].get(key);
         for dir in [Direction::Ingress, Direction::Egress] {
             let mut changes: Vec<Change> = Vec::new();
+            // Environments where part of this direction could not be told (rules or
+            // addresses known only after apply), and why.
+            let mut untold: Vec<(usize, &'static str)> = Vec::new();
             for (k, groups) in per_env.iter().enumerate() {
                 if k == b {
                     continue;
@@ -360,8 +363,10 @@ fn group_findings(
                             default_allow: false,
                         })
                 };
-                // Rules known only after apply cannot be compared at all.
-                if base.is_some_and(|g| g.unknown_rules) || other.is_some_and(|g| g.unknown_rules) {
+                // Rules known only after apply cannot be compared at all: said.
+                let unknown = |g: Option<&extract::Group>| g.is_some_and(|g| g.unknown_rules.contains(&dir));
+                if unknown(base) || unknown(other) {
+                    untold.push((k, "its rules are known only after apply"));
                     continue;
                 }
                 let ra = unroot(rules(base), &input.contexts[b], &roots[k]);
@@ -371,30 +376,17 @@ fn group_findings(
                 else {
                     continue;
                 };
-                // Addresses known only after apply are the same unknown on both sides
-                // (the same data source, the same output): what is allowed to them
-                // compares by protocol and port. Against known addresses they may be
-                // anything: neither side's difference there can be told.
-                let after_apply = |r: &Region| matches!(&r.space, PeerSpace::Named(n) if n == extract::UNKNOWN_CIDRS);
-                let address = |r: &Region| !matches!(r.space, PeerSpace::Named(_));
-                let (bu, ou) = (
-                    base.is_some_and(|g| g.unknown_cidrs),
-                    other.is_some_and(|g| g.unknown_cidrs),
-                );
-                more.retain(|r| {
-                    if after_apply(r) {
-                        bu
-                    } else {
-                        !(bu && address(r))
-                    }
-                });
-                less.retain(|r| {
-                    if after_apply(r) {
-                        ou
-                    } else {
-                        !(ou && address(r))
-                    }
-                });
+                // Addresses known only after apply may be any addresses. Traffic one side
+                // allows to them on ports the other side allows nothing on is a
+                // difference whatever they turn out to be; elsewhere it cannot be told,
+                // and neither can known addresses on ports the other side allows to
+                // unknown ones. What cannot be told is said (a coverage finding).
+                let before = more.len() + less.len();
+                more.retain(|r| told(r, &ra));
+                less.retain(|r| told(r, &rb));
+                if before != more.len() + less.len() {
+                    untold.push((k, "some of its addresses are known only after apply"));
+                }
                 // A peer known only after apply may be any named peer.
                 let named = |r: &Region| matches!(r.space, PeerSpace::Named(_));
                 if other.is_some_and(|g| g.unknown_peers) {
@@ -414,6 +406,9 @@ fn group_findings(
                     });
                 }
             }
+            if let Some(f) = untold_finding(input, per_env, key, dir, &untold) {
+                out.push(f);
+            }
             if changes.is_empty() {
                 continue;
             }
@@ -425,6 +420,84 @@ fn group_findings(
         }
     }
     out
+}
+
+/// Whether region `r`, allowed on one side, is a difference that can be told against
+/// `others`, the other side's rules of that direction: an address region, unless the
+/// other side allows addresses known only after apply on overlapping traffic; a region
+/// of addresses known only after apply, when the other side allows nothing overlapping.
+fn told(r: &Region, others: &[Rule]) -> bool {
+    let overlaps = |a: &space::Span, b: &space::Span| a.lo <= b.hi && b.lo <= a.hi;
+    let touches = |after_apply_only: bool| {
+        others.iter().any(|q| {
+            let g = space::region_of(q);
+            (!after_apply_only || after_apply(&g))
+                && (g.target == r.target || g.target.is_empty() || r.target.is_empty())
+                && overlaps(&r.protocols, &g.protocols)
+                && overlaps(&r.ports, &g.ports)
+        })
+    };
+    if after_apply(r) {
+        !touches(false)
+    } else {
+        !touches(true)
+    }
+}
+
+/// How an environment's cell of a coverage finding begins.
+pub const NOT_COMPARED: &str = "not compared";
+
+/// A region of addresses known only after apply.
+fn after_apply(r: &Region) -> bool {
+    matches!(&r.space, PeerSpace::Named(n) if n == extract::UNKNOWN_CIDRS)
+}
+
+/// A coverage finding for a group direction some environments could not compare.
+fn untold_finding(
+    input: &Input<'_>,
+    per_env: &[Groups],
+    key: &str,
+    dir: Direction,
+    untold: &[(usize, &'static str)],
+) -> Option<Finding> {
+    let (&(_, why), _) = untold.split_first()?;
+    let b = input.baseline;
+    let group = per_env[b]
+        .get(key)
+        .or_else(|| per_env.iter().find_map(|g| g.get(key)))?;
+    let address = group.address.clone();
+    let envs = input.envs;
+    let ks: Vec<usize> = untold.iter().map(|(k, _)| *k).collect();
+    let environments = envs
+        .iter()
+        .enumerate()
+        .map(|(k, e)| {
+            let v = if k == b {
+                "baseline".to_string()
+            } else if let Some((_, w)) = untold.iter().find(|(j, _)| *j == k) {
+                format!("{NOT_COMPARED}: {w}")
+            } else {
+                "compared".to_string()
+            };
+            (e.name.clone(), v)
+        })
+        .collect();
+    let path = AttrPath(vec![PathStep::Attr(dir.as_str().into())]);
+    Some(Finding {
+        id: Finding::stable_id(Category::Coverage, Kind::NotCompared, &address, Some(&path)),
+        category: Category::Coverage,
+        kind: Kind::NotCompared,
+        severity: severity::not_compared(false),
+        message: format!(
+            "{} rules of {address} are not wholly compared between {} and {}: {why}.",
+            dir.as_str(),
+            envs[b].name,
+            super::generic::names(envs, &ks)
+        ),
+        address,
+        path: Some(path),
+        environments,
+    })
 }
 
 fn change_findings(

@@ -2,6 +2,7 @@ variable "size" { type = string }
 variable "min" { type = number }
 variable "ports" { type = list(number) }
 variable "fixed_cpu" { type = bool }
+variable "open_ports" { type = list(number) }
 
 data "aws_subnets" "private" {}
 data "aws_security_group" "base" {}
@@ -41,5 +42,40 @@ resource "aws_security_group" "lb" {
     to_port     = var.ports[0]
     protocol    = "tcp"
     cidr_blocks = [data.aws_prefix_list.egress.cidr]
+  }
+}
+
+# Both environments allow 443 from addresses known only after apply; staging also opens
+# SSH to the world: reported, whatever the unknown addresses are.
+resource "aws_security_group" "app" {
+  name = "app"
+  ingress {
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = [data.aws_prefix_list.egress.cidr]
+  }
+  dynamic "ingress" {
+    for_each = var.open_ports
+    content {
+      from_port   = ingress.value
+      to_port     = ingress.value
+      protocol    = "tcp"
+      cidr_blocks = ["0.0.0.0/0"]
+    }
+  }
+}
+
+# Rules wholly known only after apply in staging: not compared, and said.
+resource "aws_security_group" "ops" {
+  name = "ops"
+  dynamic "ingress" {
+    for_each = var.size == "large" ? [22] : jsondecode(data.aws_subnets.private.rules)
+    content {
+      from_port   = ingress.value
+      to_port     = ingress.value
+      protocol    = "tcp"
+      cidr_blocks = ["10.0.0.0/8"]
+    }
   }
 }
