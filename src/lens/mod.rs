@@ -94,7 +94,9 @@ pub fn run(
     // Parts other lenses could not compare (a firewall's rules known only after apply).
     for f in &findings {
         if f.category != crate::model::Category::Coverage
-            || not_compared.iter().any(|p| p.address == f.address.to_string())
+            || not_compared
+                .iter()
+                .any(|p| p.address == f.address.to_string())
         {
             continue;
         }

@@ -180,48 +180,19 @@ impl InstScope<'_> {
                     .unwrap_or_else(V::unknown);
                 return Ok((v, used + 1));
             };
-            let (v, more) = self.navigate_configured(v, &ops[used + 1..], frame, at)?;
-            return Ok((v, used + 1 + more));
+            // What follows goes inside what the configuration writes.
+            let ev = Eval {
+                scope: self,
+                loc: at.clone(),
+            };
+            let within = super::eval::Within {
+                resource: true,
+                block: false,
+            };
+            let v = ev.apply_in(v.clone(), &ops[used + 1..], frame, None, within)?;
+            return Ok((v, ops.len()));
         }
         Ok((instance.whole(), used))
-    }
-
-    /// [`InstScope::navigate`] inside what a resource's configuration writes: without the
-    /// provider's schema, an attribute it does not set inside a nested block it writes
-    /// (`vpc_config[0].cluster_security_group_id`) is the provider's to compute, so it is
-    /// unknown, not an error; so is an element beyond the blocks it writes.
-    fn navigate_configured(
-        &self,
-        v: &V,
-        ops: &[Op],
-        frame: &Frame<'_>,
-        at: &Loc,
-    ) -> EResult<(V, usize)> {
-        let (found, used) = self.navigate(v, ops, frame, at)?;
-        let Some(op) = ops.get(used) else {
-            return Ok((found, used));
-        };
-        let computed = match (op, &found) {
-            (Op::GetAttr(_), V::Map(_)) => true,
-            (Op::LegacyIndex(_), V::List(_)) => true,
-            (Op::Index(ix), V::List(_) | V::Map(_)) => {
-                let ev = Eval {
-                    scope: self,
-                    loc: at.clone(),
-                };
-                // A key of the wrong type is the evaluator's error to say.
-                matches!(
-                    (&found, ev.eval(ix, frame)?.unmark().0),
-                    (V::List(_), V::Num(_)) | (V::Map(_), V::Str(_))
-                )
-            }
-            _ => false,
-        };
-        if computed {
-            Ok((V::unknown(), ops.len()))
-        } else {
-            Ok((found, used))
-        }
     }
 }
 

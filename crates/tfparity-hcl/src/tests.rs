@@ -55,6 +55,7 @@ fn what_the_provider_computes_inside_a_written_block_is_unknown() -> crate::Test
         r#"
 resource "aws_eks_cluster" "c" {
   name = "x"
+  tags = { team = "a" }
   vpc_config { subnet_ids = ["subnet-a"] }
 }
 data "aws_iam_policy_document" "p" {
@@ -65,7 +66,11 @@ resource "aws_security_group_rule" "r" {
   security_group_id = aws_eks_cluster.c.vpc_config[0].cluster_security_group_id
   description       = aws_eks_cluster.c.vpc_config[0].subnet_ids[0]
   cidr_blocks       = [data.aws_iam_policy_document.p.statement[0].effect]
-  prefix_list_ids   = [aws_eks_cluster.c.vpc_config[1].subnet_ids[0]]
+  prefix_list_ids   = aws_eks_cluster.c.vpc_config[*].cluster_security_group_id
+  ipv6_cidr_blocks  = aws_eks_cluster.c.vpc_config.*.vpc_id
+  # A map's missing key and an index past the blocks written are errors: try sees them.
+  from_port = try(aws_eks_cluster.c.tags["port"], 443)
+  to_port   = try(aws_eks_cluster.c.vpc_config[1].subnet_ids[0], 443)
 }
 "#,
     )])?;
@@ -81,6 +86,12 @@ resource "aws_security_group_rule" "r" {
         attr(&l, r, "prefix_list_ids"),
         Some(&V::List(vec![V::unknown()]))
     );
+    assert_eq!(
+        attr(&l, r, "ipv6_cidr_blocks"),
+        Some(&V::List(vec![V::unknown()]))
+    );
+    assert_eq!(attr(&l, r, "from_port"), Some(&V::Num(443.0)));
+    assert_eq!(attr(&l, r, "to_port"), Some(&V::Num(443.0)));
     // Outside a resource, a missing attribute is still an error.
     let bad = Dir::with(&[(
         "main.tf",
@@ -194,7 +205,8 @@ module "vault" { source = "./vault" }
 resource "azurerm_role_assignment" "r" {
   principal_id = module.vault.data.identity[0].principal_id
   scope        = module.vault.data.identity[0].type
-  role_definition_name = module.vault.data.identity[3].type
+  role_definition_name = try(module.vault.data.identity[3].type, "none")
+  condition    = try(module.vault.data.tags.missing, "no tag")
 }
 "#,
         ),
@@ -203,6 +215,7 @@ resource "azurerm_role_assignment" "r" {
             r#"
 resource "azurerm_data_protection_backup_vault" "v" {
   name = "vault"
+  tags = { team = "a" }
   identity { type = "SystemAssigned" }
 }
 output "data" { value = azurerm_data_protection_backup_vault.v }
@@ -213,7 +226,8 @@ output "data" { value = azurerm_data_protection_backup_vault.v }
     let r = "azurerm_role_assignment.r";
     assert_eq!(attr(&l, r, "principal_id"), Some(&V::unknown()));
     assert_eq!(attr(&l, r, "scope"), Some(&V::str("SystemAssigned")));
-    assert_eq!(attr(&l, r, "role_definition_name"), Some(&V::unknown()));
+    assert_eq!(attr(&l, r, "role_definition_name"), Some(&V::str("none")));
+    assert_eq!(attr(&l, r, "condition"), Some(&V::str("no tag")));
     // A plain object is not a resource: a missing attribute is still an error.
     let bad = Dir::with(&[(
         "main.tf",

@@ -464,7 +464,10 @@ impl<'a> Reader<'a> {
     }
 
     fn aws_security_group(&mut self, r: &'a Resource) {
-        for (dir, attr) in [(Direction::Ingress, "ingress"), (Direction::Egress, "egress")] {
+        for (dir, attr) in [
+            (Direction::Ingress, "ingress"),
+            (Direction::Egress, "egress"),
+        ] {
             if matches!(r.attributes.get(attr), Some(Value::Unknown)) {
                 self.group(&r.address, true, SECURITY_GROUP)
                     .unknown_rules

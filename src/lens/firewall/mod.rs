@@ -364,9 +364,17 @@ fn group_findings(
                         })
                 };
                 // Rules known only after apply cannot be compared at all: said.
-                let unknown = |g: Option<&extract::Group>| g.is_some_and(|g| g.unknown_rules.contains(&dir));
+                let unknown =
+                    |g: Option<&extract::Group>| g.is_some_and(|g| g.unknown_rules.contains(&dir));
                 if unknown(base) || unknown(other) {
-                    untold.push((k, "its rules are known only after apply"));
+                    // A configuration's rules known only after apply are its own (a
+                    // dynamic block over an unknown): said. A plan's are what the
+                    // provider computes where the configuration writes none.
+                    let declared =
+                        |e: usize| input.envs[e].source.kind == crate::model::SourceKind::Hcl;
+                    if (unknown(base) && declared(b)) || (unknown(other) && declared(k)) {
+                        untold.push((k, "its rules are known only after apply"));
+                    }
                     continue;
                 }
                 let ra = unroot(rules(base), &input.contexts[b], &roots[k]);

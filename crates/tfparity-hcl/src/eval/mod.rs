@@ -151,6 +151,14 @@ const TYPE_IDENTITY: &[(&str, &str)] = &[
     ("aws_service_discovery_public_dns_namespace", "hosted_zone"),
 ];
 
+/// Where a traversal is: inside a resource's object, and in an element of a list there
+/// (a nested block).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Within {
+    pub resource: bool,
+    pub block: bool,
+}
+
 /// `v` without its sensitive marks, shallowly.
 fn plain(v: &V) -> &V {
     match v {
@@ -340,35 +348,56 @@ impl Eval<'_> {
     /// Applies traversal operators to a value.
     pub fn apply(
         &self,
-        mut v: V,
+        v: V,
         ops: &[Op],
         f: &Frame<'_>,
         span: Option<std::ops::Range<usize>>,
     ) -> EResult<V> {
+        self.apply_in(v, ops, f, span, Within::default())
+    }
+
+    /// Applies traversal operators to a value that is inside a resource's object
+    /// (`within.resource`), or an element of a list there (`within.block`): an
+    /// attribute a nested block of it does not write is the provider's to compute,
+    /// unknown rather than an error, as the provider's schema would have it. A map's
+    /// missing key and an index past the blocks written stay errors (`try` and `can`
+    /// see them).
+    pub fn apply_in(
+        &self,
+        mut v: V,
+        ops: &[Op],
+        f: &Frame<'_>,
+        span: Option<std::ops::Range<usize>>,
+        mut within: Within,
+    ) -> EResult<V> {
         let mut i = 0;
-        // Inside a resource's object (handed out whole: a module output, a local), what
-        // its configuration does not write, in a nested block too, is the provider's
-        // to compute: unknown, not an error.
-        let mut in_resource = false;
         while i < ops.len() {
-            in_resource |= is_resource_object(&v);
-            let computed = |r: EResult<V>, shape: bool| match r {
-                Err(_) if in_resource && shape => Ok(V::unknown()),
-                r => r,
-            };
+            // A resource's whole object (handed out by a module output, a local).
+            if is_resource_object(&v) {
+                within = Within {
+                    resource: true,
+                    block: false,
+                };
+            }
             match &ops[i] {
                 Op::GetAttr(name) => {
-                    let shape = matches!(plain(&v), V::Map(_));
-                    v = computed(self.get_attr(v, name, span.clone()), shape)?;
+                    let computed = within.resource
+                        && within.block
+                        && matches!(plain(&v), V::Map(m) if !m.contains_key(&**name));
+                    if computed {
+                        return Ok(V::unknown());
+                    }
+                    v = self.get_attr(v, name, span.clone())?;
+                    within.block = false;
                 }
                 Op::Index(x) => {
                     let key = self.eval(x, f)?;
-                    let shape = matches!(plain(&v), V::Map(_) | V::List(_));
-                    v = computed(self.index(v, key, span.clone()), shape)?;
+                    within.block = matches!(plain(&v), V::List(_));
+                    v = self.index(v, key, span.clone())?;
                 }
                 Op::LegacyIndex(n) => {
-                    let shape = matches!(plain(&v), V::List(_));
-                    v = computed(self.index(v, V::Num(*n as f64), span.clone()), shape)?;
+                    within.block = matches!(plain(&v), V::List(_));
+                    v = self.index(v, V::Num(*n as f64), span.clone())?;
                 }
                 Op::FullSplat | Op::AttrSplat => {
                     let full = matches!(ops[i], Op::FullSplat);
@@ -382,19 +411,25 @@ impl Eval<'_> {
                             .count()
                     };
                     let (base, marked) = v.unmark();
-                    let items = match base {
+                    let (items, listed) = match base {
                         V::Unknown(_) => {
                             return Ok(V::unknown());
                         }
-                        V::Null => Vec::new(),
-                        V::List(l) | V::Set(l) => l,
-                        other => vec![other],
+                        V::Null => (Vec::new(), true),
+                        V::List(l) | V::Set(l) => (l, true),
+                        other => (vec![other], false),
+                    };
+                    // Each element of a list of blocks is a block.
+                    let each = Within {
+                        resource: within.resource,
+                        block: listed,
                     };
                     let mut out = Vec::with_capacity(items.len());
                     for item in items {
-                        out.push(self.apply(item, &rest[..take], f, span.clone())?);
+                        out.push(self.apply_in(item, &rest[..take], f, span.clone(), each)?);
                     }
                     v = V::List(out).mark(marked);
+                    within.block = false;
                     i += 1 + take;
                     continue;
                 }
