@@ -924,7 +924,9 @@ impl Run {
                     &decl.loc,
                     format!(
                         "module \"{}\": source {:?} is not a readable directory ({})",
-                        decl.name, decl.source, e.what
+                        decl.name,
+                        crate::fetch::source::display_source(&decl.source),
+                        e.what
                     ),
                 )
             } else {
@@ -942,7 +944,9 @@ impl Run {
                 &a.loc,
                 format!(
                     "Unsupported argument: module \"{}\" ({}) declares no variable named \"{}\"",
-                    decl.name, decl.source, a.name
+                    decl.name,
+                    crate::fetch::source::display_source(&decl.source),
+                    a.name
                 ),
             ));
         }
@@ -1062,7 +1066,7 @@ impl Run {
             },
             None => format!(
                 "source {:?} is not installed (no .terraform/modules/modules.json from `terraform init`)",
-                decl.source
+                crate::fetch::source::display_source(&decl.source)
             ),
         };
         self.warn(format!(

@@ -76,23 +76,17 @@ pub struct HttpSource {
     pub subdir: String,
 }
 
-/// `raw` with any password in a URL removed, for messages.
+/// `raw` with any credentials in a URL removed, for messages: everything between
+/// `://` and the last `@` of the source is dropped, user name included (a token is
+/// often written as the user: `https://ghp_…@github.com/…`), whatever characters the
+/// password holds (`/`, `?`, `#` too).
 pub fn display_source(raw: &str) -> String {
     let Some(i) = raw.find("://") else {
         return raw.to_string();
     };
     let start = i + 3;
-    let end = raw[start..]
-        .find(['/', '?'])
-        .map_or(raw.len(), |e| start + e);
-    match raw[start..end].rfind('@') {
-        Some(at) => {
-            let userinfo = &raw[start..start + at];
-            match userinfo.split_once(':') {
-                Some((user, _)) => format!("{}{user}{}", &raw[..start], &raw[start + at..]),
-                None => raw.to_string(),
-            }
-        }
+    match raw[start..].rfind('@') {
+        Some(at) => format!("{}***{}", &raw[..start], &raw[start + at..]),
         None => raw.to_string(),
     }
 }
@@ -775,7 +769,20 @@ mod tests {
             .expect_err("bad ref")
             .to_string();
         assert!(!e.contains("hunter2"), "{e}");
-        assert_eq!(display_source("git::https://u:p@h/x"), "git::https://u@h/x");
+        for (raw, shown) in [
+            ("git::https://u:p@h/x", "git::https://***@h/x"),
+            ("https://deploy:Sup3r/S3cret@h/m.zip", "https://***@h/m.zip"),
+            ("https://deploy:Sup3r?S3cret@h/m.zip", "https://***@h/m.zip"),
+            ("https://deploy:Sup3r#S3cret@h/m.zip", "https://***@h/m.zip"),
+            (
+                "git::https://ghp_0123456789abcdef@github.com/o/r.git",
+                "git::https://***@github.com/o/r.git",
+            ),
+            ("git::https://h/x?ref=v1", "git::https://h/x?ref=v1"),
+            ("git@github.com:o/r.git", "git@github.com:o/r.git"),
+        ] {
+            assert_eq!(display_source(raw), shown, "{raw}");
+        }
         let g = match parse("git::https://user:hunter2@example.com/x.git?ref=v1") {
             Ok(Source::Git(g)) => g,
             other => panic!("{other:?}"),

@@ -256,10 +256,7 @@ fn split_host_port(hp: &str) -> Result<(String, Option<u16>), String> {
     }
     let port = match port {
         None | Some("") => None,
-        Some(p) => Some(
-            p.parse::<u16>()
-                .map_err(|_| format!("invalid port {p:?}"))?,
-        ),
+        Some(p) => Some(p.parse::<u16>().map_err(|_| "invalid port".to_string())?),
     };
     Ok((host.to_ascii_lowercase(), port))
 }
