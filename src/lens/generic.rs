@@ -245,8 +245,18 @@ fn attribute_finding(
     let reference = diffs.iter().any(|(_, d)| d.reference);
     let sensitive = diffs.iter().any(|(_, d)| d.sensitive);
     // Known in some environments and only after apply in others, and no other
-    // difference there.
-    let after_apply = diffs.iter().all(|(_, d)| d.after_apply);
+    // difference there: those that know it agree (else they differ, whatever the
+    // unknown turns out to be).
+    let after_apply = diffs.iter().all(|(_, d)| d.after_apply) && {
+        let mut known: Vec<&str> = diffs
+            .iter()
+            .flat_map(|(_, d)| [d.left.as_str(), d.right.as_str()])
+            .filter(|v| *v != UNKNOWN)
+            .collect();
+        known.sort_unstable();
+        known.dedup();
+        known.len() <= 1
+    };
     let kind = if after_apply {
         Kind::KnownAfterApply
     } else if reference && !sensitive {
@@ -379,6 +389,50 @@ fn join_but(parts: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use crate::lens::testing::lines;
+
+    #[test]
+    fn a_baseline_known_only_after_apply_hides_no_difference_between_the_others(
+    ) -> crate::TestResult {
+        use crate::model::{Environment, SourceKind, Value};
+        let env = |name: &str, class: Option<&str>| -> crate::TestResult<Environment> {
+            let mut e = Environment::for_tests(
+                name,
+                &[("aws_db_instance.db", r#"{"instance_class":"x"}"#)],
+            )?;
+            e.source.kind = SourceKind::Hcl;
+            if let Value::Object(o) = &mut e.resources[0].attributes {
+                let mut entries = o.to_vec();
+                entries[0].1 = class.map_or(Value::Unknown, |c| Value::Str(c.into()));
+                *o = entries.into_boxed_slice();
+            }
+            Ok(e)
+        };
+        let got = |envs: Vec<Environment>| -> Vec<String> {
+            crate::lens::testing::compare_envs(envs)
+                .iter()
+                .map(crate::lens::testing::line)
+                .collect()
+        };
+        // Staging and dev differ whatever prod's turns out to be.
+        assert_eq!(
+            got(vec![
+                env("prod", None)?,
+                env("staging", Some("db.r5.4xlarge"))?,
+                env("dev", Some("db.t3.micro"))?,
+            ]),
+            ["attribute low aws_db_instance.db: `instance_class` differs: prod has (known after apply), staging has db.r5.4xlarge, dev has db.t3.micro."]
+        );
+        // They agree: only that prod's is not known yet.
+        assert_eq!(
+            got(vec![
+                env("prod", None)?,
+                env("staging", Some("db.t3.micro"))?,
+                env("dev", Some("db.t3.micro"))?,
+            ]),
+            ["known-after-apply info aws_db_instance.db: `instance_class` is known only after apply in prod; staging has db.t3.micro, dev has db.t3.micro. Whether they will differ is not known until apply."]
+        );
+        Ok(())
+    }
 
     #[test]
     fn assigned_ids_are_ignored_only_where_they_are_assigned() -> crate::TestResult {
