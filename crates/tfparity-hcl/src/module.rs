@@ -21,6 +21,13 @@ use std::sync::Arc;
 use std::sync::{Condvar, Mutex, RwLock};
 use tfparity_addrs::{Address, Key, Mode, ModuleStep};
 
+/// The deepest module nesting read: a chain of modules calling modules (which fetched
+/// packages can make endless) ends here with an error.
+pub const MAX_MODULE_DEPTH: usize = 64;
+
+/// The most remote packages one run fetches.
+pub const MAX_PACKAGES: usize = 1000;
+
 /// How a block repeats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rep {
@@ -132,6 +139,8 @@ pub struct Run {
     fetcher: Option<Arc<crate::fetch::Fetcher>>,
     /// The root of every package fetched: a local source inside one stays inside it.
     packages: Mutex<Vec<PathBuf>>,
+    /// Why each remote source (and version) that failed could not be had: asked once.
+    failed: Mutex<HashMap<(String, Option<String>), String>>,
     modules: Mutex<HashMap<PathBuf, Arc<Module>>>,
     insts: RwLock<Vec<Arc<Inst>>>,
     /// What each thread waits for, while it waits (to tell a cycle from a wait).
@@ -244,6 +253,7 @@ impl Run {
             manifest,
             fetcher,
             packages: Mutex::new(Vec::new()),
+            failed: Mutex::new(HashMap::new()),
             modules: Mutex::new(HashMap::new()),
             insts: RwLock::new(Vec::new()),
             waiting: Mutex::new(HashMap::new()),
@@ -277,7 +287,9 @@ impl Run {
         use rayon::prelude::*;
         // (module, call path key) pairs whose calls are still to be followed.
         let mut frontier: Vec<(Arc<Module>, String)> = vec![(root.clone(), String::new())];
-        while !frontier.is_empty() {
+        let mut depth = 0;
+        while !frontier.is_empty() && depth < MAX_MODULE_DEPTH {
+            depth += 1;
             let mut wanted: Vec<(PathBuf, String)> = Vec::new();
             let mut remote: Vec<(String, Option<String>, String)> = Vec::new();
             for (m, key) in &frontier {
@@ -307,8 +319,7 @@ impl Run {
                 let fetched: Vec<(PathBuf, String)> = std::mem::take(&mut remote)
                     .into_par_iter()
                     .filter_map(|(source, version, k)| {
-                        let d = f.fetch(&source, version.as_deref()).ok()?;
-                        self.fetched(&d);
+                        let d = self.fetch(f, &source, version.as_deref()).ok()?;
                         Some((d.dir, k))
                     })
                     .collect();
@@ -906,6 +917,15 @@ impl Run {
             }
         };
         let canon = canonical(&dir);
+        if me.chain.len() >= MAX_MODULE_DEPTH {
+            return Err(LoadError::at(
+                &decl.loc,
+                format!(
+                    "module \"{}\": modules are nested more than {MAX_MODULE_DEPTH} deep here",
+                    decl.name
+                ),
+            ));
+        }
         if me.chain.contains(&canon) {
             let mut names: Vec<String> = me
                 .path
@@ -998,11 +1018,40 @@ impl Run {
         })
     }
 
-    /// Remembers the package a module was fetched in.
-    fn fetched(&self, f: &crate::fetch::Fetched) {
-        let mut p = lock(&self.packages);
-        if !p.contains(&f.package_root) {
-            p.push(f.package_root.clone());
+    /// Fetches a remote source, remembering the package it is in, or why it failed
+    /// (a source that failed is not asked again in this run).
+    fn fetch(
+        &self,
+        f: &crate::fetch::Fetcher,
+        source: &str,
+        version: Option<&str>,
+    ) -> Result<crate::fetch::Fetched, String> {
+        let key = (source.to_string(), version.map(str::to_string));
+        if let Some(why) = lock(&self.failed).get(&key) {
+            return Err(why.clone());
+        }
+        {
+            let p = lock(&self.packages);
+            if p.len() >= MAX_PACKAGES {
+                return Err(format!(
+                    "module source {:?}: this run already fetched {MAX_PACKAGES} packages, the most it fetches",
+                    crate::fetch::source::display_source(source)
+                ));
+            }
+        }
+        match f.fetch(source, version) {
+            Ok(d) => {
+                let mut p = lock(&self.packages);
+                if !p.contains(&d.package_root) {
+                    p.push(d.package_root.clone());
+                }
+                Ok(d)
+            }
+            Err(e) => {
+                let why = e.to_string();
+                lock(&self.failed).insert(key, why.clone());
+                Err(why)
+            }
         }
     }
 
@@ -1057,12 +1106,9 @@ impl Run {
             return Ok(Ok(dir));
         }
         let why = match &self.fetcher {
-            Some(f) => match f.fetch(&decl.source, decl.version.as_deref()) {
-                Ok(fetched) => {
-                    self.fetched(&fetched);
-                    return Ok(Ok(fetched.dir));
-                }
-                Err(e) => e.to_string(),
+            Some(f) => match self.fetch(f, &decl.source, decl.version.as_deref()) {
+                Ok(fetched) => return Ok(Ok(fetched.dir)),
+                Err(why) => why,
             },
             None => format!(
                 "source {:?} is not installed (no .terraform/modules/modules.json from `terraform init`)",

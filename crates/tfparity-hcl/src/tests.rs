@@ -282,3 +282,32 @@ resource "aws_s3_bucket" "c" {
     assert!(l.contains_key("aws_s3_bucket.c[0]"));
     Ok(())
 }
+
+#[test]
+fn module_nesting_is_bounded() -> crate::TestResult {
+    // Each module calls the next; past the bound the run stops with an error naming
+    // where (a chain of fetched packages could otherwise go on for ever).
+    let n = crate::module::MAX_MODULE_DEPTH + 5;
+    let mut files: Vec<(String, String)> = vec![(
+        "main.tf".into(),
+        "module \"m\" { source = \"./m0\" }\n".into(),
+    )];
+    for i in 0..n {
+        files.push((
+            format!("m{i}/main.tf"),
+            format!("module \"m\" {{ source = \"../m{}\" }}\n", i + 1),
+        ));
+    }
+    files.push((
+        format!("m{n}/main.tf"),
+        "resource \"null_resource\" \"x\" {}\n".into(),
+    ));
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let d = Dir::with(&refs)?;
+    let err = instances(d.path()).err().unwrap_or_default();
+    assert!(err.contains("nested more than 64 deep"), "{err}");
+    Ok(())
+}
