@@ -22,12 +22,55 @@ struct Part {
     why: Vec<Option<NotExpanded>>,
     /// Instances (of a block) or resources (inside a module call) each environment has.
     count: Vec<usize>,
+    /// Each environment where it lies inside a module left unexpanded there.
+    enclosed: Vec<bool>,
+    /// Each environment where, a module call, it holds parts left unexpanded there.
+    holds: Vec<bool>,
+}
+
+/// Whether module path `inner` lies inside the module call `outer` (any instance of it).
+fn within(inner: &[crate::model::ModuleStep], outer: &[crate::model::ModuleStep]) -> bool {
+    inner.len() >= outer.len()
+        && inner
+            .iter()
+            .zip(outer)
+            .all(|(x, y)| x.name == y.name && (y.key.is_none() || x.key == y.key))
 }
 
 /// The coverage findings, and every part not compared.
 pub fn findings(input: &Input<'_>) -> (Vec<Finding>, Vec<NotCompared>) {
-    let parts = parts(input);
+    let mut parts = parts(input);
     let envs = input.envs;
+    // Inside a module another part leaves unexpanded there, or a module holding parts
+    // left unexpanded there: not absent either.
+    let logical_parts: Vec<Vec<Address>> = (0..envs.len())
+        .map(|k| {
+            let ctx = &input.contexts[k];
+            envs[k]
+                .unexpanded
+                .iter()
+                .map(|(a, _)| ctx.logical(a).into_owned())
+                .chain(
+                    envs[k]
+                        .unexpanded_modules
+                        .iter()
+                        .map(|(m, _)| ctx.logical(&Address::module_call(m.clone())).into_owned()),
+                )
+                .collect()
+        })
+        .collect();
+    for (logical, part) in parts.iter_mut() {
+        for k in 0..envs.len() {
+            if part.why[k].is_some() || part.count[k] > 0 {
+                continue;
+            }
+            part.enclosed[k] = super::generic::left_unexpanded(input, k, &part.shown);
+            part.holds[k] = logical.is_module_call()
+                && logical_parts[k]
+                    .iter()
+                    .any(|a| a != logical && within(&a.module, &logical.module));
+        }
+    }
     let mut out = Vec::new();
     let mut missing = Vec::new();
     for (logical, part) in &parts {
@@ -55,7 +98,9 @@ pub fn findings(input: &Input<'_>) -> (Vec<Finding>, Vec<NotCompared>) {
             .filter(|&k| matches!(why(k), Some(NotExpanded::Count | NotExpanded::ForEach)))
             .collect();
         let absent: Vec<usize> = (0..envs.len())
-            .filter(|&k| why(k).is_none() && part.count[k] == 0)
+            .filter(|&k| {
+                why(k).is_none() && part.count[k] == 0 && !part.enclosed[k] && !part.holds[k]
+            })
             .collect();
         let what = if part.shown.is_module_call() {
             format!("{} (everything inside it)", part.shown)
@@ -165,6 +210,8 @@ fn cell(part: &Part, k: usize) -> String {
         Some(NotExpanded::SomeKeys) => {
             format!("{counted}, and keys known only after apply")
         }
+        None if part.enclosed[k] => "inside a module not expanded".to_string(),
+        None if part.holds[k] => format!("{counted}, and parts not expanded"),
         None if n == 0 => "absent".to_string(),
         None => counted,
     }
@@ -196,6 +243,8 @@ fn parts(input: &Input<'_>) -> BTreeMap<Address, Part> {
                     shown: a.clone(),
                     why: vec![None; envs.len()],
                     count: vec![0; envs.len()],
+                    enclosed: vec![false; envs.len()],
+                    holds: vec![false; envs.len()],
                 });
             part.why[k] = Some(why.clone());
         }

@@ -58,6 +58,32 @@ fn block_counts(input: &Input<'_>) -> BlockCounts {
     m
 }
 
+/// Whether environment `k` left the instances at `a` (an instance or a block, written as
+/// any environment writes it) unknown rather than absent: their block or a module
+/// around them was not expanded there. Compared by logical address, so that
+/// `module.app["prod"]` and `module.app["staging"]` are one.
+pub(crate) fn left_unexpanded(input: &Input<'_>, k: usize, a: &Address) -> bool {
+    let env = &input.envs[k];
+    if env.unexpanded.is_empty() && env.unexpanded_modules.is_empty() {
+        return false;
+    }
+    let ctx = &input.contexts[k];
+    let block = a.block();
+    let la = ctx.logical(&block);
+    env.unexpanded
+        .iter()
+        .any(|(b, _)| ctx.logical(b).as_ref() == la.as_ref())
+        || env.unexpanded_modules.iter().any(|(m, _)| {
+            let lm = ctx.logical(&Address::module_call(m.clone())).into_owned();
+            la.module.len() >= lm.module.len()
+                && la
+                    .module
+                    .iter()
+                    .zip(&lm.module)
+                    .all(|(x, y)| x.name == y.name && (y.key.is_none() || x.key == y.key))
+        })
+}
+
 /// Environment names joined for a sentence: `prod`, `prod and dev`, `a, b and c`.
 pub(crate) fn names(envs: &[Environment], ks: &[usize]) -> String {
     let v: Vec<&str> = ks.iter().map(|&k| envs[k].name.as_str()).collect();
@@ -82,7 +108,7 @@ fn block_findings(input: &Input<'_>, blocks: &BlockCounts) -> Vec<Finding> {
             continue;
         }
         // A block an environment could not expand is not missing there.
-        let unexpanded = |k: usize| counts[k] == 0 && envs[k].left_unexpanded(block);
+        let unexpanded = |k: usize| counts[k] == 0 && left_unexpanded(input, k, block);
         if !counts
             .iter()
             .enumerate()
@@ -166,7 +192,7 @@ fn row_findings(input: &Input<'_>, row: &Row<'_>, blocks: &BlockCounts) -> Vec<F
         );
         let lack: Vec<usize> = (0..envs.len())
             .filter(|&k| row.present[k].is_none() && counts.is_some_and(|c| c.0[k] > 0))
-            .filter(|&k| !envs[k].left_unexpanded(row.address))
+            .filter(|&k| !left_unexpanded(input, k, row.address))
             .collect();
         if !lack.is_empty() {
             let have: Vec<usize> = (0..envs.len())

@@ -220,23 +220,6 @@ impl Environment {
         .map_err(|a| format!("duplicate test address {a}"))?)
     }
 
-    /// Whether the instances at `a` (an instance or a block) are unknown here rather than
-    /// absent: their block or a module around them could not be expanded.
-    pub fn left_unexpanded(&self, a: &Address) -> bool {
-        let block_matches = |b: &Address| {
-            b.mode == a.mode && b.rtype == a.rtype && b.name == a.name && b.module == a.module
-        };
-        let module_matches = |(m, _): &(Vec<super::address::ModuleStep>, NotExpanded)| {
-            a.module.len() >= m.len()
-                && a.module
-                    .iter()
-                    .zip(m)
-                    .all(|(x, y)| x.name == y.name && (y.key.is_none() || x.key == y.key))
-        };
-        self.unexpanded.iter().any(|(b, _)| block_matches(b))
-            || self.unexpanded_modules.iter().any(module_matches)
-    }
-
     /// The position of an instance by address.
     pub fn position(&self, addr: &Address) -> Option<usize> {
         self.resources

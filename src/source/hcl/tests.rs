@@ -1497,3 +1497,64 @@ fn the_same_account_text_says_whose_it_is() -> crate::TestResult {
     );
     Ok(())
 }
+
+#[test]
+fn parts_not_expanded_are_said_once_and_never_as_absent() -> crate::TestResult {
+    // A module keyed by the environment's name whose block's count is unknown in
+    // staging: one coverage finding, no "missing" beside it.
+    let keyed = |env: &str, count: &str| {
+        vec![
+            (
+                "main.tf".to_string(),
+                format!("data \"aws_availability_zones\" \"az\" {{}}\nmodule \"app\" {{\n  source   = \"./app\"\n  for_each = toset([\"{env}\"])\n  n        = {count}\n}}\n"),
+            ),
+            (
+                "app/main.tf".to_string(),
+                "variable \"n\" { type = number }\nresource \"aws_instance\" \"web\" {\n  count = var.n\n  ami   = \"ami-1\"\n}\n".to_string(),
+            ),
+        ]
+    };
+    let (p, s) = (
+        keyed("prod", "2"),
+        keyed("staging", "length(data.aws_availability_zones.az.names)"),
+    );
+    let got = compare_dirs(&refs(&p), &refs(&s))?;
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(
+        got[0].starts_with("not-compared low module.app[")
+            && got[0].contains(
+                "aws_instance.web is not compared in staging: its count is known only after apply"
+            ),
+        "{got:?}"
+    );
+    // A module whose instances are expanded but hold only a block left unexpanded is not
+    // absent where its own for_each is unknown elsewhere.
+    let module = |for_each: &str| {
+        vec![
+            (
+                "main.tf".to_string(),
+                format!("data \"aws_availability_zones\" \"az\" {{}}\nmodule \"m\" {{\n  source   = \"./m\"\n  for_each = {for_each}\n  ids      = data.aws_availability_zones.az.zone_ids\n}}\n"),
+            ),
+            (
+                "m/main.tf".to_string(),
+                "variable \"ids\" { type = list(string) }\nresource \"aws_instance\" \"web\" {\n  count = length(var.ids)\n  ami   = \"ami-1\"\n}\n".to_string(),
+            ),
+        ]
+    };
+    let (p, s) = (
+        module("toset([\"a\"])"),
+        module("toset(data.aws_availability_zones.az.names)"),
+    );
+    let got = compare_dirs(&refs(&p), &refs(&s))?;
+    assert!(
+        got.iter().all(|l| l.starts_with("not-compared low")),
+        "{got:?}"
+    );
+    assert!(got.iter().all(|l| !l.contains("may exist")), "{got:?}");
+    Ok(())
+}
+
+/// `(path, text)` pairs as the borrowed pairs [`Dir::with`] takes.
+fn refs(v: &[(String, String)]) -> Vec<(&str, &str)> {
+    v.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect()
+}
