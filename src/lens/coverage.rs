@@ -60,13 +60,13 @@ pub fn findings(input: &Input<'_>) -> (Vec<Finding>, Vec<NotCompared>) {
         })
         .collect();
     for (logical, part) in parts.iter_mut() {
-        for k in 0..envs.len() {
+        for (k, left) in logical_parts.iter().enumerate() {
             if part.why[k].is_some() || part.count[k] > 0 {
                 continue;
             }
             part.enclosed[k] = super::generic::left_unexpanded(input, k, &part.shown);
             part.holds[k] = logical.is_module_call()
-                && logical_parts[k]
+                && left
                     .iter()
                     .any(|a| a != logical && within(&a.module, &logical.module));
         }
