@@ -253,10 +253,89 @@ fn row_findings(input: &Input<'_>, row: &Row<'_>, blocks: &BlockCounts) -> Vec<F
             by_path.entry(d.path.clone()).or_default().push((k, d));
         }
     }
+    // Values known only after apply in one environment and known in another, many
+    // under one attribute (a dynamic block over a data source's results): one finding
+    // for them all, not one per value.
+    let mut after_apply: BTreeMap<String, Vec<AttrPath>> = BTreeMap::new();
+    for (path, diffs) in &by_path {
+        if diffs.iter().all(|(_, d)| d.after_apply) {
+            after_apply
+                .entry(path.top().unwrap_or_default().to_string())
+                .or_default()
+                .push(path.clone());
+        }
+    }
+    for (top, paths) in after_apply {
+        if paths.len() <= MAX_AFTER_APPLY_ROWS {
+            continue;
+        }
+        let mut ks: Vec<usize> = paths
+            .iter()
+            .filter_map(|p| by_path.get(p))
+            .flat_map(|d| d.iter().map(|(k, _)| *k))
+            .collect();
+        ks.sort_unstable();
+        ks.dedup();
+        for p in &paths {
+            by_path.remove(p);
+        }
+        out.push(after_apply_summary(input, row, &top, &paths, &ks));
+    }
     for (path, diffs) in by_path {
         out.push(attribute_finding(input, row, path, diffs));
     }
     out
+}
+
+/// Past this many values known only after apply under one attribute of one instance,
+/// they are one finding.
+const MAX_AFTER_APPLY_ROWS: usize = 3;
+
+/// One finding for the values under attribute `top` of `row` known only after apply in
+/// an environment and known in another (`ks`, the environments compared with the
+/// baseline that differ so).
+fn after_apply_summary(
+    input: &Input<'_>,
+    row: &Row<'_>,
+    top: &str,
+    paths: &[AttrPath],
+    ks: &[usize],
+) -> Finding {
+    let envs = input.envs;
+    let b = input.baseline;
+    let category = category_of(&row.address.rtype);
+    let path = AttrPath(vec![crate::model::PathStep::Attr(top.into())]);
+    let n = paths.len();
+    let environments = envs
+        .iter()
+        .enumerate()
+        .filter(|(k, _)| row.present[*k].is_some())
+        .map(|(k, e)| {
+            let v = if k == b {
+                "baseline".to_string()
+            } else if ks.contains(&k) {
+                format!("{n} values known only on one side")
+            } else {
+                "same as baseline".to_string()
+            };
+            (e.name.clone(), v)
+        })
+        .collect();
+    let first = paths.first().map(|p| p.to_string()).unwrap_or_default();
+    Finding {
+        id: Finding::stable_id(category, Kind::KnownAfterApply, row.address, Some(&path)),
+        category,
+        kind: Kind::KnownAfterApply,
+        severity: severity::KNOWN_AFTER_APPLY,
+        address: row.address.clone(),
+        message: format!(
+            "{n} values under `{top}` (the first `{first}`) are known only after apply in {} or in {}, and known in the other. Whether they will differ is not known until apply.",
+            envs[b].name,
+            names(envs, ks)
+        ),
+        path: Some(path),
+        environments,
+    }
 }
 
 fn attribute_finding(
@@ -415,6 +494,49 @@ fn join_but(parts: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use crate::lens::testing::lines;
+
+    #[test]
+    fn many_values_known_after_apply_under_one_attribute_are_one_finding() -> crate::TestResult {
+        use crate::model::{Environment, SourceKind, Value};
+        let blocks = |n: usize, unknown: bool| -> crate::TestResult<Environment> {
+            let items: Vec<String> = (0..n).map(|i| format!(r#"{{"k":{i},"u":"x"}}"#)).collect();
+            let attrs = format!(r#"{{"rule":[{}]}}"#, items.join(","));
+            let mut e = Environment::for_tests(
+                if unknown { "prod" } else { "staging" },
+                &[("foo_thing.t", &attrs)],
+            )?;
+            e.source.kind = SourceKind::Hcl;
+            if unknown {
+                if let Value::Object(o) = &mut e.resources[0].attributes {
+                    let mut entries = o.to_vec();
+                    if let Value::List(l) = &mut entries[0].1 {
+                        let mut items = l.to_vec();
+                        for it in items.iter_mut() {
+                            if let Value::Object(f) = it {
+                                let mut fs = f.to_vec();
+                                fs[1].1 = Value::Unknown;
+                                *f = fs.into_boxed_slice();
+                            }
+                        }
+                        *l = items.into_boxed_slice();
+                    }
+                    *o = entries.into_boxed_slice();
+                }
+            }
+            Ok(e)
+        };
+        let got: Vec<String> =
+            crate::lens::testing::compare_envs(vec![blocks(40, true)?, blocks(40, false)?])
+                .iter()
+                .map(crate::lens::testing::line)
+                .collect();
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(
+            got[0].starts_with("known-after-apply info foo_thing.t: 40 values under `rule`"),
+            "{got:?}"
+        );
+        Ok(())
+    }
 
     #[test]
     fn a_baseline_known_only_after_apply_hides_no_difference_between_the_others(

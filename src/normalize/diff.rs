@@ -348,6 +348,7 @@ const SCRIPT_ATTRS: &[&str] = &[
 
 /// Compares instance `a` with instance `b`.
 pub fn diff(a: &Side<'_>, b: &Side<'_>) -> Vec<ValueDiff> {
+    PAIRING_WORK.with(|w| w.set(MAX_PAIRING_WORK));
     let mut out = Vec::new();
     let rtype = &a.res.address.rtype;
     let mut trail: Vec<Step<'_>> = Vec::with_capacity(8);
@@ -550,7 +551,7 @@ fn multiset_equal(a: &Side<'_>, b: &Side<'_>, x: &[Value], y: &[Value]) -> bool 
     }
     // An element with a value known only after apply matches an element of the other
     // side whose known values are the same: an unknown hides nothing else.
-    if ra.len() * rb.len() > MAX_WILDCARD_PAIRS {
+    if ra.len() * rb.len() > MAX_WILDCARD_PAIRS || !spend(ra.len() * rb.len()) {
         // Too many to pair one by one: unknown elements are wildcards.
         let unknown_a = ra.iter().filter(|&&i| ka[i].1).count();
         let unknown_b = rb.iter().filter(|&&i| kb[i].1).count();
@@ -563,7 +564,8 @@ fn multiset_equal(a: &Side<'_>, b: &Side<'_>, x: &[Value], y: &[Value]) -> bool 
 const MAX_WILDCARD_PAIRS: usize = 4096;
 
 /// Pairs each of `ra` (positions in `x`) with one of `rb` (in `y`) whose known values
-/// are the same, first come first paired; `None` when one has no partner.
+/// are the same, as a maximum matching (augmenting paths): `None` when one can have no
+/// partner.
 fn pair_alike(
     a: &Side<'_>,
     b: &Side<'_>,
@@ -572,14 +574,69 @@ fn pair_alike(
     ra: &[usize],
     rb: &[usize],
 ) -> Option<Vec<(usize, usize)>> {
-    let mut used = vec![false; rb.len()];
-    let mut pairs = Vec::with_capacity(ra.len());
-    for &i in ra {
-        let j = (0..rb.len()).find(|&j| !used[j] && equal_in(a, b, &x[i], &y[rb[j]], true))?;
-        used[j] = true;
-        pairs.push((i, rb[j]));
+    let alike: Vec<Vec<usize>> = ra
+        .iter()
+        .map(|&i| {
+            (0..rb.len())
+                .filter(|&j| equal_in(a, b, &x[i], &y[rb[j]], true))
+                .collect()
+        })
+        .collect();
+    // partner[j]: the element of `ra` (by position) paired with rb[j].
+    let mut partner: Vec<Option<usize>> = vec![None; rb.len()];
+    fn augment(
+        p: usize,
+        alike: &[Vec<usize>],
+        partner: &mut [Option<usize>],
+        seen: &mut [bool],
+    ) -> bool {
+        for &j in &alike[p] {
+            if seen[j] {
+                continue;
+            }
+            seen[j] = true;
+            if partner[j].is_none_or(|q| augment(q, alike, partner, seen)) {
+                partner[j] = Some(p);
+                return true;
+            }
+        }
+        false
     }
-    Some(pairs)
+    for p in 0..ra.len() {
+        let mut seen = vec![false; rb.len()];
+        if !augment(p, &alike, &mut partner, &mut seen) {
+            return None;
+        }
+    }
+    Some(
+        partner
+            .iter()
+            .enumerate()
+            .filter_map(|(j, p)| p.map(|p| (ra[p], rb[j])))
+            .collect(),
+    )
+}
+
+/// How many element comparisons pairing may make while comparing one pair of
+/// resources, nested lists included: past it, elements with unknown values are paired
+/// by count, so that deep lists of blocks cost no more than a bounded amount.
+const MAX_PAIRING_WORK: usize = 20_000;
+
+thread_local! {
+    static PAIRING_WORK: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Takes `n` comparisons from this resource pair's budget; false when it is spent.
+fn spend(n: usize) -> bool {
+    PAIRING_WORK.with(|w| {
+        let left = w.get();
+        if left < n {
+            false
+        } else {
+            w.set(left - n);
+            true
+        }
+    })
 }
 
 /// Whether a value holds anything known only after apply.
