@@ -208,7 +208,8 @@ where
     let mut built = build::resources(&run, root, make).map_err(|mut e| {
         // An index by workspace name fails in the default workspace: say why it may,
         // where environments share the module (workspaces).
-        let lookup = e.what.contains("Invalid index") || e.what.contains("Unsupported attribute");
+        let lookup =
+            e.what.contains("Invalid index") || e.what.contains("does not have an attribute named");
         if let (true, true, None, Some(at)) =
             (lookup, shared_root, &run.workspace, run.workspace_read())
         {

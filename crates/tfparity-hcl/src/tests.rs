@@ -311,3 +311,31 @@ fn module_nesting_is_bounded() -> crate::TestResult {
     assert!(err.contains("nested more than 64 deep"), "{err}");
     Ok(())
 }
+
+#[test]
+fn the_workspace_hint_is_only_for_lookups_a_workspace_can_fail() -> crate::TestResult {
+    let options = Options {
+        workspace: crate::Workspace {
+            name: None,
+            shared_root: true,
+        },
+        fetcher: None,
+    };
+    let err = |main: &str| -> crate::TestResult<String> {
+        let d = Dir::with(&[("main.tf", main)])?;
+        Ok(load(d.path(), &[], "a", &options, |_| ())
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default())
+    };
+    // A map indexed by the workspace: the hint.
+    let e = err("locals {\n  cfg = { prod = 1 }\n}\nresource \"null_resource\" \"n\" { triggers = { x = local.cfg[terraform.workspace] } }\n")?;
+    assert!(e.contains("give --workspace a=NAME"), "{e}");
+    // An attribute of a string, with the workspace read elsewhere: no hint.
+    let e = err("variable \"images\" {\n  type    = any\n  default = \"x\"\n}\nresource \"null_resource\" \"n\" {\n  triggers = { a = \"b-${terraform.workspace}\", b = var.images.backup }\n}\n")?;
+    assert!(
+        e.contains("can't access attribute") && !e.contains("--workspace"),
+        "{e}"
+    );
+    Ok(())
+}
