@@ -768,6 +768,19 @@ fn compare<'v>(
                 return true;
             }
             if multiset_equal(a, b, x, y) {
+                // Equal for all that is known, in another order: between two
+                // configurations, say where one side is known only after apply.
+                if a.declared && b.declared && x.iter().chain(y.iter()).any(has_unknown) {
+                    let (ka, kb) = (canon_all(a, x), canon_all(b, y));
+                    let (ra, rb) = unmatched(&ka, &kb);
+                    if ra.len() * rb.len() <= MAX_WILDCARD_PAIRS {
+                        for (i, j) in pair_alike(a, b, x, y, &ra, &rb).unwrap_or_default() {
+                            trail.push(Step::Index(i));
+                            compare(a, b, &x[i], &y[j], trail, out);
+                            trail.pop();
+                        }
+                    }
+                }
                 return true;
             }
             if x.len() == 1 && y.len() == 1 {
