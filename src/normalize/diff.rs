@@ -1736,6 +1736,36 @@ mod tests {
     }
 
     #[test]
+    fn an_unknown_is_said_whatever_the_order_of_the_blocks() -> crate::TestResult {
+        let declared = |mut e: Environment| {
+            e.source.kind = crate::model::SourceKind::Hcl;
+            e
+        };
+        let a = r#"{"rule":[{"cidr":"x","p":22},{"cidr":"10.0.0.0/8","p":80}]}"#;
+        let b = r#"{"rule":[{"cidr":"10.0.0.0/8","p":80},{"cidr":"0.0.0.0/0","p":22}]}"#;
+        let mut ea = declared(env("prod", &[("aws_x.t", a)])?);
+        if let Value::Object(o) = &mut ea.resources[0].attributes {
+            let mut entries = o.to_vec();
+            if let Value::List(l) = &mut entries[0].1 {
+                let mut items = l.to_vec();
+                if let Value::Object(f) = &mut items[0] {
+                    let mut fs = f.to_vec();
+                    fs[0].1 = Value::Unknown;
+                    *f = fs.into_boxed_slice();
+                }
+                *l = items.into_boxed_slice();
+            }
+            *o = entries.into_boxed_slice();
+        }
+        let eb = declared(env("staging", &[("aws_x.t", b)])?);
+        assert_eq!(
+            run_with(ea, eb)?,
+            vec!["rule[0].cidr: (known after apply) | 0.0.0.0/0 (after apply)"]
+        );
+        Ok(())
+    }
+
+    #[test]
     fn an_unknown_in_a_block_hides_nothing_else_in_it() -> crate::TestResult {
         // One value known only after apply in a nested block (a data source's id), and
         // known values that differ beside it: each known difference is reported.
