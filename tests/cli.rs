@@ -536,6 +536,22 @@ fn remote_modules_are_fetched_cached_and_read_offline() {
             text(&again.stderr)
         );
     }
+    // A local source into `.terraform/modules/NAME/` (where `terraform init` installs
+    // the root's call NAME) is read from that call's package.
+    write(
+        "envs/init/main.tf",
+        &format!("module \"__v3__\" {{\n  source  = \"{host}/acme/net/aws\"\n  version = \"~> 1.0\"\n  ports   = [443]\n}}\nmodule \"tags\" {{ source = \"./.terraform/modules/__v3__/modules/tags\" }}\nresource \"null_resource\" \"n\" {{\n  triggers = {{ name = module.tags.name }}\n}}\n"),
+    );
+    let init = run(["a=envs/init", "b=envs/init"], "cache", &["--offline"]);
+    let out = text(&init.stdout);
+    assert_eq!(init.status.code(), Some(0), "{}{out}", text(&init.stderr));
+    assert!(out.contains("\"complete\": true"), "{out}");
+    let init = run(["a=envs/init", "b=envs/init"], "no-cache", &["--offline"]);
+    let out = text(&init.stdout);
+    assert!(
+        out.contains("\"complete\": false") && out.contains("module.tags"),
+        "{out}"
+    );
     // Offline with an empty cache: not read, and loud about it.
     let empty = run(pair, "empty-cache", &["--offline"]);
     let out = text(&empty.stdout);

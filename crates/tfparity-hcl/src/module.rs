@@ -1055,6 +1055,65 @@ impl Run {
         }
     }
 
+    /// For a directory under the root module's `.terraform/modules/NAME/` that is not
+    /// there (`terraform init` has not run): the same place in the package of the root
+    /// module's call NAME, fetched, or why it cannot be had. `None` when `dir` is not
+    /// under `.terraform/modules/`.
+    fn installed_by_init(
+        &self,
+        dir: &Path,
+        what: &str,
+    ) -> Result<Option<Result<PathBuf, String>>, LoadError> {
+        let installed = lexical_join(&self.root, ".terraform/modules");
+        let Ok(rest) = dir.strip_prefix(&installed) else {
+            return Ok(None);
+        };
+        let mut parts = rest.components();
+        let Some(name) = parts
+            .next()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        else {
+            return Ok(None);
+        };
+        let inner = parts.as_path().to_path_buf();
+        let root = self.module(&self.root)?;
+        let call = root
+            .calls
+            .iter()
+            .find(|c| c.name == name && !is_local(&c.source));
+        let (Some(call), Some(f)) = (call, &self.fetcher) else {
+            let why = format!(
+                "{:?} is where `terraform init` installs module \"{name}\", and it has not run here",
+                dir.display().to_string()
+            );
+            self.warn(format!(
+                "{what}: {why}, so its resources are not read and its outputs are unknown"
+            ));
+            return Ok(Some(Err(why)));
+        };
+        match self.fetch(f, &call.source, call.version.as_deref()) {
+            Ok(fetched) => {
+                let found = lexical_join(&fetched.package_root, &inner.to_string_lossy());
+                if !found.starts_with(&fetched.package_root) || !found.is_dir() {
+                    return Err(LoadError::file(
+                        dir,
+                        format!(
+                            "module \"{name}\" (installed by `terraform init`) has no directory {:?}",
+                            inner.display().to_string()
+                        ),
+                    ));
+                }
+                Ok(Some(Ok(found)))
+            }
+            Err(why) => {
+                self.warn(format!(
+                    "{what}: {why}, so its resources are not read and its outputs are unknown"
+                ));
+                Ok(Some(Err(why)))
+            }
+        }
+    }
+
     /// A local source of the module in `dir`; `None` when the module is in a fetched
     /// package and the source leads outside it (Terraform refuses that too).
     fn local_dir(&self, dir: &Path, source: &str) -> Option<PathBuf> {
@@ -1095,6 +1154,11 @@ impl Run {
                 ));
             };
             if !dir.is_dir() {
+                // `./.terraform/modules/NAME/…`: where `terraform init` installs the root
+                // module's call NAME; read from that call's package instead.
+                if let Some(found) = self.installed_by_init(&dir, what)? {
+                    return Ok(found);
+                }
                 return Err(LoadError::at(
                     &decl.loc,
                     format!(
