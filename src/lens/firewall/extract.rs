@@ -158,11 +158,10 @@ pub struct Group {
     /// Some rule names a peer known only after apply (a plan): differences in named
     /// peers (other groups, tags) cannot be told.
     pub unknown_peers: bool,
-    /// Some rules are known only after apply: no difference of this group can be told.
+    /// The directions whose rules are known only after apply (a dynamic block over an
+    /// unknown): no difference of them can be told. Rules whose addresses alone are
+    /// unknown are kept, with the peer [`UNKNOWN_CIDRS`].
     pub unknown_rules: Vec<Direction>,
-    /// Some rule's addresses are known only after apply: it is kept, with the peer
-    /// [`UNKNOWN_CIDRS`], so that its protocols and ports still compare.
-    pub unknown_cidrs: bool,
     /// Some of its rules are marked sensitive: reports say how it differs, not what.
     pub sensitive: bool,
     /// An Azure NSG: its default rules (65000 and up) apply under the written ones.
@@ -260,7 +259,6 @@ impl<'a> Reader<'a> {
             rules: Vec::new(),
             unknown_peers: false,
             unknown_rules: Vec::new(),
-            unknown_cidrs: false,
             sensitive: false,
             azure: false,
         })
@@ -845,9 +843,7 @@ pub fn groups<'a>(ctx: &'a Context<'a>, hints: Option<&'a Attachments>) -> (Grou
         g.rules.sort();
         g.rules.dedup();
         let unknown_peer = Peer::Named(UNKNOWN_PEER.into());
-        let unknown_cidrs = Peer::Named(UNKNOWN_CIDRS.into());
         g.unknown_peers = g.rules.iter().any(|r| r.peer == unknown_peer);
-        g.unknown_cidrs = g.rules.iter().any(|r| r.peer == unknown_cidrs);
         g.rules.retain(|r| r.peer != unknown_peer);
     }
     (reader.groups, reader.attached)
