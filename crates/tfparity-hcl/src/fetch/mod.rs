@@ -144,8 +144,27 @@ pub fn default_cache_dir() -> PathBuf {
                 .filter(|v| !v.is_empty())
                 .map(|h| PathBuf::from(h).join(".cache"))
         })
-        .unwrap_or_else(std::env::temp_dir);
+        .unwrap_or_else(private_temp_dir);
     base.join("tfparity").join("modules")
+}
+
+/// With neither `XDG_CACHE_HOME` nor `HOME`: a directory of this run's own under the
+/// temporary directory, made here (so that no other user made it and planted packages
+/// in it), and not shared with other runs.
+fn private_temp_dir() -> PathBuf {
+    let base = std::env::temp_dir();
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    for i in 0..16 {
+        let p = base.join(format!("tfparity-cache-{}-{nanos}-{i}", std::process::id()));
+        if std::fs::create_dir(&p).is_ok() {
+            return p;
+        }
+    }
+    // Nothing could be made: a path that the cache will fail to use, said there.
+    base.join(format!("tfparity-cache-{}-unusable", std::process::id()))
 }
 
 impl Fetcher {

@@ -486,3 +486,12 @@ fn offline_miss_is_an_error_without_network() {
         .expect_err("s3");
     assert!(e.to_string().contains("not supported"), "{e}");
 }
+
+#[test]
+fn without_a_home_the_cache_is_a_directory_of_the_runs_own() {
+    let (a, b) = (super::private_temp_dir(), super::private_temp_dir());
+    assert_ne!(a, b);
+    assert!(a.is_dir() && b.is_dir());
+    let _ = std::fs::remove_dir(&a);
+    let _ = std::fs::remove_dir(&b);
+}
