@@ -207,10 +207,10 @@ fn run_git(
     let stdout = out_t.join().unwrap_or_default();
     let stderr = err_t.join().unwrap_or_default();
     if !status.success() {
-        let msg = stderr.trim();
+        let msg = git_message(&stderr);
         return Err(Problem::Git(format!(
             "git {what} failed: {}",
-            if msg.is_empty() { "no message" } else { msg }
+            if msg.is_empty() { "no message" } else { &msg }
         )));
     }
     if larger_than(watch.dir, watch.max_bytes) {
@@ -220,6 +220,39 @@ fn run_git(
         )));
     }
     Ok(stdout)
+}
+
+/// What git says went wrong, the same every run: its first `fatal:` or `error:` line
+/// (else its last line), without the timings some messages carry (`after 0 ms`), so
+/// that a report does not change from run to run.
+fn git_message(stderr: &str) -> String {
+    let lines: Vec<&str> = stderr
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let line = lines
+        .iter()
+        .find(|l| l.starts_with("fatal:") || l.starts_with("error:"))
+        .or(lines.last())
+        .copied()
+        .unwrap_or_default();
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(i) = rest.find(" after ") {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i + " after ".len()..];
+        let digits = tail.chars().take_while(char::is_ascii_digit).count();
+        match tail[digits..].strip_prefix(" ms") {
+            Some(after) if digits > 0 => rest = after,
+            _ => {
+                out.push_str(" after ");
+                rest = tail;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// At most 64 KiB of a pipe.
@@ -259,4 +292,22 @@ fn remove_git_dirs(root: &Path) -> Result<(), Problem> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod message_tests {
+    #[test]
+    fn git_messages_are_the_same_every_run() {
+        for (stderr, want) in [
+            (
+                "Cloning into '/tmp/x1'...\nfatal: unable to access 'https://h/r/': Failed to connect to h port 443 after 0 ms: Could not connect\n",
+                "fatal: unable to access 'https://h/r/': Failed to connect to h port 443: Could not connect",
+            ),
+            ("warning: a\nlast words", "last words"),
+            ("error: pathspec after all", "error: pathspec after all"),
+            ("", ""),
+        ] {
+            assert_eq!(super::git_message(stderr), want);
+        }
+    }
 }
