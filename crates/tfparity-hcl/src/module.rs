@@ -55,9 +55,6 @@ impl Instance {
     /// address (for identifiers the configuration does not set).
     pub fn whole(&self) -> V {
         let mut o = self.object.clone();
-        for v in o.values_mut() {
-            *v = super::eval::mark_blocks(std::mem::take(v));
-        }
         o.insert(RESOURCE_MARK.into(), V::Str(self.address.to_string()));
         V::Map(o)
     }

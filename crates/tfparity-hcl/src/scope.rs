@@ -189,13 +189,7 @@ impl InstScope<'_> {
                 resource: true,
                 block: false,
             };
-            let v = ev.apply_in(
-                super::eval::mark_blocks(v.clone()),
-                &ops[used + 1..],
-                frame,
-                None,
-                within,
-            )?;
+            let v = ev.apply_in(v.clone(), &ops[used + 1..], frame, None, within)?;
             return Ok((v, ops.len()));
         }
         Ok((instance.whole(), used))

@@ -151,30 +151,6 @@ const TYPE_IDENTITY: &[(&str, &str)] = &[
     ("aws_service_discovery_public_dns_namespace", "hosted_zone"),
 ];
 
-/// The nested blocks of a resource's attribute value (lists of objects, at any depth
-/// of blocks) marked as the provider's: an attribute they do not write is unknown when
-/// read, however they are reached afterwards (`for b in r.block : b.id`). The mark
-/// holds no address: only the resource's own object names it.
-pub(crate) fn mark_blocks(v: V) -> V {
-    match v {
-        V::List(l) if l.iter().any(|x| matches!(x, V::Map(_))) => V::List(
-            l.into_iter()
-                .map(|x| match x {
-                    V::Map(mut m) => {
-                        for val in m.values_mut() {
-                            *val = mark_blocks(std::mem::take(val));
-                        }
-                        m.entry(RESOURCE_MARK.into()).or_insert(V::Null);
-                        V::Map(m)
-                    }
-                    other => other,
-                })
-                .collect(),
-        ),
-        other => other,
-    }
-}
-
 /// Where a traversal is: inside a resource's object, and in an element of a list there
 /// (a nested block).
 #[derive(Debug, Clone, Copy, Default)]
