@@ -552,6 +552,18 @@ fn remote_modules_are_fetched_cached_and_read_offline() {
         out.contains("\"complete\": false") && out.contains("module.tags"),
         "{out}"
     );
+    // No remote call of that name: running `terraform init` would not help: an error.
+    write(
+        "envs/typo/main.tf",
+        "module \"tags\" { source = \"./.terraform/modules/vpcc/modules/tags\" }\n",
+    );
+    let typo = run(["a=envs/typo", "b=envs/typo"], "cache", &["--offline"]);
+    assert_eq!(typo.status.code(), Some(1), "{}", text(&typo.stdout));
+    assert!(
+        text(&typo.stderr).contains("does not exist"),
+        "{}",
+        text(&typo.stderr)
+    );
     // Offline with an empty cache: not read, and loud about it.
     let empty = run(pair, "empty-cache", &["--offline"]);
     let out = text(&empty.stdout);

@@ -552,92 +552,11 @@ fn multiset_equal(a: &Side<'_>, b: &Side<'_>, x: &[Value], y: &[Value]) -> bool 
     // An element with a value known only after apply matches an element of the other
     // side whose known values are the same: an unknown hides nothing else.
     if ra.len() * rb.len() > MAX_WILDCARD_PAIRS || !spend(ra.len() * rb.len()) {
-        // Too many to pair one by one: pair by what is known of every element.
-        return pair_by_projection(a, b, x, y, (&ra, &ka), (&rb, &kb));
-    }
-    pair_alike(a, b, x, y, &ra, &rb).is_some()
-}
-
-/// Pairs the unmatched elements of two long lists without comparing every pair: each
-/// element is keyed by its canonical form without the fields that are unknown in any of
-/// them. An element with nothing unknown must pair with one that has something unknown
-/// (else the exact pairing would have paired it), on the same key; the rest pair by key.
-/// Linear but for sorting; it may pair two elements whose known values differ only in a
-/// field that some other element does not know.
-fn pair_by_projection(
-    a: &Side<'_>,
-    b: &Side<'_>,
-    x: &[Value],
-    y: &[Value],
-    (ra, ka): (&[usize], &[(String, bool)]),
-    (rb, kb): (&[usize], &[(String, bool)]),
-) -> bool {
-    // The fields unknown in any unmatched element (of objects: blocks).
-    let mut unknown_fields: Vec<&str> = Vec::new();
-    for v in ra.iter().map(|&i| &x[i]).chain(rb.iter().map(|&j| &y[j])) {
-        if let Value::Object(o) = v {
-            for (k, f) in o.iter() {
-                if has_unknown(f) && !unknown_fields.contains(&k.as_ref()) {
-                    unknown_fields.push(k);
-                }
-            }
-        }
-    }
-    let key = |side: &Side<'_>, v: &Value| -> String {
-        let mut out = String::new();
-        let mut unknown = false;
-        match v {
-            Value::Object(o) => {
-                let kept: Vec<(Box<str>, Value)> = o
-                    .iter()
-                    .filter(|(k, _)| !unknown_fields.contains(&k.as_ref()))
-                    .cloned()
-                    .collect();
-                canon(side, &Value::object(kept), &mut out, &mut unknown);
-            }
-            v => canon(side, v, &mut out, &mut unknown),
-        }
-        out
-    };
-    let split = |side: &Side<'_>, xs: &[Value], r: &[usize], k: &[(String, bool)]| {
-        let mut known: Vec<String> = Vec::new();
-        let mut unknown: Vec<String> = Vec::new();
-        for &i in r {
-            let kk = key(side, &xs[i]);
-            if k[i].1 {
-                unknown.push(kk);
-            } else {
-                known.push(kk);
-            }
-        }
-        (known, unknown)
-    };
-    let (known_a, unknown_a) = split(a, x, ra, ka);
-    let (known_b, unknown_b) = split(b, y, rb, kb);
-    let counts = |keys: Vec<String>| {
-        let mut m: HashMap<String, usize> = HashMap::with_capacity(keys.len());
-        for k in keys {
-            *m.entry(k).or_default() += 1;
-        }
-        m
-    };
-    let (mut pool_a, mut pool_b) = (counts(unknown_a), counts(unknown_b));
-    // Takes one `k` out of `pool`, if it is there.
-    let take = |pool: &mut HashMap<String, usize>, k: &str| match pool.get_mut(k) {
-        Some(n) if *n > 0 => {
-            *n -= 1;
-            true
-        }
-        _ => false,
-    };
-    if !known_a.iter().all(|k| take(&mut pool_b, k))
-        || !known_b.iter().all(|k| take(&mut pool_a, k))
-    {
+        // Too many to pair one by one: not known to be equal. The caller then pairs the
+        // blocks by name, or says the list differs: loud rather than silent.
         return false;
     }
-    pool_a.retain(|_, n| *n > 0);
-    pool_b.retain(|_, n| *n > 0);
-    pool_a == pool_b
+    pair_alike(a, b, x, y, &ra, &rb).is_some()
 }
 
 /// Past this many candidate pairs, elements with unknown values are paired by count.

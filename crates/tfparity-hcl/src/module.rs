@@ -1077,11 +1077,16 @@ impl Run {
         };
         let inner = parts.as_path().to_path_buf();
         let root = self.module(&self.root)?;
-        let call = root
+        // Only a remote call of the root module is installed there: otherwise running
+        // `terraform init` would not make the directory either, and it is an error.
+        let Some(call) = root
             .calls
             .iter()
-            .find(|c| c.name == name && !is_local(&c.source));
-        let (Some(call), Some(f)) = (call, &self.fetcher) else {
+            .find(|c| c.name == name && !is_local(&c.source))
+        else {
+            return Ok(None);
+        };
+        let Some(f) = &self.fetcher else {
             let why = format!(
                 "{:?} is where `terraform init` installs module \"{name}\", and it has not run here",
                 dir.display().to_string()
