@@ -113,7 +113,11 @@ pub fn body_values(
                     V::Null => Vec::new(),
                     V::List(l) => l.into_iter().enumerate().map(|(i, v)| (V::Num(i as f64), v)).collect(),
                     V::Set(l) => l.into_iter().map(|v| (v.clone(), v)).collect(),
-                    V::Map(m) => m.into_iter().map(|(k, v)| (V::Str(k), v)).collect(),
+                    V::Map(m) => m
+                        .into_iter()
+                        .filter(|(k, _)| k != crate::eval::RESOURCE_MARK)
+                        .map(|(k, v)| (V::Str(k), v))
+                        .collect(),
                     other => {
                         return Err(EvalError::at(&fe.loc, format!("Invalid dynamic for_each value: cannot use a {} value in for_each; an iterable collection is required", other.type_name())))
                     }

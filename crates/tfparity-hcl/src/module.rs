@@ -862,7 +862,8 @@ impl Run {
                 return Err(LoadError::at(&fe.loc, "Invalid for_each argument: sensitive values cannot be used as for_each arguments"));
             }
             let keys = match v {
-                V::Map(m) => m.into_iter().map(|(k, v)| (Some(Key::Str(k)), Some(v))).collect(),
+                // A resource's object iterates as its attributes, without the evaluator's mark.
+                V::Map(m) => m.into_iter().filter(|(k, _)| k != RESOURCE_MARK).map(|(k, v)| (Some(Key::Str(k)), Some(v))).collect(),
                 V::Set(items) => {
                     let mut out = Vec::with_capacity(items.len());
                     for x in items {

@@ -339,3 +339,52 @@ fn the_workspace_hint_is_only_for_lookups_a_workspace_can_fail() -> crate::TestR
     );
     Ok(())
 }
+
+#[test]
+fn a_resource_object_iterates_as_its_attributes() -> crate::TestResult {
+    // for_each, dynamic blocks and template for over a resource's whole object never
+    // see the evaluator's internal mark.
+    let d = Dir::with(&[(
+        "main.tf",
+        r#"
+resource "aws_ssm_parameter" "src" {
+  name  = "n"
+  value = "v"
+}
+resource "aws_ssm_parameter" "copy" {
+  for_each = aws_ssm_parameter.src
+  name     = each.key
+  value    = "x"
+}
+resource "null_resource" "n" {
+  triggers = { keys = "%{for k, v in aws_ssm_parameter.src}${k},%{endfor}" }
+  dynamic "tag" {
+    for_each = aws_ssm_parameter.src
+    content { key = tag.key }
+  }
+}
+"#,
+    )])?;
+    let l = instances(d.path())?;
+    let keys: Vec<&String> = l
+        .keys()
+        .filter(|k| k.starts_with("aws_ssm_parameter.copy"))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            r#"aws_ssm_parameter.copy["name"]"#,
+            r#"aws_ssm_parameter.copy["value"]"#
+        ],
+        "{l:?}"
+    );
+    let Some(V::Map(t)) = attr(&l, "null_resource.n", "triggers") else {
+        return Err("no triggers".into());
+    };
+    assert_eq!(t.get("keys"), Some(&V::str("name,value,")));
+    let Some(V::List(tags)) = attr(&l, "null_resource.n", "tag") else {
+        return Err("no tags".into());
+    };
+    assert_eq!(tags.len(), 2);
+    Ok(())
+}

@@ -132,7 +132,7 @@ impl Eval<'_> {
                         }
                         V::List(l) => l.into_iter().enumerate().map(|(i, v)| (V::Num(i as f64), v.mark(m))).collect(),
                         V::Set(l) => l.into_iter().map(|v| (v.clone().mark(m), v.mark(m))).collect(),
-                        V::Map(mm) => mm.into_iter().map(|(k, v)| (V::Str(k).mark(m), v.mark(m))).collect(),
+                        V::Map(mm) => mm.into_iter().filter(|(k, _)| k != super::RESOURCE_MARK).map(|(k, v)| (V::Str(k).mark(m), v.mark(m))).collect(),
                         other => {
                             return Err(self.err(
                                 fd.collection.span(),
