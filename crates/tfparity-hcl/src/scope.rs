@@ -341,6 +341,22 @@ impl Scope for InstScope<'_> {
     fn template_file(&self, path: &str, vars: V, at: &Loc) -> EResult<V> {
         template_file(&self.run.root, path, vars, at)
     }
+
+    fn is_resource(&self, root: &str, ops: &[Op]) -> bool {
+        let (mode, t, n) = match root {
+            "data" => (Mode::Data, attr_name(ops.first()), attr_name(ops.get(1))),
+            "resource" => (Mode::Managed, attr_name(ops.first()), attr_name(ops.get(1))),
+            rtype => (Mode::Managed, Some(rtype), attr_name(ops.first())),
+        };
+        match (t, n) {
+            (Some(t), Some(n)) => {
+                self.module
+                    .res_index
+                    .contains_key(&(mode, t.to_string(), n.to_string()))
+            }
+            _ => false,
+        }
+    }
 }
 
 /// `templatefile(path, vars)`: the file read relative to the root module, evaluated with

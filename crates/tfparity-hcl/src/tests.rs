@@ -68,6 +68,8 @@ resource "aws_security_group_rule" "r" {
   cidr_blocks       = [data.aws_iam_policy_document.p.statement[0].effect]
   prefix_list_ids   = aws_eks_cluster.c.vpc_config[*].cluster_security_group_id
   ipv6_cidr_blocks  = aws_eks_cluster.c.vpc_config.*.vpc_id
+  egress            = [for c in aws_eks_cluster.c.vpc_config : c.endpoint_private_access]
+  security_groups   = [for c in aws_eks_cluster.c.vpc_config : c]
   # A map's missing key and an index past the blocks written are errors: try sees them.
   from_port = try(aws_eks_cluster.c.tags["port"], 443)
   to_port   = try(aws_eks_cluster.c.vpc_config[1].subnet_ids[0], 443)
@@ -89,6 +91,13 @@ resource "aws_security_group_rule" "r" {
     assert_eq!(
         attr(&l, r, "ipv6_cidr_blocks"),
         Some(&V::List(vec![V::unknown()]))
+    );
+    assert_eq!(attr(&l, r, "egress"), Some(&V::List(vec![V::unknown()])));
+    // The loop's elements come out as they were written: no internal mark.
+    let written = V::Map([("subnet_ids".to_string(), V::List(vec![V::str("subnet-a")]))].into());
+    assert_eq!(
+        attr(&l, r, "security_groups"),
+        Some(&V::List(vec![written]))
     );
     assert_eq!(attr(&l, r, "from_port"), Some(&V::Num(443.0)));
     assert_eq!(attr(&l, r, "to_port"), Some(&V::Num(443.0)));

@@ -133,6 +133,12 @@ pub trait Scope {
 
     /// Reads and evaluates a template file (`templatefile`); the scope knows where files are.
     fn template_file(&self, path: &str, vars: V, at: &Loc) -> EResult<V>;
+
+    /// Whether `root` followed by `ops` names a resource of this module (`aws_x.y`,
+    /// `data.aws_x.y`, `resource.aws_x.y`): what is read inside it is the provider's too.
+    fn is_resource(&self, _root: &str, _ops: &[Op]) -> bool {
+        false
+    }
 }
 
 /// A key written into a resource instance's object, holding its address: the
@@ -150,6 +156,43 @@ const TYPE_IDENTITY: &[(&str, &str)] = &[
     ("aws_service_discovery_private_dns_namespace", "hosted_zone"),
     ("aws_service_discovery_public_dns_namespace", "hosted_zone"),
 ];
+
+/// Each object of a list (a resource's nested blocks) marked as the provider's: an
+/// attribute it does not write reads as unknown. For a `for` loop's elements only; see
+/// [`unmark_blocks`].
+fn mark_blocks(v: V) -> V {
+    match v {
+        V::List(l) => V::List(
+            l.into_iter()
+                .map(|x| match x {
+                    V::Map(mut m) => {
+                        m.entry(RESOURCE_MARK.into()).or_insert(V::Null);
+                        V::Map(m)
+                    }
+                    other => other,
+                })
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+/// `v` without the marks [`mark_blocks`] put in, at any depth (a resource's own mark,
+/// which holds its address, stays).
+fn unmark_blocks(v: V) -> V {
+    match v {
+        V::Map(m) => V::Map(
+            m.into_iter()
+                .filter(|(k, x)| !(k == RESOURCE_MARK && matches!(x, V::Null)))
+                .map(|(k, x)| (k, unmark_blocks(x)))
+                .collect(),
+        ),
+        V::List(l) => V::List(l.into_iter().map(unmark_blocks).collect()),
+        V::Set(l) => V::Set(l.into_iter().map(unmark_blocks).collect()),
+        V::Sensitive(x) => V::Sensitive(Box::new(unmark_blocks(*x))),
+        other => other,
+    }
+}
 
 /// Where a traversal is: inside a resource's object, and in an element of a list there
 /// (a nested block).
@@ -605,6 +648,17 @@ impl Eval<'_> {
     ) -> EResult<V> {
         // A sensitive collection's elements stay sensitive inside the loop.
         let (coll, marked) = self.eval(&fe.collection, f)?.shallow_unmark();
+        // Over a resource's nested blocks (`for b in r.block`), each block is the
+        // provider's: an attribute it does not write is unknown when the body reads it.
+        // The mark saying so lives only inside the loop: results are rid of it.
+        let blocks = match &fe.collection.kind {
+            Kind::Traversal(t) => match &t.expr.kind {
+                Kind::Variable(root) => self.scope.is_resource(root, &t.ops),
+                _ => false,
+            },
+            _ => false,
+        };
+        let coll = if blocks { mark_blocks(coll) } else { coll };
         let pairs: Vec<(V, V)> = match coll {
             V::Unknown(_) => return Ok(V::unknown()),
             V::List(l) => l
@@ -661,6 +715,7 @@ impl Eval<'_> {
                 }
             }
             let value = self.eval(&fe.value_expr, &inner)?;
+            let value = if blocks { unmark_blocks(value) } else { value };
             match &fe.key_expr {
                 None => list.push(value),
                 Some(kx) => {
