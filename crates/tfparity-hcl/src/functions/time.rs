@@ -54,7 +54,8 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     )
 }
 
-fn days_in_month(y: i64, m: i64) -> i64 {
+/// Days in month `m` (1–12) of year `y`, leap years as the Gregorian calendar has them.
+pub(super) fn days_in_month(y: i64, m: i64) -> i64 {
     let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
     [
         31,

@@ -408,22 +408,10 @@ fn timestamp(s: &str) -> Option<String> {
     let year: u32 = s[..4].parse().ok()?;
     let (month, rest) = num(&s[5..], 2)?;
     let (day, rest) = num(rest.strip_prefix('-')?, 2)?;
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let days = [
-        31,
-        if leap { 29 } else { 28 },
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ];
-    if !(1..=12).contains(&month) || day == 0 || day > days[month as usize - 1] {
+    if !(1..=12).contains(&month)
+        || day == 0
+        || i64::from(day) > super::time::days_in_month(i64::from(year), i64::from(month))
+    {
         return None;
     }
     let date = format!("{year:04}-{month:02}-{day:02}");
