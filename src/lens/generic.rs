@@ -497,36 +497,18 @@ mod tests {
 
     #[test]
     fn many_values_known_after_apply_under_one_attribute_are_one_finding() -> crate::TestResult {
-        use crate::model::{Environment, SourceKind, Value};
-        let blocks = |n: usize, unknown: bool| -> crate::TestResult<Environment> {
-            let items: Vec<String> = (0..n).map(|i| format!(r#"{{"k":{i},"u":"x"}}"#)).collect();
+        use crate::model::Environment;
+        let blocks = |name: &str, u: &str| -> crate::TestResult<Environment> {
+            let items: Vec<String> = (0..40)
+                .map(|i| format!(r#"{{"k":{i},"u":"{u}"}}"#))
+                .collect();
             let attrs = format!(r#"{{"rule":[{}]}}"#, items.join(","));
-            let mut e = Environment::for_tests(
-                if unknown { "prod" } else { "staging" },
-                &[("foo_thing.t", &attrs)],
-            )?;
-            e.source.kind = SourceKind::Hcl;
-            if unknown {
-                if let Value::Object(o) = &mut e.resources[0].attributes {
-                    let mut entries = o.to_vec();
-                    if let Value::List(l) = &mut entries[0].1 {
-                        let mut items = l.to_vec();
-                        for it in items.iter_mut() {
-                            if let Value::Object(f) = it {
-                                let mut fs = f.to_vec();
-                                fs[1].1 = Value::Unknown;
-                                *f = fs.into_boxed_slice();
-                            }
-                        }
-                        *l = items.into_boxed_slice();
-                    }
-                    *o = entries.into_boxed_slice();
-                }
-            }
-            Ok(e)
+            Ok(Environment::for_tests(name, &[("foo_thing.t", &attrs)])?
+                .with_unknowns()
+                .declared())
         };
         let got: Vec<String> =
-            crate::lens::testing::compare_envs(vec![blocks(40, true)?, blocks(40, false)?])
+            crate::lens::testing::compare_envs(vec![blocks("prod", "?")?, blocks("staging", "x")?])
                 .iter()
                 .map(crate::lens::testing::line)
                 .collect();
@@ -541,19 +523,14 @@ mod tests {
     #[test]
     fn a_baseline_known_only_after_apply_hides_no_difference_between_the_others(
     ) -> crate::TestResult {
-        use crate::model::{Environment, SourceKind, Value};
-        let env = |name: &str, class: Option<&str>| -> crate::TestResult<Environment> {
-            let mut e = Environment::for_tests(
-                name,
-                &[("aws_db_instance.db", r#"{"instance_class":"x"}"#)],
-            )?;
-            e.source.kind = SourceKind::Hcl;
-            if let Value::Object(o) = &mut e.resources[0].attributes {
-                let mut entries = o.to_vec();
-                entries[0].1 = class.map_or(Value::Unknown, |c| Value::Str(c.into()));
-                *o = entries.into_boxed_slice();
-            }
-            Ok(e)
+        use crate::model::Environment;
+        let env = |name: &str, class: &str| -> crate::TestResult<Environment> {
+            let attrs = format!(r#"{{"instance_class":"{class}"}}"#);
+            Ok(
+                Environment::for_tests(name, &[("aws_db_instance.db", &attrs)])?
+                    .with_unknowns()
+                    .declared(),
+            )
         };
         let got = |envs: Vec<Environment>| -> Vec<String> {
             crate::lens::testing::compare_envs(envs)
@@ -564,18 +541,18 @@ mod tests {
         // Staging and dev differ whatever prod's turns out to be.
         assert_eq!(
             got(vec![
-                env("prod", None)?,
-                env("staging", Some("db.r5.4xlarge"))?,
-                env("dev", Some("db.t3.micro"))?,
+                env("prod", "?")?,
+                env("staging", "db.r5.4xlarge")?,
+                env("dev", "db.t3.micro")?,
             ]),
             ["attribute low aws_db_instance.db: `instance_class` differs: prod has (known after apply), staging has db.r5.4xlarge, dev has db.t3.micro."]
         );
         // They agree: only that prod's is not known yet.
         assert_eq!(
             got(vec![
-                env("prod", None)?,
-                env("staging", Some("db.t3.micro"))?,
-                env("dev", Some("db.t3.micro"))?,
+                env("prod", "?")?,
+                env("staging", "db.t3.micro")?,
+                env("dev", "db.t3.micro")?,
             ]),
             ["known-after-apply info aws_db_instance.db: `instance_class` is known only after apply in prod; staging has db.t3.micro, dev has db.t3.micro. Whether they will differ is not known until apply."]
         );

@@ -199,6 +199,24 @@ impl Environment {
         Ok(env)
     }
 
+    /// For tests: the environment with every string leaf equal to `"?"` known only
+    /// after apply.
+    #[cfg(test)]
+    pub fn with_unknowns(mut self) -> Environment {
+        for r in self.resources.iter_mut() {
+            r.attributes =
+                std::mem::replace(&mut r.attributes, super::value::Value::Null).unknown_where("?");
+        }
+        self
+    }
+
+    /// For tests: the environment as read from a configuration (HCL).
+    #[cfg(test)]
+    pub fn declared(mut self) -> Environment {
+        self.source.kind = SourceKind::Hcl;
+        self
+    }
+
     /// An environment built from `(address, attributes JSON)` pairs, for tests.
     #[cfg(test)]
     pub fn for_tests(name: &str, resources: &[(&str, &str)]) -> crate::TestResult<Environment> {

@@ -84,6 +84,28 @@ impl Value {
         Value::Object(out.into_boxed_slice())
     }
 
+    /// For tests: the value with every string leaf equal to `marker` made unknown
+    /// (known only after apply), as a configuration's evaluation leaves it.
+    #[cfg(test)]
+    pub fn unknown_where(self, marker: &str) -> Value {
+        match self {
+            Value::Str(s) if &*s == marker => Value::Unknown,
+            Value::List(l) => Value::List(
+                l.into_vec()
+                    .into_iter()
+                    .map(|x| x.unknown_where(marker))
+                    .collect(),
+            ),
+            Value::Object(o) => Value::Object(
+                o.into_vec()
+                    .into_iter()
+                    .map(|(k, x)| (k, x.unknown_where(marker)))
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+
     pub fn get(&self, key: &str) -> Option<&Value> {
         match self {
             Value::Object(entries) => entries

@@ -1736,66 +1736,30 @@ mod tests {
 
     #[test]
     fn long_lists_of_blocks_with_unknowns_hide_no_known_difference() -> crate::TestResult {
-        // Past the pairs compared one by one (65 × 65), blocks pair by what is known.
-        let rules = |proto: &str| {
+        // Past the pairs compared one by one (65 × 65), blocks are not taken as equal.
+        let rules = |proto: &str, sg: &str| {
             let items: Vec<String> = (0..65)
-                .map(|i| format!(r#"{{"p":{i},"proto":"{proto}","sg":"x"}}"#))
+                .map(|i| format!(r#"{{"p":{i},"proto":"{proto}","sg":"{sg}"}}"#))
                 .collect();
             format!(r#"{{"ingress":[{}]}}"#, items.join(","))
         };
-        let unknown_sg = |e: &mut Environment| {
-            if let Value::Object(o) = &mut e.resources[0].attributes {
-                let mut entries = o.to_vec();
-                if let Value::List(l) = &mut entries[0].1 {
-                    let mut items = l.to_vec();
-                    for it in items.iter_mut() {
-                        if let Value::Object(f) = it {
-                            let mut fs = f.to_vec();
-                            fs[2].1 = Value::Unknown;
-                            *f = fs.into_boxed_slice();
-                        }
-                    }
-                    *l = items.into_boxed_slice();
-                }
-                *o = entries.into_boxed_slice();
-            }
-        };
-        let a = env("prod", &[("aws_x.t", &rules("tcp"))])?;
-        let mut b = env("staging", &[("aws_x.t", &rules("udp"))])?;
-        unknown_sg(&mut b);
+        let a = env("prod", &[("aws_x.t", &rules("tcp", "x"))])?;
+        let b = env("staging", &[("aws_x.t", &rules("udp", "?"))])?.with_unknowns();
         assert!(
             !run_with(a.clone(), b)?.is_empty(),
             "tcp against udp is known"
         );
-        let mut same = env("staging", &[("aws_x.t", &rules("tcp"))])?;
-        unknown_sg(&mut same);
+        let same = env("staging", &[("aws_x.t", &rules("tcp", "?"))])?.with_unknowns();
         assert!(run_with(a, same)?.is_empty());
         Ok(())
     }
 
     #[test]
     fn an_unknown_is_said_whatever_the_order_of_the_blocks() -> crate::TestResult {
-        let declared = |mut e: Environment| {
-            e.source.kind = crate::model::SourceKind::Hcl;
-            e
-        };
-        let a = r#"{"rule":[{"cidr":"x","p":22},{"cidr":"10.0.0.0/8","p":80}]}"#;
+        let a = r#"{"rule":[{"cidr":"?","p":22},{"cidr":"10.0.0.0/8","p":80}]}"#;
         let b = r#"{"rule":[{"cidr":"10.0.0.0/8","p":80},{"cidr":"0.0.0.0/0","p":22}]}"#;
-        let mut ea = declared(env("prod", &[("aws_x.t", a)])?);
-        if let Value::Object(o) = &mut ea.resources[0].attributes {
-            let mut entries = o.to_vec();
-            if let Value::List(l) = &mut entries[0].1 {
-                let mut items = l.to_vec();
-                if let Value::Object(f) = &mut items[0] {
-                    let mut fs = f.to_vec();
-                    fs[0].1 = Value::Unknown;
-                    *f = fs.into_boxed_slice();
-                }
-                *l = items.into_boxed_slice();
-            }
-            *o = entries.into_boxed_slice();
-        }
-        let eb = declared(env("staging", &[("aws_x.t", b)])?);
+        let ea = env("prod", &[("aws_x.t", a)])?.with_unknowns().declared();
+        let eb = env("staging", &[("aws_x.t", b)])?.declared();
         assert_eq!(
             run_with(ea, eb)?,
             vec!["rule[0].cidr: (known after apply) | 0.0.0.0/0 (after apply)"]
@@ -1807,48 +1771,19 @@ mod tests {
     fn an_unknown_in_a_block_hides_nothing_else_in_it() -> crate::TestResult {
         // One value known only after apply in a nested block (a data source's id), and
         // known values that differ beside it: each known difference is reported.
-        let block = |class: &str, min: u32, sg: Option<&str>| {
-            let sg = sg.map_or("null".to_string(), |s| format!("{s:?}"));
+        let block = |class: &str, min: u32, sg: &str| {
             format!(
-                r#"{{"cfg":[{{"class":"{class}","min":{min},"sg":{sg},"subnets":["a","b"]}}]}}"#
+                r#"{{"cfg":[{{"class":"{class}","min":{min},"sg":"{sg}","subnets":["a","b"]}}]}}"#
             )
-        };
-        let with_unknown = |e: &mut Environment| {
-            if let Value::Object(o) = &mut e.resources[0].attributes {
-                let mut entries = o.to_vec();
-                if let Value::List(l) = &mut entries[0].1 {
-                    let mut items = l.to_vec();
-                    if let Value::Object(fields) = &mut items[0] {
-                        let mut f = fields.to_vec();
-                        for (k, v) in f.iter_mut() {
-                            if k.as_ref() == "sg" {
-                                *v = Value::Unknown;
-                            }
-                        }
-                        *fields = f.into_boxed_slice();
-                    }
-                    *l = items.into_boxed_slice();
-                }
-                *o = entries.into_boxed_slice();
-            }
         };
         // Two configurations: a value known in one and only after apply in the other is
         // said.
-        let declared = |mut e: Environment| {
-            e.source.kind = crate::model::SourceKind::Hcl;
-            e
-        };
-        let a = declared(env(
-            "prod",
-            &[("aws_x.t", &block("large", 3, Some("sg-1")))],
-        )?);
-        let mut b = declared(env(
-            "staging",
-            &[("aws_x.t", &block("small", 1, Some("x")))],
-        )?);
-        with_unknown(&mut b);
+        let a = env("prod", &[("aws_x.t", &block("large", 3, "sg-1"))])?.declared();
+        let b = env("staging", &[("aws_x.t", &block("small", 1, "?"))])?
+            .with_unknowns()
+            .declared();
         assert_eq!(
-            run_with(a.clone(), b.clone())?,
+            run_with(a, b.clone())?,
             vec![
                 "cfg[0].class: large | small",
                 "cfg[0].min: 3 | 1",
@@ -1856,8 +1791,9 @@ mod tests {
             ]
         );
         // Unknown on both sides: only the known differences.
-        let mut a = a;
-        with_unknown(&mut a);
+        let a = env("prod", &[("aws_x.t", &block("large", 3, "?"))])?
+            .with_unknowns()
+            .declared();
         assert_eq!(
             run_with(a, b)?,
             vec!["cfg[0].class: large | small", "cfg[0].min: 3 | 1"]
