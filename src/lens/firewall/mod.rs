@@ -390,8 +390,15 @@ fn group_findings(
                 // and neither can known addresses on ports the other side allows to
                 // unknown ones. What cannot be told is said (a coverage finding).
                 let before = more.len() + less.len();
-                more.retain(|r| told(r, &ra));
-                less.retain(|r| told(r, &rb));
+                if before > 0 {
+                    // Each side's rules as traffic, made once for every region asked.
+                    let (ga, gb): (Vec<Region>, Vec<Region>) = (
+                        ra.iter().map(space::region_of).collect(),
+                        rb.iter().map(space::region_of).collect(),
+                    );
+                    more.retain(|r| told(r, &ga));
+                    less.retain(|r| told(r, &gb));
+                }
                 if before != more.len() + less.len() {
                     untold.push((k, "some of its addresses are known only after apply"));
                 }
@@ -431,15 +438,15 @@ fn group_findings(
 }
 
 /// Whether region `r`, allowed on one side, is a difference that can be told against
-/// `others`, the other side's rules of that direction: an address region, unless the
-/// other side allows addresses known only after apply on overlapping traffic; a region
-/// of addresses known only after apply, when the other side allows nothing overlapping.
-fn told(r: &Region, others: &[Rule]) -> bool {
+/// `others`, the other side's rules of that direction (as traffic): an address region,
+/// unless the other side allows addresses known only after apply on overlapping
+/// traffic; a region of addresses known only after apply, when the other side allows
+/// nothing overlapping.
+fn told(r: &Region, others: &[Region]) -> bool {
     let overlaps = |a: &space::Span, b: &space::Span| a.lo <= b.hi && b.lo <= a.hi;
     let touches = |after_apply_only: bool| {
-        others.iter().any(|q| {
-            let g = space::region_of(q);
-            (!after_apply_only || after_apply(&g))
+        others.iter().any(|g| {
+            (!after_apply_only || after_apply(g))
                 && (g.target == r.target || g.target.is_empty() || r.target.is_empty())
                 && overlaps(&r.protocols, &g.protocols)
                 && overlaps(&r.ports, &g.ports)
