@@ -43,31 +43,16 @@ pub fn findings(input: &Input<'_>) -> (Vec<Finding>, Vec<NotCompared>) {
     let envs = input.envs;
     // Inside a module another part leaves unexpanded there, or a module holding parts
     // left unexpanded there: not absent either.
-    let logical_parts: Vec<Vec<Address>> = (0..envs.len())
-        .map(|k| {
-            let ctx = &input.contexts[k];
-            envs[k]
-                .unexpanded
-                .iter()
-                .map(|(a, _)| ctx.logical(a).into_owned())
-                .chain(
-                    envs[k]
-                        .unexpanded_modules
-                        .iter()
-                        .map(|(m, _)| ctx.logical(&Address::module_call(m.clone())).into_owned()),
-                )
-                .collect()
-        })
-        .collect();
+    let left = super::generic::Unexpanded::of(input);
     for (logical, part) in parts.iter_mut() {
-        for (k, left) in logical_parts.iter().enumerate() {
+        for k in 0..envs.len() {
             if part.why[k].is_some() || part.count[k] > 0 {
                 continue;
             }
-            part.enclosed[k] = super::generic::left_unexpanded(input, k, &part.shown);
+            part.enclosed[k] = left.left(input, k, &part.shown);
             part.holds[k] = logical.is_module_call()
                 && left
-                    .iter()
+                    .parts(k)
                     .any(|a| a != logical && within(&a.module, &logical.module));
         }
     }

@@ -21,11 +21,12 @@ pub struct Input<'a> {
 /// All generic findings, unsorted.
 pub fn findings(input: &Input<'_>, rows: &[Row<'_>]) -> Vec<Finding> {
     let blocks = block_counts(input);
+    let left = Unexpanded::of(input);
     let mut out: Vec<Finding> = rows
         .par_iter()
-        .flat_map_iter(|row| row_findings(input, row, &blocks))
+        .flat_map_iter(|row| row_findings(input, row, &blocks, &left))
         .collect();
-    out.extend(block_findings(input, &blocks));
+    out.extend(block_findings(input, &blocks, &left));
     out
 }
 
@@ -58,30 +59,63 @@ fn block_counts(input: &Input<'_>) -> BlockCounts {
     m
 }
 
-/// Whether environment `k` left the instances at `a` (an instance or a block, written as
-/// any environment writes it) unknown rather than absent: their block or a module
-/// around them was not expanded there. Compared by logical address, so that
-/// `module.app["prod"]` and `module.app["staging"]` are one.
-pub(crate) fn left_unexpanded(input: &Input<'_>, k: usize, a: &Address) -> bool {
-    let env = &input.envs[k];
-    if env.unexpanded.is_empty() && env.unexpanded_modules.is_empty() {
-        return false;
-    }
-    let ctx = &input.contexts[k];
-    let block = a.block();
-    let la = ctx.logical(&block);
-    env.unexpanded
-        .iter()
-        .any(|(b, _)| ctx.logical(b).as_ref() == la.as_ref())
-        || env.unexpanded_modules.iter().any(|(m, _)| {
-            let lm = ctx.logical(&Address::module_call(m.clone())).into_owned();
-            la.module.len() >= lm.module.len()
-                && la
-                    .module
+/// What each environment left unexpanded, by logical address, made once per run: the
+/// blocks, and the module calls.
+pub(crate) struct Unexpanded {
+    per_env: Vec<(Vec<Address>, Vec<Address>)>,
+}
+
+impl Unexpanded {
+    pub(crate) fn of(input: &Input<'_>) -> Unexpanded {
+        let per_env = input
+            .envs
+            .iter()
+            .zip(input.contexts)
+            .map(|(env, ctx)| {
+                let blocks = env
+                    .unexpanded
                     .iter()
-                    .zip(&lm.module)
-                    .all(|(x, y)| x.name == y.name && (y.key.is_none() || x.key == y.key))
-        })
+                    .map(|(b, _)| ctx.logical(b).into_owned())
+                    .collect();
+                let modules = env
+                    .unexpanded_modules
+                    .iter()
+                    .map(|(m, _)| ctx.logical(&Address::module_call(m.clone())).into_owned())
+                    .collect();
+                (blocks, modules)
+            })
+            .collect();
+        Unexpanded { per_env }
+    }
+
+    /// Every part environment `k` left, blocks and module calls, by logical address.
+    pub(crate) fn parts(&self, k: usize) -> impl Iterator<Item = &Address> {
+        self.per_env[k].0.iter().chain(self.per_env[k].1.iter())
+    }
+
+    /// Whether environment `k` left the instances at `a` (an instance or a block, written
+    /// as any environment writes it) unknown rather than absent: their block or a module
+    /// around them was not expanded there. Compared by logical address, so that
+    /// `module.app["prod"]` and `module.app["staging"]` are one.
+    pub(crate) fn left(&self, input: &Input<'_>, k: usize, a: &Address) -> bool {
+        let (blocks, modules) = &self.per_env[k];
+        if blocks.is_empty() && modules.is_empty() {
+            return false;
+        }
+        let la = input.contexts[k].logical(a);
+        let same_block = |b: &Address| {
+            b.mode == la.mode && b.rtype == la.rtype && b.name == la.name && b.module == la.module
+        };
+        blocks.iter().any(same_block)
+            || modules.iter().any(|lm| {
+                la.module.len() >= lm.module.len()
+                    && la
+                        .module
+                        .iter()
+                        .zip(&lm.module)
+                        .all(|(x, y)| x.name == y.name && (y.key.is_none() || x.key == y.key))
+            })
+    }
 }
 
 /// Environment names joined for a sentence: `prod`, `prod and dev`, `a, b and c`.
@@ -95,7 +129,7 @@ pub(crate) fn names(envs: &[Environment], ks: &[usize]) -> String {
 }
 
 /// One finding per block that some environment lacks entirely.
-fn block_findings(input: &Input<'_>, blocks: &BlockCounts) -> Vec<Finding> {
+fn block_findings(input: &Input<'_>, blocks: &BlockCounts, left: &Unexpanded) -> Vec<Finding> {
     let envs = input.envs;
     let mut out = Vec::new();
     for (counts, keyed, block) in blocks.values() {
@@ -108,7 +142,7 @@ fn block_findings(input: &Input<'_>, blocks: &BlockCounts) -> Vec<Finding> {
             continue;
         }
         // A block an environment could not expand is not missing there.
-        let unexpanded = |k: usize| counts[k] == 0 && left_unexpanded(input, k, block);
+        let unexpanded = |k: usize| counts[k] == 0 && left.left(input, k, block);
         if !counts
             .iter()
             .enumerate()
@@ -167,7 +201,12 @@ fn block_findings(input: &Input<'_>, blocks: &BlockCounts) -> Vec<Finding> {
     out
 }
 
-fn row_findings(input: &Input<'_>, row: &Row<'_>, blocks: &BlockCounts) -> Vec<Finding> {
+fn row_findings(
+    input: &Input<'_>,
+    row: &Row<'_>,
+    blocks: &BlockCounts,
+    left: &Unexpanded,
+) -> Vec<Finding> {
     let envs = input.envs;
     let mut out = Vec::new();
     let category = category_of(&row.address.rtype);
@@ -192,7 +231,7 @@ fn row_findings(input: &Input<'_>, row: &Row<'_>, blocks: &BlockCounts) -> Vec<F
         );
         let lack: Vec<usize> = (0..envs.len())
             .filter(|&k| row.present[k].is_none() && counts.is_some_and(|c| c.0[k] > 0))
-            .filter(|&k| !left_unexpanded(input, k, row.address))
+            .filter(|&k| !left.left(input, k, row.address))
             .collect();
         if !lack.is_empty() {
             let have: Vec<usize> = (0..envs.len())
