@@ -106,7 +106,7 @@ impl Claim {
 fn is_set(v: Option<&Value>) -> Option<bool> {
     match v {
         None | Some(Value::Null) | Some(Value::Bool(false)) => Some(false),
-        Some(Value::Unknown) => None,
+        Some(Value::Unknown(_)) => None,
         Some(Value::Str(s)) => Some(!s.is_empty()),
         Some(Value::List(l)) => Some(!l.is_empty()),
         Some(_) => Some(true),
@@ -246,7 +246,7 @@ mod tests {
                 frontend(v),
             ))
         };
-        assert_eq!(super::exposed(&lb(Value::Unknown)?), None);
+        assert_eq!(super::exposed(&lb(Value::Unknown(None))?), None);
         assert_eq!(
             super::exposed(&lb(Value::Bool(false))?).map(|e| e.0),
             Some(false)

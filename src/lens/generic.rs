@@ -6,7 +6,7 @@ use super::catalog::category_of;
 use super::severity;
 use crate::align::Row;
 use crate::model::{Address, AttrPath, Environment, Finding, Kind};
-use crate::normalize::diff::{show, value_at, Side, ABSENT, UNKNOWN};
+use crate::normalize::diff::{is_unknown_text, show, value_at, Side, ABSENT};
 use crate::normalize::{diff, Context, ValueDiff};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
@@ -395,7 +395,7 @@ fn attribute_finding(
         let mut known: Vec<&str> = diffs
             .iter()
             .flat_map(|(_, d)| [d.left.as_str(), d.right.as_str()])
-            .filter(|v| *v != UNKNOWN)
+            .filter(|v| !is_unknown_text(v))
             .collect();
         known.sort_unstable();
         known.dedup();
@@ -441,12 +441,12 @@ fn attribute_finding(
     let message = if after_apply {
         let unknown: Vec<usize> = displays
             .iter()
-            .filter(|(_, v)| v == UNKNOWN)
+            .filter(|(_, v)| is_unknown_text(v))
             .map(|(k, _)| *k)
             .collect();
         let known: Vec<String> = displays
             .iter()
-            .filter(|(_, v)| v != UNKNOWN)
+            .filter(|(_, v)| !is_unknown_text(v))
             .map(|(k, v)| format!("{} has {v}", envs[*k].name))
             .collect();
         format!(

@@ -11,4 +11,4 @@ pub use address::{Address, Key, Mode, ModuleStep};
 pub use environment::{Edge, Environment, NotExpanded, Source, SourceKind};
 pub use finding::{Category, Finding, Kind, NotCompared, Severity};
 pub use resource::{AttrPath, PathStep, Resource};
-pub use value::{Num, Value};
+pub use value::{Derived, Num, Value};

@@ -54,11 +54,21 @@ pub enum Value {
     List(Box<[Value]>),
     /// Entries sorted by key, keys unique.
     Object(Box<[(Box<str>, Value)]>),
-    /// Known only after apply (a plan's `after_unknown`). Never produced by parsing.
-    Unknown,
+    /// Known only after apply (a plan's `after_unknown`), and where from when that is
+    /// known (see [`Derived`]). Never produced by parsing.
+    Unknown(Option<Box<Derived>>),
     /// Known only after apply, but known to be an identifier of the resource at this
     /// address (a plan's configuration says `vpc_id = aws_vpc.main.id`).
     Ref(Box<super::address::Address>),
+}
+
+/// Where a value known only after apply comes from: an attribute, other than its
+/// identifiers (those are [`Value::Ref`]), that the configuration of the resource at
+/// `address` does not set (`data.aws_vpc.main.cidr_block`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Derived {
+    pub address: super::address::Address,
+    pub attr: Box<str>,
 }
 
 impl Value {
@@ -89,7 +99,7 @@ impl Value {
     #[cfg(test)]
     pub fn unknown_where(self, marker: &str) -> Value {
         match self {
-            Value::Str(s) if &*s == marker => Value::Unknown,
+            Value::Str(s) if &*s == marker => Value::Unknown(None),
             Value::List(l) => Value::List(
                 l.into_vec()
                     .into_iter()
@@ -151,7 +161,7 @@ impl Value {
     fn write_json(&self, out: &mut String) {
         match self {
             Value::Null => out.push_str("null"),
-            Value::Unknown => out.push_str("\"(known after apply)\""),
+            Value::Unknown(_) => out.push_str("\"(known after apply)\""),
             Value::Ref(a) => {
                 out.push_str(&serde_json::Value::from(format!("${{{a}}}")).to_string())
             }

@@ -186,7 +186,7 @@ impl<'e> Context<'e> {
         match pos {
             Some(i) => matches!(
                 self.env.resources[i].attributes.get("id"),
-                None | Some(Value::Unknown) | Some(Value::Null)
+                None | Some(Value::Unknown(_)) | Some(Value::Null)
             ),
             None => false,
         }
@@ -201,7 +201,7 @@ impl<'e> Context<'e> {
     pub fn leaf<'a>(&'a self, v: &'a Value) -> Leaf<'a> {
         match v {
             Value::Null => Leaf::Empty,
-            Value::Unknown => Leaf::Unknown,
+            Value::Unknown(_) => Leaf::Unknown,
             Value::Ref(a) => match self.env.position(a) {
                 Some(i) => Leaf::Ref(self.logical(&self.env.resources[i].address)),
                 None => Leaf::Unknown,

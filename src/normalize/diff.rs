@@ -10,7 +10,8 @@ use super::catalog::{
 };
 use super::context::Context;
 use super::trail::{object_step as object_step_for, to_path, Step};
-use crate::model::{AttrPath, PathStep, Resource, Value};
+use crate::model::{Address, AttrPath, PathStep, Resource, Value};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The placeholder shown for any secret value.
@@ -328,6 +329,30 @@ static NULL: Value = Value::Null;
 /// How a value known only after apply is shown.
 pub const UNKNOWN: &str = "(known after apply)";
 
+/// How a value known only after apply begins when where it comes from is shown too:
+/// `(known after apply: data.aws_vpc.main.cidr_block)`.
+const UNKNOWN_FROM: &str = "(known after apply: ";
+
+/// Whether a displayed value is one known only after apply.
+pub fn is_unknown_text(s: &str) -> bool {
+    s == UNKNOWN || (s.starts_with(UNKNOWN_FROM) && s.ends_with(')'))
+}
+
+/// Where a value known only after apply comes from, as compared: the logical address
+/// of the resource and the attribute (see [`crate::model::Derived`]).
+fn source<'v>(side: &'v Side<'_>, v: &'v Value) -> Option<(Cow<'v, Address>, &'v str)> {
+    match v {
+        Value::Unknown(Some(d)) => Some((side.ctx.logical(&d.address), &d.attr)),
+        _ => None,
+    }
+}
+
+/// Two values known only after apply that are known to come from different sources:
+/// a difference of configuration, whatever values they turn out to have.
+fn sources_differ(a: &Side<'_>, b: &Side<'_>, va: &Value, vb: &Value) -> bool {
+    matches!((source(a, va), source(b, vb)), (Some(x), Some(y)) if x != y)
+}
+
 /// An attribute a configuration does not set, compared with a state or plan: the
 /// provider decided it there, so it is not a difference. (Two configurations that set
 /// different attributes differ; so do map keys, which are values, not attributes.)
@@ -462,7 +487,8 @@ fn equal(a: &Side<'_>, b: &Side<'_>, va: &Value, vb: &Value) -> bool {
 /// fields a configuration may leave to the provider), not map values.
 fn equal_in(a: &Side<'_>, b: &Side<'_>, va: &Value, vb: &Value, block: bool) -> bool {
     match (va, vb) {
-        (Value::Unknown, _) | (_, Value::Unknown) => true,
+        (Value::Unknown(_), Value::Unknown(_)) => !sources_differ(a, b, va, vb),
+        (Value::Unknown(_), _) | (_, Value::Unknown(_)) => true,
         (Value::Str(x), Value::Str(y))
             if x == y && !address_like(x) && !a.is_identifier(x) && !b.is_identifier(y) =>
         {
@@ -641,7 +667,7 @@ fn spend(n: usize) -> bool {
 /// Whether a value holds anything known only after apply.
 fn has_unknown(v: &Value) -> bool {
     match v {
-        Value::Unknown => true,
+        Value::Unknown(_) => true,
         Value::List(l) => l.iter().any(has_unknown),
         Value::Object(o) => o.iter().any(|(_, x)| has_unknown(x)),
         _ => false,
@@ -700,11 +726,17 @@ fn compare<'v>(
     out: &mut Vec<ValueDiff>,
 ) -> bool {
     match (va, vb) {
-        (Value::Unknown, Value::Unknown) => true,
+        (Value::Unknown(_), Value::Unknown(_)) => {
+            if sources_differ(a, b, va, vb) {
+                record(a, b, va, vb, trail, out, None);
+                return false;
+            }
+            true
+        }
         // Known on one side only: equal for all that is known, and said.
         // Between two configurations (in a state or plan, what the provider computes is
         // unknown wherever the configuration does not set it: nothing to say there).
-        (Value::Unknown, other) | (other, Value::Unknown) => {
+        (Value::Unknown(_), other) | (other, Value::Unknown(_)) => {
             if a.declared && b.declared && !is_empty(other) && !matches!(other, Value::Ref(_)) {
                 record_after_apply(a, b, va, vb, trail, out);
             }
@@ -1178,9 +1210,12 @@ fn json_str(s: &str, out: &mut String) {
 /// A canonical, escaped text of a normalised value, for multiset comparison.
 fn canon(side: &Side<'_>, v: &Value, out: &mut String, unknown: &mut bool) {
     match v {
-        Value::Unknown => {
+        Value::Unknown(_) => {
             *unknown = true;
             out.push('?');
+            if let Some((address, attr)) = source(side, v) {
+                out.push_str(&format!("@{address}.{attr}"));
+            }
         }
         Value::List(l) if !l.is_empty() => {
             let mut parts: Vec<String> = l
@@ -1374,7 +1409,10 @@ fn render(side: &Side<'_>, v: &Value, path: &AttrPath, out: &mut String, top: bo
     }
     match v {
         Value::Null => out.push_str("null"),
-        Value::Unknown => out.push_str(UNKNOWN),
+        Value::Unknown(None) => out.push_str(UNKNOWN),
+        Value::Unknown(Some(d)) => {
+            out.push_str(&format!("{UNKNOWN_FROM}{}.{})", d.address, d.attr));
+        }
         Value::Ref(a) => match side.ctx.env.position(a) {
             Some(_) => out.push_str(&a.to_string()),
             None => out.push_str("(known after apply)"),
@@ -1704,7 +1742,7 @@ mod tests {
                     let mut items = l.to_vec();
                     items[0] = Value::object(vec![
                         ("p".into(), port.clone()),
-                        ("sg".into(), Value::Unknown),
+                        ("sg".into(), Value::Unknown(None)),
                     ]);
                     *l = items.into_boxed_slice();
                 }
@@ -2045,7 +2083,7 @@ mod reference_tests {
         )?;
         if let Value::Object(o) = &mut eb.resources[0].attributes {
             let mut v = o.to_vec();
-            v.push(("id".into(), Value::Unknown));
+            v.push(("id".into(), Value::Unknown(None)));
             eb.resources[0].attributes = Value::object(v);
         }
         let ea = Environment::for_tests("prod", &a)?;

@@ -159,7 +159,7 @@ pub fn apply_configuration(resources: &mut [Resource], config: Configuration) {
         let mut entries = attrs.to_vec();
         let mut changed = false;
         for (k, v) in entries.iter_mut() {
-            if !matches!(v, Value::Unknown) {
+            if !matches!(v, Value::Unknown(_)) {
                 continue;
             }
             let Some(refs) = e
@@ -306,7 +306,7 @@ pub fn mirror_paths(mirror: &Value, at: &mut AttrPath, out: &mut Vec<AttrPath>) 
     }
 }
 
-/// Marks leaves known only after apply as [`Value::Unknown`] and adds the plan's
+/// Marks leaves known only after apply as [`Value::Unknown(_)`] and adds the plan's
 /// `after_sensitive` paths, using each resource's change.
 pub fn apply_changes(resources: &mut [Resource], changes: Vec<ResourceChange>) {
     let mut by_addr: HashMap<String, Change> = HashMap::new();
@@ -339,7 +339,7 @@ pub fn apply_changes(resources: &mut [Resource], changes: Vec<ResourceChange>) {
 
 fn mark_unknown(value: &mut Value, mirror: &Value) {
     match mirror {
-        Value::Bool(true) => *value = Value::Unknown,
+        Value::Bool(true) => *value = Value::Unknown(None),
         Value::Object(m) => {
             let mut entries: Vec<(Box<str>, Value)> = match std::mem::take(value) {
                 Value::Object(e) => e.into_vec(),
@@ -378,13 +378,13 @@ fn mark_unknown(value: &mut Value, mirror: &Value) {
                         let mut v = Value::Null;
                         mark_unknown(&mut v, sub);
                         if contains_true(sub) {
-                            all.push(if v.is_null() { Value::Unknown } else { v });
+                            all.push(if v.is_null() { Value::Unknown(None) } else { v });
                         }
                     }
                     *items = all.into_boxed_slice();
                 }
             } else if value.is_null() && contains_true(mirror) {
-                *value = Value::Unknown;
+                *value = Value::Unknown(None);
             }
         }
         _ => {}

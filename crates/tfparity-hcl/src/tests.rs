@@ -43,7 +43,7 @@ resource "aws_subnet" "b" {
     );
     assert_eq!(
         attr(&l, "aws_subnet.b", "vpc_id"),
-        Some(&V::Unknown(Some("aws_vpc.a".into())))
+        Some(&V::id_of("aws_vpc.a"))
     );
     Ok(())
 }
@@ -196,7 +196,13 @@ resource "google_project_iam_member" "m" {
     assert_eq!(attr(&l, m, "role"), Some(&V::str("deployer")));
     assert_eq!(attr(&l, m, "member"), Some(&V::unknown()));
     let k = r#"kubectl_manifest.crds["a"]"#;
-    assert_eq!(attr(&l, k, "yaml_body"), Some(&V::unknown()));
+    assert_eq!(
+        attr(&l, k, "yaml_body"),
+        Some(&V::Unknown(Some(Box::new(crate::value::Origin::Attr(
+            r#"data.http.crds["a"]"#.into(),
+            "body".into()
+        )))))
+    );
     assert_eq!(
         attr(&l, k, "url"),
         Some(&V::str("https://example.com/a.yaml"))

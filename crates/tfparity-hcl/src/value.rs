@@ -21,14 +21,31 @@ pub enum V {
     Set(Vec<V>),
     /// A map or an object: keys in lexical order, as Terraform iterates them.
     Map(BTreeMap<String, V>),
-    /// Known only after apply. `Some(address)` when it is the identifier of the resource
-    /// at that address (`aws_vpc.main.id`), so that it can become a reference.
-    Unknown(Option<Box<str>>),
+    /// Known only after apply, and where from when that is known (see [`Origin`]).
+    Unknown(Option<Box<Origin>>),
     /// Marked sensitive: never shown, and everything computed from it is marked too.
     Sensitive(Box<V>),
 }
 
+/// Where a value known only after apply comes from: a resource's attribute that its
+/// configuration does not set. Two such values from the same place are the same value;
+/// from different places, a difference of configuration even before either is known.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Origin {
+    /// An identifier of the resource at this address (`aws_vpc.main.id`), so that it
+    /// can become a reference.
+    Id(Box<str>),
+    /// The attribute (second) of the resource at the address (first) that its
+    /// configuration does not set (`data.aws_vpc.main.cidr_block`).
+    Attr(Box<str>, Box<str>),
+}
+
 impl V {
+    /// The identifier of the resource at `address`, known only after apply.
+    pub fn id_of(address: &str) -> V {
+        V::Unknown(Some(Box::new(Origin::Id(address.into()))))
+    }
+
     pub fn str(s: impl Into<String>) -> V {
         V::Str(s.into())
     }

@@ -110,6 +110,27 @@ impl Reader<'_> {
 /// The peer of a rule whose addresses are known only after apply.
 pub const UNKNOWN_CIDRS: &str = "(addresses known after apply)";
 
+/// The peer of a rule whose addresses are known only after apply but known to be those
+/// of `source`, an attribute of a resource (`data.aws_vpc.main.cidr_block`): it
+/// compares equal to the same source in another environment, and differs from another.
+pub fn derived_cidrs(source: &str) -> String {
+    format!("{DERIVED_CIDRS}{source}{DERIVED_CIDRS_END}")
+}
+
+/// How the name of a [`derived_cidrs`] peer begins and ends.
+const DERIVED_CIDRS: &str = "addresses of ";
+const DERIVED_CIDRS_END: &str = " (known after apply)";
+
+/// Whether a named peer is addresses known only after apply: from a known source (see
+/// [`derived_cidrs`]) or not ([`UNKNOWN_CIDRS`]), `Some(true)` and `Some(false)`.
+pub fn after_apply_source(name: &str) -> Option<bool> {
+    if name == UNKNOWN_CIDRS {
+        Some(false)
+    } else {
+        Some(name.starts_with(DERIVED_CIDRS) && name.ends_with(DERIVED_CIDRS_END)).filter(|d| *d)
+    }
+}
+
 /// The peer of a rule that names one known only after apply.
 pub const UNKNOWN_PEER: &str = "(known after apply)";
 
@@ -276,7 +297,7 @@ impl<'a> Reader<'a> {
         if found.is_none()
             && matches!(
                 get(&r.attributes, attr),
-                None | Some(Value::Unknown) | Some(Value::Ref(_))
+                None | Some(Value::Unknown(_)) | Some(Value::Ref(_))
             )
         {
             // Not known yet: the group the baseline's rule of the same address protects.
@@ -319,6 +340,34 @@ impl<'a> Reader<'a> {
     }
 
     /// A peer that names another resource (a security group, a prefix list).
+    /// The peers of the entries of `keys` known only after apply: the addresses of the
+    /// attribute they are known to be (`data.aws_vpc.main.cidr_block`, by logical
+    /// address, so that the same source compares equal across environments), or
+    /// [`UNKNOWN_CIDRS`] when nothing says where they come from.
+    fn unknown_addresses(&self, v: &Value, keys: &[&str]) -> Vec<Peer> {
+        let mut names: Vec<String> = Vec::new();
+        for k in keys {
+            let items: &[Value] = match get(v, k) {
+                Some(Value::List(l)) => l,
+                Some(x @ Value::Unknown(_)) => std::slice::from_ref(x),
+                _ => &[],
+            };
+            for x in items {
+                if let Value::Unknown(origin) = x {
+                    names.push(match origin {
+                        Some(d) => {
+                            derived_cidrs(&format!("{}.{}", self.ctx.logical(&d.address), d.attr))
+                        }
+                        None => UNKNOWN_CIDRS.into(),
+                    });
+                }
+            }
+        }
+        names.sort();
+        names.dedup();
+        names.into_iter().map(Peer::Named).collect()
+    }
+
     fn named(&self, kind: &str, id: &str) -> Peer {
         match self.ctx.leaf_str(id) {
             Leaf::Ref(a) => Peer::Named(format!("{kind} {a}")),
@@ -372,21 +421,6 @@ impl<'a> Reader<'a> {
 
     /// AWS security-group peers of a block or rule resource.
     fn sg_peers(&self, v: &Value, own: &Address) -> Vec<Peer> {
-        let unknown = |x: Option<&Value>| match x {
-            Some(Value::Unknown) => true,
-            Some(Value::List(l)) => l.iter().any(|e| matches!(e, Value::Unknown)),
-            _ => false,
-        };
-        // Addresses known only after apply: this rule's allowance cannot be told.
-        let unknown_cidrs = [
-            "cidr_blocks",
-            "ipv6_cidr_blocks",
-            "cidr_ipv4",
-            "cidr_ipv6",
-            "prefix_list_ids",
-        ]
-        .iter()
-        .any(|k| unknown(v.get(k)));
         let mut peers: Vec<Peer> = strings(v, "cidr_blocks")
             .iter()
             .chain(strings(v, "ipv6_cidr_blocks").iter())
@@ -394,9 +428,16 @@ impl<'a> Reader<'a> {
             .chain(strings(v, "cidr_ipv6").iter())
             .flat_map(|c| self.nets(c))
             .collect();
-        if unknown_cidrs {
-            peers.push(Peer::Named(UNKNOWN_CIDRS.into()));
-        }
+        peers.extend(self.unknown_addresses(
+            v,
+            &[
+                "cidr_blocks",
+                "ipv6_cidr_blocks",
+                "cidr_ipv4",
+                "cidr_ipv6",
+                "prefix_list_ids",
+            ],
+        ));
         for id in strings(v, "prefix_list_ids")
             .iter()
             .chain(strings(v, "prefix_list_id").iter())
@@ -419,8 +460,8 @@ impl<'a> Reader<'a> {
             "referenced_security_group_id",
         ] {
             match get(v, k) {
-                Some(Value::Unknown) => peers.push(Peer::Named(UNKNOWN_PEER.into())),
-                Some(Value::List(l)) if l.iter().any(|x| matches!(x, Value::Unknown)) => {
+                Some(Value::Unknown(_)) => peers.push(Peer::Named(UNKNOWN_PEER.into())),
+                Some(Value::List(l)) if l.iter().any(|x| matches!(x, Value::Unknown(_))) => {
                     peers.push(Peer::Named(UNKNOWN_PEER.into()))
                 }
                 Some(Value::Ref(a)) => peers.push(Peer::Named(format!(
@@ -466,7 +507,7 @@ impl<'a> Reader<'a> {
             (Direction::Ingress, "ingress"),
             (Direction::Egress, "egress"),
         ] {
-            if matches!(r.attributes.get(attr), Some(Value::Unknown)) {
+            if matches!(r.attributes.get(attr), Some(Value::Unknown(_))) {
                 self.group(&r.address, true, SECURITY_GROUP)
                     .unknown_rules
                     .push(dir);
@@ -545,11 +586,12 @@ impl<'a> Reader<'a> {
             _ => Action::Allow,
         };
         let priority = int(v, number).unwrap_or(i64::MAX);
-        let peers: Vec<Peer> = strings(v, "cidr_block")
+        let mut peers: Vec<Peer> = strings(v, "cidr_block")
             .iter()
             .chain(strings(v, "ipv6_cidr_block").iter())
             .flat_map(|c| self.nets(c))
             .collect();
+        peers.extend(self.unknown_addresses(v, &["cidr_block", "ipv6_cidr_block"]));
         self.push(
             owner,
             is_resource,
@@ -620,6 +662,7 @@ impl<'a> Reader<'a> {
             "destination_ranges"
         };
         peers.extend(strings(v, ranges).iter().flat_map(|c| self.nets(c)));
+        peers.extend(self.unknown_addresses(v, &[ranges]));
         if dir == Direction::Ingress {
             peers.extend(
                 strings(v, "source_tags")
@@ -684,6 +727,7 @@ impl<'a> Reader<'a> {
         ) {
             out.push(self.named("application security group", &id));
         }
+        out.extend(self.unknown_addresses(v, &[single, plural]));
         out
     }
 

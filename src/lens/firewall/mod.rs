@@ -13,7 +13,7 @@ use crate::model::{AttrPath, Category, Finding, Kind, PathStep};
 use crate::normalize::Context;
 use extract::Groups;
 use rayon::prelude::*;
-use rule::{protocol_name, Direction, Rule};
+use rule::{protocol_name, Action, Direction, Rule};
 use space::{reaches_internet, span_to_nets, PeerSpace, Region};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -392,10 +392,12 @@ fn group_findings(
                 let before = more.len() + less.len();
                 if before > 0 {
                     // Each side's rules as traffic, made once for every region asked.
-                    let (ga, gb): (Vec<Region>, Vec<Region>) = (
-                        ra.iter().map(space::region_of).collect(),
-                        rb.iter().map(space::region_of).collect(),
-                    );
+                    let traffic = |rs: &[Rule]| -> Vec<(Region, bool)> {
+                        rs.iter()
+                            .map(|r| (space::region_of(r), r.action == Action::Allow))
+                            .collect()
+                    };
+                    let (ga, gb) = (traffic(&ra), traffic(&rb));
                     more.retain(|r| told(r, &ga));
                     less.retain(|r| told(r, &gb));
                 }
@@ -438,33 +440,45 @@ fn group_findings(
 }
 
 /// Whether region `r`, allowed on one side, is a difference that can be told against
-/// `others`, the other side's rules of that direction (as traffic): an address region,
-/// unless the other side allows addresses known only after apply on overlapping
-/// traffic; a region of addresses known only after apply, when the other side allows
-/// nothing overlapping.
-fn told(r: &Region, others: &[Region]) -> bool {
+/// `others`, the other side's rules of that direction (as traffic, and whether each
+/// allows it):
+/// - an address region, unless the other side allows addresses known only after apply
+///   on overlapping traffic;
+/// - a region of addresses known only after apply from a known source (an attribute of
+///   a resource), unless the other side allows address ranges or addresses from no
+///   known source on overlapping traffic: another known source, a named peer (a group,
+///   a tag) or a deny rule is a difference;
+/// - a region of addresses known only after apply from no known source, when the other
+///   side allows nothing overlapping.
+fn told(r: &Region, others: &[(Region, bool)]) -> bool {
     let overlaps = |a: &space::Span, b: &space::Span| a.lo <= b.hi && b.lo <= a.hi;
-    let touches = |after_apply_only: bool| {
-        others.iter().any(|g| {
-            (!after_apply_only || after_apply(g))
+    let touches = |blocks: &dyn Fn(&Region, bool) -> bool| {
+        others.iter().any(|(g, allows)| {
+            blocks(g, *allows)
                 && (g.target == r.target || g.target.is_empty() || r.target.is_empty())
                 && overlaps(&r.protocols, &g.protocols)
                 && overlaps(&r.ports, &g.ports)
         })
     };
-    if after_apply(r) {
-        !touches(false)
-    } else {
-        !touches(true)
+    match after_apply(r) {
+        Some(false) => !touches(&|_, _| true),
+        Some(true) => !touches(&|g, allows| {
+            allows && (after_apply(g) == Some(false) || !matches!(g.space, PeerSpace::Named(_)))
+        }),
+        None => !touches(&|g, _| after_apply(g).is_some()),
     }
 }
 
 /// How an environment's cell of a coverage finding begins.
 pub const NOT_COMPARED: &str = "not compared";
 
-/// A region of addresses known only after apply.
-fn after_apply(r: &Region) -> bool {
-    matches!(&r.space, PeerSpace::Named(n) if n == extract::UNKNOWN_CIDRS)
+/// Whether a region is of addresses known only after apply: `Some(true)` when from a
+/// known source, `Some(false)` when not.
+fn after_apply(r: &Region) -> Option<bool> {
+    match &r.space {
+        PeerSpace::Named(n) => extract::after_apply_source(n),
+        _ => None,
+    }
 }
 
 /// A coverage finding for a group direction some environments could not compare.

@@ -3,7 +3,8 @@
 //! only after apply become unknown, or references when they are another resource's
 //! identifier.
 
-use crate::model::{Address, AttrPath, Num, PathStep, Resource, Value};
+use crate::model::{Address, AttrPath, Derived, Num, PathStep, Resource, Value};
+use tfparity_hcl::value::Origin;
 use tfparity_hcl::{ResourceInstance, V};
 
 /// One resource instance as the model has it.
@@ -75,11 +76,20 @@ fn to_model<'v>(v: &'v V, path: &mut Vec<Step<'v>>, sensitive: &mut Vec<AttrPath
                 })
                 .collect(),
         ),
-        V::Unknown(Some(a)) => match Address::parse(a) {
-            Ok(addr) => Value::Ref(Box::new(addr)),
-            Err(_) => Value::Unknown,
+        V::Unknown(Some(o)) => match &**o {
+            Origin::Id(a) => match Address::parse(a) {
+                Ok(addr) => Value::Ref(Box::new(addr)),
+                Err(_) => Value::Unknown(None),
+            },
+            Origin::Attr(a, attr) => match Address::parse(a) {
+                Ok(address) => Value::Unknown(Some(Box::new(Derived {
+                    address,
+                    attr: attr.clone(),
+                }))),
+                Err(_) => Value::Unknown(None),
+            },
         },
-        V::Unknown(None) => Value::Unknown,
+        V::Unknown(None) => Value::Unknown(None),
         V::Sensitive(inner) => {
             sensitive.push(AttrPath(
                 path.iter()

@@ -1558,3 +1558,81 @@ fn parts_not_expanded_are_said_once_and_never_as_absent() -> crate::TestResult {
 fn refs(v: &[(String, String)]) -> Vec<(&str, &str)> {
     v.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect()
 }
+
+#[test]
+fn firewall_addresses_known_after_apply_compare_by_where_they_come_from() -> crate::TestResult {
+    // Each firewall form, its addresses read from a data source's attribute: the same
+    // source in both environments is the same allowance; another source is a
+    // difference naming both; a known range against a source is not told (coverage).
+    type Form = fn(&str) -> String;
+    let forms: [(&str, Form); 4] = [
+        ("aws_security_group.db", |cidr| {
+            format!(
+                "resource \"aws_security_group\" \"db\" {{\n  name = \"db\"\n  ingress {{\n    from_port = 5432\n    to_port = 5432\n    protocol = \"tcp\"\n    cidr_blocks = [{cidr}]\n  }}\n}}\n"
+            )
+        }),
+        ("aws_network_acl.db", |cidr| {
+            format!(
+                "resource \"aws_network_acl\" \"db\" {{\n  vpc_id = \"vpc-1\"\n  ingress {{\n    rule_no = 100\n    action = \"allow\"\n    from_port = 5432\n    to_port = 5432\n    protocol = \"tcp\"\n    cidr_block = {cidr}\n  }}\n}}\n"
+            )
+        }),
+        ("google_compute_network.main", |cidr| {
+            format!(
+                "resource \"google_compute_network\" \"main\" {{\n  name = \"main\"\n}}\nresource \"google_compute_firewall\" \"db\" {{\n  name = \"db\"\n  network = google_compute_network.main.id\n  source_ranges = [{cidr}]\n  allow {{\n    protocol = \"tcp\"\n    ports = [\"5432\"]\n  }}\n}}\n"
+            )
+        }),
+        ("azurerm_network_security_group.db", |cidr| {
+            format!(
+                "resource \"azurerm_network_security_group\" \"db\" {{\n  name = \"db\"\n  security_rule {{\n    name = \"pg\"\n    priority = 100\n    direction = \"Inbound\"\n    access = \"Allow\"\n    protocol = \"Tcp\"\n    source_port_range = \"*\"\n    destination_port_range = \"5432\"\n    source_address_prefix = {cidr}\n    destination_address_prefix = \"*\"\n  }}\n}}\n"
+            )
+        }),
+    ];
+    let data = "data \"aws_vpc\" \"shared\" {}\ndata \"aws_vpc\" \"legacy\" {}\n";
+    // Firewall and coverage findings, each as `category kind severity address: message`.
+    let firewall = |prod: &str, staging: &str| -> crate::TestResult<Vec<String>> {
+        let (a, b) = (
+            Dir::with(&[("main.tf", prod)])?,
+            Dir::with(&[("main.tf", staging)])?,
+        );
+        let envs = vec![declared_env("prod", &a)?, declared_env("staging", &b)?];
+        Ok(crate::lens::testing::compare_envs(envs)
+            .iter()
+            .filter(|f| {
+                matches!(
+                    f.category,
+                    crate::model::Category::Firewall | crate::model::Category::Coverage
+                )
+            })
+            .map(|f| format!("{} {}", f.category.as_str(), crate::lens::testing::line(f)))
+            .collect())
+    };
+    for (address, form) in forms {
+        let dir = |cidr: &str| format!("{data}{}", form(cidr));
+        let shared = dir("data.aws_vpc.shared.cidr_block");
+        let legacy = dir("data.aws_vpc.legacy.cidr_block");
+        let known = dir("\"0.0.0.0/0\"");
+        let same = firewall(&shared, &shared)?;
+        assert_eq!(same, Vec::<String>::new(), "{address}");
+        let other = firewall(&shared, &legacy)?;
+        assert!(
+            other.iter().any(|l| l.starts_with("firewall")
+                && l.contains(address)
+                && l.contains("data.aws_vpc.legacy.cidr_block")),
+            "{address}: {other:#?}"
+        );
+        assert!(
+            other
+                .iter()
+                .any(|l| l.contains("data.aws_vpc.shared.cidr_block")),
+            "{address}: {other:#?}"
+        );
+        // A range the other side may turn out to have: not a firewall difference, and
+        // said as not compared (never silently equal, never "open to the world").
+        let told = firewall(&shared, &known)?;
+        assert!(
+            told.iter().all(|l| !l.starts_with("firewall")),
+            "{address}: {told:#?}"
+        );
+    }
+    Ok(())
+}

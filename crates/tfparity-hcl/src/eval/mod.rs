@@ -215,8 +215,8 @@ pub(crate) fn is_resource_object(v: &V) -> bool {
     matches!(plain(v), V::Map(m) if m.contains_key(RESOURCE_MARK))
 }
 
-/// An attribute a resource's configuration does not set: unknown, and a reference to the
-/// resource when it is one of its identifiers.
+/// An attribute a resource's configuration does not set: unknown, a reference to the
+/// resource when it is one of its identifiers, and known to be that attribute otherwise.
 pub fn unset_attribute(mark: &V, name: &str) -> V {
     let V::Str(address) = mark else {
         return V::unknown();
@@ -226,9 +226,12 @@ pub fn unset_attribute(mark: &V, name: &str) -> V {
             .is_ok_and(|a| TYPE_IDENTITY.contains(&(a.rtype.as_str(), name)))
     };
     if IDENTITY.contains(&name) || typed() {
-        V::Unknown(Some(address.as_str().into()))
+        V::id_of(address)
     } else {
-        V::unknown()
+        V::Unknown(Some(Box::new(crate::value::Origin::Attr(
+            address.as_str().into(),
+            name.into(),
+        ))))
     }
 }
 

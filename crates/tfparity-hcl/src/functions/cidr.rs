@@ -725,7 +725,7 @@ mod tests {
             Ok(u())
         );
         assert_eq!(
-            call_vals("cidrnetmask", vec![V::Unknown(Some("aws_vpc.main".into()))]),
+            call_vals("cidrnetmask", vec![V::id_of("aws_vpc.main")]),
             Ok(u())
         );
     }

@@ -49,8 +49,9 @@ impl Ty {
 pub(super) fn ty_of(v: &V) -> Ty {
     match v {
         // A resource's identifier is a string even before it is known.
-        V::Unknown(Some(_)) => Ty::Str,
-        V::Null | V::Unknown(None) => Ty::Dyn,
+        V::Unknown(Some(o)) if matches!(**o, crate::value::Origin::Id(_)) => Ty::Str,
+        V::Unknown(_) => Ty::Dyn,
+        V::Null => Ty::Dyn,
         V::Bool(_) => Ty::Bool,
         V::Num(_) => Ty::Num,
         V::Str(_) => Ty::Str,
@@ -525,7 +526,7 @@ mod tests {
     #[test]
     fn conversions_keep_unknowns() {
         use super::super::tests::call_vals;
-        let id = V::Unknown(Some("aws_vpc.main".into()));
+        let id = V::id_of("aws_vpc.main");
         assert_eq!(call_vals("tostring", vec![id.clone()]), Ok(id.clone()));
         assert_eq!(call_vals("tonumber", vec![id.clone()]), Ok(V::unknown()));
         let partly = V::List(vec![id.clone(), V::Num(1.0)]);

@@ -55,7 +55,7 @@ pub(super) fn azure_record_type(rtype: &str) -> Option<String> {
 /// A property whose value is plain (a number, a type, a policy name).
 fn plain(v: Option<&Value>) -> Option<Prop> {
     match v? {
-        Value::Unknown | Value::Ref(_) => Some(unknown()),
+        Value::Unknown(_) | Value::Ref(_) => Some(unknown()),
         v => scalar(v).map(|s| Prop {
             compared: Some(s.clone()),
             shown: s,
@@ -96,7 +96,7 @@ fn set(ctx: &Context<'_>, items: &[Value], zone: Option<&str>) -> Option<Prop> {
             Some(Prop { compared, shown })
         }
         Value::Object(_) => Some(fields(ctx, v, None)),
-        Value::Unknown | Value::Ref(_) => Some(unknown()),
+        Value::Unknown(_) | Value::Ref(_) => Some(unknown()),
         other => plain(Some(other)),
     }))
 }
@@ -242,7 +242,7 @@ fn deep(ctx: &Context<'_>, v: &Value) -> Prop {
                 shown: shown.join(" "),
             }
         }
-        Value::Unknown | Value::Ref(_) => unknown(),
+        Value::Unknown(_) | Value::Ref(_) => unknown(),
         other => plain(Some(other)).unwrap_or_else(|| literal(String::new())),
     }
 }
@@ -250,7 +250,7 @@ fn deep(ctx: &Context<'_>, v: &Value) -> Prop {
 /// An object property (`selector`, `meta`): `None` when empty.
 fn object(ctx: &Context<'_>, v: Option<&Value>) -> Option<Prop> {
     match v? {
-        Value::Unknown | Value::Ref(_) => Some(unknown()),
+        Value::Unknown(_) | Value::Ref(_) => Some(unknown()),
         v => Some(fields(ctx, v, None)).filter(|p| !p.shown.is_empty()),
     }
 }
@@ -291,7 +291,7 @@ fn reference(ctx: &Context<'_>, v: Option<&Value>) -> Option<Prop> {
             }
             None => unknown(),
         }),
-        Value::Unknown => Some(unknown()),
+        Value::Unknown(_) => Some(unknown()),
         _ => None,
     }
 }

@@ -82,7 +82,7 @@ fn named(ctx: &Context<'_>, v: Option<&Value>) -> Option<Named> {
     let (leaf, raw, index) = match v {
         Value::Str(s) if !s.is_empty() => (ctx.leaf_str(s), s.as_ref(), ctx.resolve(s)),
         Value::Ref(a) => (ctx.leaf(v), "", ctx.env.position(a)),
-        Value::Unknown => (Leaf::Unknown, "", None),
+        Value::Unknown(_) => (Leaf::Unknown, "", None),
         _ => return None,
     };
     let (compared, shown) = match leaf {

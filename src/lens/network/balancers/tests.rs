@@ -535,11 +535,11 @@ fn known_after_apply_matches_anything() -> crate::TestResult {
         &mut envs[1],
         "aws_lb_listener.http",
         "load_balancer_arn",
-        Value::Unknown,
+        Value::Unknown(None),
     )?;
     let mut action: Value = serde_json::from_str(r#"{"type":"forward","order":1}"#)?;
     let mut entries = action.entries().to_vec();
-    entries.push(("target_group_arn".into(), Value::Unknown));
+    entries.push(("target_group_arn".into(), Value::Unknown(None)));
     action = Value::object(entries);
     set(
         &mut envs[1],

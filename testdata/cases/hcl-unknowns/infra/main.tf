@@ -7,6 +7,8 @@ variable "open_ports" { type = list(number) }
 data "aws_subnets" "private" {}
 data "aws_security_group" "base" {}
 data "aws_prefix_list" "egress" {}
+data "aws_vpc" "shared" {}
+data "aws_vpc" "legacy" {}
 
 # A value known only after apply inside a nested block, and known values beside it.
 resource "google_cloudfunctions2_function" "api" {
@@ -16,6 +18,7 @@ resource "google_cloudfunctions2_function" "api" {
     min_instance_count = var.min
     max_instance_count = 10
     vpc_connector      = data.aws_subnets.private.connector
+    ingress_settings   = var.size == "large" ? data.aws_vpc.shared.ingress : data.aws_vpc.legacy.ingress
   }
 }
 
@@ -77,5 +80,17 @@ resource "aws_security_group" "ops" {
       protocol    = "tcp"
       cidr_blocks = ["10.0.0.0/8"]
     }
+  }
+}
+
+# Addresses known only after apply in both, but from different sources: prod admits a
+# shared network, staging a legacy one. A difference, though neither value is known.
+resource "aws_security_group" "db" {
+  name = "db"
+  ingress {
+    from_port   = 5432
+    to_port     = 5432
+    protocol    = "tcp"
+    cidr_blocks = [var.size == "large" ? data.aws_vpc.shared.cidr_block : data.aws_vpc.legacy.cidr_block]
   }
 }
