@@ -1633,6 +1633,11 @@ fn firewall_addresses_known_after_apply_compare_by_where_they_come_from() -> cra
             told.iter().all(|l| !l.starts_with("firewall")),
             "{address}: {told:#?}"
         );
+        assert!(
+            told.iter()
+                .any(|l| l.starts_with("coverage") && l.contains(address)),
+            "{address}: {told:#?}"
+        );
     }
     Ok(())
 }
