@@ -4,7 +4,7 @@
 
 use super::config::Module;
 use super::eval::{EResult, Eval, EvalError, Frame, Scope, RESOURCE_MARK};
-use super::expr::Op;
+use super::expr::{Kind, Op};
 use super::files::Loc;
 use super::module::{module_text, Instance, Rep, Run};
 use super::paths::{canonical, relative_to};
@@ -23,6 +23,10 @@ pub struct InstScope<'r> {
     /// Resources referred to while evaluating (config addresses).
     pub deps: RefCell<BTreeSet<Address>>,
 }
+
+/// How many locals deep a reference to a resource is followed (see
+/// `InstScope::names_resource`).
+const LOCAL_HOPS: usize = 16;
 
 fn attr_name(op: Option<&Op>) -> Option<&str> {
     match op {
@@ -343,6 +347,28 @@ impl Scope for InstScope<'_> {
     }
 
     fn is_resource(&self, root: &str, ops: &[Op]) -> bool {
+        self.names_resource(root, ops, 0)
+    }
+}
+
+impl InstScope<'_> {
+    /// Whether `root` followed by `ops` names a resource of this module, directly or
+    /// through locals that are references to one (`local.b` where `b =
+    /// aws_lb.x.subnet_mapping`), followed at most [`LOCAL_HOPS`] deep.
+    fn names_resource(&self, root: &str, ops: &[Op], hops: usize) -> bool {
+        if root == "local" {
+            let Some(a) = attr_name(ops.first()).and_then(|n| self.module.locals.get(n)) else {
+                return false;
+            };
+            return hops < LOCAL_HOPS
+                && match &a.expr.kind {
+                    Kind::Traversal(t) => match &t.expr.kind {
+                        Kind::Variable(r) => self.names_resource(r, &t.ops, hops + 1),
+                        _ => false,
+                    },
+                    _ => false,
+                };
+        }
         let (mode, t, n) = match root {
             "data" => (Mode::Data, attr_name(ops.first()), attr_name(ops.get(1))),
             "resource" => (Mode::Managed, attr_name(ops.first()), attr_name(ops.get(1))),

@@ -58,6 +58,11 @@ resource "aws_eks_cluster" "c" {
   tags = { team = "a" }
   vpc_config { subnet_ids = ["subnet-a"] }
 }
+locals {
+  blocks = aws_eks_cluster.c.vpc_config
+  via    = local.blocks
+  whole  = aws_eks_cluster.c
+}
 data "aws_iam_policy_document" "p" {
   statement { actions = ["s3:GetObject"] }
 }
@@ -70,6 +75,9 @@ resource "aws_security_group_rule" "r" {
   ipv6_cidr_blocks  = aws_eks_cluster.c.vpc_config.*.vpc_id
   egress            = [for c in aws_eks_cluster.c.vpc_config : c.endpoint_private_access]
   security_groups   = [for c in aws_eks_cluster.c.vpc_config : c]
+  # The blocks reached through locals that refer to them.
+  self              = [for c in local.via : c.cluster_security_group_id]
+  type_name         = [for c in local.whole.vpc_config : c.vpc_id][0]
   # A map's missing key and an index past the blocks written are errors: try sees them.
   from_port = try(aws_eks_cluster.c.tags["port"], 443)
   to_port   = try(aws_eks_cluster.c.vpc_config[1].subnet_ids[0], 443)
@@ -93,6 +101,8 @@ resource "aws_security_group_rule" "r" {
         Some(&V::List(vec![V::unknown()]))
     );
     assert_eq!(attr(&l, r, "egress"), Some(&V::List(vec![V::unknown()])));
+    assert_eq!(attr(&l, r, "self"), Some(&V::List(vec![V::unknown()])));
+    assert_eq!(attr(&l, r, "type_name"), Some(&V::unknown()));
     // The loop's elements come out as they were written: no internal mark.
     let written = V::Map([("subnet_ids".to_string(), V::List(vec![V::str("subnet-a")]))].into());
     assert_eq!(
