@@ -48,6 +48,15 @@ pub struct CompareArgs {
     /// `.terraform/modules` only (a module found in neither is not compared, and said).
     #[arg(long)]
     pub offline: bool,
+    /// A directory whose files a configuration may read too (repeatable). Without it,
+    /// file functions, templates and variable files read only inside the
+    /// configuration's tree: the Git work tree holding the root module, else the
+    /// working directory when it holds the root module, else the root module.
+    #[arg(long = "allow-path", value_name = "DIR")]
+    pub allow_paths: Vec<PathBuf>,
+    /// The largest file a configuration may read, in bytes.
+    #[arg(long = "max-file-size", value_name = "BYTES", default_value_t = crate::source::hcl::DEFAULT_MAX_FILE_SIZE)]
+    pub max_file_size: u64,
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Table)]
     pub format: FormatArg,
@@ -102,6 +111,8 @@ pub struct Settings {
     pub color: ColorArg,
     /// `--offline`: remote modules only from the cache.
     pub offline: bool,
+    /// What files a configuration may read beyond its tree.
+    pub access: crate::source::hcl::Access,
 }
 
 impl Settings {
@@ -178,6 +189,10 @@ impl Settings {
         envs.shrink_to_fit();
         Ok(Settings {
             offline: args.offline,
+            access: crate::source::hcl::Access {
+                allow_paths: args.allow_paths,
+                max_file_size: args.max_file_size,
+            },
             envs,
             baseline,
             format: match args.format {

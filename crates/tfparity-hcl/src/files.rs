@@ -6,6 +6,7 @@
 
 use super::expr::Expr;
 use super::json;
+use crate::confine::Confinement;
 use hcl::edit::structure::{BlockLabel, Structure};
 use hcl::edit::Span;
 use rayon::prelude::*;
@@ -255,10 +256,15 @@ fn is_override(name: &str) -> bool {
     b == "override" || b.ends_with("_override")
 }
 
-/// Reads and parses one configuration file.
-pub fn parse_file(path: &Path) -> Result<Body, LoadError> {
-    let bytes =
-        std::fs::read(path).map_err(|e| LoadError::file(path, format!("cannot read: {e}")))?;
+/// Reads (within the confinement) and parses one configuration file.
+pub fn parse_file(path: &Path, c: &Confinement) -> Result<Body, LoadError> {
+    let shown = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let bytes = c
+        .read(path)
+        .map_err(|r| LoadError::file(path, r.describe(&shown, c)))?;
     let text = String::from_utf8(bytes).map_err(|_| LoadError::file(path, "not UTF-8 text"))?;
     let name = path
         .file_name()
@@ -399,25 +405,25 @@ fn looks_like_hcl1(src: &str) -> bool {
 
 /// The blocks of a module directory: every primary file's top-level blocks in file
 /// order, then each override file merged in. Files are parsed in parallel.
-pub fn load_dir(dir: &Path) -> Result<Vec<Block>, LoadError> {
-    load_dir_with(dir, true)
+pub fn load_dir(dir: &Path, c: &Confinement) -> Result<Vec<Block>, LoadError> {
+    load_dir_with(dir, true, c)
 }
 
 /// [`load_dir`], on the thread pool or (`parallel` false: from a thread that must not
 /// wait on the pool) one file after another.
-pub fn load_dir_with(dir: &Path, parallel: bool) -> Result<Vec<Block>, LoadError> {
+pub fn load_dir_with(dir: &Path, parallel: bool, c: &Confinement) -> Result<Vec<Block>, LoadError> {
     let (primary, overrides) = config_files(dir)?;
     let parsed: Vec<Result<Body, LoadError>> = if parallel {
         primary
             .par_iter()
             .chain(overrides.par_iter())
-            .map(|p| parse_file(p))
+            .map(|p| parse_file(p, c))
             .collect()
     } else {
         primary
             .iter()
             .chain(overrides.iter())
-            .map(|p| parse_file(p))
+            .map(|p| parse_file(p, c))
             .collect()
     };
     let mut bodies = Vec::with_capacity(parsed.len());
@@ -591,7 +597,7 @@ mod tests {
                 "resource \"aws_sg\" \"web\" {\n  name = \"b\"\n  ingress { from_port = 22 }\n  lifecycle { prevent_destroy = true }\n}\nlocals { y = 3 }\n",
             ),
         ])?;
-        let blocks = load_dir(d.path())?;
+        let blocks = load_dir(d.path(), &Confinement::only(&[d.path()]))?;
         let sg = &blocks[0];
         let names: Vec<&str> = sg.body.attrs.iter().map(|a| a.name.as_str()).collect();
         assert_eq!(names, ["name", "description"]);
@@ -612,7 +618,9 @@ mod tests {
             ("main.tf", ""),
             ("x_override.tf", "resource \"aws_vpc\" \"main\" {}\n"),
         ])?;
-        let err = load_dir(d.path()).err().ok_or("expected an error")?;
+        let err = load_dir(d.path(), &Confinement::only(&[d.path()]))
+            .err()
+            .ok_or("expected an error")?;
         assert_eq!(err.line_col, Some((1, 1)));
         assert!(
             err.what.contains("missing base resource block"),
@@ -625,23 +633,31 @@ mod tests {
     #[test]
     fn syntax_errors_name_line_and_column_and_hcl1_is_recognised() -> crate::TestResult {
         let d = dir_with(&[("main.tf", "locals {\n  a = 1\n  b = \n}\n")])?;
-        let err = load_dir(d.path()).err().ok_or("expected an error")?;
+        let err = load_dir(d.path(), &Confinement::only(&[d.path()]))
+            .err()
+            .ok_or("expected an error")?;
         assert!(err.path.ends_with("main.tf"));
         assert_eq!(err.line_col.map(|l| l.0), Some(3));
         assert!(err.what.starts_with("syntax error"), "{}", err.what);
         let hcl1 = "variable \"x\" { type = \"list\" }\nresource \"a\" \"b\" {\n  count = \"${length(var.x)}\"\n  tags { Name = \"${var.n}\" \n  x = \"${var.y}\"\n  z = [\"${var.q}\"\n}\n";
         let d = dir_with(&[("old.tf", hcl1)])?;
-        let err = load_dir(d.path()).err().ok_or("expected an error")?;
+        let err = load_dir(d.path(), &Confinement::only(&[d.path()]))
+            .err()
+            .ok_or("expected an error")?;
         assert!(err.what.contains("HCL1"), "{}", err.what);
         // Without a quoted type, values that are one interpolation each are the mark.
         let wrapped = "resource \"a\" \"b\" {\n  count = \"${length(var.x)}\"\n  n = \"${var.n}\"\n  y = \"${var.y}\"\n  z = \n}\n";
         let d = dir_with(&[("old.tf", wrapped)])?;
-        let err = load_dir(d.path()).err().ok_or("expected an error")?;
+        let err = load_dir(d.path(), &Confinement::only(&[d.path()]))
+            .err()
+            .ok_or("expected an error")?;
         assert!(err.what.contains("HCL1"), "{}", err.what);
         // Modern templates that start with an interpolation are not.
         let modern = "resource \"a\" \"b\" {\n  name = \"${var.env}-web\"\n  n = \"${var.env}-a\"\n  m = \"${local.p}/${var.q}\"\n  x = var.env == \"prod\" +\n}\n";
         let d = dir_with(&[("new.tf", modern)])?;
-        let err = load_dir(d.path()).err().ok_or("expected an error")?;
+        let err = load_dir(d.path(), &Confinement::only(&[d.path()]))
+            .err()
+            .ok_or("expected an error")?;
         assert!(!err.what.contains("HCL1"), "{}", err.what);
         Ok(())
     }
@@ -652,7 +668,7 @@ mod tests {
             "main.tf",
             "locals {\n  tags = {\n    a = 1\n    b = 2\n    a = 3\n    \"b\" = 4\n  }\n}\n",
         )])?;
-        let blocks = load_dir(d.path())?;
+        let blocks = load_dir(d.path(), &Confinement::only(&[d.path()]))?;
         assert_eq!(blocks.len(), 1);
         Ok(())
     }

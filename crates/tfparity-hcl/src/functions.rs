@@ -40,6 +40,8 @@ use std::path::Path;
 /// `file("${path.module}/x")`): pass the root module's directory to match it.
 pub struct FnCtx<'a> {
     pub module_dir: &'a Path,
+    /// What files may be read.
+    pub confine: &'a crate::confine::Confinement,
 }
 
 /// Why a call failed.
@@ -348,6 +350,7 @@ pub(super) mod tests {
             args,
             &FnCtx {
                 module_dir: Path::new("testdata"),
+                confine: &crate::confine::Confinement::only(&[Path::new("testdata")]),
             },
         )
     }

@@ -6,6 +6,7 @@
 pub mod body;
 pub mod build;
 pub mod config;
+pub mod confine;
 #[cfg(test)]
 mod conformance;
 pub mod eval;
@@ -13,6 +14,8 @@ pub mod expr;
 pub mod fetch;
 pub mod files;
 pub mod functions;
+#[cfg(test)]
+mod hostile;
 pub mod json;
 pub mod module;
 pub mod paths;
@@ -52,6 +55,26 @@ pub struct Options<'a> {
     /// Fetches the remote module sources that `terraform init` did not install (into
     /// its cache, or only from it when offline); none: they are not read, and said so.
     pub fetcher: Option<std::sync::Arc<fetch::Fetcher>>,
+    /// What files may be read besides the configuration's tree.
+    pub access: Access,
+}
+
+/// What files a configuration may read beyond its tree (see [`confine`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Access {
+    /// Directories whose files may be read too (`--allow-path`).
+    pub allow_paths: Vec<PathBuf>,
+    /// The largest file read, in bytes (`--max-file-size`).
+    pub max_file_size: u64,
+}
+
+impl Default for Access {
+    fn default() -> Self {
+        Access {
+            allow_paths: Vec::new(),
+            max_file_size: confine::DEFAULT_MAX_FILE_SIZE,
+        }
+    }
 }
 
 /// What `terraform.workspace` is for an environment.
@@ -112,6 +135,20 @@ fn prepare(
     options: &Options<'_>,
 ) -> Result<(module::Run, usize)> {
     let named = |e| named(env, e);
+    // What may be read: the configuration's tree, the module cache, what was allowed.
+    let mut also = options.access.allow_paths.clone();
+    if let Some(f) = &options.fetcher {
+        also.push(f.cache_dir().to_path_buf());
+    }
+    // A variable file the command line names is read wherever it is, unless a link
+    // leads there (a link committed as `prod.tfvars` may point anywhere).
+    also.extend(
+        var_files
+            .iter()
+            .map(PathBuf::from)
+            .filter(|f| confine::is_direct(f)),
+    );
+    let confine = confine::Confinement::new(dir, &also, options.access.max_file_size);
     // A directory without configuration is not an empty environment.
     let (primary, overrides) = files::config_files(dir).map_err(named)?;
     if primary.is_empty() && overrides.is_empty() {
@@ -127,7 +164,7 @@ fn prepare(
     }
     let mut files = vars::automatic_files(dir);
     files.extend(var_files.iter().map(PathBuf::from));
-    let given = vars::read_all(&files).map_err(named)?;
+    let given = vars::read_all(&files, &confine).map_err(named)?;
     let t = std::time::Instant::now();
     // What is checked below of the values given: their names and places.
     let given_at: Vec<(String, files::Loc)> = given
@@ -135,7 +172,7 @@ fn prepare(
         .map(|(k, (_, loc))| (k.clone(), loc.clone()))
         .collect();
     let (mut run, root) =
-        module::Run::new(dir, env, given, options.fetcher.clone()).map_err(named)?;
+        module::Run::new(dir, env, given, options.fetcher.clone(), confine).map_err(named)?;
     run.workspace = options.workspace.name.map(str::to_string);
     crate::timing(&format!("hcl read and parse {env}"), t);
     let declared = &run.inst(root).module.variables;

@@ -152,6 +152,8 @@ pub struct Run {
     /// Where `terraform.workspace` was first read, if it was.
     workspace_read: Mutex<Option<Place>>,
     warnings: Mutex<Vec<String>>,
+    /// What files may be read.
+    pub confine: crate::confine::Confinement,
 }
 
 /// One remembered value: being evaluated by a thread, evaluated, or given up (its
@@ -244,8 +246,9 @@ impl Run {
         env: &str,
         root_values: BTreeMap<String, (V, Loc)>,
         fetcher: Option<Arc<crate::fetch::Fetcher>>,
+        confine: crate::confine::Confinement,
     ) -> Result<(Run, usize), LoadError> {
-        let manifest = read_manifest(root)?;
+        let manifest = read_manifest(root, &confine)?;
         let run = Run {
             root: root.to_path_buf(),
             env: env.to_string(),
@@ -261,6 +264,7 @@ impl Run {
             workspace: None,
             workspace_read: Mutex::new(None),
             warnings: Mutex::new(Vec::new()),
+            confine,
         };
         let t = std::time::Instant::now();
         let module = run.module(root)?;
@@ -327,7 +331,11 @@ impl Run {
             }
             let loaded = lock(&self.modules);
             let mut seen: Vec<PathBuf> = Vec::new();
+            // Only what may be read (the rest is refused when evaluated, with its place).
             wanted.retain(|(d, _)| {
+                if self.confine.check(d).is_err() {
+                    return false;
+                }
                 let c = canonical(d);
                 let new = !loaded.contains_key(&c) && !seen.contains(&c);
                 seen.push(c);
@@ -337,7 +345,7 @@ impl Run {
             let parsed: Vec<(PathBuf, String, Option<Module>)> = wanted
                 .into_par_iter()
                 .map(|(d, k)| {
-                    let m = files::load_dir(&d)
+                    let m = files::load_dir(&d, &self.confine)
                         .ok()
                         .and_then(|blocks| Module::from_blocks(d.clone(), blocks).ok());
                     (d, k, m)
@@ -364,14 +372,28 @@ impl Run {
     /// parse jobs could take up another module instance's evaluation meanwhile, on top of
     /// a value it is still evaluating.
     fn module_with(&self, dir: &Path, parallel: bool) -> Result<Arc<Module>, LoadError> {
+        // A module's directory is inside the configuration's tree (or the module cache):
+        // `source = "../../../../etc"` reads nothing of the machine.
+        match self.confine.check(dir) {
+            Ok(_) | Err(crate::confine::Refusal::NotFound) => {}
+            Err(r) => {
+                return Err(LoadError::file(
+                    dir,
+                    format!(
+                        "module directory: {}",
+                        r.describe(&dir.display().to_string(), &self.confine)
+                    ),
+                ))
+            }
+        }
         let key = canonical(dir);
         if let Some(m) = lock(&self.modules).get(&key) {
             return Ok(m.clone());
         }
         let blocks = if parallel {
-            files::load_dir(dir)?
+            files::load_dir(dir, &self.confine)?
         } else {
-            files::load_dir_with(dir, false)?
+            files::load_dir_with(dir, false, &self.confine)?
         };
         let m = Arc::new(Module::from_blocks(dir.to_path_buf(), blocks)?);
         lock(&self.modules).insert(key, m.clone());
@@ -1146,8 +1168,20 @@ impl Run {
             .chain(std::iter::once(decl.name.as_str()))
             .collect();
         let key = key.join(".");
+        // Where a module is read from stays inside what may be read.
+        let confined = |dir: PathBuf| match self.confine.check(&dir) {
+            Ok(_) | Err(crate::confine::Refusal::NotFound) => Ok(dir),
+            Err(r) => Err(LoadError::at(
+                &decl.loc,
+                format!(
+                    "module \"{}\": its directory {}",
+                    decl.name,
+                    r.describe(&dir.display().to_string(), &self.confine)
+                ),
+            )),
+        };
         if let Some(dir) = self.manifest.as_ref().and_then(|m| m.get(&key)) {
-            return Ok(Ok(dir.clone()));
+            return Ok(Ok(confined(dir.clone())?));
         }
         if is_local(&decl.source) {
             let Some(dir) = self.local_dir(&me.module.dir, &decl.source) else {
@@ -1173,7 +1207,7 @@ impl Run {
                     ),
                 ));
             }
-            return Ok(Ok(dir));
+            return Ok(Ok(confined(dir)?));
         }
         let why = match &self.fetcher {
             Some(f) => match self.fetch(f, &decl.source, decl.version.as_deref()) {

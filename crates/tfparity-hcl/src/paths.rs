@@ -64,10 +64,16 @@ pub fn canonical(p: &Path) -> PathBuf {
 }
 
 /// `.terraform/modules/modules.json`: call key → directory.
-pub fn read_manifest(root: &Path) -> Result<Option<HashMap<String, PathBuf>>, LoadError> {
+pub fn read_manifest(
+    root: &Path,
+    confine: &crate::confine::Confinement,
+) -> Result<Option<HashMap<String, PathBuf>>, LoadError> {
     let path = root.join(".terraform/modules/modules.json");
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        return Ok(None);
+    let text = match confine.read_text(&path) {
+        Ok(t) => t,
+        Err(Some(crate::confine::Refusal::NotFound)) => return Ok(None),
+        Err(Some(r)) => return Err(LoadError::file(&path, r.describe("modules.json", confine))),
+        Err(None) => return Err(LoadError::file(&path, "not UTF-8 text")),
     };
     #[derive(serde::Deserialize)]
     struct Manifest {

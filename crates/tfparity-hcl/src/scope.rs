@@ -343,7 +343,11 @@ impl Scope for InstScope<'_> {
     }
 
     fn template_file(&self, path: &str, vars: V, at: &Loc) -> EResult<V> {
-        template_file(&self.run.root, path, vars, at)
+        template_file(&self.run.root, &self.run.confine, path, vars, at)
+    }
+
+    fn confinement(&self) -> &crate::confine::Confinement {
+        &self.run.confine
     }
 
     fn is_resource(&self, root: &str, ops: &[Op]) -> bool {
@@ -387,12 +391,21 @@ impl InstScope<'_> {
 
 /// `templatefile(path, vars)`: the file read relative to the root module, evaluated with
 /// only `vars` in scope.
-pub fn template_file(base: &Path, path: &str, vars: V, at: &Loc) -> EResult<V> {
+pub fn template_file(
+    base: &Path,
+    confine: &crate::confine::Confinement,
+    path: &str,
+    vars: V,
+    at: &Loc,
+) -> EResult<V> {
     let full = base.join(path);
-    let text = std::fs::read_to_string(&full).map_err(|e| {
+    let text = confine.read_text(&full).map_err(|r| {
         EvalError::at(
             at,
-            format!("Invalid function argument: no file exists at {path:?} ({e})"),
+            match r {
+                Some(r) => format!("Invalid function argument: {}", r.describe(path, confine)),
+                None => format!("Invalid function argument: {path:?} is not valid UTF-8 text"),
+            },
         )
     })?;
     let template = super::expr::parse_template(&text).map_err(|e| {
@@ -415,6 +428,7 @@ pub fn template_file(base: &Path, path: &str, vars: V, at: &Loc) -> EResult<V> {
     let scope = super::eval::OnlyVars {
         dir: base,
         outer: None,
+        confine,
     };
     let ev = Eval {
         scope: &scope,

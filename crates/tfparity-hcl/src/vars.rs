@@ -37,10 +37,13 @@ pub fn automatic_files(dir: &Path) -> Vec<PathBuf> {
 
 /// Values from `files` in order, later ones replacing earlier ones, each with the place
 /// it was set.
-pub fn read_all(files: &[PathBuf]) -> Result<BTreeMap<String, (V, Loc)>, LoadError> {
+pub fn read_all(
+    files: &[PathBuf],
+    confine: &crate::confine::Confinement,
+) -> Result<BTreeMap<String, (V, Loc)>, LoadError> {
     let mut out = BTreeMap::new();
     for f in files {
-        for (k, v) in read(f)? {
+        for (k, v) in read(f, confine)? {
             out.insert(k, v);
         }
     }
@@ -51,6 +54,12 @@ pub fn read_all(files: &[PathBuf]) -> Result<BTreeMap<String, (V, Loc)>, LoadErr
 struct Constants;
 
 impl Scope for Constants {
+    fn confinement(&self) -> &crate::confine::Confinement {
+        crate::confine::Confinement::nothing()
+    }
+    fn functions_allowed(&self) -> bool {
+        false
+    }
     fn reference(
         &self,
         root: &str,
@@ -75,13 +84,17 @@ impl Scope for Constants {
 pub type Given = (String, (V, Loc));
 
 /// One variable file.
-pub fn read(path: &Path) -> Result<Vec<Given>, LoadError> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+pub fn read(path: &Path, confine: &crate::confine::Confinement) -> Result<Vec<Given>, LoadError> {
+    let text = confine.read_text(path).map_err(|r| {
         LoadError::file(
             path,
-            match e.kind() {
-                std::io::ErrorKind::NotFound => "no such variable file".to_string(),
-                _ => format!("cannot read variable file: {e}"),
+            match r {
+                Some(crate::confine::Refusal::NotFound) => "no such variable file".to_string(),
+                Some(r) => format!(
+                    "variable file: {}",
+                    r.describe(&path.display().to_string(), confine)
+                ),
+                None => "variable file: not UTF-8 text".to_string(),
             },
         )
     })?;

@@ -10,8 +10,9 @@ mod tests;
 use crate::error::{Error, Result};
 use crate::model::Resource;
 use std::path::Path;
+pub use tfparity_hcl::confine::DEFAULT_MAX_FILE_SIZE;
 pub use tfparity_hcl::fetch::Fetcher;
-pub use tfparity_hcl::{Built, Options, Workspace};
+pub use tfparity_hcl::{Access, Built, Options, Workspace};
 
 impl From<tfparity_hcl::LoadError> for Error {
     fn from(e: tfparity_hcl::LoadError) -> Error {

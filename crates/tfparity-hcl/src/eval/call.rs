@@ -18,6 +18,12 @@ impl Eval<'_> {
     ) -> EResult<V> {
         let full: &str = &call.name;
         let args = &call.args[..];
+        if !self.scope.functions_allowed() {
+            return Err(self.err(
+                span,
+                "Functions may not be called here: a .tfvars file holds constant values",
+            ));
+        }
         // Functions that decide how their arguments are evaluated.
         match full {
             "try" | "core::try" => {
@@ -153,6 +159,7 @@ impl Eval<'_> {
                 let only = OnlyVars {
                     dir: self.scope.module_dir(),
                     outer: Some(self.scope),
+                    confine: self.scope.confinement(),
                 };
                 let inner = Eval {
                     scope: &only,
@@ -239,6 +246,7 @@ impl Eval<'_> {
             .collect();
         let ctx = FnCtx {
             module_dir: self.scope.module_dir(),
+            confine: self.scope.confinement(),
         };
         match functions::call(bare, plain, &ctx) {
             Ok(v) => Ok(v.mark(marked)),

@@ -134,6 +134,14 @@ pub trait Scope {
     /// Reads and evaluates a template file (`templatefile`); the scope knows where files are.
     fn template_file(&self, path: &str, vars: V, at: &Loc) -> EResult<V>;
 
+    /// What files may be read here.
+    fn confinement(&self) -> &crate::confine::Confinement;
+
+    /// Whether functions may be called here (not in a `.tfvars` file).
+    fn functions_allowed(&self) -> bool {
+        true
+    }
+
     /// Whether `root` followed by `ops` names a resource of this module (`aws_x.y`,
     /// `data.aws_x.y`, `resource.aws_x.y`): what is read inside it is the provider's too.
     fn is_resource(&self, _root: &str, _ops: &[Op]) -> bool {
@@ -796,14 +804,19 @@ pub mod tests_support {
     use std::sync::Arc;
 
     /// A scope with no references (and no template files): a template's scope with no
-    /// one outside it.
+    /// one outside it. Files are read in the working directory (the crate's, in tests).
     pub struct NoScope(OnlyVars<'static>);
 
     impl Default for NoScope {
         fn default() -> NoScope {
+            static HERE: std::sync::OnceLock<crate::confine::Confinement> =
+                std::sync::OnceLock::new();
             NoScope(OnlyVars {
                 dir: std::path::Path::new("."),
                 outer: None,
+                confine: HERE.get_or_init(|| {
+                    crate::confine::Confinement::only(&[std::path::Path::new(".")])
+                }),
             })
         }
     }

@@ -162,6 +162,7 @@ impl Eval<'_> {
 pub struct OnlyVars<'s> {
     pub dir: &'s std::path::Path,
     pub outer: Option<&'s dyn Scope>,
+    pub confine: &'s crate::confine::Confinement,
 }
 
 impl Scope for OnlyVars<'_> {
@@ -176,6 +177,9 @@ impl Scope for OnlyVars<'_> {
     }
     fn module_dir(&self) -> &std::path::Path {
         self.dir
+    }
+    fn confinement(&self) -> &crate::confine::Confinement {
+        self.confine
     }
     fn template_file(&self, path: &str, vars: V, at: &Loc) -> EResult<V> {
         match self.outer {

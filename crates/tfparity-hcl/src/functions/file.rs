@@ -5,6 +5,7 @@
 
 use super::encoding::base64;
 use super::{fail, Args, FnError, Spec};
+use crate::confine::{Kind, Refusal};
 use crate::value::V;
 use std::path::{Path, PathBuf};
 
@@ -104,13 +105,13 @@ fn resolve(a: &Args, path: &str) -> Result<PathBuf, FnError> {
     Ok(PathBuf::from(clean(&joined)))
 }
 
-/// The bytes of the file argument 0 names.
+/// The bytes of the file argument 0 names, within the confinement (see
+/// [`crate::confine`]): a refusal says why and never what the file holds.
 pub(super) fn read(a: &Args) -> Result<Vec<u8>, FnError> {
     let path = a.str(0)?;
     let full = resolve(a, &path)?;
-    match std::fs::read(&full) {
-        Ok(bytes) => Ok(bytes),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(a.bad(
+    a.ctx.confine.read(&full).map_err(|r| match r {
+        Refusal::NotFound => a.bad(
             0,
             format!(
                 "no file exists at {path:?}; this function works only with files that are \
@@ -118,12 +119,9 @@ pub(super) fn read(a: &Args) -> Result<Vec<u8>, FnError> {
                  be created by a resource in this configuration you must instead obtain this \
                  result from an attribute of that resource"
             ),
-        )),
-        Err(e) => Err(a.bad(
-            0,
-            format!("failed to read file: read {}: {e}", full.display()),
-        )),
-    }
+        ),
+        r => a.bad(0, r.describe(&path, a.ctx.confine)),
+    })
 }
 
 fn file(a: &mut Args) -> Result<V, FnError> {
@@ -143,200 +141,47 @@ fn filebase64(a: &mut Args) -> Result<V, FnError> {
 }
 
 /// Whether the path argument 0 names is there at all (a directory or an unreadable file
-/// is).
+/// is); an error outside the confinement.
 pub(super) fn exists(a: &Args) -> Result<bool, FnError> {
-    let full = resolve(a, &a.str(0)?)?;
-    Ok(!matches!(std::fs::metadata(full), Err(e) if e.kind() == std::io::ErrorKind::NotFound))
+    let path = a.str(0)?;
+    let full = resolve(a, &path)?;
+    match a.ctx.confine.kind(&full) {
+        Ok(k) => Ok(k.is_some()),
+        Err(r) => Err(a.bad(0, r.describe(&path, a.ctx.confine))),
+    }
 }
 
 fn fileexists(a: &mut Args) -> Result<V, FnError> {
     let path = a.str(0)?;
     let full = resolve(a, &path)?;
-    match std::fs::metadata(&full) {
-        Ok(m) if m.is_file() => Ok(V::Bool(true)),
-        Ok(m) if m.is_dir() => Err(fail(format!(
+    match a.ctx.confine.kind(&full) {
+        Ok(Some(Kind::File)) => Ok(V::Bool(true)),
+        Ok(None) => Ok(V::Bool(false)),
+        Ok(Some(Kind::Dir)) => Err(fail(format!(
             "{:?} is a directory, not a file",
             full.display().to_string()
         ))),
-        Ok(_) => Err(fail(format!(
+        Ok(Some(Kind::Other)) => Err(fail(format!(
             "{:?} is not a regular file",
             full.display().to_string()
         ))),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(V::Bool(false)),
-        Err(_) => Err(fail(format!(
-            "failed to stat {:?}",
-            full.display().to_string()
-        ))),
+        Err(r) => Err(a.bad(0, r.describe(&path, a.ctx.confine))),
     }
 }
 
-/// Expands `{a,b}` alternatives (outermost first) into separate patterns; `None` when a
-/// brace is not closed.
-fn expand_braces(pattern: &str) -> Option<Vec<String>> {
-    let bytes = pattern.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' => i += 2,
-            b'{' => {
-                let (mut depth, mut j, mut parts, mut start) = (0, i, Vec::new(), i + 1);
-                loop {
-                    match bytes.get(j)? {
-                        b'\\' => j += 1,
-                        b'{' => depth += 1,
-                        b'}' => {
-                            depth -= 1;
-                            if depth == 0 {
-                                break;
-                            }
-                        }
-                        b',' if depth == 1 => {
-                            parts.push(&pattern[start..j]);
-                            start = j + 1;
-                        }
-                        _ => {}
-                    }
-                    j += 1;
-                }
-                parts.push(&pattern[start..j]);
-                let (head, tail) = (&pattern[..i], &pattern[j + 1..]);
-                let mut out = Vec::new();
-                for part in parts {
-                    out.extend(expand_braces(&format!("{head}{part}{tail}"))?);
-                }
-                return Some(out);
-            }
-            _ => i += 1,
-        }
-    }
-    Some(vec![pattern.to_string()])
-}
+/// The most entries `fileset` walks below its directory before it gives up.
+pub const MAX_FILESET_ENTRIES: usize = 100_000;
 
-/// Whether every `[` of a glob has its `]` (with at least one character between).
-fn classes_closed(pattern: &str) -> bool {
-    let chars: Vec<char> = pattern.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        match chars[i] {
-            '\\' => i += 2,
-            '[' => match chars.iter().skip(i + 2).position(|&c| c == ']') {
-                Some(n) => i += n + 3,
-                None => return false,
-            },
-            _ => i += 1,
-        }
-    }
-    true
-}
-
-/// Whether one path segment matches one glob segment: `*`, `?`, `[class]` (`^` or `!`
-/// negates, ranges with `-`), `\` escapes. `None` for a malformed class.
-fn match_segment(pattern: &[char], name: &[char]) -> Option<bool> {
-    let Some((&p, rest)) = pattern.split_first() else {
-        return Some(name.is_empty());
-    };
-    match p {
-        '*' => {
-            for skip in 0..=name.len() {
-                if match_segment(rest, &name[skip..])? {
-                    return Some(true);
-                }
-            }
-            Some(false)
-        }
-        '?' => match name.split_first() {
-            Some((_, tail)) => match_segment(rest, tail),
-            None => Some(false),
-        },
-        '[' => {
-            let close = rest.iter().skip(1).position(|&c| c == ']')? + 1;
-            let (class, after) = (&rest[..close], &rest[close + 1..]);
-            let (negated, class) = match class.first() {
-                Some('^' | '!') => (true, &class[1..]),
-                _ => (false, class),
-            };
-            let Some((&c, tail)) = name.split_first() else {
-                return Some(false);
-            };
-            let mut hit = false;
-            let mut k = 0;
-            while k < class.len() {
-                if class.get(k + 1) == Some(&'-') && k + 2 < class.len() {
-                    hit |= class[k] <= c && c <= class[k + 2];
-                    k += 3;
-                } else {
-                    hit |= class[k] == c;
-                    k += 1;
-                }
-            }
-            if hit == negated {
-                return Some(false);
-            }
-            match_segment(after, tail)
-        }
-        '\\' => match (rest.split_first(), name.split_first()) {
-            (Some((&e, prest)), Some((&c, tail))) if e == c => match_segment(prest, tail),
-            _ => Some(false),
-        },
-        p => match name.split_first() {
-            Some((&c, tail)) if c == p => match_segment(rest, tail),
-            _ => Some(false),
-        },
-    }
-}
-
-/// Whether a `/`-separated path matches a pattern whose `**` segments match any number
-/// of segments.
-fn match_path(pattern: &[&str], path: &[&str]) -> Option<bool> {
-    let Some((&p, rest)) = pattern.split_first() else {
-        return Some(path.is_empty());
-    };
-    if p == "**" {
-        for skip in 0..=path.len() {
-            if match_path(rest, &path[skip..])? {
-                return Some(true);
-            }
-        }
-        return Some(false);
-    }
-    let Some((&name, tail)) = path.split_first() else {
-        return Some(false);
-    };
-    let pc: Vec<char> = p.chars().collect();
-    let nc: Vec<char> = name.chars().collect();
-    if !match_segment(&pc, &nc)? {
-        return Some(false);
-    }
-    match_path(rest, tail)
-}
-
-/// Every regular file under `dir`, as `/`-separated paths relative to it (directory
-/// links are not followed).
-fn walk(dir: &Path, prefix: &str, out: &mut Vec<String>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let rel = if prefix.is_empty() {
-            name
-        } else {
-            format!("{prefix}/{name}")
-        };
-        let Ok(kind) = entry.file_type() else {
-            continue;
-        };
-        if kind.is_dir() {
-            walk(&entry.path(), &rel, out);
-        } else if std::fs::metadata(entry.path()).is_ok_and(|m| m.is_file()) {
-            out.push(rel);
-        }
-    }
-}
+/// How deep below its directory `fileset` looks.
+const MAX_FILESET_DEPTH: usize = 64;
 
 /// The files below `path` whose paths relative to it match `pattern` (doublestar globs
-/// as Terraform's `fileset` reads them), as a set of `/`-separated relative paths. A
-/// pattern reaching above `path` (`../x/*`) matches nothing here.
+/// as Terraform's `fileset` reads them: `*` and `?` within a name, `**` across
+/// directories, `[class]`, `{a,b}`, `\` escapes), as a set of `/`-separated relative
+/// paths. A pattern reaching above `path` (`../x/*`) matches nothing here. The
+/// directory is inside the confinement; the pattern is compiled to an automaton
+/// (matching is linear in the name); links to directories are not followed; the walk
+/// stops with an error past [`MAX_FILESET_ENTRIES`].
 fn fileset(a: &mut Args) -> Result<V, FnError> {
     let path = a.str(0)?;
     let pattern = a.str(1)?;
@@ -347,21 +192,47 @@ fn fileset(a: &mut Args) -> Result<V, FnError> {
             "failed to glob pattern {joined:?}: syntax error in pattern"
         ))
     };
-    let patterns = expand_braces(&clean(&pattern))
-        .filter(|ps| ps.iter().all(|p| classes_closed(p)))
-        .ok_or_else(syntax)?;
+    let glob = globset::GlobBuilder::new(&clean(&pattern))
+        .literal_separator(true)
+        .backslash_escape(true)
+        .empty_alternates(true)
+        .build()
+        .map_err(|_| syntax())?
+        .compile_matcher();
     let base = resolve(a, &path)?;
-    let mut files = Vec::new();
-    walk(&base, "", &mut files);
+    let real = match a.ctx.confine.check(&base) {
+        Ok(real) => real,
+        Err(Refusal::NotFound) => return Ok(V::set(Vec::new())),
+        Err(r) => return Err(a.bad(0, r.describe(&path, a.ctx.confine))),
+    };
     let mut out = Vec::new();
-    for file in files {
-        let segments: Vec<&str> = file.split('/').collect();
-        for p in &patterns {
-            let pattern: Vec<&str> = p.split('/').collect();
-            if match_path(&pattern, &segments).ok_or_else(syntax)? {
-                out.push(V::Str(file));
-                break;
-            }
+    let walk = walkdir::WalkDir::new(&real)
+        .follow_links(false)
+        .max_depth(MAX_FILESET_DEPTH)
+        .sort_by_file_name();
+    for (n, entry) in walk.into_iter().enumerate() {
+        if n > MAX_FILESET_ENTRIES {
+            return Err(fail(format!(
+                "more than {MAX_FILESET_ENTRIES} files and directories below {path:?}; fileset looks at no more"
+            )));
+        }
+        let Ok(entry) = entry else { continue };
+        let kind = entry.file_type();
+        let regular = kind.is_file()
+            || (kind.is_symlink() && std::fs::metadata(entry.path()).is_ok_and(|m| m.is_file()));
+        if !regular {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(&real) else {
+            continue;
+        };
+        let rel: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let rel = rel.join("/");
+        if glob.is_match(&rel) {
+            out.push(V::Str(rel));
         }
     }
     Ok(V::set(out))
@@ -392,6 +263,7 @@ mod tests {
                 vec![V::str(path)],
                 &FnCtx {
                     module_dir: &self.0,
+                    confine: &crate::confine::Confinement::only(&[&self.0]),
                 },
             )
         }
@@ -438,10 +310,9 @@ mod tests {
             )
         );
         let read_dir = s.call("file", "sub").unwrap_err().to_string();
-        assert!(
-            read_dir
-                .starts_with(r#"Invalid value for "path" parameter: failed to read file: read "#),
-            "{read_dir}"
+        assert_eq!(
+            read_dir,
+            r#"Invalid value for "path" parameter: "sub" is a directory, not a file"#
         );
     }
 
@@ -461,7 +332,11 @@ mod tests {
             std::fs::write(path, "").unwrap();
         }
         let set = |names: &[&str]| V::set(names.iter().map(|n| V::str(*n)).collect());
-        let ctx = FnCtx { module_dir: &s.0 };
+        let confine = crate::confine::Confinement::only(&[&s.0]);
+        let ctx = FnCtx {
+            module_dir: &s.0,
+            confine: &confine,
+        };
         for (path, pattern, want) in [
             (".", "*", set(&[".hidden", "hello.txt", "x.txt", "y.json"])),
             (".", "*.txt", set(&["hello.txt", "x.txt"])),

@@ -1,0 +1,242 @@
+//! Hostile root modules, as a pull request from a fork may hold: each is refused with an
+//! error naming the file and the problem, and nothing of what lies outside the
+//! configuration's tree reaches the error (see [`crate::confine`]).
+
+use crate::testdir::Dir;
+use crate::{load, Access, Options};
+use std::path::{Path, PathBuf};
+
+/// What the file outside the tree holds: must never be shown.
+const OUTSIDE: &str = "OUTSIDE-SECRET-4711";
+
+/// Loads the root module `dir/root` with `access`; the error's text, or `Ok` and the
+/// first resource's attributes as text.
+fn run(dir: &Path, var_files: &[String], access: Access) -> Result<String, String> {
+    let options = Options {
+        access,
+        ..Options::default()
+    };
+    let (built, _) = load(&dir.join("root"), var_files, "pr", &options, |r| {
+        r.entries()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(",")
+    })
+    .map_err(|e| e.to_string())?;
+    Ok(built.resources.join(";"))
+}
+
+/// A repository `repo/` (a Git work tree) holding `root/` with `main.tf` setting
+/// `triggers = { v = EXPR }`, beside a file outside it.
+fn repo(expr: &str, more: &[(&str, &str)]) -> std::io::Result<(Dir, PathBuf)> {
+    let main = format!("resource \"null_resource\" \"r\" {{\n  triggers = {{ v = {expr} }}\n}}\n");
+    let mut files = vec![
+        ("repo/root/main.tf", main.as_str()),
+        ("repo/root/inside.txt", "inside"),
+        ("outside.txt", OUTSIDE),
+    ];
+    files.extend_from_slice(more);
+    let d = Dir::bare(&files)?;
+    std::fs::create_dir_all(d.path().join("repo/.git"))?;
+    let r = d.path().join("repo");
+    Ok((d, r))
+}
+
+fn refused(expr: &str, want: &str) -> crate::TestResult {
+    let (_d, r) = repo(expr, &[])?;
+    let err = run(&r, &[], Access::default()).err().unwrap_or_default();
+    assert!(err.contains(want), "{expr}: {err}");
+    assert!(err.contains("main.tf:2:"), "{expr}: names the place: {err}");
+    assert!(!err.contains(OUTSIDE), "{expr}: shows the content: {err}");
+    Ok(())
+}
+
+#[test]
+fn file_functions_read_only_inside_the_tree() -> crate::TestResult {
+    let outside = "outside the configuration's tree";
+    for (expr, want) in [
+        (r#"file("../../outside.txt")"#, outside),
+        (r#"filebase64("../../outside.txt")"#, outside),
+        (r#"filesha256("../../outside.txt")"#, outside),
+        (r#"fileexists("../../outside.txt")"#, outside),
+        (r#"templatefile("../../outside.txt", {})"#, outside),
+        (r#"tonumber(file("../../outside.txt"))"#, outside),
+        (r#"tonumber(file("/etc/hostname"))"#, outside),
+        (r#"file("/etc/passwd")"#, outside),
+        (r#"fileexists("/etc/passwd")"#, outside),
+        (r#"fileset("/", "**")"#, outside),
+        (r#"fileset("../..", "*")"#, outside),
+        (
+            r#"regex("TOKEN=[^\u0000]*", file("/proc/self/environ"))"#,
+            "/proc, /sys or /dev",
+        ),
+        (r#"file("/dev/zero")"#, "/proc, /sys or /dev"),
+        (r#"filebase64("/dev/urandom")"#, "/proc, /sys or /dev"),
+    ] {
+        refused(expr, want)?;
+    }
+    // Inside: read as before.
+    let (_d, r) = repo(r#"file("inside.txt")"#, &[])?;
+    assert_eq!(
+        run(&r, &[], Access::default())?,
+        "triggers={\"v\" = \"inside\"}"
+    );
+    let (_d, r) = repo(r#"file("${path.module}/../root/inside.txt")"#, &[])?;
+    assert!(run(&r, &[], Access::default())?.contains("inside"));
+    Ok(())
+}
+
+#[cfg(unix)]
+#[test]
+fn links_fifos_devices_and_large_files_are_refused() -> crate::TestResult {
+    use std::os::unix::fs::symlink;
+    let (d, r) = repo(r#"file("link")"#, &[])?;
+    symlink(d.path().join("outside.txt"), r.join("root/link"))?;
+    let err = run(&r, &[], Access::default()).err().unwrap_or_default();
+    assert!(err.contains("outside the configuration's tree"), "{err}");
+    assert!(!err.contains(OUTSIDE), "{err}");
+    // --allow-path widens the tree.
+    let wide = Access {
+        allow_paths: vec![d.path().to_path_buf()],
+        ..Access::default()
+    };
+    assert!(run(&r, &[], wide)?.contains(OUTSIDE));
+
+    // A FIFO would block a reader forever.
+    let (_d, r) = repo(r#"file("fifo")"#, &[])?;
+    let made = std::process::Command::new("mkfifo")
+        .arg(r.join("root/fifo"))
+        .status()?;
+    assert!(made.success());
+    let err = run(&r, &[], Access::default()).err().unwrap_or_default();
+    assert!(err.contains("not a regular file"), "{err}");
+
+    // A configuration file that is a link to a device.
+    let (_d, r) = repo("1", &[])?;
+    symlink("/dev/zero", r.join("root/zero.tf"))?;
+    let err = run(&r, &[], Access::default()).err().unwrap_or_default();
+    assert!(
+        err.contains("zero.tf") && err.contains("/proc, /sys or /dev"),
+        "{err}"
+    );
+
+    // Past the size limit.
+    let (_d, r) = repo(r#"file("inside.txt")"#, &[])?;
+    let small = Access {
+        max_file_size: 3,
+        ..Access::default()
+    };
+    let err = run(&r, &[], small).err().unwrap_or_default();
+    assert!(
+        err.contains("larger than 3 bytes") && err.contains("--max-file-size"),
+        "{err}"
+    );
+    Ok(())
+}
+
+#[test]
+fn module_sources_and_manifests_stay_in_the_tree() -> crate::TestResult {
+    let up = "../".repeat(40);
+    let escape = format!("module \"m\" {{\n  source = \"{up}etc\"\n}}\n");
+    let (_d, r) = repo("1", &[("repo/root/m.tf", escape.as_str())])?;
+    let err = run(&r, &[], Access::default()).err().unwrap_or_default();
+    assert!(err.contains("outside the configuration's tree"), "{err}");
+    assert!(err.contains("m.tf:1:"), "names the module block: {err}");
+    // A manifest of `terraform init` naming a directory outside.
+    let manifest = r#"{"Modules":[{"Key":"m","Source":"x","Dir":"../../.."}]}"#;
+    let (_d, r) = repo(
+        "1",
+        &[
+            (
+                "repo/root/m.tf",
+                "module \"m\" {\n  source = \"x/y/z\"\n}\n",
+            ),
+            ("repo/root/.terraform/modules/modules.json", manifest),
+        ],
+    )?;
+    let err = run(&r, &[], Access::default()).err().unwrap_or_default();
+    assert!(err.contains("outside the configuration's tree"), "{err}");
+    assert!(err.contains("m.tf:1:"), "names the module block: {err}");
+    Ok(())
+}
+
+#[test]
+fn variable_files_hold_values_only() -> crate::TestResult {
+    for tfvars in [
+        "x = file(\"inside.txt\")\n",
+        "x = upper(\"a\")\n",
+        "x = [for s in [\"a\"] : lower(s)]\n",
+    ] {
+        let (_d, r) = repo(
+            "var.x",
+            &[
+                ("repo/root/vars.tf", "variable \"x\" {}\n"),
+                ("repo/root/terraform.tfvars", tfvars),
+            ],
+        )?;
+        let err = run(&r, &[], Access::default()).err().unwrap_or_default();
+        assert!(
+            err.contains("terraform.tfvars:1:") && err.contains("Functions may not be called here"),
+            "{tfvars}: {err}"
+        );
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+#[test]
+fn variable_files_named_on_the_command_line_are_read_unless_a_link_leads_there() -> crate::TestResult
+{
+    let (d, r) = repo(
+        "var.x",
+        &[
+            ("repo/root/vars.tf", "variable \"x\" {}\n"),
+            ("given.tfvars", "x = \"given\"\n"),
+        ],
+    )?;
+    let given = d.path().join("given.tfvars").display().to_string();
+    assert!(run(&r, &[given], Access::default())?.contains("given"));
+    std::os::unix::fs::symlink(d.path().join("outside.txt"), r.join("prod.tfvars"))?;
+    let link = r.join("prod.tfvars").display().to_string();
+    let err = run(&r, &[link], Access::default())
+        .err()
+        .unwrap_or_default();
+    assert!(err.contains("outside the configuration's tree"), "{err}");
+    assert!(!err.contains(OUTSIDE), "{err}");
+    Ok(())
+}
+
+#[test]
+fn fileset_matches_in_linear_time_and_stays_bounded() -> crate::TestResult {
+    // Backtracking matchers take minutes on the first and never finish the second.
+    let long = format!("{}.txt", "a".repeat(200));
+    let stars = format!("\"{}b\"", "*a".repeat(12));
+    let braces = format!("\"{}\"", "{a,b}".repeat(30));
+    let doubles = format!("\"{}x\"", "**/".repeat(30));
+    for pattern in [stars, braces, doubles] {
+        let expr = format!("length(fileset(path.module, {pattern}))");
+        let (_d, r) = repo(&expr, &[(&format!("repo/root/{long}"), "x")])?;
+        assert_eq!(
+            run(&r, &[], Access::default())?,
+            "triggers={\"v\" = 0}",
+            "{pattern}"
+        );
+    }
+    Ok(())
+}
+
+#[test]
+fn without_git_the_tree_is_the_working_directory_or_the_root_module() -> crate::TestResult {
+    // The crate's directory is the working directory of tests; a temporary directory
+    // is outside it: its tree is the root module alone.
+    let d = Dir::bare(&[
+        ("root/main.tf", "resource \"null_resource\" \"r\" {\n  triggers = { v = file(\"../outside.txt\") }\n}\n"),
+        ("outside.txt", OUTSIDE),
+    ])?;
+    let err = run(d.path(), &[], Access::default())
+        .err()
+        .unwrap_or_default();
+    assert!(err.contains("outside the configuration's tree"), "{err}");
+    assert!(!err.contains(OUTSIDE), "{err}");
+    Ok(())
+}
