@@ -24,3 +24,10 @@ bench-hcl *ARGS:
 # Accept changed insta snapshots after reviewing them.
 snapshots:
     INSTA_UPDATE=always cargo test
+
+# Run each fuzz target for SECONDS (cargo-fuzz and a nightly toolchain; see
+# docs/security.md). Seeds come from testdata and ../shared/corpus; a crash stops the
+# recipe and leaves its input under fuzz/artifacts/TARGET/.
+fuzz SECONDS="60":
+    bash fuzz/seed.sh
+    for t in state hcl_expression hcl_directory; do cargo +nightly fuzz run $t -- -max_total_time={{SECONDS}} -rss_limit_mb=4096 -timeout=20 -max_len=65536 || exit 1; done

@@ -5,6 +5,8 @@
 pub mod align;
 pub mod cli;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod lens;
 pub mod model;
 pub mod normalize;

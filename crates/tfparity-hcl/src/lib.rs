@@ -14,6 +14,8 @@ pub mod expr;
 pub mod fetch;
 pub mod files;
 pub mod functions;
+#[doc(hidden)]
+pub mod fuzzing;
 #[cfg(test)]
 mod hostile;
 pub mod json;
