@@ -54,6 +54,10 @@ pub struct CompareArgs {
     /// working directory when it holds the root module, else the root module.
     #[arg(long = "allow-path", value_name = "DIR")]
     pub allow_paths: Vec<PathBuf>,
+    /// How long fetching remote modules may take in all, in seconds; past it, the
+    /// modules not yet fetched are not read (and said).
+    #[arg(long = "fetch-timeout", value_name = "SECONDS", default_value_t = 900)]
+    pub fetch_timeout: u64,
     /// The largest file a configuration may read, in bytes.
     #[arg(long = "max-file-size", value_name = "BYTES", default_value_t = crate::source::hcl::DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
@@ -113,6 +117,8 @@ pub struct Settings {
     pub offline: bool,
     /// What files a configuration may read beyond its tree.
     pub access: crate::source::hcl::Access,
+    /// `--fetch-timeout`: how long fetching modules may take in all.
+    pub fetch_timeout: std::time::Duration,
 }
 
 impl Settings {
@@ -189,6 +195,7 @@ impl Settings {
         envs.shrink_to_fit();
         Ok(Settings {
             offline: args.offline,
+            fetch_timeout: std::time::Duration::from_secs(args.fetch_timeout),
             access: crate::source::hcl::Access {
                 allow_paths: args.allow_paths,
                 max_file_size: args.max_file_size,

@@ -49,7 +49,15 @@ pub fn compare(settings: &cli::Settings) -> Result<Report> {
         .envs
         .iter()
         .any(|e| std::path::Path::new(&e.path).is_dir())
-        .then(|| std::sync::Arc::new(source::hcl::Fetcher::from_env(settings.offline)));
+        .then(|| {
+            let limits = tfparity_hcl::fetch::Limits {
+                total_time: settings.fetch_timeout,
+                ..Default::default()
+            };
+            std::sync::Arc::new(
+                source::hcl::Fetcher::from_env(settings.offline).with_limits(limits),
+            )
+        });
     let loaded: Vec<Result<Environment>> = settings
         .envs
         .par_iter()

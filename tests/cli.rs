@@ -576,3 +576,48 @@ fn remote_modules_are_fetched_cached_and_read_offline() {
     assert!(out.contains("offline"), "{out}");
     let _ = std::fs::remove_dir_all(&tmp);
 }
+
+#[test]
+fn files_outside_the_tree_are_read_only_when_allowed() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let repo = tmp.path().join("repo");
+    std::fs::create_dir_all(repo.join(".git")).expect("git");
+    std::fs::create_dir_all(repo.join("root")).expect("root");
+    std::fs::write(tmp.path().join("shared.txt"), "SHARED-4711").expect("write");
+    std::fs::write(
+        repo.join("root/main.tf"),
+        "resource \"null_resource\" \"r\" {\n  triggers = { v = file(\"../../shared.txt\") }\n}\n",
+    )
+    .expect("write");
+    let refused = run_in(&repo, &["compare", "a=root", "b=root"]);
+    let err = text(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("root/main.tf:2:") && err.contains("--allow-path"),
+        "{err}"
+    );
+    assert!(!err.contains("SHARED-4711"), "{err}");
+    let outside = tmp.path().display().to_string();
+    let allowed = run_in(
+        &repo,
+        &["compare", "a=root", "b=root", "--allow-path", &outside],
+    );
+    assert_eq!(allowed.status.code(), Some(0), "{}", text(&allowed.stderr));
+    let small = run_in(
+        &repo,
+        &[
+            "compare",
+            "a=root",
+            "b=root",
+            "--allow-path",
+            &outside,
+            "--max-file-size",
+            "4",
+        ],
+    );
+    assert!(
+        text(&small.stderr).contains("larger than 4 bytes"),
+        "{}",
+        text(&small.stderr)
+    );
+}

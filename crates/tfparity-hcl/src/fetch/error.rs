@@ -23,6 +23,9 @@ pub enum FetchError {
         constraint: String,
         what: String,
     },
+    /// The time all fetching of one run may take is spent.
+    #[error("module source {source_addr:?}: not fetched: fetching modules has taken its {seconds} s already (--fetch-timeout raises it)")]
+    OutOfTime { source_addr: String, seconds: u64 },
     /// `--offline` and the module is not in the cache.
     #[error("module source {source_addr:?}: not in the module cache ({cache}), and --offline forbids fetching it")]
     Offline { source_addr: String, cache: PathBuf },
@@ -65,6 +68,7 @@ impl FetchError {
             | FetchError::VersionNotAllowed { source_addr }
             | FetchError::Constraint { source_addr, .. }
             | FetchError::Offline { source_addr, .. }
+            | FetchError::OutOfTime { source_addr, .. }
             | FetchError::Http { source_addr, .. }
             | FetchError::Registry { source_addr, .. }
             | FetchError::Git { source_addr, .. }

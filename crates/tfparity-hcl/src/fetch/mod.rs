@@ -72,6 +72,9 @@ pub struct Limits {
     pub request_timeout: Duration,
     /// The deadline of a whole git clone and checkout.
     pub git_timeout: Duration,
+    /// How long all fetching of one run may take: past it, nothing more is fetched (a
+    /// configuration naming a thousand slow sources does not hold a CI job for hours).
+    pub total_time: Duration,
     /// Redirects followed per request.
     pub max_redirects: u32,
     /// Sources naming further sources (`X-Terraform-Get`) followed per fetch.
@@ -86,6 +89,7 @@ impl Default for Limits {
             max_unpacked_bytes: 512 << 20,
             request_timeout: Duration::from_secs(300),
             git_timeout: Duration::from_secs(600),
+            total_time: Duration::from_secs(900),
             max_redirects: 10,
             max_indirections: 10,
         }
@@ -107,6 +111,8 @@ pub struct Fetcher {
     discovered: Mutex<HashMap<String, Url>>,
     /// Each registry module's versions, listed once.
     listed: Mutex<HashMap<String, Vec<String>>>,
+    /// When the network was first used.
+    started: std::sync::OnceLock<std::time::Instant>,
 }
 
 impl std::fmt::Debug for Fetcher {
@@ -238,6 +244,7 @@ impl Fetcher {
             tokens,
             fetching: Mutex::new(HashMap::new()),
             discovered: Mutex::new(HashMap::new()),
+            started: std::sync::OnceLock::new(),
             listed: Mutex::new(HashMap::new()),
             upgrade: false,
         }
@@ -330,6 +337,7 @@ impl Fetcher {
                 cache: self.cache.root().to_path_buf(),
             });
         }
+        self.in_time(shown)?;
         let limits = self.tree_limits();
         self.cache
             .install(key, |pkg| {
@@ -375,6 +383,7 @@ impl Fetcher {
                 })
             }
             _ => {
+                self.in_time(shown)?;
                 let base = self.discover(&addr.host).map_err(|p| p.at(shown))?;
                 let listed = self
                     .list_versions(&base, addr)
@@ -402,6 +411,20 @@ impl Fetcher {
         })?;
         let inner = read_inner(&root);
         finish(shown, root, &inner, subdir, format!("{addr} {chosen}"))
+    }
+
+    /// Whether the network may still be used: the time all fetching may take
+    /// ([`Limits::total_time`]) counts from its first use. A fetch under way when it
+    /// runs out finishes within its own deadline.
+    fn in_time(&self, shown: &str) -> Result<(), FetchError> {
+        let started = *self.started.get_or_init(std::time::Instant::now);
+        if started.elapsed() > self.limits.total_time {
+            return Err(FetchError::OutOfTime {
+                source_addr: shown.to_string(),
+                seconds: self.limits.total_time.as_secs(),
+            });
+        }
+        Ok(())
     }
 
     /// The registry's versions of `addr`, asked once per fetcher (`None`: not found).

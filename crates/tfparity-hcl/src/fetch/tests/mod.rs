@@ -495,3 +495,38 @@ fn without_a_home_the_cache_is_a_directory_of_the_runs_own() {
     let _ = std::fs::remove_dir(&a);
     let _ = std::fs::remove_dir(&b);
 }
+
+#[test]
+fn fetching_stops_when_its_time_is_spent_but_the_cache_still_serves() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let cache = tmp.path().join("cache");
+    let server = registry(None);
+    let host = hostport(&server.base).to_string();
+    let src = format!("{host}/acme/net/aws");
+    // Fetched once with time to spare: in the cache.
+    let got = fetcher(&cache, false)
+        .fetch(&src, Some("1.1.0"))
+        .expect("fetch");
+    let asked = server.requests().len();
+    let spent = fetcher(&cache, false).with_limits(Limits {
+        total_time: std::time::Duration::ZERO,
+        ..Limits::default()
+    });
+    // What the cache holds needs no time; anything else is not fetched, and said.
+    assert_eq!(spent.fetch(&src, Some("1.1.0")).expect("cached"), got);
+    match spent.fetch(&src, Some("1.0.0")) {
+        Err(e @ FetchError::OutOfTime { .. }) => {
+            assert!(e.to_string().contains("--fetch-timeout"), "{e}")
+        }
+        other => panic!("{other:?}"),
+    }
+    match spent.fetch(&format!("{}/x.tgz", server.base), None) {
+        Err(FetchError::OutOfTime { .. }) => {}
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        server.requests().len(),
+        asked,
+        "no request once the time is spent"
+    );
+}
