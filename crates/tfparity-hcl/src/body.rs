@@ -122,10 +122,12 @@ pub fn body_values(
                         return Err(EvalError::at(&fe.loc, format!("Invalid dynamic for_each value: cannot use a {} value in for_each; an iterable collection is required", other.type_name())))
                     }
                 };
+                // A sensitive for_each marks both the key and the value of each
+                // iteration (as HCL's dynblock does): a key is the collection's too.
                 for (k, v) in pairs {
                     let it = V::Map(
                         [
-                            ("key".to_string(), k),
+                            ("key".to_string(), k.mark(marked)),
                             ("value".to_string(), v.mark(marked)),
                         ]
                         .into(),

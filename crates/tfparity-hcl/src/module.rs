@@ -824,7 +824,7 @@ impl Run {
             if marked {
                 return Err(LoadError::at(
                     &c.loc,
-                    "Invalid count argument: sensitive values cannot be used as count",
+                    "Invalid count argument: Sensitive values, or values derived from sensitive values, cannot be used as count arguments. If used, the sensitive value could be exposed as a resource instance key.",
                 ));
             }
             let n = v.to_num().filter(|n| *n >= 0.0 && n.fract() == 0.0).ok_or_else(|| {
@@ -859,7 +859,7 @@ impl Run {
                 v => v,
             };
             if marked {
-                return Err(LoadError::at(&fe.loc, "Invalid for_each argument: sensitive values cannot be used as for_each arguments"));
+                return Err(LoadError::at(&fe.loc, "Invalid for_each argument: Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments. If used, the sensitive value could be exposed as a resource instance key."));
             }
             let keys = match v {
                 // A resource's object iterates as its attributes, without the evaluator's mark.

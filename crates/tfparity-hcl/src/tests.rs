@@ -413,3 +413,81 @@ resource "null_resource" "n" {
     assert_eq!(tags.len(), 2);
     Ok(())
 }
+
+#[test]
+fn a_key_made_from_a_sensitive_value_is_marked_and_refused_as_for_each() -> crate::TestResult {
+    const PW: &str = "KEYSECRET1";
+    let var = format!("variable \"pw\" {{\n  default   = \"{PW}\"\n  sensitive = true\n}}\n");
+    // As for_each of a resource and of a module call: Terraform's refusal, at the
+    // argument, without the value.
+    for repeated in [
+        "resource \"aws_x\" \"r\" {\n  for_each = { for v in [var.pw] : v => 1 }\n}\n",
+        "resource \"aws_x\" \"r\" {\n  for_each = toset([for v in [var.pw] : v])\n}\n",
+        "module \"m\" {\n  for_each = { for v in [var.pw] : \"${v}-x\" => 1 }\n  source   = \"./m\"\n}\n",
+    ] {
+        let d = Dir::with(&[
+            ("main.tf", &format!("{var}{repeated}")),
+            ("m/main.tf", "resource \"aws_y\" \"y\" {}\n"),
+        ])?;
+        let e = instances(d.path()).err().unwrap_or_default();
+        assert!(
+            e.contains("main.tf:6:3:") && e.contains("Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments"),
+            "{repeated}: {e}"
+        );
+        assert!(!e.contains(PW), "{e}");
+    }
+    // In a dynamic block's keys, a module's output, an attribute: marked wherever it goes.
+    let d = Dir::with(&[
+        (
+            "main.tf",
+            &format!(
+                r#"{var}
+module "m" {{
+  source = "./m"
+  pw     = var.pw
+}}
+resource "aws_x" "r" {{
+  tags = module.m.by_secret
+  names = keys(module.m.by_secret)
+  dynamic "tag" {{
+    for_each = {{ for v in [var.pw] : v => 1 }}
+    content {{
+      key   = tag.key
+      value = tag.value
+    }}
+  }}
+}}
+"#
+            ),
+        ),
+        (
+            "m/main.tf",
+            r#"
+variable "pw" {}
+output "by_secret" { value = { for v in [var.pw] : v => 1 } }
+"#,
+        ),
+    ])?;
+    let l = instances(d.path())?;
+    let r = l.get("aws_x.r").ok_or("no aws_x.r")?;
+    for name in ["tags", "names", "tag"] {
+        let v = r.get(name).ok_or(name)?;
+        // The secret is there, under a mark only.
+        assert!(format!("{v:?}").contains(PW), "{name}: {v:?}");
+        assert!(has_no_bare(v, PW), "{name}: {v:?}");
+    }
+    Ok(())
+}
+
+/// Whether `secret` appears in `v` only under a mark (never in a bare string or key).
+fn has_no_bare(v: &V, secret: &str) -> bool {
+    match v {
+        V::Sensitive(_) => true,
+        V::Str(s) => !s.contains(secret),
+        V::List(l) | V::Set(l) => l.iter().all(|x| has_no_bare(x, secret)),
+        V::Map(m) => m
+            .iter()
+            .all(|(k, x)| !k.contains(secret) && has_no_bare(x, secret)),
+        _ => true,
+    }
+}

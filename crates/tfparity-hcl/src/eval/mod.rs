@@ -694,6 +694,9 @@ impl Eval<'_> {
         let mut map: BTreeMap<String, V> = BTreeMap::new();
         let mut groups: BTreeMap<String, Vec<V>> = BTreeMap::new();
         let mut cond_marked = false;
+        // A key computed from a sensitive value: keys carry no mark of their own, so the
+        // whole result is marked (as Terraform marks it).
+        let mut keys_marked = false;
         for (k, v) in pairs {
             let mut b = vec![(value_var.clone(), v)];
             if let Some(kv) = &key_var {
@@ -723,6 +726,7 @@ impl Eval<'_> {
                 None => list.push(value),
                 Some(kx) => {
                     let (key, key_marked) = self.eval(kx, &inner)?.unmark();
+                    keys_marked |= key_marked;
                     if key.is_unknown() {
                         return Ok(V::unknown());
                     }
@@ -758,7 +762,7 @@ impl Eval<'_> {
             (Some(_), true) => V::Map(groups.into_iter().map(|(k, v)| (k, V::List(v))).collect()),
             (Some(_), false) => V::Map(map),
         };
-        Ok(out.mark(marked || cond_marked))
+        Ok(out.mark(marked || cond_marked || keys_marked))
     }
 }
 
