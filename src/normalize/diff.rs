@@ -5,14 +5,17 @@
 //! that path, with both sides shown as `(sensitive)`.
 
 use super::catalog::{
-    IGNORED_ATTRS, NESTED_IGNORED_ATTRS, ORDERED_LIST_ATTRS, PLAIN_ATTRS, SECRET_QUALIFIERS,
-    SECRET_WORDS, SECRET_WORD_PAIRS, ZONE_ATTRS, ZONE_LAYOUT_TYPES,
+    IGNORED_ATTRS, NESTED_IGNORED_ATTRS, ORDERED_LIST_ATTRS, PLAIN_ATTRS, ZONE_ATTRS,
+    ZONE_LAYOUT_TYPES,
 };
 use super::context::Context;
 use super::trail::{object_step as object_step_for, to_path, Step};
 use crate::model::{Address, AttrPath, PathStep, Resource, Value};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+/// The one rule for names that mean secret lives with the evaluator, whose messages
+/// need it too.
+pub use tfparity_hcl::secret::is_secret_name;
 
 /// The placeholder shown for any secret value.
 pub const SENSITIVE: &str = "(sensitive)";
@@ -122,68 +125,6 @@ pub fn object_step(in_block: bool, k: &str) -> PathStep {
         PathStep::Attr(k.into())
     } else {
         PathStep::Key(k.into())
-    }
-}
-
-/// Lower-case words of a name: split at non-alphanumerics and camel-case boundaries.
-fn words(name: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut prev_lower = false;
-    for c in name.chars() {
-        if !c.is_ascii_alphanumeric() {
-            if !cur.is_empty() {
-                out.push(std::mem::take(&mut cur));
-            }
-            prev_lower = false;
-            continue;
-        }
-        if c.is_ascii_uppercase() && prev_lower && !cur.is_empty() {
-            out.push(std::mem::take(&mut cur));
-        }
-        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        cur.push(c.to_ascii_lowercase());
-    }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
-    out
-}
-
-/// True when an attribute or key name says its value is secret: it has a secret word
-/// (`password`, `token`, `private_key`, …) and no word saying it only describes one
-/// (`minimum_password_length`, `secret_arn`).
-pub fn is_secret_name(name: &str) -> bool {
-    let ws = words(name);
-    // `STRIPE_KEY`, `DATABASE_URL`: environment variables carry their secrets this way.
-    let env_style = name.len() > 3
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
-        && name.contains('_');
-    if env_style
-        && ws
-            .last()
-            .is_some_and(|w| super::catalog::SECRET_ENV_SUFFIXES.contains(&w.as_str()))
-    {
-        return true;
-    }
-    // The last secret word (or pair) decides; a describing word after it
-    // (`password_length`, `secret_arn`) makes the name describe a secret, not hold one.
-    let mut last: Option<usize> = None;
-    for (i, w) in ws.iter().enumerate() {
-        if SECRET_WORDS.contains(&w.as_str()) {
-            last = Some(i);
-        }
-        if i > 0 && SECRET_WORD_PAIRS.contains(&(ws[i - 1].as_str(), w.as_str())) {
-            last = Some(i);
-        }
-    }
-    match last {
-        Some(i) => !ws[i + 1..]
-            .iter()
-            .any(|w| SECRET_QUALIFIERS.contains(&w.as_str())),
-        None => false,
     }
 }
 
@@ -1953,46 +1894,6 @@ mod tests {
         assert_eq!(got.len(), 1);
         assert!(!got[0].contains("SECRET"), "{got:?}");
         Ok(())
-    }
-
-    #[test]
-    fn secret_names() {
-        for (name, want) in [
-            ("password", true),
-            ("master_password", true),
-            ("DB_PASSWORD", true),
-            ("auth_token", true),
-            ("clientSecret", true),
-            ("private_key_pem", true),
-            ("api_key", true),
-            ("connection_string", true),
-            ("master_user_secret", true),
-            ("minimum_password_length", false),
-            ("password_reuse_prevention", false),
-            ("http_tokens", false),
-            ("secret_arn", false),
-            ("kms_key_id", false),
-            ("public_key", false),
-            ("key_name", false),
-            ("tokenizer", false),
-            ("Password", true),
-            ("STRIPE_KEY", true),
-            ("DATABASE_URL", false),
-            ("DB_PASS", true),
-            ("LOG_LEVEL", false),
-            ("key", false),
-            ("SOURCE_DB_PASSWORD", true),
-            ("STATUS_PAGE_TOKEN", true),
-            ("PASSWORD_MANAGER_TOKEN", true),
-            ("id_token", true),
-            ("db_pw", true),
-            ("htpasswd", true),
-            ("tls_key", true),
-            ("jwt", true),
-            ("token_ttl", false),
-        ] {
-            assert_eq!(is_secret_name(name), want, "{name}");
-        }
     }
 }
 

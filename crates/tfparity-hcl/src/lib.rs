@@ -18,6 +18,7 @@ pub mod module;
 pub mod paths;
 pub mod scope;
 pub mod scrub;
+pub mod secret;
 #[doc(hidden)]
 pub mod testdir;
 #[cfg(test)]
