@@ -32,6 +32,30 @@ pub const SECRET_WORDS: &[&str] = &[
 /// secret. (A password inside a URL is hidden wherever the URL appears.)
 pub const SECRET_ENV_SUFFIXES: &[&str] = &["key", "pass", "pwd", "dsn"];
 
+/// Last words that make a name of two words or more secret, whatever its case
+/// (`db_pass`, `admin_pass`); alone they are ordinary (`pass`), and inside a word too
+/// (`bypass`, `compass`, `passthrough`).
+pub const SECRET_LAST_WORDS: &[&str] = &["pass"];
+
+/// Endings that make one word secret when a name runs its words together
+/// (`PGPASSWORD`, `adminpassword`, `GITHUBTOKEN`, `stripeapikey`): the unambiguous
+/// secret words only. A word that merely starts with one is not secret
+/// (`tokenizer`, `passwordless`, `secretsmanager`), and short ones (`pw`, `pwd`, `key`,
+/// `pass`) are not endings (`monkey`, `bypass`).
+pub const SECRET_ENDINGS: &[&str] = &[
+    "password",
+    "passwd",
+    "passphrase",
+    "secret",
+    "token",
+    "apikey",
+    "accesskey",
+    "privatekey",
+    "secretkey",
+    "credential",
+    "credentials",
+];
+
 /// Two adjacent words that make a name secret (`private_key`, `connection_string`).
 pub const SECRET_WORD_PAIRS: &[(&str, &str)] = &[
     ("private", "key"),
@@ -94,6 +118,11 @@ pub const SECRET_QUALIFIERS: &[&str] = &[
     "source",
     "sources",
     "hint",
+    // Where a secret is obtained (`token_endpoint`, `token_url`); a password inside
+    // a URL is hidden wherever the URL appears.
+    "endpoint",
+    "url",
+    "uri",
 ];
 
 /// Lower-case words of a name: split at non-alphanumerics and camel-case boundaries.
@@ -143,7 +172,15 @@ pub fn is_secret_name(name: &str) -> bool {
     // (`password_length`, `secret_arn`) makes the name describe a secret, not hold one.
     let mut last: Option<usize> = None;
     for (i, w) in ws.iter().enumerate() {
-        if SECRET_WORDS.contains(&w.as_str()) {
+        let ends = || {
+            SECRET_ENDINGS
+                .iter()
+                .any(|e| w.len() > e.len() && w.ends_with(e))
+        };
+        if SECRET_WORDS.contains(&w.as_str()) || ends() {
+            last = Some(i);
+        }
+        if i > 0 && i + 1 == ws.len() && SECRET_LAST_WORDS.contains(&w.as_str()) {
             last = Some(i);
         }
         if i > 0 && SECRET_WORD_PAIRS.contains(&(ws[i - 1].as_str(), w.as_str())) {
@@ -163,42 +200,102 @@ mod tests {
     use super::*;
 
     #[test]
-    fn secret_names() {
-        for (name, want) in [
-            ("password", true),
-            ("master_password", true),
-            ("DB_PASSWORD", true),
-            ("auth_token", true),
-            ("clientSecret", true),
-            ("private_key_pem", true),
-            ("api_key", true),
-            ("connection_string", true),
-            ("master_user_secret", true),
-            ("minimum_password_length", false),
-            ("password_reuse_prevention", false),
-            ("http_tokens", false),
-            ("secret_arn", false),
-            ("kms_key_id", false),
-            ("public_key", false),
-            ("key_name", false),
-            ("tokenizer", false),
-            ("Password", true),
-            ("STRIPE_KEY", true),
-            ("DATABASE_URL", false),
-            ("DB_PASS", true),
-            ("LOG_LEVEL", false),
-            ("key", false),
-            ("SOURCE_DB_PASSWORD", true),
-            ("STATUS_PAGE_TOKEN", true),
-            ("PASSWORD_MANAGER_TOKEN", true),
-            ("id_token", true),
-            ("db_pw", true),
-            ("htpasswd", true),
-            ("tls_key", true),
-            ("jwt", true),
-            ("token_ttl", false),
-        ] {
-            assert_eq!(is_secret_name(name), want, "{name}");
-        }
+    fn names_that_hold_a_secret() {
+        let missed: Vec<&str> = [
+            "password",
+            "Password",
+            "master_password",
+            "DB_PASSWORD",
+            "SOURCE_DB_PASSWORD",
+            "auth_token",
+            "id_token",
+            "STATUS_PAGE_TOKEN",
+            "PASSWORD_MANAGER_TOKEN",
+            "clientSecret",
+            "master_user_secret",
+            "private_key_pem",
+            "api_key",
+            "tls_key",
+            "STRIPE_KEY",
+            "connection_string",
+            "DB_PASS",
+            "db_pw",
+            "htpasswd",
+            "jwt",
+            // One word, or abbreviated.
+            "PGPASSWORD",
+            "adminpassword",
+            "adminPassword",
+            "rootpassword",
+            "GITHUBTOKEN",
+            "githubToken",
+            "csrftoken",
+            "clientsecret",
+            "apikey",
+            "APIKEY",
+            "stripeapikey",
+            "db_pass",
+            "admin_pass",
+            "MYSQL_PWD",
+            "mysql_pwd",
+            "AZURE_CLIENT_SECRET",
+            "refresh_token",
+            "webhook_secret",
+            "passphrase",
+        ]
+        .into_iter()
+        .filter(|n| !is_secret_name(n))
+        .collect();
+        assert!(missed.is_empty(), "not taken for secret: {missed:?}");
+    }
+
+    #[test]
+    fn names_that_only_describe_a_secret_or_are_ordinary_words() {
+        let hidden: Vec<&str> = [
+            // Words that merely contain a secret word.
+            "passenger",
+            "passenger_count",
+            "bypass",
+            "bypass_mode",
+            "compass",
+            "encompass",
+            "passthrough",
+            "ssl_passthrough",
+            "pass_through",
+            "passwordless",
+            "keyspace",
+            "keyspace_name",
+            "monkey",
+            "hockey",
+            "tokenizer",
+            "tokenizer_mode",
+            "key",
+            "LOG_LEVEL",
+            "DATABASE_URL",
+            // Settings and names of a secret, not the secret.
+            "key_name",
+            "kms_key_id",
+            "public_key",
+            "password_length",
+            "password_policy",
+            "minimum_password_length",
+            "password_reuse_prevention",
+            "http_tokens",
+            "token_ttl",
+            "token_expiry",
+            "token_endpoint",
+            "token_url",
+            "secret_arn",
+            "secret_name",
+            "secretsmanager_arn",
+            "secrets_manager_secret_id",
+            "api_key_required",
+            "access_key_id",
+            "primary_key_name",
+        ]
+        .into_iter()
+        .filter(|n| is_secret_name(n))
+        .collect();
+        assert!(hidden.is_empty(), "taken for secret: {hidden:?}");
     }
 }
