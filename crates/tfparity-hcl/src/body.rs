@@ -59,7 +59,10 @@ pub fn body_values(
             scope: ev.scope,
             loc: a.loc.clone(),
         };
-        let v = ev_here.eval(&a.expr, f)?;
+        // An error quotes no value bound for a secret-named argument.
+        let v = ev_here
+            .eval(&a.expr, f)
+            .map_err(|e| e.bound_for(&a.name, &a.expr))?;
         // In a nested block, an argument set to null is not set (the provider decides).
         if !top && v == V::Null {
             continue;

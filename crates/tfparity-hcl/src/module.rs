@@ -453,7 +453,10 @@ impl Run {
         lock(&self.warnings).clone()
     }
 
+    /// Records a warning; a value it quotes is shown (a warning is said where the
+    /// caller has already redacted what must not be).
     pub fn warn(&self, msg: String) {
+        let msg = crate::scrub::reveal(&msg);
         let mut w = lock(&self.warnings);
         if !w.contains(&msg) {
             w.push(msg);
@@ -615,7 +618,10 @@ impl Run {
                         Some(a) => {
                             let base = Frame::new();
                             let f = Frame::with(&base, repetition_bindings(c.count.is_some(), key, each));
-                            Some((self.eval_in(*p, &a.expr, &a.loc, &f)?, a.loc.clone()))
+                            let v = self
+                                .eval_in(*p, &a.expr, &a.loc, &f)
+                                .map_err(|e| e.bound_for(name, &a.expr))?;
+                            Some((v, a.loc.clone()))
                         }
                         None => None,
                     }
@@ -629,7 +635,9 @@ impl Run {
             let value_at = given.as_ref().map_or(&decl.loc, |(_, at)| at).clone();
             let value = match (given, &decl.default) {
                 (Some((v, _)), _) => v,
-                (None, Some(d)) => self.eval_in(inst, &d.expr, &d.loc, &Frame::new())?,
+                (None, Some(d)) => self
+                    .eval_in(inst, &d.expr, &d.loc, &Frame::new())
+                    .map_err(|e| e.bound_for(name, &d.expr))?,
                 (None, None) => {
                     let what = match &me.parent {
                         None => format!(
@@ -696,12 +704,10 @@ impl Run {
                 _ => None,
             },
             || {
-                Ok(Memo::Value(Arc::new(self.eval_in(
-                    inst,
-                    &a.expr,
-                    &a.loc,
-                    &Frame::new(),
-                )?)))
+                let v = self
+                    .eval_in(inst, &a.expr, &a.loc, &Frame::new())
+                    .map_err(|e| e.bound_for(name, &a.expr))?;
+                Ok(Memo::Value(Arc::new(v)))
             },
         )
     }
@@ -727,7 +733,9 @@ impl Run {
                 _ => None,
             },
             || {
-                let v = self.eval_in(inst, &o.value.expr, &o.value.loc, &Frame::new())?;
+                let v = self
+                    .eval_in(inst, &o.value.expr, &o.value.loc, &Frame::new())
+                    .map_err(|e| e.bound_for(name, &o.value.expr))?;
                 Ok(Memo::Value(Arc::new(v.mark(o.sensitive))))
             },
         )

@@ -392,13 +392,20 @@ pub fn template_file(base: &Path, path: &str, vars: V, at: &Loc) -> EResult<V> {
     let text = std::fs::read_to_string(&full).map_err(|e| {
         EvalError::at(
             at,
-            format!("Invalid function argument: no file exists at {path:?} ({e})"),
+            format!(
+                "Invalid function argument: no file exists at {} ({e})",
+                crate::scrub::quote(path)
+            ),
         )
     })?;
     let template = super::expr::parse_template(&text).map_err(|e| {
         EvalError::at(
             at,
-            format!("Invalid template file {path:?}: {}", e.message()),
+            format!(
+                "Invalid template file {}: {}",
+                crate::scrub::quote(path),
+                e.message()
+            ),
         )
     })?;
     // Each variable keeps its own mark inside the template.

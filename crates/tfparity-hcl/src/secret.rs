@@ -195,6 +195,13 @@ pub fn is_secret_name(name: &str) -> bool {
     }
 }
 
+/// Whether a value bound for `name` and computed by `expr` is to be kept out of
+/// messages: the name says secret, or the expression reads or writes a secret-named
+/// place (`tonumber(var.db_password)`, `{ password = … }`).
+pub fn is_secret_place(name: &str, expr: &crate::expr::Expr) -> bool {
+    is_secret_name(name) || expr.names_any(&is_secret_name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -491,3 +491,80 @@ fn has_no_bare(v: &V, secret: &str) -> bool {
         _ => true,
     }
 }
+
+#[test]
+fn errors_never_quote_a_value_bound_for_a_secret_named_or_sensitive_place() -> crate::TestResult {
+    // A value every one of these calls refuses, and quotes when it may.
+    const S: &str = "S3CR3T(VAL";
+    let calls = [
+        "tonumber(X)",
+        "tobool(X)",
+        "lookup({}, X)",
+        "cidrhost(X, 1)",
+        "cidrnetmask(X)",
+        "parseint(X, 10)",
+        "base64decode(X)",
+        "regex(X, \"a\")",
+        "timeadd(X, \"1h\")",
+        "timeadd(\"2020-01-01T00:00:00Z\", X)",
+        "file(X)",
+        "templatefile(X, {})",
+        "uuidv5(X, \"a\")",
+        "{ for v in [X, X] : v => 1 }",
+        "tomap({ a = 1 })[X]",
+    ];
+    // Where the value goes: `X` is what it is read from, `E` the expression.
+    let places = [
+        // A secret-named argument, in a resource and in a nested block.
+        ("variable \"v\" { default = \"S\" }", "resource \"aws_x\" \"r\" {\n  password = E\n}"),
+        ("variable \"v\" { default = \"S\" }", "resource \"aws_x\" \"r\" {\n  opts {\n    master_user_password = E\n  }\n}"),
+        // A secret-named local, module argument and module output.
+        ("variable \"v\" { default = \"S\" }", "locals {\n  api_token = E\n}\nresource \"aws_x\" \"r\" {\n  name = local.api_token\n}"),
+        ("variable \"v\" { default = \"S\" }", "module \"m\" {\n  source         = \"./m\"\n  admin_password = E\n}"),
+        ("variable \"v\" { default = \"S\" }", "module \"o\" {\n  source = \"./o\"\n  x      = var.v\n}\nresource \"aws_x\" \"r\" {\n  name = module.o.token\n}"),
+        // A sensitive value in an ordinary place.
+        ("variable \"v\" {\n  default   = \"S\"\n  sensitive = true\n}", "resource \"aws_x\" \"r\" {\n  name = E\n}"),
+        // A secret-named variable read in an ordinary place.
+        ("variable \"v\" { default = \"S\" }\nvariable \"db_password\" { default = \"S\" }", "resource \"aws_x\" \"r\" {\n  name = E\n}"),
+    ];
+    let mut leaks = Vec::new();
+    for call in calls {
+        for (i, (var, place)) in places.iter().enumerate() {
+            let x = if i == 6 { "var.db_password" } else { "var.v" };
+            let expr = call.replace('X', x);
+            let main = format!("{}\n{}\n", var.replace('S', S), place.replace('E', &expr));
+            let d = Dir::with(&[
+                ("main.tf", &main),
+                (
+                    "m/main.tf",
+                    "variable \"admin_password\" {}\nresource \"aws_y\" \"y\" { p = var.admin_password }\n",
+                ),
+                (
+                    "o/main.tf",
+                    &format!("variable \"x\" {{}}\noutput \"token\" {{ value = {} }}\n", call.replace('X', "var.x")),
+                ),
+            ])?;
+            match instances(d.path()) {
+                Ok(_) => leaks.push(format!("{main}: no error")),
+                Err(e) if e.contains(S) || e.contains(['\u{E000}', '\u{E001}']) => {
+                    leaks.push(format!("{main}\n  -> {e}"))
+                }
+                Err(_) => {}
+            }
+        }
+    }
+    assert!(leaks.is_empty(), "{}", leaks.join("\n\n"));
+    // Elsewhere, the value is quoted as Terraform quotes it.
+    let d = Dir::with(&[(
+        "main.tf",
+        &format!(
+            "variable \"v\" {{ default = \"{S}\" }}\nresource \"aws_x\" \"r\" {{\n  name = tonumber(var.v)\n}}\n"
+        ),
+    )])?;
+    let e = instances(d.path()).err().unwrap_or_default();
+    assert!(
+        e.contains(&format!("cannot convert \"{S}\" to number")),
+        "{e}"
+    );
+    Ok(())
+}

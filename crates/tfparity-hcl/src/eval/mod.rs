@@ -36,6 +36,31 @@ impl EvalError {
         }
     }
 
+    /// The error with the values it quotes redacted (see [`crate::scrub`]).
+    pub fn redacted(self) -> EvalError {
+        EvalError {
+            what: crate::scrub::redact_values(&self.what),
+            ..self
+        }
+    }
+
+    /// The error as it may be said of a value bound for `name` (an argument, a
+    /// local, a variable, an output) and computed by `expr`: the values it quotes are
+    /// redacted when the name says secret, or the expression reads or writes a
+    /// secret-named place (`tonumber(var.db_password)`).
+    pub fn bound_for(self, name: &str, expr: &Expr) -> EvalError {
+        if crate::secret::is_secret_place(name, expr) {
+            self.redacted()
+        } else {
+            self
+        }
+    }
+
+    /// The message as shown, values included (see [`crate::scrub::reveal`]).
+    pub fn message(&self) -> String {
+        crate::scrub::reveal(&self.what)
+    }
+
     /// The file and line:col the error is about.
     pub fn place(&self) -> (std::path::PathBuf, Option<(usize, usize)>) {
         match &self.origin {
@@ -49,8 +74,8 @@ impl fmt::Display for EvalError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (path, lc) = self.place();
         match lc {
-            Some((l, c)) => write!(f, "{}:{l}:{c}: {}", path.display(), self.what),
-            None => write!(f, "{}: {}", path.display(), self.what),
+            Some((l, c)) => write!(f, "{}:{l}:{c}: {}", path.display(), self.message()),
+            None => write!(f, "{}: {}", path.display(), self.message()),
         }
     }
 }
@@ -745,7 +770,7 @@ impl Eval<'_> {
                                     kx.span(),
                                     format!(
                                         "Duplicate object key: two different items produced the key {} in this 'for' expression. If duplicates are expected, use the ellipsis (...) after the value expression to enable grouping by key.",
-                                        if key_marked { "(sensitive value)".to_string() } else { format!("\"{}\"", o.key()) }
+                                        if key_marked { crate::scrub::REDACTED.to_string() } else { crate::scrub::quote(o.key()) }
                                     ),
                                 ));
                             }

@@ -32,7 +32,10 @@ fn run(src: &str) -> Result<V, String> {
             ),
         ],
     );
-    scope.eval_at("t.tf").eval(&e, &inner).map_err(|e| e.what)
+    scope
+        .eval_at("t.tf")
+        .eval(&e, &inner)
+        .map_err(|e| e.message())
 }
 
 #[test]

@@ -113,15 +113,19 @@ pub(super) fn read(a: &Args) -> Result<Vec<u8>, FnError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(a.bad(
             0,
             format!(
-                "no file exists at {path:?}; this function works only with files that are \
+                "no file exists at {}; this function works only with files that are \
                  distributed as part of the configuration source code, so if this file will \
                  be created by a resource in this configuration you must instead obtain this \
-                 result from an attribute of that resource"
+                 result from an attribute of that resource",
+                crate::scrub::quote(&path)
             ),
         )),
         Err(e) => Err(a.bad(
             0,
-            format!("failed to read file: read {}: {e}", full.display()),
+            format!(
+                "failed to read file: read {}: {e}",
+                crate::scrub::value(full.display())
+            ),
         )),
     }
 }
@@ -131,9 +135,10 @@ fn file(a: &mut Args) -> Result<V, FnError> {
     String::from_utf8(bytes).map(V::Str).map_err(|_| {
         let path = a.str(0).unwrap_or_default();
         fail(format!(
-            "contents of {path:?} are not valid UTF-8; use the filebase64 function to obtain \
+            "contents of {} are not valid UTF-8; use the filebase64 function to obtain \
              the Base64 encoded contents or the other file functions (e.g. filemd5, \
-             filesha256) to obtain file hashing results instead"
+             filesha256) to obtain file hashing results instead",
+            crate::scrub::quote(&path)
         ))
     })
 }
@@ -155,17 +160,17 @@ fn fileexists(a: &mut Args) -> Result<V, FnError> {
     match std::fs::metadata(&full) {
         Ok(m) if m.is_file() => Ok(V::Bool(true)),
         Ok(m) if m.is_dir() => Err(fail(format!(
-            "{:?} is a directory, not a file",
-            full.display().to_string()
+            "{} is a directory, not a file",
+            crate::scrub::quote(&full.display().to_string())
         ))),
         Ok(_) => Err(fail(format!(
-            "{:?} is not a regular file",
-            full.display().to_string()
+            "{} is not a regular file",
+            crate::scrub::quote(&full.display().to_string())
         ))),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(V::Bool(false)),
         Err(_) => Err(fail(format!(
-            "failed to stat {:?}",
-            full.display().to_string()
+            "failed to stat {}",
+            crate::scrub::quote(&full.display().to_string())
         ))),
     }
 }
@@ -344,7 +349,8 @@ fn fileset(a: &mut Args) -> Result<V, FnError> {
     // Terraform quotes the joined pattern (and redacts it when sensitive).
     let syntax = || {
         fail(format!(
-            "failed to glob pattern {joined:?}: syntax error in pattern"
+            "failed to glob pattern {}: syntax error in pattern",
+            crate::scrub::quote(&joined)
         ))
     };
     let patterns = expand_braces(&clean(&pattern))
@@ -506,7 +512,11 @@ mod tests {
             ),
         ] {
             let got = call("fileset", vec![V::str("."), V::str(pattern)], &ctx);
-            assert_eq!(got, Err(fail(want)), "fileset(., {pattern})");
+            assert_eq!(
+                got.map_err(|e| e.to_string()),
+                Err(want.to_string()),
+                "fileset(., {pattern})"
+            );
         }
     }
 
