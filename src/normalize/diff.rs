@@ -1302,14 +1302,29 @@ fn render_full(side: &Side<'_>, v: &Value, path: &AttrPath) -> String {
     s
 }
 
-/// A JSON document held in a string, with the values of secret-named keys replaced.
-fn redact_json(s: &str) -> Option<String> {
+/// How many JSON documents held in strings of JSON documents [`redact_json`] opens one
+/// inside another; a document deeper still is hidden whole.
+const MAX_JSON_NESTING: usize = 8;
+
+/// Whether `s` may be a JSON document (an object or an array).
+fn looks_like_json(s: &str) -> bool {
     let t = s.trim_start();
-    if !(t.starts_with('{') || t.starts_with('[')) {
+    t.starts_with('{') || t.starts_with('[')
+}
+
+/// A JSON document held in a string, with the values of secret-named keys replaced,
+/// also in the documents its strings hold (a task definition's `environment` encoded
+/// once more), up to [`MAX_JSON_NESTING`] deep.
+fn redact_json(s: &str) -> Option<String> {
+    redact_json_at(s, 0)
+}
+
+fn redact_json_at(s: &str, level: usize) -> Option<String> {
+    if !looks_like_json(s) {
         return None;
     }
     let mut doc: serde_json::Value = serde_json::from_str(s).ok()?;
-    fn walk(v: &mut serde_json::Value) -> bool {
+    fn walk(v: &mut serde_json::Value, level: usize) -> bool {
         match v {
             serde_json::Value::Object(m) => {
                 let mut hit = false;
@@ -1323,24 +1338,42 @@ fn redact_json(s: &str) -> Option<String> {
                         *x = serde_json::Value::from(SENSITIVE);
                         hit = true;
                     } else {
-                        hit |= walk(x);
+                        hit |= walk(x, level);
                     }
                 }
                 hit
             }
-            serde_json::Value::Array(a) => a.iter_mut().fold(false, |h, x| walk(x) | h),
-            // A URL's password or a `token=` pair inside a string of the document.
-            serde_json::Value::String(s) => match redact_userinfo(s) {
+            serde_json::Value::Array(a) => a.iter_mut().fold(false, |h, x| walk(x, level) | h),
+            // A document in a string of the document; past the deepest opened, one
+            // is hidden whole.
+            serde_json::Value::String(s) if level + 1 >= MAX_JSON_NESTING && looks_like_json(s) => {
+                if serde_json::from_str::<serde::de::IgnoredAny>(s).is_ok() {
+                    *s = SENSITIVE.to_string();
+                    return true;
+                }
+                redact_string(s)
+            }
+            serde_json::Value::String(s) => match redact_json_at(s, level + 1) {
                 Some(r) => {
                     *s = r;
                     true
                 }
-                None => false,
+                None => redact_string(s),
             },
             _ => false,
         }
     }
-    walk(&mut doc).then(|| doc.to_string())
+    /// A URL's password or a `token=` pair inside a string of the document.
+    fn redact_string(s: &mut String) -> bool {
+        match redact_userinfo(s) {
+            Some(r) => {
+                *s = r;
+                true
+            }
+            None => false,
+        }
+    }
+    walk(&mut doc, level).then(|| doc.to_string())
 }
 
 fn render(side: &Side<'_>, v: &Value, path: &AttrPath, out: &mut String, top: bool) {
@@ -1865,6 +1898,41 @@ mod tests {
             assert!(got.iter().all(|g| !g.contains("PLANTED")), "{got:?}");
         }
         Ok(())
+    }
+
+    #[test]
+    fn json_in_strings_is_redacted_at_any_depth() {
+        // A document whose string holds a document, whose string holds one, …
+        fn nest(inner: serde_json::Value, depth: usize) -> serde_json::Value {
+            (0..depth).fold(
+                inner,
+                |doc, i| serde_json::json!({ "level": i, "cfg": doc.to_string() }),
+            )
+        }
+        for depth in [1, 2, 3, 5, 12] {
+            let doc = nest(
+                serde_json::json!({"user": "app", "password": "NESTEDPW", "list": ["[{\"token\":\"NESTEDTOK\"}]"]}),
+                depth,
+            )
+            .to_string();
+            let shown = redact(&doc);
+            assert!(
+                !shown.contains("NESTEDPW") && !shown.contains("NESTEDTOK"),
+                "depth {depth}: {shown}"
+            );
+            // What is not secret is still there, up to where the documents stay readable.
+            if depth <= 3 {
+                assert!(shown.contains("app"), "depth {depth}: {shown}");
+            }
+        }
+        // A document in a string in a list, and a URL with a password in an inner one.
+        let doc =
+            r#"[{"env":"{\"DB_URL\":\"postgres://u:URLPW@db/x\",\"PGPASSWORD\":\"ONEWORD\"}"}]"#;
+        let shown = redact(doc);
+        assert!(
+            !shown.contains("URLPW") && !shown.contains("ONEWORD"),
+            "{shown}"
+        );
     }
 
     #[test]
