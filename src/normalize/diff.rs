@@ -1262,37 +1262,103 @@ fn redact_userinfo(s: &str) -> Option<String> {
     }
 }
 
-/// `password=…` inside a query string or a connection string
-/// (`Server=db;User Id=app;Password=…;`): the value of a secret-named key is replaced.
+/// The value of a secret-named key in text, replaced: `password=…` in a query string
+/// or a connection string (`Server=db;User Id=app;Password=…;`), `DB_PASSWORD=…` in a
+/// script, `password: …` in YAML, `--password …` on a command line. A quoted value is
+/// replaced whole, up to its closing quote (`DB_PASSWORD="correct horse battery
+/// staple"`); a YAML value, to the end of its line.
 fn redact_key_values(s: &str) -> Option<String> {
-    if !s.contains('=') {
+    if !s.contains(['=', ':', '-']) {
         return None;
     }
+    let b = s.as_bytes();
     let mut out = String::with_capacity(s.len());
+    // Copied up to here; values are replaced from their start to their end.
+    let mut copied = 0;
     let mut changed = false;
-    let mut rest = s;
-    while let Some(eq) = rest.find('=') {
-        // A line break or any blank separates pairs too (a script's `DB_PASSWORD=…`).
-        let key_start = rest[..eq]
-            .rfind(|c: char| matches!(c, '?' | '&' | ';' | ',') || c.is_whitespace())
-            .map(|i| i + 1)
-            .unwrap_or(0);
-        let key = &rest[key_start..eq];
-        let value_end = rest[eq + 1..]
-            .find(|c: char| matches!(c, '&' | ';' | ',') || c.is_whitespace())
-            .map(|i| eq + 1 + i)
-            .unwrap_or(rest.len());
-        out.push_str(&rest[..eq + 1]);
-        if is_secret_name(key.trim()) && value_end > eq + 1 {
-            out.push_str(SENSITIVE);
-            changed = true;
-        } else {
-            out.push_str(&rest[eq + 1..value_end]);
+    let mut i = 0;
+    while i < b.len() {
+        let value = match b[i] {
+            b'=' => secret_key_before(s, i).then(|| secret_value_span(s, i + 1, false)),
+            // `password: …`, not `host:5432` or `https://`.
+            b':' if matches!(b.get(i + 1), Some(b' ' | b'\t' | b'"' | b'\'')) => {
+                secret_key_before(s, i).then(|| secret_value_span(s, i + 1, true))
+            }
+            // `--password value` (a value does not start with `-`).
+            b'-' if i == 0 || b[i - 1].is_ascii_whitespace() => {
+                let name_end = s[i..]
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+                    .map_or(s.len(), |n| i + n);
+                let name = &s[i..name_end];
+                let spaced = matches!(b.get(name_end), Some(b' ' | b'\t'));
+                let next = s[name_end..].trim_start_matches([' ', '\t']);
+                (spaced
+                    && name.trim_start_matches('-').len() > 1
+                    && is_secret_name(name)
+                    && !next.is_empty()
+                    && !next.starts_with(['-', '\n', '\r']))
+                .then(|| secret_value_span(s, name_end, false))
+            }
+            _ => None,
+        };
+        match value {
+            Some((start, end)) if end > start => {
+                out.push_str(&s[copied..start]);
+                out.push_str(SENSITIVE);
+                copied = end;
+                changed = true;
+                i = end;
+            }
+            _ => i += 1,
         }
-        rest = &rest[value_end..];
     }
-    out.push_str(rest);
+    out.push_str(&s[copied..]);
     changed.then_some(out)
+}
+
+/// Whether the key written before the separator at `sep` (`=`, `:`) is secret-named:
+/// letters, digits, `_`, `.` and `-`, maybe quoted, maybe followed by blanks.
+fn secret_key_before(s: &str, sep: usize) -> bool {
+    let head = s[..sep].trim_end_matches([' ', '\t']);
+    let head = head.strip_suffix(['"', '\'']).unwrap_or(head);
+    let start = head
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
+        .map_or(0, |k| k + 1);
+    let key = &head[start..];
+    !key.is_empty() && key.len() <= 128 && is_secret_name(key)
+}
+
+/// Where the value that starts after blanks from `from` begins and ends: a quoted one
+/// to its closing quote (the end of the line when there is none), else to the first
+/// blank or `&`, `;`, `,` (to the end of the line for a YAML value, `to_eol`).
+fn secret_value_span(s: &str, from: usize, to_eol: bool) -> (usize, usize) {
+    let rest = &s[from..];
+    let start = from + (rest.len() - rest.trim_start_matches([' ', '\t']).len());
+    let rest = &s[start..];
+    let eol = rest.find(['\n', '\r']).map_or(s.len(), |n| start + n);
+    let end = match rest.chars().next() {
+        Some(q @ ('"' | '\'')) => {
+            let mut escaped = false;
+            let mut close = None;
+            for (n, c) in rest.char_indices().skip(1) {
+                match c {
+                    '\\' if q == '"' && !escaped => escaped = true,
+                    '\n' | '\r' => break,
+                    c if c == q && !escaped => {
+                        close = Some(start + n + 1);
+                        break;
+                    }
+                    _ => escaped = false,
+                }
+            }
+            close.unwrap_or(eol)
+        }
+        _ if to_eol => eol,
+        _ => rest
+            .find(|c: char| matches!(c, '&' | ';' | ',') || c.is_whitespace())
+            .map_or(s.len(), |n| start + n),
+    };
+    (start, end)
 }
 
 /// A value as shown, without shortening.
@@ -1898,6 +1964,82 @@ mod tests {
             assert!(got.iter().all(|g| !g.contains("PLANTED")), "{got:?}");
         }
         Ok(())
+    }
+
+    #[test]
+    fn quoted_values_options_and_yaml_pairs_are_redacted_whole() {
+        for (text, hidden, kept) in [
+            (
+                r#"DB_PASSWORD="correct horse battery staple""#,
+                "horse battery staple",
+                "DB_PASSWORD=",
+            ),
+            (
+                "DB_PASSWORD='correct horse battery staple'",
+                "horse battery staple",
+                "DB_PASSWORD=",
+            ),
+            (
+                r#"export PGPASSWORD="a b c" && psql -h db"#,
+                "a b c",
+                "&& psql -h db",
+            ),
+            (
+                r#"password = "two words" port = 5432"#,
+                "two words",
+                "port = 5432",
+            ),
+            (r#"PASSWORD="say \"hi there\" now" X=1"#, "hi there", "X=1"),
+            (
+                r#"PASSWORD="never closed at all"#,
+                "closed at all",
+                "PASSWORD=",
+            ),
+            (
+                "password: correct horse battery staple\nuser: app",
+                "horse battery",
+                "user: app",
+            ),
+            ("DB_PASSWORD: 'two words'\nport: 1", "two words", "port: 1"),
+            ("  api_token:   \"two words\"\n", "two words", "api_token:"),
+            (
+                r#"{password: "two words", user: app}"#,
+                "two words",
+                "{password:",
+            ),
+            (
+                r#"{"password" : "two words", "user": "app"}x"#,
+                "two words",
+                r#""user": "app""#,
+            ),
+            ("run --password hunter2 --user app", "hunter2", "--user app"),
+            (
+                r#"run --password "two words" --user app"#,
+                "two words",
+                "--user app",
+            ),
+            ("run --db-password=hunter2 -v", "hunter2", "-v"),
+        ] {
+            let shown = redact(text);
+            assert!(
+                !shown.contains(hidden),
+                "{text:?} shows {hidden:?}: {shown:?}"
+            );
+            assert!(shown.contains(kept), "{text:?} lost {kept:?}: {shown:?}");
+            assert!(shown.contains(SENSITIVE), "{text:?}: {shown:?}");
+        }
+        // Not pairs of a secret: left as they are.
+        for text in [
+            "https://host:5432/x",
+            "at time: 12:30",
+            "key_name: my key",
+            "passenger: two words",
+            "run --password-file /etc/pw --user app",
+            "a == b",
+            "c3VyZQ==",
+        ] {
+            assert_eq!(redact(text), text);
+        }
     }
 
     #[test]

@@ -123,6 +123,9 @@ pub const SECRET_QUALIFIERS: &[&str] = &[
     "endpoint",
     "url",
     "uri",
+    // A file holding a secret is named by its path (`password_file`, `--password-file`).
+    "file",
+    "files",
 ];
 
 /// Lower-case words of a name: split at non-alphanumerics and camel-case boundaries.
@@ -299,6 +302,8 @@ mod tests {
             "api_key_required",
             "access_key_id",
             "primary_key_name",
+            "password_file",
+            "private_key_file",
         ]
         .into_iter()
         .filter(|n| is_secret_name(n))
