@@ -1228,37 +1228,18 @@ pub fn redact(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// A URL with a password in it (`postgres://app:pw@db/app`), the password replaced.
+/// Text with its URLs shown without user information (`postgres://app:pw@db/app`,
+/// `https://TOKEN@github.com/…`) or secret-named query parameters, as every message
+/// shows them ([`tfparity_hcl::scrub::urls_with`]), and the values of secret-named
+/// pairs replaced ([`redact_key_values`]).
 fn redact_userinfo(s: &str) -> Option<String> {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    let mut changed = false;
-    while let Some(i) = rest.find("://") {
-        let (head, tail) = rest.split_at(i + 3);
-        out.push_str(head);
-        // user:password@host — the password may hold `/` (base64); whitespace or a
-        // quote ends the URL.
-        let end = tail
-            .find(|c: char| c.is_whitespace() || c == '"' || c == '\'')
-            .unwrap_or(tail.len());
-        let url = &tail[..end];
-        match (url.find(':'), url.rfind('@')) {
-            (Some(colon), Some(at)) if colon < at && !url[..colon].contains('/') => {
-                out.push_str(&url[..colon + 1]);
-                out.push_str(SENSITIVE);
-                out.push_str(&url[at..]);
-                changed = true;
-            }
-            _ => out.push_str(url),
-        }
-        rest = &tail[end..];
-    }
-    out.push_str(rest);
-    let kv = redact_key_values(&out);
-    match (changed, kv) {
-        (_, Some(k)) => Some(k),
-        (true, None) => Some(out),
-        (false, None) => None,
+    let out = tfparity_hcl::scrub::urls_with(s, SENSITIVE);
+    match redact_key_values(&out) {
+        Some(k) => Some(k),
+        None => match out {
+            Cow::Owned(o) => Some(o),
+            Cow::Borrowed(_) => None,
+        },
     }
 }
 
@@ -1920,7 +1901,7 @@ mod tests {
         )?;
         assert_eq!(
             got,
-            ["url: postgres://app:(sensitive)@db/a | postgres://app:(sensitive)@db/b"]
+            ["url: postgres://(sensitive)@db/a | postgres://(sensitive)@db/b"]
         );
         // passwords with slashes, in query strings, connection strings, name/value pairs
         for (a, b) in [
@@ -2039,6 +2020,37 @@ mod tests {
             "c3VyZQ==",
         ] {
             assert_eq!(redact(text), text);
+        }
+    }
+
+    #[test]
+    fn urls_in_values_lose_their_user_information_and_secret_parameters() {
+        for (text, hidden, kept) in [
+            (
+                "https://ghp_TOKEN1@github.com/o/r.git",
+                "TOKEN1",
+                "@github.com/o/r.git",
+            ),
+            (
+                "git::https://user:TOKEN2@h/x.git?ref=v1",
+                "TOKEN2",
+                "@h/x.git?ref=v1",
+            ),
+            ("https://h/m.zip?sv=1&sig=TOKEN3", "TOKEN3", "sv=1"),
+            (
+                "https://b.s3.amazonaws.com/m?X-Amz-Signature=TOKEN4",
+                "TOKEN4",
+                "b.s3.amazonaws.com",
+            ),
+            (
+                "see https://TOKEN5:x-oauth-basic@github.com/o now",
+                "TOKEN5",
+                "now",
+            ),
+        ] {
+            let shown = redact(text);
+            assert!(!shown.contains(hidden), "{text}: {shown}");
+            assert!(shown.contains(kept), "{text}: {shown}");
         }
     }
 

@@ -191,10 +191,11 @@ impl LoadError {
         }
     }
 
-    /// The error as it leaves the crate: the values it may quote shown, unmarked.
+    /// The error as it leaves the crate: the values it may quote shown, unmarked, and
+    /// any URL in it without its credentials.
     pub fn revealed(self) -> LoadError {
         LoadError {
-            what: crate::scrub::reveal(&self.what),
+            what: crate::scrub::urls(&crate::scrub::reveal(&self.what)),
             ..self
         }
     }

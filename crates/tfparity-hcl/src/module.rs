@@ -456,7 +456,8 @@ impl Run {
     /// Records a warning; a value it quotes is shown (a warning is said where the
     /// caller has already redacted what must not be).
     pub fn warn(&self, msg: String) {
-        let msg = crate::scrub::reveal(&msg);
+        // A warning may name a module source or a URL: never its credentials.
+        let msg = crate::scrub::urls(&crate::scrub::reveal(&msg));
         let mut w = lock(&self.warnings);
         if !w.contains(&msg) {
             w.push(msg);
@@ -1057,7 +1058,9 @@ impl Run {
                 Ok(d)
             }
             Err(e) => {
-                let why = e.to_string();
+                // A fetch error names the source without credentials; what git or a
+                // server said may quote another URL with them.
+                let why = crate::scrub::urls(&e.to_string());
                 lock(&self.failed).insert(key, why.clone());
                 Err(why)
             }

@@ -198,6 +198,26 @@ pub fn is_secret_name(name: &str) -> bool {
     }
 }
 
+/// Query parameters of a URL that carry a credential whatever the name rule says:
+/// signatures of presigned and SAS URLs, API keys (`?key=`), OAuth codes. Lower case.
+pub const SECRET_URL_PARAMS: &[&str] = &[
+    "sig",
+    "signature",
+    "key",
+    "code",
+    "auth",
+    "x-amz-signature",
+    "x-amz-credential",
+    "x-goog-signature",
+    "x-goog-credential",
+];
+
+/// Whether a URL's query parameter `name` carries a credential (`token`,
+/// `access_token`, `sig`, `X-Amz-Signature`).
+pub fn is_secret_param(name: &str) -> bool {
+    is_secret_name(name) || SECRET_URL_PARAMS.contains(&name.to_ascii_lowercase().as_str())
+}
+
 /// Whether a value bound for `name` and computed by `expr` is to be kept out of
 /// messages: the name says secret, or the expression reads or writes a secret-named
 /// place (`tonumber(var.db_password)`, `{ password = … }`).

@@ -568,3 +568,53 @@ fn errors_never_quote_a_value_bound_for_a_secret_named_or_sensitive_place() -> c
     );
     Ok(())
 }
+
+#[test]
+fn module_sources_lose_their_credentials_in_every_warning() -> crate::TestResult {
+    use crate::fetch::testserver::{Reply, Server};
+    use crate::fetch::Fetcher;
+    // Every request fails: the messages name the sources and the URLs they reached.
+    let server = Server::start("127.0.0.1", |_| Reply::status(404));
+    let base = server.base.trim_start_matches("http://").to_string();
+    let sources = [
+        format!("git::http://user:TOKENA1@{base}/x.git"),
+        format!("http://TOKENB2@{base}/m.zip"),
+        format!("git::http://{base}/x.git?ref=v1&access_token=TOKENC3"),
+        format!("http://{base}/m.zip?token=TOKEND4&archive=zip"),
+        format!("git::http://oauth2:TOKENE5@{base}/y.git//sub?ref=main"),
+        format!("http://{base}/m.zip?sig=TOKENF6&archive=zip"),
+        format!("{base}/m?archive=zip&private_token=TOKENG7"),
+    ];
+    let main: String = sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| format!("module \"m{i}\" {{\n  source = \"{s}\"\n}}\n"))
+        .collect::<String>()
+        + "resource \"aws_x\" \"r\" {}\n";
+    let d = Dir::with(&[("main.tf", &main)])?;
+    let cache = Dir::with(&[])?;
+    for (how, fetcher) in [
+        ("not installed", None),
+        (
+            "offline",
+            Some(Fetcher::with_cache(cache.path().join("c1"), true, |_| None)),
+        ),
+        (
+            "fetched",
+            Some(Fetcher::with_cache(cache.path().join("c2"), false, |_| {
+                None
+            })),
+        ),
+    ] {
+        let options = Options {
+            fetcher: fetcher.map(std::sync::Arc::new),
+            ..Options::default()
+        };
+        let (_, warnings) =
+            load(d.path(), &[], "test", &options, |_| ()).map_err(|e| format!("{how}: {e}"))?;
+        assert_eq!(warnings.len(), sources.len(), "{how}: {warnings:#?}");
+        let leaks: Vec<&String> = warnings.iter().filter(|w| w.contains("TOKEN")).collect();
+        assert!(leaks.is_empty(), "{how}: {leaks:#?}");
+    }
+    Ok(())
+}
