@@ -136,14 +136,15 @@ pub fn body_values(
                         .into(),
                     );
                     let inner = Frame::with(f, vec![(iterator.clone(), it)]);
-                    let obj = body_values(ev, &content.body, &inner, false)?;
+                    let obj = body_values(ev, &content.body, &inner, false)
+                        .map_err(|e| within_block(e, label))?;
                     if let Some(items) = slot {
                         items.push(V::Map(obj));
                     }
                 }
             }
             kind => {
-                let obj = body_values(ev, &b.body, f, false)?;
+                let obj = body_values(ev, &b.body, f, false).map_err(|e| within_block(e, kind))?;
                 if let Some(items) = lists
                     .entry(kind.to_string())
                     .or_insert_with(|| Some(Vec::new()))
@@ -157,4 +158,14 @@ pub fn body_values(
         out.insert(k, items.map(V::List).unwrap_or_else(V::unknown));
     }
     Ok(out)
+}
+
+/// An error inside a nested block quotes no value when the block's name says secret
+/// (`credentials { value = … }`).
+fn within_block(e: EvalError, block: &str) -> EvalError {
+    if crate::secret::is_secret_name(block) {
+        e.redacted()
+    } else {
+        e
+    }
 }

@@ -518,6 +518,9 @@ fn errors_never_quote_a_value_bound_for_a_secret_named_or_sensitive_place() -> c
         // A secret-named argument, in a resource and in a nested block.
         ("variable \"v\" { default = \"S\" }", "resource \"aws_x\" \"r\" {\n  password = E\n}"),
         ("variable \"v\" { default = \"S\" }", "resource \"aws_x\" \"r\" {\n  opts {\n    master_user_password = E\n  }\n}"),
+        // An argument of a secret-named block, plain and dynamic.
+        ("variable \"v\" { default = \"S\" }", "resource \"aws_x\" \"r\" {\n  credentials {\n    value = E\n  }\n}"),
+        ("variable \"v\" { default = \"S\" }", "resource \"aws_x\" \"r\" {\n  dynamic \"secret\" {\n    for_each = [1]\n    content {\n      value = E\n    }\n  }\n}"),
         // A secret-named local, module argument and module output.
         ("variable \"v\" { default = \"S\" }", "locals {\n  api_token = E\n}\nresource \"aws_x\" \"r\" {\n  name = local.api_token\n}"),
         ("variable \"v\" { default = \"S\" }", "module \"m\" {\n  source         = \"./m\"\n  admin_password = E\n}"),
@@ -530,7 +533,7 @@ fn errors_never_quote_a_value_bound_for_a_secret_named_or_sensitive_place() -> c
     let mut leaks = Vec::new();
     for call in calls {
         for (i, (var, place)) in places.iter().enumerate() {
-            let x = if i == 6 { "var.db_password" } else { "var.v" };
+            let x = if i == 8 { "var.db_password" } else { "var.v" };
             let expr = call.replace('X', x);
             let main = format!("{}\n{}\n", var.replace('S', S), place.replace('E', &expr));
             let d = Dir::with(&[
