@@ -75,7 +75,8 @@ pub fn compare(settings: &cli::Settings) -> Result<Report> {
     for env in loaded {
         let env = env?;
         for w in &env.warnings {
-            eprintln!("warning: environment {}: {w}", env.name);
+            let w = format!("environment {}: {w}", env.name);
+            eprintln!("warning: {}", report::log_text(&w));
         }
         envs.push(env);
     }
@@ -228,7 +229,7 @@ where
     match run_compare(args) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", report::log_text(&e.to_string()));
             EXIT_ERROR
         }
     }

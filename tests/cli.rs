@@ -621,3 +621,200 @@ fn files_outside_the_tree_are_read_only_when_allowed() {
         text(&small.stderr)
     );
 }
+
+/// One root module per environment, with a secret planted in every way one reaches
+/// a report: `{s}` is the environment's suffix, so that each secret differs.
+fn secrets_module(s: &str) -> String {
+    format!(
+        r#"
+variable "sens" {{
+  default   = "SEKRIT01-sensitive-var-{s}"
+  sensitive = true
+}}
+variable "keyed" {{
+  default   = "SEKRIT03-for-key-{s}"
+  sensitive = true
+}}
+module "remote" {{
+  source = "git::https://deploy:SEKRIT09a-url-password-{s}@example.invalid/m.git?ref=v1&access_token=SEKRIT09b-url-query-{s}"
+}}
+module "token_as_user" {{
+  source = "https://SEKRIT09c-url-user-{s}@example.invalid/m.zip"
+}}
+resource "aws_db_instance" "db" {{
+  identifier  = "db"
+  description = var.sens
+  password    = "SEKRIT02-secret-named-{s}"
+  tags        = {{ for v in [var.keyed] : v => "x" }}
+}}
+resource "aws_lambda_function" "fn" {{
+  function_name = "fn"
+  environment {{
+    variables = {{
+      PGPASSWORD  = "SEKRIT06a-one-word-{s}"
+      GITHUBTOKEN = "SEKRIT06b-one-word-{s}"
+      db_pass     = "SEKRIT06c-abbreviated-{s}"
+      LOG_LEVEL   = "info-{s}"
+    }}
+  }}
+}}
+resource "aws_ssm_document" "doc" {{
+  name        = "doc"
+  content     = jsonencode({{ schemaVersion = "2.2", cfg = jsonencode({{ port = "{s}", inner = jsonencode({{ password = "SEKRIT07-nested-json-{s}" }}) }}) }})
+  target_type = "DB_PASSWORD=\"correct horse SEKRIT08-quoted-{s} staple\" ./run --user {s}"
+}}
+resource "null_resource" "urls" {{
+  triggers = {{
+    repo = "https://SEKRIT09d-value-url-user-{s}@github.com/o/r.git"
+    hook = "https://hooks.example/x?v={s}&token=SEKRIT09e-value-url-query-{s}"
+  }}
+}}
+"#
+    )
+}
+
+/// A state whose sensitive attribute (`sensitive_attributes`) is not named like a
+/// secret, and a plan whose is (`after_sensitive` only).
+const SECRETS_STATE: &str = r#"{"version":4,"terraform_version":"1.9.5","serial":1,"lineage":"l","outputs":{},"resources":[{"mode":"managed","type":"aws_s3_bucket","name":"b","provider":"provider[\"registry.terraform.io/hashicorp/aws\"]","instances":[{"schema_version":0,"attributes":{"id":"b","bucket":"b","tags":{"note":"SEKRIT10-state-sensitive"}},"sensitive_attributes":[[{"type":"get_attr","value":"tags"},{"type":"index","value":{"value":"note","type":"string"}}]]}]}]}"#;
+const SECRETS_PLAN: &str = r#"{"format_version":"1.2","terraform_version":"1.9.5","planned_values":{"root_module":{"resources":[{"address":"aws_s3_bucket.b","mode":"managed","type":"aws_s3_bucket","name":"b","provider_name":"registry.terraform.io/hashicorp/aws","schema_version":0,"values":{"id":"b","bucket":"b","tags":{"note":"SEKRIT11-plan-after-sensitive"}},"sensitive_values":{"tags":{}}}]}},"resource_changes":[{"address":"aws_s3_bucket.b","mode":"managed","type":"aws_s3_bucket","name":"b","change":{"actions":["update"],"before":{},"after":{"id":"b","bucket":"b","tags":{"note":"SEKRIT11-plan-after-sensitive"}},"after_unknown":{},"after_sensitive":{"tags":{"note":true}}}}]}"#;
+
+/// Configurations that are errors, each with a secret the error must not show.
+const SECRETS_ERRORS: &[(&str, &str)] = &[
+    (
+        "for-each",
+        "variable \"k\" {\n  default   = \"SEKRIT03x-for-each-key\"\n  sensitive = true\n}\nresource \"aws_x\" \"r\" {\n  for_each = { for v in [var.k] : v => 1 }\n}\n",
+    ),
+    (
+        "templatefile",
+        "variable \"tpl\" {\n  default   = \"SEKRIT04-templatefile-path\"\n  sensitive = true\n}\nresource \"aws_x\" \"r\" {\n  name = templatefile(var.tpl, {})\n}\n",
+    ),
+    (
+        "function",
+        "variable \"db_password\" { default = \"SEKRIT05-function-error\" }\nresource \"aws_db_instance\" \"r\" {\n  password = tonumber(var.db_password)\n}\n",
+    ),
+];
+
+#[test]
+fn no_planted_secret_reaches_any_output_or_error() {
+    let dir = tfparity_hcl::testdir::Dir::with(&[
+        ("prod/main.tf", &secrets_module("one")),
+        ("staging/main.tf", &secrets_module("two")),
+        ("prod.tfstate", SECRETS_STATE),
+        ("staging-plan.json", SECRETS_PLAN),
+        ("fine/main.tf", "resource \"aws_x\" \"r\" {}\n"),
+    ])
+    .expect("temp dir");
+    for (name, text) in SECRETS_ERRORS {
+        std::fs::create_dir_all(dir.path().join(name)).expect("mkdir");
+        std::fs::write(dir.path().join(name).join("main.tf"), text).expect("write");
+    }
+    // Each secret by the part of it that is its own (the words of the quoted one).
+    let secrets = [
+        "SEKRIT01",
+        "SEKRIT02",
+        "SEKRIT03",
+        "SEKRIT04",
+        "SEKRIT05",
+        "SEKRIT06a",
+        "SEKRIT06b",
+        "SEKRIT06c",
+        "SEKRIT07",
+        "SEKRIT08",
+        "horse",
+        "staple",
+        "SEKRIT09a",
+        "SEKRIT09b",
+        "SEKRIT09c",
+        "SEKRIT09d",
+        "SEKRIT09e",
+        "SEKRIT10",
+        "SEKRIT11",
+    ];
+    let leaks = |what: &str, out: &Output| -> Vec<String> {
+        let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
+        secrets
+            .iter()
+            .filter(|s| all.contains(*s))
+            .map(|s| format!("{what}: {s} in\n{all}"))
+            .collect()
+    };
+    let mut found = Vec::new();
+    for format in ["table", "json", "markdown"] {
+        // The planted differences are found, and said without their values.
+        for (envs, wants) in [
+            (
+                ["prod=prod", "staging=staging"],
+                &[
+                    "aws_db_instance.db",
+                    "aws_lambda_function.fn",
+                    "aws_ssm_document.doc",
+                    "null_resource.urls",
+                    "(sensitive)",
+                ][..],
+            ),
+            (
+                ["prod=prod.tfstate", "staging=staging-plan.json"],
+                &["aws_s3_bucket.b", "(sensitive)"][..],
+            ),
+        ] {
+            let out = run_in(
+                dir.path(),
+                &[
+                    "compare",
+                    envs[0],
+                    envs[1],
+                    "--offline",
+                    "--format",
+                    format,
+                    "--color",
+                    "never",
+                ],
+            );
+            found.extend(leaks(&format!("{envs:?} {format}"), &out));
+            // A difference of secrets alone is `info`, below the default gate.
+            let code = out.status.code();
+            if !matches!(code, Some(0 | 2)) {
+                found.push(format!(
+                    "{envs:?} {format}: exit {code:?}: {}",
+                    text(&out.stderr)
+                ));
+            }
+            let shown = text(&out.stdout);
+            for want in wants {
+                // Markdown writes these characters as entities.
+                let want = match format {
+                    "markdown" => want
+                        .replace('_', "&#95;")
+                        .replace('(', "&#40;")
+                        .replace(')', "&#41;"),
+                    _ => want.to_string(),
+                };
+                if !shown.contains(&want) {
+                    found.push(format!("{envs:?} {format}: no {want} in\n{shown}"));
+                }
+            }
+        }
+        // The errors name the place, not the value.
+        for (name, _) in SECRETS_ERRORS {
+            let out = run_in(
+                dir.path(),
+                &[
+                    "compare",
+                    &format!("bad={name}"),
+                    "ok=fine",
+                    "--offline",
+                    "--format",
+                    format,
+                ],
+            );
+            found.extend(leaks(&format!("{name} {format}"), &out));
+            let err = text(&out.stderr);
+            if out.status.code() != Some(1) || !err.contains("main.tf:") || !out.stdout.is_empty() {
+                found.push(format!(
+                    "{name} {format}: not an error naming its place: {err}"
+                ));
+            }
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n\n"));
+}

@@ -1,6 +1,7 @@
 //! Data tables that drive normalisation: which attributes name a resource, which are
-//! computed or identity-only, which hold an environment's address space, which names
-//! mean secret, and environment-name aliases. Tables only: no logic beyond lookups.
+//! computed or identity-only, which hold an environment's address space, which
+//! attributes of a type hold secrets, and environment-name aliases. Tables only: no
+//! logic beyond lookups. (Which names mean secret: `tfparity_hcl::secret`.)
 
 /// Attributes whose value identifies the resource itself, anywhere a provider may use
 /// them as a reference (`vpc_id = aws_vpc.main.id`). Applies to every type.
@@ -209,31 +210,6 @@ pub const ZONE_LAYOUT_TYPES: &[&str] = &[
     "aws_ec2_subnet_cidr_reservation",
 ];
 
-/// Words that make an attribute or map-key name secret (`password`, `DB_PASSWORD`,
-/// `auth_token`, `clientSecret`). Names are split into lower-case words at `_`, `-`,
-/// `.` and camel-case boundaries.
-pub const SECRET_WORDS: &[&str] = &[
-    "password",
-    "passwd",
-    "passphrase",
-    "secret",
-    "token",
-    "credential",
-    "credentials",
-    "psk",
-    "apikey",
-    "accesskey",
-    "privatekey",
-    "secretkey",
-    "connectionstring",
-    "sastoken",
-    "dsn",
-    "pwd",
-    "pw",
-    "htpasswd",
-    "jwt",
-];
-
 /// Attributes that hold secrets whatever their name says, by type.
 pub const SECRET_ATTRS: &[(&str, &str)] = &[
     ("random_password", "result"),
@@ -250,74 +226,6 @@ pub const SECRET_ATTRS: &[(&str, &str)] = &[
     ("tfe_variable", "value"),
     ("vault_generic_secret", "data_json"),
     ("vault_generic_secret", "data"),
-];
-
-/// Last words that make an environment-variable style name (`STRIPE_KEY`, `DB_PASS`)
-/// secret. (A password inside a URL is hidden wherever the URL appears.)
-pub const SECRET_ENV_SUFFIXES: &[&str] = &["key", "pass", "pwd", "dsn"];
-
-/// Two adjacent words that make a name secret (`private_key`, `connection_string`).
-pub const SECRET_WORD_PAIRS: &[(&str, &str)] = &[
-    ("private", "key"),
-    ("api", "key"),
-    ("access", "key"),
-    ("auth", "key"),
-    ("client", "key"),
-    ("master", "key"),
-    ("shared", "key"),
-    ("signing", "key"),
-    ("encryption", "key"),
-    ("primary", "key"),
-    ("secondary", "key"),
-    ("ssh", "key"),
-    ("connection", "string"),
-    ("tls", "key"),
-    ("ssl", "key"),
-    ("sas", "url"),
-];
-
-/// Words that make a name describe a secret rather than hold one
-/// (`minimum_password_length`, `secret_arn`, `password_reuse_prevention`, `kms_key_id`).
-pub const SECRET_QUALIFIERS: &[&str] = &[
-    "length",
-    "reuse",
-    "prevention",
-    "policy",
-    "policies",
-    "required",
-    "enabled",
-    "enable",
-    "expiration",
-    "expiry",
-    "expires",
-    "rotation",
-    "rotate",
-    "arn",
-    "id",
-    "ids",
-    "name",
-    "names",
-    "version",
-    "ttl",
-    "type",
-    "count",
-    "age",
-    "min",
-    "max",
-    "minimum",
-    "maximum",
-    "status",
-    "kms",
-    "reset",
-    "lifetime",
-    "validity",
-    "wo",
-    "path",
-    "location",
-    "manager",
-    "source",
-    "sources",
-    "hint",
 ];
 
 /// Attributes whose lists are ordered, compared element by element. Every other list

@@ -146,6 +146,17 @@ pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// A message for standard error (a warning, an error) as a CI log may show it: control
+/// characters escaped as [`printable`] does, line breaks kept, and every line after the
+/// first indented, so that nothing from the input starts a line of the log (a CI runner
+/// reads a line starting with `::` as a command: `::add-mask::`, `::error …::`).
+pub fn log_text(s: &str) -> String {
+    s.split('\n')
+        .map(|line| printable(line).into_owned())
+        .collect::<Vec<_>>()
+        .join("\n  ")
+}
+
 /// `1 resource`, `2 resources`.
 pub fn resources(n: usize) -> String {
     format!("{n} resource{}", if n == 1 { "" } else { "s" })
@@ -158,5 +169,41 @@ pub fn render(report: &Report, format: Format, color: bool, terminal: bool) -> S
         Format::Table => table::render(report, color, terminal),
         Format::Json => json::render(report),
         Format::Markdown => markdown::render(report),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn logs_and_terminals_get_text_not_commands() {
+        assert_eq!(
+            log_text("bad value\n::add-mask::x\u{1b}[2J\r\nend"),
+            "bad value\n  ::add-mask::x\\u{1b}[2J\\u{d}\n  end"
+        );
+        assert_eq!(log_text("one line"), "one line");
+        assert_eq!(printable("a\u{1b}[31mb"), "a\\u{1b}[31mb");
+        // An environment named with an escape sequence (a directory's name).
+        let name = "prod\u{1b}]0;owned\u{7}";
+        let r = Report {
+            baseline: name.to_string(),
+            environments: vec![EnvInfo {
+                name: name.to_string(),
+                kind: "hcl",
+                path: format!("envs/{name}"),
+                resources: 0,
+                warnings: Vec::new(),
+            }],
+            findings: Vec::new(),
+            complete: true,
+            not_compared: Vec::new(),
+            sources: Default::default(),
+            called_from: Default::default(),
+        };
+        for format in [Format::Table, Format::Markdown, Format::Json] {
+            let out = render(&r, format, false, false);
+            assert!(!out.contains(['\u{1b}', '\u{7}']), "{format:?}: {out:?}");
+        }
     }
 }

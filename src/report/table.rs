@@ -32,16 +32,16 @@ pub fn render(r: &Report, color: bool, terminal: bool) -> String {
         .map(|e| {
             format!(
                 "{} ({} {}, {})",
-                e.name,
+                printable(&e.name),
                 e.kind,
-                e.path,
+                printable(&e.path),
                 super::resources(e.resources)
             )
         })
         .collect();
     out.push_str(&format!(
         "tfparity: baseline {}; {}\n",
-        r.baseline,
+        printable(&r.baseline),
         envs.join("; ")
     ));
     let banner = r.banner();
@@ -109,7 +109,7 @@ pub fn render(r: &Report, color: bool, terminal: bool) -> String {
         out.push('\n');
     }
     out.push('\n');
-    out.push_str(&r.summary_line());
+    out.push_str(&printable(&r.summary_line()));
     out.push('\n');
     out
 }

@@ -59,7 +59,10 @@ pub fn body_values(
             scope: ev.scope,
             loc: a.loc.clone(),
         };
-        let v = ev_here.eval(&a.expr, f)?;
+        // An error quotes no value bound for a secret-named argument.
+        let v = ev_here
+            .eval(&a.expr, f)
+            .map_err(|e| e.bound_for(&a.name, &a.expr))?;
         // In a nested block, an argument set to null is not set (the provider decides).
         if !top && v == V::Null {
             continue;
@@ -122,23 +125,26 @@ pub fn body_values(
                         return Err(EvalError::at(&fe.loc, format!("Invalid dynamic for_each value: cannot use a {} value in for_each; an iterable collection is required", other.type_name())))
                     }
                 };
+                // A sensitive for_each marks both the key and the value of each
+                // iteration (as HCL's dynblock does): a key is the collection's too.
                 for (k, v) in pairs {
                     let it = V::Map(
                         [
-                            ("key".to_string(), k),
+                            ("key".to_string(), k.mark(marked)),
                             ("value".to_string(), v.mark(marked)),
                         ]
                         .into(),
                     );
                     let inner = Frame::with(f, vec![(iterator.clone(), it)]);
-                    let obj = body_values(ev, &content.body, &inner, false)?;
+                    let obj = body_values(ev, &content.body, &inner, false)
+                        .map_err(|e| within_block(e, label))?;
                     if let Some(items) = slot {
                         items.push(V::Map(obj));
                     }
                 }
             }
             kind => {
-                let obj = body_values(ev, &b.body, f, false)?;
+                let obj = body_values(ev, &b.body, f, false).map_err(|e| within_block(e, kind))?;
                 if let Some(items) = lists
                     .entry(kind.to_string())
                     .or_insert_with(|| Some(Vec::new()))
@@ -152,4 +158,14 @@ pub fn body_values(
         out.insert(k, items.map(V::List).unwrap_or_else(V::unknown));
     }
     Ok(out)
+}
+
+/// An error inside a nested block quotes no value when the block's name says secret
+/// (`credentials { value = … }`).
+fn within_block(e: EvalError, block: &str) -> EvalError {
+    if crate::secret::is_secret_name(block) {
+        e.redacted()
+    } else {
+        e
+    }
 }

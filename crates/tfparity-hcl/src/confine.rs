@@ -47,23 +47,26 @@ pub enum Refusal {
 impl Refusal {
     /// A sentence about `shown` (the path as the configuration wrote it).
     pub fn describe(&self, shown: &str, c: &Confinement) -> String {
+        // Quoted as every value an error quotes: hidden where the error is about a
+        // secret place (see `crate::scrub`).
+        let shown = crate::scrub::quote(shown);
         match self {
-            Refusal::NotFound => format!("no file exists at {shown:?}"),
+            Refusal::NotFound => format!("no file exists at {shown}"),
             Refusal::Outside => format!(
-                "{shown:?} is outside the configuration's tree ({}); files are read only inside it (--allow-path DIR widens it)",
+                "{shown} is outside the configuration's tree ({}); files are read only inside it (--allow-path DIR widens it)",
                 c.tree.display()
             ),
             Refusal::System => format!(
-                "{shown:?} is in /proc, /sys or /dev; such files are never read"
+                "{shown} is in /proc, /sys or /dev; such files are never read"
             ),
-            Refusal::Directory => format!("{shown:?} is a directory, not a file"),
+            Refusal::Directory => format!("{shown} is a directory, not a file"),
             Refusal::NotRegular => format!(
-                "{shown:?} is not a regular file (a FIFO, a device or a socket); such files are never read"
+                "{shown} is not a regular file (a FIFO, a device or a socket); such files are never read"
             ),
             Refusal::TooLarge(max) => format!(
-                "{shown:?} is larger than {max} bytes, the largest file read (--max-file-size raises it)"
+                "{shown} is larger than {max} bytes, the largest file read (--max-file-size raises it)"
             ),
-            Refusal::Io(e) => format!("cannot read {shown:?}: {e}"),
+            Refusal::Io(e) => format!("cannot read {shown}: {e}"),
         }
     }
 }

@@ -149,6 +149,51 @@ impl Expr {
         Conv { spans: true }.expr(e)
     }
 
+    /// Whether `pred` holds for a name the expression reads or writes: a reference's
+    /// root or attribute (`var.db_password`, `each.value.token`) or an object key it
+    /// writes (`{ password = … }`). Past [`NAMES_DEPTH`] levels of nesting, true: the
+    /// answer decides whether an error may quote values, and doubt hides them.
+    pub fn names_any(&self, pred: &dyn Fn(&str) -> bool) -> bool {
+        self.names_within(pred, 0)
+    }
+
+    fn names_within(&self, pred: &dyn Fn(&str) -> bool, depth: usize) -> bool {
+        if depth > NAMES_DEPTH {
+            return true;
+        }
+        let any = |e: &Expr| e.names_within(pred, depth + 1);
+        match &self.kind {
+            Kind::Null | Kind::Bool(_) | Kind::Number(_) | Kind::String(_) => false,
+            Kind::Variable(v) => pred(v),
+            Kind::Array(a) => a.iter().any(any),
+            Kind::Object(o) => o.iter().any(|(k, v)| {
+                (match k {
+                    Key::Name(n) => pred(n),
+                    Key::Expr(x) => any(x),
+                }) || any(v)
+            }),
+            Kind::Template(t) => elements_name_any(t, pred, depth + 1),
+            Kind::Parenthesis(x) | Kind::UnaryOp(_, x) => any(x),
+            Kind::Conditional(c) => any(&c.cond) || any(&c.yes) || any(&c.no),
+            Kind::FuncCall(c) => c.args.iter().any(any),
+            Kind::Traversal(t) => {
+                any(&t.expr)
+                    || t.ops.iter().any(|o| match o {
+                        Op::GetAttr(n) => pred(n),
+                        Op::Index(x) => any(x),
+                        _ => false,
+                    })
+            }
+            Kind::BinaryOp(_, sides) => any(&sides.0) || any(&sides.1),
+            Kind::ForExpr(f) => {
+                any(&f.collection)
+                    || f.key_expr.as_ref().is_some_and(any)
+                    || any(&f.value_expr)
+                    || f.cond.as_ref().is_some_and(any)
+            }
+        }
+    }
+
     /// A function call's name when this is one.
     pub fn call_name(&self) -> Option<&str> {
         match &self.kind {
@@ -156,6 +201,30 @@ impl Expr {
             _ => None,
         }
     }
+}
+
+/// How deep [`Expr::names_any`] looks before it answers yes.
+const NAMES_DEPTH: usize = 256;
+
+fn elements_name_any(els: &[Element], pred: &dyn Fn(&str) -> bool, depth: usize) -> bool {
+    if depth > NAMES_DEPTH {
+        return true;
+    }
+    els.iter().any(|el| match el {
+        Element::Literal(_) => false,
+        Element::Interpolation(x, _) => x.names_within(pred, depth + 1),
+        Element::If(d) => {
+            d.cond.names_within(pred, depth + 1)
+                || elements_name_any(&d.then, pred, depth + 1)
+                || d.otherwise
+                    .as_ref()
+                    .is_some_and(|(_, o)| elements_name_any(o, pred, depth + 1))
+        }
+        Element::For(d) => {
+            d.collection.names_within(pred, depth + 1)
+                || elements_name_any(&d.body, pred, depth + 1)
+        }
+    })
 }
 
 /// A repeated object key renamed by the loader (`__tfparity_dup<n>__<key>`), back to

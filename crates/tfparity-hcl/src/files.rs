@@ -168,13 +168,39 @@ impl fmt::Display for LoadError {
         if let Some((l, c)) = self.line_col {
             write!(f, ":{l}:{c}")?;
         }
-        write!(f, ": {}", self.what)
+        write!(f, ": {}", crate::scrub::reveal(&self.what))
     }
 }
 
 impl std::error::Error for LoadError {}
 
 impl LoadError {
+    /// The error with the values it quotes redacted (see [`crate::scrub`]).
+    pub fn redacted(self) -> LoadError {
+        LoadError {
+            what: crate::scrub::redact_values(&self.what),
+            ..self
+        }
+    }
+
+    /// [`crate::eval::EvalError::bound_for`].
+    pub fn bound_for(self, name: &str, expr: &crate::expr::Expr) -> LoadError {
+        if crate::secret::is_secret_place(name, expr) {
+            self.redacted()
+        } else {
+            self
+        }
+    }
+
+    /// The error as it leaves the crate: the values it may quote shown, unmarked, and
+    /// any URL in it without its credentials.
+    pub fn revealed(self) -> LoadError {
+        LoadError {
+            what: crate::scrub::urls(&crate::scrub::reveal(&self.what)),
+            ..self
+        }
+    }
+
     pub fn at(loc: &Loc, what: impl Into<String>) -> LoadError {
         LoadError {
             path: loc.file.path.clone(),

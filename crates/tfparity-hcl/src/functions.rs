@@ -58,12 +58,21 @@ pub enum FnError {
     Invalid(String),
 }
 
+impl FnError {
+    /// The message with the values it quotes still marked (see [`crate::scrub`]): for
+    /// the evaluator, which decides whether they may be shown.
+    pub fn marked_message(&self) -> &str {
+        match self {
+            FnError::Unknown => "there is no function with this name",
+            FnError::Arity(m) | FnError::Invalid(m) => m,
+        }
+    }
+}
+
+/// The message as shown, values included.
 impl fmt::Display for FnError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            FnError::Unknown => write!(f, "there is no function with this name"),
-            FnError::Arity(m) | FnError::Invalid(m) => write!(f, "{m}"),
-        }
+        f.write_str(&crate::scrub::reveal(self.marked_message()))
     }
 }
 

@@ -23,6 +23,7 @@ pub mod module;
 pub mod paths;
 pub mod scope;
 pub mod scrub;
+pub mod secret;
 #[doc(hidden)]
 pub mod testdir;
 #[cfg(test)]
@@ -107,16 +108,18 @@ where
     F: Fn(ResourceInstance<'_>) -> T + Sync,
 {
     let workspace = options.workspace;
-    let (run, root) = prepare(dir, var_files, env, options)?;
+    let (run, root) = prepare(dir, var_files, env, options).map_err(LoadError::revealed)?;
     match evaluate(run, root, env, workspace.shared_root, &make) {
         Ok(done) => Ok(done),
         // Which error surfaces first may depend on which module instance got there
         // first: evaluate once more, one instance after another, to say the same error
         // every time.
         Err(_) => {
-            let (mut run, root) = prepare(dir, var_files, env, options)?;
+            let (mut run, root) =
+                prepare(dir, var_files, env, options).map_err(LoadError::revealed)?;
             run.parallel = false;
-            evaluate(run, root, env, workspace.shared_root, &make)
+            // Values an error quotes were redacted on the way where they had to be.
+            evaluate(run, root, env, workspace.shared_root, &make).map_err(LoadError::revealed)
         }
     }
 }

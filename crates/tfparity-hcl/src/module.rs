@@ -475,7 +475,11 @@ impl Run {
         lock(&self.warnings).clone()
     }
 
+    /// Records a warning; a value it quotes is shown (a warning is said where the
+    /// caller has already redacted what must not be).
     pub fn warn(&self, msg: String) {
+        // A warning may name a module source or a URL: never its credentials.
+        let msg = crate::scrub::urls(&crate::scrub::reveal(&msg));
         let mut w = lock(&self.warnings);
         if !w.contains(&msg) {
             w.push(msg);
@@ -637,7 +641,10 @@ impl Run {
                         Some(a) => {
                             let base = Frame::new();
                             let f = Frame::with(&base, repetition_bindings(c.count.is_some(), key, each));
-                            Some((self.eval_in(*p, &a.expr, &a.loc, &f)?, a.loc.clone()))
+                            let v = self
+                                .eval_in(*p, &a.expr, &a.loc, &f)
+                                .map_err(|e| e.bound_for(name, &a.expr))?;
+                            Some((v, a.loc.clone()))
                         }
                         None => None,
                     }
@@ -651,7 +658,9 @@ impl Run {
             let value_at = given.as_ref().map_or(&decl.loc, |(_, at)| at).clone();
             let value = match (given, &decl.default) {
                 (Some((v, _)), _) => v,
-                (None, Some(d)) => self.eval_in(inst, &d.expr, &d.loc, &Frame::new())?,
+                (None, Some(d)) => self
+                    .eval_in(inst, &d.expr, &d.loc, &Frame::new())
+                    .map_err(|e| e.bound_for(name, &d.expr))?,
                 (None, None) => {
                     let what = match &me.parent {
                         None => format!(
@@ -718,12 +727,10 @@ impl Run {
                 _ => None,
             },
             || {
-                Ok(Memo::Value(Arc::new(self.eval_in(
-                    inst,
-                    &a.expr,
-                    &a.loc,
-                    &Frame::new(),
-                )?)))
+                let v = self
+                    .eval_in(inst, &a.expr, &a.loc, &Frame::new())
+                    .map_err(|e| e.bound_for(name, &a.expr))?;
+                Ok(Memo::Value(Arc::new(v)))
             },
         )
     }
@@ -749,7 +756,9 @@ impl Run {
                 _ => None,
             },
             || {
-                let v = self.eval_in(inst, &o.value.expr, &o.value.loc, &Frame::new())?;
+                let v = self
+                    .eval_in(inst, &o.value.expr, &o.value.loc, &Frame::new())
+                    .map_err(|e| e.bound_for(name, &o.value.expr))?;
                 Ok(Memo::Value(Arc::new(v.mark(o.sensitive))))
             },
         )
@@ -846,7 +855,7 @@ impl Run {
             if marked {
                 return Err(LoadError::at(
                     &c.loc,
-                    "Invalid count argument: sensitive values cannot be used as count",
+                    "Invalid count argument: Sensitive values, or values derived from sensitive values, cannot be used as count arguments. If used, the sensitive value could be exposed as a resource instance key.",
                 ));
             }
             let n = v.to_num().filter(|n| *n >= 0.0 && n.fract() == 0.0).ok_or_else(|| {
@@ -881,7 +890,7 @@ impl Run {
                 v => v,
             };
             if marked {
-                return Err(LoadError::at(&fe.loc, "Invalid for_each argument: sensitive values cannot be used as for_each arguments"));
+                return Err(LoadError::at(&fe.loc, "Invalid for_each argument: Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments. If used, the sensitive value could be exposed as a resource instance key."));
             }
             let keys = match v {
                 // A resource's object iterates as its attributes, without the evaluator's mark.
@@ -1071,7 +1080,9 @@ impl Run {
                 Ok(d)
             }
             Err(e) => {
-                let why = e.to_string();
+                // A fetch error names the source without credentials; what git or a
+                // server said may quote another URL with them.
+                let why = crate::scrub::urls(&e.to_string());
                 lock(&self.failed).insert(key, why.clone());
                 Err(why)
             }

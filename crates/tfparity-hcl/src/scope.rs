@@ -404,14 +404,21 @@ pub fn template_file(
             at,
             match r {
                 Some(r) => format!("Invalid function argument: {}", r.describe(path, confine)),
-                None => format!("Invalid function argument: {path:?} is not valid UTF-8 text"),
+                None => format!(
+                    "Invalid function argument: {} is not valid UTF-8 text",
+                    crate::scrub::quote(path)
+                ),
             },
         )
     })?;
     let template = super::expr::parse_template(&text).map_err(|e| {
         EvalError::at(
             at,
-            format!("Invalid template file {path:?}: {}", e.message()),
+            format!(
+                "Invalid template file {}: {}",
+                crate::scrub::quote(path),
+                e.message()
+            ),
         )
     })?;
     // Each variable keeps its own mark inside the template.

@@ -414,3 +414,211 @@ resource "null_resource" "n" {
     assert_eq!(tags.len(), 2);
     Ok(())
 }
+
+#[test]
+fn a_key_made_from_a_sensitive_value_is_marked_and_refused_as_for_each() -> crate::TestResult {
+    const PW: &str = "KEYSECRET1";
+    let var = format!("variable \"pw\" {{\n  default   = \"{PW}\"\n  sensitive = true\n}}\n");
+    // As for_each of a resource and of a module call: Terraform's refusal, at the
+    // argument, without the value.
+    for repeated in [
+        "resource \"aws_x\" \"r\" {\n  for_each = { for v in [var.pw] : v => 1 }\n}\n",
+        "resource \"aws_x\" \"r\" {\n  for_each = toset([for v in [var.pw] : v])\n}\n",
+        "module \"m\" {\n  for_each = { for v in [var.pw] : \"${v}-x\" => 1 }\n  source   = \"./m\"\n}\n",
+    ] {
+        let d = Dir::with(&[
+            ("main.tf", &format!("{var}{repeated}")),
+            ("m/main.tf", "resource \"aws_y\" \"y\" {}\n"),
+        ])?;
+        let e = instances(d.path()).err().unwrap_or_default();
+        assert!(
+            e.contains("main.tf:6:3:") && e.contains("Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments"),
+            "{repeated}: {e}"
+        );
+        assert!(!e.contains(PW), "{e}");
+    }
+    // In a dynamic block's keys, a module's output, an attribute: marked wherever it goes.
+    let d = Dir::with(&[
+        (
+            "main.tf",
+            &format!(
+                r#"{var}
+module "m" {{
+  source = "./m"
+  pw     = var.pw
+}}
+resource "aws_x" "r" {{
+  tags = module.m.by_secret
+  names = keys(module.m.by_secret)
+  dynamic "tag" {{
+    for_each = {{ for v in [var.pw] : v => 1 }}
+    content {{
+      key   = tag.key
+      value = tag.value
+    }}
+  }}
+}}
+"#
+            ),
+        ),
+        (
+            "m/main.tf",
+            r#"
+variable "pw" {}
+output "by_secret" { value = { for v in [var.pw] : v => 1 } }
+"#,
+        ),
+    ])?;
+    let l = instances(d.path())?;
+    let r = l.get("aws_x.r").ok_or("no aws_x.r")?;
+    for name in ["tags", "names", "tag"] {
+        let v = r.get(name).ok_or(name)?;
+        // The secret is there, under a mark only.
+        assert!(format!("{v:?}").contains(PW), "{name}: {v:?}");
+        assert!(has_no_bare(v, PW), "{name}: {v:?}");
+    }
+    Ok(())
+}
+
+/// Whether `secret` appears in `v` only under a mark (never in a bare string or key).
+fn has_no_bare(v: &V, secret: &str) -> bool {
+    match v {
+        V::Sensitive(_) => true,
+        V::Str(s) => !s.contains(secret),
+        V::List(l) | V::Set(l) => l.iter().all(|x| has_no_bare(x, secret)),
+        V::Map(m) => m
+            .iter()
+            .all(|(k, x)| !k.contains(secret) && has_no_bare(x, secret)),
+        _ => true,
+    }
+}
+
+#[test]
+fn errors_never_quote_a_value_bound_for_a_secret_named_or_sensitive_place() -> crate::TestResult {
+    // A value every one of these calls refuses, and quotes when it may.
+    const S: &str = "S3CR3T(VAL";
+    let calls = [
+        "tonumber(X)",
+        "tobool(X)",
+        "lookup({}, X)",
+        "cidrhost(X, 1)",
+        "cidrnetmask(X)",
+        "parseint(X, 10)",
+        "base64decode(X)",
+        "regex(X, \"a\")",
+        "timeadd(X, \"1h\")",
+        "timeadd(\"2020-01-01T00:00:00Z\", X)",
+        "file(X)",
+        "templatefile(X, {})",
+        "uuidv5(X, \"a\")",
+        "{ for v in [X, X] : v => 1 }",
+        "tomap({ a = 1 })[X]",
+    ];
+    // Where the value goes: `X` is what it is read from, `E` the expression.
+    let places = [
+        // A secret-named argument, in a resource and in a nested block.
+        ("variable \"v\" { default = \"S\" }", "resource \"aws_x\" \"r\" {\n  password = E\n}"),
+        ("variable \"v\" { default = \"S\" }", "resource \"aws_x\" \"r\" {\n  opts {\n    master_user_password = E\n  }\n}"),
+        // An argument of a secret-named block, plain and dynamic.
+        ("variable \"v\" { default = \"S\" }", "resource \"aws_x\" \"r\" {\n  credentials {\n    value = E\n  }\n}"),
+        ("variable \"v\" { default = \"S\" }", "resource \"aws_x\" \"r\" {\n  dynamic \"secret\" {\n    for_each = [1]\n    content {\n      value = E\n    }\n  }\n}"),
+        // A secret-named local, module argument and module output.
+        ("variable \"v\" { default = \"S\" }", "locals {\n  api_token = E\n}\nresource \"aws_x\" \"r\" {\n  name = local.api_token\n}"),
+        ("variable \"v\" { default = \"S\" }", "module \"m\" {\n  source         = \"./m\"\n  admin_password = E\n}"),
+        ("variable \"v\" { default = \"S\" }", "module \"o\" {\n  source = \"./o\"\n  x      = var.v\n}\nresource \"aws_x\" \"r\" {\n  name = module.o.token\n}"),
+        // A sensitive value in an ordinary place.
+        ("variable \"v\" {\n  default   = \"S\"\n  sensitive = true\n}", "resource \"aws_x\" \"r\" {\n  name = E\n}"),
+        // A secret-named variable read in an ordinary place.
+        ("variable \"v\" { default = \"S\" }\nvariable \"db_password\" { default = \"S\" }", "resource \"aws_x\" \"r\" {\n  name = E\n}"),
+    ];
+    let mut leaks = Vec::new();
+    for call in calls {
+        for (i, (var, place)) in places.iter().enumerate() {
+            let x = if i == 8 { "var.db_password" } else { "var.v" };
+            let expr = call.replace('X', x);
+            let main = format!("{}\n{}\n", var.replace('S', S), place.replace('E', &expr));
+            let d = Dir::with(&[
+                ("main.tf", &main),
+                (
+                    "m/main.tf",
+                    "variable \"admin_password\" {}\nresource \"aws_y\" \"y\" { p = var.admin_password }\n",
+                ),
+                (
+                    "o/main.tf",
+                    &format!("variable \"x\" {{}}\noutput \"token\" {{ value = {} }}\n", call.replace('X', "var.x")),
+                ),
+            ])?;
+            match instances(d.path()) {
+                Ok(_) => leaks.push(format!("{main}: no error")),
+                Err(e) if e.contains(S) || e.contains(['\u{E000}', '\u{E001}']) => {
+                    leaks.push(format!("{main}\n  -> {e}"))
+                }
+                Err(_) => {}
+            }
+        }
+    }
+    assert!(leaks.is_empty(), "{}", leaks.join("\n\n"));
+    // Elsewhere, the value is quoted as Terraform quotes it.
+    let d = Dir::with(&[(
+        "main.tf",
+        &format!(
+            "variable \"v\" {{ default = \"{S}\" }}\nresource \"aws_x\" \"r\" {{\n  name = tonumber(var.v)\n}}\n"
+        ),
+    )])?;
+    let e = instances(d.path()).err().unwrap_or_default();
+    assert!(
+        e.contains(&format!("cannot convert \"{S}\" to number")),
+        "{e}"
+    );
+    Ok(())
+}
+
+#[test]
+fn module_sources_lose_their_credentials_in_every_warning() -> crate::TestResult {
+    use crate::fetch::testserver::{Reply, Server};
+    use crate::fetch::Fetcher;
+    // Every request fails: the messages name the sources and the URLs they reached.
+    let server = Server::start("127.0.0.1", |_| Reply::status(404));
+    let base = server.base.trim_start_matches("http://").to_string();
+    let sources = [
+        format!("git::http://user:TOKENA1@{base}/x.git"),
+        format!("http://TOKENB2@{base}/m.zip"),
+        format!("git::http://{base}/x.git?ref=v1&access_token=TOKENC3"),
+        format!("http://{base}/m.zip?token=TOKEND4&archive=zip"),
+        format!("git::http://oauth2:TOKENE5@{base}/y.git//sub?ref=main"),
+        format!("http://{base}/m.zip?sig=TOKENF6&archive=zip"),
+        format!("{base}/m?archive=zip&private_token=TOKENG7"),
+    ];
+    let main: String = sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| format!("module \"m{i}\" {{\n  source = \"{s}\"\n}}\n"))
+        .collect::<String>()
+        + "resource \"aws_x\" \"r\" {}\n";
+    let d = Dir::with(&[("main.tf", &main)])?;
+    let cache = Dir::with(&[])?;
+    for (how, fetcher) in [
+        ("not installed", None),
+        (
+            "offline",
+            Some(Fetcher::with_cache(cache.path().join("c1"), true, |_| None)),
+        ),
+        (
+            "fetched",
+            Some(Fetcher::with_cache(cache.path().join("c2"), false, |_| {
+                None
+            })),
+        ),
+    ] {
+        let options = Options {
+            fetcher: fetcher.map(std::sync::Arc::new),
+            ..Options::default()
+        };
+        let (_, warnings) =
+            load(d.path(), &[], "test", &options, |_| ()).map_err(|e| format!("{how}: {e}"))?;
+        assert_eq!(warnings.len(), sources.len(), "{how}: {warnings:#?}");
+        let leaks: Vec<&String> = warnings.iter().filter(|w| w.contains("TOKEN")).collect();
+        assert!(leaks.is_empty(), "{how}: {leaks:#?}");
+    }
+    Ok(())
+}

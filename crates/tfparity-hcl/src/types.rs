@@ -167,7 +167,8 @@ fn convert_plain(v: V, t: &Type) -> Result<V, String> {
             };
             let mut out = BTreeMap::new();
             for (k, x) in m {
-                let c = convert(x, e).map_err(|m| format!("element {k:?}: {m}"))?;
+                let c = convert(x, e)
+                    .map_err(|m| format!("element {}: {m}", crate::scrub::quote(&k)))?;
                 out.insert(k, c);
             }
             // `map(any)`: the elements take one type.

@@ -19,7 +19,9 @@ impl From<tfparity_hcl::LoadError> for Error {
         Error::Input {
             path: e.path,
             location: e.line_col,
-            what: e.what,
+            // The evaluator shows URLs without credentials; said once more at the
+            // boundary, as everything from it that names a source or a URL.
+            what: tfparity_hcl::scrub::urls(&e.what),
         }
     }
 }
@@ -32,7 +34,7 @@ pub fn not_expanded(why: tfparity_hcl::NotExpanded) -> crate::model::NotExpanded
         H::Count => M::Count,
         H::ForEach => M::ForEach,
         H::SomeKeys => M::SomeKeys,
-        H::Source(s) => M::Source(s),
+        H::Source(s) => M::Source(tfparity_hcl::scrub::urls(&s)),
     }
 }
 
@@ -51,11 +53,10 @@ pub fn load_with_origins(
     env: &str,
     options: &Options<'_>,
 ) -> Result<(Built<Resource>, Vec<String>)> {
-    Ok(tfparity_hcl::load(
-        dir,
-        var_files,
-        env,
-        options,
-        convert::resource,
-    )?)
+    let (built, warnings) = tfparity_hcl::load(dir, var_files, env, options, convert::resource)?;
+    let warnings = warnings
+        .iter()
+        .map(|w| tfparity_hcl::scrub::urls(w))
+        .collect();
+    Ok((built, warnings))
 }

@@ -106,7 +106,10 @@ fn run(src: &str) -> Result<V, String> {
             ("space_bar".into(), V::str("  Bar")),
         ],
     );
-    scope.eval_at("t.tf").eval(&e, &inner).map_err(|e| e.what)
+    scope
+        .eval_at("t.tf")
+        .eval(&e, &inner)
+        .map_err(|e| e.message())
 }
 
 /// Shows a value with its marks, for failure messages.

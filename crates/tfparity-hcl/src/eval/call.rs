@@ -203,9 +203,11 @@ impl Eval<'_> {
                         "Invalid function argument: templatefile's path must be a string",
                     )
                 })?;
+                // A sensitive path is not quoted in a message about the file.
                 return Ok(self
                     .scope
-                    .template_file(&path, vars, &self.loc.at(span))?
+                    .template_file(&path, vars, &self.loc.at(span))
+                    .map_err(|e| if pm { e.redacted() } else { e })?
                     .mark(pm));
             }
             _ => {}
@@ -268,17 +270,19 @@ impl Eval<'_> {
             )),
             // An argument Terraform refuses is an "Invalid function argument"; a call
             // that fails otherwise, an "Error in function call".
-            Err(e) if !marked && e.to_string().starts_with("Invalid value for ") => {
-                Err(self.err(span, format!("Invalid function argument: {e}")))
-            }
+            Err(e) if !marked && e.marked_message().starts_with("Invalid value for ") => Err(self
+                .err(
+                    span,
+                    format!("Invalid function argument: {}", e.marked_message()),
+                )),
             Err(e) => Err(self.err(
                 span,
                 format!(
                     "Error in function call: Call to function \"{full}\" failed: {}",
                     if marked {
-                        "(the arguments are sensitive)".to_string()
+                        "(the arguments are sensitive)"
                     } else {
-                        e.to_string()
+                        e.marked_message()
                     }
                 ),
             )),

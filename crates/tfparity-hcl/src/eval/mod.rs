@@ -36,6 +36,31 @@ impl EvalError {
         }
     }
 
+    /// The error with the values it quotes redacted (see [`crate::scrub`]).
+    pub fn redacted(self) -> EvalError {
+        EvalError {
+            what: crate::scrub::redact_values(&self.what),
+            ..self
+        }
+    }
+
+    /// The error as it may be said of a value bound for `name` (an argument, a
+    /// local, a variable, an output) and computed by `expr`: the values it quotes are
+    /// redacted when the name says secret, or the expression reads or writes a
+    /// secret-named place (`tonumber(var.db_password)`).
+    pub fn bound_for(self, name: &str, expr: &Expr) -> EvalError {
+        if crate::secret::is_secret_place(name, expr) {
+            self.redacted()
+        } else {
+            self
+        }
+    }
+
+    /// The message as shown, values included (see [`crate::scrub::reveal`]).
+    pub fn message(&self) -> String {
+        crate::scrub::reveal(&self.what)
+    }
+
     /// The file and line:col the error is about.
     pub fn place(&self) -> (std::path::PathBuf, Option<(usize, usize)>) {
         match &self.origin {
@@ -49,8 +74,8 @@ impl fmt::Display for EvalError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (path, lc) = self.place();
         match lc {
-            Some((l, c)) => write!(f, "{}:{l}:{c}: {}", path.display(), self.what),
-            None => write!(f, "{}: {}", path.display(), self.what),
+            Some((l, c)) => write!(f, "{}:{l}:{c}: {}", path.display(), self.message()),
+            None => write!(f, "{}: {}", path.display(), self.message()),
         }
     }
 }
@@ -702,6 +727,9 @@ impl Eval<'_> {
         let mut map: BTreeMap<String, V> = BTreeMap::new();
         let mut groups: BTreeMap<String, Vec<V>> = BTreeMap::new();
         let mut cond_marked = false;
+        // A key computed from a sensitive value: keys carry no mark of their own, so the
+        // whole result is marked (as Terraform marks it).
+        let mut keys_marked = false;
         for (k, v) in pairs {
             let mut b = vec![(value_var.clone(), v)];
             if let Some(kv) = &key_var {
@@ -731,6 +759,7 @@ impl Eval<'_> {
                 None => list.push(value),
                 Some(kx) => {
                     let (key, key_marked) = self.eval(kx, &inner)?.unmark();
+                    keys_marked |= key_marked;
                     if key.is_unknown() {
                         return Ok(V::unknown());
                     }
@@ -749,7 +778,7 @@ impl Eval<'_> {
                                     kx.span(),
                                     format!(
                                         "Duplicate object key: two different items produced the key {} in this 'for' expression. If duplicates are expected, use the ellipsis (...) after the value expression to enable grouping by key.",
-                                        if key_marked { "(sensitive value)".to_string() } else { format!("\"{}\"", o.key()) }
+                                        if key_marked { crate::scrub::REDACTED.to_string() } else { crate::scrub::quote(o.key()) }
                                     ),
                                 ));
                             }
@@ -766,7 +795,7 @@ impl Eval<'_> {
             (Some(_), true) => V::Map(groups.into_iter().map(|(k, v)| (k, V::List(v))).collect()),
             (Some(_), false) => V::Map(map),
         };
-        Ok(out.mark(marked || cond_marked))
+        Ok(out.mark(marked || cond_marked || keys_marked))
     }
 }
 

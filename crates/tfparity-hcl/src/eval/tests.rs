@@ -32,7 +32,10 @@ fn run(src: &str) -> Result<V, String> {
             ),
         ],
     );
-    scope.eval_at("t.tf").eval(&e, &inner).map_err(|e| e.what)
+    scope
+        .eval_at("t.tf")
+        .eval(&e, &inner)
+        .map_err(|e| e.message())
 }
 
 #[test]
@@ -142,4 +145,93 @@ fn errors_are_terraform_like() {
         let err = run(src).err().unwrap_or_default();
         assert!(!err.is_empty() && !err.contains("hunter2"), "{src}: {err}");
     }
+}
+
+/// Where the secret's text is visible in `v` without a mark over it: a string, or a
+/// map key (keys carry no mark of their own: the map holding them must be marked).
+fn unmarked_secret(v: &V, secret: &str) -> Option<String> {
+    match v {
+        V::Sensitive(_) => None,
+        V::Str(s) if s.contains(secret) => Some(format!("string {s:?}")),
+        V::List(l) | V::Set(l) => l.iter().find_map(|x| unmarked_secret(x, secret)),
+        V::Map(m) => m.iter().find_map(|(k, x)| {
+            if k.contains(secret) {
+                Some(format!("key {k:?}"))
+            } else {
+                unmarked_secret(x, secret)
+            }
+        }),
+        _ => None,
+    }
+}
+
+#[test]
+fn marks_survive_every_operation_keys_included() {
+    // Each expression computes something from `secret` ("hunter2"); what it gives must
+    // never show the secret unmarked, and the ones that make a key from it are marked
+    // as a whole (`whole`), as Terraform marks them.
+    let mut bad = Vec::new();
+    for (src, whole) in [
+        // Object keys computed from a sensitive value.
+        ("{(secret) = 1}", true),
+        ("{\"k-${secret}\" = 1}", true),
+        // for: key, key variable, value, group-by, condition.
+        ("{for v in [secret] : v => 1}", true),
+        ("{for v in toset([secret]) : v => 1}", true),
+        ("{for v in [secret] : upper(v) => 1}", true),
+        ("{for v in [secret] : \"${v}-x\" => 1}", true),
+        ("{for k, v in {(secret) = 1} : k => v}", true),
+        ("{for v in [secret] : v => 1...}", true),
+        ("{for v in [\"a\", secret] : v => v...}", true),
+        ("{for v in [\"a\"] : v => secret}", false),
+        ("[for v in [secret] : v]", false),
+        ("[for k, v in {for s in [secret] : s => 1} : k]", true),
+        ("{for v in [\"a\"] : v => 1 if secret == \"hunter2\"}", true),
+        // Functions over keys and maps.
+        ("tomap({for v in [secret] : v => 1})", true),
+        ("tomap({(secret) = \"a\"})", true),
+        ("zipmap([secret], [1])", true),
+        ("zipmap([\"a\"], [secret])", true),
+        ("transpose({a = [secret]})", true),
+        ("keys({for v in [secret] : v => 1})", true),
+        ("values({for v in [secret] : v => 1})", true),
+        ("merge({for v in [secret] : v => 1}, {b = 2})", true),
+        ("merge({b = 2}, {(secret) = 1})", true),
+        ("setproduct([secret], [\"a\"])", true),
+        ("toset([secret])", false),
+        ("lookup({for v in [secret] : v => 1}, \"x\", 0)", true),
+        ("flatten([[secret]])", true),
+        ("jsonencode({(secret) = 1})", true),
+        ("jsondecode(jsonencode({for v in [secret] : v => 1}))", true),
+        // Splat, index, conditional, templates.
+        ("[{a = secret}][*].a", false),
+        ("{for v in [secret] : v => {a = 1}}[*]", true),
+        ("[for v in [secret] : {(v) = 1}][*]", false),
+        ("{a = 1, hunter2 = 2}[secret]", true),
+        ("secret == \"x\" ? {} : {(secret) = 1}", true),
+        ("true ? {for v in [secret] : v => 1} : {}", true),
+        ("\"${secret}\"", true),
+        ("\"pw: ${secret}\"", true),
+        (
+            "\"%{for k, v in {for s in [secret] : s => 1}}${k}%{endfor}\"",
+            true,
+        ),
+        ("\"%{for v in [secret]}${v}%{endfor}\"", true),
+        ("\"%{if secret == \"hunter2\"}hunter2%{endif}\"", true),
+        ("templatestring(\"$${x}\", {x = secret})", true),
+    ] {
+        match run(src) {
+            Err(e) => bad.push(format!("{src}: {e}")),
+            Ok(v) => {
+                if let Some(shown) = unmarked_secret(&v, "hunter2") {
+                    bad.push(format!(
+                        "{src}: the secret shows unmarked as a {shown}: {v:?}"
+                    ));
+                } else if whole && !matches!(v, V::Sensitive(_)) {
+                    bad.push(format!("{src}: not marked as a whole: {v:?}"));
+                }
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
 }

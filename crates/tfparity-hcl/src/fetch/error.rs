@@ -95,21 +95,30 @@ impl Problem {
         }
     }
 
-    /// The error for module source `source_addr`.
+    /// The error for module source `source_addr`. What a server, git or a package
+    /// said may quote a URL with its credentials: it loses them here
+    /// ([`crate::scrub::urls`]).
     pub(super) fn at(self, source_addr: &str) -> FetchError {
-        let source_addr = source_addr.to_string();
+        let source_addr = crate::scrub::url(source_addr);
+        let shown = |s: String| crate::scrub::urls(&s);
         match self {
             Problem::Http { url, what } => FetchError::Http {
                 source_addr,
-                url,
-                what,
+                url: shown(url),
+                what: shown(what),
             },
-            Problem::Git(what) => FetchError::Git { source_addr, what },
-            Problem::Refused(what) => FetchError::Refused { source_addr, what },
+            Problem::Git(what) => FetchError::Git {
+                source_addr,
+                what: shown(what),
+            },
+            Problem::Refused(what) => FetchError::Refused {
+                source_addr,
+                what: shown(what),
+            },
             Problem::Io { path, what } => FetchError::Io {
                 source_addr,
                 path,
-                what,
+                what: shown(what),
             },
         }
     }

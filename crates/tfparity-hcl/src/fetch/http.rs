@@ -49,7 +49,7 @@ impl std::fmt::Debug for Http {
 
 fn problem(url: &Url, what: impl std::fmt::Display) -> Problem {
     Problem::Http {
-        url: url.redacted(),
+        url: url.shown(),
         what: what.to_string(),
     }
 }
@@ -165,7 +165,7 @@ impl Http {
             if len > max {
                 return Err(Problem::Refused(format!(
                     "{} is {len} bytes, more than the limit of {max}",
-                    at.redacted()
+                    at.shown()
                 )));
             }
         }
@@ -177,7 +177,7 @@ impl Http {
         if n > max {
             return Err(Problem::Refused(format!(
                 "{} is more than the limit of {max} bytes",
-                at.redacted()
+                at.shown()
             )));
         }
         Ok(())

@@ -518,7 +518,7 @@ impl Fetcher {
         }
         if hops >= self.limits.max_indirections {
             return Err(Problem::Http {
-                url: h.url.redacted(),
+                url: h.url.shown(),
                 what: format!(
                     "more than {} sources naming other sources (X-Terraform-Get)",
                     self.limits.max_indirections
@@ -532,7 +532,7 @@ impl Fetcher {
         let a = self.http.get(&url, 1 << 20)?;
         if !(200..300).contains(&a.status) {
             return Err(Problem::Http {
-                url: a.url.redacted(),
+                url: a.url.shown(),
                 what: format!("status {}", a.status),
             });
         }
@@ -541,7 +541,7 @@ impl Fetcher {
             .clone()
             .or_else(|| meta_terraform_get(&a.body))
             .ok_or_else(|| Problem::Http {
-                url: a.url.redacted(),
+                url: a.url.shown(),
                 what: "neither an archive (.zip, .tar.gz, ?archive=) nor a page naming the module source (X-Terraform-Get)".into(),
             })?;
         let named = if named.starts_with('/') || named.starts_with("./") || named.starts_with("../")
@@ -549,15 +549,15 @@ impl Fetcher {
             a.url
                 .join(&named)
                 .map_err(|e| Problem::Http {
-                    url: a.url.redacted(),
-                    what: format!("invalid X-Terraform-Get {named:?}: {e}"),
+                    url: a.url.shown(),
+                    what: format!("invalid X-Terraform-Get {:?}: {e}", display_source(&named)),
                 })?
                 .with_userinfo()
         } else {
             named
         };
         let bad = |what: String| Problem::Http {
-            url: a.url.redacted(),
+            url: a.url.shown(),
             what: format!("X-Terraform-Get {:?}: {what}", display_source(&named)),
         };
         match source::parse(&named).map_err(|e| bad(strip_source(&e)))? {

@@ -16,7 +16,7 @@ const MAX_VERSIONS: usize = 10_000;
 
 fn bad(url: &Url, what: impl Into<String>) -> Problem {
     Problem::Http {
-        url: url.redacted(),
+        url: url.shown(),
         what: what.into(),
     }
 }

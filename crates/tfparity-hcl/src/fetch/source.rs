@@ -76,19 +76,11 @@ pub struct HttpSource {
     pub subdir: String,
 }
 
-/// `raw` with any credentials in a URL removed, for messages: everything between
-/// `://` and the last `@` of the source is dropped, user name included (a token is
-/// often written as the user: `https://ghp_…@github.com/…`), whatever characters the
-/// password holds (`/`, `?`, `#` too).
+/// `raw` with any credentials in a URL removed, for messages: its user information
+/// and the values of its secret-named query parameters ([`crate::scrub::url`], the one
+/// function every message about a source or a URL goes through).
 pub fn display_source(raw: &str) -> String {
-    let Some(i) = raw.find("://") else {
-        return raw.to_string();
-    };
-    let start = i + 3;
-    match raw[start..].rfind('@') {
-        Some(at) => format!("{}***{}", &raw[..start], &raw[start + at..]),
-        None => raw.to_string(),
-    }
+    crate::scrub::url(raw)
 }
 
 /// Reads a module source address. Local paths (`./x`, `../x`) are not fetched and are

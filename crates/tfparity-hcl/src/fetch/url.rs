@@ -94,6 +94,12 @@ impl Url {
         self.render(false)
     }
 
+    /// The URL as a message shows it: no user information, and no value of a
+    /// secret-named query parameter (`?token=`, `?sig=`): see [`crate::scrub::url`].
+    pub fn shown(&self) -> String {
+        crate::scrub::url(&self.redacted())
+    }
+
     /// The URL with the user name kept but any password removed.
     pub fn without_password(&self) -> String {
         let mut u = self.clone();

@@ -193,7 +193,12 @@ fn parse_v6(mut s: &[u8]) -> Option<u128> {
 
 /// Terraform's `ipaddr.ParseCIDR`: the network with host bits cleared.
 fn parse_cidr(s: &str) -> Result<Net, String> {
-    let bad = || format!("invalid CIDR expression: invalid CIDR address: {s}");
+    let bad = || {
+        format!(
+            "invalid CIDR expression: invalid CIDR address: {}",
+            crate::scrub::value(s)
+        )
+    };
     let (addr, len) = s.split_once('/').ok_or_else(bad)?;
     let (addr, bits) = match parse_v4(addr.as_bytes()) {
         Some(a) => (u128::from(a), 32),
@@ -327,8 +332,12 @@ fn cidrcontains(a: &mut Args) -> Result<V, FnError> {
     let (first, last, bits) = match ip {
         Some((addr, bits)) => (addr, addr, bits),
         None => {
-            let n = parse_cidr(&inner)
-                .map_err(|_| fail(format!("invalid IP address or prefix: {inner}")))?;
+            let n = parse_cidr(&inner).map_err(|_| {
+                fail(format!(
+                    "invalid IP address or prefix: {}",
+                    crate::scrub::value(&inner)
+                ))
+            })?;
             (n.addr, n.last(n.addr, n.len), n.bits)
         }
     };
@@ -336,7 +345,9 @@ fn cidrcontains(a: &mut Args) -> Result<V, FnError> {
     let v4 = |addr: u128, bits: u32| bits == 32 || addr >> 32 == 0xffff;
     if v4(first, bits) != v4(net.addr, net.bits) {
         return Err(fail(format!(
-            "address family mismatch: {prefix} vs. {inner}"
+            "address family mismatch: {} vs. {}",
+            crate::scrub::value(&prefix),
+            crate::scrub::value(&inner)
         )));
     }
     let fit = |addr: u128| match (bits, net.bits) {
@@ -358,7 +369,8 @@ fn cidrnetmask(a: &mut Args) -> Result<V, FnError> {
     }
     // Terraform quotes the prefix (and redacts it when sensitive).
     Err(fail(format!(
-        "IPv6 addresses cannot have a netmask: {prefix}"
+        "IPv6 addresses cannot have a netmask: {}",
+        crate::scrub::value(&prefix)
     )))
 }
 

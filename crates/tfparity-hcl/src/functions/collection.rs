@@ -265,7 +265,10 @@ fn lookup(a: &mut Args) -> Result<V, FnError> {
     }
     if a.len() < 3 {
         // Terraform quotes the key (and redacts it when sensitive).
-        return Err(fail(format!("lookup failed to find key {key:?}")));
+        return Err(fail(format!(
+            "lookup failed to find key {}",
+            crate::scrub::quote(&key)
+        )));
     }
     let default = a.take(2);
     match element_ty {
@@ -336,7 +339,15 @@ fn transpose(a: &mut Args) -> Result<V, FnError> {
         let items = match list {
             V::Null => return Err(fail("input must not contain null list")),
             V::List(l) | V::Set(l) => l,
-            _ => return Err(a.bad(0, format!("element {key:?}: list of string required"))),
+            _ => {
+                return Err(a.bad(
+                    0,
+                    format!(
+                        "element {}: list of string required",
+                        crate::scrub::quote(key)
+                    ),
+                ))
+            }
         };
         for v in items {
             let s = match v {

@@ -180,7 +180,8 @@ pub(super) fn convert(v: V, ty: &Ty) -> Result<V, String> {
         (V::Map(m), Ty::Map(e)) => {
             let mut out = BTreeMap::new();
             for (k, v) in m {
-                let v = convert(v, e).map_err(|err| format!("element {k:?}: {err}"))?;
+                let v = convert(v, e)
+                    .map_err(|err| format!("element {}: {err}", crate::scrub::quote(&k)))?;
                 out.insert(k, v);
             }
             Ok(V::Map(out))
@@ -339,8 +340,9 @@ fn to_number(a: &mut Args) -> Result<V, FnError> {
             (None, V::Str(s)) => Err(a.bad(
                 0,
                 format!(
-                    "cannot convert {s:?} to number; given string must be a decimal \
-                     representation of a number"
+                    "cannot convert {} to number; given string must be a decimal \
+                     representation of a number",
+                    crate::scrub::quote(s)
                 ),
             )),
             (None, v) => Err(a.bad(
@@ -359,8 +361,9 @@ fn to_bool(a: &mut Args) -> Result<V, FnError> {
             (None, V::Str(s)) => Err(a.bad(
                 0,
                 format!(
-                    "cannot convert {s:?} to bool; only the strings \"true\" or \"false\" \
-                     are allowed"
+                    "cannot convert {} to bool; only the strings \"true\" or \"false\" \
+                     are allowed",
+                    crate::scrub::quote(s)
                 ),
             )),
             (None, v) => Err(a.bad(0, format!("cannot convert {} to bool", ty_of(v).friendly()))),

@@ -16,7 +16,10 @@ fn csvdecode(a: &mut Args) -> Result<V, FnError> {
     };
     for (i, name) in header.iter().enumerate() {
         if header[..i].contains(name) {
-            return Err(fail(format!("duplicate column name {name:?}")));
+            return Err(fail(format!(
+                "duplicate column name {}",
+                crate::scrub::quote(name)
+            )));
         }
     }
     let mut rows = Vec::new();

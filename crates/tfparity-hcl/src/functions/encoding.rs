@@ -163,7 +163,8 @@ impl<'de> serde::de::Visitor<'de> for Unique {
             map.next_value::<Unique>()?;
             if !seen.insert(key.clone()) {
                 return Err(serde::de::Error::custom(format!(
-                    "duplicate {key:?} property in JSON object"
+                    "duplicate {} property in JSON object",
+                    crate::scrub::quote(&key)
                 )));
             }
         }
@@ -183,7 +184,10 @@ fn go_json_error(text: &str, e: &serde_json::Error) -> String {
         (Category::Eof, _) if ends_inside_token(text) => "unexpected EOF".into(),
         (Category::Eof, _) => "EOF".into(),
         (_, Some(c)) if !matches!(c, '{' | '[' | '"' | '-' | '0'..='9' | 't' | 'f' | 'n') => {
-            format!("invalid character {c:?} looking for beginning of value")
+            format!(
+                "invalid character {} looking for beginning of value",
+                crate::scrub::value(format!("{c:?}"))
+            )
         }
         _ if e.to_string().starts_with("trailing characters") => {
             "extraneous data after JSON object".into()
@@ -479,8 +483,12 @@ fn base64gzip(a: &mut Args) -> Result<V, FnError> {
 fn base64decode(a: &mut Args) -> Result<V, FnError> {
     let text = a.str(0)?;
     // Terraform quotes the data (and redacts it when sensitive).
-    let bytes =
-        unbase64(&text).ok_or_else(|| fail(format!("failed to decode base64 data {text:?}")))?;
+    let bytes = unbase64(&text).ok_or_else(|| {
+        fail(format!(
+            "failed to decode base64 data {}",
+            crate::scrub::quote(&text)
+        ))
+    })?;
     String::from_utf8(bytes)
         .map(V::Str)
         .map_err(|_| fail("the result of decoding the provided string is not valid UTF-8"))
@@ -491,8 +499,12 @@ fn base64decode(a: &mut Args) -> Result<V, FnError> {
 fn base64gunzip(a: &mut Args) -> Result<V, FnError> {
     use std::io::Read as _;
     let text = a.str(0)?;
-    let bytes =
-        unbase64(&text).ok_or_else(|| fail(format!("failed to decode base64 data {text:?}")))?;
+    let bytes = unbase64(&text).ok_or_else(|| {
+        fail(format!(
+            "failed to decode base64 data {}",
+            crate::scrub::quote(&text)
+        ))
+    })?;
     let mut out = Vec::new();
     flate2::read::GzDecoder::new(bytes.as_slice())
         .take(1 << 20)

@@ -114,10 +114,11 @@ pub(super) fn read(a: &Args) -> Result<Vec<u8>, FnError> {
         Refusal::NotFound => a.bad(
             0,
             format!(
-                "no file exists at {path:?}; this function works only with files that are \
+                "no file exists at {}; this function works only with files that are \
                  distributed as part of the configuration source code, so if this file will \
                  be created by a resource in this configuration you must instead obtain this \
-                 result from an attribute of that resource"
+                 result from an attribute of that resource",
+                crate::scrub::quote(&path)
             ),
         ),
         r => a.bad(0, r.describe(&path, a.ctx.confine)),
@@ -129,9 +130,10 @@ fn file(a: &mut Args) -> Result<V, FnError> {
     String::from_utf8(bytes).map(V::Str).map_err(|_| {
         let path = a.str(0).unwrap_or_default();
         fail(format!(
-            "contents of {path:?} are not valid UTF-8; use the filebase64 function to obtain \
+            "contents of {} are not valid UTF-8; use the filebase64 function to obtain \
              the Base64 encoded contents or the other file functions (e.g. filemd5, \
-             filesha256) to obtain file hashing results instead"
+             filesha256) to obtain file hashing results instead",
+            crate::scrub::quote(&path)
         ))
     })
 }
@@ -158,12 +160,12 @@ fn fileexists(a: &mut Args) -> Result<V, FnError> {
         Ok(Some(Kind::File)) => Ok(V::Bool(true)),
         Ok(None) => Ok(V::Bool(false)),
         Ok(Some(Kind::Dir)) => Err(fail(format!(
-            "{:?} is a directory, not a file",
-            full.display().to_string()
+            "{} is a directory, not a file",
+            crate::scrub::quote(&full.display().to_string())
         ))),
         Ok(Some(Kind::Other)) => Err(fail(format!(
-            "{:?} is not a regular file",
-            full.display().to_string()
+            "{} is not a regular file",
+            crate::scrub::quote(&full.display().to_string())
         ))),
         Err(r) => Err(a.bad(0, r.describe(&path, a.ctx.confine))),
     }
@@ -189,7 +191,8 @@ fn fileset(a: &mut Args) -> Result<V, FnError> {
     // Terraform quotes the joined pattern (and redacts it when sensitive).
     let syntax = || {
         fail(format!(
-            "failed to glob pattern {joined:?}: syntax error in pattern"
+            "failed to glob pattern {}: syntax error in pattern",
+            crate::scrub::quote(&joined)
         ))
     };
     let glob = globset::GlobBuilder::new(&clean(&pattern))
@@ -213,7 +216,8 @@ fn fileset(a: &mut Args) -> Result<V, FnError> {
     for (n, entry) in walk.into_iter().enumerate() {
         if n > MAX_FILESET_ENTRIES {
             return Err(fail(format!(
-                "more than {MAX_FILESET_ENTRIES} files and directories below {path:?}; fileset looks at no more"
+                "more than {MAX_FILESET_ENTRIES} files and directories below {}; fileset looks at no more",
+                crate::scrub::quote(&path)
             )));
         }
         let Ok(entry) = entry else { continue };
@@ -381,7 +385,11 @@ mod tests {
             ),
         ] {
             let got = call("fileset", vec![V::str("."), V::str(pattern)], &ctx);
-            assert_eq!(got, Err(fail(want)), "fileset(., {pattern})");
+            assert_eq!(
+                got.map_err(|e| e.to_string()),
+                Err(want.to_string()),
+                "fileset(., {pattern})"
+            );
         }
     }
 

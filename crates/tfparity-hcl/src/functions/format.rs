@@ -125,7 +125,10 @@ fn printf(f: &str, args: &[V]) -> Result<String, PrintfError> {
     let mut p = 0;
     let unrecognized = |p: usize| {
         let c = f[p..].chars().next().unwrap_or('?');
-        PrintfError::Call(format!("unrecognized format character {c:?} at offset {p}"))
+        PrintfError::Call(format!(
+            "unrecognized format character {} at offset {p}",
+            crate::scrub::value(format!("{c:?}"))
+        ))
     };
     while p < bytes.len() {
         if bytes[p] != b'%' {

@@ -96,8 +96,12 @@ fn uuidv5(a: &mut Args) -> Result<V, FnError> {
         "x500" => "6ba7b814-9dad-11d1-80b4-00c04fd430c8".to_string(),
         other => other.to_string(),
     };
-    let bytes = uuid_bytes(&namespace)
-        .ok_or_else(|| fail(format!("uuidv5() doesn't support namespace {given}")))?;
+    let bytes = uuid_bytes(&namespace).ok_or_else(|| {
+        fail(format!(
+            "uuidv5() doesn't support namespace {}",
+            crate::scrub::value(&given)
+        ))
+    })?;
     let mut data = bytes.to_vec();
     data.extend_from_slice(a.str(1)?.as_bytes());
     let mut u = sha1(&data);

@@ -91,9 +91,15 @@ fn parseint(a: &mut Args) -> Result<V, FnError> {
         return Err(a.bad(1, "base must be a whole number between 2 and 62 inclusive"));
     }
     // Terraform quotes the string (and redacts it when sensitive).
-    parse_int(text, base as u32)
-        .map(V::Num)
-        .ok_or_else(|| a.bad(0, format!("cannot parse {text:?} as a base {base} integer")))
+    parse_int(text, base as u32).map(V::Num).ok_or_else(|| {
+        a.bad(
+            0,
+            format!(
+                "cannot parse {} as a base {base} integer",
+                crate::scrub::quote(text)
+            ),
+        )
+    })
 }
 
 #[cfg(test)]

@@ -300,8 +300,13 @@ fn replace(a: &mut Args) -> Result<V, FnError> {
     let rep = a.str(2)?;
     if sub.len() > 1 && sub.starts_with('/') && sub.ends_with('/') {
         let pattern = &sub[1..sub.len() - 1];
-        let re = compile(pattern)
-            .map_err(|e| fail(format!("error parsing regexp: {e}: `{pattern}`")))?;
+        let re = compile(pattern).map_err(|e| {
+            fail(format!(
+                "error parsing regexp: {}: `{}`",
+                crate::scrub::value(e),
+                crate::scrub::value(pattern)
+            ))
+        })?;
         return Ok(V::Str(re.replace_all(&s, rep.as_str()).into_owned()));
     }
     Ok(V::Str(s.replace(&sub, &rep)))
@@ -317,8 +322,16 @@ enum Shape {
 
 fn pattern(a: &Args) -> Result<(Regex, Shape), FnError> {
     let pattern = a.str(0)?;
-    let re = compile(&pattern)
-        .map_err(|e| a.bad(0, format!("invalid regexp pattern: {e} in {pattern}")))?;
+    let re = compile(&pattern).map_err(|e| {
+        a.bad(
+            0,
+            format!(
+                "invalid regexp pattern: {} in {}",
+                crate::scrub::value(e),
+                crate::scrub::value(&pattern)
+            ),
+        )
+    })?;
     let names: Vec<Option<&str>> = re.capture_names().skip(1).collect();
     let named = names.iter().filter(|n| n.is_some()).count();
     let shape = match (names.len(), named) {

@@ -95,7 +95,10 @@ fn parse(s: &str) -> Result<Time, String> {
     if let Some(f) = c.0.strip_prefix('.') {
         let n = f.bytes().take_while(u8::is_ascii_digit).count();
         if n == 0 {
-            return Err(bad(format!("cannot use {:?} as UTC offset", c.0)));
+            return Err(bad(format!(
+                "cannot use {} as UTC offset",
+                crate::scrub::quote(c.0)
+            )));
         }
         let digits = &f[..n.min(9)];
         frac = digits.parse::<i128>().unwrap_or(0) * 10i128.pow(9 - digits.len() as u32);
@@ -122,7 +125,12 @@ fn parse(s: &str) -> Result<Time, String> {
                         o
                     }
                 }
-                _ => return Err(bad(format!("cannot use {z:?} as UTC offset"))),
+                _ => {
+                    return Err(bad(format!(
+                        "cannot use {} as UTC offset",
+                        crate::scrub::quote(z)
+                    )))
+                }
             }
         }
     };
@@ -158,7 +166,10 @@ impl Cursor<'_> {
             }
             Some(_) if what == "hour" => Err(bad("hour must be between 0 and 23 inclusive")),
             _ if what == "hour" && digits == 1 => Err(bad("hour must have exactly two digits")),
-            _ => Err(bad(format!("cannot use {rest:?} as {what}"))),
+            _ => Err(bad(format!(
+                "cannot use {} as {what}",
+                crate::scrub::quote(rest)
+            ))),
         }
     }
 
@@ -253,7 +264,13 @@ fn formatdate(a: &mut Args) -> Result<V, FnError> {
         } else {
             format!(": {what}")
         };
-        a.bad(0, format!("invalid date format verb {tok:?}{what}"))
+        a.bad(
+            0,
+            format!(
+                "invalid date format verb {}{what}",
+                crate::scrub::quote(tok)
+            ),
+        )
     };
     let b = spec.as_bytes();
     let mut out = String::new();
@@ -359,7 +376,7 @@ fn formatdate(a: &mut Args) -> Result<V, FnError> {
 
 /// A duration in Go's syntax (`1h30m`, `-10m`, `1.5s`, `300ms`) in nanoseconds.
 fn duration(s: &str) -> Result<i128, String> {
-    let invalid = || format!("time: invalid duration {s:?}");
+    let invalid = || format!("time: invalid duration {}", crate::scrub::quote(s));
     let (neg, mut rest) = match s.as_bytes().first() {
         Some(b'-') => (true, &s[1..]),
         Some(b'+') => (false, &s[1..]),
@@ -400,8 +417,19 @@ fn duration(s: &str) -> Result<i128, String> {
             "s" => NANOS,
             "m" => 60 * NANOS,
             "h" => 3600 * NANOS,
-            "" => return Err(format!("time: missing unit in duration {s:?}")),
-            u => return Err(format!("time: unknown unit {u:?} in duration {s:?}")),
+            "" => {
+                return Err(format!(
+                    "time: missing unit in duration {}",
+                    crate::scrub::quote(s)
+                ))
+            }
+            u => {
+                return Err(format!(
+                    "time: unknown unit {} in duration {}",
+                    crate::scrub::quote(u),
+                    crate::scrub::quote(s)
+                ))
+            }
         };
         rest = &rest[unit_len..];
         total += int * unit + frac * unit / scale;

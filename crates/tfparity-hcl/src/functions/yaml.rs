@@ -285,7 +285,12 @@ fn scalar(src: &str, style: TScalarStyle, tag: Option<&Tag>) -> Result<V, String
             _ => {}
         }
     }
-    let cannot = |kind: &str| format!("cannot parse {src:?} as {YAML_TAG}{kind}");
+    let cannot = |kind: &str| {
+        format!(
+            "cannot parse {} as {YAML_TAG}{kind}",
+            crate::scrub::quote(src)
+        )
+    };
     match kind {
         "binary" if !binary(src) => Err(format!("{}: not valid base64", cannot(kind))),
         "str" | "binary" | "" => Ok(V::str(src)),
