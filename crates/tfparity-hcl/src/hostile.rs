@@ -240,3 +240,54 @@ fn without_git_the_tree_is_the_working_directory_or_the_root_module() -> crate::
     assert!(!err.contains(OUTSIDE), "{err}");
     Ok(())
 }
+
+/// Whatever lies outside the tree, the answer is the same: "outside", never "no file
+/// exists" or "not a directory" (which would say what is there).
+#[cfg(unix)]
+#[test]
+fn outside_the_tree_an_absent_file_and_a_present_one_get_the_same_answer() -> crate::TestResult {
+    use std::os::unix::fs::symlink;
+    let outside = "outside the configuration's tree";
+    let (d, _r) = repo("1", &[])?;
+    let out = d.path().display().to_string();
+    for (present, absent) in [
+        // Through a link to a directory outside.
+        ("lnk/outside.txt", "lnk/nothere.txt"),
+        // A link to a file outside, and a dangling one.
+        ("to_present", "to_absent"),
+        // A path through a file outside (not a directory) and through nothing.
+        (
+            format!("{out}/outside.txt/x").leak() as &str,
+            format!("{out}/nothere/x").leak() as &str,
+        ),
+        // A link whose target goes through a directory outside that exists, and
+        // through one that does not, and back into the tree with `..`.
+        ("up_present", "up_absent"),
+    ] {
+        let mut said = Vec::new();
+        for p in [present, absent] {
+            for f in ["fileexists", "file"] {
+                let (d, r) = repo(&format!("{f}(\"{p}\")"), &[("d/x", "x")])?;
+                symlink(d.path(), r.join("root/lnk"))?;
+                symlink(d.path().join("outside.txt"), r.join("root/to_present"))?;
+                symlink(d.path().join("nothere.txt"), r.join("root/to_absent"))?;
+                symlink(
+                    d.path().join("d/../repo/root/inside.txt"),
+                    r.join("root/up_present"),
+                )?;
+                symlink(
+                    d.path().join("nodir/../repo/root/inside.txt"),
+                    r.join("root/up_absent"),
+                )?;
+                let err = run(&r, &[], Access::default()).err().unwrap_or_default();
+                assert!(err.contains(outside), "{f}(\"{p}\"): {err}");
+                said.push(
+                    err.replace(p, "PATH")
+                        .replace(&d.path().display().to_string(), "TMP"),
+                );
+            }
+        }
+        assert_eq!(said[..2], said[2..], "{present} / {absent}");
+    }
+    Ok(())
+}
