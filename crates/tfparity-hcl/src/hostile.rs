@@ -291,3 +291,20 @@ fn outside_the_tree_an_absent_file_and_a_present_one_get_the_same_answer() -> cr
     }
     Ok(())
 }
+
+/// `fileset` lists a link only when what it leads to may be read: a link to a file
+/// outside is left out whether or not that file exists.
+#[cfg(unix)]
+#[test]
+fn fileset_says_nothing_of_what_links_lead_to_outside() -> crate::TestResult {
+    use std::os::unix::fs::symlink;
+    let (d, r) = repo(r#"join(",", fileset(path.module, "to_*"))"#, &[])?;
+    symlink(d.path().join("outside.txt"), r.join("root/to_present"))?;
+    symlink(d.path().join("nothere.txt"), r.join("root/to_absent"))?;
+    symlink(r.join("root/inside.txt"), r.join("root/to_inside"))?;
+    assert_eq!(
+        run(&r, &[], Access::default())?,
+        "triggers={\"v\" = \"to_inside\"}"
+    );
+    Ok(())
+}
