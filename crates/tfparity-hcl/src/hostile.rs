@@ -308,3 +308,22 @@ fn fileset_says_nothing_of_what_links_lead_to_outside() -> crate::TestResult {
     );
     Ok(())
 }
+
+/// A module source leading outside is refused as outside whether or not a directory is
+/// there (before: "does not exist" for an absent one).
+#[cfg(unix)]
+#[test]
+fn module_sources_outside_say_nothing_of_what_is_there() -> crate::TestResult {
+    for source in ["../../d", "../../nothere", "./lnk/d", "./lnk/nothere"] {
+        let call = format!("module \"m\" {{\n  source = \"{source}\"\n}}\n");
+        let (d, r) = repo("1", &[("repo/root/m.tf", call.as_str()), ("d/x.tf", "")])?;
+        std::os::unix::fs::symlink(d.path(), r.join("root/lnk"))?;
+        let err = run(&r, &[], Access::default()).err().unwrap_or_default();
+        assert!(
+            err.contains("outside the configuration's tree"),
+            "{source}: {err}"
+        );
+        assert!(err.contains("m.tf:1:"), "{source}: {err}");
+    }
+    Ok(())
+}

@@ -1204,6 +1204,9 @@ impl Run {
                     ),
                 ));
             };
+            // Confined before anything is asked of it: whether a directory outside
+            // exists is not for the configuration to learn.
+            let dir = confined(dir)?;
             if !dir.is_dir() {
                 // `./.terraform/modules/NAME/…`: where `terraform init` installs the root
                 // module's call NAME; read from that call's package instead.
@@ -1218,7 +1221,7 @@ impl Run {
                     ),
                 ));
             }
-            return Ok(Ok(confined(dir)?));
+            return Ok(Ok(dir));
         }
         let why = match &self.fetcher {
             Some(f) => match self.fetch(f, &decl.source, decl.version.as_deref()) {
