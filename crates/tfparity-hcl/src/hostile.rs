@@ -327,3 +327,23 @@ fn module_sources_outside_say_nothing_of_what_is_there() -> crate::TestResult {
     }
     Ok(())
 }
+
+/// `terraform.tfvars` that is a link outside is refused whether or not its target exists
+/// (before, a dangling one was skipped and the run went on: an existence oracle).
+#[cfg(unix)]
+#[test]
+fn automatic_variable_files_linked_outside_are_refused_whatever_is_there() -> crate::TestResult {
+    for target in ["outside.txt", "nothere.tfvars"] {
+        for name in ["terraform.tfvars", "terraform.tfvars.json"] {
+            let (d, r) = repo("1", &[])?;
+            std::os::unix::fs::symlink(d.path().join(target), r.join("root").join(name))?;
+            let err = run(&r, &[], Access::default()).err().unwrap_or_default();
+            assert!(
+                err.contains("outside the configuration's tree"),
+                "{name} → {target}: {err}"
+            );
+            assert!(!err.contains(OUTSIDE), "{err}");
+        }
+    }
+    Ok(())
+}
