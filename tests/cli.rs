@@ -622,6 +622,48 @@ fn files_outside_the_tree_are_read_only_when_allowed() {
     );
 }
 
+/// A state or plan file committed as a link leads nowhere outside the tree: before, a
+/// link to a state file outside was read and reported, a link to a JSON file outside
+/// said where its syntax broke, and a link to `/dev/zero` was read without end.
+#[cfg(unix)]
+#[test]
+fn state_files_named_on_the_command_line_are_not_read_through_links_outside() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let repo = tmp.path().join("repo");
+    std::fs::create_dir_all(repo.join(".git")).expect("git");
+    let state = |v: &str| {
+        format!(
+            r#"{{"version":4,"resources":[{{"mode":"managed","type":"null_resource","name":"r","instances":[{{"attributes":{{"id":"1","v":"{v}"}}}}]}}]}}"#
+        )
+    };
+    std::fs::write(tmp.path().join("other.tfstate"), state("OUTSIDE-4711")).expect("write");
+    std::fs::write(repo.join("prod.tfstate"), state("inside")).expect("write");
+    std::fs::create_dir_all(repo.join("states")).expect("dir");
+    std::os::unix::fs::symlink(tmp.path().join("other.tfstate"), repo.join("pr.tfstate"))
+        .expect("link");
+    std::os::unix::fs::symlink(tmp.path(), repo.join("states/up")).expect("link");
+    std::os::unix::fs::symlink("/dev/zero", repo.join("zero.tfstate")).expect("link");
+    std::os::unix::fs::symlink(repo.join("prod.tfstate"), repo.join("inside.tfstate"))
+        .expect("link");
+    for env in ["pr.tfstate", "states/up/other.tfstate", "zero.tfstate"] {
+        let out = run_in(&repo, &["compare", "prod.tfstate", env]);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{env}: {err}");
+        assert!(
+            err.contains("outside the configuration's tree") || err.contains("/proc, /sys or /dev"),
+            "{env}: {err}"
+        );
+        assert!(!text(&out.stdout).contains("OUTSIDE-4711"), "{env}");
+        assert!(!err.contains("OUTSIDE-4711"), "{env}: {err}");
+    }
+    // A link inside the tree, and a file outside named directly, are read.
+    let out = run_in(&repo, &["compare", "prod.tfstate", "inside.tfstate"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let direct = tmp.path().join("other.tfstate").display().to_string();
+    let out = run_in(&repo, &["compare", "prod.tfstate", &direct]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+}
+
 /// One root module per environment, with a secret planted in every way one reaches
 /// a report: `{s}` is the environment's suffix, so that each secret differs.
 fn secrets_module(s: &str) -> String {
