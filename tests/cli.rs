@@ -860,3 +860,60 @@ fn no_planted_secret_reaches_any_output_or_error() {
     }
     assert!(found.is_empty(), "{}", found.join("\n\n"));
 }
+
+/// A secret the CI gives through a variable file (`--var-file pr=/run/secrets.tfvars`)
+/// to a root module the pull request writes: the variable's name says secret, so its
+/// value is one wherever the configuration takes it (before, `description =
+/// var.db_password` showed it in the report, and so did every function of it).
+#[test]
+fn a_secret_given_by_a_variable_file_stays_secret_whatever_the_configuration_does() {
+    let exprs = [
+        "var.db_password",
+        "upper(var.db_password)",
+        "join(\"-\", [for c in split(\"\", var.db_password) : c])",
+        "jsonencode({ a = var.db_password })",
+        "base64encode(var.db_password)",
+        "format(\"%s\", var.db_password)",
+        "[for k, v in { x = var.db_password } : v][0]",
+        "substr(var.db_password, 0, 1) == \"V\" ? \"first-V\" : \"not-V\"",
+    ];
+    let triggers: Vec<String> = exprs
+        .iter()
+        .enumerate()
+        .map(|(i, e)| format!("    t{i} = {e}\n"))
+        .collect();
+    let pr = format!(
+        "variable \"db_password\" {{}}\nresource \"null_resource\" \"a\" {{\n  triggers = {{\n{}  }}\n}}\n",
+        triggers.concat()
+    );
+    let dir = tfparity_hcl::testdir::Dir::with(&[
+        ("pr/main.tf", pr.as_str()),
+        (
+            "base/main.tf",
+            "resource \"null_resource\" \"a\" {\n  triggers = { t0 = \"b\" }\n}\n",
+        ),
+    ])
+    .expect("temp dir");
+    let secrets = tempfile::tempdir().expect("tmp");
+    let vars = secrets.path().join("ci.tfvars");
+    std::fs::write(&vars, "db_password = \"VAULT-7731-QX\"\n").expect("write");
+    let given = format!("pr={}", vars.display());
+    for format in ["table", "json", "markdown"] {
+        let out = run_in(
+            dir.path(),
+            &[
+                "compare",
+                "base",
+                "pr",
+                "--var-file",
+                &given,
+                "--format",
+                format,
+            ],
+        );
+        let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
+        for leak in ["VAULT", "7731", "V-A-U", "VkFVTFQ", "first-V", "not-V"] {
+            assert!(!all.contains(leak), "{format}: {leak} in\n{all}");
+        }
+    }
+}

@@ -705,7 +705,12 @@ impl Run {
                 }
                 None => value,
             };
-            Ok(Memo::Value(Arc::new(value.mark(decl.sensitive))))
+            // A variable whose name says secret holds one, whatever its declaration
+            // says: its value may come from outside the configuration (a variable file
+            // the CI gives), and the configuration must not be able to show it by using
+            // it elsewhere (`description = var.db_password`).
+            let secret = decl.sensitive || crate::secret::is_secret_name(name);
+            Ok(Memo::Value(Arc::new(value.mark(secret))))
         })
     }
 
