@@ -109,7 +109,9 @@ impl Eval<'_> {
                         "Error in function call: function \"nonsensitive\" expects 1 argument",
                     )
                 })?;
-                return Ok(v.unmark().0);
+                // Unlike Terraform, the mark stays: the configuration is untrusted, and
+                // `nonsensitive(var.db_password)` would show a secret it was given.
+                return Ok(v);
             }
             "issensitive" | "core::issensitive" => {
                 let [v] = <[V; 1]>::try_from(values).map_err(|_| {
