@@ -865,7 +865,8 @@ fn no_planted_secret_reaches_any_output_or_error() {
 /// to a root module the pull request writes: the variable's name says secret, so its
 /// value is one wherever the configuration takes it (before, `description =
 /// var.db_password` showed it in the report, and so did every function of it), and
-/// `nonsensitive` does not take the mark off (before, it showed the secret).
+/// `nonsensitive` does not take the mark off (before, it showed the secret), and what
+/// `can` and `try` say of it is a secret too (before, one bit at a time).
 #[test]
 fn a_secret_given_by_a_variable_file_stays_secret_whatever_the_configuration_does() {
     let exprs = [
@@ -880,6 +881,11 @@ fn a_secret_given_by_a_variable_file_stays_secret_whatever_the_configuration_doe
         // `nonsensitive` is the configuration's, and the configuration is the attacker's.
         "nonsensitive(var.db_password)",
         "nonsensitive(upper(var.db_password))",
+        // `can` and `try` would say one bit of it at a time.
+        "can(regex(\"^V\", var.db_password)) ? \"first-V\" : \"not-V\"",
+        "can(tonumber(var.db_password)) ? \"first-V\" : \"not-V\"",
+        "try(regex(\"^V\", var.db_password) == \"\" ? \"\" : \"\", \"not-V\")",
+        "try(regex(\"^X\", var.db_password) == \"\" ? \"\" : \"\", \"not-V\")",
     ];
     let triggers: Vec<String> = exprs
         .iter()
