@@ -622,6 +622,48 @@ fn files_outside_the_tree_are_read_only_when_allowed() {
     );
 }
 
+/// A state or plan file committed as a link leads nowhere outside the tree: before, a
+/// link to a state file outside was read and reported, a link to a JSON file outside
+/// said where its syntax broke, and a link to `/dev/zero` was read without end.
+#[cfg(unix)]
+#[test]
+fn state_files_named_on_the_command_line_are_not_read_through_links_outside() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let repo = tmp.path().join("repo");
+    std::fs::create_dir_all(repo.join(".git")).expect("git");
+    let state = |v: &str| {
+        format!(
+            r#"{{"version":4,"resources":[{{"mode":"managed","type":"null_resource","name":"r","instances":[{{"attributes":{{"id":"1","v":"{v}"}}}}]}}]}}"#
+        )
+    };
+    std::fs::write(tmp.path().join("other.tfstate"), state("OUTSIDE-4711")).expect("write");
+    std::fs::write(repo.join("prod.tfstate"), state("inside")).expect("write");
+    std::fs::create_dir_all(repo.join("states")).expect("dir");
+    std::os::unix::fs::symlink(tmp.path().join("other.tfstate"), repo.join("pr.tfstate"))
+        .expect("link");
+    std::os::unix::fs::symlink(tmp.path(), repo.join("states/up")).expect("link");
+    std::os::unix::fs::symlink("/dev/zero", repo.join("zero.tfstate")).expect("link");
+    std::os::unix::fs::symlink(repo.join("prod.tfstate"), repo.join("inside.tfstate"))
+        .expect("link");
+    for env in ["pr.tfstate", "states/up/other.tfstate", "zero.tfstate"] {
+        let out = run_in(&repo, &["compare", "prod.tfstate", env]);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{env}: {err}");
+        assert!(
+            err.contains("outside the configuration's tree") || err.contains("/proc, /sys or /dev"),
+            "{env}: {err}"
+        );
+        assert!(!text(&out.stdout).contains("OUTSIDE-4711"), "{env}");
+        assert!(!err.contains("OUTSIDE-4711"), "{env}: {err}");
+    }
+    // A link inside the tree, and a file outside named directly, are read.
+    let out = run_in(&repo, &["compare", "prod.tfstate", "inside.tfstate"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let direct = tmp.path().join("other.tfstate").display().to_string();
+    let out = run_in(&repo, &["compare", "prod.tfstate", &direct]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+}
+
 /// One root module per environment, with a secret planted in every way one reaches
 /// a report: `{s}` is the environment's suffix, so that each secret differs.
 fn secrets_module(s: &str) -> String {
@@ -817,4 +859,71 @@ fn no_planted_secret_reaches_any_output_or_error() {
         }
     }
     assert!(found.is_empty(), "{}", found.join("\n\n"));
+}
+
+/// A secret the CI gives through a variable file (`--var-file pr=/run/secrets.tfvars`)
+/// to a root module the pull request writes: the variable's name says secret, so its
+/// value is one wherever the configuration takes it (before, `description =
+/// var.db_password` showed it in the report, and so did every function of it), and
+/// `nonsensitive` does not take the mark off (before, it showed the secret), and what
+/// `can` and `try` say of it is a secret too (before, one bit at a time).
+#[test]
+fn a_secret_given_by_a_variable_file_stays_secret_whatever_the_configuration_does() {
+    let exprs = [
+        "var.db_password",
+        "upper(var.db_password)",
+        "join(\"-\", [for c in split(\"\", var.db_password) : c])",
+        "jsonencode({ a = var.db_password })",
+        "base64encode(var.db_password)",
+        "format(\"%s\", var.db_password)",
+        "[for k, v in { x = var.db_password } : v][0]",
+        "substr(var.db_password, 0, 1) == \"V\" ? \"first-V\" : \"not-V\"",
+        // `nonsensitive` is the configuration's, and the configuration is the attacker's.
+        "nonsensitive(var.db_password)",
+        "nonsensitive(upper(var.db_password))",
+        // `can` and `try` would say one bit of it at a time.
+        "can(regex(\"^V\", var.db_password)) ? \"first-V\" : \"not-V\"",
+        "can(tonumber(var.db_password)) ? \"first-V\" : \"not-V\"",
+        "try(regex(\"^V\", var.db_password) == \"\" ? \"\" : \"\", \"not-V\")",
+        "try(regex(\"^X\", var.db_password) == \"\" ? \"\" : \"\", \"not-V\")",
+    ];
+    let triggers: Vec<String> = exprs
+        .iter()
+        .enumerate()
+        .map(|(i, e)| format!("    t{i} = {e}\n"))
+        .collect();
+    let pr = format!(
+        "variable \"db_password\" {{}}\nresource \"null_resource\" \"a\" {{\n  triggers = {{\n{}  }}\n}}\n",
+        triggers.concat()
+    );
+    let dir = tfparity_hcl::testdir::Dir::with(&[
+        ("pr/main.tf", pr.as_str()),
+        (
+            "base/main.tf",
+            "resource \"null_resource\" \"a\" {\n  triggers = { t0 = \"b\" }\n}\n",
+        ),
+    ])
+    .expect("temp dir");
+    let secrets = tempfile::tempdir().expect("tmp");
+    let vars = secrets.path().join("ci.tfvars");
+    std::fs::write(&vars, "db_password = \"VAULT-7731-QX\"\n").expect("write");
+    let given = format!("pr={}", vars.display());
+    for format in ["table", "json", "markdown"] {
+        let out = run_in(
+            dir.path(),
+            &[
+                "compare",
+                "base",
+                "pr",
+                "--var-file",
+                &given,
+                "--format",
+                format,
+            ],
+        );
+        let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
+        for leak in ["VAULT", "7731", "V-A-U", "VkFVTFQ", "first-V", "not-V"] {
+            assert!(!all.contains(leak), "{format}: {leak} in\n{all}");
+        }
+    }
 }

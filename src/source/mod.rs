@@ -126,14 +126,8 @@ pub fn load(
             env.root_calls = built.calls.into_iter().collect();
             return Ok(env);
         }
-        owned = std::fs::read(path).map_err(|e| {
-            let what = match e.kind() {
-                std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
-                std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-                _ => format!("cannot read: {e}"),
-            };
-            Error::input(path, format!("environment {}: {what}", spec.name))
-        })?;
+        owned = read_named(path, access.max_file_size)
+            .map_err(|what| Error::input(path, format!("environment {}: {what}", spec.name)))?;
         &owned
     };
     let t = std::time::Instant::now();
@@ -143,6 +137,28 @@ pub fn load(
     let env = environment(spec, kind, resources)?;
     crate::timing(&format!("environment {}", spec.name), t);
     Ok(env)
+}
+
+/// A state or plan file the command line names: read wherever it is, as a variable file
+/// is, unless a symbolic link leads there (a link committed as `prod.tfstate` may point
+/// anywhere): then it is read as a configuration reads a file, only inside the
+/// configuration's tree of the working directory (`docs/security.md`). A descriptor
+/// named by the shell (`<(terraform show -json)` is `/dev/fd/63`) is the user's own.
+fn read_named(path: &Path, max_file_size: u64) -> std::result::Result<Vec<u8>, String> {
+    let descriptor = path.starts_with("/dev/fd") || path.starts_with("/proc/self/fd");
+    if descriptor || tfparity_hcl::confine::is_direct(path) {
+        return std::fs::read(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+            std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+            _ => format!("cannot read: {e}"),
+        });
+    }
+    let cwd = std::env::current_dir().map_err(|e| format!("cannot read: {e}"))?;
+    let confine = tfparity_hcl::confine::Confinement::new(&cwd, &[], max_file_size);
+    confine.read(path).map_err(|r| match r {
+        tfparity_hcl::confine::Refusal::NotFound => "no such file or directory".to_string(),
+        r => tfparity_hcl::scrub::reveal(&r.describe(&path.display().to_string(), &confine)),
+    })
 }
 
 /// The environment of these resources, read from `spec` as `kind`.

@@ -20,6 +20,9 @@ const SYSTEM: &[&str] = &["/proc", "/sys", "/dev"];
 pub struct Confinement {
     /// Canonical directories, each with everything below it.
     roots: Vec<PathBuf>,
+    /// The directories as given (absolute, not resolved): their ancestors may be walked
+    /// through on the way to them (`/var` → `/private/var`).
+    given: Vec<PathBuf>,
     /// The configuration's tree, as shown in refusals.
     tree: PathBuf,
     max_file_size: u64,
@@ -81,8 +84,13 @@ impl Confinement {
             .collect();
         roots.sort();
         roots.dedup();
+        let given = std::iter::once(root)
+            .chain(also.iter().map(PathBuf::as_path))
+            .map(absolute)
+            .collect();
         Confinement {
             roots,
+            given,
             tree,
             max_file_size,
         }
@@ -96,6 +104,7 @@ impl Confinement {
             .collect();
         Confinement {
             tree: roots.first().cloned().unwrap_or_default(),
+            given: dirs.iter().map(|d| absolute(d)).collect(),
             roots,
             max_file_size: DEFAULT_MAX_FILE_SIZE,
         }
@@ -114,23 +123,60 @@ impl Confinement {
 
     /// The real path of `path` when it may be read or listed: inside an allowed
     /// directory and not a system file. Whether anything is there is not asked.
+    ///
+    /// Links are resolved one name at a time, and nothing outside is ever looked at:
+    /// the walk stops, `Outside`, at the first name that is neither inside an allowed
+    /// directory nor on the way to one (an ancestor of one), before asking the file
+    /// system anything about it. So whatever lies outside (a file, a directory, nothing,
+    /// a file where a directory would be, a directory a link's `..` passes through),
+    /// the answer is the same.
     pub fn check(&self, path: &Path) -> Result<PathBuf, Refusal> {
-        let real = match std::fs::canonicalize(path) {
-            Ok(p) => p,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                // Nothing there: said only when what would hold it is allowed, so that
-                // the answer tells nothing about the rest of the machine.
-                let lexical = absolute(path);
-                return if self.allows(&lexical) {
-                    Err(Refusal::NotFound)
-                } else if is_system(&lexical) {
-                    Err(Refusal::System)
-                } else {
-                    Err(Refusal::Outside)
-                };
+        /// Links followed at most on one path (Linux's limit).
+        const MAX_LINKS: usize = 40;
+        let start = std::path::absolute(path).map_err(|e| Refusal::Io(e.kind().to_string()))?;
+        // Names still to walk, the next one last.
+        let mut todo: Vec<std::ffi::OsString> = Vec::new();
+        push_components(&mut todo, &start);
+        let mut real = PathBuf::from("/");
+        let mut links = 0;
+        while let Some(name) = todo.pop() {
+            if name == "/" {
+                real = PathBuf::from("/");
+                continue;
             }
-            Err(e) => return Err(Refusal::Io(e.kind().to_string())),
-        };
+            if name == ".." {
+                real.pop();
+                continue;
+            }
+            let next = real.join(&name);
+            if is_system(&next) {
+                return Err(Refusal::System);
+            }
+            if !self.allows(&next) && !self.on_the_way(&next) {
+                return Err(Refusal::Outside);
+            }
+            match std::fs::symlink_metadata(&next) {
+                Ok(m) if m.file_type().is_symlink() => {
+                    links += 1;
+                    if links > MAX_LINKS {
+                        return Err(Refusal::Io("too many levels of symbolic links".into()));
+                    }
+                    let target =
+                        std::fs::read_link(&next).map_err(|e| Refusal::Io(e.kind().to_string()))?;
+                    push_components(&mut todo, &target);
+                }
+                Ok(m) => {
+                    if !m.is_dir() && !todo.is_empty() {
+                        return Err(Refusal::Io("not a directory".into()));
+                    }
+                    real = next;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    return Err(Refusal::NotFound)
+                }
+                Err(e) => return Err(Refusal::Io(e.kind().to_string())),
+            }
+        }
         if is_system(&real) {
             return Err(Refusal::System);
         }
@@ -138,6 +184,15 @@ impl Confinement {
             return Err(Refusal::Outside);
         }
         Ok(real)
+    }
+
+    /// Whether `real` is an ancestor of an allowed directory (the way to it: walking
+    /// through it says nothing that the allowed directory's own path does not).
+    fn on_the_way(&self, real: &Path) -> bool {
+        self.roots
+            .iter()
+            .chain(&self.given)
+            .any(|r| r.starts_with(real))
     }
 
     fn allows(&self, real: &Path) -> bool {
@@ -245,6 +300,22 @@ fn absolute(path: &Path) -> PathBuf {
         }
     }
     out
+}
+
+/// The names of `path` pushed on `todo` so that the first is popped first; `/` for the
+/// root, `..` kept (resolved against the real path walked so far), `.` dropped.
+fn push_components(todo: &mut Vec<std::ffi::OsString>, path: &Path) {
+    use std::path::Component;
+    let names: Vec<std::ffi::OsString> = path
+        .components()
+        .filter_map(|c| match c {
+            Component::RootDir | Component::Prefix(_) => Some("/".into()),
+            Component::ParentDir => Some("..".into()),
+            Component::CurDir => None,
+            Component::Normal(n) => Some(n.to_os_string()),
+        })
+        .collect();
+    todo.extend(names.into_iter().rev());
 }
 
 fn is_system(real: &Path) -> bool {

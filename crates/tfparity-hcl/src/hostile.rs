@@ -240,3 +240,110 @@ fn without_git_the_tree_is_the_working_directory_or_the_root_module() -> crate::
     assert!(!err.contains(OUTSIDE), "{err}");
     Ok(())
 }
+
+/// Whatever lies outside the tree, the answer is the same: "outside", never "no file
+/// exists" or "not a directory" (which would say what is there).
+#[cfg(unix)]
+#[test]
+fn outside_the_tree_an_absent_file_and_a_present_one_get_the_same_answer() -> crate::TestResult {
+    use std::os::unix::fs::symlink;
+    let outside = "outside the configuration's tree";
+    let (d, _r) = repo("1", &[])?;
+    let out = d.path().display().to_string();
+    for (present, absent) in [
+        // Through a link to a directory outside.
+        ("lnk/outside.txt", "lnk/nothere.txt"),
+        // A link to a file outside, and a dangling one.
+        ("to_present", "to_absent"),
+        // A path through a file outside (not a directory) and through nothing.
+        (
+            format!("{out}/outside.txt/x").leak() as &str,
+            format!("{out}/nothere/x").leak() as &str,
+        ),
+        // A link whose target goes through a directory outside that exists, and
+        // through one that does not, and back into the tree with `..`.
+        ("up_present", "up_absent"),
+    ] {
+        let mut said = Vec::new();
+        for p in [present, absent] {
+            for f in ["fileexists", "file"] {
+                let (d, r) = repo(&format!("{f}(\"{p}\")"), &[("d/x", "x")])?;
+                symlink(d.path(), r.join("root/lnk"))?;
+                symlink(d.path().join("outside.txt"), r.join("root/to_present"))?;
+                symlink(d.path().join("nothere.txt"), r.join("root/to_absent"))?;
+                symlink(
+                    d.path().join("d/../repo/root/inside.txt"),
+                    r.join("root/up_present"),
+                )?;
+                symlink(
+                    d.path().join("nodir/../repo/root/inside.txt"),
+                    r.join("root/up_absent"),
+                )?;
+                let err = run(&r, &[], Access::default()).err().unwrap_or_default();
+                assert!(err.contains(outside), "{f}(\"{p}\"): {err}");
+                said.push(
+                    err.replace(p, "PATH")
+                        .replace(&d.path().display().to_string(), "TMP"),
+                );
+            }
+        }
+        assert_eq!(said[..2], said[2..], "{present} / {absent}");
+    }
+    Ok(())
+}
+
+/// `fileset` lists a link only when what it leads to may be read: a link to a file
+/// outside is left out whether or not that file exists.
+#[cfg(unix)]
+#[test]
+fn fileset_says_nothing_of_what_links_lead_to_outside() -> crate::TestResult {
+    use std::os::unix::fs::symlink;
+    let (d, r) = repo(r#"join(",", fileset(path.module, "to_*"))"#, &[])?;
+    symlink(d.path().join("outside.txt"), r.join("root/to_present"))?;
+    symlink(d.path().join("nothere.txt"), r.join("root/to_absent"))?;
+    symlink(r.join("root/inside.txt"), r.join("root/to_inside"))?;
+    assert_eq!(
+        run(&r, &[], Access::default())?,
+        "triggers={\"v\" = \"to_inside\"}"
+    );
+    Ok(())
+}
+
+/// A module source leading outside is refused as outside whether or not a directory is
+/// there (before: "does not exist" for an absent one).
+#[cfg(unix)]
+#[test]
+fn module_sources_outside_say_nothing_of_what_is_there() -> crate::TestResult {
+    for source in ["../../d", "../../nothere", "./lnk/d", "./lnk/nothere"] {
+        let call = format!("module \"m\" {{\n  source = \"{source}\"\n}}\n");
+        let (d, r) = repo("1", &[("repo/root/m.tf", call.as_str()), ("d/x.tf", "")])?;
+        std::os::unix::fs::symlink(d.path(), r.join("root/lnk"))?;
+        let err = run(&r, &[], Access::default()).err().unwrap_or_default();
+        assert!(
+            err.contains("outside the configuration's tree"),
+            "{source}: {err}"
+        );
+        assert!(err.contains("m.tf:1:"), "{source}: {err}");
+    }
+    Ok(())
+}
+
+/// `terraform.tfvars` that is a link outside is refused whether or not its target exists
+/// (before, a dangling one was skipped and the run went on: an existence oracle).
+#[cfg(unix)]
+#[test]
+fn automatic_variable_files_linked_outside_are_refused_whatever_is_there() -> crate::TestResult {
+    for target in ["outside.txt", "nothere.tfvars"] {
+        for name in ["terraform.tfvars", "terraform.tfvars.json"] {
+            let (d, r) = repo("1", &[])?;
+            std::os::unix::fs::symlink(d.path().join(target), r.join("root").join(name))?;
+            let err = run(&r, &[], Access::default()).err().unwrap_or_default();
+            assert!(
+                err.contains("outside the configuration's tree"),
+                "{name} → {target}: {err}"
+            );
+            assert!(!err.contains(OUTSIDE), "{err}");
+        }
+    }
+    Ok(())
+}

@@ -705,7 +705,12 @@ impl Run {
                 }
                 None => value,
             };
-            Ok(Memo::Value(Arc::new(value.mark(decl.sensitive))))
+            // A variable whose name says secret holds one, whatever its declaration
+            // says: its value may come from outside the configuration (a variable file
+            // the CI gives), and the configuration must not be able to show it by using
+            // it elsewhere (`description = var.db_password`).
+            let secret = decl.sensitive || crate::secret::is_secret_name(name);
+            Ok(Memo::Value(Arc::new(value.mark(secret))))
         })
     }
 
@@ -1204,6 +1209,9 @@ impl Run {
                     ),
                 ));
             };
+            // Confined before anything is asked of it: whether a directory outside
+            // exists is not for the configuration to learn.
+            let dir = confined(dir)?;
             if !dir.is_dir() {
                 // `./.terraform/modules/NAME/…`: where `terraform init` installs the root
                 // module's call NAME; read from that call's package instead.
@@ -1218,7 +1226,7 @@ impl Run {
                     ),
                 ));
             }
-            return Ok(Ok(confined(dir)?));
+            return Ok(Ok(dir));
         }
         let why = match &self.fetcher {
             Some(f) => match self.fetch(f, &decl.source, decl.version.as_deref()) {

@@ -18,7 +18,9 @@ pub fn automatic_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for n in ["terraform.tfvars", "terraform.tfvars.json"] {
         let p = dir.join(n);
-        if p.is_file() {
+        // The name, not what a link there leads to (asking would tell whether a file
+        // outside exists): a link is read, and judged, like any variable file.
+        if std::fs::symlink_metadata(&p).is_ok_and(|m| !m.is_dir()) {
             out.push(p);
         }
     }

@@ -28,9 +28,14 @@ impl Eval<'_> {
         match full {
             "try" | "core::try" => {
                 let mut last = None;
+                // Which argument succeeded says something of a sensitive value any of
+                // them read: the result is sensitive then.
+                let mut seen = false;
                 for a in args {
-                    match self.eval(a, f) {
-                        Ok(v) => return Ok(v),
+                    let (r, read) = super::watch::during(|| self.eval(a, f));
+                    seen |= read;
+                    match r {
+                        Ok(v) => return Ok(v.mark(seen)),
                         // A reference to something not declared is an error of the
                         // configuration, which `try` does not catch (as in Terraform).
                         Err(e) if e.what.starts_with("Reference to undeclared") => return Err(e),
@@ -70,10 +75,11 @@ impl Eval<'_> {
                         "Not enough function arguments: function \"can\" expects 1 argument",
                     ));
                 };
-                return Ok(match self.eval(a, f) {
+                let (r, seen) = super::watch::during(|| self.eval(a, f));
+                return Ok(match r {
                     Ok(v) if v.has_unknown() => V::unknown(),
-                    Ok(_) => V::Bool(true),
-                    Err(_) => V::Bool(false),
+                    Ok(_) => V::Bool(true).mark(seen),
+                    Err(_) => V::Bool(false).mark(seen),
                 });
             }
             _ => {}
@@ -109,7 +115,9 @@ impl Eval<'_> {
                         "Error in function call: function \"nonsensitive\" expects 1 argument",
                     )
                 })?;
-                return Ok(v.unmark().0);
+                // Unlike Terraform, the mark stays: the configuration is untrusted, and
+                // `nonsensitive(var.db_password)` would show a secret it was given.
+                return Ok(v);
             }
             "issensitive" | "core::issensitive" => {
                 let [v] = <[V; 1]>::try_from(values).map_err(|_| {

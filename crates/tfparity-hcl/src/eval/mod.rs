@@ -412,11 +412,16 @@ impl Eval<'_> {
         span: Option<std::ops::Range<usize>>,
     ) -> EResult<V> {
         if let Some(v) = f.get(root) {
-            return self.apply(v.clone(), ops, f, span);
+            let v = v.clone();
+            let marked = watch::watching() && v.has_sensitive();
+            return watch::note(marked, self.apply(v, ops, f, span));
         }
         let at = self.loc.at(span.clone());
         match self.scope.reference(root, ops, f, &at)? {
-            Some((v, used)) => self.apply(v, &ops[used..], f, span),
+            Some((v, used)) => {
+                let marked = watch::watching() && v.has_sensitive();
+                watch::note(marked, self.apply(v, &ops[used..], f, span))
+            }
             None => Err(self.err(
                 span,
                 format!("Unknown variable: there is no variable named \"{root}\""),
@@ -865,3 +870,47 @@ pub mod tests_support {
 
 #[cfg(test)]
 mod tests;
+
+/// Whether a sensitive value was read while `can` or `try` evaluated an argument: then
+/// what they say (succeeded or not, which argument) depends on it and is sensitive too,
+/// or `can(regex("^a", var.password))` would tell a secret one bit at a time.
+pub(crate) mod watch {
+    use std::cell::Cell;
+
+    thread_local! {
+        /// How many `can` / `try` are being evaluated, and whether a sensitive value was
+        /// read in the innermost.
+        static STATE: Cell<(u32, bool)> = const { Cell::new((0, false)) };
+    }
+
+    /// Whether any `can` or `try` is being evaluated (else nothing is noted).
+    pub fn watching() -> bool {
+        STATE.with(|s| s.get().0 > 0)
+    }
+
+    /// Notes a reference's result: read from a sensitive value (`root_marked`, which an
+    /// error may depend on) or sensitive itself.
+    pub fn note<E>(root_marked: bool, r: Result<super::V, E>) -> Result<super::V, E> {
+        if watching() {
+            let marked = match &r {
+                Ok(v) => root_marked || v.has_sensitive(),
+                Err(_) => root_marked,
+            };
+            if marked {
+                STATE.with(|s| s.set((s.get().0, true)));
+            }
+        }
+        r
+    }
+
+    /// Evaluates `f` watching; its result and whether a sensitive value was read. What
+    /// was read counts for the enclosing `can` / `try` too.
+    pub fn during<T>(f: impl FnOnce() -> T) -> (T, bool) {
+        let (depth, outer) = STATE.with(|s| s.get());
+        STATE.with(|s| s.set((depth + 1, false)));
+        let out = f();
+        let seen = STATE.with(|s| s.get().1);
+        STATE.with(|s| s.set((depth, outer || seen)));
+        (out, seen)
+    }
+}

@@ -182,7 +182,8 @@ const MAX_FILESET_DEPTH: usize = 64;
 /// directories, `[class]`, `{a,b}`, `\` escapes), as a set of `/`-separated relative
 /// paths. A pattern reaching above `path` (`../x/*`) matches nothing here. The
 /// directory is inside the confinement; the pattern is compiled to an automaton
-/// (matching is linear in the name); links to directories are not followed; the walk
+/// (matching is linear in the name); links to directories are not followed, links to
+/// files are listed only when their target may be read; the walk
 /// stops with an error past [`MAX_FILESET_ENTRIES`].
 fn fileset(a: &mut Args) -> Result<V, FnError> {
     let path = a.str(0)?;
@@ -222,8 +223,11 @@ fn fileset(a: &mut Args) -> Result<V, FnError> {
         }
         let Ok(entry) = entry else { continue };
         let kind = entry.file_type();
+        // A link is listed when it leads to a regular file that may be read: asking
+        // the file system about its target would say whether a file outside exists.
         let regular = kind.is_file()
-            || (kind.is_symlink() && std::fs::metadata(entry.path()).is_ok_and(|m| m.is_file()));
+            || (kind.is_symlink()
+                && matches!(a.ctx.confine.kind(entry.path()), Ok(Some(Kind::File))));
         if !regular {
             continue;
         }
