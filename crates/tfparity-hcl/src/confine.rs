@@ -266,17 +266,21 @@ pub enum Kind {
 /// The configuration's tree of a root module: the Git work tree holding it; else the
 /// working directory, when it holds the root module; else the root module's directory.
 pub fn tree_of(root: &Path) -> PathBuf {
-    let real = std::fs::canonicalize(root).unwrap_or_else(|_| absolute(root));
-    let git = real
+    // Found from where the root module is written, not from where a link there leads:
+    // a root module committed as a link to elsewhere is then outside its own tree.
+    let at = absolute(root);
+    let is_link = |d: &Path| std::fs::symlink_metadata(d).is_ok_and(|m| m.file_type().is_symlink());
+    let real = |d: &Path| std::fs::canonicalize(d).unwrap_or_else(|_| d.to_path_buf());
+    if let Some(g) = at
         .ancestors()
-        .find(|d| d.join(".git").exists())
-        .map(Path::to_path_buf);
-    if let Some(g) = git {
-        return g;
+        .find(|d| !is_link(d) && d.join(".git").exists())
+    {
+        return real(g);
     }
-    match std::env::current_dir().and_then(std::fs::canonicalize) {
-        Ok(cwd) if real.starts_with(&cwd) => cwd,
-        _ => real,
+    match std::env::current_dir() {
+        Ok(cwd) if at.starts_with(absolute(&cwd)) => real(&cwd),
+        _ if is_link(&at) => at.parent().map(real).unwrap_or_else(|| real(&at)),
+        _ => real(&at),
     }
 }
 

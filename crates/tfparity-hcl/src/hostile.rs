@@ -347,3 +347,22 @@ fn automatic_variable_files_linked_outside_are_refused_whatever_is_there() -> cr
     }
     Ok(())
 }
+
+#[cfg(unix)]
+#[test]
+fn a_root_module_committed_as_a_link_to_elsewhere_is_outside_its_tree() -> crate::TestResult {
+    // A directory outside the repository that holds configuration (and its own .git).
+    let (d, r) = repo(
+        "1",
+        &[("elsewhere/main.tf", "resource \"null_resource\" \"x\" {}\n")],
+    )?;
+    std::fs::create_dir_all(d.path().join("elsewhere/.git"))?;
+    std::os::unix::fs::symlink(d.path().join("elsewhere"), r.join("pr"))?;
+    let options = Options::default();
+    let err = load(&r.join("pr"), &[], "pr", &options, |_| ())
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(err.contains("outside the configuration's tree"), "{err}");
+    Ok(())
+}
