@@ -366,3 +366,50 @@ fn a_root_module_committed_as_a_link_to_elsewhere_is_outside_its_tree() -> crate
     assert!(err.contains("outside the configuration's tree"), "{err}");
     Ok(())
 }
+
+#[test]
+fn a_collection_under_a_secret_name_is_settings_not_a_secret() -> crate::TestResult {
+    // Real configurations go over such maps with for_each (and Terraform accepts it);
+    // a single value under a secret name is marked (tests/cli.rs plants one).
+    let d = Dir::with(&[(
+        "main.tf",
+        r#"
+variable "federated_credentials" {
+  type    = map(object({ issuer = string }))
+  default = { gh = { issuer = "https://token.actions.example" } }
+}
+variable "db_password" {
+  default = "hunter2"
+}
+resource "null_resource" "fc" {
+  for_each = var.federated_credentials
+  triggers = { issuer = each.value.issuer }
+}
+resource "null_resource" "db" {
+  triggers = { shown = upper(var.db_password) }
+}
+"#,
+    )])?;
+    let (built, _) = load(d.path(), &[], "t", &Options::default(), |r| {
+        (
+            r.address.to_string(),
+            r.entries()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join(","),
+        )
+    })
+    .map_err(|e| e.to_string())?;
+    let all: Vec<String> = built
+        .resources
+        .iter()
+        .map(|(a, t)| format!("{a} {t}"))
+        .collect();
+    assert!(
+        all.iter()
+            .any(|l| l.starts_with("null_resource.fc[\"gh\"]")),
+        "{all:?}"
+    );
+    assert!(all.iter().all(|l| !l.contains("HUNTER2")), "{all:?}");
+    Ok(())
+}

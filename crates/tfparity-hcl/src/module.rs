@@ -705,11 +705,20 @@ impl Run {
                 }
                 None => value,
             };
-            // A variable whose name says secret holds one, whatever its declaration
-            // says: its value may come from outside the configuration (a variable file
-            // the CI gives), and the configuration must not be able to show it by using
-            // it elsewhere (`description = var.db_password`).
-            let secret = decl.sensitive || crate::secret::is_secret_name(name);
+            // A variable whose name says secret and that holds one value (a string, a
+            // number) holds a secret, whatever its declaration says: its value may come
+            // from outside the configuration (a variable file the CI gives), and the
+            // configuration must not be able to show it by using it elsewhere
+            // (`description = var.db_password`). A collection under such a name is
+            // settings about secrets (`federated_credentials`, a map of objects that
+            // `for_each` goes over), not one: marking it whole would refuse valid
+            // configurations; its secret-named keys are hidden where values are shown.
+            let mut plain = &value;
+            while let V::Sensitive(inner) = plain {
+                plain = inner;
+            }
+            let scalar = matches!(plain, V::Str(_) | V::Num(_) | V::Bool(_));
+            let secret = decl.sensitive || (scalar && crate::secret::is_secret_name(name));
             Ok(Memo::Value(Arc::new(value.mark(secret))))
         })
     }
