@@ -381,6 +381,15 @@ variable "federated_credentials" {
 variable "db_password" {
   default = "hunter2"
 }
+variable "token_version" {
+  default = 2
+}
+variable "implicit_id_token_issuance_enabled" {
+  default = true
+}
+resource "null_resource" "flag" {
+  count    = var.implicit_id_token_issuance_enabled ? var.token_version : 0
+}
 resource "null_resource" "fc" {
   for_each = var.federated_credentials
   triggers = { issuer = each.value.issuer }
@@ -411,5 +420,9 @@ resource "null_resource" "db" {
         "{all:?}"
     );
     assert!(all.iter().all(|l| !l.contains("HUNTER2")), "{all:?}");
+    assert!(
+        all.iter().any(|l| l.starts_with("null_resource.flag[1]")),
+        "{all:?}"
+    );
     Ok(())
 }

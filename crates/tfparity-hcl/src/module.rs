@@ -705,8 +705,7 @@ impl Run {
                 }
                 None => value,
             };
-            // A variable whose name says secret and that holds one value (a string, a
-            // number) holds a secret, whatever its declaration says: its value may come
+            // A variable whose name says secret and that holds a string holds a secret, whatever its declaration says: its value may come
             // from outside the configuration (a variable file the CI gives), and the
             // configuration must not be able to show it by using it elsewhere
             // (`description = var.db_password`). A collection under such a name is
@@ -717,7 +716,9 @@ impl Run {
             while let V::Sensitive(inner) = plain {
                 plain = inner;
             }
-            let scalar = matches!(plain, V::Str(_) | V::Num(_) | V::Bool(_));
+            // A number or a bool under such a name is a setting (`token_version = 2`,
+            // `implicit_id_token_issuance_enabled`), often a `count`.
+            let scalar = matches!(plain, V::Str(_));
             let secret = decl.sensitive || (scalar && crate::secret::is_secret_name(name));
             Ok(Memo::Value(Arc::new(value.mark(secret))))
         })
