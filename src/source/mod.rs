@@ -85,6 +85,7 @@ pub fn load(
     spec: &EnvSpec,
     stdin: Option<&[u8]>,
     fetcher: Option<&std::sync::Arc<hcl::Fetcher>>,
+    limits: &tfparity_hcl::Limits,
 ) -> Result<Environment> {
     let shown = spec.path.as_str();
     let path = Path::new(&spec.path);
@@ -104,6 +105,7 @@ pub fn load(
                         shared_root: spec.shared_root,
                     },
                     fetcher: fetcher.cloned(),
+                    limits: *limits,
                 },
             )?;
             crate::timing(&format!("evaluate {}", spec.name), t);

@@ -14,6 +14,7 @@ pub mod fetch;
 pub mod files;
 pub mod functions;
 pub mod json;
+pub mod limits;
 pub mod module;
 pub mod paths;
 pub mod scope;
@@ -28,6 +29,7 @@ pub mod vars;
 
 pub use build::{Built, ResourceInstance};
 pub use files::LoadError;
+pub use limits::{Limit, Limits};
 pub use module::NotExpanded;
 use std::path::{Path, PathBuf};
 pub use tfparity_addrs as addrs;
@@ -52,6 +54,8 @@ pub struct Options<'a> {
     /// Fetches the remote module sources that `terraform init` did not install (into
     /// its cache, or only from it when offline); none: they are not read, and said so.
     pub fetcher: Option<std::sync::Arc<fetch::Fetcher>>,
+    /// Bounds on the work the evaluation may do.
+    pub limits: Limits,
 }
 
 /// What `terraform.workspace` is for an environment.
@@ -125,6 +129,9 @@ fn prepare(
             format!("no Terraform configuration files (*.tf, *.tf.json, *.tofu, *.tofu.json) in this directory{hint}"),
         )));
     }
+    // Variable files are evaluated too: under the limits.
+    let budget = std::sync::Arc::new(limits::Budget::new(options.limits));
+    let _entered = limits::enter(&budget);
     let mut files = vars::automatic_files(dir);
     files.extend(var_files.iter().map(PathBuf::from));
     let given = vars::read_all(&files).map_err(named)?;
@@ -137,6 +144,7 @@ fn prepare(
     let (mut run, root) =
         module::Run::new(dir, env, given, options.fetcher.clone()).map_err(named)?;
     run.workspace = options.workspace.name.map(str::to_string);
+    run.budget = budget.clone();
     crate::timing(&format!("hcl read and parse {env}"), t);
     let declared = &run.inst(root).module.variables;
     // Every required variable without a value, said at once.
@@ -220,6 +228,10 @@ where
         }
         named(e)
     })?;
+    // A limit exceeded where an error was caught (`try`, `can`) still ends the run.
+    if let Some(what) = run.budget.tripped() {
+        return Err(named(LoadError::file(&run.root, what)));
+    }
     built.accounts = run.declared_accounts();
     crate::timing(&format!("hcl evaluate {env}"), t);
     // Workspaces per environment read `terraform.workspace`; left at `default`, every

@@ -10,10 +10,11 @@ use super::config::{is_local, CallDecl, Module, ResDecl};
 use super::eval::{Eval, Frame, RESOURCE_MARK};
 use super::expr::Expr;
 use super::files::{self, LoadError, Loc};
+use super::limits::{Budget, Limits};
 use super::paths::{canonical, lexical_join, read_manifest};
 use super::scope::InstScope;
 use super::types::{convert, Type};
-use super::value::V;
+use super::value::{num_text, V};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -152,6 +153,8 @@ pub struct Run {
     /// Where `terraform.workspace` was first read, if it was.
     workspace_read: Mutex<Option<Place>>,
     warnings: Mutex<Vec<String>>,
+    /// What the evaluation may still do (see [`crate::limits`]).
+    pub budget: Arc<Budget>,
 }
 
 /// One remembered value: being evaluated by a thread, evaluated, or given up (its
@@ -261,6 +264,7 @@ impl Run {
             workspace: None,
             workspace_read: Mutex::new(None),
             warnings: Mutex::new(Vec::new()),
+            budget: Arc::new(Budget::new(Limits::default())),
         };
         let t = std::time::Instant::now();
         let module = run.module(root)?;
@@ -550,6 +554,7 @@ impl Run {
             ))
         } else {
             let _guard = Unwinding { slot, depth };
+            let _budget = crate::limits::enter(&self.budget);
             DEPTH.with(|d| d.set(depth + 1));
             // Each step of a chain of references takes stack: grow it on the heap when
             // it runs low, instead of overflowing.
@@ -830,9 +835,11 @@ impl Run {
             let n = v.to_num().filter(|n| *n >= 0.0 && n.fract() == 0.0).ok_or_else(|| {
                 LoadError::at(&c.loc, format!("Invalid count argument: the given \"count\" argument value is unsuitable: a whole number of zero or more is required, not {}", v.type_name()))
             })?;
+            // Checked before anything is made: `count = 1e300` is refused, not tried.
+            let n = self.instances(&c.loc, &format!("{what}: count = {}", short_num(n)), n)?;
             return Ok((
                 Rep::Count,
-                (0..n as i64).map(|i| (Some(Key::Int(i)), None)).collect(),
+                (0..n).map(|i| (Some(Key::Int(i)), None)).collect(),
                 None,
             ));
         }
@@ -861,6 +868,16 @@ impl Run {
             if marked {
                 return Err(LoadError::at(&fe.loc, "Invalid for_each argument: sensitive values cannot be used as for_each arguments"));
             }
+            let n = match &v {
+                V::Map(m) => m.len(),
+                V::Set(items) => items.len(),
+                _ => 0,
+            };
+            self.instances(
+                &fe.loc,
+                &format!("{what}: for_each has {n} elements"),
+                n as f64,
+            )?;
             let keys = match v {
                 // A resource's object iterates as its attributes, without the evaluator's mark.
                 V::Map(m) => m.into_iter().filter(|(k, _)| k != RESOURCE_MARK).map(|(k, v)| (Some(Key::Str(k)), Some(v))).collect(),
@@ -880,6 +897,21 @@ impl Run {
             return Ok((Rep::ForEach, keys, unknown));
         }
         Ok((Rep::Single, vec![(None, None)], None))
+    }
+
+    /// `n` instances of a block, counted against the limits (per block and in all)
+    /// before any is made; `n` as a count of them.
+    fn instances(&self, loc: &Loc, what: &str, n: f64) -> Result<i64, LoadError> {
+        // Whole and not negative; anything past u64 is past every limit too.
+        let whole = if n < u64::MAX as f64 {
+            n as u64
+        } else {
+            u64::MAX
+        };
+        self.budget
+            .instances(what, whole)
+            .map_err(|e| LoadError::at(loc, e))?;
+        i64::try_from(whole).map_err(|_| LoadError::at(loc, format!("{what}: too many instances")))
     }
 
     /// The instances of a module call.
@@ -1190,6 +1222,15 @@ impl Run {
             decl.loc
         ));
         Ok(Err(why))
+    }
+}
+
+/// A number for a message: `1e300` rather than its 301 digits.
+fn short_num(n: f64) -> String {
+    if n.abs() < 1e17 {
+        num_text(n)
+    } else {
+        format!("{n:e}")
     }
 }
 

@@ -345,6 +345,7 @@ fn the_workspace_hint_is_only_for_lookups_a_workspace_can_fail() -> crate::TestR
             shared_root: true,
         },
         fetcher: None,
+        ..Default::default()
     };
     let err = |main: &str| -> crate::TestResult<String> {
         let d = Dir::with(&[("main.tf", main)])?;

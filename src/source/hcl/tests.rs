@@ -579,7 +579,7 @@ fn declared_env(name: &str, d: &Dir) -> crate::TestResult<crate::model::Environm
         workspace: None,
         shared_root: false,
     };
-    Ok(crate::source::load(&spec, None, None)?)
+    Ok(crate::source::load(&spec, None, None, &Default::default())?)
 }
 
 /// The findings of comparing `envs` (the first is the baseline), one line each.
@@ -1176,6 +1176,7 @@ fn ws(name: Option<&str>) -> super::Options<'_> {
             shared_root: true,
         },
         fetcher: None,
+        ..Default::default()
     }
 }
 

@@ -28,6 +28,8 @@ impl Eval<'_> {
                         // A reference to something not declared is an error of the
                         // configuration, which `try` does not catch (as in Terraform).
                         Err(e) if e.what.starts_with("Reference to undeclared") => return Err(e),
+                        // Nor a limit exceeded: the configuration asked for too much.
+                        Err(e) if crate::limits::tripped() => return Err(e),
                         Err(e) => last = Some(e),
                     }
                 }
@@ -64,11 +66,12 @@ impl Eval<'_> {
                         "Not enough function arguments: function \"can\" expects 1 argument",
                     ));
                 };
-                return Ok(match self.eval(a, f) {
-                    Ok(v) if v.has_unknown() => V::unknown(),
-                    Ok(_) => V::Bool(true),
-                    Err(_) => V::Bool(false),
-                });
+                return match self.eval(a, f) {
+                    Ok(v) if v.has_unknown() => Ok(V::unknown()),
+                    Ok(_) => Ok(V::Bool(true)),
+                    Err(e) if crate::limits::tripped() => Err(e),
+                    Err(_) => Ok(V::Bool(false)),
+                };
             }
             _ => {}
         }
