@@ -130,7 +130,8 @@ impl InstScope<'_> {
                     return Ok((V::unknown(), 1));
                 }
                 let want = match exp.rep {
-                    Rep::Count => k.to_num().map(|n| Key::Int(n as i64)),
+                    // A whole number only: `[1.5]` is no instance, not the second.
+                    Rep::Count => k.to_num().and_then(crate::functions::whole).map(Key::Int),
                     _ => k.to_str().map(Key::Str),
                 };
                 match exp
@@ -278,9 +279,8 @@ impl Scope for InstScope<'_> {
                                 return Ok(Some((V::unknown(), 3)));
                             }
                             let want = match (&k, exp.rep) {
-                                (V::Num(n), Rep::Count) => Some(Key::Int(*n as i64)),
                                 (_, Rep::ForEach) => k.to_str().map(Key::Str),
-                                _ => k.to_num().map(|n| Key::Int(n as i64)),
+                                _ => k.to_num().and_then(crate::functions::whole).map(Key::Int),
                             };
                             return match exp.children.iter().find(|(key, _)| key.as_ref() == want.as_ref()) {
                                 Some((_, child)) => {

@@ -414,3 +414,54 @@ resource "null_resource" "n" {
     assert_eq!(tags.len(), 2);
     Ok(())
 }
+
+#[test]
+fn an_instance_key_of_a_counted_block_is_a_whole_number() -> crate::TestResult {
+    // `[1.5]` was read as `[1]` (converted with `as`), and `[1e300]` as the largest i64.
+    for (index, ok) in [
+        ("1", true),
+        ("\"1\"", true),
+        ("1.5", false),
+        ("1e300", false),
+    ] {
+        let d = Dir::with(&[
+            (
+                "main.tf",
+                &format!(
+                    r#"
+resource "aws_vpc" "a" {{
+  count      = 2
+  cidr_block = "10.${{count.index}}.0.0/16"
+}}
+module "m" {{
+  source = "./m"
+  count  = 2
+  n      = count.index
+}}
+resource "aws_subnet" "s" {{
+  cidr_block = aws_vpc.a[{index}].cidr_block
+  vpc_id     = module.m[{index}].n
+}}
+"#
+                ),
+            ),
+            (
+                "m/main.tf",
+                "variable \"n\" {}\noutput \"n\" { value = var.n }\n",
+            ),
+        ])?;
+        match instances(d.path()) {
+            Ok(l) if ok => {
+                assert_eq!(
+                    attr(&l, "aws_subnet.s", "cidr_block"),
+                    Some(&V::str("10.1.0.0/16"))
+                );
+                assert_eq!(attr(&l, "aws_subnet.s", "vpc_id"), Some(&V::Num(1.0)));
+            }
+            Ok(_) => return Err(format!("[{index}] is an instance").into()),
+            Err(e) if ok => return Err(e.into()),
+            Err(e) => assert!(e.contains("no instance with the given key"), "{e}"),
+        }
+    }
+    Ok(())
+}
