@@ -96,6 +96,21 @@ impl V {
         }
     }
 
+    /// The value's size as the `value-size` limit counts it (see [`crate::limits`]):
+    /// every element at every level counts one, and a string one more per 64 bytes.
+    pub fn size(&self) -> u64 {
+        match self {
+            V::Str(s) => 1 + s.len() as u64 / 64,
+            V::List(l) | V::Set(l) => l.iter().fold(1, |n, x| n.saturating_add(x.size())),
+            V::Map(m) => m.iter().fold(1, |n, (k, x)| {
+                n.saturating_add(k.len() as u64 / 64)
+                    .saturating_add(x.size())
+            }),
+            V::Sensitive(v) => v.size(),
+            _ => 1,
+        }
+    }
+
     /// Whether any part of the value is marked sensitive.
     pub fn has_sensitive(&self) -> bool {
         match self {
