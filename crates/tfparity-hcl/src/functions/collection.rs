@@ -8,7 +8,7 @@
 use super::convert::{convert, equal, ty_of, unify, Ty};
 use super::sequence::{list_any, whole_index};
 use super::{fail, Args, FnError, Spec, Unknowns};
-use crate::value::V;
+use crate::value::{cmp, V};
 use std::collections::BTreeMap;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -289,12 +289,15 @@ fn matchkeys(a: &mut Args) -> Result<V, FnError> {
             .map(|v| convert(v.clone(), &ty).unwrap_or(v))
             .collect()
     };
-    let (keys, search) = (convert_all(keys), convert_all(search));
+    let (keys, mut search) = (convert_all(keys), convert_all(search));
+    // Sorted once and searched for each key, not scanned for each: no unknown reaches
+    // here (the result would be unknown), so `cmp` is `equal`.
+    search.sort_by(cmp);
     Ok(V::List(
         values
             .into_iter()
             .zip(keys)
-            .filter(|(_, k)| search.iter().any(|s| equal(k, s) == Some(true)))
+            .filter(|(_, k)| search.binary_search_by(|s| cmp(s, k)).is_ok())
             .map(|(v, _)| v)
             .collect(),
     ))

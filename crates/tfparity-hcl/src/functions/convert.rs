@@ -247,6 +247,8 @@ pub(super) fn unify_elements(items: Vec<V>) -> Option<Vec<V>> {
 /// Terraform's `==` on two values: no conversion between types, `None` when the answer
 /// depends on an unknown value.
 pub(super) fn equal(a: &V, b: &V) -> Option<bool> {
+    #[cfg(test)]
+    crate::value::COMPARED.with(|c| c.set(c.get() + 1));
     match (a, b) {
         (V::Sensitive(a), b) | (b, V::Sensitive(a)) => equal(a, b),
         (V::Unknown(_), _) | (_, V::Unknown(_)) => None,
