@@ -19,7 +19,7 @@ pub(super) fn repetition_bindings(
     match key {
         Some(Key::Int(i)) if count => vec![(
             "count".into(),
-            V::Map([("index".to_string(), V::Num(*i as f64))].into()),
+            V::map([("index".to_string(), V::Num(*i as f64))]),
         )],
         Some(k) => {
             let key = match k {
@@ -133,7 +133,7 @@ pub fn body_values(
                     let inner = Frame::with(f, vec![(iterator.clone(), it)]);
                     let obj = body_values(ev, &content.body, &inner, false)?;
                     if let Some(items) = slot {
-                        items.push(V::Map(obj));
+                        items.push(V::map(obj));
                     }
                 }
             }
@@ -143,13 +143,13 @@ pub fn body_values(
                     .entry(kind.to_string())
                     .or_insert_with(|| Some(Vec::new()))
                 {
-                    items.push(V::Map(obj));
+                    items.push(V::map(obj));
                 }
             }
         }
     }
     for (k, items) in lists {
-        out.insert(k, items.map(V::List).unwrap_or_else(V::unknown));
+        out.insert(k, items.map(V::list).unwrap_or_else(V::unknown));
     }
     Ok(out)
 }

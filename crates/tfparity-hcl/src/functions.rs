@@ -358,7 +358,7 @@ pub(super) mod tests {
 
     fn args_of(json: &str) -> Vec<V> {
         match j(json) {
-            V::List(l) => l,
+            V::List(l) => l.into_vec(),
             v => panic!("arguments must be a JSON array, got {v}"),
         }
     }
@@ -445,7 +445,7 @@ pub(super) mod tests {
         for (name, args) in [
             ("upper", vec![u()]),
             ("cidrsubnet", vec![V::str("10.0.0.0/8"), u(), V::Num(1.0)]),
-            ("join", vec![V::str(","), V::List(vec![V::str("a"), u()])]),
+            ("join", vec![V::str(","), V::list(vec![V::str("a"), u()])]),
             ("timestamp", vec![]),
             ("uuid", vec![]),
             ("bcrypt", vec![V::str("x")]),

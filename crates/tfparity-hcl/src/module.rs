@@ -19,7 +19,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::{Condvar, Mutex, RwLock};
+use std::sync::{Condvar, Mutex, OnceLock, RwLock};
 use tfparity_addrs::{Address, Key, Mode, ModuleStep};
 
 /// The deepest module nesting read: a chain of modules calling modules (which fetched
@@ -49,15 +49,22 @@ pub struct Instance {
     pub object: BTreeMap<String, V>,
     /// Config addresses of the resources its configuration refers to.
     pub deps: BTreeSet<Address>,
+    /// [`Instance::whole`], made once.
+    whole: OnceLock<V>,
 }
 
 impl Instance {
     /// The whole object, as a reference to the resource sees it, its mark holding the
-    /// address (for identifiers the configuration does not set).
+    /// address (for identifiers the configuration does not set). Made once: every
+    /// reference shares it.
     pub fn whole(&self) -> V {
-        let mut o = self.object.clone();
-        o.insert(RESOURCE_MARK.into(), V::Str(self.address.to_string()));
-        V::Map(o)
+        self.whole
+            .get_or_init(|| {
+                let mut o = self.object.clone();
+                o.insert(RESOURCE_MARK.into(), V::Str(self.address.to_string()));
+                V::map(o)
+            })
+            .clone()
     }
 }
 
@@ -67,6 +74,29 @@ pub struct Expanded {
     pub instances: Vec<Instance>,
     /// Why it is not wholly expanded, if it is not.
     pub unknown: Option<NotExpanded>,
+    /// Every instance as one value (a list for `count`, a map for `for_each`), made
+    /// once: every reference to the whole block shares it.
+    whole: OnceLock<V>,
+}
+
+impl Expanded {
+    /// Every instance as one value: a list for `count`, a map for `for_each` by key.
+    pub fn whole(&self) -> V {
+        self.whole
+            .get_or_init(|| match self.rep {
+                Rep::ForEach => V::Map(
+                    self.instances
+                        .iter()
+                        .filter_map(|i| match &i.key {
+                            Some(Key::Str(k)) => Some((k.clone(), i.whole())),
+                            _ => None,
+                        })
+                        .collect(),
+                ),
+                _ => V::List(self.instances.iter().map(Instance::whole).collect()),
+            })
+            .clone()
+    }
 }
 
 /// Why a resource block or module call is not (wholly) expanded.
@@ -745,7 +775,7 @@ impl Run {
         for name in me.module.outputs.keys() {
             m.insert(name.clone(), (*self.output(inst, name, at)?).clone());
         }
-        Ok(V::Map(m))
+        Ok(V::map(m))
     }
 
     /// The instances of a resource block.
@@ -801,12 +831,14 @@ impl Run {
                 address,
                 object,
                 deps: scope.deps.into_inner(),
+                whole: OnceLock::new(),
             });
         }
         Ok(Expanded {
             rep,
             instances,
             unknown,
+            whole: OnceLock::new(),
         })
     }
 

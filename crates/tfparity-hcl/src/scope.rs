@@ -6,7 +6,7 @@ use super::config::Module;
 use super::eval::{EResult, Eval, EvalError, Frame, Scope, RESOURCE_MARK};
 use super::expr::{Kind, Op};
 use super::files::Loc;
-use super::module::{module_text, Instance, Rep, Run};
+use super::module::{module_text, Rep, Run};
 use super::paths::{canonical, relative_to};
 use super::value::V;
 use std::cell::RefCell;
@@ -156,21 +156,7 @@ impl InstScope<'_> {
             (Rep::Count | Rep::ForEach, _) if exp.unknown.is_some() => {
                 return Ok((V::unknown(), 0))
             }
-            (Rep::Count, _) => {
-                let all = exp.instances.iter().map(Instance::whole).collect();
-                return Ok((V::List(all), 0));
-            }
-            (Rep::ForEach, _) => {
-                let all = exp
-                    .instances
-                    .iter()
-                    .filter_map(|i| match &i.key {
-                        Some(Key::Str(k)) => Some((k.clone(), i.whole())),
-                        _ => None,
-                    })
-                    .collect();
-                return Ok((V::Map(all), 0));
-            }
+            (Rep::Count | Rep::ForEach, _) => return Ok((exp.whole(), 0)),
         };
         let Some(instance) = instance else {
             return Ok((V::Null, used));

@@ -90,24 +90,24 @@ resource "aws_security_group_rule" "r" {
     assert_eq!(attr(&l, r, "description"), Some(&V::str("subnet-a")));
     assert_eq!(
         attr(&l, r, "cidr_blocks"),
-        Some(&V::List(vec![V::unknown()]))
+        Some(&V::list(vec![V::unknown()]))
     );
     assert_eq!(
         attr(&l, r, "prefix_list_ids"),
-        Some(&V::List(vec![V::unknown()]))
+        Some(&V::list(vec![V::unknown()]))
     );
     assert_eq!(
         attr(&l, r, "ipv6_cidr_blocks"),
-        Some(&V::List(vec![V::unknown()]))
+        Some(&V::list(vec![V::unknown()]))
     );
-    assert_eq!(attr(&l, r, "egress"), Some(&V::List(vec![V::unknown()])));
-    assert_eq!(attr(&l, r, "self"), Some(&V::List(vec![V::unknown()])));
+    assert_eq!(attr(&l, r, "egress"), Some(&V::list(vec![V::unknown()])));
+    assert_eq!(attr(&l, r, "self"), Some(&V::list(vec![V::unknown()])));
     assert_eq!(attr(&l, r, "type_name"), Some(&V::unknown()));
     // The loop's elements come out as they were written: no internal mark.
-    let written = V::Map([("subnet_ids".to_string(), V::List(vec![V::str("subnet-a")]))].into());
+    let written = V::map([("subnet_ids".to_string(), V::list(vec![V::str("subnet-a")]))]);
     assert_eq!(
         attr(&l, r, "security_groups"),
-        Some(&V::List(vec![written]))
+        Some(&V::list(vec![written]))
     );
     assert_eq!(attr(&l, r, "from_port"), Some(&V::Num(443.0)));
     assert_eq!(attr(&l, r, "to_port"), Some(&V::Num(443.0)));
@@ -463,5 +463,56 @@ resource "aws_subnet" "s" {{
             Err(e) => assert!(e.contains("no instance with the given key"), "{e}"),
         }
     }
+    Ok(())
+}
+
+#[test]
+fn a_value_referred_to_is_shared_not_copied() -> crate::TestResult {
+    // Every reference to a local, and every function argument, copied the whole value:
+    // 1000 calls of length(local.m) on a million-element map took minutes. A
+    // collection is now shared by whatever refers to it, through references, function
+    // arguments and results, indexing and `for`.
+    let d = Dir::with(&[(
+        "main.tf",
+        r#"
+variable "v" {
+  default = { a = [1, 2, 3] }
+}
+locals {
+  m = { for i in range(1000) : "k${i}" => [i, i + 1] }
+  n = local.m
+}
+resource "aws_vpc" "a" { count = 2 }
+resource "null_resource" "r" {
+  triggers = {
+    a = local.m
+    b = local.n
+    c = lookup({ x = local.m }, "x")
+    d = element([local.m], 0)
+    e = try(local.m, null)
+    f = [for x in [local.m] : x][0]
+    g = local.m["k5"]
+    h = local.m.k5
+    i = var.v.a
+    j = var.v["a"]
+    k = aws_vpc.a
+    l = aws_vpc.a
+    n = length(local.m)
+  }
+}
+"#,
+    )])?;
+    let l = instances(d.path())?;
+    let Some(V::Map(t)) = attr(&l, "null_resource.r", "triggers") else {
+        return Err("no triggers".into());
+    };
+    let get = |k: &str| t.get(k).cloned().unwrap_or_default();
+    for k in ["b", "c", "d", "e", "f"] {
+        assert!(get("a").shares(&get(k)), "{k}");
+    }
+    assert!(get("g").shares(&get("h")));
+    assert!(get("i").shares(&get("j")));
+    assert!(get("k").shares(&get("l")));
+    assert_eq!(get("n"), V::Num(1000.0));
     Ok(())
 }

@@ -233,9 +233,10 @@ impl Eval<'_> {
             .into_iter()
             .map(|v| match v {
                 v if encodes => without_marks(v),
-                V::Map(mut m) if m.contains_key(RESOURCE_MARK) => {
+                V::Map(m) if m.contains_key(RESOURCE_MARK) => {
+                    let mut m = m.into_map();
                     m.remove(RESOURCE_MARK);
-                    V::Map(m)
+                    V::map(m)
                 }
                 v => v,
             })

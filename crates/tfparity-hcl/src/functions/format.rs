@@ -39,7 +39,7 @@ fn formatlist(a: &mut Args) -> Result<V, FnError> {
     let args = &a.vals[1..];
     if args.is_empty() {
         return printf(&f, &[])
-            .map(|s| V::List(vec![V::Str(s)]))
+            .map(|s| V::list(vec![V::Str(s)]))
             .map_err(|e| fail(e.message()));
     }
     // Lists, tuples and sets are iterated together; anything else repeats.
@@ -81,7 +81,7 @@ fn formatlist(a: &mut Args) -> Result<V, FnError> {
             .map_err(|e| fail(format!("error on format iteration {it}: {}", e.message())))?;
         out.push(V::Str(s));
     }
-    Ok(V::List(out))
+    Ok(V::list(out))
 }
 
 enum PrintfError {
@@ -643,7 +643,7 @@ mod tests {
                     let V::List(args) = j(&f) else {
                         panic!("{f}");
                     };
-                    let got = std::panic::catch_unwind(|| call_vals("format", args));
+                    let got = std::panic::catch_unwind(|| call_vals("format", args.into_vec()));
                     assert!(got.is_ok(), "format({f}) panicked");
                 }
             }
@@ -813,16 +813,16 @@ mod tests {
         let u = V::unknown;
         assert_eq!(call_vals("format", vec![V::str("%s"), u()]), Ok(u()));
         assert_eq!(
-            call_vals("format", vec![V::str("%v"), V::List(vec![u()])]),
+            call_vals("format", vec![V::str("%v"), V::list(vec![u()])]),
             Ok(u())
         );
         assert_eq!(call_vals("format", vec![u(), V::str("a")]), Ok(u()));
         assert_eq!(
             call_vals(
                 "formatlist",
-                vec![V::str("%s"), V::List(vec![V::str("a"), u()])]
+                vec![V::str("%s"), V::list(vec![V::str("a"), u()])]
             ),
-            Ok(V::List(vec![V::str("a"), u()]))
+            Ok(V::list(vec![V::str("a"), u()]))
         );
         assert_eq!(call_vals("formatlist", vec![V::str("%s"), u()]), Ok(u()));
     }

@@ -35,9 +35,8 @@ pub(super) const SPECS: &[Spec] = &[
 /// list, tuple or set, unified.
 pub(super) fn list_any(a: &mut Args, i: usize) -> Result<Vec<V>, FnError> {
     match a.take(i) {
-        V::List(l) | V::Set(l) => {
-            unify_elements(l).ok_or_else(|| a.bad(i, "all list elements must have the same type"))
-        }
+        V::List(l) | V::Set(l) => unify_elements(l.into_vec())
+            .ok_or_else(|| a.bad(i, "all list elements must have the same type")),
         _ => Err(a.bad(i, "list of any single type required")),
     }
 }
@@ -49,14 +48,14 @@ fn chunklist(a: &mut Args) -> Result<V, FnError> {
         return Err(fail("the size argument must be positive"));
     }
     if list.is_empty() {
-        return Ok(V::List(Vec::new()));
+        return Ok(V::list(Vec::new()));
     }
     if size == 0 {
-        return Ok(V::List(vec![V::List(list)]));
+        return Ok(V::list(vec![V::list(list)]));
     }
     let size = usize::try_from(size).unwrap_or(usize::MAX);
     Ok(V::List(
-        list.chunks(size).map(|c| V::List(c.to_vec())).collect(),
+        list.chunks(size).map(|c| V::list(c.to_vec())).collect(),
     ))
 }
 
@@ -91,7 +90,7 @@ fn concat(a: &mut Args) -> Result<V, FnError> {
             }
         }
     }
-    Ok(V::List(out))
+    Ok(V::list(out))
 }
 
 /// The first of each run of equal values, in their order: sorted (by position among
@@ -136,7 +135,7 @@ pub(super) fn whole_index(a: &Args, i: usize) -> Result<i64, String> {
 fn flatten_into(items: Vec<V>, out: &mut Vec<V>) {
     for v in items {
         match v {
-            V::List(l) | V::Set(l) => flatten_into(l, out),
+            V::List(l) | V::Set(l) => flatten_into(l.into_vec(), out),
             v => out.push(v),
         }
     }
@@ -146,8 +145,8 @@ fn flatten(a: &mut Args) -> Result<V, FnError> {
     match a.take(0) {
         V::List(l) | V::Set(l) => {
             let mut out = Vec::new();
-            flatten_into(l, &mut out);
-            Ok(V::List(out))
+            flatten_into(l.into_vec(), &mut out);
+            Ok(V::list(out))
         }
         _ => Err(fail("can only flatten lists, sets and tuples")),
     }
@@ -192,7 +191,7 @@ fn range(a: &mut Args) -> Result<V, FnError> {
             n = decimal(n);
         }
     }
-    Ok(V::List(out))
+    Ok(V::list(out))
 }
 
 /// `n` to 15 significant digits when that moves it by no more than f64's rounding
@@ -208,9 +207,10 @@ fn decimal(n: f64) -> f64 {
 
 fn reverse(a: &mut Args) -> Result<V, FnError> {
     match a.take(0) {
-        V::List(mut l) | V::Set(mut l) => {
+        V::List(l) | V::Set(l) => {
+            let mut l = l.into_vec();
             l.reverse();
-            Ok(V::List(l))
+            Ok(V::list(l))
         }
         v => Err(a.bad(
             0,
@@ -247,7 +247,7 @@ fn sets(a: &mut Args) -> Result<Vec<Vec<V>>, FnError> {
                 .collect::<Result<Vec<V>, String>>()
                 .map_err(|_| fail(MIXED))?;
             match V::set(converted) {
-                V::Set(s) => Ok(s),
+                V::Set(s) => Ok(s.into_vec()),
                 _ => Ok(Vec::new()),
             }
         })
@@ -290,12 +290,12 @@ fn setproduct(a: &mut Args) -> Result<V, FnError> {
     for i in 0..a.len() {
         match a.take(i) {
             V::List(l) => factors.push(
-                unify_elements(l)
+                unify_elements(l.into_vec())
                     .ok_or_else(|| a.bad(i, "all elements must be of the same type"))?,
             ),
             V::Set(l) => {
                 all_lists = false;
-                factors.push(l);
+                factors.push(l.into_vec());
             }
             _ => return Err(a.bad(i, "a set or a list is required")),
         }
@@ -313,9 +313,9 @@ fn setproduct(a: &mut Args) -> Result<V, FnError> {
             })
             .collect();
     }
-    let product: Vec<V> = product.into_iter().map(V::List).collect();
+    let product: Vec<V> = product.into_iter().map(V::list).collect();
     Ok(if all_lists {
-        V::List(product)
+        V::list(product)
     } else {
         V::set(product)
     })
@@ -357,7 +357,7 @@ fn slice(a: &mut Args) -> Result<V, FnError> {
     if start > end {
         return Err(a.bad(1, "start index must not be greater than end index"));
     }
-    Ok(V::List(list[start as usize..end as usize].to_vec()))
+    Ok(V::list(list[start as usize..end as usize].to_vec()))
 }
 
 fn sort(a: &mut Args) -> Result<V, FnError> {
@@ -467,7 +467,7 @@ mod tests {
     #[test]
     fn sets() {
         let set = |items: &str| match j(items) {
-            V::List(l) => V::set(l),
+            V::List(l) => V::set(l.into_vec()),
             v => panic!("{v}"),
         };
         for (name, args, want) in [
@@ -490,7 +490,7 @@ mod tests {
             Ok(j(r#"["b", "a"]"#))
         );
         assert_eq!(
-            call_vals("flatten", vec![V::List(vec![ab.clone()])]),
+            call_vals("flatten", vec![V::list(vec![ab.clone()])]),
             Ok(j(r#"["a", "b"]"#))
         );
         assert_eq!(
@@ -611,39 +611,39 @@ mod tests {
 
     #[test]
     fn unknowns_keep_what_they_can() {
-        let partly = V::List(vec![V::unknown(), V::Num(1.0)]);
+        let partly = V::list(vec![V::unknown(), V::Num(1.0)]);
         for (name, args, want) in [
             (
                 "concat",
                 vec![partly.clone(), j("[2]")],
-                V::List(vec![V::unknown(), V::Num(1.0), V::Num(2.0)]),
+                V::list(vec![V::unknown(), V::Num(1.0), V::Num(2.0)]),
             ),
             ("concat", vec![V::unknown(), j("[2]")], V::unknown()),
             (
                 "flatten",
-                vec![V::List(vec![partly.clone(), j("[[2]]")])],
-                V::List(vec![V::unknown(), V::Num(1.0), V::Num(2.0)]),
+                vec![V::list(vec![partly.clone(), j("[[2]]")])],
+                V::list(vec![V::unknown(), V::Num(1.0), V::Num(2.0)]),
             ),
             ("distinct", vec![partly.clone()], V::unknown()),
             (
                 "compact",
-                vec![V::List(vec![V::str("a"), V::unknown()])],
+                vec![V::list(vec![V::str("a"), V::unknown()])],
                 V::unknown(),
             ),
             (
                 "sort",
-                vec![V::List(vec![V::str("a"), V::unknown()])],
+                vec![V::list(vec![V::str("a"), V::unknown()])],
                 V::unknown(),
             ),
             (
                 "slice",
                 vec![partly.clone(), V::Num(0.0), V::Num(1.0)],
-                V::List(vec![V::unknown()]),
+                V::list(vec![V::unknown()]),
             ),
             (
                 "reverse",
                 vec![partly.clone()],
-                V::List(vec![V::Num(1.0), V::unknown()]),
+                V::list(vec![V::Num(1.0), V::unknown()]),
             ),
             ("sum", vec![partly.clone()], V::unknown()),
             ("range", vec![V::unknown()], V::unknown()),

@@ -89,8 +89,8 @@ impl Reader {
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let (v, anchor) = match self.stack.pop() {
-                    Some(Node::Seq(items, anchor)) => (V::List(items), anchor),
-                    Some(Node::Map(m, _, anchor)) => (V::Map(m), anchor),
+                    Some(Node::Seq(items, anchor)) => (V::list(items), anchor),
+                    Some(Node::Map(m, _, anchor)) => (V::map(m), anchor),
                     None => return Err("unexpected end of a collection".into()),
                 };
                 self.complete(v, anchor)?;
