@@ -41,6 +41,14 @@ pub(super) fn repetition_bindings(
     }
 }
 
+/// A nested block's value, within the limits on values: blocks nested in blocks (as
+/// deep as the parser allows) make a value as deep as any expression does.
+fn block_value(attrs: BTreeMap<String, V>, loc: &crate::files::Loc) -> EResult<V> {
+    let v = V::map(attrs);
+    crate::eval::check_value(&v).map_err(|what| EvalError::at(loc, what))?;
+    Ok(v)
+}
+
 /// The attributes and nested blocks of a body as values: nested blocks as lists of
 /// objects (the shape state has), `dynamic` blocks expanded. At the top of a resource,
 /// meta-arguments and meta-blocks are left out.
@@ -131,19 +139,19 @@ pub fn body_values(
                         .into(),
                     );
                     let inner = Frame::with(f, vec![(iterator.clone(), it)]);
-                    let obj = body_values(ev, &content.body, &inner, false)?;
+                    let obj = block_value(body_values(ev, &content.body, &inner, false)?, &b.loc)?;
                     if let Some(items) = slot {
-                        items.push(V::map(obj));
+                        items.push(obj);
                     }
                 }
             }
             kind => {
-                let obj = body_values(ev, &b.body, f, false)?;
+                let obj = block_value(body_values(ev, &b.body, f, false)?, &b.loc)?;
                 if let Some(items) = lists
                     .entry(kind.to_string())
                     .or_insert_with(|| Some(Vec::new()))
                 {
-                    items.push(V::map(obj));
+                    items.push(obj);
                 }
             }
         }

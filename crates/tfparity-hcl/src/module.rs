@@ -660,6 +660,11 @@ impl Run {
                 Some((V::Null, _)) if !decl.nullable => None,
                 g => g,
             };
+            // A value from a variable file was made by no expression here: it is held to
+            // the limits on values where it is written.
+            if let Some((v, at)) = &given {
+                crate::eval::check_value(v).map_err(|what| LoadError::at(at, what))?;
+            }
             // A value of the wrong type is wrong where it is given.
             let value_at = given.as_ref().map_or(&decl.loc, |(_, at)| at).clone();
             let value = match (given, &decl.default) {

@@ -7,6 +7,7 @@
 
 use super::expr::{BinaryOperator, Expr, ForExpr, Key, Kind, Op, UnaryOperator};
 use super::files::Loc;
+use super::limits::{self, Limit};
 use super::value::{num_text, V};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -236,6 +237,23 @@ pub fn unset_attribute(mark: &V, name: &str) -> V {
     }
 }
 
+/// Stack left below which evaluating an expression continues on a new segment, and that
+/// segment's size.
+const EVAL_RED_ZONE: usize = 64 * 1024;
+const EVAL_STACK_SEGMENT: usize = 1024 * 1024;
+
+/// Why `v` goes past the limits on one value in force, if it does.
+pub fn check_value(v: &V) -> Result<(), String> {
+    let depth = u64::from(v.depth());
+    if depth > limits::current().depth {
+        return Err(limits::exceeded(
+            Limit::Depth,
+            format!("this value is nested {depth} levels deep"),
+        ));
+    }
+    Ok(())
+}
+
 /// The evaluator for expressions written at `loc`.
 pub struct Eval<'s> {
     pub scope: &'s dyn Scope,
@@ -248,7 +266,25 @@ impl Eval<'_> {
         EvalError::at(&self.loc.at(span), what)
     }
 
+    /// The value of `e`, within the limits (see [`crate::limits`]): a value nested
+    /// deeper than the `depth` limit is refused where it is made, so that every value
+    /// can be walked, compared and dropped recursively.
     pub fn eval(&self, e: &Expr, f: &Frame<'_>) -> EResult<V> {
+        // The expression tree is as deep as the parser allows (and a JSON configuration
+        // file's nesting): evaluation recurses along it on a stack that grows as needed.
+        let v = stacker::maybe_grow(EVAL_RED_ZONE, EVAL_STACK_SEGMENT, || {
+            self.eval_unchecked(e, f)
+        })?;
+        self.within_limits(&v, e.span())?;
+        Ok(v)
+    }
+
+    /// An error when `v`, made at `span`, goes past a limit on values.
+    pub fn within_limits(&self, v: &V, span: Option<std::ops::Range<usize>>) -> EResult<()> {
+        check_value(v).map_err(|what| self.err(span, what))
+    }
+
+    fn eval_unchecked(&self, e: &Expr, f: &Frame<'_>) -> EResult<V> {
         match &e.kind {
             Kind::Null => Ok(V::Null),
             Kind::Bool(b) => Ok(V::Bool(*b)),

@@ -136,3 +136,89 @@ fn limits_are_parsed_from_names() {
         assert_eq!(Limit::from_name(limit.name()), Some(limit));
     }
 }
+
+/// `n` brackets around `inner`.
+fn nest(n: usize, inner: &str) -> String {
+    format!("{}{inner}{}", "[".repeat(n), "]".repeat(n))
+}
+
+#[test]
+fn values_nested_past_the_depth_limit_are_refused_where_they_are_made() {
+    // 100 locals each wrapping the previous in 50 brackets: 12 KB of input made a value
+    // 5000 deep, and a worker's stack overflowed walking it (exit 134, no message).
+    let mut main = String::from("locals {\n  l0 = 1\n");
+    for i in 1..=100 {
+        main.push_str(&format!(
+            "  l{i} = {}\n",
+            nest(50, &format!("local.l{}", i - 1))
+        ));
+    }
+    main.push_str("}\nresource \"aws_vpc\" \"a\" {\n  tags = { x = jsonencode(local.l100) }\n}\n");
+    // l3 is the first past the limit (100 levels): refused at the bracket that goes past.
+    refused(&main, Limits::default(), Limit::Depth, "main.tf:5:57");
+    // Just inside the limit, and just past it.
+    let at = |extra: usize| {
+        format!(
+            "locals {{\n  a = {}\n  b = {}\n}}\nresource \"aws_vpc\" \"a\" {{\n  tags = {{ x = jsonencode(local.b) }}\n}}\n",
+            nest(50, "1"),
+            nest(50 + extra, "local.a")
+        )
+    };
+    assert_eq!(run(&at(0), Limits::default()), Ok(1));
+    refused(&at(1), Limits::default(), Limit::Depth, "main.tf:3:7");
+    assert_eq!(run(&at(1), with(Limit::Depth, 101)), Ok(1));
+}
+
+#[test]
+fn decoded_and_given_values_are_held_to_the_depth_limit() {
+    // jsondecode reads up to serde_json's own 128 levels; past the limit it is refused.
+    let json = |n: usize| {
+        format!(
+            "locals {{\n  j = jsondecode(\"{}\")\n}}\nresource \"aws_vpc\" \"a\" {{\n  tags = {{ x = length(local.j) }}\n}}\n",
+            nest(n, "1")
+        )
+    };
+    assert_eq!(run(&json(100), Limits::default()), Ok(1));
+    refused(&json(101), Limits::default(), Limit::Depth, "main.tf:2:7");
+    // Blocks nested in blocks.
+    let blocks = |n: usize| {
+        format!(
+            "resource \"aws_wafv2_web_acl\" \"a\" {{\n{}{}\n}}\n",
+            "statement {\n".repeat(n),
+            "}\n".repeat(n)
+        )
+    };
+    assert_eq!(run(&blocks(49), Limits::default()), Ok(1));
+    let e = run(&blocks(60), Limits::default())
+        .err()
+        .unwrap_or_default();
+    assert!(
+        e.contains("main.tf:") && e.contains("--limit depth=N"),
+        "{e}"
+    );
+    // A variable file's value, said where it is written.
+    let d = Dir::with(&[
+        (
+            "main.tf",
+            "variable \"v\" {}\nresource \"aws_vpc\" \"a\" {\n  tags = { x = length(var.v) }\n}\n",
+        ),
+        (
+            "terraform.tfvars.json",
+            &format!("{{\"v\": {}}}", nest(110, "1")),
+        ),
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    let e = load(d.path(), &[], "test", &Options::default(), |_| ())
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        e.contains("terraform.tfvars.json:1:2") && e.contains("--limit depth=N"),
+        "{e}"
+    );
+    let options = Options {
+        limits: with(Limit::Depth, 200),
+        ..Options::default()
+    };
+    assert!(load(d.path(), &[], "test", &options, |_| ()).is_ok());
+}
