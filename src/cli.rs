@@ -76,6 +76,11 @@ pub struct CompareArgs {
     /// When to colour the table: auto (a terminal, unless NO_COLOR is set), always, never.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
+    /// NAME=N: raises (or lowers) a bound on the work evaluating an HCL root module may
+    /// do (repeatable). NAME is one of instances, total-instances, value-size, depth,
+    /// string-length, collection-length, steps; see docs/security.md.
+    #[arg(long = "limit", value_name = "NAME=N")]
+    pub limits: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -119,6 +124,8 @@ pub struct Settings {
     pub access: crate::source::hcl::Access,
     /// `--fetch-timeout`: how long fetching modules may take in all.
     pub fetch_timeout: std::time::Duration,
+    /// Bounds on evaluating HCL root modules (`--limit`).
+    pub limits: tfparity_hcl::Limits,
 }
 
 impl Settings {
@@ -176,6 +183,10 @@ impl Settings {
                 cfg.display()
             )));
         }
+        let mut limits = tfparity_hcl::Limits::default();
+        for l in &args.limits {
+            limits.parse_into(l).map_err(usage)?;
+        }
         // Environments read from one root module are likely its workspaces.
         let roots: Vec<PathBuf> = envs
             .iter()
@@ -200,6 +211,7 @@ impl Settings {
                 allow_paths: args.allow_paths,
                 max_file_size: args.max_file_size,
             },
+            limits,
             envs,
             baseline,
             format: match args.format {
@@ -362,6 +374,17 @@ mod tests {
         let abs = format!("b={}", dir.display());
         assert_eq!(shared(&["a=src", &abs])?, [true, true]);
         assert_eq!(s.fail_on, Some(Severity::High));
+        let limited = settings(&[
+            "a=x",
+            "b=y",
+            "--limit",
+            "instances=20000",
+            "--limit",
+            "steps=1_000",
+        ])?;
+        assert_eq!(limited.limits.instances, 20_000);
+        assert_eq!(limited.limits.steps, 1_000);
+        assert_eq!(s.limits, tfparity_hcl::Limits::default());
         assert_eq!(s.format, Format::Json);
         assert_eq!(
             settings(&["a=x", "b=y", "--fail-on", "never"])?.fail_on,
@@ -398,6 +421,16 @@ mod tests {
             (
                 vec!["a=x", "b=y", "--config", "parity.hcl"],
                 "not supported yet",
+            ),
+            (vec!["a=x", "b=y", "--limit", "steps"], "expected NAME=N"),
+            (
+                vec!["a=x", "b=y", "--limit", "nope=1"],
+                "no limit is named `nope`",
+            ),
+            (vec!["a=x", "b=y", "--limit", "steps=-1"], "whole number"),
+            (
+                vec!["a=x", "b=y", "--limit", "depth=100000"],
+                "at most 1000",
             ),
         ] {
             let err = settings(&args).unwrap_err().to_string();

@@ -62,7 +62,13 @@ pub fn compare(settings: &cli::Settings) -> Result<Report> {
         .envs
         .par_iter()
         .map(|spec| {
-            let mut env = source::load(spec, stdin.as_deref(), fetcher.as_ref(), &settings.access)?;
+            let mut env = source::load(
+                spec,
+                stdin.as_deref(),
+                fetcher.as_ref(),
+                &settings.access,
+                &settings.limits,
+            )?;
             let t = std::time::Instant::now();
             normalize::add_reference_edges(&mut env);
             timing("reference edges", t);

@@ -927,3 +927,67 @@ fn a_secret_given_by_a_variable_file_stays_secret_whatever_the_configuration_doe
         }
     }
 }
+
+/// Configurations that ask for more work than the limits allow are errors naming the
+/// place and the limit (exit 1, nothing on stdout, no panic), and `--limit` raises it.
+#[test]
+fn a_configuration_past_a_limit_is_an_error_naming_it() {
+    let base = std::env::temp_dir().join(format!("tfparity-limits-{}", std::process::id()));
+    let mut deep = String::from("locals {\n  l0 = 1\n");
+    for i in 1..=100 {
+        deep.push_str(&format!(
+            "  l{i} = {}local.l{}{}\n",
+            "[".repeat(50),
+            i - 1,
+            "]".repeat(50)
+        ));
+    }
+    deep.push_str("}\nresource \"aws_vpc\" \"a\" {\n  tags = { x = jsonencode(local.l100) }\n}\n");
+    let cases: Vec<(&str, String, &str, &str)> = vec![
+        (
+            "count",
+            "resource \"aws_vpc\" \"a\" {\n  count = 1e300\n}\n".into(),
+            "main.tf:2:3",
+            "instances",
+        ),
+        ("deep", deep, "main.tf:5:57", "depth"),
+    ];
+    for (name, main, place, limit) in cases {
+        let dir = base.join(name);
+        std::fs::create_dir_all(&dir).expect("tmp dir");
+        std::fs::write(dir.join("main.tf"), main).expect("write");
+        let out = run_in(
+            &base,
+            &["compare", &format!("a={name}"), &format!("b={name}")],
+        );
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{name}: {stderr}");
+        assert!(out.stdout.is_empty(), "{name}");
+        assert!(
+            stderr.starts_with("error: ")
+                && stderr.contains(place)
+                && stderr.contains(&format!("--limit {limit}=N"))
+                && !stderr.contains("panicked"),
+            "{name}: {stderr}"
+        );
+    }
+    // Raised, the same kind of configuration is compared.
+    let dir = base.join("raised");
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    std::fs::write(
+        dir.join("main.tf"),
+        "resource \"aws_vpc\" \"a\" {\n  count = 3\n}\n",
+    )
+    .expect("write");
+    let out = run_in(
+        &base,
+        &["compare", "a=raised", "b=raised", "--limit", "instances=2"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let out = run_in(
+        &base,
+        &["compare", "a=raised", "b=raised", "--limit", "instances=3"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let _ = std::fs::remove_dir_all(&base);
+}

@@ -26,7 +26,7 @@ fn load(dir: &Path, rel: &str, name: &str) -> tfparity::Result<Environment> {
         workspace: None,
         shared_root: false,
     };
-    let mut env = source::load(&spec, None, None, &Default::default())?;
+    let mut env = source::load(&spec, None, None, &Default::default(), &Default::default())?;
     tfparity::normalize::add_reference_edges(&mut env);
     Ok(env)
 }

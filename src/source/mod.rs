@@ -86,6 +86,7 @@ pub fn load(
     stdin: Option<&[u8]>,
     fetcher: Option<&std::sync::Arc<hcl::Fetcher>>,
     access: &hcl::Access,
+    limits: &tfparity_hcl::Limits,
 ) -> Result<Environment> {
     let shown = spec.path.as_str();
     let path = Path::new(&spec.path);
@@ -106,6 +107,7 @@ pub fn load(
                     },
                     fetcher: fetcher.cloned(),
                     access: access.clone(),
+                    limits: *limits,
                 },
             )?;
             crate::timing(&format!("evaluate {}", spec.name), t);

@@ -19,7 +19,7 @@ pub(super) fn repetition_bindings(
     match key {
         Some(Key::Int(i)) if count => vec![(
             "count".into(),
-            V::Map([("index".to_string(), V::Num(*i as f64))].into()),
+            V::map([("index".to_string(), V::Num(*i as f64))]),
         )],
         Some(k) => {
             let key = match k {
@@ -39,6 +39,14 @@ pub(super) fn repetition_bindings(
         }
         None => Vec::new(),
     }
+}
+
+/// A nested block's value, within the limits on values: blocks nested in blocks (as
+/// deep as the parser allows) make a value as deep as any expression does.
+fn block_value(attrs: BTreeMap<String, V>, loc: &crate::files::Loc) -> EResult<V> {
+    let v = V::map(attrs);
+    crate::eval::check_value(&v).map_err(|what| EvalError::at(loc, what))?;
+    Ok(v)
 }
 
 /// The attributes and nested blocks of a body as values: nested blocks as lists of
@@ -136,26 +144,32 @@ pub fn body_values(
                         .into(),
                     );
                     let inner = Frame::with(f, vec![(iterator.clone(), it)]);
-                    let obj = body_values(ev, &content.body, &inner, false)
-                        .map_err(|e| within_block(e, label))?;
+                    let obj = block_value(
+                        body_values(ev, &content.body, &inner, false)
+                            .map_err(|e| within_block(e, label))?,
+                        &b.loc,
+                    )?;
                     if let Some(items) = slot {
-                        items.push(V::Map(obj));
+                        items.push(obj);
                     }
                 }
             }
             kind => {
-                let obj = body_values(ev, &b.body, f, false).map_err(|e| within_block(e, kind))?;
+                let obj = block_value(
+                    body_values(ev, &b.body, f, false).map_err(|e| within_block(e, kind))?,
+                    &b.loc,
+                )?;
                 if let Some(items) = lists
                     .entry(kind.to_string())
                     .or_insert_with(|| Some(Vec::new()))
                 {
-                    items.push(V::Map(obj));
+                    items.push(obj);
                 }
             }
         }
     }
     for (k, items) in lists {
-        out.insert(k, items.map(V::List).unwrap_or_else(V::unknown));
+        out.insert(k, items.map(V::list).unwrap_or_else(V::unknown));
     }
     Ok(out)
 }

@@ -148,6 +148,11 @@ pub fn exists(name: &str) -> bool {
 }
 
 fn find(name: &str) -> Option<&'static Spec> {
+    all().find(|s| s.name == name)
+}
+
+/// Every built-in function this module computes.
+fn all() -> impl Iterator<Item = &'static Spec> {
     [
         cidr::SPECS,
         collection::SPECS,
@@ -166,7 +171,6 @@ fn find(name: &str) -> Option<&'static Spec> {
     ]
     .into_iter()
     .flatten()
-    .find(|s| s.name == name)
 }
 
 /// How a function treats unknown arguments.
@@ -333,7 +337,7 @@ pub(super) const NOT_INT: &str =
     "value must be a whole number, between -9223372036854775808 and 9223372036854775807";
 
 /// `n` as an integer when it is one (and fits).
-pub(super) fn whole(n: f64) -> Option<i64> {
+pub(crate) fn whole(n: f64) -> Option<i64> {
     (n.fract() == 0.0 && n.abs() < 9.2e18).then_some(n as i64)
 }
 
@@ -366,7 +370,7 @@ pub(super) mod tests {
 
     fn args_of(json: &str) -> Vec<V> {
         match j(json) {
-            V::List(l) => l,
+            V::List(l) => l.into_vec(),
             v => panic!("arguments must be a JSON array, got {v}"),
         }
     }
@@ -453,12 +457,82 @@ pub(super) mod tests {
         for (name, args) in [
             ("upper", vec![u()]),
             ("cidrsubnet", vec![V::str("10.0.0.0/8"), u(), V::Num(1.0)]),
-            ("join", vec![V::str(","), V::List(vec![V::str("a"), u()])]),
+            ("join", vec![V::str(","), V::list(vec![V::str("a"), u()])]),
             ("timestamp", vec![]),
             ("uuid", vec![]),
             ("bcrypt", vec![V::str("x")]),
         ] {
             assert_eq!(call_vals(name, args), Ok(V::unknown()), "{name}");
+        }
+    }
+
+    #[test]
+    fn extreme_arguments_are_errors_or_values_never_panics() {
+        // Every function (but those that read files) with every combination of up to
+        // three arguments from numbers at and past every integer range, and a few
+        // values of other kinds: a panic is a crash of the whole run.
+        let pool = [
+            "1e300",
+            "-1e300",
+            "9223372036854775807",
+            "-9223372036854775808",
+            "18446744073709551616",
+            "9007199254740993",
+            "4294967296",
+            "65536",
+            "-1",
+            "0",
+            "0.5",
+            "1",
+            "[]",
+            "[1, 2]",
+            "{}",
+            "{\"a\": [1]}",
+            "\"\"",
+            "\"a\"",
+            "\"10.0.0.0/8\"",
+            "\"::/0\"",
+            "\"2020-01-01T00:00:00Z\"",
+            "\"99999999999999999999999999999999999999999h\"",
+            "\"9223372036854775807h\"",
+            "\"99999999999999999999999999999999999h\"",
+            "\"9999-12-31T23:59:59Z\"",
+            "\"0000-01-01T00:00:00+23:59\"",
+            "\"%d\"",
+            "null",
+            "true",
+        ]
+        .map(j);
+        let inf = [V::Num(f64::INFINITY), V::Num(f64::NEG_INFINITY)];
+        let pool: Vec<V> = pool.into_iter().chain(inf).collect();
+        let file_functions = [
+            "abspath",
+            "file",
+            "filebase64",
+            "fileexists",
+            "fileset",
+            "filemd5",
+            "filesha1",
+            "filesha256",
+            "filesha512",
+            "filebase64sha256",
+            "filebase64sha512",
+            "templatefile",
+        ];
+        for spec in all().filter(|s| !file_functions.contains(&s.name)) {
+            for arity in 0..=3usize {
+                let combos = pool.len().pow(arity as u32);
+                for mut k in 0..combos {
+                    let mut args = Vec::with_capacity(arity);
+                    for _ in 0..arity {
+                        args.push(pool[k % pool.len()].clone());
+                        k /= pool.len();
+                    }
+                    let shown = format!("{}({args:?})", spec.name);
+                    let got = std::panic::catch_unwind(|| call_vals(spec.name, args));
+                    assert!(got.is_ok(), "{shown} panicked");
+                }
+            }
         }
     }
 

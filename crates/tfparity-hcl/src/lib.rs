@@ -19,6 +19,7 @@ pub mod fuzzing;
 #[cfg(test)]
 mod hostile;
 pub mod json;
+pub mod limits;
 pub mod module;
 pub mod paths;
 pub mod scope;
@@ -34,6 +35,7 @@ pub mod vars;
 
 pub use build::{Built, ResourceInstance};
 pub use files::LoadError;
+pub use limits::{Limit, Limits};
 pub use module::NotExpanded;
 use std::path::{Path, PathBuf};
 pub use tfparity_addrs as addrs;
@@ -60,6 +62,8 @@ pub struct Options<'a> {
     pub fetcher: Option<std::sync::Arc<fetch::Fetcher>>,
     /// What files may be read besides the configuration's tree.
     pub access: Access,
+    /// Bounds on the work the evaluation may do.
+    pub limits: Limits,
 }
 
 /// What files a configuration may read beyond its tree (see [`confine`]).
@@ -167,6 +171,9 @@ fn prepare(
             format!("no Terraform configuration files (*.tf, *.tf.json, *.tofu, *.tofu.json) in this directory{hint}"),
         )));
     }
+    // Variable files are evaluated too: under the limits.
+    let budget = std::sync::Arc::new(limits::Budget::new(options.limits));
+    let _entered = limits::enter(&budget);
     let mut files = vars::automatic_files(dir);
     files.extend(var_files.iter().map(PathBuf::from));
     let given = vars::read_all(&files, &confine).map_err(named)?;
@@ -179,6 +186,7 @@ fn prepare(
     let (mut run, root) =
         module::Run::new(dir, env, given, options.fetcher.clone(), confine).map_err(named)?;
     run.workspace = options.workspace.name.map(str::to_string);
+    run.budget = budget.clone();
     crate::timing(&format!("hcl read and parse {env}"), t);
     let declared = &run.inst(root).module.variables;
     // Every required variable without a value, said at once.
@@ -262,6 +270,10 @@ where
         }
         named(e)
     })?;
+    // A limit exceeded where an error was caught (`try`, `can`) still ends the run.
+    if let Some(what) = run.budget.tripped() {
+        return Err(named(LoadError::file(&run.root, what)));
+    }
     built.accounts = run.declared_accounts();
     crate::timing(&format!("hcl evaluate {env}"), t);
     // Workspaces per environment read `terraform.workspace`; left at `default`, every

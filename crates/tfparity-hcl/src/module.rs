@@ -10,15 +10,16 @@ use super::config::{is_local, CallDecl, Module, ResDecl};
 use super::eval::{Eval, Frame, RESOURCE_MARK};
 use super::expr::Expr;
 use super::files::{self, LoadError, Loc};
+use super::limits::{Budget, Limits};
 use super::paths::{canonical, lexical_join, read_manifest};
 use super::scope::InstScope;
 use super::types::{convert, Type};
-use super::value::V;
+use super::value::{num_text, V};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::{Condvar, Mutex, RwLock};
+use std::sync::{Condvar, Mutex, OnceLock, RwLock};
 use tfparity_addrs::{Address, Key, Mode, ModuleStep};
 
 /// The deepest module nesting read: a chain of modules calling modules (which fetched
@@ -48,15 +49,22 @@ pub struct Instance {
     pub object: BTreeMap<String, V>,
     /// Config addresses of the resources its configuration refers to.
     pub deps: BTreeSet<Address>,
+    /// [`Instance::whole`], made once.
+    whole: OnceLock<V>,
 }
 
 impl Instance {
     /// The whole object, as a reference to the resource sees it, its mark holding the
-    /// address (for identifiers the configuration does not set).
+    /// address (for identifiers the configuration does not set). Made once: every
+    /// reference shares it.
     pub fn whole(&self) -> V {
-        let mut o = self.object.clone();
-        o.insert(RESOURCE_MARK.into(), V::Str(self.address.to_string()));
-        V::Map(o)
+        self.whole
+            .get_or_init(|| {
+                let mut o = self.object.clone();
+                o.insert(RESOURCE_MARK.into(), V::Str(self.address.to_string()));
+                V::map(o)
+            })
+            .clone()
     }
 }
 
@@ -66,6 +74,29 @@ pub struct Expanded {
     pub instances: Vec<Instance>,
     /// Why it is not wholly expanded, if it is not.
     pub unknown: Option<NotExpanded>,
+    /// Every instance as one value (a list for `count`, a map for `for_each`), made
+    /// once: every reference to the whole block shares it.
+    whole: OnceLock<V>,
+}
+
+impl Expanded {
+    /// Every instance as one value: a list for `count`, a map for `for_each` by key.
+    pub fn whole(&self) -> V {
+        self.whole
+            .get_or_init(|| match self.rep {
+                Rep::ForEach => V::Map(
+                    self.instances
+                        .iter()
+                        .filter_map(|i| match &i.key {
+                            Some(Key::Str(k)) => Some((k.clone(), i.whole())),
+                            _ => None,
+                        })
+                        .collect(),
+                ),
+                _ => V::List(self.instances.iter().map(Instance::whole).collect()),
+            })
+            .clone()
+    }
 }
 
 /// Why a resource block or module call is not (wholly) expanded.
@@ -154,6 +185,8 @@ pub struct Run {
     warnings: Mutex<Vec<String>>,
     /// What files may be read.
     pub confine: crate::confine::Confinement,
+    /// What the evaluation may still do (see [`crate::limits`]).
+    pub budget: Arc<Budget>,
 }
 
 /// One remembered value: being evaluated by a thread, evaluated, or given up (its
@@ -265,6 +298,7 @@ impl Run {
             workspace_read: Mutex::new(None),
             warnings: Mutex::new(Vec::new()),
             confine,
+            budget: Arc::new(Budget::new(Limits::default())),
         };
         let t = std::time::Instant::now();
         let module = run.module(root)?;
@@ -576,6 +610,7 @@ impl Run {
             ))
         } else {
             let _guard = Unwinding { slot, depth };
+            let _budget = crate::limits::enter(&self.budget);
             DEPTH.with(|d| d.set(depth + 1));
             // Each step of a chain of references takes stack: grow it on the heap when
             // it runs low, instead of overflowing.
@@ -654,6 +689,11 @@ impl Run {
                 Some((V::Null, _)) if !decl.nullable => None,
                 g => g,
             };
+            // A value from a variable file was made by no expression here: it is held to
+            // the limits on values where it is written.
+            if let Some((v, at)) = &given {
+                crate::eval::check_value(v).map_err(|what| LoadError::at(at, what))?;
+            }
             // A value of the wrong type is wrong where it is given.
             let value_at = given.as_ref().map_or(&decl.loc, |(_, at)| at).clone();
             let value = match (given, &decl.default) {
@@ -786,7 +826,7 @@ impl Run {
         for name in me.module.outputs.keys() {
             m.insert(name.clone(), (*self.output(inst, name, at)?).clone());
         }
-        Ok(V::Map(m))
+        Ok(V::map(m))
     }
 
     /// The instances of a resource block.
@@ -842,12 +882,14 @@ impl Run {
                 address,
                 object,
                 deps: scope.deps.into_inner(),
+                whole: OnceLock::new(),
             });
         }
         Ok(Expanded {
             rep,
             instances,
             unknown,
+            whole: OnceLock::new(),
         })
     }
 
@@ -876,9 +918,11 @@ impl Run {
             let n = v.to_num().filter(|n| *n >= 0.0 && n.fract() == 0.0).ok_or_else(|| {
                 LoadError::at(&c.loc, format!("Invalid count argument: the given \"count\" argument value is unsuitable: a whole number of zero or more is required, not {}", v.type_name()))
             })?;
+            // Checked before anything is made: `count = 1e300` is refused, not tried.
+            let n = self.instances(&c.loc, &format!("{what}: count = {}", short_num(n)), n)?;
             return Ok((
                 Rep::Count,
-                (0..n as i64).map(|i| (Some(Key::Int(i)), None)).collect(),
+                (0..n).map(|i| (Some(Key::Int(i)), None)).collect(),
                 None,
             ));
         }
@@ -907,6 +951,16 @@ impl Run {
             if marked {
                 return Err(LoadError::at(&fe.loc, "Invalid for_each argument: Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments. If used, the sensitive value could be exposed as a resource instance key."));
             }
+            let n = match &v {
+                V::Map(m) => m.len(),
+                V::Set(items) => items.len(),
+                _ => 0,
+            };
+            self.instances(
+                &fe.loc,
+                &format!("{what}: for_each has {n} elements"),
+                n as f64,
+            )?;
             let keys = match v {
                 // A resource's object iterates as its attributes, without the evaluator's mark.
                 V::Map(m) => m.into_iter().filter(|(k, _)| k != RESOURCE_MARK).map(|(k, v)| (Some(Key::Str(k)), Some(v))).collect(),
@@ -926,6 +980,21 @@ impl Run {
             return Ok((Rep::ForEach, keys, unknown));
         }
         Ok((Rep::Single, vec![(None, None)], None))
+    }
+
+    /// `n` instances of a block, counted against the limits (per block and in all)
+    /// before any is made; `n` as a count of them.
+    fn instances(&self, loc: &Loc, what: &str, n: f64) -> Result<i64, LoadError> {
+        // Whole and not negative; anything past u64 is past every limit too.
+        let whole = if n < u64::MAX as f64 {
+            n as u64
+        } else {
+            u64::MAX
+        };
+        self.budget
+            .instances(what, whole)
+            .map_err(|e| LoadError::at(loc, e))?;
+        i64::try_from(whole).map_err(|_| LoadError::at(loc, format!("{what}: too many instances")))
     }
 
     /// The instances of a module call.
@@ -1253,6 +1322,15 @@ impl Run {
             decl.loc
         ));
         Ok(Err(why))
+    }
+}
+
+/// A number for a message: `1e300` rather than its 301 digits.
+fn short_num(n: f64) -> String {
+    if n.abs() < 1e17 {
+        num_text(n)
+    } else {
+        format!("{n:e}")
     }
 }
 

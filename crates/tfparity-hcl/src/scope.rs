@@ -6,7 +6,7 @@ use super::config::Module;
 use super::eval::{EResult, Eval, EvalError, Frame, Scope, RESOURCE_MARK};
 use super::expr::{Kind, Op};
 use super::files::Loc;
-use super::module::{module_text, Instance, Rep, Run};
+use super::module::{module_text, Rep, Run};
 use super::paths::{canonical, relative_to};
 use super::value::V;
 use std::cell::RefCell;
@@ -130,7 +130,8 @@ impl InstScope<'_> {
                     return Ok((V::unknown(), 1));
                 }
                 let want = match exp.rep {
-                    Rep::Count => k.to_num().map(|n| Key::Int(n as i64)),
+                    // A whole number only: `[1.5]` is no instance, not the second.
+                    Rep::Count => k.to_num().and_then(crate::functions::whole).map(Key::Int),
                     _ => k.to_str().map(Key::Str),
                 };
                 match exp
@@ -155,21 +156,7 @@ impl InstScope<'_> {
             (Rep::Count | Rep::ForEach, _) if exp.unknown.is_some() => {
                 return Ok((V::unknown(), 0))
             }
-            (Rep::Count, _) => {
-                let all = exp.instances.iter().map(Instance::whole).collect();
-                return Ok((V::List(all), 0));
-            }
-            (Rep::ForEach, _) => {
-                let all = exp
-                    .instances
-                    .iter()
-                    .filter_map(|i| match &i.key {
-                        Some(Key::Str(k)) => Some((k.clone(), i.whole())),
-                        _ => None,
-                    })
-                    .collect();
-                return Ok((V::Map(all), 0));
-            }
+            (Rep::Count | Rep::ForEach, _) => return Ok((exp.whole(), 0)),
         };
         let Some(instance) = instance else {
             return Ok((V::Null, used));
@@ -278,9 +265,8 @@ impl Scope for InstScope<'_> {
                                 return Ok(Some((V::unknown(), 3)));
                             }
                             let want = match (&k, exp.rep) {
-                                (V::Num(n), Rep::Count) => Some(Key::Int(*n as i64)),
                                 (_, Rep::ForEach) => k.to_str().map(Key::Str),
-                                _ => k.to_num().map(|n| Key::Int(n as i64)),
+                                _ => k.to_num().and_then(crate::functions::whole).map(Key::Int),
                             };
                             return match exp.children.iter().find(|(key, _)| key.as_ref() == want.as_ref()) {
                                 Some((_, child)) => {

@@ -90,24 +90,24 @@ resource "aws_security_group_rule" "r" {
     assert_eq!(attr(&l, r, "description"), Some(&V::str("subnet-a")));
     assert_eq!(
         attr(&l, r, "cidr_blocks"),
-        Some(&V::List(vec![V::unknown()]))
+        Some(&V::list(vec![V::unknown()]))
     );
     assert_eq!(
         attr(&l, r, "prefix_list_ids"),
-        Some(&V::List(vec![V::unknown()]))
+        Some(&V::list(vec![V::unknown()]))
     );
     assert_eq!(
         attr(&l, r, "ipv6_cidr_blocks"),
-        Some(&V::List(vec![V::unknown()]))
+        Some(&V::list(vec![V::unknown()]))
     );
-    assert_eq!(attr(&l, r, "egress"), Some(&V::List(vec![V::unknown()])));
-    assert_eq!(attr(&l, r, "self"), Some(&V::List(vec![V::unknown()])));
+    assert_eq!(attr(&l, r, "egress"), Some(&V::list(vec![V::unknown()])));
+    assert_eq!(attr(&l, r, "self"), Some(&V::list(vec![V::unknown()])));
     assert_eq!(attr(&l, r, "type_name"), Some(&V::unknown()));
     // The loop's elements come out as they were written: no internal mark.
-    let written = V::Map([("subnet_ids".to_string(), V::List(vec![V::str("subnet-a")]))].into());
+    let written = V::map([("subnet_ids".to_string(), V::list(vec![V::str("subnet-a")]))]);
     assert_eq!(
         attr(&l, r, "security_groups"),
-        Some(&V::List(vec![written]))
+        Some(&V::list(vec![written]))
     );
     assert_eq!(attr(&l, r, "from_port"), Some(&V::Num(443.0)));
     assert_eq!(attr(&l, r, "to_port"), Some(&V::Num(443.0)));
@@ -345,7 +345,7 @@ fn the_workspace_hint_is_only_for_lookups_a_workspace_can_fail() -> crate::TestR
             shared_root: true,
         },
         fetcher: None,
-        access: crate::Access::default(),
+        ..Default::default()
     };
     let err = |main: &str| -> crate::TestResult<String> {
         let d = Dir::with(&[("main.tf", main)])?;
@@ -574,6 +574,57 @@ fn errors_never_quote_a_value_bound_for_a_secret_named_or_sensitive_place() -> c
 }
 
 #[test]
+fn an_instance_key_of_a_counted_block_is_a_whole_number() -> crate::TestResult {
+    // `[1.5]` was read as `[1]` (converted with `as`), and `[1e300]` as the largest i64.
+    for (index, ok) in [
+        ("1", true),
+        ("\"1\"", true),
+        ("1.5", false),
+        ("1e300", false),
+    ] {
+        let d = Dir::with(&[
+            (
+                "main.tf",
+                &format!(
+                    r#"
+resource "aws_vpc" "a" {{
+  count      = 2
+  cidr_block = "10.${{count.index}}.0.0/16"
+}}
+module "m" {{
+  source = "./m"
+  count  = 2
+  n      = count.index
+}}
+resource "aws_subnet" "s" {{
+  cidr_block = aws_vpc.a[{index}].cidr_block
+  vpc_id     = module.m[{index}].n
+}}
+"#
+                ),
+            ),
+            (
+                "m/main.tf",
+                "variable \"n\" {}\noutput \"n\" { value = var.n }\n",
+            ),
+        ])?;
+        match instances(d.path()) {
+            Ok(l) if ok => {
+                assert_eq!(
+                    attr(&l, "aws_subnet.s", "cidr_block"),
+                    Some(&V::str("10.1.0.0/16"))
+                );
+                assert_eq!(attr(&l, "aws_subnet.s", "vpc_id"), Some(&V::Num(1.0)));
+            }
+            Ok(_) => return Err(format!("[{index}] is an instance").into()),
+            Err(e) if ok => return Err(e.into()),
+            Err(e) => assert!(e.contains("no instance with the given key"), "{e}"),
+        }
+    }
+    Ok(())
+}
+
+#[test]
 fn module_sources_lose_their_credentials_in_every_warning() -> crate::TestResult {
     use crate::fetch::testserver::{Reply, Server};
     use crate::fetch::Fetcher;
@@ -620,5 +671,56 @@ fn module_sources_lose_their_credentials_in_every_warning() -> crate::TestResult
         let leaks: Vec<&String> = warnings.iter().filter(|w| w.contains("TOKEN")).collect();
         assert!(leaks.is_empty(), "{how}: {leaks:#?}");
     }
+    Ok(())
+}
+
+#[test]
+fn a_value_referred_to_is_shared_not_copied() -> crate::TestResult {
+    // Every reference to a local, and every function argument, copied the whole value:
+    // 1000 calls of length(local.m) on a million-element map took minutes. A
+    // collection is now shared by whatever refers to it, through references, function
+    // arguments and results, indexing and `for`.
+    let d = Dir::with(&[(
+        "main.tf",
+        r#"
+variable "v" {
+  default = { a = [1, 2, 3] }
+}
+locals {
+  m = { for i in range(1000) : "k${i}" => [i, i + 1] }
+  n = local.m
+}
+resource "aws_vpc" "a" { count = 2 }
+resource "null_resource" "r" {
+  triggers = {
+    a = local.m
+    b = local.n
+    c = lookup({ x = local.m }, "x")
+    d = element([local.m], 0)
+    e = try(local.m, null)
+    f = [for x in [local.m] : x][0]
+    g = local.m["k5"]
+    h = local.m.k5
+    i = var.v.a
+    j = var.v["a"]
+    k = aws_vpc.a
+    l = aws_vpc.a
+    n = length(local.m)
+  }
+}
+"#,
+    )])?;
+    let l = instances(d.path())?;
+    let Some(V::Map(t)) = attr(&l, "null_resource.r", "triggers") else {
+        return Err("no triggers".into());
+    };
+    let get = |k: &str| t.get(k).cloned().unwrap_or_default();
+    for k in ["b", "c", "d", "e", "f"] {
+        assert!(get("a").shares(&get(k)), "{k}");
+    }
+    assert!(get("g").shares(&get("h")));
+    assert!(get("i").shares(&get("j")));
+    assert!(get("k").shares(&get("l")));
+    assert_eq!(get("n"), V::Num(1000.0));
     Ok(())
 }

@@ -158,7 +158,7 @@ fn convert_plain(v: V, t: &Type) -> Result<V, String> {
             Ok(if matches!(t, Type::Set(_)) {
                 V::set(out)
             } else {
-                V::List(out)
+                V::list(out)
             })
         }
         Type::Map(e) => {
@@ -176,7 +176,7 @@ fn convert_plain(v: V, t: &Type) -> Result<V, String> {
                 let (keys, values): (Vec<String>, Vec<V>) = out.into_iter().unzip();
                 out = keys.into_iter().zip(one_type(values)).collect();
             }
-            Ok(V::Map(out))
+            Ok(V::map(out))
         }
         Type::Tuple(ts) => {
             let items = match v {
@@ -194,12 +194,13 @@ fn convert_plain(v: V, t: &Type) -> Result<V, String> {
             for (i, (x, e)) in items.into_iter().zip(ts).enumerate() {
                 out.push(convert(x, e).map_err(|m| format!("element {i}: {m}"))?);
             }
-            Ok(V::List(out))
+            Ok(V::list(out))
         }
         Type::Object(attrs) => {
-            let V::Map(mut m) = v else {
+            let V::Map(m) = v else {
                 return Err(format!("object required, not {}", v.type_name()));
             };
+            let mut m = m.into_map();
             let mut out = BTreeMap::new();
             for (name, (ty, optional, default)) in attrs {
                 match m.remove(name) {
@@ -222,7 +223,7 @@ fn convert_plain(v: V, t: &Type) -> Result<V, String> {
                 }
             }
             // Attributes the type does not declare are dropped, as Terraform drops them.
-            Ok(V::Map(out))
+            Ok(V::map(out))
         }
     }
 }
@@ -315,12 +316,12 @@ mod tests {
         // Resource objects hold only the attributes their configuration sets: their
         // common type here is not Terraform's, so they stay as they are.
         let resource = |name: &str, attr: (&str, V)| {
-            V::Map(BTreeMap::from([
+            V::map(BTreeMap::from([
                 (RESOURCE_MARK.to_string(), V::str(name)),
                 (attr.0.to_string(), attr.1),
             ]))
         };
-        let resources = V::List(vec![
+        let resources = V::list(vec![
             resource("aws_instance.a", ("count", V::Num(1.0))),
             resource("aws_instance.b", ("name", V::str("x"))),
         ]);

@@ -583,7 +583,8 @@ fn declared_env(name: &str, d: &Dir) -> crate::TestResult<crate::model::Environm
         &spec,
         None,
         None,
-        &super::Access::default(),
+        &Default::default(),
+        &Default::default(),
     )?)
 }
 
@@ -1181,7 +1182,7 @@ fn ws(name: Option<&str>) -> super::Options<'_> {
             shared_root: true,
         },
         fetcher: None,
-        access: super::Access::default(),
+        ..Default::default()
     }
 }
 

@@ -96,7 +96,7 @@ fn run(src: &str) -> Result<V, String> {
                     [
                         ("a".to_string(), V::Num(1.0)),
                         ("b".to_string(), V::Null),
-                        ("list".to_string(), V::List(vec![V::str("x"), V::str("y")])),
+                        ("list".to_string(), V::list(vec![V::str("x"), V::str("y")])),
                     ]
                     .into(),
                 ),

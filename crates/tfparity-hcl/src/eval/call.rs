@@ -39,6 +39,8 @@ impl Eval<'_> {
                         // A reference to something not declared is an error of the
                         // configuration, which `try` does not catch (as in Terraform).
                         Err(e) if e.what.starts_with("Reference to undeclared") => return Err(e),
+                        // Nor a limit exceeded: the configuration asked for too much.
+                        Err(e) if crate::limits::tripped() => return Err(e),
                         Err(e) => last = Some(e),
                     }
                 }
@@ -76,11 +78,12 @@ impl Eval<'_> {
                     ));
                 };
                 let (r, seen) = super::watch::during(|| self.eval(a, f));
-                return Ok(match r {
-                    Ok(v) if v.has_unknown() => V::unknown(),
-                    Ok(_) => V::Bool(true).mark(seen),
-                    Err(_) => V::Bool(false).mark(seen),
-                });
+                return match r {
+                    Ok(v) if v.has_unknown() => Ok(V::unknown()),
+                    Ok(_) => Ok(V::Bool(true).mark(seen)),
+                    Err(e) if crate::limits::tripped() => Err(e),
+                    Err(_) => Ok(V::Bool(false).mark(seen)),
+                };
             }
             _ => {}
         }
@@ -247,9 +250,10 @@ impl Eval<'_> {
             .into_iter()
             .map(|v| match v {
                 v if encodes => without_marks(v),
-                V::Map(mut m) if m.contains_key(RESOURCE_MARK) => {
+                V::Map(m) if m.contains_key(RESOURCE_MARK) => {
+                    let mut m = m.into_map();
                     m.remove(RESOURCE_MARK);
-                    V::Map(m)
+                    V::map(m)
                 }
                 v => v,
             })

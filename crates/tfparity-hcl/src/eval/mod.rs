@@ -7,6 +7,7 @@
 
 use super::expr::{BinaryOperator, Expr, ForExpr, Key, Kind, Op, UnaryOperator};
 use super::files::Loc;
+use super::limits::{self, Limit};
 use super::value::{num_text, V};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -198,9 +199,10 @@ fn mark_blocks(v: V) -> V {
         V::List(l) => V::List(
             l.into_iter()
                 .map(|x| match x {
-                    V::Map(mut m) => {
-                        m.entry(RESOURCE_MARK.into()).or_insert(V::Null);
-                        V::Map(m)
+                    V::Map(m) if !m.contains_key(RESOURCE_MARK) => {
+                        let mut m = m.into_map();
+                        m.insert(RESOURCE_MARK.into(), V::Null);
+                        V::map(m)
                     }
                     other => other,
                 })
@@ -268,6 +270,23 @@ pub fn unset_attribute(mark: &V, name: &str) -> V {
     }
 }
 
+/// Stack left below which evaluating an expression continues on a new segment, and that
+/// segment's size.
+const EVAL_RED_ZONE: usize = 64 * 1024;
+const EVAL_STACK_SEGMENT: usize = 1024 * 1024;
+
+/// Why `v` goes past the limits on one value in force, if it does.
+pub fn check_value(v: &V) -> Result<(), String> {
+    let depth = u64::from(v.depth());
+    if depth > limits::current().depth {
+        return Err(limits::exceeded(
+            Limit::Depth,
+            format!("this value is nested {depth} levels deep"),
+        ));
+    }
+    Ok(())
+}
+
 /// The evaluator for expressions written at `loc`.
 pub struct Eval<'s> {
     pub scope: &'s dyn Scope,
@@ -280,7 +299,25 @@ impl Eval<'_> {
         EvalError::at(&self.loc.at(span), what)
     }
 
+    /// The value of `e`, within the limits (see [`crate::limits`]): a value nested
+    /// deeper than the `depth` limit is refused where it is made, so that every value
+    /// can be walked, compared and dropped recursively.
     pub fn eval(&self, e: &Expr, f: &Frame<'_>) -> EResult<V> {
+        // The expression tree is as deep as the parser allows (and a JSON configuration
+        // file's nesting): evaluation recurses along it on a stack that grows as needed.
+        let v = stacker::maybe_grow(EVAL_RED_ZONE, EVAL_STACK_SEGMENT, || {
+            self.eval_unchecked(e, f)
+        })?;
+        self.within_limits(&v, e.span())?;
+        Ok(v)
+    }
+
+    /// An error when `v`, made at `span`, goes past a limit on values.
+    pub fn within_limits(&self, v: &V, span: Option<std::ops::Range<usize>>) -> EResult<()> {
+        check_value(v).map_err(|what| self.err(span, what))
+    }
+
+    fn eval_unchecked(&self, e: &Expr, f: &Frame<'_>) -> EResult<V> {
         match &e.kind {
             Kind::Null => Ok(V::Null),
             Kind::Bool(b) => Ok(V::Bool(*b)),
@@ -291,7 +328,7 @@ impl Eval<'_> {
                 for x in a.iter() {
                     out.push(self.eval(x, f)?);
                 }
-                Ok(V::List(out))
+                Ok(V::list(out))
             }
             Kind::Object(o) => {
                 let mut out = BTreeMap::new();
@@ -316,7 +353,7 @@ impl Eval<'_> {
                     };
                     out.insert(key, self.eval(v, f)?);
                 }
-                Ok(V::Map(out).mark(key_marked))
+                Ok(V::map(out).mark(key_marked))
             }
             Kind::Template(t) => self.template(t, f, e.span()),
             Kind::Parenthesis(p) => self.eval(p, f),
@@ -345,12 +382,12 @@ impl Eval<'_> {
                     V::List(items)
                         if matches!(other.call_name(), Some("toset" | "core::toset")) =>
                     {
-                        V::set(items)
+                        V::set(items.into_vec())
                     }
                     // `cond ? var.names : []` with `names` a set: a set either way. The
                     // other branch is evaluated only for its type; its errors are ignored.
                     V::List(items) if items.is_empty() => match self.eval(other, f) {
-                        Ok(o) if matches!(o.peel().0, V::Set(_)) => V::Set(Vec::new()),
+                        Ok(o) if matches!(o.peel().0, V::Set(_)) => V::Set(Default::default()),
                         _ => V::List(items),
                     },
                     v => v,
@@ -500,7 +537,7 @@ impl Eval<'_> {
                             return Ok(V::unknown());
                         }
                         V::Null => (Vec::new(), true),
-                        V::List(l) | V::Set(l) => (l, true),
+                        V::List(l) | V::Set(l) => (l.into_vec(), true),
                         other => (vec![other], false),
                     };
                     // Each element of a list of blocks is a block.
@@ -512,7 +549,7 @@ impl Eval<'_> {
                     for item in items {
                         out.push(self.apply_in(item, &rest[..take], f, span.clone(), each)?);
                     }
-                    v = V::List(out).mark(marked);
+                    v = V::list(out).mark(marked);
                     within.block = false;
                     i += 1 + take;
                     continue;
@@ -527,8 +564,9 @@ impl Eval<'_> {
         match v {
             V::Sensitive(inner) => Ok(self.get_attr(*inner, name, span)?.mark(true)),
             V::Unknown(_) => Ok(V::unknown()),
-            V::Map(mut m) => match m.remove(name) {
-                Some(x) => Ok(x),
+            // The attribute alone is copied (cheaply: it shares its elements).
+            V::Map(m) => match m.get(name) {
+                Some(x) => Ok(x.clone()),
                 None => match m.get(RESOURCE_MARK) {
                     Some(mark) => Ok(unset_attribute(mark, name)),
                     None => Err(self.err(
@@ -559,7 +597,7 @@ impl Eval<'_> {
         let out = match v {
             V::Sensitive(inner) => return Ok(self.index(*inner, key, span)?.mark(true)),
             V::Unknown(_) => V::unknown(),
-            V::List(mut l) => {
+            V::List(l) => {
                 let n = key.to_num().filter(|n| n.fract() == 0.0).ok_or_else(|| {
                     self.err(span.clone(), "Invalid index: a whole number is required to index a list")
                 })?;
@@ -572,14 +610,14 @@ impl Eval<'_> {
                         ),
                     ));
                 }
-                l.swap_remove(n as usize)
+                l.get(n as usize).cloned().unwrap_or_default()
             }
-            V::Map(mut m) => {
+            V::Map(m) => {
                 let k = key.to_str().ok_or_else(|| {
                     self.err(span.clone(), "Invalid index: a string key is required to index a map")
                 })?;
-                match m.remove(&k) {
-                    Some(x) => x,
+                match m.get(&k) {
+                    Some(x) => x.clone(),
                     // A resource's object indexed by an attribute name it does not set
                     // (`each.value["body"]`): the provider's to compute, as `.body` is.
                     None if m.contains_key(RESOURCE_MARK) => match m.get(RESOURCE_MARK) {
@@ -796,9 +834,9 @@ impl Eval<'_> {
             }
         }
         let out = match (&fe.key_expr, fe.grouping) {
-            (None, _) => V::List(list),
-            (Some(_), true) => V::Map(groups.into_iter().map(|(k, v)| (k, V::List(v))).collect()),
-            (Some(_), false) => V::Map(map),
+            (None, _) => V::list(list),
+            (Some(_), true) => V::Map(groups.into_iter().map(|(k, v)| (k, V::list(v))).collect()),
+            (Some(_), false) => V::map(map),
         };
         Ok(out.mark(marked || cond_marked || keys_marked))
     }

@@ -13,18 +13,18 @@ fn run(src: &str) -> Result<V, String> {
             ("secret".into(), V::str("hunter2").mark(true)),
             (
                 "rules".into(),
-                V::List(vec![
+                V::list(vec![
                     V::Map(
                         [
                             ("port".to_string(), V::Num(22.0)),
-                            ("cidrs".to_string(), V::List(vec![V::str("0.0.0.0/0")])),
+                            ("cidrs".to_string(), V::list(vec![V::str("0.0.0.0/0")])),
                         ]
                         .into(),
                     ),
                     V::Map(
                         [
                             ("port".to_string(), V::Num(443.0)),
-                            ("cidrs".to_string(), V::List(vec![])),
+                            ("cidrs".to_string(), V::list(vec![])),
                         ]
                         .into(),
                     ),

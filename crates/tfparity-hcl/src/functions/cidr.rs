@@ -254,7 +254,7 @@ fn cidrsubnet(a: &mut Args) -> Result<V, FnError> {
 fn cidrsubnets(a: &mut Args) -> Result<V, FnError> {
     let net = parse_cidr(&a.str(0)?).map_err(|e| a.bad(0, e))?;
     if a.len() == 1 {
-        return Ok(V::List(Vec::new()));
+        return Ok(V::list(Vec::new()));
     }
     let first = a.int(1)?;
     let first_len = (i64::from(net.len) + first).clamp(0, i64::from(net.bits)) as u32;
@@ -297,7 +297,7 @@ fn cidrsubnets(a: &mut Args) -> Result<V, FnError> {
         current = (next, len);
         out.push(V::Str(net.show(next, len)));
     }
-    Ok(V::List(out))
+    Ok(V::list(out))
 }
 
 fn cidrhost(a: &mut Args) -> Result<V, FnError> {

@@ -8,7 +8,7 @@
 use super::convert::{convert, equal, ty_of, unify, Ty};
 use super::sequence::{list_any, whole_index};
 use super::{fail, Args, FnError, Spec, Unknowns};
-use crate::value::V;
+use crate::value::{cmp, V};
 use std::collections::BTreeMap;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -65,9 +65,9 @@ fn bools(a: &mut Args, i: usize) -> Result<Vec<V>, FnError> {
     let Some(items) = a.get(i).as_seq() else {
         return Err(a.bad(i, "list of bool required"));
     };
-    let list = V::List(items.to_vec());
+    let list = V::list(items.to_vec());
     match convert(list, &Ty::List(Box::new(Ty::Bool))) {
-        Ok(V::List(l)) => Ok(l),
+        Ok(V::List(l)) => Ok(l.into_vec()),
         Ok(_) => Err(a.bad(i, "list of bool required")),
         Err(e) => Err(a.bad(i, e.replace("a bool is required", "bool required"))),
     }
@@ -175,12 +175,12 @@ fn contains(a: &mut Args) -> Result<V, FnError> {
 
 fn element(a: &mut Args) -> Result<V, FnError> {
     let index = whole_index(a, 1).map_err(|e| fail(format!("invalid index: {e}")))?;
-    let list = match a.take(0) {
+    let list = match a.get(0) {
         V::List(l) => l,
         v => {
             return Err(fail(format!(
                 "cannot read elements from {}",
-                ty_of(&v).friendly()
+                ty_of(v).friendly()
             )))
         }
     };
@@ -190,7 +190,7 @@ fn element(a: &mut Args) -> Result<V, FnError> {
     // Negative indexes count from the end (go-cty 1.15 and later).
     let n = list.len() as i64;
     let i = index.rem_euclid(n) as usize;
-    Ok(list.into_iter().nth(i).unwrap_or_default())
+    Ok(list.get(i).cloned().unwrap_or_default())
 }
 
 fn index(a: &mut Args) -> Result<V, FnError> {
@@ -242,9 +242,20 @@ fn lookup(a: &mut Args) -> Result<V, FnError> {
         return Ok(V::unknown());
     }
     let key = a.str(1)?;
-    let V::Map(m) = a.take(0) else {
+    let V::Map(m) = a.get(0) else {
         return Err(a.bad(0, "lookup() requires a map as the first argument"));
     };
+    // Found by key, not by looking at every element.
+    if let Some(v) = m.get(&key) {
+        return Ok(v.clone());
+    }
+    if a.len() < 3 {
+        // Terraform quotes the key (and redacts it when sensitive).
+        return Err(fail(format!(
+            "lookup failed to find key {}",
+            crate::scrub::quote(&key)
+        )));
+    }
     // A map's elements share one type and the default converts to it; an object's
     // attributes do not, and the default stays as it is. Values keep no such type, so a
     // default converts when every element has the same primitive type.
@@ -260,16 +271,6 @@ fn lookup(a: &mut Args) -> Result<V, FnError> {
             _ => None,
         }
     };
-    if let Some(v) = m.into_iter().find(|(k, _)| *k == key).map(|(_, v)| v) {
-        return Ok(v);
-    }
-    if a.len() < 3 {
-        // Terraform quotes the key (and redacts it when sensitive).
-        return Err(fail(format!(
-            "lookup failed to find key {}",
-            crate::scrub::quote(&key)
-        )));
-    }
     let default = a.take(2);
     match element_ty {
         Some(ty) if !default.is_unknown() => Ok(convert(default.clone(), &ty).unwrap_or(default)),
@@ -292,12 +293,15 @@ fn matchkeys(a: &mut Args) -> Result<V, FnError> {
             .map(|v| convert(v.clone(), &ty).unwrap_or(v))
             .collect()
     };
-    let (keys, search) = (convert_all(keys), convert_all(search));
+    let (keys, mut search) = (convert_all(keys), convert_all(search));
+    // Sorted once and searched for each key, not scanned for each: no unknown reaches
+    // here (the result would be unknown), so `cmp` is `equal`.
+    search.sort_by(cmp);
     Ok(V::List(
         values
             .into_iter()
             .zip(keys)
-            .filter(|(_, k)| search.iter().any(|s| equal(k, s) == Some(true)))
+            .filter(|(_, k)| search.binary_search_by(|s| cmp(s, k)).is_ok())
             .map(|(v, _)| v)
             .collect(),
     ))
@@ -308,7 +312,7 @@ fn merge(a: &mut Args) -> Result<V, FnError> {
     for v in std::mem::take(&mut a.vals) {
         match v {
             V::Null => {}
-            V::Map(m) => out.extend(m),
+            V::Map(m) => out.extend(m.into_map()),
             v => {
                 return Err(fail(format!(
                     "arguments must be maps or objects, got {:?}",
@@ -317,7 +321,7 @@ fn merge(a: &mut Args) -> Result<V, FnError> {
             }
         }
     }
-    Ok(V::Map(out))
+    Ok(V::map(out))
 }
 
 fn one(a: &mut Args) -> Result<V, FnError> {
@@ -371,7 +375,7 @@ fn transpose(a: &mut Args) -> Result<V, FnError> {
 
 fn values(a: &mut Args) -> Result<V, FnError> {
     match a.take(0) {
-        V::Map(m) => Ok(V::List(m.into_values().collect())),
+        V::Map(m) => Ok(V::List(m.into_map().into_values().collect())),
         _ => Err(fail("values() requires a map as the first argument")),
     }
 }
@@ -396,7 +400,7 @@ fn zipmap(a: &mut Args) -> Result<V, FnError> {
         let k = k.ok_or_else(|| fail(format!("keys list has null value at index {i}")))?;
         out.insert(k, v);
     }
-    Ok(V::Map(out))
+    Ok(V::map(out))
 }
 
 #[cfg(test)]
@@ -552,7 +556,7 @@ mod tests {
         let known_map = |pairs: Vec<(&str, V)>| {
             V::Map(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
         };
-        let partly = V::List(vec![V::unknown(), V::Num(1.0)]);
+        let partly = V::list(vec![V::unknown(), V::Num(1.0)]);
         for (name, args, want) in [
             ("length", vec![partly.clone()], V::Num(2.0)),
             ("length", vec![V::unknown()], V::unknown()),
@@ -570,7 +574,7 @@ mod tests {
             (
                 "values",
                 vec![known_map(vec![("a", V::unknown())])],
-                V::List(vec![V::unknown()]),
+                V::list(vec![V::unknown()]),
             ),
             ("element", vec![partly.clone(), V::Num(0.0)], V::unknown()),
             ("element", vec![partly.clone(), V::Num(1.0)], V::Num(1.0)),
@@ -607,28 +611,28 @@ mod tests {
             ("contains", vec![j("[]"), V::unknown()], V::Bool(false)),
             (
                 "index",
-                vec![V::List(vec![V::Num(1.0), V::unknown()]), V::Num(1.0)],
+                vec![V::list(vec![V::Num(1.0), V::unknown()]), V::Num(1.0)],
                 V::Num(0.0),
             ),
             ("index", vec![partly.clone(), V::Num(1.0)], V::unknown()),
             (
                 "alltrue",
-                vec![V::List(vec![V::Bool(false), V::unknown()])],
+                vec![V::list(vec![V::Bool(false), V::unknown()])],
                 V::Bool(false),
             ),
             (
                 "alltrue",
-                vec![V::List(vec![V::unknown(), V::Bool(false)])],
+                vec![V::list(vec![V::unknown(), V::Bool(false)])],
                 V::unknown(),
             ),
             (
                 "anytrue",
-                vec![V::List(vec![V::unknown(), V::Bool(true)])],
+                vec![V::list(vec![V::unknown(), V::Bool(true)])],
                 V::Bool(true),
             ),
             (
                 "anytrue",
-                vec![V::List(vec![V::unknown(), V::Bool(false)])],
+                vec![V::list(vec![V::unknown(), V::Bool(false)])],
                 V::unknown(),
             ),
             (
@@ -638,10 +642,10 @@ mod tests {
             ),
             (
                 "zipmap",
-                vec![V::List(vec![V::unknown()]), j("[1]")],
+                vec![V::list(vec![V::unknown()]), j("[1]")],
                 V::unknown(),
             ),
-            ("one", vec![V::List(vec![V::unknown()])], V::unknown()),
+            ("one", vec![V::list(vec![V::unknown()])], V::unknown()),
         ] {
             assert_eq!(call_vals(name, args.clone()), Ok(want), "{name}({args:?})");
         }

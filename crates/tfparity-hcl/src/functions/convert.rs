@@ -168,14 +168,14 @@ pub(super) fn convert(v: V, ty: &Ty) -> Result<V, String> {
             None => Err("a number is required".into()),
         },
         (v, Ty::Bool) => as_bool(&v).map(V::Bool),
-        (V::List(l) | V::Set(l), Ty::List(e)) => convert_all(l, e).map(V::List),
-        (V::List(l) | V::Set(l), Ty::Set(e)) => convert_all(l, e).map(V::set),
+        (V::List(l) | V::Set(l), Ty::List(e)) => convert_all(l.into_vec(), e).map(V::list),
+        (V::List(l) | V::Set(l), Ty::Set(e)) => convert_all(l.into_vec(), e).map(V::set),
         (V::List(l), Ty::Tuple(ts)) if l.len() == ts.len() => {
             let mut out = Vec::with_capacity(l.len());
             for (i, (v, t)) in l.into_iter().zip(ts).enumerate() {
                 out.push(convert(v, t).map_err(|e| format!("element {i}: {e}"))?);
             }
-            Ok(V::List(out))
+            Ok(V::list(out))
         }
         (V::Map(m), Ty::Map(e)) => {
             let mut out = BTreeMap::new();
@@ -184,7 +184,7 @@ pub(super) fn convert(v: V, ty: &Ty) -> Result<V, String> {
                     .map_err(|err| format!("element {}: {err}", crate::scrub::quote(&k)))?;
                 out.insert(k, v);
             }
-            Ok(V::Map(out))
+            Ok(V::map(out))
         }
         (V::Map(m), Ty::Object(ts)) if m.keys().eq(ts.keys()) => {
             let mut out = BTreeMap::new();
@@ -192,7 +192,7 @@ pub(super) fn convert(v: V, ty: &Ty) -> Result<V, String> {
                 let v = convert(v, t).map_err(|err| format!("attribute {k:?}: {err}"))?;
                 out.insert(k, v);
             }
-            Ok(V::Map(out))
+            Ok(V::map(out))
         }
         (_, ty) => Err(format!("{} required", ty.friendly())),
     }
@@ -248,6 +248,8 @@ pub(super) fn unify_elements(items: Vec<V>) -> Option<Vec<V>> {
 /// Terraform's `==` on two values: no conversion between types, `None` when the answer
 /// depends on an unknown value.
 pub(super) fn equal(a: &V, b: &V) -> Option<bool> {
+    #[cfg(test)]
+    crate::value::COMPARED.with(|c| c.set(c.get() + 1));
     match (a, b) {
         (V::Sensitive(a), b) | (b, V::Sensitive(a)) => equal(a, b),
         (V::Unknown(_), _) | (_, V::Unknown(_)) => None,
@@ -376,7 +378,7 @@ fn to_bool(a: &mut Args) -> Result<V, FnError> {
 fn unified_seq(a: &mut Args, want: &str) -> Result<Option<Vec<V>>, FnError> {
     match a.take(0) {
         V::Null => Ok(None),
-        V::List(l) | V::Set(l) => unify_elements(l).map(Some).ok_or_else(|| {
+        V::List(l) | V::Set(l) => unify_elements(l.into_vec()).map(Some).ok_or_else(|| {
             a.bad(
                 0,
                 format!("cannot convert tuple to {want} of any single type"),
@@ -397,7 +399,7 @@ fn to_list(a: &mut Args) -> Result<V, FnError> {
         // A set is already one type, in its own order.
         return Ok(V::List(l.clone()));
     }
-    Ok(unified_seq(a, "list")?.map_or(V::Null, V::List))
+    Ok(unified_seq(a, "list")?.map_or(V::Null, V::list))
 }
 
 fn to_set(a: &mut Args) -> Result<V, FnError> {
@@ -477,7 +479,7 @@ mod tests {
             assert_eq!(equal(&j(a), &j(b)), want, "{a} == {b}");
         }
         assert_eq!(equal(&V::unknown(), &V::Num(1.0)), None);
-        let partly = V::List(vec![V::Num(1.0), V::unknown()]);
+        let partly = V::list(vec![V::Num(1.0), V::unknown()]);
         assert_eq!(equal(&partly, &j("[2, 3]")), Some(false));
         assert_eq!(equal(&partly, &j("[1, 3]")), None);
     }
@@ -532,14 +534,14 @@ mod tests {
         let id = V::id_of("aws_vpc.main");
         assert_eq!(call_vals("tostring", vec![id.clone()]), Ok(id.clone()));
         assert_eq!(call_vals("tonumber", vec![id.clone()]), Ok(V::unknown()));
-        let partly = V::List(vec![id.clone(), V::Num(1.0)]);
+        let partly = V::list(vec![id.clone(), V::Num(1.0)]);
         assert_eq!(
             call_vals("tolist", vec![partly]),
-            Ok(V::List(vec![id.clone(), V::str("1")]))
+            Ok(V::list(vec![id.clone(), V::str("1")]))
         );
         assert_eq!(call_vals("toset", vec![V::unknown()]), Ok(V::unknown()));
         assert_eq!(
-            call_vals("tostring", vec![V::List(vec![id])]),
+            call_vals("tostring", vec![V::list(vec![id])]),
             Err(FnError::Invalid(
                 r#"Invalid value for "v" parameter: cannot convert tuple to string"#.into()
             ))

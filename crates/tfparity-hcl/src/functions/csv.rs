@@ -34,9 +34,9 @@ fn csvdecode(a: &mut Args) -> Result<V, FnError> {
             .cloned()
             .zip(fields.into_iter().map(V::Str))
             .collect();
-        rows.push(V::Map(row));
+        rows.push(V::map(row));
     }
-    Ok(V::List(rows))
+    Ok(V::list(rows))
 }
 
 /// The records of CSV text, each with the line it starts on.

@@ -584,7 +584,7 @@ mod tests {
             call_vals("jsonencode", vec![set]),
             Ok(V::str(r#"["a","b"]"#))
         );
-        let partly = V::List(vec![V::Num(1.0), V::unknown()]);
+        let partly = V::list(vec![V::Num(1.0), V::unknown()]);
         assert_eq!(call_vals("jsonencode", vec![partly]), Ok(V::unknown()));
     }
 
@@ -668,12 +668,12 @@ mod tests {
         assert_eq!(got, Ok(V::str(want)));
         let mut m = BTreeMap::new();
         m.insert("k".to_string(), V::str(words));
-        let got = call_vals("yamlencode", vec![V::Map(m)]);
+        let got = call_vals("yamlencode", vec![V::map(m)]);
         let want = "\"k\": \"aaaa bbbb cccc dddd eeee ffff gggg hhhh iiii jjjj kkkk llll mmmm nnnn oooo pppp\n  qqqq rrrr ssss tttt uuuu\"\n";
         assert_eq!(got, Ok(V::str(want)));
         let mut m = BTreeMap::new();
         m.insert(words.to_string(), V::Num(1.0));
-        let got = call_vals("yamlencode", vec![V::Map(m)]);
+        let got = call_vals("yamlencode", vec![V::map(m)]);
         assert_eq!(
             got,
             Ok(V::Str(format!("\"{words}\": 1\n"))),
@@ -740,7 +740,7 @@ mod tests {
         );
         assert_eq!(
             call_vals("yamldecode", vec![V::str("{}")]),
-            Ok(V::Map(BTreeMap::new()))
+            Ok(V::map(BTreeMap::new()))
         );
         assert!(call_vals("yamldecode", vec![V::str("a: [1")]).is_err());
         assert!(call_vals("yamldecode", vec![V::str("a: 1\n---\nb: 2\n")]).is_err());

@@ -39,7 +39,7 @@ fn formatlist(a: &mut Args) -> Result<V, FnError> {
     let args = &a.vals[1..];
     if args.is_empty() {
         return printf(&f, &[])
-            .map(|s| V::List(vec![V::Str(s)]))
+            .map(|s| V::list(vec![V::Str(s)]))
             .map_err(|e| fail(e.message()));
     }
     // Lists, tuples and sets are iterated together; anything else repeats.
@@ -81,7 +81,7 @@ fn formatlist(a: &mut Args) -> Result<V, FnError> {
             .map_err(|e| fail(format!("error on format iteration {it}: {}", e.message())))?;
         out.push(V::Str(s));
     }
-    Ok(V::List(out))
+    Ok(V::list(out))
 }
 
 enum PrintfError {
@@ -479,6 +479,30 @@ fn fmt_f(digits: &str, exp: i32, prec: usize) -> String {
     out
 }
 
+/// Past this many digits after the point, an `f64` written out exactly has only zeros
+/// (its exact decimal expansion has at most 767 significant digits and ends at most
+/// 1074 places after the point): digits past it are written as zeros, not asked of
+/// Rust's formatter, which panics past a precision of 65534.
+const EXACT_DIGITS: usize = 1100;
+
+/// `format!("{x:.p$e}")` for any precision.
+fn exact_e(x: f64, p: usize) -> String {
+    if p <= EXACT_DIGITS {
+        return format!("{x:.p$e}");
+    }
+    let text = format!("{x:.EXACT_DIGITS$e}");
+    let (mantissa, exp) = text.split_once('e').unwrap_or((&text, "0"));
+    format!("{mantissa}{}e{exp}", "0".repeat(p - EXACT_DIGITS))
+}
+
+/// `format!("{x:.p$}")` for any precision.
+fn exact_f(x: f64, p: usize) -> String {
+    if p <= EXACT_DIGITS {
+        return format!("{x:.p$}");
+    }
+    format!("{x:.EXACT_DIGITS$}{}", "0".repeat(p - EXACT_DIGITS))
+}
+
 /// A number as Go's `big.Float` prints it with verb `e`, `E`, `f`, `g` or `G` and an
 /// optional precision (`%v` is `g` without one: `1e+06`, `123456`, `1e-05`).
 pub(super) fn go_float(n: f64, mode: char, prec: Option<usize>) -> String {
@@ -491,18 +515,15 @@ pub(super) fn go_float(n: f64, mode: char, prec: Option<usize>) -> String {
     let body = match (mode.to_ascii_lowercase(), prec) {
         ('e', p) => {
             let p = p.unwrap_or(6);
-            let (digits, exp) = decimal(&format!("{x:.p$e}"));
+            let (digits, exp) = decimal(&exact_e(x, p));
             fmt_e(&digits, exp, p, upper)
         }
-        ('f', p) => format!("{x:.*}", p.unwrap_or(6)),
+        ('f', p) => exact_f(x, p.unwrap_or(6)),
         (_, p) => {
             let shortest = p.is_none();
             let (digits, exp) = match p {
                 None => decimal(&format!("{x:e}")),
-                Some(p) => {
-                    let p = p.max(1);
-                    decimal(&format!("{x:.*e}", p - 1))
-                }
+                Some(p) => decimal(&exact_e(x, p.max(1) - 1)),
             };
             let mut prec = p.map_or(digits.len(), |p| p.max(1));
             let mut eprec = prec;
@@ -609,6 +630,53 @@ mod tests {
         ] {
             assert_eq!(call_ok("format", args), V::Str(want.into()), "format{args}");
         }
+    }
+
+    #[test]
+    fn the_largest_widths_and_precisions_never_panic() {
+        // `%.65536f` panicked ("Formatting argument out of range"), `%.65535e` and
+        // `%.65536g` failed an assertion of Rust's float formatting: digits past the
+        // exact ones are zeros, written without asking Rust's formatter for them.
+        for verb in ["f", "e", "E", "g", "G", "d", "x", "s", "v", "q", "t", "b"] {
+            for n in [1100, 1101, 65534, 65535, 65536] {
+                for arg in ["1", "-1.5", "5e-324", "1.7976931348623157e308", "0", "true"] {
+                    let f = format!(
+                        "[\"%{n}.{n}{verb}|%.{n}{verb}|%0{n}{verb}\", {arg}, {arg}, {arg}]"
+                    );
+                    let V::List(args) = j(&f) else {
+                        panic!("{f}");
+                    };
+                    let got = std::panic::catch_unwind(|| call_vals("format", args.into_vec()));
+                    assert!(got.is_ok(), "format({f}) panicked");
+                }
+            }
+        }
+        let long = |f: &str, arg: &str| match call_ok("format", &format!("[\"{f}\", {arg}]")) {
+            V::Str(s) => s,
+            v => panic!("{v}"),
+        };
+        let f = long("%.65536f", "1");
+        assert_eq!(f.len(), 65538);
+        assert!(f.starts_with("1.000") && f.ends_with("000"));
+        let e = long("%.65535e", "1.5");
+        assert!(e.starts_with("1.5000") && e.ends_with("0e+00") && e.len() == 65541);
+        let g = long("%.65536g", "0.1");
+        assert!(
+            g.starts_with("0.1000000000000000055511151231257827"),
+            "{}",
+            &g[..40]
+        );
+        // The exact digits run out before the zeros begin.
+        for n in [1100, 1101, 2000] {
+            let tiny = long(&format!("%.{n}f"), "5e-324");
+            assert_eq!(tiny.len(), 2 + n);
+            assert_eq!(tiny.trim_end_matches('0').len(), 2 + 1074, "{n}");
+            assert!(tiny[2 + 323..].starts_with("49406564584124654"), "{n}");
+        }
+        assert_eq!(
+            err("format", r#"["%.65537f", 1]"#),
+            r#"unsupported width or precision in "%.65537f" at offset 0: more than 65536"#
+        );
     }
 
     #[test]
@@ -748,16 +816,16 @@ mod tests {
         let u = V::unknown;
         assert_eq!(call_vals("format", vec![V::str("%s"), u()]), Ok(u()));
         assert_eq!(
-            call_vals("format", vec![V::str("%v"), V::List(vec![u()])]),
+            call_vals("format", vec![V::str("%v"), V::list(vec![u()])]),
             Ok(u())
         );
         assert_eq!(call_vals("format", vec![u(), V::str("a")]), Ok(u()));
         assert_eq!(
             call_vals(
                 "formatlist",
-                vec![V::str("%s"), V::List(vec![V::str("a"), u()])]
+                vec![V::str("%s"), V::list(vec![V::str("a"), u()])]
             ),
-            Ok(V::List(vec![V::str("a"), u()]))
+            Ok(V::list(vec![V::str("a"), u()]))
         );
         assert_eq!(call_vals("formatlist", vec![V::str("%s"), u()]), Ok(u()));
     }

@@ -158,7 +158,7 @@ fn split(a: &mut Args) -> Result<V, FnError> {
     } else {
         s.split(sep.as_str()).map(V::str).collect()
     };
-    Ok(V::List(parts))
+    Ok(V::list(parts))
 }
 
 fn startswith(a: &mut Args) -> Result<V, FnError> {
@@ -357,7 +357,8 @@ fn captures(re: &Regex, shape: &Shape, caps: &regex::Captures) -> V {
             re.capture_names()
                 .flatten()
                 .map(|n| (n.to_string(), group(caps.name(n))))
-                .collect::<BTreeMap<_, _>>(),
+                .collect::<BTreeMap<_, _>>()
+                .into(),
         ),
     }
 }

@@ -388,10 +388,18 @@ fn duration(s: &str) -> Result<i128, String> {
     if rest.is_empty() {
         return Err(invalid());
     }
+    // Go's durations are 64-bit: anything past 2^63 ns (292 years) is invalid, as there.
+    const MAX: i128 = 1 << 63;
     let mut total: i128 = 0;
     while !rest.is_empty() {
         let int_len = rest.bytes().take_while(u8::is_ascii_digit).count();
-        let int: i128 = rest[..int_len].parse().unwrap_or(0);
+        let mut int: i128 = 0;
+        for b in rest[..int_len].bytes() {
+            int = int * 10 + i128::from(b - b'0');
+            if int > MAX {
+                return Err(invalid());
+            }
+        }
         rest = &rest[int_len..];
         let (mut frac, mut scale) = (0i128, 1i128);
         let mut frac_len = 0;
@@ -432,7 +440,14 @@ fn duration(s: &str) -> Result<i128, String> {
             }
         };
         rest = &rest[unit_len..];
+        // At most 2^63 × 3.6e12 and 10^18 × 3.6e12: within i128.
         total += int * unit + frac * unit / scale;
+        if total > MAX {
+            return Err(invalid());
+        }
+    }
+    if !neg && total == MAX {
+        return Err(invalid());
     }
     Ok(if neg { -total } else { total })
 }
@@ -454,4 +469,31 @@ fn timecmp(a: &mut Args) -> Result<V, FnError> {
         std::cmp::Ordering::Equal => 0.0,
         std::cmp::Ordering::Greater => 1.0,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::duration;
+
+    #[test]
+    fn durations_past_64_bits_are_invalid_as_in_go() {
+        // 35 nines of hours once overflowed i128 (a panic in a debug build).
+        for s in [
+            "99999999999999999999999999999999999h",
+            "9223372036854775808ns",
+            "2562048h",
+            "-2562048h",
+        ] {
+            assert_eq!(
+                duration(s).map_err(|e| crate::scrub::reveal(&e)),
+                Err(format!("time: invalid duration {s:?}"))
+            );
+        }
+        assert_eq!(
+            duration("9223372036854775807ns"),
+            Ok(9_223_372_036_854_775_807)
+        );
+        assert_eq!(duration("-9223372036854775808ns"), Ok(-(1 << 63)));
+        assert_eq!(duration("2562047h"), Ok(2_562_047 * 3_600_000_000_000));
+    }
 }

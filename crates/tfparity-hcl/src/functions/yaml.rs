@@ -4,6 +4,7 @@
 //! anchors and aliases; merge keys (`<<`); a later key replacing an earlier one. Reads
 //! the events of yaml-rust2's parser and builds values itself; never writes YAML.
 
+use crate::limits::Limit;
 use crate::value::{num_text, V};
 use std::collections::{BTreeMap, HashMap};
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser, Tag};
@@ -46,11 +47,12 @@ enum Key {
 #[derive(Default)]
 struct Reader {
     stack: Vec<Node>,
-    /// Values of the anchors whose node is complete, with their sizes in nodes.
-    anchors: HashMap<usize, (V, usize)>,
-    /// Nodes copied in by aliases so far: bounded, so that aliases of aliases (a "billion
-    /// laughs" document) cannot make a value too large to hold.
-    copied: usize,
+    /// Values of the anchors whose node is complete, with their sizes.
+    anchors: HashMap<usize, (V, u64)>,
+    /// The size of what aliases copied in and anchors kept so far: bounded by the
+    /// `value-size` limit, so that aliases of aliases (a "billion laughs" document),
+    /// or anchors around a large expansion, cannot make too large a value to hold.
+    copied: u64,
     documents: usize,
     done: Option<V>,
     error: Option<String>,
@@ -77,16 +79,18 @@ impl Reader {
             }
             Event::SequenceStart(anchor, tag) => {
                 self.container(tag.as_ref(), "seq", "sequence")?;
+                self.nest()?;
                 self.stack.push(Node::Seq(Vec::new(), anchor));
             }
             Event::MappingStart(anchor, tag) => {
                 self.container(tag.as_ref(), "map", "mapping")?;
+                self.nest()?;
                 self.stack.push(Node::Map(BTreeMap::new(), None, anchor));
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let (v, anchor) = match self.stack.pop() {
-                    Some(Node::Seq(items, anchor)) => (V::List(items), anchor),
-                    Some(Node::Map(m, _, anchor)) => (V::Map(m), anchor),
+                    Some(Node::Seq(items, anchor)) => (V::list(items), anchor),
+                    Some(Node::Map(m, _, anchor)) => (V::map(m), anchor),
                     None => return Err("unexpected end of a collection".into()),
                 };
                 self.complete(v, anchor)?;
@@ -120,10 +124,7 @@ impl Reader {
                     .get(&id)
                     .cloned()
                     .ok_or("cannot refer to an anchor from inside its own definition")?;
-                self.copied += size;
-                if self.copied > MAX_COPIED {
-                    return Err("the document's aliases expand to too large a value".into());
-                }
+                self.copy(size)?;
                 self.value(v)?;
             }
             Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {}
@@ -150,12 +151,40 @@ impl Reader {
         }
     }
 
-    /// A node is complete: remember it under its anchor, and place it.
+    /// A node is complete: remember it under its anchor (a copy, counted as one), and
+    /// place it.
     fn complete(&mut self, v: V, anchor: usize) -> Result<(), String> {
         if anchor > 0 {
-            self.anchors.insert(anchor, (v.clone(), nodes(&v)));
+            let size = v.size();
+            self.copy(size)?;
+            self.anchors.insert(anchor, (v.clone(), size));
         }
         self.value(v)
+    }
+
+    /// Counts a copy of a value of `size`.
+    fn copy(&mut self, size: u64) -> Result<(), String> {
+        self.copied = self.copied.saturating_add(size);
+        let limit = crate::limits::current().value_size;
+        if self.copied > limit {
+            return Err(crate::limits::exceeded(
+                Limit::ValueSize,
+                "the document's anchors and aliases make a value larger than that",
+            ));
+        }
+        Ok(())
+    }
+
+    /// A sequence or mapping starts inside those being read: not deeper than the
+    /// `depth` limit, so that the value made can be walked (and dropped) recursively.
+    fn nest(&self) -> Result<(), String> {
+        if self.stack.len() as u64 >= crate::limits::current().depth {
+            return Err(crate::limits::exceeded(
+                Limit::Depth,
+                "the document is nested deeper than that",
+            ));
+        }
+        Ok(())
     }
 
     /// Places a value in the node being read, or as the document's value.
@@ -179,18 +208,6 @@ impl Reader {
                 None => Err("only strings are allowed as mapping keys".into()),
             },
         }
-    }
-}
-
-/// How many nodes aliases may copy into one document.
-const MAX_COPIED: usize = 1 << 20;
-
-/// The number of nodes in a value.
-fn nodes(v: &V) -> usize {
-    match v {
-        V::List(l) | V::Set(l) => 1 + l.iter().map(nodes).sum::<usize>(),
-        V::Map(m) => 1 + m.values().map(nodes).sum::<usize>(),
-        _ => 1,
     }
 }
 
@@ -458,4 +475,61 @@ fn timestamp(s: &str) -> Option<String> {
         _ => return None,
     };
     Some(format!("{date}T{hour:02}:{min:02}:{sec:02}{zone}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decode;
+    use crate::value::V;
+
+    /// Nine `lol`s, then levels `b`… of nine aliases each of the level before.
+    fn laughs(levels: &str) -> String {
+        let mut doc = String::from("a: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]\n");
+        let mut prev = 'a';
+        for n in levels.chars() {
+            let aliases = vec![format!("*{prev}"); 9].join(",");
+            doc.push_str(&format!("{n}: &{n} [{aliases}]\n"));
+            prev = n;
+        }
+        doc
+    }
+
+    #[test]
+    fn anchors_and_aliases_cannot_make_a_value_past_the_size_limit() {
+        // 498 bytes: 860 000 elements made by aliases, then forty anchors around them,
+        // each a copy: 2.9 GB and 15 s before anchors' copies were counted.
+        let mut doc = laughs("bcde");
+        let anchors: String = (0..40).map(|i| format!("&g{i} [")).collect();
+        let aliases = vec!["*e"; 13].join(",");
+        doc.push_str(&format!("f: {anchors}[{aliases}]{}\n", "]".repeat(40)));
+        let e = decode(&doc).err().unwrap_or_default();
+        assert!(e.contains("--limit value-size=N"), "{e}");
+        // Aliases of aliases: 9^9 elements from 342 bytes.
+        let e = decode(&laughs("bcdefghi")).err().unwrap_or_default();
+        assert!(e.contains("--limit value-size=N"), "{e}");
+        // What real documents do with anchors still reads.
+        let v = decode("base: &b {x: 1}\nprod:\n  <<: *b\n  z: 2\nlist: [*b, *b]\n");
+        let Ok(V::Map(m)) = v else {
+            panic!("{v:?}");
+        };
+        assert_eq!(
+            m.get("prod").map(V::to_string).as_deref(),
+            Some("{\"x\" = 1, \"z\" = 2}")
+        );
+        assert_eq!(m.get("list").and_then(V::as_seq).map(<[V]>::len), Some(2));
+        let small = decode(&laughs("bcd"));
+        assert!(small.is_ok(), "{small:?}");
+    }
+
+    #[test]
+    fn nesting_is_bounded_by_the_depth_limit() {
+        let depth = crate::limits::Limits::DEFAULT.depth as usize;
+        let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert!(decode(&deep(depth)).is_ok());
+        let e = decode(&deep(depth + 1)).err().unwrap_or_default();
+        assert!(e.contains("--limit depth=N"), "{e}");
+        // The parser stops first, at its own limit.
+        let e = decode(&deep(100_000)).err().unwrap_or_default();
+        assert!(e.contains("recursion limit exceeded"), "{e}");
+    }
 }

@@ -6,7 +6,11 @@ use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::fmt;
 
-/// An evaluated value.
+mod shared;
+pub use shared::{Obj, Seq};
+
+/// An evaluated value. Collections share their elements: copying a value copies no
+/// element (see [`Seq`], [`Obj`]).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub enum V {
     #[default]
@@ -16,11 +20,11 @@ pub enum V {
     Num(f64),
     Str(String),
     /// A list or a tuple.
-    List(Vec<V>),
+    List(Seq),
     /// A set: elements unique and in Terraform's order (see [`cmp`]).
-    Set(Vec<V>),
+    Set(Seq),
     /// A map or an object: keys in lexical order, as Terraform iterates them.
-    Map(BTreeMap<String, V>),
+    Map(Obj),
     /// Known only after apply, and where from when that is known (see [`Origin`]).
     Unknown(Option<Box<Origin>>),
     /// Marked sensitive: never shown, and everything computed from it is marked too.
@@ -58,7 +62,26 @@ impl V {
     pub fn set(mut items: Vec<V>) -> V {
         items.sort_by(cmp);
         items.dedup();
-        V::Set(items)
+        V::Set(items.into())
+    }
+
+    /// A list or tuple of `items` (a `Vec`, an array).
+    pub fn list(items: impl Into<Seq>) -> V {
+        V::List(items.into())
+    }
+
+    /// A map or object of `entries` (a `BTreeMap`, an array of pairs).
+    pub fn map(entries: impl Into<Obj>) -> V {
+        V::Map(entries.into())
+    }
+
+    /// Whether both are the same collection, shared rather than copied.
+    pub fn shares(&self, other: &V) -> bool {
+        match (self, other) {
+            (V::List(a), V::List(b)) | (V::Set(a), V::Set(b)) => a.same(b),
+            (V::Map(a), V::Map(b)) => a.same(b),
+            _ => false,
+        }
     }
 
     /// The name of the value's kind, for error messages (`string`, `list`, …).
@@ -85,37 +108,66 @@ impl V {
         }
     }
 
-    /// Whether any part of the value is unknown.
+    /// Whether any part of the value is unknown (known without looking inside it).
     pub fn has_unknown(&self) -> bool {
         match self {
             V::Unknown(_) => true,
             V::Sensitive(v) => v.has_unknown(),
-            V::List(l) | V::Set(l) => l.iter().any(V::has_unknown),
-            V::Map(m) => m.values().any(V::has_unknown),
+            V::List(l) | V::Set(l) => l.meta().unknown,
+            V::Map(m) => m.meta().unknown,
             _ => false,
         }
     }
 
-    /// Whether any part of the value is marked sensitive.
+    /// The value's size as the `value-size` limit counts it (see [`crate::limits`]):
+    /// every element at every level counts one, and a string one more per 64 bytes (of
+    /// a map's key too). Known without looking inside the value.
+    pub fn size(&self) -> u64 {
+        match self {
+            V::Str(s) => 1 + s.len() as u64 / 64,
+            V::List(l) | V::Set(l) => l.meta().size,
+            V::Map(m) => m.meta().size,
+            V::Sensitive(v) => v.size(),
+            _ => 1,
+        }
+    }
+
+    /// How deeply the value nests: 0 for a primitive, one more for each collection (or
+    /// sensitive mark) around it. Known without looking inside the value.
+    pub fn depth(&self) -> u32 {
+        match self {
+            V::List(l) | V::Set(l) => l.meta().depth,
+            V::Map(m) => m.meta().depth,
+            V::Sensitive(v) => v.depth().saturating_add(1),
+            _ => 0,
+        }
+    }
+
+    /// Whether any part of the value is marked sensitive (known without looking inside
+    /// it).
     pub fn has_sensitive(&self) -> bool {
         match self {
             V::Sensitive(_) => true,
-            V::List(l) | V::Set(l) => l.iter().any(V::has_sensitive),
-            V::Map(m) => m.values().any(V::has_sensitive),
+            V::List(l) | V::Set(l) => l.meta().sensitive,
+            V::Map(m) => m.meta().sensitive,
             _ => false,
         }
     }
 
-    /// The value without any sensitive mark, and whether it had one anywhere.
+    /// The value without any sensitive mark, and whether it had one anywhere. A value
+    /// with none is handed back as it is.
     pub fn unmark(self) -> (V, bool) {
+        if !self.has_sensitive() {
+            return (self, false);
+        }
         match self {
             V::Sensitive(v) => (v.unmark().0, true),
             V::List(l) => {
-                let (l, s) = unmark_all(l);
-                (V::List(l), s)
+                let (l, s) = unmark_all(l.into_vec());
+                (V::list(l), s)
             }
             V::Set(l) => {
-                let (l, s) = unmark_all(l);
+                let (l, s) = unmark_all(l.into_vec());
                 (V::set(l), s)
             }
             V::Map(m) => {
@@ -240,8 +292,12 @@ pub fn num_text(n: f64) -> String {
 
 /// Terraform's order for set elements and sorting: by kind (bool, number, string, then
 /// collections; null and unknown last), numbers ascending, strings lexical, collections
-/// by content.
+/// by content. Two values are `Equal` exactly when they are `==`: sorting by it brings
+/// equal values together, which is how sets, `distinct` and the set functions find them
+/// in `n log n` rather than comparing every pair.
 pub fn cmp(a: &V, b: &V) -> Ordering {
+    #[cfg(test)]
+    COMPARED.with(|c| c.set(c.get() + 1));
     // Known values first; null and unknown last, as cty orders set elements.
     fn rank(v: &V) -> u8 {
         match v {
@@ -258,7 +314,9 @@ pub fn cmp(a: &V, b: &V) -> Ordering {
     }
     match (a, b) {
         (V::Bool(x), V::Bool(y)) => x.cmp(y),
-        (V::Num(x), V::Num(y)) => x.total_cmp(y),
+        // As `==` compares them (0 and -0 are one number); NaN, which no configuration
+        // can write, ordered after every number rather than left unordered.
+        (V::Num(x), V::Num(y)) => x.partial_cmp(y).unwrap_or_else(|| x.total_cmp(y)),
         (V::Str(x), V::Str(y)) => x.cmp(y),
         (V::List(x), V::List(y)) | (V::Set(x), V::Set(y)) => {
             for (p, q) in x.iter().zip(y) {
@@ -282,6 +340,13 @@ pub fn cmp(a: &V, b: &V) -> Ordering {
         (V::Sensitive(x), V::Sensitive(y)) => cmp(x, y),
         _ => rank(a).cmp(&rank(b)),
     }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// How many comparisons of values this thread made ([`cmp`] and the functions'
+    /// `equal`): what tests of the cost of an algorithm count, rather than time it.
+    pub(crate) static COMPARED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
 
 impl fmt::Display for V {
@@ -333,13 +398,13 @@ mod tests {
         ]);
         assert_eq!(
             s,
-            V::Set(vec![V::Num(2.0), V::Num(10.0), V::str("a"), V::str("b")])
+            V::Set(vec![V::Num(2.0), V::Num(10.0), V::str("a"), V::str("b")].into())
         );
     }
 
     #[test]
     fn marks_come_off_deep_and_go_on_once() {
-        let v = V::List(vec![V::str("a"), V::Sensitive(Box::new(V::str("s")))]);
+        let v = V::list(vec![V::str("a"), V::Sensitive(Box::new(V::str("s")))]);
         assert!(v.has_sensitive());
         let (plain, had) = v.unmark();
         assert!(had && !plain.has_sensitive());
