@@ -210,22 +210,23 @@ fn substr(a: &mut Args) -> Result<V, FnError> {
     let s = a.str(0)?;
     let mut offset = a.int(1)?;
     let length = a.int(2)?;
-    let clusters: Vec<&str> = s.graphemes(true).collect();
+    // Walked, not collected: a list of every cluster of a long string is many times
+    // the string.
     if offset < 0 {
-        offset += clusters.len() as i64;
+        offset += s.graphemes(true).count() as i64;
     } else if length == 0 {
         return Ok(V::str(""));
     }
     let start = usize::try_from(offset.max(0)).unwrap_or(usize::MAX);
-    if start >= clusters.len() && offset > 0 {
+    let mut clusters = s.grapheme_indices(true).skip(start);
+    let Some((from, _)) = clusters.next() else {
         return Ok(V::str(""));
-    }
-    let rest = clusters.get(start..).unwrap_or_default();
-    let taken = match usize::try_from(length) {
-        Ok(n) if n > 0 => &rest[..n.min(rest.len())],
-        _ => rest,
     };
-    Ok(V::Str(taken.concat()))
+    let to = match usize::try_from(length) {
+        Ok(n) if n > 0 => clusters.nth(n - 1).map_or(s.len(), |(i, _)| i),
+        _ => s.len(),
+    };
+    Ok(V::str(&s[from..to]))
 }
 
 /// A pattern in Go's RE2 syntax made to mean the same to the `regex` crate: Perl classes
