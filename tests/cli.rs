@@ -943,6 +943,15 @@ fn a_configuration_past_a_limit_is_an_error_naming_it() {
         ));
     }
     deep.push_str("}\nresource \"aws_vpc\" \"a\" {\n  tags = { x = jsonencode(local.l100) }\n}\n");
+    let mut doubling = String::from("locals {\n  s0 = \"ab\"\n");
+    for i in 1..=40 {
+        doubling.push_str(&format!(
+            "  s{i} = \"${{local.s{}}}${{local.s{}}}\"\n",
+            i - 1,
+            i - 1
+        ));
+    }
+    doubling.push_str("}\nresource \"aws_vpc\" \"a\" {\n  tags = { n = length(local.s40) }\n}\n");
     let cases: Vec<(&str, String, &str, &str)> = vec![
         (
             "count",
@@ -951,6 +960,13 @@ fn a_configuration_past_a_limit_is_an_error_naming_it() {
             "instances",
         ),
         ("deep", deep, "main.tf:5:57", "depth"),
+        (
+            "product",
+            "locals {\n  r = range(1000)\n  p = setproduct(local.r, local.r, local.r)\n}\nresource \"aws_vpc\" \"a\" {\n  tags = { n = length(local.p) }\n}\n".into(),
+            "main.tf:3:7",
+            "collection-length",
+        ),
+        ("doubling", doubling, "main.tf:26:", "string-length"),
     ];
     for (name, main, place, limit) in cases {
         let dir = base.join(name);

@@ -59,6 +59,9 @@ pub fn body_values(
     top: bool,
 ) -> EResult<BTreeMap<String, V>> {
     let mut out = BTreeMap::new();
+    // The body's value, counted as it grows: many attributes and blocks, each within
+    // the limits, may not be together.
+    let mut size = crate::limits::Growing::new();
     for a in &body.attrs {
         if top && RESOURCE_META.contains(&a.name.as_str()) {
             continue;
@@ -75,6 +78,8 @@ pub fn body_values(
         if !top && v == V::Null {
             continue;
         }
+        size.add(v.size())
+            .map_err(|what| EvalError::at(&a.loc, what))?;
         out.insert(a.name.clone(), v);
     }
     let mut lists: BTreeMap<String, Option<Vec<V>>> = BTreeMap::new();
@@ -149,6 +154,8 @@ pub fn body_values(
                             .map_err(|e| within_block(e, label))?,
                         &b.loc,
                     )?;
+                    size.add(obj.size())
+                        .map_err(|what| EvalError::at(&b.loc, what))?;
                     if let Some(items) = slot {
                         items.push(obj);
                     }
@@ -159,6 +166,8 @@ pub fn body_values(
                     body_values(ev, &b.body, f, false).map_err(|e| within_block(e, kind))?,
                     &b.loc,
                 )?;
+                size.add(obj.size())
+                    .map_err(|what| EvalError::at(&b.loc, what))?;
                 if let Some(items) = lists
                     .entry(kind.to_string())
                     .or_insert_with(|| Some(Vec::new()))

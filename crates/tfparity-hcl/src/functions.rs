@@ -118,6 +118,8 @@ pub fn call(name: &str, args: Vec<V>, ctx: &FnCtx) -> Result<V, FnError> {
     let spec = find(name).ok_or(FnError::Unknown)?;
     let vals: Vec<V> = args.into_iter().map(|v| v.unmark().0).collect();
     spec.check_arity(vals.len())?;
+    // What the call reads, counted before the function takes its arguments apart.
+    let read = spec.cost.read(&vals);
     let mut args = Args { spec, vals, ctx };
     for i in 0..args.vals.len().min(spec.nulls_from) {
         if args.vals[i] == V::Null {
@@ -132,7 +134,48 @@ pub fn call(name: &str, args: Vec<V>, ctx: &FnCtx) -> Result<V, FnError> {
     if unknown {
         return Ok(V::unknown());
     }
-    (spec.run)(&mut args)
+    let out = (spec.run)(&mut args)?;
+    crate::limits::steps(read.saturating_add(spec.cost.made(&out))).map_err(FnError::Invalid)?;
+    Ok(out)
+}
+
+/// What a call costs, in evaluation steps (see [`crate::limits`]), from the sizes of its
+/// arguments and result: a step per element and per 64 bytes of text it reads or makes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Cost {
+    /// Walks its arguments and result at every level (the default).
+    Deep,
+    /// Reads or makes only the top level of its arguments and result (`keys`, `concat`):
+    /// elements are shared, not looked into.
+    Shallow,
+    /// Picks an element or answers a question of a collection without walking it
+    /// (`lookup`, `element`, `length`); a string argument is still read.
+    Picks,
+}
+
+impl Cost {
+    /// The steps of reading `args`.
+    fn read(self, args: &[V]) -> u64 {
+        args.iter().fold(1, |n, v| n.saturating_add(self.weight(v)))
+    }
+
+    /// The steps of making `out`.
+    fn made(self, out: &V) -> u64 {
+        match self {
+            Cost::Picks => 0,
+            _ => self.weight(out),
+        }
+    }
+
+    fn weight(self, v: &V) -> u64 {
+        match (self, v) {
+            (Cost::Deep, v) => v.size(),
+            (_, V::Str(s)) => s.len() as u64 / 64,
+            (Cost::Shallow, V::List(l) | V::Set(l)) => l.len() as u64,
+            (Cost::Shallow, V::Map(m)) => m.len() as u64,
+            _ => 0,
+        }
+    }
 }
 
 /// Elements converted to the one type they all convert to, as Terraform converts a tuple
@@ -195,6 +238,7 @@ pub(super) struct Spec {
     /// Arguments from this index on may be `null`.
     nulls_from: usize,
     unknowns: Unknowns,
+    cost: Cost,
     run: fn(&mut Args) -> Result<V, FnError>,
 }
 
@@ -210,8 +254,13 @@ impl Spec {
             var: None,
             nulls_from: usize::MAX,
             unknowns: Unknowns::Deep,
+            cost: Cost::Deep,
             run,
         }
+    }
+
+    pub(super) const fn cost(self, cost: Cost) -> Spec {
+        Spec { cost, ..self }
     }
 
     /// Adds a variadic parameter.

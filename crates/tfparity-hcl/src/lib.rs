@@ -276,6 +276,9 @@ where
     }
     built.accounts = run.declared_accounts();
     crate::timing(&format!("hcl evaluate {env}"), t);
+    if std::env::var_os("TFPARITY_TIMINGS").is_some() {
+        eprintln!("timing: hcl steps {env}: {}", run.budget.steps_used());
+    }
     // Workspaces per environment read `terraform.workspace`; left at `default`, every
     // environment would be evaluated as the same one, silently. (A folder per
     // environment is not a workspace: nothing to say there.)

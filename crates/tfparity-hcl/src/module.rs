@@ -734,6 +734,8 @@ impl Run {
                         })
                         .as_ref()
                         .map_err(Clone::clone)?;
+                    // Converting walks the value.
+                    crate::limits::steps(value.size()).map_err(|w| LoadError::at(&value_at, w))?;
                     convert(value, ty).map_err(|m| {
                         let declared = if value_at.file.path == decl.loc.file.path && value_at.offset == decl.loc.offset {
                             String::new()

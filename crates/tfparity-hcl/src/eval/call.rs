@@ -59,6 +59,8 @@ impl Eval<'_> {
                 };
                 let ty = Type::parse(ty, self)?;
                 let v = self.eval(value, f)?;
+                // Converting walks the value.
+                self.steps(v.size(), span.clone())?;
                 let marked = v.has_sensitive();
                 return convert(v, &ty).map_err(|e| {
                     self.err(
@@ -223,6 +225,12 @@ impl Eval<'_> {
             }
             _ => {}
         }
+        // Taking marks off the parts of a value that has them inside rebuilds it.
+        let rebuilt = values
+            .iter()
+            .filter(|v| v.peel().0.has_sensitive())
+            .fold(0u64, |n, v| n.saturating_add(v.size()));
+        self.steps(rebuilt, span.clone())?;
         let mut marked = false;
         let plain: Vec<V> = values
             .into_iter()

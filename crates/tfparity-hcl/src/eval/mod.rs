@@ -275,16 +275,49 @@ pub fn unset_attribute(mark: &V, name: &str) -> V {
 const EVAL_RED_ZONE: usize = 64 * 1024;
 const EVAL_STACK_SEGMENT: usize = 1024 * 1024;
 
-/// Why `v` goes past the limits on one value in force, if it does.
+/// Why `v` goes past the limits on one value in force, if it does: its depth, its size,
+/// its length as a string or collection. Each is known without looking inside it.
 pub fn check_value(v: &V) -> Result<(), String> {
+    let limits = limits::current();
     let depth = u64::from(v.depth());
-    if depth > limits::current().depth {
+    if depth > limits.depth {
         return Err(limits::exceeded(
             Limit::Depth,
             format!("this value is nested {depth} levels deep"),
         ));
     }
+    let size = v.size();
+    if size > limits.value_size {
+        return Err(limits::exceeded(
+            Limit::ValueSize,
+            format!("this value has a size of {size}"),
+        ));
+    }
+    let (len, limit, what) = match v.peel().0 {
+        V::Str(s) => (s.len(), Limit::StringLength, "this string has"),
+        V::List(l) | V::Set(l) => (l.len(), Limit::CollectionLength, "this collection has"),
+        V::Map(m) => (m.len(), Limit::CollectionLength, "this collection has"),
+        _ => (0, Limit::StringLength, ""),
+    };
+    let len = len as u64;
+    if len > limits.get(limit) {
+        let unit = if limit == Limit::StringLength {
+            "bytes"
+        } else {
+            "elements"
+        };
+        return Err(limits::exceeded(limit, format!("{what} {len} {unit}")));
+    }
     Ok(())
+}
+
+/// The steps evaluating an expression whose value is `v` takes, beyond its own: a
+/// string is copied or made, at one step per 64 bytes (a collection is shared).
+fn copy_steps(v: &V) -> u64 {
+    match v {
+        V::Str(s) => s.len() as u64 / 64,
+        _ => 0,
+    }
 }
 
 /// The evaluator for expressions written at `loc`.
@@ -303,13 +336,23 @@ impl Eval<'_> {
     /// deeper than the `depth` limit is refused where it is made, so that every value
     /// can be walked, compared and dropped recursively.
     pub fn eval(&self, e: &Expr, f: &Frame<'_>) -> EResult<V> {
+        self.steps(1, e.span())?;
         // The expression tree is as deep as the parser allows (and a JSON configuration
         // file's nesting): evaluation recurses along it on a stack that grows as needed.
         let v = stacker::maybe_grow(EVAL_RED_ZONE, EVAL_STACK_SEGMENT, || {
             self.eval_unchecked(e, f)
         })?;
         self.within_limits(&v, e.span())?;
+        self.steps(copy_steps(&v), e.span())?;
         Ok(v)
+    }
+
+    /// Counts `n` steps of evaluation, at `span`.
+    pub fn steps(&self, n: u64, span: Option<std::ops::Range<usize>>) -> EResult<()> {
+        if n == 0 {
+            return Ok(());
+        }
+        limits::steps(n).map_err(|what| self.err(span, what))
     }
 
     /// An error when `v`, made at `span`, goes past a limit on values.
@@ -325,13 +368,17 @@ impl Eval<'_> {
             Kind::String(s) => Ok(V::Str(s.to_string())),
             Kind::Array(a) => {
                 let mut out = Vec::with_capacity(a.len());
+                let mut size = limits::Growing::new();
                 for x in a.iter() {
-                    out.push(self.eval(x, f)?);
+                    let v = self.eval(x, f)?;
+                    size.add(v.size()).map_err(|w| self.err(x.span(), w))?;
+                    out.push(v);
                 }
                 Ok(V::list(out))
             }
             Kind::Object(o) => {
                 let mut out = BTreeMap::new();
+                let mut size = limits::Growing::new();
                 // A key computed from a sensitive value makes the whole object sensitive.
                 let mut key_marked = false;
                 for (k, v) in o.iter() {
@@ -351,7 +398,10 @@ impl Eval<'_> {
                             })?
                         }
                     };
-                    out.insert(key, self.eval(v, f)?);
+                    let value = self.eval(v, f)?;
+                    size.add(value.size() + key.len() as u64 / 64)
+                        .map_err(|w| self.err(v.span(), w))?;
+                    out.insert(key, value);
                 }
                 Ok(V::map(out).mark(key_marked))
             }
@@ -545,9 +595,15 @@ impl Eval<'_> {
                         resource: within.resource,
                         block: listed,
                     };
+                    // One step per element: a splat with nothing after it is no
+                    // expression per element, but it is work per element.
+                    self.steps(items.len() as u64, span.clone())?;
                     let mut out = Vec::with_capacity(items.len());
+                    let mut size = limits::Growing::new();
                     for item in items {
-                        out.push(self.apply_in(item, &rest[..take], f, span.clone(), each)?);
+                        let x = self.apply_in(item, &rest[..take], f, span.clone(), each)?;
+                        size.add(x.size()).map_err(|w| self.err(span.clone(), w))?;
+                        out.push(x);
                     }
                     v = V::list(out).mark(marked);
                     within.block = false;
@@ -668,6 +724,8 @@ impl Eval<'_> {
             if !against_null && (l.has_unknown() || r.has_unknown()) {
                 return Ok(V::unknown());
             }
+            // Comparing walks both values, as far as the smaller goes.
+            self.steps(l.size().min(r.size()), span.clone())?;
             let eq = equal(&l, &r);
             return Ok(V::Bool(if op == B::Eq { eq } else { !eq }).mark(marked));
         }
@@ -738,6 +796,14 @@ impl Eval<'_> {
             _ => false,
         };
         let coll = if blocks { mark_blocks(coll) } else { coll };
+        // As many elements as the collection has, checked before any is made.
+        let n = match &coll {
+            V::List(l) | V::Set(l) => l.len(),
+            V::Map(m) => m.len(),
+            _ => 0,
+        };
+        limits::collection("this for expression", n as u64)
+            .map_err(|w| self.err(span.clone(), w))?;
         let pairs: Vec<(V, V)> = match coll {
             V::Unknown(_) => return Ok(V::unknown()),
             V::List(l) => l
@@ -773,6 +839,7 @@ impl Eval<'_> {
         // A key computed from a sensitive value: keys carry no mark of their own, so the
         // whole result is marked (as Terraform marks it).
         let mut keys_marked = false;
+        let mut size = limits::Growing::new();
         for (k, v) in pairs {
             let mut b = vec![(value_var.clone(), v)];
             if let Some(kv) = &key_var {
@@ -798,6 +865,8 @@ impl Eval<'_> {
             }
             let value = self.eval(&fe.value_expr, &inner)?;
             let value = if blocks { unmark_blocks(value) } else { value };
+            size.add(value.size())
+                .map_err(|w| self.err(fe.value_expr.span(), w))?;
             match &fe.key_expr {
                 None => list.push(value),
                 Some(kx) => {
@@ -845,6 +914,9 @@ impl Eval<'_> {
 /// `==` as Terraform compares: no conversion between kinds; numbers by value; lists and
 /// tuples by element; maps and objects by key.
 pub fn equal(a: &V, b: &V) -> bool {
+    if a.shares(b) {
+        return true;
+    }
     match (a, b) {
         (V::Num(x), V::Num(y)) => x == y,
         (V::List(x), V::List(y)) | (V::Set(x), V::Set(y)) => {

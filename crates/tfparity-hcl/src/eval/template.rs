@@ -75,6 +75,7 @@ impl Eval<'_> {
                         t = t.trim_end();
                     }
                     out.push_str(t);
+                    self.short_enough(out, span.clone())?;
                 }
                 Element::Interpolation(x, _) => {
                     let (v, m) = self.eval(x, f)?.unmark();
@@ -83,7 +84,10 @@ impl Eval<'_> {
                         seen.unknown = true;
                     } else {
                         match v.to_str() {
-                            Some(s) => out.push_str(&s),
+                            Some(s) => {
+                                out.push_str(&s);
+                                self.short_enough(out, x.span().or(span.clone()))?;
+                            }
                             None if v == V::Null => {
                                 return Err(self.err(x.span().or(span.clone()), "Invalid template interpolation value: the expression result is null. Cannot include a null value in a string template."))
                             }
@@ -142,6 +146,8 @@ impl Eval<'_> {
                     };
                     let edges = (fd.for_strip.strip_end(), fd.endfor_strip.strip_start());
                     for (k, v) in pairs {
+                        // Each pass is a step, whether or not it evaluates anything.
+                        self.steps(1, fd.collection.span())?;
                         let mut b = vec![(fd.value_var.to_string(), v)];
                         if let Some(kv) = &fd.key_var {
                             b.push((kv.to_string(), k));
@@ -153,6 +159,14 @@ impl Eval<'_> {
             }
         }
         Ok(())
+    }
+}
+
+impl Eval<'_> {
+    /// An error once a template's text is longer than the `string-length` limit: checked
+    /// as it grows (a `%{for}` repeats its body for every element).
+    fn short_enough(&self, out: &str, span: Option<std::ops::Range<usize>>) -> EResult<()> {
+        crate::limits::string("this template", out.len() as u64).map_err(|w| self.err(span, w))
     }
 }
 

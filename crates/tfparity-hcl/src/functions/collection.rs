@@ -7,7 +7,7 @@
 
 use super::convert::{convert, equal, ty_of, unify, Ty};
 use super::sequence::{list_any, whole_index};
-use super::{fail, Args, FnError, Spec, Unknowns};
+use super::{fail, Args, Cost, FnError, Spec, Unknowns};
 use crate::value::{cmp, V};
 use std::collections::BTreeMap;
 use unicode_segmentation::UnicodeSegmentation;
@@ -20,18 +20,26 @@ pub(super) const SPECS: &[Spec] = &[
     Spec::new("coalesce", &[], coalesce)
         .var("vals")
         .nulls(0)
-        .unknowns(Own),
+        .unknowns(Own)
+        .cost(Cost::Picks),
     Spec::new("coalescelist", &[], coalescelist)
         .var("vals")
         .nulls(0)
-        .unknowns(Own),
+        .unknowns(Own)
+        .cost(Cost::Picks),
     Spec::new("contains", &["list", "value"], contains)
         .nulls(1)
         .unknowns(Own),
-    Spec::new("element", &["list", "index"], element).unknowns(Shallow),
+    Spec::new("element", &["list", "index"], element)
+        .unknowns(Shallow)
+        .cost(Cost::Picks),
     Spec::new("index", &["list", "value"], index).unknowns(Shallow),
-    Spec::new("keys", &["inputMap"], keys).unknowns(Shallow),
-    Spec::new("length", &["value"], length).unknowns(Shallow),
+    Spec::new("keys", &["inputMap"], keys)
+        .unknowns(Shallow)
+        .cost(Cost::Shallow),
+    Spec::new("length", &["value"], length)
+        .unknowns(Shallow)
+        .cost(Cost::Picks),
     Spec::new("list", &[], |_| Err(fail(DEPRECATED_LIST)))
         .var("vals")
         .nulls(0)
@@ -39,7 +47,8 @@ pub(super) const SPECS: &[Spec] = &[
     Spec::new("lookup", &["inputMap", "key"], lookup)
         .var("default")
         .nulls(2)
-        .unknowns(Own),
+        .unknowns(Own)
+        .cost(Cost::Picks),
     Spec::new("map", &[], |_| Err(fail(DEPRECATED_MAP)))
         .var("vals")
         .nulls(0)
@@ -48,11 +57,18 @@ pub(super) const SPECS: &[Spec] = &[
     Spec::new("merge", &[], merge)
         .var("maps")
         .nulls(0)
-        .unknowns(Shallow),
-    Spec::new("one", &["list"], one).unknowns(Shallow),
+        .unknowns(Shallow)
+        .cost(Cost::Shallow),
+    Spec::new("one", &["list"], one)
+        .unknowns(Shallow)
+        .cost(Cost::Picks),
     Spec::new("transpose", &["values"], transpose),
-    Spec::new("values", &["mapping"], values).unknowns(Shallow),
-    Spec::new("zipmap", &["keys", "values"], zipmap).unknowns(Shallow),
+    Spec::new("values", &["mapping"], values)
+        .unknowns(Shallow)
+        .cost(Cost::Shallow),
+    Spec::new("zipmap", &["keys", "values"], zipmap)
+        .unknowns(Shallow)
+        .cost(Cost::Shallow),
 ];
 
 const DEPRECATED_LIST: &str = "the \"list\" function was deprecated in Terraform v0.12 and is no \

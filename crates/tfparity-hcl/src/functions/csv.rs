@@ -14,14 +14,20 @@ fn csvdecode(a: &mut Args) -> Result<V, FnError> {
     let Some((_, header)) = records.next() else {
         return Err(fail("missing header line"));
     };
-    for (i, name) in header.iter().enumerate() {
-        if header[..i].contains(name) {
+    let mut seen = std::collections::BTreeSet::new();
+    for name in &header {
+        if !seen.insert(name) {
             return Err(fail(format!(
                 "duplicate column name {}",
                 crate::scrub::quote(name)
             )));
         }
     }
+    // Each row repeats the header's names as its keys: counted before it is made.
+    let keys = header
+        .iter()
+        .fold(1u64, |n, k| n.saturating_add(k.len() as u64 / 64));
+    let mut size = crate::limits::Growing::new();
     let mut rows = Vec::new();
     for (line, fields) in records {
         if fields.len() != header.len() {
@@ -29,6 +35,10 @@ fn csvdecode(a: &mut Args) -> Result<V, FnError> {
                 "CSV parse error on line {line}: wrong number of fields"
             )));
         }
+        let row = fields
+            .iter()
+            .fold(keys, |n, f| n.saturating_add(1 + f.len() as u64 / 64));
+        size.add(row).map_err(fail)?;
         let row: BTreeMap<String, V> = header
             .iter()
             .cloned()
@@ -42,6 +52,8 @@ fn csvdecode(a: &mut Args) -> Result<V, FnError> {
 /// The records of CSV text, each with the line it starts on.
 fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, String> {
     let text = text.replace("\r\n", "\n");
+    let limit = usize::try_from(crate::limits::current().value_size).unwrap_or(usize::MAX);
+    let mut total = 0usize;
     let mut out = Vec::new();
     let mut chars = text.chars().peekable();
     let mut line = 1;
@@ -100,6 +112,14 @@ fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, String> {
                 }
             }
             fields.push(field);
+            // A field is an element of the result, however short.
+            total += 1;
+            if total > limit {
+                return Err(crate::limits::exceeded(
+                    crate::limits::Limit::ValueSize,
+                    "csvdecode would make a value larger than that",
+                ));
+            }
             match chars.next() {
                 Some(',') => continue,
                 Some(_) => line += 1,

@@ -51,6 +51,7 @@ pub(super) fn json_text(v: &V, out: &mut String) -> Result<(), String> {
                     out.push(',');
                 }
                 json_text(v, out)?;
+                within_limit(out)?;
             }
             out.push(']');
         }
@@ -63,6 +64,7 @@ pub(super) fn json_text(v: &V, out: &mut String) -> Result<(), String> {
                 json_string(k, out);
                 out.push(':');
                 json_text(v, out)?;
+                within_limit(out)?;
             }
             out.push('}');
         }
@@ -70,6 +72,18 @@ pub(super) fn json_text(v: &V, out: &mut String) -> Result<(), String> {
         V::Sensitive(v) => json_text(v, out)?,
     }
     Ok(())
+}
+
+/// An error once text being written is longer than the `string-length` limit: checked
+/// as it grows, so that a value whose elements share one long string is not written out
+/// whole first.
+fn within_limit(out: &str) -> Result<(), String> {
+    crate::limits::string("this encoding", out.len() as u64)
+}
+
+/// Whether text being written is past the `string-length` limit (the writer stops).
+fn past_limit(out: &str) -> bool {
+    out.len() as u64 > crate::limits::current().string_length
 }
 
 /// A JSON string literal with Go's `encoding/json` escapes.
@@ -98,26 +112,81 @@ pub(super) fn json_string(s: &str, out: &mut String) {
 
 fn jsonencode(a: &mut Args) -> Result<V, FnError> {
     let mut out = String::new();
-    json_text(a.get(0), &mut out).map_err(|e| a.bad(0, e))?;
+    json_text(a.get(0), &mut out).map_err(|e| {
+        if e.starts_with(crate::limits::LIMIT_EXCEEDED) {
+            fail(e)
+        } else {
+            a.bad(0, e)
+        }
+    })?;
     Ok(V::Str(out))
 }
 
 fn jsondecode(a: &mut Args) -> Result<V, FnError> {
     let text = a.str(0)?;
-    match serde_json::from_str::<serde_json::Value>(&text) {
-        Ok(json) => {
-            // Terraform refuses an object that repeats a key; serde_json keeps the last.
-            if let Err(e) = serde_json::from_str::<Unique>(&text) {
-                return Err(fail(e.to_string().split(" at line").next().unwrap_or("")));
-            }
-            Ok(from_json(json))
+    // Read once without keeping anything: a syntax error, the size of what it would
+    // make (checked against the `value-size` limit as it is read, before anything is
+    // made), a repeated key.
+    SCAN.with(|s| {
+        s.replace(Scan {
+            size: 0,
+            limit: crate::limits::current().value_size,
+            duplicate: None,
+        })
+    });
+    let scanned = serde_json::from_str::<Unique>(&text);
+    let scan = SCAN.with(|s| s.take());
+    match scanned {
+        Err(e) if e.is_data() => {
+            return Err(fail(e.to_string().split(" at line").next().unwrap_or("")));
         }
+        Err(e) => return Err(fail(go_json_error(&text, &e))),
+        Ok(_) => {}
+    }
+    // Terraform refuses an object that repeats a key; serde_json keeps the last.
+    if let Some(key) = scan.duplicate {
+        return Err(fail(format!(
+            "duplicate {} property in JSON object",
+            crate::scrub::quote(&key)
+        )));
+    }
+    match serde_json::from_str::<serde_json::Value>(&text) {
+        Ok(json) => Ok(from_json(json)),
         Err(e) => Err(fail(go_json_error(&text, &e))),
     }
 }
 
-/// JSON read only to find an object that repeats a key: `duplicate "a" property in
-/// JSON object`, as Terraform says.
+/// What reading a JSON document once found.
+#[derive(Default)]
+struct Scan {
+    /// The size of the value it makes (see [`V::size`]).
+    size: u64,
+    limit: u64,
+    /// The first key an object repeats.
+    duplicate: Option<String>,
+}
+
+thread_local! {
+    static SCAN: std::cell::RefCell<Scan> = std::cell::RefCell::new(Scan::default());
+}
+
+/// Counts a node of `size` read, an error past the limit.
+fn scanned<E: serde::de::Error>(size: u64) -> Result<Unique, E> {
+    SCAN.with(|s| {
+        let mut s = s.borrow_mut();
+        s.size = s.size.saturating_add(size);
+        if s.size > s.limit {
+            return Err(E::custom(crate::limits::exceeded(
+                crate::limits::Limit::ValueSize,
+                "jsondecode would make a value larger than that",
+            )));
+        }
+        Ok(Unique)
+    })
+}
+
+/// JSON read only to check it: its syntax, its size, a repeated key (`duplicate "a"
+/// property in JSON object`, as Terraform says).
 struct Unique;
 
 impl<'de> serde::Deserialize<'de> for Unique {
@@ -133,39 +202,41 @@ impl<'de> serde::de::Visitor<'de> for Unique {
         f.write_str("JSON")
     }
 
-    fn visit_bool<E>(self, _: bool) -> Result<Unique, E> {
-        Ok(Unique)
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Unique, E> {
+        scanned(1)
     }
-    fn visit_i64<E>(self, _: i64) -> Result<Unique, E> {
-        Ok(Unique)
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Unique, E> {
+        scanned(1)
     }
-    fn visit_u64<E>(self, _: u64) -> Result<Unique, E> {
-        Ok(Unique)
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Unique, E> {
+        scanned(1)
     }
-    fn visit_f64<E>(self, _: f64) -> Result<Unique, E> {
-        Ok(Unique)
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Unique, E> {
+        scanned(1)
     }
-    fn visit_str<E>(self, _: &str) -> Result<Unique, E> {
-        Ok(Unique)
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Unique, E> {
+        scanned(1 + s.len() as u64 / 64)
     }
-    fn visit_unit<E>(self) -> Result<Unique, E> {
-        Ok(Unique)
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Unique, E> {
+        scanned(1)
     }
 
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Unique, A::Error> {
+        scanned::<A::Error>(1)?;
         while seq.next_element::<Unique>()?.is_some() {}
         Ok(Unique)
     }
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Unique, A::Error> {
+        scanned::<A::Error>(1)?;
         let mut seen = std::collections::BTreeSet::new();
         while let Some(key) = map.next_key::<String>()? {
+            scanned::<A::Error>(key.len() as u64 / 64)?;
             map.next_value::<Unique>()?;
             if !seen.insert(key.clone()) {
-                return Err(serde::de::Error::custom(format!(
-                    "duplicate {} property in JSON object",
-                    crate::scrub::quote(&key)
-                )));
+                SCAN.with(|s| {
+                    s.borrow_mut().duplicate.get_or_insert(key);
+                });
             }
         }
         Ok(Unique)
@@ -218,7 +289,9 @@ fn ends_inside_token(text: &str) -> bool {
 fn yamlencode(a: &mut Args) -> Result<V, FnError> {
     let v = a.get(0);
     let mut out = String::new();
+    // The writer stops once past the limit.
     yaml_node(v, 0, &mut out);
+    crate::limits::string("yamlencode", out.len() as u64).map_err(fail)?;
     out.push('\n');
     if matches!(v, V::Null | V::Bool(_) | V::Num(_)) {
         out.push_str("...\n");
@@ -246,6 +319,9 @@ fn yaml_node(v: &V, indent: usize, out: &mut String) {
 /// A mapping whose first key goes where the cursor is and the others at `indent`.
 fn yaml_mapping(m: &BTreeMap<String, V>, indent: usize, out: &mut String) {
     for (i, (k, v)) in m.iter().enumerate() {
+        if past_limit(out) {
+            return;
+        }
         if i > 0 {
             newline(indent, out);
         }
@@ -271,6 +347,9 @@ fn yaml_mapping(m: &BTreeMap<String, V>, indent: usize, out: &mut String) {
 /// A sequence whose first `- ` goes where the cursor is and the others at `indent`.
 fn yaml_sequence(l: &[V], indent: usize, out: &mut String) {
     for (i, v) in l.iter().enumerate() {
+        if past_limit(out) {
+            return;
+        }
         if i > 0 {
             newline(indent, out);
         }

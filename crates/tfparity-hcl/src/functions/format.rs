@@ -64,6 +64,8 @@ fn formatlist(a: &mut Args) -> Result<V, FnError> {
         }
     }
     let n = len.map_or(1, |(n, _)| n);
+    crate::limits::collection("formatlist", n as u64).map_err(fail)?;
+    let mut size = crate::limits::Growing::new();
     let mut out = Vec::with_capacity(n);
     for it in 0..n {
         let row: Vec<V> = args
@@ -79,7 +81,9 @@ fn formatlist(a: &mut Args) -> Result<V, FnError> {
         }
         let s = printf(&f, &row)
             .map_err(|e| fail(format!("error on format iteration {it}: {}", e.message())))?;
-        out.push(V::Str(s));
+        let s = V::Str(s);
+        size.add(s.size()).map_err(fail)?;
+        out.push(s);
     }
     Ok(V::list(out))
 }
@@ -211,6 +215,8 @@ fn printf(f: &str, args: &[V]) -> Result<String, PrintfError> {
         }
         highest = highest.max(verb.arg);
         append(&verb, args, &mut out).map_err(PrintfError::Call)?;
+        // Each verb may add up to 65536 bytes (and `%v` a whole value as JSON).
+        crate::limits::string("format", out.len() as u64).map_err(PrintfError::Call)?;
         next_arg = verb.arg + 1;
     }
     if highest < args.len() {

@@ -4,7 +4,7 @@
 //! does not matter (`concat`, `flatten`, `slice`); otherwise the result is unknown.
 
 use super::convert::{as_num, convert, ty_of, unify, unify_elements};
-use super::{fail, Args, FnError, Spec, Unknowns};
+use super::{fail, Args, Cost, FnError, Spec, Unknowns};
 use crate::value::{cmp, V};
 use std::cmp::Ordering;
 
@@ -15,18 +15,25 @@ pub(super) const SPECS: &[Spec] = &[
     Spec::new("compact", &["list"], compact),
     Spec::new("concat", &[], concat)
         .var("seqs")
-        .unknowns(Shallow),
+        .unknowns(Shallow)
+        .cost(Cost::Shallow),
     Spec::new("distinct", &["list"], distinct),
     Spec::new("flatten", &["list"], flatten).unknowns(Shallow),
-    Spec::new("range", &[], range).var("params"),
-    Spec::new("reverse", &["list"], reverse).unknowns(Shallow),
+    Spec::new("range", &[], range)
+        .var("params")
+        .cost(Cost::Shallow),
+    Spec::new("reverse", &["list"], reverse)
+        .unknowns(Shallow)
+        .cost(Cost::Shallow),
     Spec::new("setintersection", &["first_set"], setintersection).var("other_sets"),
     Spec::new("setproduct", &[], setproduct)
         .var("sets")
         .unknowns(Shallow),
     Spec::new("setsubtract", &["a", "b"], setsubtract),
     Spec::new("setunion", &["first_set"], setunion).var("other_sets"),
-    Spec::new("slice", &["list", "start_index", "end_index"], slice).unknowns(Shallow),
+    Spec::new("slice", &["list", "start_index", "end_index"], slice)
+        .unknowns(Shallow)
+        .cost(Cost::Shallow),
     Spec::new("sort", &["list"], sort),
     Spec::new("sum", &["list"], sum),
 ];
@@ -75,6 +82,12 @@ fn concat(a: &mut Args) -> Result<V, FnError> {
     if a.vals.is_empty() {
         return Err(fail("at least one argument is required"));
     }
+    // As long as all the lists together, checked before any is copied.
+    let total = a.vals.iter().fold(0u64, |n, v| match v {
+        V::List(l) => n.saturating_add(l.len() as u64),
+        _ => n,
+    });
+    crate::limits::collection("concat", total).map_err(fail)?;
     let mut out = Vec::new();
     for i in 0..a.len() {
         match a.take(i) {
@@ -131,21 +144,31 @@ pub(super) fn whole_index(a: &Args, i: usize) -> Result<i64, String> {
 }
 
 /// Flattens nested lists and sets; maps, primitives, nulls and unknown elements stay as
-/// they are (an unknown element is taken to be a single value).
-fn flatten_into(items: Vec<V>, out: &mut Vec<V>) {
+/// they are (an unknown element is taken to be a single value). Stops past `limit`
+/// elements: nested lists that share their elements can hold far more than they take.
+fn flatten_into(items: &[V], out: &mut Vec<V>, limit: u64) -> Result<(), FnError> {
     for v in items {
         match v {
-            V::List(l) | V::Set(l) => flatten_into(l.into_vec(), out),
-            v => out.push(v),
+            V::List(l) | V::Set(l) => flatten_into(l, out, limit)?,
+            v => {
+                if out.len() as u64 >= limit {
+                    return Err(fail(crate::limits::exceeded(
+                        crate::limits::Limit::CollectionLength,
+                        format!("flatten would make more than {limit} elements"),
+                    )));
+                }
+                out.push(v.clone());
+            }
         }
     }
+    Ok(())
 }
 
 fn flatten(a: &mut Args) -> Result<V, FnError> {
-    match a.take(0) {
+    match a.get(0) {
         V::List(l) | V::Set(l) => {
             let mut out = Vec::new();
-            flatten_into(l.into_vec(), &mut out);
+            flatten_into(l, &mut out, crate::limits::current().collection_length)?;
             Ok(V::list(out))
         }
         _ => Err(fail("can only flatten lists, sets and tuples")),
@@ -174,7 +197,14 @@ fn range(a: &mut Args) -> Result<V, FnError> {
     let mut out = Vec::new();
     let mut n = start;
     let mut i = 0.0;
+    let limit = crate::limits::current().collection_length;
     while (step > 0.0 && n < end) || (step < 0.0 && n > end) {
+        if out.len() as u64 >= limit {
+            return Err(fail(crate::limits::exceeded(
+                crate::limits::Limit::CollectionLength,
+                format!("range would make more than {limit} elements"),
+            )));
+        }
         if out.len() >= 1024 {
             return Err(fail(
                 "more than 1024 values were generated; either decrease the difference \
@@ -300,6 +330,16 @@ fn setproduct(a: &mut Args) -> Result<V, FnError> {
             _ => return Err(a.bad(i, "a set or a list is required")),
         }
     }
+    // As many elements as the lengths multiplied, each a list of one element of every
+    // factor: checked before any is made.
+    let n = factors
+        .iter()
+        .try_fold(1u64, |n, f| n.checked_mul(f.len() as u64))
+        .unwrap_or(u64::MAX);
+    crate::limits::collection("setproduct", n).map_err(fail)?;
+    crate::limits::Growing::new()
+        .add(n.saturating_mul(factors.len() as u64 + 1))
+        .map_err(fail)?;
     let mut product: Vec<Vec<V>> = vec![Vec::new()];
     for factor in &factors {
         product = product

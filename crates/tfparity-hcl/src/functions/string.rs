@@ -121,6 +121,11 @@ fn indent(a: &mut Args) -> Result<V, FnError> {
     if n > 1 << 16 {
         return Err(a.bad(0, "must not be more than 65536"));
     }
+    let lines = s.bytes().filter(|b| *b == b'\n').count();
+    let len = (lines as u64)
+        .saturating_mul(n as u64)
+        .saturating_add(s.len() as u64);
+    crate::limits::string("indent", len).map_err(fail)?;
     Ok(V::Str(s.replace('\n', &format!("\n{}", " ".repeat(n)))))
 }
 
@@ -130,6 +135,22 @@ fn join(a: &mut Args) -> Result<V, FnError> {
         return Err(fail("at least one list is required"));
     }
     let many = a.len() > 2;
+    // As long as the strings and a separator between each two: checked before any is
+    // copied.
+    let (mut len, mut count) = (0u64, 0u64);
+    for v in &a.vals[1..] {
+        for x in v.as_seq().unwrap_or_default() {
+            let n = match x {
+                V::Str(s) => s.len(),
+                // A number or bool as text: at most 330 bytes (5e-324 in full).
+                _ => 330,
+            };
+            len = len.saturating_add(n as u64);
+            count += 1;
+        }
+    }
+    let seps = count.saturating_sub(1).saturating_mul(sep.len() as u64);
+    crate::limits::string("join", len.saturating_add(seps)).map_err(fail)?;
     let mut items = Vec::new();
     for i in 1..a.len() {
         for (n, s) in a.strings(i)?.into_iter().enumerate() {
@@ -152,6 +173,13 @@ fn join(a: &mut Args) -> Result<V, FnError> {
 fn split(a: &mut Args) -> Result<V, FnError> {
     let sep = a.str(0)?;
     let s = a.str(1)?;
+    // As many parts as separators and one, checked before any is made.
+    let n = if sep.is_empty() {
+        s.chars().count()
+    } else {
+        s.matches(sep.as_str()).count() + 1
+    };
+    crate::limits::collection("split", n as u64).map_err(fail)?;
     let parts: Vec<V> = if sep.is_empty() {
         // Go splits into characters, and an empty string into nothing.
         s.chars().map(|c| V::Str(c.to_string())).collect()
@@ -182,22 +210,23 @@ fn substr(a: &mut Args) -> Result<V, FnError> {
     let s = a.str(0)?;
     let mut offset = a.int(1)?;
     let length = a.int(2)?;
-    let clusters: Vec<&str> = s.graphemes(true).collect();
+    // Walked, not collected: a list of every cluster of a long string is many times
+    // the string.
     if offset < 0 {
-        offset += clusters.len() as i64;
+        offset += s.graphemes(true).count() as i64;
     } else if length == 0 {
         return Ok(V::str(""));
     }
     let start = usize::try_from(offset.max(0)).unwrap_or(usize::MAX);
-    if start >= clusters.len() && offset > 0 {
+    let mut clusters = s.grapheme_indices(true).skip(start);
+    let Some((from, _)) = clusters.next() else {
         return Ok(V::str(""));
-    }
-    let rest = clusters.get(start..).unwrap_or_default();
-    let taken = match usize::try_from(length) {
-        Ok(n) if n > 0 => &rest[..n.min(rest.len())],
-        _ => rest,
     };
-    Ok(V::Str(taken.concat()))
+    let to = match usize::try_from(length) {
+        Ok(n) if n > 0 => clusters.nth(n - 1).map_or(s.len(), |(i, _)| i),
+        _ => s.len(),
+    };
+    Ok(V::str(&s[from..to]))
 }
 
 /// A pattern in Go's RE2 syntax made to mean the same to the `regex` crate: Perl classes
@@ -307,8 +336,38 @@ fn replace(a: &mut Args) -> Result<V, FnError> {
                 crate::scrub::value(pattern)
             ))
         })?;
-        return Ok(V::Str(re.replace_all(&s, rep.as_str()).into_owned()));
+        // What `replace_all` does, checking the length as the result grows: every match
+        // (of an empty pattern, between every two characters) may add the whole
+        // replacement, `$0` expanded.
+        let limit = crate::limits::current().string_length;
+        let mut out = String::new();
+        let mut last = 0;
+        for caps in re.captures_iter(&s) {
+            let Some(m) = caps.get(0) else { continue };
+            out.push_str(&s[last..m.start()]);
+            caps.expand(&rep, &mut out);
+            last = m.end();
+            if out.len() as u64 > limit {
+                return Err(fail(crate::limits::exceeded(
+                    crate::limits::Limit::StringLength,
+                    format!("replace would make a string of more than {limit} bytes"),
+                )));
+            }
+        }
+        out.push_str(&s[last..]);
+        crate::limits::string("replace", out.len() as u64).map_err(fail)?;
+        return Ok(V::Str(out));
     }
+    // As long as the string with each match replaced, checked before it is made.
+    let matches = if sub.is_empty() {
+        s.chars().count() + 1
+    } else {
+        s.matches(sub.as_str()).count()
+    };
+    let len = (s.len() as u64)
+        .saturating_sub((matches * sub.len()) as u64)
+        .saturating_add((matches as u64).saturating_mul(rep.len() as u64));
+    crate::limits::string("replace", len).map_err(fail)?;
     Ok(V::Str(s.replace(&sub, &rep)))
 }
 
@@ -375,11 +434,20 @@ fn regex(a: &mut Args) -> Result<V, FnError> {
 fn regexall(a: &mut Args) -> Result<V, FnError> {
     let (re, shape) = pattern(a)?;
     let s = a.str(1)?;
-    Ok(V::List(
-        re.captures_iter(&s)
-            .map(|caps| captures(&re, &shape, &caps))
-            .collect(),
-    ))
+    // Every match of a pattern that matches the empty string: one between every two
+    // characters. Counted as they are found.
+    let limit = crate::limits::current().collection_length;
+    let mut out = Vec::new();
+    for caps in re.captures_iter(&s) {
+        if out.len() as u64 >= limit {
+            return Err(fail(crate::limits::exceeded(
+                crate::limits::Limit::CollectionLength,
+                format!("regexall would make more than {limit} elements"),
+            )));
+        }
+        out.push(captures(&re, &shape, &caps));
+    }
+    Ok(V::list(out))
 }
 
 #[cfg(test)]

@@ -123,12 +123,12 @@ impl Limits {
     /// "Bounded work"), far below what exhausts a CI runner.
     pub const DEFAULT: Limits = Limits {
         instances: 10_000,
-        total_instances: 100_000,
+        total_instances: 50_000,
         value_size: 1_000_000,
         depth: 100,
         string_length: 16 << 20,
         collection_length: 100_000,
-        steps: 100_000_000,
+        steps: 20_000_000,
     };
 
     pub fn get(&self, l: Limit) -> u64 {
@@ -323,6 +323,67 @@ pub fn exceeded(limit: Limit, what: impl fmt::Display) -> String {
 /// caught by `try` or `can`).
 pub fn tripped() -> bool {
     with(|b| b.tripped().is_some())
+}
+
+/// Checks, before it is made, that a collection of `n` elements may be: `what` says
+/// what would make it (`setproduct`, `for`).
+pub fn collection(what: impl fmt::Display, n: u64) -> Result<(), String> {
+    with(|b| {
+        if n > b.limits.collection_length {
+            return Err(b.exceeded(
+                Limit::CollectionLength,
+                format!("{what} would make {n} elements"),
+            ));
+        }
+        Ok(())
+    })
+}
+
+/// Checks, before it is made, that a string of `n` bytes may be.
+pub fn string(what: impl fmt::Display, n: u64) -> Result<(), String> {
+    with(|b| {
+        if n > b.limits.string_length {
+            return Err(b.exceeded(
+                Limit::StringLength,
+                format!("{what} would make a string of {n} bytes"),
+            ));
+        }
+        Ok(())
+    })
+}
+
+/// A value being made element by element, its size checked against the `value-size`
+/// limit as each element is added (not once it is whole).
+pub struct Growing {
+    size: u64,
+    limit: u64,
+}
+
+impl Growing {
+    pub fn new() -> Growing {
+        Growing {
+            size: 1,
+            limit: current().value_size,
+        }
+    }
+
+    /// Counts an element of `size` added.
+    pub fn add(&mut self, size: u64) -> Result<(), String> {
+        self.size = self.size.saturating_add(size);
+        if self.size > self.limit {
+            return Err(exceeded(
+                Limit::ValueSize,
+                format!("this value grows to a size of {} and more", self.size),
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl Default for Growing {
+    fn default() -> Growing {
+        Growing::new()
+    }
 }
 
 /// While the returned guard lives, evaluation on this thread draws on `budget`.

@@ -222,3 +222,195 @@ fn decoded_and_given_values_are_held_to_the_depth_limit() {
     };
     assert!(load(d.path(), &[], "test", &options, |_| ()).is_ok());
 }
+
+/// A root module whose locals are `locals` and whose one resource shows `shown`.
+fn module(locals: &str, shown: &str) -> String {
+    format!(
+        "locals {{\n{locals}\n}}\nresource \"aws_vpc\" \"a\" {{\n  tags = {{ x = {shown} }}\n}}\n"
+    )
+}
+
+#[test]
+fn collections_made_at_once_are_checked_before_they_are_made() {
+    // setproduct of three range(1000): a billion lists.
+    let three = module(
+        "  r = range(1000)\n  p = setproduct(local.r, local.r, local.r)",
+        "length(local.p)",
+    );
+    refused(
+        &three,
+        Limits::default(),
+        Limit::CollectionLength,
+        "main.tf:3:7",
+    );
+    let two = module(
+        "  r = range(300)\n  p = setproduct(local.r, local.r)",
+        "length(local.p)",
+    );
+    assert_eq!(run(&two, Limits::default()), Ok(1));
+    refused(
+        &two,
+        with(Limit::CollectionLength, 89_999),
+        Limit::CollectionLength,
+        "main.tf:3:7",
+    );
+    // A for expression over more elements than the limit.
+    let over = module(
+        "  r = flatten([for i in range(300) : range(300)])\n  f = [for x in local.r : x]",
+        "length(local.f)",
+    );
+    assert_eq!(run(&over, Limits::default()), Ok(1));
+    refused(
+        &over,
+        with(Limit::CollectionLength, 80_000),
+        Limit::CollectionLength,
+        "main.tf:",
+    );
+    // Splitting a long string into characters; every match of an empty pattern.
+    for shown in [
+        "length(split(\"\", local.s))",
+        "length(regexall(\"\", local.s))",
+    ] {
+        let m = module(
+            "  s = join(\"\", [for i in range(1000) : \"abcdefghij\"])",
+            shown,
+        );
+        assert_eq!(run(&m, Limits::default()), Ok(1), "{shown}");
+        refused(
+            &m,
+            with(Limit::CollectionLength, 5000),
+            Limit::CollectionLength,
+            "main.tf:5:",
+        );
+    }
+}
+
+#[test]
+fn strings_are_checked_as_they_grow() {
+    // Forty doublings: a terabyte of text.
+    let mut locals = String::from("  s0 = \"ab\"\n");
+    for i in 1..=40 {
+        locals.push_str(&format!(
+            "  s{i} = \"${{local.s{}}}${{local.s{}}}\"\n",
+            i - 1,
+            i - 1
+        ));
+    }
+    let m = module(&locals, "length(local.s40)");
+    // 2^24 bytes (s23) is the default limit exactly; s24 goes past it.
+    refused(&m, Limits::default(), Limit::StringLength, "main.tf:26:");
+    let within = module(
+        &locals.lines().take(24).collect::<Vec<_>>().join("\n"),
+        "length(local.s23)",
+    );
+    assert_eq!(run(&within, Limits::default()), Ok(1));
+    // Functions that make long strings from short ones.
+    for (expr, limit) in [
+        ("join(\",\", [for i in range(1000) : local.k])", 500_000),
+        ("replace(local.k, \"/(?:)/\", local.k)", 500_000),
+        ("replace(local.k, \"\", local.k)", 500_000),
+        (
+            "indent(60000, join(\"\\n\", [for i in range(100) : \"x\"]))",
+            1_000_000,
+        ),
+        ("format(\"%65536d%65536d\", 1, 2)", 100_000),
+        ("jsonencode([for i in range(1000) : local.k])", 500_000),
+        ("yamlencode([for i in range(1000) : local.k])", 500_000),
+        ("\"%{for i in range(1000)}${local.k}%{endfor}\"", 500_000),
+    ] {
+        let m = module(
+            "  k = join(\"\", [for i in range(100) : \"abcdefghij\"])",
+            &format!("length({expr})"),
+        );
+        assert_eq!(run(&m, Limits::default()), Ok(1), "{expr}");
+        refused(
+            &m,
+            with(Limit::StringLength, limit),
+            Limit::StringLength,
+            "main.tf:5:",
+        );
+    }
+}
+
+#[test]
+fn values_are_checked_as_they_grow() {
+    // A list of a thousand references to a 10 000-character string: 160 000 by size.
+    let m = module(
+        "  k = join(\"\", [for i in range(1000) : \"abcdefghij\"])\n  l = [for i in range(1000) : local.k]",
+        "length(local.l)",
+    );
+    assert_eq!(run(&m, Limits::default()), Ok(1));
+    refused(
+        &m,
+        with(Limit::ValueSize, 100_000),
+        Limit::ValueSize,
+        "main.tf:3:",
+    );
+    // Nested lists sharing one another: each level doubles the size, not the memory.
+    let mut locals = String::from("  l0 = [1, 2, 3, 4]\n");
+    for i in 1..=40 {
+        locals.push_str(&format!("  l{i} = [local.l{}, local.l{}]\n", i - 1, i - 1));
+    }
+    let m = module(&locals, "length(flatten(local.l40))");
+    refused(&m, Limits::default(), Limit::ValueSize, "main.tf:");
+    // Decoded documents, counted while they are read.
+    let doc = format!("[{}]", vec!["1"; 2000].join(","));
+    for f in ["jsondecode", "yamldecode", "csvdecode"] {
+        let text = if f == "csvdecode" {
+            format!("a\\n{}", vec!["1"; 2000].join("\\n"))
+        } else {
+            doc.clone()
+        };
+        let m = module("", &format!("length({f}(\"{text}\"))"));
+        assert_eq!(run(&m, Limits::default()), Ok(1), "{f}");
+        refused(
+            &m,
+            with(Limit::ValueSize, 1000),
+            Limit::ValueSize,
+            "main.tf:5:",
+        );
+    }
+}
+
+#[test]
+fn evaluation_steps_are_bounded() {
+    // Three nested loops over range(1000): a billion evaluations of a small value.
+    // (Refused by the default limit after 2·10^7 steps; here, sooner.)
+    let m = module(
+        "  n = sum([for a in range(1000) : sum([for b in range(1000) : length([for c in range(1000) : c])])])",
+        "local.n",
+    );
+    refused(&m, with(Limit::Steps, 1_000_000), Limit::Steps, "main.tf:");
+    // Two loops fit.
+    let m = module(
+        "  n = sum([for a in range(300) : length([for b in range(300) : b])])",
+        "local.n",
+    );
+    assert_eq!(run(&m, Limits::default()), Ok(1));
+    refused(&m, with(Limit::Steps, 50_000), Limit::Steps, "main.tf:");
+    // Work that evaluates few expressions is counted too: a function walking a large
+    // value, a splat, a comparison, a template loop.
+    for shown in [
+        "sum([for i in range(1000) : length(jsonencode(local.big))])",
+        "sum([for i in range(1000) : length(local.big[*])])",
+        "length([for i in range(1000) : local.big == local.big2])",
+        "length(\"%{for i in local.big}%{for j in local.big}x%{endfor}%{endfor}\")",
+    ] {
+        let m = module("  big = range(1000)\n  big2 = range(1000)", shown);
+        refused(&m, with(Limit::Steps, 500_000), Limit::Steps, "main.tf:");
+    }
+}
+
+#[test]
+fn a_limit_exceeded_is_not_caught_by_try_or_can() {
+    let m = module(
+        "  r = range(1000)\n  p = try(setproduct(local.r, local.r, local.r), [])\n  c = can(setproduct(local.r, local.r, local.r))",
+        "length(local.p)",
+    );
+    refused(&m, Limits::default(), Limit::CollectionLength, "main.tf:3:");
+    let m = module(
+        "  r = range(1000)\n  c = can(setproduct(local.r, local.r, local.r))",
+        "local.c",
+    );
+    refused(&m, Limits::default(), Limit::CollectionLength, "main.tf:3:");
+}
