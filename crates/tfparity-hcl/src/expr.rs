@@ -378,14 +378,43 @@ pub fn parse_expr(src: &str) -> Result<Expr, hcl::edit::parser::Error> {
 
 /// Parses an expression written somewhere other than the file at hand (inside a JSON
 /// string): its offsets are not the file's, and are dropped.
-pub fn parse_expr_unplaced(src: &str) -> Result<Expr, hcl::edit::parser::Error> {
-    hcl::edit::parser::parse_expr(src).map(|e| Conv { spans: false }.expr(&e))
+pub fn parse_expr_unplaced(src: &str) -> Result<Expr, ParseError> {
+    let src = src.to_string();
+    crate::deadline::bounded(move || {
+        hcl::edit::parser::parse_expr(&src)
+            .map(|e| Conv { spans: false }.expr(&e))
+            .map_err(|e| ParseError(e.message().to_string()))
+    })
+    .unwrap_or_else(|t| Err(ParseError(t.to_string())))
+}
+
+/// Why a text from the input did not parse: the parser's message, or that parsing ran
+/// out of time (see [`crate::deadline`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError(String);
+
+impl ParseError {
+    pub fn message(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
 }
 
 /// Parses a template (a `templatefile` file, a `templatestring` argument). Its offsets
 /// are not in the file of the call, and are dropped: errors inside it are said at the call.
-pub fn parse_template(src: &str) -> Result<Box<[Element]>, hcl::edit::parser::Error> {
-    hcl::edit::parser::parse_template(src).map(|t| Conv { spans: false }.elements(t.iter()))
+pub fn parse_template(src: &str) -> Result<Box<[Element]>, ParseError> {
+    let src = src.to_string();
+    crate::deadline::bounded(move || {
+        hcl::edit::parser::parse_template(&src)
+            .map(|t| Conv { spans: false }.elements(t.iter()))
+            .map_err(|e| ParseError(e.message().to_string()))
+    })
+    .unwrap_or_else(|t| Err(ParseError(t.to_string())))
 }
 
 #[cfg(test)]

@@ -303,10 +303,17 @@ pub fn parse_file(path: &Path, c: &Confinement) -> Result<Body, LoadError> {
     parse_native(path, text)
 }
 
+/// Native syntax, parsed within [`crate::deadline::PARSE_SECONDS`].
+pub fn parse_native(path: &Path, text: String) -> Result<Body, LoadError> {
+    let owned = path.to_path_buf();
+    crate::deadline::bounded(move || parse_native_now(&owned, text))
+        .unwrap_or_else(|t| Err(LoadError::file(path, t.to_string())))
+}
+
 /// Native syntax. hcl-rs rejects an object constructor that repeats a key, which
 /// Terraform accepts (the last value wins): such a key is renamed with a marker the
 /// evaluator strips ([`DUP_MARK`]), and the file parsed again.
-pub fn parse_native(path: &Path, text: String) -> Result<Body, LoadError> {
+fn parse_native_now(path: &Path, text: String) -> Result<Body, LoadError> {
     let mut src = text;
     let mut renamed = 0usize;
     loop {

@@ -10,7 +10,11 @@ use std::sync::Arc;
 /// Evaluates `src` as one expression in an empty scope, where no file may be read: its
 /// value as text, or the error.
 pub fn expression(src: &str) -> Result<String, String> {
-    let e = crate::expr::parse_expr(src).map_err(|e| e.to_string())?;
+    let owned = src.to_string();
+    let e = crate::deadline::bounded(move || {
+        crate::expr::parse_expr(&owned).map_err(|e| e.to_string())
+    })
+    .map_err(|t| t.to_string())??;
     let scope = OnlyVars {
         dir: Path::new("."),
         outer: None,

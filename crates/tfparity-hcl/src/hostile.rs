@@ -426,3 +426,26 @@ resource "null_resource" "db" {
     );
     Ok(())
 }
+
+#[test]
+fn a_file_the_parser_would_take_hours_on_is_refused_in_time() -> crate::TestResult {
+    // Found by fuzzing: objects and templates left open inside binary operations make
+    // hcl-edit's parser backtrack without end (its time doubles every few bytes).
+    let slow = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../fuzz/regressions/hcl_expression/parse-backtracking"),
+    )?;
+    // A variable's type in a JSON file is parsed as one expression, as the parser
+    // takes it longest.
+    let main = serde_json::json!({ "variable": { "v": { "type": slow, "default": "x" } } });
+    let d = Dir::with(&[("main.tf.json", &main.to_string())])?;
+    let err = load(d.path(), &[], "pr", &Options::default(), |_| ())
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        err.contains("main.tf") && err.contains("parsing took more than"),
+        "{err}"
+    );
+    Ok(())
+}

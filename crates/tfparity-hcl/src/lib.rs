@@ -9,6 +9,7 @@ pub mod config;
 pub mod confine;
 #[cfg(test)]
 mod conformance;
+pub mod deadline;
 pub mod eval;
 pub mod expr;
 pub mod fetch;
