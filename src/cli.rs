@@ -406,10 +406,7 @@ mod tests {
                 "no limit is named `nope`",
             ),
             (vec!["a=x", "b=y", "--limit", "steps=-1"], "whole number"),
-            (
-                vec!["a=x", "b=y", "--limit", "depth=100000"],
-                "at most 1000",
-            ),
+            (vec!["a=x", "b=y", "--limit", "depth=100000"], "at most 500"),
         ] {
             let err = settings(&args).unwrap_err().to_string();
             assert!(err.contains(want), "{args:?}: {err}");
