@@ -294,6 +294,23 @@ static UNMETERED: Budget = Budget::unmetered();
 thread_local! {
     /// The budget of the evaluation under way on this thread.
     static CURRENT: RefCell<Option<Arc<Budget>>> = const { RefCell::new(None) };
+    /// Steps counted on this thread and not yet added to its budget: added a batch at a
+    /// time, so that counting an expression costs no atomic operation shared between
+    /// threads.
+    static PENDING: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// How many steps a thread counts before adding them to its budget (and so how far past
+/// the limit an evaluation may go before it stops).
+const BATCH: u64 = 1024;
+
+/// Adds the steps counted on this thread to its budget.
+fn flush() -> Result<(), String> {
+    let pending = PENDING.with(|p| p.replace(0));
+    if pending == 0 {
+        return Ok(());
+    }
+    with(|b| b.steps(pending))
 }
 
 /// Runs `f` with the budget of the evaluation under way on this thread (the default
@@ -312,7 +329,15 @@ pub fn current() -> Limits {
 
 /// Counts `n` steps of the evaluation under way.
 pub fn steps(n: u64) -> Result<(), String> {
-    with(|b| b.steps(n))
+    let pending = PENDING.with(|p| {
+        let total = p.get().saturating_add(n);
+        p.set(total);
+        total
+    });
+    if pending < BATCH {
+        return Ok(());
+    }
+    flush()
 }
 
 /// An error saying `what` went past `limit`, remembered by the evaluation under way.
@@ -389,14 +414,15 @@ impl Default for Growing {
 
 /// While the returned guard lives, evaluation on this thread draws on `budget`.
 pub fn enter(budget: &Arc<Budget>) -> Entered {
-    let previous = CURRENT.with(|c| {
-        let mut c = c.borrow_mut();
-        if c.as_ref().is_some_and(|b| Arc::ptr_eq(b, budget)) {
-            return None;
-        }
-        Some(c.replace(budget.clone()))
-    });
-    Entered(previous)
+    let same = CURRENT.with(|c| c.borrow().as_ref().is_some_and(|b| Arc::ptr_eq(b, budget)));
+    if same {
+        return Entered(None);
+    }
+    // What this thread counted belongs to the budget it leaves (a limit it crosses is
+    // remembered there).
+    let _ = flush();
+    let previous = CURRENT.with(|c| c.borrow_mut().replace(budget.clone()));
+    Entered(Some(previous))
 }
 
 /// Restores the budget in force before [`enter`].
@@ -405,6 +431,7 @@ pub struct Entered(Option<Option<Arc<Budget>>>);
 impl Drop for Entered {
     fn drop(&mut self) {
         if let Some(previous) = self.0.take() {
+            let _ = flush();
             CURRENT.with(|c| *c.borrow_mut() = previous);
         }
     }
