@@ -64,7 +64,7 @@ pub struct CompareArgs {
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
     /// NAME=N: raises (or lowers) a bound on the work evaluating an HCL root module may
-    /// do (repeatable). NAME is one of instances, total-instances, value-size, depth,
+    /// do (repeatable). NAME is one of instances, total-instances, depth, value-size,
     /// string-length, collection-length, steps; see docs/security.md.
     #[arg(long = "limit", value_name = "NAME=N")]
     pub limits: Vec<String>,

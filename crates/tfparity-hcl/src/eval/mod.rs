@@ -3,7 +3,8 @@
 //! function calls, with values known only after apply carried through rather than
 //! failing. References (`var.x`, `aws_vpc.main.id`, `module.net.id`) are resolved by a
 //! [`Scope`]; names bound by `for`, `count`, `each` and `dynamic` live in a [`Frame`].
-//! Evaluates; never reads files of its own accord.
+//! Every expression evaluated is a step, and every value it makes is held to the limits
+//! ([`crate::limits`], [`check_value`]). Evaluates; never reads files of its own accord.
 
 use super::expr::{BinaryOperator, Expr, ForExpr, Key, Kind, Op, UnaryOperator};
 use super::files::Loc;

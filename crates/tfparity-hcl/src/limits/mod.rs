@@ -24,7 +24,8 @@ pub enum Limit {
     Instances,
     /// Resource and module instances of the whole configuration.
     TotalInstances,
-    /// Elements of one value, counted at every level of it.
+    /// The size of one value: its elements at every level, a string one more per 64
+    /// bytes (see [`crate::value::V::size`]).
     ValueSize,
     /// Levels of nesting of one value.
     Depth,
@@ -32,8 +33,8 @@ pub enum Limit {
     StringLength,
     /// Elements one `for` expression, `range`, `setproduct` or other function makes.
     CollectionLength,
-    /// Evaluation steps in all: an expression evaluated, an element made, 16 bytes of
-    /// text made.
+    /// Evaluation steps in all: an expression evaluated, an element or 64 bytes of text
+    /// read or made by a function, a string copied.
     Steps,
 }
 
@@ -42,8 +43,8 @@ impl Limit {
     pub const ALL: [Limit; 7] = [
         Limit::Instances,
         Limit::TotalInstances,
-        Limit::ValueSize,
         Limit::Depth,
+        Limit::ValueSize,
         Limit::StringLength,
         Limit::CollectionLength,
         Limit::Steps,
