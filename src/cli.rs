@@ -77,7 +77,7 @@ pub struct CompareArgs {
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
     /// NAME=N: raises (or lowers) a bound on the work evaluating an HCL root module may
-    /// do (repeatable). NAME is one of instances, total-instances, value-size, depth,
+    /// do (repeatable). NAME is one of instances, total-instances, depth, value-size,
     /// string-length, collection-length, steps; see docs/security.md.
     #[arg(long = "limit", value_name = "NAME=N")]
     pub limits: Vec<String>,
@@ -428,10 +428,7 @@ mod tests {
                 "no limit is named `nope`",
             ),
             (vec!["a=x", "b=y", "--limit", "steps=-1"], "whole number"),
-            (
-                vec!["a=x", "b=y", "--limit", "depth=100000"],
-                "at most 1000",
-            ),
+            (vec!["a=x", "b=y", "--limit", "depth=100000"], "at most 500"),
         ] {
             let err = settings(&args).unwrap_err().to_string();
             assert!(err.contains(want), "{args:?}: {err}");

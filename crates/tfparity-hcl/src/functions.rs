@@ -4,7 +4,10 @@
 //! `collection`, `convert`, `csv`, `encoding`, `file`, `format`, `hash`, `number`,
 //! `sequence`, `string`, `text`, `time`, `yaml`). Computes only: it never evaluates
 //! expressions, never sees sensitive marks (the caller strips them and marks the
-//! result), and reads files only for the file functions.
+//! result), and reads files only for the file functions. Within the limits
+//! ([`crate::limits`]): a function that makes a collection or a string checks its size
+//! before making it (or as it grows), and each call counts what it reads and makes
+//! against the evaluation's steps (`Cost`).
 //!
 //! Limits: numbers are `f64`, so integers are exact only up to 2^53 and fractions are
 //! binary (Terraform's numbers are arbitrary precision: `tostring(1/3)` has 155 digits

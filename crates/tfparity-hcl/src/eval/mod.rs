@@ -3,7 +3,8 @@
 //! function calls, with values known only after apply carried through rather than
 //! failing. References (`var.x`, `aws_vpc.main.id`, `module.net.id`) are resolved by a
 //! [`Scope`]; names bound by `for`, `count`, `each` and `dynamic` live in a [`Frame`].
-//! Evaluates; never reads files of its own accord.
+//! Every expression evaluated is a step, and every value it makes is held to the limits
+//! ([`crate::limits`], [`check_value`]). Evaluates; never reads files of its own accord.
 
 use super::expr::{BinaryOperator, Expr, ForExpr, Key, Kind, Op, UnaryOperator};
 use super::files::Loc;
@@ -278,6 +279,12 @@ const EVAL_STACK_SEGMENT: usize = 1024 * 1024;
 /// Why `v` goes past the limits on one value in force, if it does: its depth, its size,
 /// its length as a string or collection. Each is known without looking inside it.
 pub fn check_value(v: &V) -> Result<(), String> {
+    // Most values are numbers, bools, short strings: nothing to look up.
+    match v {
+        V::Null | V::Bool(_) | V::Num(_) | V::Unknown(_) => return Ok(()),
+        V::Str(s) if s.len() <= 4096 => return Ok(()),
+        _ => {}
+    }
     let limits = limits::current();
     let depth = u64::from(v.depth());
     if depth > limits.depth {
@@ -338,10 +345,16 @@ impl Eval<'_> {
     pub fn eval(&self, e: &Expr, f: &Frame<'_>) -> EResult<V> {
         self.steps(1, e.span())?;
         // The expression tree is as deep as the parser allows (and a JSON configuration
-        // file's nesting): evaluation recurses along it on a stack that grows as needed.
-        let v = stacker::maybe_grow(EVAL_RED_ZONE, EVAL_STACK_SEGMENT, || {
-            self.eval_unchecked(e, f)
-        })?;
+        // file's nesting): evaluation recurses along it on a stack that grows as needed
+        // (a name or a literal recurses no further).
+        let v = match &e.kind {
+            Kind::Null | Kind::Bool(_) | Kind::Number(_) | Kind::String(_) | Kind::Variable(_) => {
+                self.eval_unchecked(e, f)
+            }
+            _ => stacker::maybe_grow(EVAL_RED_ZONE, EVAL_STACK_SEGMENT, || {
+                self.eval_unchecked(e, f)
+            }),
+        }?;
         self.within_limits(&v, e.span())?;
         self.steps(copy_steps(&v), e.span())?;
         Ok(v)

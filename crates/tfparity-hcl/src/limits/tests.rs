@@ -130,8 +130,8 @@ fn limits_are_parsed_from_names() {
     let mut l = Limits::default();
     assert_eq!(l.parse_into("value-size=5"), Ok(()));
     assert_eq!(l.value_size, 5);
-    assert!(l.parse_into("depth=1001").is_err());
-    assert!(l.parse_into("depth=1000").is_ok());
+    assert!(l.parse_into("depth=501").is_err());
+    assert!(l.parse_into("depth=500").is_ok());
     for limit in Limit::ALL {
         assert_eq!(Limit::from_name(limit.name()), Some(limit));
     }
