@@ -855,8 +855,13 @@ impl Run {
         decl: &ResDecl,
     ) -> Result<Expanded, LoadError> {
         let what = format!("{}{}", module_prefix(&me.path), config_text(decl));
-        let (rep, keys, unknown) =
-            self.repetition(inst, decl.count.as_ref(), decl.for_each.as_ref(), &what)?;
+        let (rep, keys, unknown) = self.repetition(
+            inst,
+            &decl.loc,
+            decl.count.as_ref(),
+            decl.for_each.as_ref(),
+            &what,
+        )?;
         let mut instances = Vec::with_capacity(keys.len());
         for (key, each) in keys {
             let base = Frame::new();
@@ -901,6 +906,7 @@ impl Run {
     fn repetition(
         &self,
         inst: usize,
+        loc: &Loc,
         count: Option<&files::Attr>,
         for_each: Option<&files::Attr>,
         what: &str,
@@ -981,6 +987,8 @@ impl Run {
             };
             return Ok((Rep::ForEach, keys, unknown));
         }
+        // One instance, counted too: single blocks in a module called many times add up.
+        self.instances(loc, what, 1.0)?;
         Ok((Rep::Single, vec![(None, None)], None))
     }
 
@@ -1101,8 +1109,13 @@ impl Run {
                 ),
             ));
         }
-        let (rep, keys, unknown) =
-            self.repetition(inst, decl.count.as_ref(), decl.for_each.as_ref(), &what)?;
+        let (rep, keys, unknown) = self.repetition(
+            inst,
+            &decl.loc,
+            decl.count.as_ref(),
+            decl.for_each.as_ref(),
+            &what,
+        )?;
         let mut children = Vec::with_capacity(keys.len());
         for (key, each) in keys {
             let mut path = me.path.clone();

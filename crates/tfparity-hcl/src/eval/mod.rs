@@ -278,13 +278,19 @@ const EVAL_STACK_SEGMENT: usize = 1024 * 1024;
 
 /// Why `v` goes past the limits on one value in force, if it does: its depth, its size,
 /// its length as a string or collection. Each is known without looking inside it.
+#[inline]
 pub fn check_value(v: &V) -> Result<(), String> {
     // Most values are numbers, bools, short strings: nothing to look up.
     match v {
-        V::Null | V::Bool(_) | V::Num(_) | V::Unknown(_) => return Ok(()),
-        V::Str(s) if s.len() <= 4096 => return Ok(()),
-        _ => {}
+        V::Null | V::Bool(_) | V::Num(_) | V::Unknown(_) => Ok(()),
+        V::Str(s) if s.len() <= 4096 => Ok(()),
+        _ => check_larger_value(v),
     }
+}
+
+/// [`check_value`] of a collection, a long string or a marked value.
+#[inline(never)]
+fn check_larger_value(v: &V) -> Result<(), String> {
     let limits = limits::current();
     let depth = u64::from(v.depth());
     if depth > limits.depth {

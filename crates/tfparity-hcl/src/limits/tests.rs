@@ -123,6 +123,34 @@ fn instances_in_all_are_bounded_across_modules() {
         .map(|(b, _)| b.resources.len())
         .map_err(|e| e.to_string());
     assert_eq!(n, Ok(30));
+    // Blocks without count or for_each count too: a module of 100 of them called ten
+    // times is 1000 instances (and 10 module instances).
+    let singles: String = (0..100)
+        .map(|i| format!("resource \"aws_vpc\" \"v{i}\" {{}}\n"))
+        .collect();
+    let d = Dir::with(&[
+        (
+            "main.tf",
+            "module \"m\" {\n  source = \"./m\"\n  count  = 10\n}\n",
+        ),
+        ("m/main.tf", &singles),
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    let load_with = |n: u64| {
+        let options = Options {
+            limits: with(Limit::TotalInstances, n),
+            ..Options::default()
+        };
+        load(d.path(), &[], "test", &options, |_| ())
+            .map(|(b, _)| b.resources.len())
+            .map_err(|e| e.to_string())
+    };
+    assert_eq!(load_with(1010), Ok(1000));
+    let e = load_with(1009).err().unwrap_or_default();
+    assert!(
+        e.contains("m/main.tf:") && e.contains("--limit total-instances=N"),
+        "{e}"
+    );
 }
 
 #[test]

@@ -33,12 +33,27 @@ impl Meta {
         }
     }
 
-    /// Adds an element to what is known.
+    /// Adds an element to what is known (one look at it: this runs for every element of
+    /// every collection made).
     fn add(&mut self, v: &V) {
-        self.size = self.size.saturating_add(v.size());
-        self.depth = self.depth.max(v.depth().saturating_add(1));
-        self.unknown |= v.has_unknown();
-        self.sensitive |= v.has_sensitive();
+        let (size, depth, unknown, sensitive) = match v {
+            V::List(l) | V::Set(l) => {
+                let m = l.meta();
+                (m.size, m.depth, m.unknown, m.sensitive)
+            }
+            V::Map(m) => {
+                let m = m.meta();
+                (m.size, m.depth, m.unknown, m.sensitive)
+            }
+            V::Str(s) => (1 + s.len() as u64 / 64, 0, false, false),
+            V::Unknown(_) => (1, 0, true, false),
+            V::Sensitive(x) => (x.size(), x.depth().saturating_add(1), x.has_unknown(), true),
+            V::Null | V::Bool(_) | V::Num(_) => (1, 0, false, false),
+        };
+        self.size = self.size.saturating_add(size);
+        self.depth = self.depth.max(depth.saturating_add(1));
+        self.unknown |= unknown;
+        self.sensitive |= sensitive;
     }
 }
 
