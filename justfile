@@ -30,4 +30,4 @@ snapshots:
 # recipe and leaves its input under fuzz/artifacts/TARGET/.
 fuzz SECONDS="60":
     bash fuzz/seed.sh
-    for t in state hcl_expression hcl_directory; do cargo +nightly fuzz run $t -- -max_total_time={{SECONDS}} -rss_limit_mb=4096 -timeout=20 -max_len=65536 || exit 1; done
+    for t in state hcl_expression hcl_directory; do cargo +nightly fuzz run $t -- -max_total_time={{SECONDS}} -rss_limit_mb=4096 -timeout=45 -max_len=65536 -detect_leaks=0 || exit 1; done
