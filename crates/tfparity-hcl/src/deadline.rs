@@ -20,13 +20,23 @@ impl std::fmt::Display for TimedOut {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "parsing took more than {PARSE_SECONDS} s (the HCL parser backtracks without end on some malformed nesting); refused"
+            "parsing took too long (more than {PARSE_SECONDS} s for one text; the HCL parser backtracks without end on some malformed nesting); refused"
         )
     }
 }
 
-/// `parse()`, given at most [`PARSE_SECONDS`]. Runs inline when no thread can be made.
+/// `parse()`, given at most [`PARSE_SECONDS`].
 pub fn bounded<T: Send + 'static>(
+    parse: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, TimedOut> {
+    bounded_for(PARSE_SECONDS, parse)
+}
+
+/// `parse()`, given at most `seconds`: for a directory's files parsed one after another
+/// (twice [`PARSE_SECONDS`], so that a text bounded on its own inside says so first).
+/// No thread made: refused.
+pub fn bounded_for<T: Send + 'static>(
+    seconds: u64,
     parse: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, TimedOut> {
     let (tx, rx) = std::sync::mpsc::sync_channel(1);
@@ -39,7 +49,7 @@ pub fn bounded<T: Send + 'static>(
         });
     match spawned {
         Ok(_) => rx
-            .recv_timeout(Duration::from_secs(PARSE_SECONDS))
+            .recv_timeout(Duration::from_secs(seconds))
             .map_err(|_| TimedOut),
         Err(_) => Err(TimedOut),
     }

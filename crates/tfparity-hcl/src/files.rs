@@ -9,7 +9,6 @@ use super::json;
 use crate::confine::Confinement;
 use hcl::edit::structure::{BlockLabel, Structure};
 use hcl::edit::Span;
-use rayon::prelude::*;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -282,8 +281,14 @@ fn is_override(name: &str) -> bool {
     b == "override" || b.ends_with("_override")
 }
 
-/// Reads (within the confinement) and parses one configuration file.
+/// Reads (within the confinement) and parses one configuration file, within the parse
+/// deadline.
 pub fn parse_file(path: &Path, c: &Confinement) -> Result<Body, LoadError> {
+    parse_file_with(path, c, true)
+}
+
+/// [`parse_file`]; `bounded` false when the caller bounds the time itself.
+fn parse_file_with(path: &Path, c: &Confinement, bounded: bool) -> Result<Body, LoadError> {
     let shown = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -300,7 +305,11 @@ pub fn parse_file(path: &Path, c: &Confinement) -> Result<Body, LoadError> {
         let file = Arc::new(SrcFile::new(path.to_path_buf(), String::new()));
         return json::parse_config(&text, &file);
     }
-    parse_native(path, text)
+    if bounded {
+        parse_native(path, text)
+    } else {
+        parse_native_now(path, text)
+    }
 }
 
 /// Native syntax, parsed within [`crate::deadline::PARSE_SECONDS`].
@@ -446,19 +455,20 @@ pub fn load_dir(dir: &Path, c: &Confinement) -> Result<Vec<Block>, LoadError> {
 /// wait on the pool) one file after another.
 pub fn load_dir_with(dir: &Path, parallel: bool, c: &Confinement) -> Result<Vec<Block>, LoadError> {
     let (primary, overrides) = config_files(dir)?;
-    let parsed: Vec<Result<Body, LoadError>> = if parallel {
-        primary
-            .par_iter()
-            .chain(overrides.par_iter())
-            .map(|p| parse_file(p, c))
-            .collect()
-    } else {
-        primary
-            .iter()
-            .chain(overrides.iter())
-            .map(|p| parse_file(p, c))
-            .collect()
-    };
+    // One thread, within the parse deadline, reads and parses the directory's files one
+    // after another (a thread per file cost more than the parsing: each new thread
+    // touches fresh memory).
+    let _ = parallel;
+    let files: Vec<PathBuf> = primary.iter().chain(overrides.iter()).cloned().collect();
+    let confine = c.clone();
+    let parsed: Vec<Result<Body, LoadError>> =
+        crate::deadline::bounded_for(2 * crate::deadline::PARSE_SECONDS, move || {
+            files
+                .iter()
+                .map(|p| parse_file_with(p, &confine, false))
+                .collect()
+        })
+        .map_err(|t| LoadError::file(dir, t.to_string()))?;
     let mut bodies = Vec::with_capacity(parsed.len());
     for p in parsed {
         bodies.push(p?);

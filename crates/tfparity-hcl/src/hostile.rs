@@ -444,7 +444,7 @@ fn a_file_the_parser_would_take_hours_on_is_refused_in_time() -> crate::TestResu
         .map(|e| e.to_string())
         .unwrap_or_default();
     assert!(
-        err.contains("main.tf") && err.contains("parsing took more than"),
+        err.contains("main.tf.json") && err.contains("parsing took too long"),
         "{err}"
     );
     Ok(())
