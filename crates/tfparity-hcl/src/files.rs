@@ -446,19 +446,12 @@ fn looks_like_hcl1(src: &str) -> bool {
 }
 
 /// The blocks of a module directory: every primary file's top-level blocks in file
-/// order, then each override file merged in. Files are parsed in parallel.
+/// order, then each override file merged in. One thread, within the parse deadline,
+/// reads and parses the files one after another (a thread per file cost more than the
+/// parsing: each new thread touches fresh memory); it never waits on the thread pool,
+/// so any thread may call this.
 pub fn load_dir(dir: &Path, c: &Confinement) -> Result<Vec<Block>, LoadError> {
-    load_dir_with(dir, true, c)
-}
-
-/// [`load_dir`], on the thread pool or (`parallel` false: from a thread that must not
-/// wait on the pool) one file after another.
-pub fn load_dir_with(dir: &Path, parallel: bool, c: &Confinement) -> Result<Vec<Block>, LoadError> {
     let (primary, overrides) = config_files(dir)?;
-    // One thread, within the parse deadline, reads and parses the directory's files one
-    // after another (a thread per file cost more than the parsing: each new thread
-    // touches fresh memory).
-    let _ = parallel;
     let files: Vec<PathBuf> = primary.iter().chain(overrides.iter()).cloned().collect();
     let confine = c.clone();
     let parsed: Vec<Result<Body, LoadError>> =

@@ -397,15 +397,9 @@ impl Run {
         }
     }
 
-    /// The module in `dir`, loaded once.
+    /// The module in `dir`, loaded once. Its files are parsed off the thread pool (see
+    /// [`files::load_dir`]), so evaluation may call this too.
     pub fn module(&self, dir: &Path) -> Result<Arc<Module>, LoadError> {
-        self.module_with(dir, true)
-    }
-
-    /// [`Run::module`]; `parallel` false while evaluating: a pool thread waiting for its
-    /// parse jobs could take up another module instance's evaluation meanwhile, on top of
-    /// a value it is still evaluating.
-    fn module_with(&self, dir: &Path, parallel: bool) -> Result<Arc<Module>, LoadError> {
         // A module's directory is inside the configuration's tree (or the module cache):
         // `source = "../../../../etc"` reads nothing of the machine.
         match self.confine.check(dir) {
@@ -424,11 +418,7 @@ impl Run {
         if let Some(m) = lock(&self.modules).get(&key) {
             return Ok(m.clone());
         }
-        let blocks = if parallel {
-            files::load_dir(dir, &self.confine)?
-        } else {
-            files::load_dir_with(dir, false, &self.confine)?
-        };
+        let blocks = files::load_dir(dir, &self.confine)?;
         let m = Arc::new(Module::from_blocks(dir.to_path_buf(), blocks)?);
         lock(&self.modules).insert(key, m.clone());
         Ok(m)
@@ -1064,7 +1054,7 @@ impl Run {
                 format!("module \"{}\" calls a module that is already being called above it ({}): a module may not call itself, directly or through others", decl.name, names.join(" → ")),
             ));
         }
-        let module = self.module_with(&dir, false).map_err(|e| {
+        let module = self.module(&dir).map_err(|e| {
             if e.what.starts_with("cannot read module directory") {
                 LoadError::at(
                     &decl.loc,
