@@ -405,11 +405,21 @@ impl std::fmt::Display for ParseError {
     }
 }
 
+/// In tests, a template holding this text takes 30 s to parse: no template found so far
+/// makes the parser itself backtrack for long (expressions do, see
+/// `fuzz/regressions/hcl_expression/parse-backtracking`), but one may.
+#[cfg(test)]
+pub const SLOW_IN_TESTS: &str = "tfparity-test: parse me slowly";
+
 /// Parses a template (a `templatefile` file, a `templatestring` argument). Its offsets
 /// are not in the file of the call, and are dropped: errors inside it are said at the call.
 pub fn parse_template(src: &str) -> Result<Box<[Element]>, ParseError> {
     let src = src.to_string();
     crate::deadline::bounded(move || {
+        #[cfg(test)]
+        if src.contains(SLOW_IN_TESTS) {
+            std::thread::sleep(std::time::Duration::from_secs(30));
+        }
         hcl::edit::parser::parse_template(&src)
             .map(|t| Conv { spans: false }.elements(t.iter()))
             .map_err(|e| ParseError(e.message().to_string()))

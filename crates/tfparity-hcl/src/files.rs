@@ -454,14 +454,13 @@ pub fn load_dir(dir: &Path, c: &Confinement) -> Result<Vec<Block>, LoadError> {
     let (primary, overrides) = config_files(dir)?;
     let files: Vec<PathBuf> = primary.iter().chain(overrides.iter()).cloned().collect();
     let confine = c.clone();
-    let parsed: Vec<Result<Body, LoadError>> =
-        crate::deadline::bounded_for(2 * crate::deadline::PARSE_SECONDS, move || {
-            files
-                .iter()
-                .map(|p| parse_file_with(p, &confine, false))
-                .collect()
-        })
-        .map_err(|t| LoadError::file(dir, t.to_string()))?;
+    let parsed: Vec<Result<Body, LoadError>> = crate::deadline::bounded_times(2, move || {
+        files
+            .iter()
+            .map(|p| parse_file_with(p, &confine, false))
+            .collect()
+    })
+    .map_err(|t| LoadError::file(dir, t.to_string()))?;
     let mut bodies = Vec::with_capacity(parsed.len());
     for p in parsed {
         bodies.push(p?);

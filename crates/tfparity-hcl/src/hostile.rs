@@ -439,13 +439,54 @@ fn a_file_the_parser_would_take_hours_on_is_refused_in_time() -> crate::TestResu
     // takes it longest.
     let main = serde_json::json!({ "variable": { "v": { "type": slow, "default": "x" } } });
     let d = Dir::with(&[("main.tf.json", &main.to_string())])?;
-    let err = load(d.path(), &[], "pr", &Options::default(), |_| ())
+    let err = load(d.path(), &[], "pr", &quick_parse(), |_| ())
         .err()
         .map(|e| e.to_string())
         .unwrap_or_default();
     assert!(
-        err.contains("main.tf.json") && err.contains("parsing took too long"),
+        err.contains("main.tf.json")
+            && err.contains("parsing took too long")
+            && err.contains("--limit parse-seconds=N"),
         "{err}"
     );
+    Ok(())
+}
+
+/// Options that give a parse one second.
+fn quick_parse() -> Options<'static> {
+    let mut options = Options::default();
+    options.limits.parse_seconds = 1;
+    options
+}
+
+#[test]
+fn a_slow_text_parsed_many_times_holds_the_run_once_whatever_catches_the_error() -> crate::TestResult
+{
+    // Each `templatestring` parses its text anew. Were the deadline an ordinary error,
+    // `try` would catch it and the next element would wait again: 1000 elements of a
+    // text that needs the whole deadline would hold the job 1000 times as long. (The
+    // template below is made slow for tests: see `SLOW_IN_TESTS`.)
+    let slow = crate::expr::SLOW_IN_TESTS;
+    let main = r#"locals {
+  text = file("slow.txt")
+  all  = [for i in range(30) : try(templatestring(local.text, {}), can(templatestring(local.text, {})), i)]
+}
+resource "null_resource" "r" {
+  triggers = { n = length(local.all) }
+}
+"#;
+    let d = Dir::with(&[("main.tf", main), ("slow.txt", slow)])?;
+    let started = std::time::Instant::now();
+    let err = load(d.path(), &[], "pr", &quick_parse(), |_| ())
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    let took = started.elapsed();
+    assert!(
+        err.contains("main.tf") && err.contains("parse-seconds"),
+        "{err}"
+    );
+    // One deadline (1 s) and the evaluation around it; 30 deadlines would be 30 s.
+    assert!(took.as_secs() < 10, "took {took:?}: {err}");
     Ok(())
 }

@@ -36,11 +36,14 @@ pub enum Limit {
     /// Evaluation steps in all: an expression evaluated, an element or 64 bytes of text
     /// read or made by a function, a string copied.
     Steps,
+    /// Seconds to parse one text (a file, a template, an expression in a JSON string);
+    /// a module directory's files together get twice as long. See [`crate::deadline`].
+    ParseSeconds,
 }
 
 impl Limit {
     /// Every limit, in the order they are documented.
-    pub const ALL: [Limit; 7] = [
+    pub const ALL: [Limit; 8] = [
         Limit::Instances,
         Limit::TotalInstances,
         Limit::Depth,
@@ -48,6 +51,7 @@ impl Limit {
         Limit::StringLength,
         Limit::CollectionLength,
         Limit::Steps,
+        Limit::ParseSeconds,
     ];
 
     /// The name `--limit NAME=N` gives it.
@@ -60,6 +64,7 @@ impl Limit {
             Limit::StringLength => "string-length",
             Limit::CollectionLength => "collection-length",
             Limit::Steps => "steps",
+            Limit::ParseSeconds => "parse-seconds",
         }
     }
 
@@ -73,6 +78,7 @@ impl Limit {
             Limit::StringLength => "bytes in one string",
             Limit::CollectionLength => "elements made by one expression or function call",
             Limit::Steps => "evaluation steps",
+            Limit::ParseSeconds => "seconds to parse one text",
         }
     }
 
@@ -87,6 +93,7 @@ impl Limit {
     pub fn ceiling(self) -> u64 {
         match self {
             Limit::Depth => MAX_DEPTH,
+            Limit::ParseSeconds => MAX_PARSE_SECONDS,
             _ => u64::MAX,
         }
     }
@@ -108,6 +115,9 @@ pub const LIMIT_EXCEEDED: &str = "Limit exceeded: ";
 /// The deepest nesting [`Limit::Depth`] may be raised to.
 pub const MAX_DEPTH: u64 = 500;
 
+/// The longest [`Limit::ParseSeconds`] may be raised to: a day.
+pub const MAX_PARSE_SECONDS: u64 = 86_400;
+
 /// Bounds on the work one evaluation may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
@@ -118,6 +128,7 @@ pub struct Limits {
     pub string_length: u64,
     pub collection_length: u64,
     pub steps: u64,
+    pub parse_seconds: u64,
 }
 
 impl Limits {
@@ -131,6 +142,7 @@ impl Limits {
         string_length: 16 << 20,
         collection_length: 100_000,
         steps: 20_000_000,
+        parse_seconds: 20,
     };
 
     pub fn get(&self, l: Limit) -> u64 {
@@ -142,6 +154,7 @@ impl Limits {
             Limit::StringLength => self.string_length,
             Limit::CollectionLength => self.collection_length,
             Limit::Steps => self.steps,
+            Limit::ParseSeconds => self.parse_seconds,
         }
     }
 
@@ -154,6 +167,9 @@ impl Limits {
                 l.ceiling()
             ));
         }
+        if l == Limit::ParseSeconds && n == 0 {
+            return Err(format!("--limit {}=0: at least 1 is needed", l.name()));
+        }
         let slot = match l {
             Limit::Instances => &mut self.instances,
             Limit::TotalInstances => &mut self.total_instances,
@@ -162,6 +178,7 @@ impl Limits {
             Limit::StringLength => &mut self.string_length,
             Limit::CollectionLength => &mut self.collection_length,
             Limit::Steps => &mut self.steps,
+            Limit::ParseSeconds => &mut self.parse_seconds,
         };
         *slot = n;
         Ok(())
@@ -411,6 +428,11 @@ impl Default for Growing {
     fn default() -> Growing {
         Growing::new()
     }
+}
+
+/// The budget of the evaluation under way on this thread, to [`enter`] on another.
+pub fn handle() -> Option<Arc<Budget>> {
+    CURRENT.with(|c| c.borrow().clone())
 }
 
 /// While the returned guard lives, evaluation on this thread draws on `budget`.

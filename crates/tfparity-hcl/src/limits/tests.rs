@@ -160,6 +160,10 @@ fn limits_are_parsed_from_names() {
     assert_eq!(l.value_size, 5);
     assert!(l.parse_into("depth=501").is_err());
     assert!(l.parse_into("depth=500").is_ok());
+    assert!(l.parse_into("parse-seconds=0").is_err());
+    assert!(l.parse_into("parse-seconds=86401").is_err());
+    assert_eq!(l.parse_into("parse-seconds=90"), Ok(()));
+    assert_eq!(l.parse_seconds, 90);
     for limit in Limit::ALL {
         assert_eq!(Limit::from_name(limit.name()), Some(limit));
     }
