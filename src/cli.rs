@@ -88,6 +88,8 @@ pub enum FormatArg {
     Table,
     Json,
     Markdown,
+    /// SARIF 2.1.0, for code-scanning tabs
+    Sarif,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -218,6 +220,7 @@ impl Settings {
                 FormatArg::Table => Format::Table,
                 FormatArg::Json => Format::Json,
                 FormatArg::Markdown => Format::Markdown,
+                FormatArg::Sarif => Format::Sarif,
             },
             output: args.output,
             fail_on: match args.fail_on {

@@ -25,7 +25,7 @@ pub fn compare_with_itself(parsed: (SourceKind, Vec<Resource>)) -> Result<usize,
         crate::normalize::add_reference_edges(e);
     }
     let report = crate::compare_loaded(&envs, 0);
-    Ok([Format::Table, Format::Json, Format::Markdown]
+    Ok(Format::ALL
         .into_iter()
         .map(|f| render(&report, f, false, false).len())
         .sum())

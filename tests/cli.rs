@@ -119,7 +119,7 @@ fn no_placeholder_reaches_a_report() {
         "{zone}",
     ];
     for (name, dir, args) in cases() {
-        for format in ["table", "json", "markdown"] {
+        for format in ["table", "json", "markdown", "sarif"] {
             let mut full: Vec<&str> = vec!["compare"];
             full.extend(args.iter().map(String::as_str));
             full.extend(["--format", format]);
@@ -390,7 +390,7 @@ fn planted_secrets_never_appear() {
             .map(String::from)
             .collect();
         let mut seen_sensitive = false;
-        for format in ["table", "json", "markdown"] {
+        for format in ["table", "json", "markdown", "sarif"] {
             let mut full: Vec<&str> = vec!["compare"];
             full.extend(args.iter().map(String::as_str));
             full.extend(["--format", format, "--color", "always"]);
@@ -781,7 +781,7 @@ fn no_planted_secret_reaches_any_output_or_error() {
             .collect()
     };
     let mut found = Vec::new();
-    for format in ["table", "json", "markdown"] {
+    for format in ["table", "json", "markdown", "sarif"] {
         // The planted differences are found, and said without their values.
         for (envs, wants) in [
             (
@@ -908,7 +908,7 @@ fn a_secret_given_by_a_variable_file_stays_secret_whatever_the_configuration_doe
     let vars = secrets.path().join("ci.tfvars");
     std::fs::write(&vars, "db_password = \"VAULT-7731-QX\"\n").expect("write");
     let given = format!("pr={}", vars.display());
-    for format in ["table", "json", "markdown"] {
+    for format in ["table", "json", "markdown", "sarif"] {
         let out = run_in(
             dir.path(),
             &[
@@ -1006,4 +1006,166 @@ fn a_configuration_past_a_limit_is_an_error_naming_it() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let _ = std::fs::remove_dir_all(&base);
+}
+
+/// The SARIF 2.1.0 schema, as the SARIF crate tfparity writes with ships it (found
+/// through `cargo metadata`, offline: the crate is a dependency, so it is on disk).
+fn sarif_schema() -> serde_json::Value {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    // Only this platform's dependencies: the others may not be on disk.
+    let rustc = Command::new("rustc")
+        .arg("-vV")
+        .output()
+        .expect("rustc -vV");
+    let host = text(&rustc.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("host: ").map(str::to_string))
+        .expect("host triple");
+    let out = Command::new(cargo)
+        .args(["metadata", "--offline", "--format-version", "1"])
+        .args(["--filter-platform", &host])
+        .current_dir(root())
+        .output()
+        .expect("cargo metadata");
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).expect("metadata JSON");
+    let manifest = meta["packages"]
+        .as_array()
+        .expect("packages")
+        .iter()
+        .find(|p| p["name"] == "serde-sarif")
+        .and_then(|p| p["manifest_path"].as_str())
+        .expect("serde-sarif in the dependency graph");
+    let schema = Path::new(manifest)
+        .parent()
+        .expect("crate dir")
+        .join("src/schema.json");
+    let text = std::fs::read_to_string(&schema).expect("SARIF schema");
+    // The published schema's pattern for a language (of a run, of a tool component) has
+    // a stray `]`, which a strict validator refuses as a regular expression; what it
+    // means is written instead.
+    let text = text.replace(
+        r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$""#,
+        r#""^[a-zA-Z]{2}(-[a-zA-Z]{2})?$""#,
+    );
+    serde_json::from_str(&text).expect("schema JSON")
+}
+
+#[test]
+fn sarif_of_every_case_is_valid_sarif_2_1_0() {
+    let schema = sarif_schema();
+    assert_eq!(
+        schema["title"],
+        "Static Analysis Results Format (SARIF) Version 2.1.0 JSON Schema"
+    );
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    // The validator refuses what is not SARIF 2.1.0.
+    for bad in [
+        serde_json::json!({ "version": "2.0.0", "runs": [] }),
+        serde_json::json!({ "version": "2.1.0", "runs": [{ "results": [] }] }),
+        serde_json::json!({ "version": "2.1.0", "runs": [{ "tool": { "driver": { "name": "t" } },
+            "results": [{ "message": { "text": "m" }, "level": "fatal" }] }] }),
+    ] {
+        assert!(!validator.is_valid(&bad), "{bad}");
+    }
+    let mut results = 0;
+    for (name, dir, args) in cases() {
+        let mut full: Vec<&str> = vec!["compare"];
+        full.extend(args.iter().map(String::as_str));
+        full.extend(["--format", "sarif"]);
+        let out = run_in(&dir, &full);
+        let code = out.status.code().expect("exit code");
+        assert!(code == 0 || code == 2, "{name}: exit {code}");
+        let doc: serde_json::Value =
+            serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let errors: Vec<String> = validator
+            .iter_errors(&doc)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{name}: {errors:#?}");
+        let run = &doc["runs"][0];
+        let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+        for r in run["results"].as_array().expect("results") {
+            results += 1;
+            // Each result names its rule, where it is in the rules, and its stable id.
+            let i = r["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+            assert_eq!(rules[i]["id"], r["ruleId"], "{name}: {r}");
+            assert!(
+                r["partialFingerprints"]["tfparityFindingId/v1"]
+                    .as_str()
+                    .is_some_and(|id| id.len() == 16),
+                "{name}: {r}"
+            );
+            assert!(
+                r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].is_string(),
+                "{name}: no place in {r}"
+            );
+        }
+        // The same findings as the JSON report, at the same ids.
+        let json = run_in(&dir, &{
+            let mut j = full.clone();
+            j.pop();
+            j.push("json");
+            j
+        });
+        let report: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+        let ids = |v: &serde_json::Value, pick: &dyn Fn(&serde_json::Value) -> String| {
+            v.as_array()
+                .expect("array")
+                .iter()
+                .map(pick)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            ids(&run["results"], &|r| r["partialFingerprints"]
+                ["tfparityFindingId/v1"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()),
+            ids(&report["findings"], &|f| f["id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()),
+            "{name}"
+        );
+    }
+    assert!(results > 20, "only {results} results over the cases");
+}
+
+#[test]
+fn sarif_places_findings_where_the_configuration_writes_them() {
+    let dir = root().join("testdata/cases/hcl-env-folders");
+    let out = run_in(
+        &dir,
+        &[
+            "compare",
+            "prod=envs/prod",
+            "staging=envs/staging",
+            "--format",
+            "sarif",
+        ],
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("sarif");
+    let places: Vec<String> = doc["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| {
+            let p = &r["locations"][0]["physicalLocation"];
+            format!(
+                "{}:{}",
+                p["artifactLocation"]["uri"].as_str().unwrap_or_default(),
+                p["region"]["startLine"]
+            )
+        })
+        .collect();
+    assert!(
+        !places.is_empty() && places.iter().all(|p| !p.ends_with(":null")),
+        "{places:?}"
+    );
+    assert!(
+        places
+            .iter()
+            .any(|p| p.starts_with("modules/service/main.tf:")),
+        "{places:?}"
+    );
 }

@@ -129,13 +129,13 @@ pub fn render(r: &Report) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::model::{Address, Finding, Kind, NotCompared, Severity};
     use crate::report::EnvInfo;
 
     /// Markup a value from the input could bring into a report posted as a comment.
-    const HOSTILE: &[&str] = &[
+    pub(crate) const HOSTILE: &[&str] = &[
         "![img](https://evil.example/pixel.png)",
         "[click](https://evil.example/)",
         "<img src=x onerror=alert(1)>",
@@ -153,7 +153,7 @@ mod tests {
         "&#60;img&#62;",
     ];
 
-    fn report() -> crate::TestResult<Report> {
+    pub(crate) fn report() -> crate::TestResult<Report> {
         let env = |name: &str| EnvInfo {
             name: name.to_string(),
             kind: "hcl",

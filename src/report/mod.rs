@@ -3,6 +3,7 @@
 
 pub mod json;
 pub mod markdown;
+pub mod sarif;
 pub mod table;
 
 use crate::model::{Category, Finding, Severity};
@@ -16,6 +17,12 @@ pub enum Format {
     Table,
     Json,
     Markdown,
+    /// SARIF 2.1.0, for code-scanning tabs.
+    Sarif,
+}
+
+impl Format {
+    pub const ALL: [Format; 4] = [Format::Table, Format::Json, Format::Markdown, Format::Sarif];
 }
 
 /// One compared environment as the report describes it.
@@ -169,6 +176,7 @@ pub fn render(report: &Report, format: Format, color: bool, terminal: bool) -> S
         Format::Table => table::render(report, color, terminal),
         Format::Json => json::render(report),
         Format::Markdown => markdown::render(report),
+        Format::Sarif => sarif::render(report),
     }
 }
 
@@ -201,7 +209,7 @@ mod tests {
             sources: Default::default(),
             called_from: Default::default(),
         };
-        for format in [Format::Table, Format::Markdown, Format::Json] {
+        for format in Format::ALL {
             let out = render(&r, format, false, false);
             assert!(!out.contains(['\u{1b}', '\u{7}']), "{format:?}: {out:?}");
         }
