@@ -87,7 +87,7 @@ pub fn compare(settings: &cli::Settings) -> Result<Report> {
         envs.push(env);
     }
     timing("load", start);
-    let report = compare_loaded(&envs, settings.baseline);
+    let report = compare_with(&envs, settings.baseline, &settings.conventions);
     // Freeing millions of values takes a noticeable fraction of a run: let another
     // thread do it while the report is written.
     std::thread::spawn(move || drop(envs));
@@ -161,6 +161,15 @@ type BySource = BTreeMap<String, BTreeMap<String, String>>;
 
 /// Compares environments that are already loaded. `baseline` indexes `envs`.
 pub fn compare_loaded(envs: &[Environment], baseline: usize) -> Report {
+    compare_with(envs, baseline, &normalize::context::Conventions::default())
+}
+
+/// [`compare_loaded`] with the naming conventions the user declared.
+pub fn compare_with(
+    envs: &[Environment],
+    baseline: usize,
+    conventions: &normalize::context::Conventions,
+) -> Report {
     let t = std::time::Instant::now();
     // The names given, and the names the environments carry in their tags.
     let inferred: Vec<String> = envs
@@ -172,7 +181,19 @@ pub fn compare_loaded(envs: &[Environment], baseline: usize) -> Report {
         .map(|e| e.name.as_str())
         .chain(inferred.iter().map(String::as_str))
         .collect();
-    let contexts: Vec<Context<'_>> = envs.par_iter().map(|e| Context::new(e, &names)).collect();
+    let contexts: Vec<Context<'_>> = envs
+        .par_iter()
+        .map(|e| Context::with(e, &names, conventions))
+        .collect();
+    // Labels kept apart are said, with the environment's warnings.
+    for (e, c) in envs.iter().zip(&contexts) {
+        for n in &c.notes {
+            eprintln!(
+                "warning: {}",
+                report::log_text(&format!("environment {}: {n}", e.name))
+            );
+        }
+    }
     timing("contexts", t);
     let t = std::time::Instant::now();
     let rows = align::align(envs, &contexts, baseline);
@@ -192,12 +213,13 @@ pub fn compare_loaded(envs: &[Environment], baseline: usize) -> Report {
         baseline: envs[baseline].name.clone(),
         environments: envs
             .iter()
-            .map(|e| EnvInfo {
+            .zip(&contexts)
+            .map(|(e, c)| EnvInfo {
                 name: e.name.clone(),
                 kind: e.source.kind.as_str(),
                 path: e.source.path.clone(),
                 resources: e.resources.len(),
-                warnings: e.warnings.clone(),
+                warnings: e.warnings.iter().chain(&c.notes).cloned().collect(),
             })
             .collect(),
         complete: not_compared.is_empty(),
