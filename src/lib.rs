@@ -181,10 +181,55 @@ pub fn compare_with(
         .map(|e| e.name.as_str())
         .chain(inferred.iter().map(String::as_str))
         .collect();
-    let contexts: Vec<Context<'_>> = envs
+    let mut contexts: Vec<Context<'_>> = envs
         .par_iter()
         .map(|e| Context::with(e, &names, conventions))
         .collect();
+    timing("contexts", t);
+    let t = std::time::Instant::now();
+    let mut rows = align::align(envs, &contexts, baseline);
+    timing("align", t);
+    // What the aligned instances say each environment writes where the baseline
+    // writes something else: words learned that are not by design yet become
+    // conventions, and the environments are aligned again with them.
+    let t = std::time::Instant::now();
+    let mut learned = normalize::learn::learn(envs, &contexts, &rows, baseline);
+    let new_words: Vec<&normalize::learn::Correspondence> = learned
+        .correspondences
+        .iter()
+        .filter(|c| c.kind != normalize::learn::CorrKind::Identifier && !c.declared)
+        .collect();
+    if !new_words.is_empty() {
+        let mut with_learned = conventions.clone();
+        let was_learned: std::collections::HashSet<(usize, String, String)> = new_words
+            .iter()
+            .map(|c| (c.env, c.from.clone(), c.to.clone()))
+            .collect();
+        for c in new_words {
+            for (env, word) in [(baseline, &c.from), (c.env, &c.to)] {
+                let list = with_learned
+                    .aliases
+                    .entry(envs[env].name.clone())
+                    .or_default();
+                if !list.contains(word) {
+                    list.push(word.clone());
+                }
+            }
+        }
+        contexts = envs
+            .par_iter()
+            .map(|e| Context::with(e, &names, &with_learned))
+            .collect();
+        rows = align::align(envs, &contexts, baseline);
+        learned = normalize::learn::learn(envs, &contexts, &rows, baseline);
+        // Learned in the first pass, not declared by being used in the second.
+        for c in &mut learned.correspondences {
+            if was_learned.contains(&(c.env, c.from.clone(), c.to.clone())) {
+                c.declared = false;
+            }
+        }
+    }
+    timing("learn", t);
     // Labels kept apart are said, with the environment's warnings.
     for (e, c) in envs.iter().zip(&contexts) {
         for n in &c.notes {
@@ -194,12 +239,8 @@ pub fn compare_with(
             );
         }
     }
-    timing("contexts", t);
     let t = std::time::Instant::now();
-    let rows = align::align(envs, &contexts, baseline);
-    timing("align", t);
-    let t = std::time::Instant::now();
-    let (findings, not_compared) = lens::run(
+    let (mut findings, not_compared) = lens::run(
         &lens::generic::Input {
             envs,
             contexts: &contexts,
@@ -208,6 +249,20 @@ pub fn compare_with(
         &rows,
     );
     timing("lenses", t);
+    findings.extend(cross_environment(envs, &rows, baseline, &learned));
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let correspondences = learned
+        .correspondences
+        .iter()
+        .map(|c| report::CorrespondenceInfo {
+            environment: envs[c.env].name.clone(),
+            from: c.from.clone(),
+            to: c.to.clone(),
+            kind: c.kind.as_str(),
+            occurrences: c.occurrences,
+            source: if c.declared { "declared" } else { "learned" },
+        })
+        .collect();
     let (sources, called_from) = finding_sources(envs, &contexts, baseline, &findings);
     Report {
         baseline: envs[baseline].name.clone(),
@@ -227,7 +282,53 @@ pub fn compare_with(
         findings,
         sources,
         called_from,
+        correspondences,
     }
+}
+
+/// A finding for each value that breaks a correspondence: an environment writing the
+/// baseline's name or identifier where, everywhere else, it writes its own.
+fn cross_environment(
+    envs: &[Environment],
+    rows: &[align::Row<'_>],
+    baseline: usize,
+    learned: &normalize::learn::Learned,
+) -> Vec<model::Finding> {
+    use model::{Category, Finding, Kind};
+    let mut out = Vec::new();
+    for b in &learned.breaks {
+        let (Some(row), Some(c)) = (
+            rows.get(b.row),
+            learned.correspondences.get(b.correspondence),
+        ) else {
+            continue;
+        };
+        let category: Category = lens::catalog::category_of(&row.address.rtype);
+        let (base, env) = (&envs[baseline].name, &envs[b.env].name);
+        let shown = report::printable(&b.value).into_owned();
+        out.push(Finding {
+            id: Finding::stable_id(category, Kind::CrossEnvironment, row.address, Some(&b.path)),
+            category,
+            kind: Kind::CrossEnvironment,
+            severity: lens::severity::CROSS_ENVIRONMENT,
+            address: row.address.clone(),
+            path: Some(b.path.clone()),
+            environments: [
+                (base.clone(), shown.clone()),
+                (env.clone(), shown.clone()),
+            ]
+            .into(),
+            message: format!(
+                "{env} writes {base}'s `{}` in `{}` (`{shown}`), where in {} other instance{} it writes its own `{}`.",
+                c.from,
+                b.path,
+                c.occurrences,
+                if c.occurrences == 1 { "" } else { "s" },
+                c.to
+            ),
+        });
+    }
+    out
 }
 
 /// Runs the command line and returns the exit status. Writes the report to stdout (or

@@ -237,6 +237,12 @@ impl<'e> Context<'e> {
         self.notes = notes;
     }
 
+    /// Whether `w` (lower-case) is one of the words that name environments here: a
+    /// compared environment's name or alias, or a declared token.
+    pub fn is_env_token(&self, w: &str) -> bool {
+        self.tokens.iter().any(|t| t == w) || self.declared.iter().any(|t| t == w)
+    }
+
     /// The address with its labels (resource and module names, when `labels`) and its
     /// string instance and module keys normalised, or `None` when nothing changes.
     fn normalise(&self, a: &Address, labels: bool) -> Option<Address> {

@@ -74,6 +74,16 @@ pub fn render(r: &Report) -> String {
             e.resources
         ));
     }
+    if let Some((head, lines)) = r.assumed().split_first() {
+        out.push_str(&format!(
+            "\n<details><summary>{}</summary>\n\n",
+            prose(head)
+        ));
+        for l in lines {
+            out.push_str(&format!("- {}\n", prose(l)));
+        }
+        out.push_str("\n</details>\n");
+    }
     let banner = r.banner();
     if let Some((head, parts)) = banner.split_first() {
         out.push_str(&format!("\n> [!WARNING]\n> **{}**\n", text(head)));
@@ -194,6 +204,7 @@ pub(crate) mod tests {
                 .collect(),
             sources: Default::default(),
             called_from: Default::default(),
+            correspondences: Vec::new(),
         })
     }
 
