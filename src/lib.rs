@@ -198,6 +198,11 @@ pub fn compare_with(
         .correspondences
         .iter()
         .filter(|c| c.kind != normalize::learn::CorrKind::Identifier && !c.declared)
+        // Already by design on both sides (an account, a region code): nothing to add.
+        .filter(|c| {
+            contexts[baseline].text(&c.from) == c.from.as_str()
+                || contexts[c.env].text(&c.to) == c.to.as_str()
+        })
         .collect();
     if !new_words.is_empty() {
         let mut with_learned = conventions.clone();
