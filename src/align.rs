@@ -192,11 +192,21 @@ mod tests {
         let envs = [
             env(
                 "prod",
-                &["aws_x.shopprodPremium", "aws_x.app01p", "aws_x.coreprod"],
+                &[
+                    "aws_x.shopprodPremium",
+                    "aws_x.app01p",
+                    "aws_x.coreprod",
+                    "aws_x.selc-p-nat",
+                ],
             )?,
             env(
                 "staging",
-                &["aws_x.shopaatPremium", "aws_x.app01t", "aws_x.coreuat"],
+                &[
+                    "aws_x.shopaatPremium",
+                    "aws_x.app01t",
+                    "aws_x.coreuat",
+                    "aws_x.selc-t-nat",
+                ],
             )?,
         ];
         let names = ["prod", "staging"];
@@ -227,7 +237,7 @@ mod tests {
             .map(|e| Context::with(e, &names, &conventions))
             .collect();
         let rows = align(&envs, &declared, 0);
-        assert_eq!(rows.len(), 3, "{:?}", present(&rows));
+        assert_eq!(rows.len(), 4, "{:?}", present(&rows));
         assert!(rows.iter().all(|r| r.present.iter().all(Option::is_some)));
         Ok(())
     }

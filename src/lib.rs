@@ -185,6 +185,7 @@ pub fn compare_with(
         .par_iter()
         .map(|e| Context::with(e, &names, conventions))
         .collect();
+    Context::share_ambiguity(&mut contexts);
     timing("contexts", t);
     let t = std::time::Instant::now();
     let mut rows = align::align(envs, &contexts, baseline);
@@ -225,6 +226,7 @@ pub fn compare_with(
             .par_iter()
             .map(|e| Context::with(e, &names, &with_learned))
             .collect();
+        Context::share_ambiguity(&mut contexts);
         rows = align::align(envs, &contexts, baseline);
         learned = normalize::learn::learn(envs, &contexts, &rows, baseline);
         // Learned in the first pass, not declared by being used in the second.

@@ -167,7 +167,8 @@ impl<'e> Context<'e> {
             .chain(std::iter::once(&env.name.as_str()))
             .flat_map(|n| env_tokens(n))
             .collect();
-        tokens.extend(conventions.tokens().into_iter().filter(|t| t.len() >= 2));
+        // Declared tokens of any length: `p` in `selc-p-nat` is a word the user named.
+        tokens.extend(conventions.tokens());
         sort_tokens(&mut tokens);
         // The names given on the command line count as declared (`coreprod` and
         // `corestaging`), with the tokens declared for them.
@@ -201,8 +202,16 @@ impl<'e> Context<'e> {
     fn find_ambiguous(&mut self) {
         let mut seen: std::collections::HashSet<String> = Default::default();
         let mut by_label: HashMap<String, Vec<(&'e Address, bool)>> = HashMap::new();
-        for r in &self.env.resources {
-            let a = &r.address;
+        // Every block written, also those with no instance known (a `for_each` known
+        // only after apply), so that such a block is never merged into another.
+        let env = self.env;
+        let written = env
+            .resources
+            .iter()
+            .map(|r| &r.address)
+            .chain(env.origins.keys())
+            .chain(env.unexpanded.iter().map(|(a, _)| a));
+        for a in written {
             let written = labels_of(a, Cow::Borrowed);
             if !seen.insert(written.clone()) {
                 continue;
@@ -228,13 +237,32 @@ impl<'e> Context<'e> {
                 }
             }
             written.sort();
-            notes.push(format!(
-                "{} read alike once environment names and other by-design parts are taken out of their names; each is aligned by its name as written",
+            written.dedup();
+            let n = written.len();
+            let named = if n > 4 {
+                format!("{} and {} more", written[..3].join(", "), n - 3)
+            } else {
                 written.join(" and ")
+            };
+            notes.push(format!(
+                "{named} read alike once environment names and other by-design parts are taken out of their names; each is aligned by its name as written"
             ));
         }
         notes.sort();
         self.notes = notes;
+    }
+
+    /// Makes the labels kept apart in any environment kept apart in all: an address is
+    /// sometimes read in another environment's context (is that block left unexpanded
+    /// there?), and must read the same there as in its own.
+    pub fn share_ambiguity(contexts: &mut [Context<'_>]) {
+        let all: std::collections::HashSet<String> = contexts
+            .iter()
+            .flat_map(|c| c.ambiguous.iter().cloned())
+            .collect();
+        for c in contexts {
+            c.ambiguous.clone_from(&all);
+        }
     }
 
     /// Whether `w` (lower-case) is one of the words that name environments here: a

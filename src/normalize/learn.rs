@@ -86,10 +86,32 @@ pub struct Learned {
     pub breaks: Vec<Break>,
 }
 
+/// One step of a path while walking, borrowing its name: a path is made
+/// ([`to_path`]) only for what is kept.
+#[derive(Debug, Clone, Copy)]
+enum Step<'v> {
+    Attr(&'v str),
+    Key(&'v str),
+    Index(usize),
+}
+
+fn to_path(steps: &[Step<'_>]) -> AttrPath {
+    AttrPath(
+        steps
+            .iter()
+            .map(|s| match s {
+                Step::Attr(a) => PathStep::Attr((*a).into()),
+                Step::Key(k) => PathStep::Key((*k).into()),
+                Step::Index(i) => PathStep::Index(*i as i64),
+            })
+            .collect(),
+    )
+}
+
 /// Whether a value at `path` names something: the attributes conventions show in.
-fn names_something(path: &[PathStep]) -> bool {
+fn names_something(path: &[Step<'_>]) -> bool {
     let Some(n) = path.iter().rev().find_map(|s| match s {
-        PathStep::Attr(a) => Some(a.as_ref()),
+        Step::Attr(a) => Some(*a),
         _ => None,
     }) else {
         return false;
@@ -183,9 +205,9 @@ fn kind_of(a: &str, b: &str) -> CorrKind {
 fn leaves<'v>(
     a: &'v Value,
     b: &'v Value,
-    path: &mut Vec<PathStep>,
+    path: &mut Vec<Step<'v>>,
     budget: &mut usize,
-    f: &mut impl FnMut(&[PathStep], &'v str, &'v str),
+    f: &mut impl FnMut(&[Step<'v>], &'v str, &'v str),
 ) {
     if *budget == 0 {
         return;
@@ -196,24 +218,36 @@ fn leaves<'v>(
             f(path, x, y);
         }
         (Value::Object(x), Value::Object(y)) => {
-            let in_map = matches!(path.last(), Some(PathStep::Attr(_)))
-                && path.len() == 1
-                && matches!(path.last(), Some(PathStep::Attr(n)) if n.as_ref() == "tags" || n.as_ref() == "labels");
-            for (k, va) in x.iter() {
-                if let Some((_, vb)) = y.iter().find(|(kb, _)| kb == k) {
-                    path.push(if in_map {
-                        PathStep::Key(k.clone())
-                    } else {
-                        PathStep::Attr(k.clone())
-                    });
-                    leaves(va, vb, path, budget, f);
-                    path.pop();
+            let in_map =
+                path.len() == 1 && matches!(path.last(), Some(Step::Attr("tags" | "labels")));
+            // Keys are sorted: a merge, not a search per key.
+            let (mut i, mut j) = (0, 0);
+            while i < x.len() && j < y.len() {
+                match x[i].0.cmp(&y[j].0) {
+                    std::cmp::Ordering::Less => i += 1,
+                    std::cmp::Ordering::Greater => j += 1,
+                    std::cmp::Ordering::Equal => {
+                        let k: &'v str = &x[i].0;
+                        // Attributes never compared are not read either (`tags_all`
+                        // repeats `tags`; identity attributes are ids of the instance
+                        // itself).
+                        if path.is_empty() && super::diff::is_ignored("", k) {
+                            i += 1;
+                            j += 1;
+                            continue;
+                        }
+                        path.push(if in_map { Step::Key(k) } else { Step::Attr(k) });
+                        leaves(&x[i].1, &y[j].1, path, budget, f);
+                        path.pop();
+                        i += 1;
+                        j += 1;
+                    }
                 }
             }
         }
         (Value::List(x), Value::List(y)) if x.len() == y.len() && x.len() <= 64 => {
             for (i, (va, vb)) in x.iter().zip(y.iter()).enumerate() {
-                path.push(PathStep::Index(i as i64));
+                path.push(Step::Index(i));
                 leaves(va, vb, path, budget, f);
                 path.pop();
             }
@@ -227,8 +261,6 @@ fn leaves<'v>(
 struct Seen {
     /// (from, to, kind) → the rows it was seen in.
     pairs: HashMap<(String, String, CorrKind), BTreeSet<usize>>,
-    /// Identical values that name something, by row: where a break may be.
-    same: Vec<(usize, AttrPath, String)>,
 }
 
 /// Learns the correspondences of every environment with the baseline from the aligned
@@ -277,38 +309,29 @@ pub fn learn(
             })
             .collect();
         accepted.sort_by(|a, b| (a.kind, &a.from).cmp(&(b.kind, &b.from)));
-        // Breaks: the baseline's side written as is where the pairing says otherwise.
-        for c in &accepted {
-            let mut rows_broken: BTreeMap<usize, (AttrPath, String)> = BTreeMap::new();
-            for (row, path, value) in &seen.same {
-                let hit = match c.kind {
-                    CorrKind::Identifier => value.eq_ignore_ascii_case(&c.from),
-                    _ => words(value).iter().any(|(_, w)| *w == c.from),
-                };
-                if hit {
-                    rows_broken
-                        .entry(*row)
-                        .or_insert_with(|| (path.clone(), value.clone()));
-                }
-            }
+        // Breaks: the baseline's side written as is where the pairing says otherwise;
+        // found in a second pass, looking each identical value's words up.
+        let base = out.correspondences.len();
+        let by_word: HashMap<(&str, bool), usize> = accepted
+            .iter()
+            .enumerate()
+            .map(|(i, c)| ((c.from.as_str(), c.kind == CorrKind::Identifier), base + i))
+            .collect();
+        if !by_word.is_empty() {
+            let found = breaks(envs, rows, baseline, k, &by_word);
             // Everywhere else means more often kept than broken.
-            if rows_broken.is_empty() || rows_broken.len() >= c.occurrences {
-                continue;
+            let mut per: HashMap<usize, usize> = HashMap::new();
+            for b in &found {
+                *per.entry(b.correspondence).or_default() += 1;
             }
-            let index =
-                out.correspondences.len() + accepted.iter().position(|x| x == c).unwrap_or(0);
-            for (row, (path, value)) in rows_broken {
-                out.breaks.push(Break {
-                    env: k,
-                    row,
-                    path,
-                    value,
-                    correspondence: index,
-                });
-            }
+            out.breaks.extend(found.into_iter().filter(|b| {
+                per[&b.correspondence] < accepted[b.correspondence - base].occurrences
+            }));
         }
         out.correspondences.extend(accepted);
     }
+    out.breaks
+        .sort_by(|a, b| (a.env, a.row, &a.path).cmp(&(b.env, b.row, &b.path)));
     out
 }
 
@@ -321,8 +344,22 @@ fn declared(contexts: &[Context<'_>], baseline: usize, k: usize, from: &str, to:
     }
 }
 
-/// The pairings and identical values of environment `k`'s instances aligned with the
-/// baseline's.
+/// Whether a value read at `at` may be shown and learned from: not marked or named
+/// sensitive, and nothing in it that redaction would hide.
+fn readable(
+    ra: &crate::model::Resource,
+    rb: &crate::model::Resource,
+    at: &AttrPath,
+    x: &str,
+    y: &str,
+) -> bool {
+    !is_sensitive(ra, at)
+        && !is_sensitive(rb, at)
+        && matches!(redact(x), std::borrow::Cow::Borrowed(_))
+        && matches!(redact(y), std::borrow::Cow::Borrowed(_))
+}
+
+/// The pairings of environment `k`'s instances aligned with the baseline's.
 fn observe(envs: &[Environment], rows: &[Row<'_>], baseline: usize, k: usize) -> Seen {
     let mut seen = Seen::default();
     for (n, row) in rows.iter().enumerate() {
@@ -338,44 +375,95 @@ fn observe(envs: &[Environment], rows: &[Row<'_>], baseline: usize, k: usize) ->
             &mut path,
             &mut budget,
             &mut |p, x, y| {
-                let named = names_something(p);
-                if !(named || (is_locator(x) && is_locator(y))) {
+                if x == y || !names_something(p) {
                     return;
                 }
-                let at = AttrPath(p.to_vec());
-                if is_sensitive(ra, &at) || is_sensitive(rb, &at) {
-                    return;
-                }
-                // A value that redaction would change holds a secret somewhere.
-                if matches!(redact(x), std::borrow::Cow::Owned(_))
-                    || matches!(redact(y), std::borrow::Cow::Owned(_))
-                {
-                    return;
-                }
-                if x == y {
-                    if named || is_locator(x) {
-                        seen.same.push((n, at, x.to_string()));
-                    }
-                    return;
-                }
-                if is_provider_id(x) && is_provider_id(y) {
-                    seen.pairs
-                        .entry((x.to_string(), y.to_string(), CorrKind::Identifier))
-                        .or_default()
-                        .insert(n);
-                    return;
-                }
-                if !named {
-                    return;
-                }
-                if let Some((a, b)) = one_word_apart(x, y) {
+                let pair = if is_provider_id(x) && is_provider_id(y) {
+                    (x.to_string(), y.to_string(), CorrKind::Identifier)
+                } else if let Some((a, b)) = one_word_apart(x, y) {
                     let kind = kind_of(&a, &b);
-                    seen.pairs.entry((a, b, kind)).or_default().insert(n);
+                    (a, b, kind)
+                } else {
+                    return;
+                };
+                if !readable(ra, rb, &to_path(p), x, y) {
+                    return;
                 }
+                seen.pairs.entry(pair).or_default().insert(n);
             },
         );
     }
     seen
+}
+
+/// The values of environment `k` that write, at an aligned instance, exactly what the
+/// baseline writes there, where that holds the baseline's side of a correspondence
+/// (`by_word`: its word or identifier, and whether it is an identifier → its index).
+/// One per instance and correspondence.
+fn breaks(
+    envs: &[Environment],
+    rows: &[Row<'_>],
+    baseline: usize,
+    k: usize,
+    by_word: &HashMap<(&str, bool), usize>,
+) -> Vec<Break> {
+    let mut out: Vec<Break> = Vec::new();
+    for (n, row) in rows.iter().enumerate() {
+        let (Some(i), Some(j)) = (row.present[baseline], row.present[k]) else {
+            continue;
+        };
+        let (ra, rb) = (&envs[baseline].resources[i], &envs[k].resources[j]);
+        let mut path = Vec::new();
+        let mut budget = MAX_LEAVES;
+        let mut here: BTreeMap<usize, Break> = BTreeMap::new();
+        leaves(
+            &ra.attributes,
+            &rb.attributes,
+            &mut path,
+            &mut budget,
+            &mut |p, x, y| {
+                if x != y || x.is_empty() {
+                    return;
+                }
+                if !(names_something(p) || is_locator(x)) {
+                    return;
+                }
+                let hit: Option<usize> = by_word.get(&(x, true)).copied().or_else(|| {
+                    x.split(|c: char| !c.is_ascii_alphanumeric())
+                        .filter(|w| !w.is_empty())
+                        .find_map(|w| {
+                            if w.bytes().any(|b| b.is_ascii_uppercase()) {
+                                by_word
+                                    .get(&(w.to_ascii_lowercase().as_str(), false))
+                                    .copied()
+                            } else {
+                                by_word.get(&(w, false)).copied()
+                            }
+                        })
+                });
+                let Some(c) = hit else { return };
+                if here.contains_key(&c) {
+                    return;
+                }
+                let at = to_path(p);
+                if !readable(ra, rb, &at, x, y) {
+                    return;
+                }
+                here.insert(
+                    c,
+                    Break {
+                        env: k,
+                        row: n,
+                        path: at,
+                        value: x.to_string(),
+                        correspondence: c,
+                    },
+                );
+            },
+        );
+        out.extend(here.into_values());
+    }
+    out
 }
 
 #[cfg(test)]
@@ -445,8 +533,8 @@ mod tests {
         assert_eq!(
             broken,
             [
-                ("bucket".to_string(), "acme-pd-data3"),
-                ("vpc_id".to_string(), "vpc-0aaa111122223333a")
+                ("vpc_id".to_string(), "vpc-0aaa111122223333a"),
+                ("bucket".to_string(), "acme-pd-data3")
             ]
         );
         Ok(())
