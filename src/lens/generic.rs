@@ -176,6 +176,8 @@ fn block_findings(input: &Input<'_>, blocks: &BlockCounts, left: &Unexpanded) ->
         };
         let category = category_of(&block.rtype);
         out.push(Finding {
+            resources: Default::default(),
+            differing: Default::default(),
             // Distinct from the id of an unkeyed instance at the same address.
             id: Finding::stable_id(
                 category,
@@ -238,6 +240,8 @@ fn row_findings(
                 .filter(|&k| row.present[k].is_some())
                 .collect();
             out.push(Finding {
+                resources: Default::default(),
+                differing: Default::default(),
                 id: Finding::stable_id(category, Kind::Missing, row.address, None),
                 category,
                 kind: Kind::Missing,
@@ -362,6 +366,8 @@ fn after_apply_summary(
         .collect();
     let first = paths.first().map(|p| p.to_string()).unwrap_or_default();
     Finding {
+        resources: Default::default(),
+        differing: Default::default(),
         id: Finding::stable_id(category, Kind::KnownAfterApply, row.address, Some(&path)),
         category,
         kind: Kind::KnownAfterApply,
@@ -496,6 +502,8 @@ fn attribute_finding(
     };
 
     Finding {
+        resources: Default::default(),
+        differing: Default::default(),
         id: Finding::stable_id(category, kind, row.address, Some(&path)),
         category,
         kind,

@@ -181,6 +181,16 @@ pub struct Finding {
     /// What each environment has, by environment name, display-ready and secret-free.
     pub environments: BTreeMap<String, String>,
     pub message: String,
+    /// The resources that write the difference, by environment name, when a lens
+    /// reports it on the container they write into: the `aws_lb_listener` behind a
+    /// balancer's listener, the `aws_security_group_rule` behind a group's rule, the
+    /// `aws_route` behind a table's route. Empty when `address` alone writes it.
+    pub resources: BTreeMap<String, Vec<Address>>,
+    /// What each environment has in the part that differs, by environment name, when
+    /// `environments` shows more than that part (a listener's whole description, whose
+    /// target differs by balancer): findings on many addresses whose differing parts
+    /// are alike have one cause. Empty when `environments` is the difference itself.
+    pub differing: BTreeMap<String, String>,
 }
 
 impl Finding {

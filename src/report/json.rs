@@ -94,6 +94,10 @@ struct JsonFinding<'a> {
     /// environment's root module calls that module.
     #[serde(skip_serializing_if = "Option::is_none")]
     called_from: Option<&'a BTreeMap<String, String>>,
+    /// Added to the contract's fields: the resources that write the difference, per
+    /// environment, when not the finding's address alone.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    resources: BTreeMap<&'a str, Vec<String>>,
 }
 
 /// Pretty-printed JSON with a final newline.
@@ -159,6 +163,11 @@ pub fn render(r: &Report) -> String {
                 message: &f.message,
                 sources: r.sources.get(&f.id),
                 called_from: r.called_from.get(&f.id),
+                resources: f
+                    .resources
+                    .iter()
+                    .map(|(e, rs)| (e.as_str(), rs.iter().map(ToString::to_string).collect()))
+                    .collect(),
             })
             .collect(),
     };

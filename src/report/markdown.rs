@@ -60,6 +60,20 @@ fn prose(s: &str) -> String {
         .collect()
 }
 
+/// A finding's address, then the resources that write it when they are others:
+/// `written by aws_lb_listener.https`, or one line per environment (`… in staging`).
+fn address_cell(f: &crate::model::Finding) -> String {
+    let mut out = code(&f.address.to_string());
+    for (env, rs) in super::written_by(f) {
+        let list: Vec<String> = rs.iter().map(|a| code(a)).collect();
+        out.push_str(&format!("<br>written by {}", list.join(", ")));
+        if let Some(e) = env {
+            out.push_str(&format!(" in {}", text(e)));
+        }
+    }
+    out
+}
+
 pub fn render(r: &Report) -> String {
     let mut out = String::new();
     out.push_str("# tfparity report\n\n");
@@ -112,7 +126,7 @@ pub fn render(r: &Report) -> String {
             out.push_str(&format!(
                 "| {} | {} | {} |",
                 f.severity,
-                code(&f.address.to_string()),
+                address_cell(f),
                 prose(&f.message)
             ));
             for n in &names {
@@ -164,7 +178,18 @@ pub(crate) mod tests {
         let mut findings = Vec::new();
         for (i, h) in HOSTILE.iter().enumerate() {
             let address = Address::parse(&format!("aws_x.r[{}]", serde_json::to_string(h)?))?;
+            // Written by resources whose keys are hostile, differently per environment.
+            let writer = Address::parse(&format!("aws_y.w[{}]", serde_json::to_string(h)?))?;
             findings.push(Finding {
+                resources: [
+                    (
+                        "prod [x](https://e.example)".to_string(),
+                        vec![writer.clone()],
+                    ),
+                    ("staging".to_string(), vec![address.clone(), writer]),
+                ]
+                .into(),
+                differing: Default::default(),
                 id: format!("{i}"),
                 category: Category::Resource,
                 kind: Kind::Attribute,
@@ -234,7 +259,7 @@ pub(crate) mod tests {
             .collect();
         assert!(
             tags.iter()
-                .all(|t| ["<code>", "</code>", "<wbr>"].contains(t)),
+                .all(|t| ["<code>", "</code>", "<wbr>", "<br>"].contains(t)),
             "{tags:?}"
         );
         // Every row is one line of the table: a value's pipes and line breaks split

@@ -136,6 +136,25 @@ impl Report {
     }
 }
 
+/// The resources that write a finding's difference, as the reports show them: one
+/// list when every environment names the same addresses, else one per environment
+/// (`prod: aws_route_table.private; staging: aws_route.default`). Empty when the
+/// finding names none.
+pub fn written_by(f: &Finding) -> Vec<(Option<&str>, Vec<String>)> {
+    let lists: Vec<(&str, Vec<String>)> = f
+        .resources
+        .iter()
+        .map(|(env, rs)| (env.as_str(), rs.iter().map(ToString::to_string).collect()))
+        .collect();
+    match lists.split_first() {
+        None => Vec::new(),
+        Some((first, rest)) if rest.iter().all(|(_, l)| *l == first.1) => {
+            vec![(None, first.1.clone())]
+        }
+        Some(_) => lists.into_iter().map(|(e, l)| (Some(e), l)).collect(),
+    }
+}
+
 /// Text safe to put on a terminal or in Markdown: control characters (an escape
 /// sequence in a value could rewrite the screen) are written as `\u{..}` escapes.
 pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {

@@ -239,6 +239,17 @@ fn result(r: &Report, f: &Finding, rule_index: i64) -> SarifResult {
         "environments".into(),
         serde_json::to_value(&f.environments).unwrap_or_default(),
     );
+    if !f.resources.is_empty() {
+        let resources: BTreeMap<&str, Vec<String>> = f
+            .resources
+            .iter()
+            .map(|(e, rs)| (e.as_str(), rs.iter().map(ToString::to_string).collect()))
+            .collect();
+        properties.insert(
+            "resources".into(),
+            serde_json::to_value(resources).unwrap_or_default(),
+        );
+    }
     let base = SarifResult::builder()
         .rule_id(rule_id(f))
         .rule_index(rule_index)

@@ -23,6 +23,28 @@ fn severity_cell(s: Severity, color: bool) -> Cell {
     }
 }
 
+/// A finding's address, and on the next line the resources that write it when they
+/// are others (`written by aws_lb_listener.https`, or `written by
+/// aws_route_table.private in prod; aws_route.default in staging`).
+fn address_cell(f: &crate::model::Finding) -> String {
+    let address = printable(&f.address.to_string()).into_owned();
+    let by = super::written_by(f);
+    if by.is_empty() {
+        return address;
+    }
+    let parts: Vec<String> = by
+        .iter()
+        .map(|(env, rs)| match env {
+            Some(e) => format!("{} in {e}", rs.join(", ")),
+            None => rs.join(", "),
+        })
+        .collect();
+    format!(
+        "{address}\n{}",
+        printable(&format!("written by {}", parts.join("; ")))
+    )
+}
+
 /// Renders the table; `terminal` lets it fit the terminal's width instead of a fixed one.
 pub fn render(r: &Report, color: bool, terminal: bool) -> String {
     let mut out = String::new();
@@ -95,14 +117,21 @@ pub fn render(r: &Report, color: bool, terminal: bool) -> String {
         for f in fs {
             let mut row = vec![
                 severity_cell(f.severity, color),
-                Cell::new(printable(&f.address.to_string())),
+                Cell::new(address_cell(f)),
                 Cell::new(printable(&Report::what(f))),
             ];
-            row.extend(names.iter().map(|n| {
-                Cell::new(printable(
-                    f.environments.get(*n).map(String::as_str).unwrap_or(""),
-                ))
-            }));
+            // The part that differs when the finding says which (a listener's TLS
+            // policy), not the whole description: the JSON report has both.
+            let values = if f.differing.is_empty() {
+                &f.environments
+            } else {
+                &f.differing
+            };
+            row.extend(
+                names.iter().map(|n| {
+                    Cell::new(printable(values.get(*n).map(String::as_str).unwrap_or("")))
+                }),
+            );
             t.add_row(row);
         }
         out.push_str(&t.to_string());

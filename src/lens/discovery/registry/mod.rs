@@ -233,6 +233,8 @@ pub fn findings(input: &Input<'_>) -> Vec<Finding> {
                 })
                 .collect();
             out.push(Finding {
+                resources: Default::default(),
+                differing: Default::default(),
                 id: Finding::stable_id(Category::Discovery, Kind::Missing, address, Some(&path)),
                 category: Category::Discovery,
                 kind: Kind::Missing,
@@ -359,6 +361,8 @@ fn differences(
     };
     let sentences: Vec<String> = differing.into_iter().map(|(_, s)| s).collect();
     Some(Finding {
+        resources: Default::default(),
+        differing: Default::default(),
         id: Finding::stable_id(Category::Discovery, kind, &base.res.address, Some(path)),
         category: Category::Discovery,
         kind,
