@@ -607,6 +607,67 @@ mod tests {
     }
 
     #[test]
+    fn a_field_of_a_named_block_is_named_and_long_messages_are_cut() -> crate::TestResult {
+        use crate::model::Environment;
+        // A storage policy's rules by name; dev writes them in another order.
+        let policy = |rules: &[(&str, &str)]| {
+            let items: Vec<String> = rules
+                .iter()
+                .map(|(n, tier)| {
+                    format!(
+                        r#"{{"name":"{n}","enabled":true,"actions":[{{"base_blob":[{{"tier_to_cool_after_days":30,"tier":"{tier}"}}]}}],"filters":[{{"prefix_match":["{}"]}}]}}"#,
+                        "logs/".repeat(20)
+                    )
+                })
+                .collect();
+            format!(r#"{{"name":"p","rule":[{}]}}"#, items.join(","))
+        };
+        let prod = policy(&[("archive", "Cool"), ("purge", "Hot"), ("tmp", "Hot")]);
+        let staging = policy(&[("archive", "Cool"), ("purge", "Archive"), ("tmp", "Hot")]);
+        let dev = policy(&[("tmp", "Hot"), ("purge", "Hot"), ("archive", "Cool")]);
+        let t = "azurerm_storage_management_policy.p";
+        let got = crate::lens::testing::compare_envs(vec![
+            Environment::for_tests("prod", &[(t, &prod)])?,
+            Environment::for_tests("staging", &[(t, &staging)])?,
+            Environment::for_tests("dev", &[(t, &dev)])?,
+        ]);
+        let [f] = got.as_slice() else {
+            return Err(format!("{got:?}").into());
+        };
+        assert_eq!(
+            f.message,
+            r#"`rule["purge"].actions[0].base_blob[0].tier` differs: prod has Hot, staging has Archive, dev has Hot."#
+        );
+        // dev's value is found by the rule's name, wherever it is in dev's list.
+        assert_eq!(f.environments.get("dev").map(String::as_str), Some("Hot"));
+        // Forty rules staging alone has: the message says so in a bounded length.
+        let many: Vec<(String, &str)> = (0..40).map(|i| (format!("extra-{i}"), "Hot")).collect();
+        let mut with_many: Vec<(&str, &str)> =
+            vec![("archive", "Cool"), ("purge", "Hot"), ("tmp", "Hot")];
+        with_many.extend(many.iter().map(|(n, t)| (n.as_str(), *t)));
+        let staging = policy(&with_many);
+        let got = crate::lens::testing::compare_envs(vec![
+            Environment::for_tests("prod", &[(t, &prod)])?,
+            Environment::for_tests("staging", &[(t, &staging)])?,
+        ]);
+        let [f] = got.as_slice() else {
+            return Err(format!("{got:?}").into());
+        };
+        assert!(
+            f.message
+                .starts_with("`rule` differs from prod: staging additionally has ")
+                && f.message.chars().count() <= crate::model::finding::MAX_MESSAGE
+                && f.message.contains("characters in all)"),
+            "{}",
+            f.message
+        );
+        for v in f.environments.values() {
+            assert!(v.chars().count() <= crate::model::finding::MAX_VALUE, "{v}");
+        }
+        Ok(())
+    }
+
+    #[test]
     fn assigned_ids_are_ignored_only_where_they_are_assigned() -> crate::TestResult {
         // An instance's ephemeral external address differs by design.
         let vm = |ip: &str| {
