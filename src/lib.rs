@@ -173,6 +173,9 @@ pub fn compare_loaded(envs: &[Environment], baseline: usize) -> Report {
     );
     timing("lenses", t);
     let (sources, called_from) = finding_sources(envs, &findings);
+    let t = std::time::Instant::now();
+    let grouping = report::groups::group(&findings, envs, &contexts, baseline);
+    timing("groups", t);
     Report {
         baseline: envs[baseline].name.clone(),
         environments: envs
@@ -190,6 +193,7 @@ pub fn compare_loaded(envs: &[Environment], baseline: usize) -> Report {
         findings,
         sources,
         called_from,
+        grouping,
     }
 }
 

@@ -74,6 +74,36 @@ fn address_cell(f: &crate::model::Finding) -> String {
     out
 }
 
+/// How many members a group's `<details>` lists; the JSON report has every one.
+const DETAILS: usize = 100;
+
+/// A group's members behind `<details>`, one a line: address and what differs there.
+fn members(r: &Report, all: &[usize]) -> String {
+    let mut lines: Vec<String> = all
+        .iter()
+        .take(DETAILS)
+        .map(|&i| {
+            let f = &r.findings[i];
+            format!(
+                "{} {}",
+                code(&f.address.to_string()),
+                text(&Report::what(f))
+            )
+        })
+        .collect();
+    if all.len() > DETAILS {
+        lines.push(format!(
+            "… and {} more (the JSON report lists every finding)",
+            all.len() - DETAILS
+        ));
+    }
+    format!(
+        "<details><summary>{} findings</summary>{}</details>",
+        all.len(),
+        lines.join("<br>")
+    )
+}
+
 pub fn render(r: &Report) -> String {
     let mut out = String::new();
     out.push_str("# tfparity report\n\n");
@@ -97,9 +127,14 @@ pub fn render(r: &Report) -> String {
     }
     out.push_str(&format!("\n**{}**\n", text(&r.summary_line())));
     let names: Vec<&str> = r.environments.iter().map(|e| e.name.as_str()).collect();
+    let grouping = r.grouping();
     for cat in Category::ALL {
-        let fs: Vec<_> = r.findings.iter().filter(|f| f.category == cat).collect();
-        if fs.is_empty() {
+        let gs: Vec<_> = grouping
+            .groups
+            .iter()
+            .filter(|g| g.category == cat)
+            .collect();
+        if gs.is_empty() {
             continue;
         }
         let title = cat.as_str();
@@ -108,7 +143,10 @@ pub fn render(r: &Report) -> String {
             .next()
             .map(|c| c.to_uppercase().collect::<String>() + t.as_str())
             .unwrap_or_default();
-        out.push_str(&format!("\n## {title} ({})\n\n", fs.len()));
+        out.push_str(&format!(
+            "\n## {title} ({})\n\n",
+            Report::section_count(&gs)
+        ));
         out.push_str("| severity | address | difference |");
         for n in &names {
             if *n == r.baseline {
@@ -122,15 +160,23 @@ pub fn render(r: &Report) -> String {
             out.push_str("---|");
         }
         out.push('\n');
-        for f in fs {
-            out.push_str(&format!(
-                "| {} | {} | {} |",
-                f.severity,
-                address_cell(f),
-                prose(&f.message)
-            ));
+        for g in gs {
+            // One row per group; a group of many lists its members behind a
+            // `<details>`, so that a review shows the cause first.
+            let (address, said, values) = match g.members.as_slice() {
+                [i] => {
+                    let f = &r.findings[*i];
+                    (address_cell(f), prose(&f.message), &f.environments)
+                }
+                all => (
+                    format!("{}<br>{} findings", code(&g.address), all.len()),
+                    format!("{}{}", prose(&g.message), members(r, all)),
+                    &g.environments,
+                ),
+            };
+            out.push_str(&format!("| {} | {address} | {said} |", g.severity));
             for n in &names {
-                let v = f.environments.get(*n).map(String::as_str).unwrap_or("");
+                let v = values.get(*n).map(String::as_str).unwrap_or("");
                 out.push_str(&format!(
                     " {} |",
                     if v.is_empty() { String::new() } else { code(v) }
@@ -207,7 +253,6 @@ pub(crate) mod tests {
         Ok(Report {
             baseline: "prod [x](https://e.example)".to_string(),
             environments: vec![env("prod [x](https://e.example)"), env("staging")],
-            findings,
             complete: false,
             not_compared: HOSTILE
                 .iter()
@@ -219,7 +264,33 @@ pub(crate) mod tests {
                 .collect(),
             sources: Default::default(),
             called_from: Default::default(),
+            grouping: hostile_grouping(&findings),
+            findings,
         })
+    }
+
+    /// Every finding alone, and then the last ones again as one group whose every word
+    /// comes from the input.
+    fn hostile_grouping(findings: &[Finding]) -> crate::report::groups::Grouping {
+        let mut g = crate::report::groups::Grouping::singletons(findings);
+        let n = findings.len();
+        let members: Vec<usize> = (n / 2..n).collect();
+        g.groups.truncate(n / 2);
+        g.groups.push(crate::report::groups::Group {
+            id: "g".to_string(),
+            category: Category::Resource,
+            kind: Kind::Attribute,
+            severity: Severity::Low,
+            address: HOSTILE.join(" "),
+            what: HOSTILE.join(" "),
+            environments: [("staging".to_string(), HOSTILE.join(" "))].into(),
+            message: format!("`{}` and {}", HOSTILE.join(" "), HOSTILE.join(" ")),
+            members: members.clone(),
+        });
+        for i in members {
+            g.of[i] = n / 2;
+        }
+        g
     }
 
     #[test]
@@ -258,8 +329,17 @@ pub(crate) mod tests {
             })
             .collect();
         assert!(
-            tags.iter()
-                .all(|t| ["<code>", "</code>", "<wbr>", "<br>"].contains(t)),
+            tags.iter().all(|t| [
+                "<code>",
+                "</code>",
+                "<wbr>",
+                "<br>",
+                "<details>",
+                "</details>",
+                "<summary>",
+                "</summary>"
+            ]
+            .contains(t)),
             "{tags:?}"
         );
         // Every row is one line of the table: a value's pipes and line breaks split

@@ -80,15 +80,20 @@ pub fn render(r: &Report, color: bool, terminal: bool) -> String {
         out.push('\n');
     }
     let names: Vec<&str> = r.environments.iter().map(|e| e.name.as_str()).collect();
+    let grouping = r.grouping();
     for cat in Category::ALL {
-        let fs: Vec<_> = r.findings.iter().filter(|f| f.category == cat).collect();
-        if fs.is_empty() {
+        let gs: Vec<_> = grouping
+            .groups
+            .iter()
+            .filter(|g| g.category == cat)
+            .collect();
+        if gs.is_empty() {
             continue;
         }
         out.push_str(&format!(
             "\n{} ({})\n",
             cat.as_str().to_uppercase(),
-            fs.len()
+            Report::section_count(&gs)
         ));
         let mut t = Table::new();
         t.load_preset(UTF8_FULL_CONDENSED);
@@ -114,24 +119,37 @@ pub fn render(r: &Report, color: bool, terminal: bool) -> String {
             }
         }));
         t.set_header(header);
-        for f in fs {
-            let mut row = vec![
-                severity_cell(f.severity, color),
-                Cell::new(address_cell(f)),
-                Cell::new(printable(&Report::what(f))),
-            ];
-            // The part that differs when the finding says which (a listener's TLS
-            // policy), not the whole description: the JSON report has both.
-            let values = if f.differing.is_empty() {
-                &f.environments
-            } else {
-                &f.differing
+        for g in gs {
+            // One row per group: its members' addresses under its own, compactly. The
+            // values are the part that differs when a finding says which (a listener's
+            // TLS policy), not the whole description: the JSON report has both.
+            let address = match g.members.as_slice() {
+                [i] => address_cell(&r.findings[*i]),
+                all => {
+                    let mut members: Vec<String> = all
+                        .iter()
+                        .map(|&i| r.findings[i].address.to_string())
+                        .collect();
+                    members.sort();
+                    members.dedup();
+                    let list = format!(
+                        "{} findings: {}",
+                        all.len(),
+                        super::groups::compact(&members)
+                    );
+                    format!("{}\n{}", printable(&g.address), printable(&list))
+                }
             };
-            row.extend(
-                names.iter().map(|n| {
-                    Cell::new(printable(values.get(*n).map(String::as_str).unwrap_or("")))
-                }),
-            );
+            let mut row = vec![
+                severity_cell(g.severity, color),
+                Cell::new(address),
+                Cell::new(printable(&g.what)),
+            ];
+            row.extend(names.iter().map(|n| {
+                Cell::new(printable(
+                    g.environments.get(*n).map(String::as_str).unwrap_or(""),
+                ))
+            }));
             t.add_row(row);
         }
         out.push_str(&t.to_string());
