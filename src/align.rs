@@ -136,6 +136,103 @@ mod tests {
     }
 
     #[test]
+    fn labels_align_without_environment_names_unless_that_makes_two_alike() -> crate::TestResult {
+        let envs = [
+            env(
+                "prod",
+                &[
+                    "aws_s3_bucket.logs",
+                    "google_pubsub_topic.archiver",
+                    "module.net.aws_vpc.main",
+                ],
+            )?,
+            env(
+                "staging",
+                &[
+                    "aws_s3_bucket.logs",
+                    "aws_s3_bucket.logs-staging",
+                    "google_pubsub_topic.archiver-staging",
+                    "module.net_staging.aws_vpc.main",
+                ],
+            )?,
+        ];
+        let names = ["prod", "staging"];
+        let ctxs: Vec<Context<'_>> = envs.iter().map(|e| Context::new(e, &names)).collect();
+        assert_eq!(
+            present(&align(&envs, &ctxs, 0)),
+            vec![
+                ("aws_s3_bucket.logs".to_string(), vec![Some(0), Some(0)]),
+                // Staging holds both `logs` and `logs-staging`: kept apart, and said.
+                (
+                    "aws_s3_bucket.logs-staging".to_string(),
+                    vec![None, Some(1)]
+                ),
+                (
+                    "google_pubsub_topic.archiver".to_string(),
+                    vec![Some(1), Some(2)]
+                ),
+                (
+                    "module.net.aws_vpc.main".to_string(),
+                    vec![Some(2), Some(3)]
+                ),
+            ]
+        );
+        assert!(ctxs[0].notes.is_empty(), "{:?}", ctxs[0].notes);
+        assert_eq!(ctxs[1].notes.len(), 1, "{:?}", ctxs[1].notes);
+        assert!(
+            ctxs[1].notes[0].contains("aws_s3_bucket.logs and aws_s3_bucket.logs-staging"),
+            "{:?}",
+            ctxs[1].notes
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn declared_codes_align_labels_written_without_separators() -> crate::TestResult {
+        let envs = [
+            env(
+                "prod",
+                &["aws_x.shopprodPremium", "aws_x.app01p", "aws_x.coreprod"],
+            )?,
+            env(
+                "staging",
+                &["aws_x.shopaatPremium", "aws_x.app01t", "aws_x.coreuat"],
+            )?,
+        ];
+        let names = ["prod", "staging"];
+        let plain: Vec<Context<'_>> = envs.iter().map(|e| Context::new(e, &names)).collect();
+        // Undeclared, nothing aligns (`prod` inside a word is not a word).
+        assert!(align(&envs, &plain, 0).iter().all(|r| r
+            .present
+            .iter()
+            .filter(|p| p.is_some())
+            .count()
+            == 1));
+        let conventions = crate::normalize::context::Conventions {
+            aliases: [
+                (
+                    "prod".to_string(),
+                    vec!["prod".to_string(), "p".to_string()],
+                ),
+                (
+                    "staging".to_string(),
+                    vec!["aat".to_string(), "uat".to_string(), "t".to_string()],
+                ),
+            ]
+            .into(),
+            domains: Default::default(),
+        };
+        let declared: Vec<Context<'_>> = envs
+            .iter()
+            .map(|e| Context::with(e, &names, &conventions))
+            .collect();
+        let rows = align(&envs, &declared, 0);
+        assert_eq!(rows.len(), 3, "{:?}", present(&rows));
+        assert!(rows.iter().all(|r| r.present.iter().all(Option::is_some)));
+        Ok(())
+    }
+
+    #[test]
     fn aligns_three_environments() -> crate::TestResult {
         let envs = [
             env("a", &["x.a", "x.b[0]"])?,

@@ -78,9 +78,18 @@ pub struct CompareArgs {
     pub color: ColorArg,
     /// NAME=N: raises (or lowers) a bound on the work evaluating an HCL root module may
     /// do (repeatable). NAME is one of instances, total-instances, depth, value-size,
-    /// string-length, collection-length, steps; see docs/security.md.
+    /// string-length, collection-length, steps, parse-seconds; see docs/security.md.
     #[arg(long = "limit", value_name = "NAME=N")]
     pub limits: Vec<String>,
+    /// ENV=TOKEN[,TOKEN…]: codes and aliases that also mean environment ENV in names
+    /// (`prod=pd,prd`), matched as words and at either end of a run of letters
+    /// (`shopprodPremium`, `app01p`), case-insensitively (repeatable).
+    #[arg(long = "alias", value_name = "ENV=TOKEN[,TOKEN…]")]
+    pub aliases: Vec<String>,
+    /// ENV=DOMAIN: a DNS suffix of environment ENV (`staging=example.aat.example.net`);
+    /// names under it compare relative to it (repeatable).
+    #[arg(long = "domain", value_name = "ENV=DOMAIN")]
+    pub domains: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -128,6 +137,8 @@ pub struct Settings {
     pub fetch_timeout: std::time::Duration,
     /// Bounds on evaluating HCL root modules (`--limit`).
     pub limits: tfparity_hcl::Limits,
+    /// Declared naming conventions (`--alias`, `--domain`).
+    pub conventions: crate::normalize::context::Conventions,
 }
 
 impl Settings {
@@ -189,6 +200,7 @@ impl Settings {
         for l in &args.limits {
             limits.parse_into(l).map_err(usage)?;
         }
+        let conventions = conventions(&envs, &args.aliases, &args.domains)?;
         // Environments read from one root module are likely its workspaces.
         let roots: Vec<PathBuf> = envs
             .iter()
@@ -214,6 +226,7 @@ impl Settings {
                 max_file_size: args.max_file_size,
             },
             limits,
+            conventions,
             envs,
             baseline,
             format: match args.format {
@@ -234,6 +247,73 @@ impl Settings {
             color: args.color,
         })
     }
+}
+
+/// The naming conventions `--alias ENV=TOKEN,…` and `--domain ENV=DOMAIN` declare. Each
+/// names an environment given; tokens and domains are lower-cased; a token or domain
+/// declared for two environments is refused (it could not say which one it means).
+fn conventions(
+    envs: &[EnvSpec],
+    aliases: &[String],
+    domains: &[String],
+) -> Result<crate::normalize::context::Conventions> {
+    let usage = |m: String| Error::Usage(m);
+    let mut out = crate::normalize::context::Conventions::default();
+    let mut owner: std::collections::BTreeMap<String, String> = Default::default();
+    for (flag, given, what) in [
+        ("--alias", aliases, "TOKEN[,TOKEN…]"),
+        ("--domain", domains, "DOMAIN"),
+    ] {
+        for g in given {
+            let Some((env, values)) = g.split_once('=') else {
+                return Err(usage(format!("{flag} `{g}`: expected ENV={what}")));
+            };
+            if !envs.iter().any(|e| e.name == env) {
+                return Err(usage(format!(
+                    "{flag} `{g}`: `{env}` is not one of the environments given ({})",
+                    names(envs)
+                )));
+            }
+            for v in values.split(',') {
+                let v = v.trim().trim_end_matches('.').to_ascii_lowercase();
+                let valid = if flag == "--alias" {
+                    !v.is_empty() && v.bytes().all(|b| b.is_ascii_alphanumeric())
+                } else {
+                    v.contains('.')
+                        && v.split('.').all(|l| {
+                            !l.is_empty()
+                                && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                        })
+                };
+                if !valid {
+                    return Err(usage(format!(
+                        "{flag} `{g}`: `{v}` is not a {}",
+                        if flag == "--alias" {
+                            "token (letters and digits)"
+                        } else {
+                            "domain (labels of letters, digits and `-`, with a dot)"
+                        }
+                    )));
+                }
+                if let Some(other) = owner.insert(format!("{flag}\u{0}{v}"), env.to_string()) {
+                    if other != env {
+                        return Err(usage(format!(
+                            "{flag} `{v}` is declared for both `{other}` and `{env}`"
+                        )));
+                    }
+                }
+                let list = if flag == "--alias" {
+                    out.aliases.entry(env.to_string()).or_default()
+                } else {
+                    out.domains.entry(env.to_string()).or_default()
+                };
+                if !list.contains(&v) {
+                    list.push(v);
+                }
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The environment an option's `NAME=VALUE` names, which must be read from an HCL
@@ -349,6 +429,47 @@ mod tests {
         let cli = Cli::try_parse_from(full).map_err(|e| Error::Usage(e.to_string()))?;
         let Command::Compare(c) = cli.command;
         Settings::from_args(c)
+    }
+
+    #[test]
+    fn declared_conventions_are_checked() -> crate::TestResult {
+        let s = settings(&[
+            "prod=x",
+            "staging=y",
+            "--alias",
+            "prod=PD,prd",
+            "--alias",
+            "staging=aat",
+            "--domain",
+            "staging=Example.AAT.platform.example.net.",
+            "--domain",
+            "prod=example.com",
+        ])?;
+        let c = &s.conventions;
+        assert_eq!(c.aliases["prod"], ["pd", "prd"]);
+        assert_eq!(c.aliases["staging"], ["aat"]);
+        assert_eq!(c.domains["staging"], ["example.aat.platform.example.net"]);
+        assert_eq!(c.domains["prod"], ["example.com"]);
+        for (bad, says) in [
+            (&["--alias", "qa=q"][..], "not one of the environments"),
+            (&["--alias", "prod"][..], "expected ENV=TOKEN"),
+            (&["--alias", "prod=p-d"][..], "not a token"),
+            (
+                &["--alias", "prod=pd", "--alias", "staging=PD"][..],
+                "declared for both",
+            ),
+            (&["--domain", "prod=localhost"][..], "not a domain"),
+            (&["--domain", "prod=a..b"][..], "not a domain"),
+        ] {
+            let mut args = vec!["prod=x", "staging=y"];
+            args.extend_from_slice(bad);
+            let e = settings(&args)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(e.contains(says), "{bad:?}: {e}");
+        }
+        Ok(())
     }
 
     #[test]

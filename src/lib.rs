@@ -87,7 +87,7 @@ pub fn compare(settings: &cli::Settings) -> Result<Report> {
         envs.push(env);
     }
     timing("load", start);
-    let report = compare_loaded(&envs, settings.baseline);
+    let report = compare_with(&envs, settings.baseline, &settings.conventions);
     // Freeing millions of values takes a noticeable fraction of a run: let another
     // thread do it while the report is written.
     std::thread::spawn(move || drop(envs));
@@ -146,6 +146,15 @@ type BySource = BTreeMap<String, BTreeMap<String, String>>;
 
 /// Compares environments that are already loaded. `baseline` indexes `envs`.
 pub fn compare_loaded(envs: &[Environment], baseline: usize) -> Report {
+    compare_with(envs, baseline, &normalize::context::Conventions::default())
+}
+
+/// [`compare_loaded`] with the naming conventions the user declared.
+pub fn compare_with(
+    envs: &[Environment],
+    baseline: usize,
+    conventions: &normalize::context::Conventions,
+) -> Report {
     let t = std::time::Instant::now();
     // The names given, and the names the environments carry in their tags.
     let inferred: Vec<String> = envs
@@ -157,13 +166,71 @@ pub fn compare_loaded(envs: &[Environment], baseline: usize) -> Report {
         .map(|e| e.name.as_str())
         .chain(inferred.iter().map(String::as_str))
         .collect();
-    let contexts: Vec<Context<'_>> = envs.par_iter().map(|e| Context::new(e, &names)).collect();
+    let mut contexts: Vec<Context<'_>> = envs
+        .par_iter()
+        .map(|e| Context::with(e, &names, conventions))
+        .collect();
     timing("contexts", t);
     let t = std::time::Instant::now();
-    let rows = align::align(envs, &contexts, baseline);
+    let mut rows = align::align(envs, &contexts, baseline);
     timing("align", t);
+    // What the aligned instances say each environment writes where the baseline
+    // writes something else: words learned that are not by design yet become
+    // conventions, and the environments are aligned again with them.
     let t = std::time::Instant::now();
-    let (findings, not_compared) = lens::run(
+    let mut learned = normalize::learn::learn(envs, &contexts, &rows, baseline);
+    let new_words: Vec<&normalize::learn::Correspondence> = learned
+        .correspondences
+        .iter()
+        .filter(|c| c.kind != normalize::learn::CorrKind::Identifier && !c.declared)
+        // Already by design on both sides (an account, a region code): nothing to add.
+        .filter(|c| {
+            contexts[baseline].text(&c.from) == c.from.as_str()
+                || contexts[c.env].text(&c.to) == c.to.as_str()
+        })
+        .collect();
+    if !new_words.is_empty() {
+        let mut with_learned = conventions.clone();
+        let was_learned: std::collections::HashSet<(usize, String, String)> = new_words
+            .iter()
+            .map(|c| (c.env, c.from.clone(), c.to.clone()))
+            .collect();
+        for c in new_words {
+            for (env, word) in [(baseline, &c.from), (c.env, &c.to)] {
+                let list = with_learned
+                    .aliases
+                    .entry(envs[env].name.clone())
+                    .or_default();
+                if !list.contains(word) {
+                    list.push(word.clone());
+                }
+            }
+        }
+        contexts = envs
+            .par_iter()
+            .map(|e| Context::with(e, &names, &with_learned))
+            .collect();
+        rows = align::align(envs, &contexts, baseline);
+        learned = normalize::learn::learn(envs, &contexts, &rows, baseline);
+        // Learned in the first pass, not declared by being used in the second.
+        for c in &mut learned.correspondences {
+            if was_learned.contains(&(c.env, c.from.clone(), c.to.clone())) {
+                c.declared = false;
+            }
+        }
+    }
+    timing("learn", t);
+    // Labels kept apart are said, with the environment's warnings.
+    for (e, c) in envs.iter().zip(&contexts) {
+        for n in &c.notes {
+            eprintln!(
+                "warning: {}",
+                report::log_text(&format!("environment {}: {n}", e.name))
+            );
+        }
+    }
+    let t = std::time::Instant::now();
+    let (mut findings, not_compared) = lens::run(
         &lens::generic::Input {
             envs,
             contexts: &contexts,
@@ -172,6 +239,20 @@ pub fn compare_loaded(envs: &[Environment], baseline: usize) -> Report {
         &rows,
     );
     timing("lenses", t);
+    findings.extend(cross_environment(envs, &rows, baseline, &learned));
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let correspondences = learned
+        .correspondences
+        .iter()
+        .map(|c| report::CorrespondenceInfo {
+            environment: envs[c.env].name.clone(),
+            from: c.from.clone(),
+            to: c.to.clone(),
+            kind: c.kind.as_str(),
+            occurrences: c.occurrences,
+            source: if c.declared { "declared" } else { "learned" },
+        })
+        .collect();
     let (sources, called_from) = finding_sources(envs, &findings);
     let t = std::time::Instant::now();
     let grouping = report::groups::group(&findings, envs, &contexts, baseline);
@@ -180,12 +261,13 @@ pub fn compare_loaded(envs: &[Environment], baseline: usize) -> Report {
         baseline: envs[baseline].name.clone(),
         environments: envs
             .iter()
-            .map(|e| EnvInfo {
+            .zip(&contexts)
+            .map(|(e, c)| EnvInfo {
                 name: e.name.clone(),
                 kind: e.source.kind.as_str(),
                 path: e.source.path.clone(),
                 resources: e.resources.len(),
-                warnings: e.warnings.clone(),
+                warnings: e.warnings.iter().chain(&c.notes).cloned().collect(),
             })
             .collect(),
         complete: not_compared.is_empty(),
@@ -194,7 +276,55 @@ pub fn compare_loaded(envs: &[Environment], baseline: usize) -> Report {
         sources,
         called_from,
         grouping,
+        correspondences,
     }
+}
+
+/// A finding for each value that breaks a correspondence: an environment writing the
+/// baseline's name or identifier where, everywhere else, it writes its own.
+fn cross_environment(
+    envs: &[Environment],
+    rows: &[align::Row<'_>],
+    baseline: usize,
+    learned: &normalize::learn::Learned,
+) -> Vec<model::Finding> {
+    use model::{Category, Finding, Kind};
+    let mut out = Vec::new();
+    for b in &learned.breaks {
+        let (Some(row), Some(c)) = (
+            rows.get(b.row),
+            learned.correspondences.get(b.correspondence),
+        ) else {
+            continue;
+        };
+        let category: Category = lens::catalog::category_of(&row.address.rtype);
+        let (base, env) = (&envs[baseline].name, &envs[b.env].name);
+        let shown = report::printable(&b.value).into_owned();
+        out.push(Finding {
+            resources: Default::default(),
+            differing: Default::default(),
+            id: Finding::stable_id(category, Kind::CrossEnvironment, row.address, Some(&b.path)),
+            category,
+            kind: Kind::CrossEnvironment,
+            severity: lens::severity::CROSS_ENVIRONMENT,
+            address: row.address.clone(),
+            path: Some(b.path.clone()),
+            environments: [
+                (base.clone(), shown.clone()),
+                (env.clone(), shown.clone()),
+            ]
+            .into(),
+            message: format!(
+                "{env} writes {base}'s `{}` in `{}` (`{shown}`), where in {} other instance{} it writes its own `{}`.",
+                c.from,
+                b.path,
+                c.occurrences,
+                if c.occurrences == 1 { "" } else { "s" },
+                c.to
+            ),
+        });
+    }
+    out
 }
 
 /// Runs the command line and returns the exit status. Writes the report to stdout (or

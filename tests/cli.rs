@@ -244,7 +244,7 @@ fn findings_with_one_cause_are_one_group() {
     );
     let md = run_in(&dir, &[&args[..], &["--format", "markdown"]].concat());
     let out = text(&md.stdout);
-    assert_eq!(out.matches("<details><summary>").count(), 5, "{out}");
+    assert_eq!(out.matches(" findings</summary>").count(), 5, "{out}");
     // The gate counts findings, not rows: none is critical.
     let high = run_in(&dir, &[&args[..], &["--fail-on", "critical"]].concat());
     assert_eq!(high.status.code(), Some(0));

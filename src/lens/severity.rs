@@ -84,8 +84,13 @@ pub fn generic(category: Category, kind: Kind, mode: Mode, path: Option<&AttrPat
         Kind::Reference => row.3,
         Kind::KnownAfterApply => KNOWN_AFTER_APPLY,
         Kind::NotCompared => not_compared(false),
+        Kind::CrossEnvironment => CROSS_ENVIRONMENT,
     }
 }
+
+/// An environment writing another's name, network, zone or account where it writes its
+/// own everywhere else: a leak between environments, whatever the resource.
+pub const CROSS_ENVIRONMENT: Severity = Severity::High;
 
 /// A value known in one environment and only after apply in another: said, for the
 /// record; whether the values will differ is not known until apply.

@@ -130,6 +130,9 @@ pub enum Kind {
     NotCompared,
     /// A value is known in one environment and only after apply in another.
     KnownAfterApply,
+    /// An environment writes the baseline's name or identifier where it writes its own
+    /// everywhere else (a broken correspondence).
+    CrossEnvironment,
 }
 
 impl Kind {
@@ -152,6 +155,7 @@ impl Kind {
             Kind::Listener => "listener",
             Kind::NotCompared => "not-compared",
             Kind::KnownAfterApply => "known-after-apply",
+            Kind::CrossEnvironment => "cross-environment",
         }
     }
 }

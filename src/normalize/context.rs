@@ -4,8 +4,8 @@
 
 use super::catalog::{ADDRESS_SPACE_ATTRS, IDENTITY_ATTRS};
 use super::text::{
-    env_tokens, is_provider_id, normalize_arn, remove_words, replace_by_design, replace_words,
-    sort_tokens, OWN_ACCOUNT,
+    env_tokens, is_provider_id, normalize_arn, remove_words, replace_by_design, replace_domains,
+    replace_within, replace_words, sort_tokens, OWN_ACCOUNT,
 };
 use super::trail::{object_step, to_path, Step};
 use crate::model::environment::{Facts, IdIndex};
@@ -79,18 +79,75 @@ impl Leaf<'_> {
     }
 }
 
+/// The labels of an address, each passed through `f`: its module names, mode, type and
+/// name, without keys.
+fn labels_of<'a>(a: &'a Address, f: impl Fn(&'a str) -> Cow<'a, str>) -> String {
+    let mut out = String::new();
+    for m in &a.module {
+        out.push_str(&f(&m.name));
+        out.push('\u{0}');
+    }
+    out.push_str(match a.mode {
+        Mode::Managed => "",
+        Mode::Data => "data.",
+        Mode::Ephemeral => "ephemeral.",
+    });
+    out.push_str(&a.rtype);
+    out.push('\u{0}');
+    out.push_str(&f(&a.name));
+    out
+}
+
 /// Between the resource and the offset of an address relative to its network root
 /// (`{aws_vpc.main}+0.0.1.0/24`).
 const RELATIVE: &str = "}+";
+
+/// Naming conventions the user declares (`--alias ENV=TOKEN,…`, `--domain ENV=DOMAIN`):
+/// tokens that also mean an environment, and each environment's DNS suffixes. Both are
+/// by design on every side, like environment names.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Conventions {
+    /// Environment name → its declared tokens (lower-case).
+    pub aliases: std::collections::BTreeMap<String, Vec<String>>,
+    /// Environment name → its DNS suffixes (lower-case, no trailing dot).
+    pub domains: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+impl Conventions {
+    /// Every declared token, longest first.
+    fn tokens(&self) -> Vec<String> {
+        let mut t: Vec<String> = self.aliases.values().flatten().cloned().collect();
+        sort_tokens(&mut t);
+        t
+    }
+
+    /// Every declared domain, longest first.
+    fn domains(&self) -> Vec<String> {
+        let mut d: Vec<String> = self.domains.values().flatten().cloned().collect();
+        sort_tokens(&mut d);
+        d
+    }
+}
 
 /// Normalisation context of one environment.
 pub struct Context<'e> {
     pub env: &'e Environment,
     tokens: Vec<String>,
+    /// Tokens the user declared, and the environments' names: matched as words, and
+    /// also at either end of a run of letters (`shopprodPremium`, `coreuat`, `app01p`).
+    declared: Vec<String>,
+    /// DNS suffixes the user declared for the environments, longest first.
+    domains: Vec<String>,
     facts: &'e Facts,
     /// Normalised texts that hold a by-design placeholder (`gke-{region}-web`), each with
     /// the text this environment wrote: made on first use, for display only.
     shown: std::sync::OnceLock<std::collections::BTreeMap<String, String>>,
+    /// Addresses whose labels read alike once by-design parts are out
+    /// (`aws_x.logs` and `aws_x.logs-staging` in one environment): these align by
+    /// their labels as written (see [`Context::notes`]).
+    ambiguous: std::collections::HashSet<String>,
+    /// Why addresses were kept apart, one sentence each, sorted.
+    pub notes: Vec<String>,
 }
 
 impl<'e> Context<'e> {
@@ -99,24 +156,96 @@ impl<'e> Context<'e> {
     /// both sides, so that identical text never differs by where it was read. What is
     /// read from the resources themselves is gathered once per environment.
     pub fn new(env: &'e Environment, peers: &[&str]) -> Context<'e> {
+        Context::with(env, peers, &Conventions::default())
+    }
+
+    /// [`Context::new`] with the naming conventions the user declared.
+    pub fn with(env: &'e Environment, peers: &[&str], conventions: &Conventions) -> Context<'e> {
         let facts = env.facts.get_or_init(|| gather(env));
         let mut tokens: Vec<String> = peers
             .iter()
             .chain(std::iter::once(&env.name.as_str()))
             .flat_map(|n| env_tokens(n))
             .collect();
+        tokens.extend(conventions.tokens().into_iter().filter(|t| t.len() >= 2));
         sort_tokens(&mut tokens);
-        Context {
+        // The names given on the command line count as declared (`coreprod` and
+        // `corestaging`), with the tokens declared for them.
+        let mut declared: Vec<String> = peers
+            .iter()
+            .chain(std::iter::once(&env.name.as_str()))
+            .map(|n| n.to_ascii_lowercase())
+            .filter(|n| n.bytes().all(|b| b.is_ascii_alphanumeric()))
+            .chain(conventions.tokens())
+            .collect();
+        sort_tokens(&mut declared);
+        let mut c = Context {
             env,
             tokens,
+            declared,
+            domains: conventions.domains(),
             facts,
             shown: std::sync::OnceLock::new(),
-        }
+            ambiguous: Default::default(),
+            notes: Vec::new(),
+        };
+        c.find_ambiguous();
+        c
     }
 
-    /// The address with its string instance and module keys normalised, or `None` when
-    /// no key changes (`module.app["prod"]` and `module.app["staging"]` are one).
-    pub fn logical_changed(&self, a: &Address) -> Option<Address> {
+    /// Finds the resource blocks whose labels (module and resource names) read alike
+    /// once by-design parts are out, where one of them was changed to read so
+    /// (`aws_x.logs` and `aws_x.logs-staging` in one environment): aligning them by the
+    /// normalised labels would pair one with the wrong block, so they keep their labels
+    /// as written, and a note says why. Worked out per block, not per instance.
+    fn find_ambiguous(&mut self) {
+        let mut seen: std::collections::HashSet<String> = Default::default();
+        let mut by_label: HashMap<String, Vec<(&'e Address, bool)>> = HashMap::new();
+        for r in &self.env.resources {
+            let a = &r.address;
+            let written = labels_of(a, Cow::Borrowed);
+            if !seen.insert(written.clone()) {
+                continue;
+            }
+            let normal = labels_of(a, |n| self.text(n));
+            let relabelled = normal != written;
+            by_label.entry(normal).or_default().push((a, relabelled));
+        }
+        let mut notes = Vec::new();
+        for members in by_label.into_values() {
+            if members.len() < 2 || !members.iter().any(|(_, re)| *re) {
+                continue;
+            }
+            let mut written: Vec<String> = Vec::new();
+            for (a, relabelled) in members {
+                let mut block = a.block();
+                for m in &mut block.module {
+                    m.key = None;
+                }
+                written.push(block.to_string());
+                if relabelled {
+                    self.ambiguous.insert(labels_of(a, Cow::Borrowed));
+                }
+            }
+            written.sort();
+            notes.push(format!(
+                "{} read alike once environment names and other by-design parts are taken out of their names; each is aligned by its name as written",
+                written.join(" and ")
+            ));
+        }
+        notes.sort();
+        self.notes = notes;
+    }
+
+    /// Whether `w` (lower-case) is one of the words that name environments here: a
+    /// compared environment's name or alias, or a declared token.
+    pub fn is_env_token(&self, w: &str) -> bool {
+        self.tokens.iter().any(|t| t == w) || self.declared.iter().any(|t| t == w)
+    }
+
+    /// The address with its labels (resource and module names, when `labels`) and its
+    /// string instance and module keys normalised, or `None` when nothing changes.
+    fn normalise(&self, a: &Address, labels: bool) -> Option<Address> {
         let norm = |k: &Option<Key>| match k {
             Some(Key::Str(s)) => match self.text(s) {
                 Cow::Owned(t) => Some(Some(Key::Str(t))),
@@ -124,21 +253,55 @@ impl<'e> Context<'e> {
             },
             _ => None,
         };
+        let label = |n: &str| -> Option<String> {
+            if !labels || n.is_empty() {
+                return None;
+            }
+            match self.text(n) {
+                Cow::Owned(t) if !t.is_empty() => Some(t),
+                _ => None,
+            }
+        };
         let key = norm(&a.key);
-        let modules: Vec<Option<Option<Key>>> = a.module.iter().map(|m| norm(&m.key)).collect();
-        if key.is_none() && modules.iter().all(Option::is_none) {
+        let name = label(&a.name);
+        let modules: Vec<(Option<String>, Option<Option<Key>>)> = a
+            .module
+            .iter()
+            .map(|m| (label(&m.name), norm(&m.key)))
+            .collect();
+        if key.is_none()
+            && name.is_none()
+            && modules.iter().all(|(n, k)| n.is_none() && k.is_none())
+        {
             return None;
         }
         let mut out = a.clone();
         if let Some(k) = key {
             out.key = k;
         }
-        for (m, k) in out.module.iter_mut().zip(modules) {
+        if let Some(n) = name {
+            out.name = n;
+        }
+        for (m, (n, k)) in out.module.iter_mut().zip(modules) {
+            if let Some(n) = n {
+                m.name = n;
+            }
             if let Some(k) = k {
                 m.key = k;
             }
         }
         Some(out)
+    }
+
+    /// The address with its labels and string keys normalised, or `None` when nothing
+    /// changes: `module.app["prod"]` and `module.app["staging"]` are one, and so are
+    /// `google_pubsub_topic.archiver` and `google_pubsub_topic.archiver-staging`
+    /// (unless the labels are ambiguous in this environment: see
+    /// [`Context::notes`]).
+    pub fn logical_changed(&self, a: &Address) -> Option<Address> {
+        let labels =
+            self.ambiguous.is_empty() || !self.ambiguous.contains(&labels_of(a, Cow::Borrowed));
+        self.normalise(a, labels)
     }
 
     /// The logical address an instance aligns by.
@@ -260,8 +423,8 @@ impl<'e> Context<'e> {
 
     /// Text with by-design differences replaced.
     pub fn text<'a>(&self, s: &'a str) -> Cow<'a, str> {
-        let mut out: Cow<'a, str> =
-            replace_words(Cow::Borrowed(s), &self.facts.projects, "{project}");
+        let mut out: Cow<'a, str> = replace_domains(Cow::Borrowed(s), &self.domains);
+        out = replace_words(out, &self.facts.projects, "{project}");
         out = match out {
             Cow::Borrowed(b) => replace_by_design(b, &self.facts.accounts),
             Cow::Owned(o) => Cow::Owned(replace_by_design(&o, &self.facts.accounts).into_owned()),
@@ -271,7 +434,8 @@ impl<'e> Context<'e> {
         // often carries no name where the others do (`acme.io` and `staging.acme.io`,
         // `logs` and `logs-staging`), and that is as much by design as `prod-web` and
         // `staging-web`.
-        remove_words(out, &self.tokens, "{env}")
+        out = remove_words(out, &self.tokens, "{env}");
+        replace_within(out, &self.declared, "{env}")
     }
 
     /// A normalised text as this environment writes it: the placeholders normalisation

@@ -265,6 +265,64 @@ fn merged<'v>(
     })
 }
 
+/// [`merged`], with keys found on one side only paired when they read alike once
+/// by-design parts are out (`tags["kubernetes.io/cluster/app-production"]` and
+/// `…/app-staging`), one to one; the baseline's spelling is kept. `None` when every key
+/// is on both sides or on one only (nothing to pair: the plain merge serves).
+#[allow(clippy::type_complexity)]
+fn merged_by_design<'v>(
+    a: &Side<'_>,
+    b: &Side<'_>,
+    x: &'v [(Box<str>, Value)],
+    y: &'v [(Box<str>, Value)],
+) -> Option<Vec<(&'v str, Option<&'v Value>, Option<&'v Value>)>> {
+    let (mut only_a, mut only_b) = (false, false);
+    for (_, p, q) in merged(x, y) {
+        only_a |= q.is_none();
+        only_b |= p.is_none();
+        if only_a && only_b {
+            break;
+        }
+    }
+    if !(only_a && only_b) {
+        return None;
+    }
+    let mut all: Vec<(&'v str, Option<&'v Value>, Option<&'v Value>)> = merged(x, y).collect();
+    let mut lone_a: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut lone_b: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, (k, p, q)) in all.iter().enumerate() {
+        match (p, q) {
+            (Some(_), None) => lone_a
+                .entry(a.ctx.text(k).into_owned())
+                .or_default()
+                .push(i),
+            (None, Some(_)) => lone_b
+                .entry(b.ctx.text(k).into_owned())
+                .or_default()
+                .push(i),
+            _ => {}
+        }
+    }
+    let mut gone = vec![false; all.len()];
+    let mut any = false;
+    for (norm, ia) in &lone_a {
+        if let ([i], Some([j])) = (ia.as_slice(), lone_b.get(norm).map(Vec::as_slice)) {
+            all[*i].2 = all[*j].2;
+            gone[*j] = true;
+            any = true;
+        }
+    }
+    if !any {
+        return None;
+    }
+    let mut n = 0;
+    all.retain(|_| {
+        n += 1;
+        !gone[n - 1]
+    });
+    Some(all)
+}
+
 static NULL: Value = Value::Null;
 
 /// How a value known only after apply is shown.
@@ -439,11 +497,17 @@ fn equal_in(a: &Side<'_>, b: &Side<'_>, va: &Value, vb: &Value, block: bool) -> 
         (Value::Ref(_), Value::List(l)) => l.len() != 1 || equal(a, b, va, &l[0]),
         (Value::List(l), Value::Ref(_)) => l.len() != 1 || equal(a, b, &l[0], vb),
         _ if is_empty(va) && is_empty(vb) => true,
-        (Value::Object(x), Value::Object(y)) => merged(x, y).all(|(k, p, q)| {
-            NESTED_IGNORED_ATTRS.contains(&k)
-                || (block && (unset(a, b, p) || unset(b, a, q)))
-                || equal(a, b, p.unwrap_or(&NULL), q.unwrap_or(&NULL))
-        }),
+        (Value::Object(x), Value::Object(y)) => {
+            let same = |(k, p, q): (&str, Option<&Value>, Option<&Value>)| {
+                NESTED_IGNORED_ATTRS.contains(&k)
+                    || (block && (unset(a, b, p) || unset(b, a, q)))
+                    || equal(a, b, p.unwrap_or(&NULL), q.unwrap_or(&NULL))
+            };
+            match merged_by_design(a, b, x, y) {
+                Some(pairs) => pairs.into_iter().all(same),
+                None => merged(x, y).all(same),
+            }
+        }
         (Value::List(x), Value::List(y)) => {
             (x.len() == y.len()
                 && x.iter()
@@ -691,7 +755,20 @@ fn compare<'v>(
         _ if is_empty(va) && is_empty(vb) => true,
         (Value::Object(x), Value::Object(y)) => {
             let mut all = true;
-            for (k, p, q) in merged(x, y) {
+            // No allocation when the keys line up as written (nearly always).
+            let (mut paired, mut plain);
+            let pairs: &mut dyn Iterator<Item = (&str, Option<&Value>, Option<&Value>)> =
+                match merged_by_design(a, b, x, y) {
+                    Some(v) => {
+                        paired = v.into_iter();
+                        &mut paired
+                    }
+                    None => {
+                        plain = merged(x, y);
+                        &mut plain
+                    }
+                };
+            for (k, p, q) in pairs {
                 let in_block = matches!(trail.last(), Some(Step::Index(_)));
                 if NESTED_IGNORED_ATTRS.contains(&k)
                     || (in_block && (unset(a, b, p) || unset(b, a, q)))
@@ -2322,6 +2399,32 @@ mod reference_tests {
             ("aws_x.t", r#"{"vpc_id":"vpc-0bbb0001"}"#),
         ];
         assert!(diffs(&a, &b, "aws_x.t")?.is_empty());
+        Ok(())
+    }
+
+    #[test]
+    fn map_keys_pair_without_environment_names() -> crate::TestResult {
+        let a = [(
+            "aws_subnet.s",
+            r#"{"tags":{"kubernetes.io/cluster/app-production":"shared","Team":"web","only-prod":"x"}}"#,
+        )];
+        let b = [(
+            "aws_subnet.s",
+            r#"{"tags":{"kubernetes.io/cluster/app-staging":"shared","Team":"web"}}"#,
+        )];
+        assert_eq!(
+            diffs(&a, &b, "aws_subnet.s")?,
+            vec![r#"tags["only-prod"]: x | null"#.to_string()]
+        );
+        // A value that differs under keys that pair is said at the baseline's key.
+        let b = [(
+            "aws_subnet.s",
+            r#"{"tags":{"kubernetes.io/cluster/app-staging":"owned","Team":"web","only-prod":"x"}}"#,
+        )];
+        assert_eq!(
+            diffs(&a, &b, "aws_subnet.s")?,
+            vec![r#"tags["kubernetes.io/cluster/app-production"]: shared | owned"#.to_string()]
+        );
         Ok(())
     }
 

@@ -7,6 +7,7 @@
 pub mod catalog;
 pub mod context;
 pub mod diff;
+pub mod learn;
 pub mod text;
 pub mod trail;
 

@@ -122,6 +122,133 @@ pub fn remove_words<'a>(s: Cow<'a, str>, tokens: &[String], with: &str) -> Cow<'
     Cow::Owned(out)
 }
 
+/// Replaces each declared DNS suffix (lower-case, longest first) where it ends a host
+/// name, case-insensitively, by `{domain}`: `www.example.com` → `www.{domain}`,
+/// `a@example.com` → `a@{domain}`; not inside a longer name (`myexample.com`,
+/// `example.com.au`).
+pub fn replace_domains<'a>(s: Cow<'a, str>, domains: &[String]) -> Cow<'a, str> {
+    if domains.is_empty() || s.len() < 3 {
+        return s;
+    }
+    let host = |c: u8| c.is_ascii_alphanumeric() || c == b'-';
+    let b = s.as_bytes();
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let before_ok = i == 0 || !host(b[i - 1]);
+        let hit = before_ok
+            .then(|| {
+                domains.iter().map(String::as_bytes).find(|d| {
+                    let z = i + d.len();
+                    z <= b.len()
+                        && b[i..z].eq_ignore_ascii_case(d)
+                        // Ends the name: nothing of a host name after it, or a final dot.
+                        && match b.get(z) {
+                            None => true,
+                            Some(b'.') => b.get(z + 1).is_none_or(|&c| !host(c)),
+                            Some(&c) => !host(c),
+                        }
+                })
+            })
+            .flatten();
+        match hit {
+            Some(d) => {
+                cuts.push((i, i + d.len()));
+                i += d.len();
+            }
+            None => i += 1,
+        }
+    }
+    if cuts.is_empty() {
+        return s;
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut last = 0;
+    for (a, z) in cuts {
+        out.push_str(&s[last..a]);
+        out.push_str("{domain}");
+        last = z;
+    }
+    out.push_str(&s[last..]);
+    Cow::Owned(out)
+}
+
+/// Replaces the declared `tokens` (lower-case, longest first) where they stand at
+/// either end of a run of letters inside a longer word, case-insensitively, by `with`:
+/// `shopprodPremium` → `shop{env}Premium`, `coreuat` → `core{env}`, `app01p` →
+/// `app01{env}` (a run of letters ends at a digit, a separator or a change to upper
+/// case). A one-letter token only as a whole run (`app01p`, not the `p` of `apple`).
+/// A whole word that is a token is [`remove_words`]'s.
+pub fn replace_within<'a>(s: Cow<'a, str>, tokens: &[String], with: &str) -> Cow<'a, str> {
+    if tokens.is_empty() || s.is_empty() {
+        return s;
+    }
+    let b = s.as_bytes();
+    // Runs of letters: [start, end).
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_alphabetic() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        i += 1;
+        while i < b.len()
+            && b[i].is_ascii_alphabetic()
+            && !(b[i].is_ascii_uppercase() && b[i - 1].is_ascii_lowercase())
+        {
+            i += 1;
+        }
+        runs.push((start, i));
+    }
+    let word_byte = |k: usize| b.get(k).is_some_and(|c| c.is_ascii_alphanumeric());
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    for (a, z) in runs {
+        let run = &b[a..z];
+        // A whole word that is a token is `remove_words`'s.
+        let whole = (a == 0 || !word_byte(a - 1)) && !word_byte(z);
+        if whole
+            && tokens
+                .iter()
+                .any(|t| run.eq_ignore_ascii_case(t.as_bytes()))
+        {
+            continue;
+        }
+        let fits = |t: &[u8]| t.len() <= run.len();
+        let found = tokens.iter().map(String::as_bytes).find_map(|t| {
+            if !fits(t) {
+                return None;
+            }
+            if t.len() == 1 {
+                return (run.len() == 1 && run.eq_ignore_ascii_case(t)).then_some((a, z));
+            }
+            if run[run.len() - t.len()..].eq_ignore_ascii_case(t) {
+                return Some((z - t.len(), z));
+            }
+            if run[..t.len()].eq_ignore_ascii_case(t) {
+                return Some((a, a + t.len()));
+            }
+            None
+        });
+        if let Some(c) = found {
+            cuts.push(c);
+        }
+    }
+    if cuts.is_empty() {
+        return s;
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut last = 0;
+    for (a, z) in cuts {
+        out.push_str(&s[last..a]);
+        out.push_str(with);
+        last = z;
+    }
+    out.push_str(&s[last..]);
+    Cow::Owned(out)
+}
+
 /// A run of alphanumeric bytes or a single separator byte.
 fn words(s: &str) -> Vec<&str> {
     let b = s.as_bytes();
@@ -394,6 +521,62 @@ fn id_segment(seg: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn declared_domains_end_host_names_only() {
+        let d = vec![
+            "example.aat.platform.example.net".to_string(),
+            "example.com".to_string(),
+        ];
+        let r = |s: &str| replace_domains(Cow::Borrowed(s), &d).into_owned();
+        assert_eq!(r("www.example.com"), "www.{domain}");
+        assert_eq!(r("www.example.aat.platform.example.net"), "www.{domain}");
+        assert_eq!(r("WWW.Example.COM."), "WWW.{domain}.");
+        assert_eq!(r("ops@example.com"), "ops@{domain}");
+        assert_eq!(r("https://api.example.com/v1"), "https://api.{domain}/v1");
+        // Not part of another name.
+        assert_eq!(r("myexample.com"), "myexample.com");
+        assert_eq!(r("example.com.au"), "example.com.au");
+        assert_eq!(r("example.community"), "example.community");
+    }
+
+    #[test]
+    fn declared_tokens_match_inside_words_at_the_ends_of_letter_runs_only() {
+        let t = vec![
+            "prod".to_string(),
+            "aat".to_string(),
+            "pd".to_string(),
+            "p".to_string(),
+        ];
+        let r = |s: &str| replace_within(Cow::Borrowed(s), &t, "{env}").into_owned();
+        assert_eq!(r("shopprodPremium"), "shop{env}Premium");
+        assert_eq!(r("shopaatPremium"), "shop{env}Premium");
+        assert_eq!(r("coreprod"), "core{env}");
+        assert_eq!(r("app01p"), "app01{env}");
+        assert_eq!(r("pdapp1"), "{env}app1");
+        // Ordinary words stay: not at an end of a run, or a one-letter token in a word.
+        for s in [
+            "updated",
+            "apple",
+            "reproduce",
+            "p3.large",
+            "products",
+            "product-api",
+        ] {
+            let expected = match s {
+                // `p` alone is a whole run of letters: a declared one-letter code.
+                "p3.large" => "{env}3.large",
+                // `prod` starts the run `products`: a declared token at its start.
+                "products" => "{env}ucts",
+                "product-api" => "{env}uct-api",
+                _ => s,
+            };
+            assert_eq!(r(s), expected, "{s}");
+        }
+        // Whole words are left to remove_words.
+        assert_eq!(r("prod"), "prod");
+        assert_eq!(r("web-prod"), "web-prod");
+    }
 
     #[test]
     fn env_tokens_include_aliases() {

@@ -16,6 +16,9 @@ struct JsonReport<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     not_compared: Vec<JsonNotCompared<'a>>,
     environments: Vec<JsonEnv<'a>>,
+    /// Added to the contract's fields: what was taken as by design, declared or learned.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    correspondences: Vec<JsonCorrespondence<'a>>,
     summary: JsonSummary,
     findings: Vec<JsonFinding<'a>>,
     /// Added to the contract's fields: the findings by cause, in report order; every
@@ -45,6 +48,16 @@ struct JsonNotCompared<'a> {
     address: &'a str,
     environments: &'a [String],
     reason: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonCorrespondence<'a> {
+    environment: &'a str,
+    from: &'a str,
+    to: &'a str,
+    kind: &'a str,
+    occurrences: usize,
+    source: &'a str,
 }
 
 #[derive(Serialize)]
@@ -153,6 +166,18 @@ pub fn render(r: &Report) -> String {
                 },
                 resources: e.resources,
                 warnings: &e.warnings,
+            })
+            .collect(),
+        correspondences: r
+            .correspondences
+            .iter()
+            .map(|c| JsonCorrespondence {
+                environment: &c.environment,
+                from: &c.from,
+                to: &c.to,
+                kind: c.kind,
+                occurrences: c.occurrences,
+                source: c.source,
             })
             .collect(),
         summary: JsonSummary {

@@ -118,6 +118,16 @@ pub fn render(r: &Report) -> String {
             e.resources
         ));
     }
+    if let Some((head, lines)) = r.assumed().split_first() {
+        out.push_str(&format!(
+            "\n<details><summary>{}</summary>\n\n",
+            prose(head)
+        ));
+        for l in lines {
+            out.push_str(&format!("- {}\n", prose(l)));
+        }
+        out.push_str("\n</details>\n");
+    }
     let banner = r.banner();
     if let Some((head, parts)) = banner.split_first() {
         out.push_str(&format!("\n> [!WARNING]\n> **{}**\n", text(head)));
@@ -266,6 +276,7 @@ pub(crate) mod tests {
             called_from: Default::default(),
             grouping: hostile_grouping(&findings),
             findings,
+            correspondences: Vec::new(),
         })
     }
 

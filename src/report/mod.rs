@@ -59,9 +59,76 @@ pub struct Report {
     pub called_from: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
     /// The findings by cause: what table and Markdown show one row each of.
     pub grouping: groups::Grouping,
+    /// What each environment writes where the baseline writes something else, declared
+    /// or learned, and taken as by design: so a reviewer can check what was assumed.
+    pub correspondences: Vec<CorrespondenceInfo>,
+}
+
+/// One correspondence as the report shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CorrespondenceInfo {
+    /// The environment whose `to` corresponds to the baseline's `from`.
+    pub environment: String,
+    pub from: String,
+    pub to: String,
+    /// `token`, `account` or `identifier`.
+    pub kind: &'static str,
+    pub occurrences: usize,
+    /// `declared` or `learned`.
+    pub source: &'static str,
+}
+
+impl CorrespondenceInfo {
+    /// `pd → ts (staging, token, learned from 4 instances)`.
+    pub fn line(&self, baseline: &str) -> String {
+        format!(
+            "{baseline} {} = {} {} ({}, {} from {} instance{})",
+            self.from,
+            self.environment,
+            self.to,
+            self.kind,
+            self.source,
+            self.occurrences,
+            if self.occurrences == 1 { "" } else { "s" }
+        )
+    }
 }
 
 impl Report {
+    /// The lines that say what was taken as by design beyond the environments' own
+    /// names: learned words and accounts, declared aliases, and how many identifiers
+    /// (the JSON report lists every one). Empty when there is nothing to say.
+    pub fn assumed(&self) -> Vec<String> {
+        let shown: Vec<&CorrespondenceInfo> = self
+            .correspondences
+            .iter()
+            .filter(|c| c.kind != "identifier")
+            // The environments' names standing for each other needs no saying.
+            .filter(|c| {
+                !(c.source == "declared"
+                    && c.from.eq_ignore_ascii_case(&self.baseline)
+                    && c.to.eq_ignore_ascii_case(&c.environment))
+            })
+            .collect();
+        let ids = self
+            .correspondences
+            .iter()
+            .filter(|c| c.kind == "identifier")
+            .count();
+        if shown.is_empty() && ids == 0 {
+            return Vec::new();
+        }
+        let mut lines = vec!["Taken as by design (JSON `correspondences` lists each):".to_string()];
+        lines.extend(shown.iter().map(|c| c.line(&self.baseline)));
+        if ids > 0 {
+            lines.push(format!(
+                "{ids} identifier{}, each environment's own (networks, zones, subnets)",
+                if ids == 1 { "" } else { "s" }
+            ));
+        }
+        lines
+    }
+
     pub fn count_severity(&self, s: Severity) -> usize {
         self.findings.iter().filter(|f| f.severity == s).count()
     }
@@ -260,6 +327,7 @@ mod tests {
             sources: Default::default(),
             called_from: Default::default(),
             grouping: Default::default(),
+            correspondences: Vec::new(),
         };
         for format in Format::ALL {
             let out = render(&r, format, false, false);

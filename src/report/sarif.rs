@@ -150,6 +150,9 @@ fn describe(kind: Kind) -> &'static str {
         Kind::Service => "A discovered service differs between environments.",
         Kind::Listener => "A load balancer listens differently.",
         Kind::NotCompared => "Part of the configuration could not be read, so it was not compared.",
+        Kind::CrossEnvironment => {
+            "An environment writes another environment's name or identifier where it writes its own everywhere else."
+        }
         Kind::KnownAfterApply => {
             "A value is known only after apply in one environment, so it could not be compared."
         }

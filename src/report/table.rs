@@ -66,6 +66,14 @@ pub fn render(r: &Report, color: bool, terminal: bool) -> String {
         printable(&r.baseline),
         envs.join("; ")
     ));
+    for (i, line) in r.assumed().iter().enumerate() {
+        let line = printable(line);
+        out.push_str(&if i == 0 {
+            format!("{line}\n")
+        } else {
+            format!("  - {line}\n")
+        });
+    }
     let banner = r.banner();
     for (i, line) in banner.iter().enumerate() {
         let line = printable(line);

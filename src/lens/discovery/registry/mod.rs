@@ -183,6 +183,8 @@ fn catalog<'e>(ctx: &Context<'e>) -> Catalog<'e> {
 
 /// Property names whose difference changes where clients go.
 const DESTINATIONS: &[&str] = &[
+    // What clients ask for: a record renamed is not found by its old name.
+    "name",
     "targets",
     "type",
     "ports",
@@ -199,7 +201,8 @@ const DESTINATIONS: &[&str] = &[
 /// from the baseline's.
 pub fn findings(input: &Input<'_>) -> Vec<Finding> {
     let envs = input.envs;
-    let cats: Vec<Catalog<'_>> = input.contexts.par_iter().map(catalog).collect();
+    let mut cats: Vec<Catalog<'_>> = input.contexts.par_iter().map(catalog).collect();
+    one_address_one_entry(input, &mut cats);
     let mut keys: Vec<&String> = cats.iter().flat_map(|c| c.keys()).collect();
     keys.sort();
     keys.dedup();
@@ -254,6 +257,63 @@ pub fn findings(input: &Input<'_>) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// One address, one row: an entry of an environment whose key the baseline lacks, at
+/// the same logical address as a baseline entry whose key that environment lacks, is
+/// the same registration under another name (a record under each environment's own
+/// domain, in a zone outside the state): it takes the baseline's key, and the names
+/// are compared as a property (`name`) instead of being reported missing both ways.
+fn one_address_one_entry(input: &Input<'_>, cats: &mut [Catalog<'_>]) {
+    let b = input.baseline;
+    if b >= cats.len() {
+        return;
+    }
+    for k in 0..cats.len() {
+        if k == b {
+            continue;
+        }
+        let base = &cats[b];
+        let lonely_base: std::collections::HashMap<String, &String> = base
+            .iter()
+            .filter(|(key, _)| !cats[k].contains_key(*key))
+            .map(|(key, e)| (input.contexts[b].logical(&e.res.address).to_string(), key))
+            .collect();
+        if lonely_base.is_empty() {
+            continue;
+        }
+        let moves: Vec<(String, String)> = cats[k]
+            .iter()
+            .filter(|(key, _)| !base.contains_key(*key))
+            .filter_map(|(key, e)| {
+                let at = input.contexts[k].logical(&e.res.address).to_string();
+                lonely_base.get(&at).map(|bk| (key.clone(), (*bk).clone()))
+            })
+            .collect();
+        let mut named = Vec::new();
+        for (from, to) in moves {
+            if let Some(mut e) = cats[k].remove(&from) {
+                e.props.insert(
+                    "name",
+                    Prop {
+                        compared: Some(e.key_name.clone()),
+                        shown: e.shown.clone(),
+                    },
+                );
+                cats[k].insert(to.clone(), e);
+                named.push(to);
+            }
+        }
+        let Some(base) = cats.get_mut(b) else { return };
+        for key in named {
+            if let Some(e) = base.get_mut(&key) {
+                e.props.entry("name").or_insert_with(|| Prop {
+                    compared: Some(e.key_name.clone()),
+                    shown: e.shown.clone(),
+                });
+            }
+        }
+    }
 }
 
 /// One finding for the properties of an entry that differ from the reference `r`'s.

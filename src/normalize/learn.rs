@@ -1,0 +1,530 @@
+//! Learned correspondences: what each environment writes where the baseline writes
+//! something else, read off the instances that align. A name that is `acme-pd-logs` in
+//! prod and `acme-ts-logs` in staging, at the same address, says `pd` ↔ `ts`; seen in
+//! two resources or more, and never contradicted (one to one over every observation),
+//! it is a naming convention: by design, like an environment name. External
+//! identifiers (`vpc-0aaa…` ↔ `vpc-0bbb…`, zone ids) and account numbers are learned the
+//! same way.
+//!
+//! A value that **breaks** a correspondence is the finding a parity tool exists for:
+//! staging writing prod's token, VPC, zone or account at an address where, everywhere
+//! else, it writes its own ([`Break`]). Identical text compares equal, so without this
+//! such a leak is invisible.
+//!
+//! Precision matters more than recall: only names, identifiers and host-like values
+//! are read (never settings such as sizes or versions, which a convention would then
+//! hide), only single-token differences count, secrets are never read, and a pairing
+//! seen once is not learned.
+
+use super::diff::{is_sensitive, redact};
+use super::text::is_provider_id;
+use super::Context;
+use crate::align::Row;
+use crate::model::{AttrPath, Environment, PathStep, Value};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// How many places a pairing must be seen in (distinct aligned instances).
+pub const MIN_PLACES: usize = 2;
+
+/// The most leaves read per instance: a huge attribute says nothing more.
+const MAX_LEAVES: usize = 4096;
+
+/// What a correspondence pairs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum CorrKind {
+    /// A word inside names (`pd` ↔ `ts`).
+    Token,
+    /// A 12-digit account number.
+    Account,
+    /// A provider identifier of something outside the state (`vpc-…`, a zone id).
+    Identifier,
+}
+
+impl CorrKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CorrKind::Token => "token",
+            CorrKind::Account => "account",
+            CorrKind::Identifier => "identifier",
+        }
+    }
+}
+
+/// One correspondence between the baseline and another environment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Correspondence {
+    /// The environment (index) whose `to` corresponds to the baseline's `from`.
+    pub env: usize,
+    pub from: String,
+    pub to: String,
+    pub kind: CorrKind,
+    /// Aligned instances where it was seen.
+    pub occurrences: usize,
+    /// Declared (an environment's name, `--alias`) rather than learned.
+    pub declared: bool,
+}
+
+/// A value of environment `env` that writes the baseline's side of a correspondence
+/// where it writes its own everywhere else.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Break {
+    pub env: usize,
+    /// The row (index into the aligned rows).
+    pub row: usize,
+    pub path: AttrPath,
+    /// The value as written (never a secret: secrets are not read).
+    pub value: String,
+    /// The correspondence broken (index into [`Learned::correspondences`]).
+    pub correspondence: usize,
+}
+
+/// What was learned from the aligned instances.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Learned {
+    /// Sorted (environment, kind, from).
+    pub correspondences: Vec<Correspondence>,
+    pub breaks: Vec<Break>,
+}
+
+/// Whether a value at `path` names something: the attributes conventions show in.
+fn names_something(path: &[PathStep]) -> bool {
+    let Some(n) = path.iter().rev().find_map(|s| match s {
+        PathStep::Attr(a) => Some(a.as_ref()),
+        _ => None,
+    }) else {
+        return false;
+    };
+    matches!(
+        n,
+        "name"
+            | "name_prefix"
+            | "bucket"
+            | "arn"
+            | "fqdn"
+            | "records"
+            | "project"
+            | "hostname"
+            | "dns_name"
+            | "zone_id"
+            | "tags"
+            | "labels"
+            | "function_name"
+            | "role"
+            | "queue_url"
+            | "topic"
+    ) || n.ends_with("_name")
+        || n.ends_with("_names")
+        || n.ends_with("_id")
+        || n.ends_with("_ids")
+        || n.ends_with("_arn")
+        || n.ends_with("_arns")
+        || n.contains("domain")
+}
+
+/// Whether a value reads as a host, an ARN, a URL or a path of names: where a leaked
+/// token matters wherever it is written.
+fn is_locator(s: &str) -> bool {
+    !s.contains(char::is_whitespace)
+        && (s.starts_with("arn:") || s.contains("://") || s.contains('.') || s.contains('/'))
+}
+
+/// The words of a text: runs of letters and digits, lower-cased, with where they start.
+fn words(s: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in s.char_indices().chain(std::iter::once((s.len(), ' '))) {
+        match (c.is_ascii_alphanumeric(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(a)) => {
+                out.push((a, s[a..i].to_ascii_lowercase()));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The one word that differs between two texts of the same shape, if exactly one does.
+fn one_word_apart(x: &str, y: &str) -> Option<(String, String)> {
+    let (wx, wy) = (words(x), words(y));
+    if wx.len() != wy.len() || wx.is_empty() {
+        return None;
+    }
+    let mut differing = wx.iter().zip(&wy).filter(|(a, b)| a.1 != b.1);
+    let (a, b) = differing.next()?;
+    if differing.next().is_some() {
+        return None;
+    }
+    // The text around the word must be the same too (`a-pd` and `a.ts` are not).
+    let around = |s: &str, w: &(usize, String)| {
+        format!("{}\u{0}{}", &s[..w.0], &s[w.0 + w.1.len()..]).to_ascii_lowercase()
+    };
+    if around(x, a) != around(y, b) {
+        return None;
+    }
+    let small_number = |w: &str| w.bytes().all(|c| c.is_ascii_digit()) && w.len() < 4;
+    if small_number(&a.1) || small_number(&b.1) {
+        return None;
+    }
+    Some((a.1.clone(), b.1.clone()))
+}
+
+fn kind_of(a: &str, b: &str) -> CorrKind {
+    let account = |w: &str| w.len() == 12 && w.bytes().all(|c| c.is_ascii_digit());
+    if account(a) && account(b) {
+        CorrKind::Account
+    } else {
+        CorrKind::Token
+    }
+}
+
+/// Every pair of strings at the same path of two instances, with the path.
+fn leaves<'v>(
+    a: &'v Value,
+    b: &'v Value,
+    path: &mut Vec<PathStep>,
+    budget: &mut usize,
+    f: &mut impl FnMut(&[PathStep], &'v str, &'v str),
+) {
+    if *budget == 0 {
+        return;
+    }
+    match (a, b) {
+        (Value::Str(x), Value::Str(y)) => {
+            *budget -= 1;
+            f(path, x, y);
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            let in_map = matches!(path.last(), Some(PathStep::Attr(_)))
+                && path.len() == 1
+                && matches!(path.last(), Some(PathStep::Attr(n)) if n.as_ref() == "tags" || n.as_ref() == "labels");
+            for (k, va) in x.iter() {
+                if let Some((_, vb)) = y.iter().find(|(kb, _)| kb == k) {
+                    path.push(if in_map {
+                        PathStep::Key(k.clone())
+                    } else {
+                        PathStep::Attr(k.clone())
+                    });
+                    leaves(va, vb, path, budget, f);
+                    path.pop();
+                }
+            }
+        }
+        (Value::List(x), Value::List(y)) if x.len() == y.len() && x.len() <= 64 => {
+            for (i, (va, vb)) in x.iter().zip(y.iter()).enumerate() {
+                path.push(PathStep::Index(i as i64));
+                leaves(va, vb, path, budget, f);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// What one environment's aligned instances say against the baseline's.
+#[derive(Default)]
+struct Seen {
+    /// (from, to, kind) → the rows it was seen in.
+    pairs: HashMap<(String, String, CorrKind), BTreeSet<usize>>,
+    /// Identical values that name something, by row: where a break may be.
+    same: Vec<(usize, AttrPath, String)>,
+}
+
+/// Learns the correspondences of every environment with the baseline from the aligned
+/// `rows`, and finds the values that break them. A pairing of words that name the
+/// environments in their contexts (names, `--alias`) is marked declared.
+pub fn learn(
+    envs: &[Environment],
+    contexts: &[Context<'_>],
+    rows: &[Row<'_>],
+    baseline: usize,
+) -> Learned {
+    use rayon::prelude::*;
+    let per_env: Vec<(usize, Seen)> = (0..envs.len())
+        .into_par_iter()
+        .filter(|&k| k != baseline)
+        .map(|k| (k, observe(envs, rows, baseline, k)))
+        .collect();
+    let mut out = Learned::default();
+    for (k, seen) in per_env {
+        // One to one: a word that pairs with two, or two that pair with one, is no
+        // convention.
+        let mut from_count: HashMap<(&str, CorrKind), usize> = HashMap::new();
+        let mut to_count: HashMap<(&str, CorrKind), usize> = HashMap::new();
+        for (from, to, kind) in seen.pairs.keys() {
+            *from_count.entry((from, *kind)).or_default() += 1;
+            *to_count.entry((to, *kind)).or_default() += 1;
+        }
+        let mut accepted: Vec<Correspondence> = seen
+            .pairs
+            .iter()
+            .filter(|((from, to, kind), places)| {
+                places.len() >= MIN_PLACES
+                    && from_count[&(from.as_str(), *kind)] == 1
+                    && to_count[&(to.as_str(), *kind)] == 1
+                    // A word of one side that the other side also uses as itself
+                    // elsewhere is not that side's own.
+                    && !seen.pairs.contains_key(&(to.clone(), to.clone(), *kind))
+            })
+            .map(|((from, to, kind), places)| Correspondence {
+                env: k,
+                from: from.clone(),
+                to: to.clone(),
+                kind: *kind,
+                occurrences: places.len(),
+                declared: declared(contexts, baseline, k, from, to),
+            })
+            .collect();
+        accepted.sort_by(|a, b| (a.kind, &a.from).cmp(&(b.kind, &b.from)));
+        // Breaks: the baseline's side written as is where the pairing says otherwise.
+        for c in &accepted {
+            let mut rows_broken: BTreeMap<usize, (AttrPath, String)> = BTreeMap::new();
+            for (row, path, value) in &seen.same {
+                let hit = match c.kind {
+                    CorrKind::Identifier => value.eq_ignore_ascii_case(&c.from),
+                    _ => words(value).iter().any(|(_, w)| *w == c.from),
+                };
+                if hit {
+                    rows_broken
+                        .entry(*row)
+                        .or_insert_with(|| (path.clone(), value.clone()));
+                }
+            }
+            // Everywhere else means more often kept than broken.
+            if rows_broken.is_empty() || rows_broken.len() >= c.occurrences {
+                continue;
+            }
+            let index =
+                out.correspondences.len() + accepted.iter().position(|x| x == c).unwrap_or(0);
+            for (row, (path, value)) in rows_broken {
+                out.breaks.push(Break {
+                    env: k,
+                    row,
+                    path,
+                    value,
+                    correspondence: index,
+                });
+            }
+        }
+        out.correspondences.extend(accepted);
+    }
+    out
+}
+
+/// Whether `from` ↔ `to` is a pairing the user declared: each is a token of its own
+/// environment's names or aliases.
+fn declared(contexts: &[Context<'_>], baseline: usize, k: usize, from: &str, to: &str) -> bool {
+    match (contexts.get(baseline), contexts.get(k)) {
+        (Some(b), Some(e)) => b.is_env_token(from) && e.is_env_token(to),
+        _ => false,
+    }
+}
+
+/// The pairings and identical values of environment `k`'s instances aligned with the
+/// baseline's.
+fn observe(envs: &[Environment], rows: &[Row<'_>], baseline: usize, k: usize) -> Seen {
+    let mut seen = Seen::default();
+    for (n, row) in rows.iter().enumerate() {
+        let (Some(i), Some(j)) = (row.present[baseline], row.present[k]) else {
+            continue;
+        };
+        let (ra, rb) = (&envs[baseline].resources[i], &envs[k].resources[j]);
+        let mut path = Vec::new();
+        let mut budget = MAX_LEAVES;
+        leaves(
+            &ra.attributes,
+            &rb.attributes,
+            &mut path,
+            &mut budget,
+            &mut |p, x, y| {
+                let named = names_something(p);
+                if !(named || (is_locator(x) && is_locator(y))) {
+                    return;
+                }
+                let at = AttrPath(p.to_vec());
+                if is_sensitive(ra, &at) || is_sensitive(rb, &at) {
+                    return;
+                }
+                // A value that redaction would change holds a secret somewhere.
+                if matches!(redact(x), std::borrow::Cow::Owned(_))
+                    || matches!(redact(y), std::borrow::Cow::Owned(_))
+                {
+                    return;
+                }
+                if x == y {
+                    if named || is_locator(x) {
+                        seen.same.push((n, at, x.to_string()));
+                    }
+                    return;
+                }
+                if is_provider_id(x) && is_provider_id(y) {
+                    seen.pairs
+                        .entry((x.to_string(), y.to_string(), CorrKind::Identifier))
+                        .or_default()
+                        .insert(n);
+                    return;
+                }
+                if !named {
+                    return;
+                }
+                if let Some((a, b)) = one_word_apart(x, y) {
+                    let kind = kind_of(&a, &b);
+                    seen.pairs.entry((a, b, kind)).or_default().insert(n);
+                }
+            },
+        );
+    }
+    seen
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(a: &[(&str, String)], b: &[(&str, String)]) -> crate::TestResult<Learned> {
+        let ra: Vec<(&str, &str)> = a.iter().map(|(x, y)| (*x, y.as_str())).collect();
+        let rb: Vec<(&str, &str)> = b.iter().map(|(x, y)| (*x, y.as_str())).collect();
+        let envs = [
+            Environment::for_tests("prod", &ra)?,
+            Environment::for_tests("staging", &rb)?,
+        ];
+        let names = ["prod", "staging"];
+        let ctxs: Vec<Context<'_>> = envs.iter().map(|e| Context::new(e, &names)).collect();
+        let rows = crate::align::align(&envs, &ctxs, 0);
+        Ok(learn(&envs, &ctxs, &rows, 0))
+    }
+
+    /// A bucket and a queue named by convention `acme-CODE-…`, in the network `vpc`.
+    fn stack(code: &str, vpc: &str, n: usize) -> Vec<(String, String)> {
+        (0..n)
+            .map(|i| {
+                (
+                    format!("aws_s3_bucket.b{i}"),
+                    format!(r#"{{"bucket":"acme-{code}-data{i}","vpc_id":"{vpc}"}}"#),
+                )
+            })
+            .collect()
+    }
+
+    fn refs(v: &[(String, String)]) -> Vec<(&str, String)> {
+        v.iter().map(|(a, b)| (a.as_str(), b.clone())).collect()
+    }
+
+    #[test]
+    fn a_convention_seen_in_two_places_is_learned_and_a_leak_is_a_break() -> crate::TestResult {
+        let prod = stack("pd", "vpc-0aaa111122223333a", 4);
+        let mut staging = stack("ts", "vpc-0bbb333344445555b", 4);
+        let l = run(&refs(&prod), &refs(&staging))?;
+        let found: Vec<(&str, &str, CorrKind)> = l
+            .correspondences
+            .iter()
+            .map(|c| (c.from.as_str(), c.to.as_str(), c.kind))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("pd", "ts", CorrKind::Token),
+                (
+                    "vpc-0aaa111122223333a",
+                    "vpc-0bbb333344445555b",
+                    CorrKind::Identifier
+                )
+            ]
+        );
+        assert!(l.breaks.is_empty(), "{:?}", l.breaks);
+        // Staging's third bucket sits in prod's network, its fourth is named for prod.
+        staging[2].1 = r#"{"bucket":"acme-ts-data2","vpc_id":"vpc-0aaa111122223333a"}"#.into();
+        staging[3].1 = r#"{"bucket":"acme-pd-data3","vpc_id":"vpc-0bbb333344445555b"}"#.into();
+        let l = run(&refs(&prod), &refs(&staging))?;
+        let broken: Vec<(String, &str)> = l
+            .breaks
+            .iter()
+            .map(|b| (b.path.to_string(), b.value.as_str()))
+            .collect();
+        assert_eq!(
+            broken,
+            [
+                ("bucket".to_string(), "acme-pd-data3"),
+                ("vpc_id".to_string(), "vpc-0aaa111122223333a")
+            ]
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn random_pairings_learn_nothing() -> crate::TestResult {
+        // Unrelated values at aligned addresses: names, ids and words drawn at random.
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut word = |len: usize| {
+            (0..len)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    (b'a' + (seed % 26) as u8) as char
+                })
+                .collect::<String>()
+        };
+        let mut prod = Vec::new();
+        let mut staging = Vec::new();
+        for i in 0..300 {
+            let (a, b) = (word(5), word(5));
+            let (c, d) = (word(12), word(12));
+            let (e, f) = (word(4), word(4));
+            prod.push((
+                format!("aws_x.r{i}"),
+                format!(r#"{{"name":"{a}-{e}","vpc_id":"vpc-{c}","tags":{{"Name":"{a}"}}}}"#),
+            ));
+            staging.push((
+                format!("aws_x.r{i}"),
+                format!(r#"{{"name":"{b}-{f}","vpc_id":"vpc-{d}","tags":{{"Name":"{b}"}}}}"#),
+            ));
+        }
+        let l = run(&refs(&prod), &refs(&staging))?;
+        assert!(l.correspondences.is_empty(), "{:?}", l.correspondences);
+        assert!(l.breaks.is_empty());
+        Ok(())
+    }
+
+    #[test]
+    fn settings_and_contradicted_pairings_are_not_conventions() -> crate::TestResult {
+        // Sizes differ the same way everywhere: a real difference, not a name.
+        let sized = |size: &str| -> Vec<(String, String)> {
+            (0..5)
+                .map(|i| {
+                    (
+                        format!("aws_instance.i{i}"),
+                        format!(r#"{{"instance_type":"m5.{size}","ami":"ami-0abc"}}"#),
+                    )
+                })
+                .collect()
+        };
+        let l = run(&refs(&sized("large")), &refs(&sized("xlarge")))?;
+        assert!(l.correspondences.is_empty(), "{:?}", l.correspondences);
+        // `blue` pairs with `green` in one place and with `red` in another.
+        let p = vec![
+            ("aws_x.a".to_string(), r#"{"name":"app-blue"}"#.to_string()),
+            ("aws_x.b".to_string(), r#"{"name":"api-blue"}"#.to_string()),
+        ];
+        let s = vec![
+            ("aws_x.a".to_string(), r#"{"name":"app-green"}"#.to_string()),
+            ("aws_x.b".to_string(), r#"{"name":"api-red"}"#.to_string()),
+        ];
+        let l = run(&refs(&p), &refs(&s))?;
+        assert!(l.correspondences.is_empty(), "{:?}", l.correspondences);
+        Ok(())
+    }
+
+    #[test]
+    fn one_word_apart_needs_the_same_shape() {
+        assert_eq!(
+            one_word_apart("acme-pd-logs", "acme-ts-logs"),
+            Some(("pd".into(), "ts".into()))
+        );
+        assert_eq!(one_word_apart("acme-pd-logs", "acme-ts-data"), None);
+        assert_eq!(one_word_apart("a-pd", "a.ts"), None);
+        assert_eq!(one_word_apart("web-1", "web-2"), None);
+        assert_eq!(one_word_apart("same", "same"), None);
+    }
+}
