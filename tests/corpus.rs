@@ -197,3 +197,88 @@ fn terraformer_regions_compare_as_one_topology() {
         report.findings
     );
 }
+
+/// A real Cloud Armor policy (the waze GCP state, legacy v3 flatmap): compared with
+/// itself it is clean; with one rule's action and one range changed in memory, the WAF
+/// part of the firewall lens names each field, and the generic lens says nothing more.
+#[test]
+fn a_real_cloud_armor_policy_compares_by_rule() {
+    use tfparity::model::Value;
+    let Some(dir) = corpus() else { return };
+    let rel = "state/terraformer-waze/waze-import/imported/infra/gcp/waze-development/securityPolicies/global/terraform.tfstate";
+    let dev = load(&dir, rel, "dev").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(dev.resources.len(), 1);
+    let same = tfparity::compare_loaded(&[dev.clone(), dev.clone()], 0);
+    assert!(same.findings.is_empty(), "{:#?}", same.findings);
+
+    // The default rule allows; the rule at priority 4 also admits every address.
+    let edit = |rule: &Value| -> Value {
+        let priority = rule.get("priority").and_then(Value::as_str).unwrap_or("");
+        let entries = rule
+            .entries()
+            .iter()
+            .map(|(k, v)| match (k.as_ref(), priority) {
+                ("action", "2147483647") => (k.clone(), Value::str("allow")),
+                ("match", "4") => (k.clone(), widen(v)),
+                _ => (k.clone(), v.clone()),
+            })
+            .collect();
+        Value::object(entries)
+    };
+    fn widen(v: &Value) -> Value {
+        match v {
+            Value::List(l) => Value::List(l.iter().map(widen).collect()),
+            Value::Object(o) => Value::object(
+                o.iter()
+                    .map(|(k, x)| match (k.as_ref(), x) {
+                        ("src_ip_ranges", Value::List(r)) => {
+                            let mut r = r.to_vec();
+                            r.push(Value::str("0.0.0.0/0"));
+                            (k.clone(), Value::List(r.into()))
+                        }
+                        _ => (k.clone(), widen(x)),
+                    })
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
+    }
+    let mut changed = dev.clone();
+    changed.name = "v1".into();
+    let attrs = changed.resources[0]
+        .attributes
+        .entries()
+        .iter()
+        .map(|(k, v)| match (k.as_ref(), v) {
+            ("rule", Value::List(rules)) => {
+                (k.clone(), Value::List(rules.iter().map(edit).collect()))
+            }
+            _ => (k.clone(), v.clone()),
+        })
+        .collect();
+    changed.resources[0].attributes = Value::object(attrs);
+    let report = tfparity::compare_loaded(&[dev, changed], 0);
+    let got: Vec<String> = report
+        .findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {} {}",
+                f.kind.as_str(),
+                f.severity,
+                f.path.as_ref().map(|p| p.to_string()).unwrap_or_default(),
+                f.message
+            )
+        })
+        .collect();
+    assert_eq!(got.len(), 2, "{got:#?}");
+    assert!(
+        got[0].starts_with(r#"allows-more critical rule["4"].match.config.src_ip_ranges "#),
+        "{got:#?}"
+    );
+    assert!(
+        got[1].starts_with(r#"waf-rule high rule["2147483647"].action "#)
+            && got[1].ends_with("deny(403) in dev → allow in v1 (v1 enforces less)."),
+        "{got:#?}"
+    );
+}

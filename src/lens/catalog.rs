@@ -88,6 +88,8 @@ pub const TYPE_CATEGORIES: &[(&str, Category)] = &[
         Category::Firewall,
     ),
     ("google_compute_security_policy", Category::Firewall),
+    ("google_compute_security_policy_rule", Category::Firewall),
+    ("google_compute_region_security_policy*", Category::Firewall),
     ("google_dns_*", Category::Discovery),
     ("google_service_directory_*", Category::Discovery),
     // ---- Azure
@@ -129,6 +131,11 @@ pub const TYPE_CATEGORIES: &[(&str, Category)] = &[
         "azurerm_web_application_firewall_policy",
         Category::Firewall,
     ),
+    // Front Door's WAF policies, and what attaches one to a Front Door's domains,
+    // outrank the network prefixes above.
+    ("azurerm_frontdoor_firewall_policy", Category::Firewall),
+    ("azurerm_cdn_frontdoor_firewall_policy", Category::Firewall),
+    ("azurerm_cdn_frontdoor_security_policy", Category::Firewall),
     ("azurerm_dns_*", Category::Discovery),
     ("azurerm_private_dns_*", Category::Discovery),
     // ---- Consul, Kubernetes
@@ -198,6 +205,14 @@ mod tests {
             ("google_compute_instance", Category::Resource),
             ("azurerm_network_security_rule", Category::Firewall),
             ("azurerm_subnet", Category::Network),
+            ("azurerm_frontdoor_firewall_policy", Category::Firewall),
+            ("azurerm_cdn_frontdoor_firewall_policy", Category::Firewall),
+            ("azurerm_cdn_frontdoor_endpoint", Category::Network),
+            ("aws_wafv2_web_acl", Category::Firewall),
+            (
+                "google_compute_region_security_policy_rule",
+                Category::Firewall,
+            ),
             ("azurerm_private_dns_a_record", Category::Discovery),
             ("kubernetes_service_v1", Category::Discovery),
             ("consul_service", Category::Discovery),

@@ -144,10 +144,19 @@ pub fn exposed(r: &Resource) -> Option<(bool, AttrPath)> {
     }
     let (_, steps, yes) = EXPOSURE.iter().find(|(t, _, _)| *t == r.address.rtype)?;
     let path = path_of(steps);
-    let v = value_at(&r.attributes, &path)?;
-    let text = match v {
-        Value::Bool(b) => b.to_string(),
-        Value::Str(s) => s.to_string(),
+    let text = match value_at(&r.attributes, &path) {
+        Some(Value::Bool(b)) => b.to_string(),
+        Some(Value::Str(s)) => s.to_string(),
+        // Unset: the provider's documented default, where there is one (a forwarding
+        // rule's scheme is `EXTERNAL`); otherwise exposure is not known.
+        None | Some(Value::Null) => {
+            let dotted: Vec<&str> = steps
+                .iter()
+                .copied()
+                .filter(|s| s.parse::<usize>().is_err())
+                .collect();
+            crate::normalize::defaults::text(&r.address.rtype, &dotted.join("."))?
+        }
         _ => return None,
     };
     Some((yes.iter().any(|y| y.eq_ignore_ascii_case(&text)), path))
@@ -224,6 +233,8 @@ mod tests {
             ("google_compute_forwarding_rule.fr", r#"{"load_balancing_scheme":"INTERNAL"}"#, r#"{"load_balancing_scheme":"EXTERNAL"}"#, "exposure high google_compute_forwarding_rule.fr is internal in prod but reachable from the internet in staging (`load_balancing_scheme`)."),
             ("azurerm_lb.app", r#"{"frontend_ip_configuration":[{"name":"fe","public_ip_address_id":""}]}"#, r#"{"frontend_ip_configuration":[{"name":"fe","public_ip_address_id":"/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Network/publicIPAddresses/lb"}]}"#, "exposure high azurerm_lb.app is internal in prod but reachable from the internet in staging (`frontend_ip_configuration`)."),
             ("google_compute_instance.bastion", r#"{"network_interface":[{"network":"n","access_config":[{"nat_ip":"34.1.2.3"}]}]}"#, r#"{"network_interface":[{"network":"n","access_config":[]}]}"#, "exposure medium google_compute_instance.bastion is reachable from the internet in prod but internal in staging (`network_interface`)."),
+            // Unset, a forwarding rule's scheme is the provider's default, EXTERNAL.
+            ("google_compute_forwarding_rule.fr", r#"{"load_balancing_scheme":"INTERNAL"}"#, r#"{"load_balancing_scheme":null}"#, "exposure high google_compute_forwarding_rule.fr is internal in prod but reachable from the internet in staging (`load_balancing_scheme`)."),
             ("aws_instance.web", r#"{"associate_public_ip_address":false}"#, r#"{"associate_public_ip_address":true}"#, "exposure high aws_instance.web is internal in prod but reachable from the internet in staging (`associate_public_ip_address`)."),
             ("google_sql_database_instance.db", r#"{"settings":[{"ip_configuration":[{"ipv4_enabled":false}]}]}"#, r#"{"settings":[{"ip_configuration":[{"ipv4_enabled":true}]}]}"#, "exposure high google_sql_database_instance.db is internal in prod but reachable from the internet in staging (`settings[0].ip_configuration[0].ipv4_enabled`)."),
         ] {

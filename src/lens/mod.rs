@@ -85,6 +85,7 @@ pub fn run(
             a.extend(network::routes::findings(input));
             a.extend(network::balancers::findings(input));
             a.extend(exposure::findings(input, rows));
+            a.extend(firewall::waf::findings(input, rows));
             a
         },
     );

@@ -80,7 +80,10 @@ pub fn generic(category: Category, kind: Kind, mode: Mode, path: Option<&AttrPat
         | Kind::NetworkLinks
         | Kind::Record
         | Kind::Service
-        | Kind::Listener => row.2,
+        | Kind::Listener
+        | Kind::WafPolicy
+        | Kind::WafRule
+        | Kind::WafManaged => row.2,
         Kind::Reference => row.3,
         Kind::KnownAfterApply => KNOWN_AFTER_APPLY,
         Kind::NotCompared => not_compared(false),
@@ -185,6 +188,37 @@ pub fn firewall(kind: Kind, ingress: bool, reaches_internet: bool) -> Severity {
         Kind::AllowsMore if ingress && reaches_internet => Severity::Critical,
         Kind::AllowsMore => Severity::High,
         _ => Severity::Medium,
+    }
+}
+
+/// How a web application firewall's setting differs from the baseline's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WafChange {
+    /// It enforces less: prevention to detection, block to count or allow, a blocking
+    /// rule or managed rule set gone, an allow rule added.
+    Weaker,
+    /// It enforces more: something that works in the baseline may be stopped.
+    Stronger,
+    /// Another value of the same strength (`deny(403)` and `deny(404)`).
+    Alike,
+    /// Which way it goes cannot be told: a priority, a match condition, a version.
+    Unranked,
+    /// Descriptions and names.
+    Cosmetic,
+    /// What a rule that only counts or logs matches.
+    Neutral,
+}
+
+/// Severity of a WAF difference. Less enforcement is high, like any firewall attribute
+/// whose effect cannot be told; more enforcement or the same strength otherwise is
+/// medium; what only counts or logs is low. (An allow-list widened to every address is
+/// [`firewall`]'s critical.)
+pub fn waf(change: WafChange) -> Severity {
+    match change {
+        WafChange::Weaker | WafChange::Unranked => Severity::High,
+        WafChange::Stronger | WafChange::Alike => Severity::Medium,
+        WafChange::Neutral => Severity::Low,
+        WafChange::Cosmetic => Severity::Info,
     }
 }
 

@@ -126,6 +126,15 @@ pub enum Kind {
     Service,
     /// A load balancer listens differently on a port (or only in some environments).
     Listener,
+    /// A web application firewall policy's own settings differ: its mode (prevention or
+    /// detection), whether it is on, its default action.
+    WafPolicy,
+    /// A web application firewall's custom rule differs (its action, whether it is on,
+    /// its priority, what it matches), or exists in one environment only.
+    WafRule,
+    /// A web application firewall's managed rule set or rule group differs (version,
+    /// per-rule overrides, exclusions), or is used in one environment only.
+    WafManaged,
     /// A part that could not be compared (category coverage).
     NotCompared,
     /// A value is known in one environment and only after apply in another.
@@ -153,6 +162,9 @@ impl Kind {
             Kind::Record => "record",
             Kind::Service => "service",
             Kind::Listener => "listener",
+            Kind::WafPolicy => "waf-policy",
+            Kind::WafRule => "waf-rule",
+            Kind::WafManaged => "waf-managed",
             Kind::NotCompared => "not-compared",
             Kind::KnownAfterApply => "known-after-apply",
             Kind::CrossEnvironment => "cross-environment",

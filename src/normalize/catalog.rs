@@ -435,3 +435,274 @@ pub fn type_ignored_attrs(rtype: &str) -> &'static [&'static str] {
         .map(Vec::as_slice)
         .unwrap_or(&[])
 }
+
+/// A provider's documented default for an optional attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProviderDefault {
+    Bool(bool),
+    Int(i64),
+    Text(&'static str),
+}
+
+/// What a provider documents for an optional attribute left unset: `(type, path,
+/// default)`. The path is attribute names from the resource down through nested blocks,
+/// dot-separated, without list positions (`policy_settings.mode`). Only defaults the
+/// provider's documentation states ("Defaults to", "Default value is") are here; a
+/// default that depends on another setting (an AWS listener's protocol, HTTP only on an
+/// application load balancer) or that changed between provider versions (a GCP global
+/// forwarding rule's scheme) is not. `docs/normalisation.md` lists this table.
+pub const PROVIDER_DEFAULTS: &[(&str, &str, ProviderDefault)] = {
+    use ProviderDefault::{Bool, Int, Text};
+    &[
+        // ---- AWS load balancers (`aws_alb` is another name for `aws_lb`)
+        ("aws_lb", "enable_deletion_protection", Bool(false)),
+        ("aws_lb", "load_balancer_type", Text("application")),
+        ("aws_lb", "idle_timeout", Int(60)),
+        ("aws_lb", "enable_http2", Bool(true)),
+        ("aws_lb", "drop_invalid_header_fields", Bool(false)),
+        ("aws_lb", "access_logs.enabled", Bool(false)),
+        ("aws_alb", "enable_deletion_protection", Bool(false)),
+        ("aws_alb", "load_balancer_type", Text("application")),
+        ("aws_alb", "idle_timeout", Int(60)),
+        ("aws_alb", "enable_http2", Bool(true)),
+        ("aws_alb", "drop_invalid_header_fields", Bool(false)),
+        ("aws_alb", "access_logs.enabled", Bool(false)),
+        // A redirect keeps each part of the request it does not name.
+        (
+            "aws_lb_listener",
+            "default_action.redirect.host",
+            Text("#{host}"),
+        ),
+        (
+            "aws_lb_listener",
+            "default_action.redirect.path",
+            Text("/#{path}"),
+        ),
+        (
+            "aws_lb_listener",
+            "default_action.redirect.port",
+            Text("#{port}"),
+        ),
+        (
+            "aws_lb_listener",
+            "default_action.redirect.protocol",
+            Text("#{protocol}"),
+        ),
+        (
+            "aws_lb_listener",
+            "default_action.redirect.query",
+            Text("#{query}"),
+        ),
+        (
+            "aws_lb_listener",
+            "default_action.forward.stickiness.enabled",
+            Bool(false),
+        ),
+        (
+            "aws_alb_listener",
+            "default_action.redirect.host",
+            Text("#{host}"),
+        ),
+        (
+            "aws_alb_listener",
+            "default_action.redirect.path",
+            Text("/#{path}"),
+        ),
+        (
+            "aws_alb_listener",
+            "default_action.redirect.port",
+            Text("#{port}"),
+        ),
+        (
+            "aws_alb_listener",
+            "default_action.redirect.protocol",
+            Text("#{protocol}"),
+        ),
+        (
+            "aws_alb_listener",
+            "default_action.redirect.query",
+            Text("#{query}"),
+        ),
+        (
+            "aws_alb_listener",
+            "default_action.forward.stickiness.enabled",
+            Bool(false),
+        ),
+        // ---- AWS VPC and firewall
+        ("aws_security_group", "revoke_rules_on_delete", Bool(false)),
+        ("aws_subnet", "map_public_ip_on_launch", Bool(false)),
+        ("aws_subnet", "assign_ipv6_address_on_creation", Bool(false)),
+        ("aws_subnet", "map_customer_owned_ip_on_launch", Bool(false)),
+        ("aws_vpc", "enable_dns_support", Bool(true)),
+        ("aws_vpc", "enable_dns_hostnames", Bool(false)),
+        (
+            "aws_wafv2_web_acl_rule_group_association",
+            "override_action",
+            Text("none"),
+        ),
+        // ---- GCP
+        ("google_compute_firewall", "priority", Int(1000)),
+        ("google_compute_firewall", "direction", Text("INGRESS")),
+        ("google_compute_firewall", "disabled", Bool(false)),
+        ("google_compute_route", "priority", Int(1000)),
+        (
+            "google_compute_network",
+            "delete_default_routes_on_create",
+            Bool(false),
+        ),
+        (
+            "google_compute_forwarding_rule",
+            "load_balancing_scheme",
+            Text("EXTERNAL"),
+        ),
+        ("google_compute_ssl_policy", "profile", Text("COMPATIBLE")),
+        (
+            "google_compute_ssl_policy",
+            "min_tls_version",
+            Text("TLS_1_0"),
+        ),
+        (
+            "google_compute_region_ssl_policy",
+            "profile",
+            Text("COMPATIBLE"),
+        ),
+        (
+            "google_compute_region_ssl_policy",
+            "min_tls_version",
+            Text("TLS_1_0"),
+        ),
+        (
+            "google_compute_security_policy",
+            "advanced_options_config.json_parsing",
+            Text("DISABLED"),
+        ),
+        (
+            "google_compute_security_policy",
+            "advanced_options_config.log_level",
+            Text("NORMAL"),
+        ),
+        // ---- Azure WAF policies
+        (
+            "azurerm_web_application_firewall_policy",
+            "policy_settings.enabled",
+            Bool(true),
+        ),
+        (
+            "azurerm_web_application_firewall_policy",
+            "policy_settings.mode",
+            Text("Prevention"),
+        ),
+        (
+            "azurerm_web_application_firewall_policy",
+            "policy_settings.request_body_check",
+            Bool(true),
+        ),
+        (
+            "azurerm_web_application_firewall_policy",
+            "policy_settings.file_upload_limit_in_mb",
+            Int(100),
+        ),
+        (
+            "azurerm_web_application_firewall_policy",
+            "policy_settings.max_request_body_size_in_kb",
+            Int(128),
+        ),
+        (
+            "azurerm_web_application_firewall_policy",
+            "policy_settings.request_body_inspect_limit_in_kb",
+            Int(128),
+        ),
+        (
+            "azurerm_web_application_firewall_policy",
+            "policy_settings.request_body_enforcement",
+            Bool(true),
+        ),
+        (
+            "azurerm_web_application_firewall_policy",
+            "policy_settings.file_upload_enforcement",
+            Bool(true),
+        ),
+        (
+            "azurerm_web_application_firewall_policy",
+            "custom_rules.enabled",
+            Bool(true),
+        ),
+        (
+            "azurerm_web_application_firewall_policy",
+            "managed_rules.managed_rule_set.type",
+            Text("OWASP"),
+        ),
+        // A managed rule named in an override is switched off unless it says otherwise.
+        (
+            "azurerm_web_application_firewall_policy",
+            "managed_rules.managed_rule_set.rule_group_override.rule.enabled",
+            Bool(false),
+        ),
+        ("azurerm_frontdoor_firewall_policy", "enabled", Bool(true)),
+        (
+            "azurerm_frontdoor_firewall_policy",
+            "mode",
+            Text("Prevention"),
+        ),
+        (
+            "azurerm_frontdoor_firewall_policy",
+            "custom_rule.enabled",
+            Bool(true),
+        ),
+        (
+            "azurerm_frontdoor_firewall_policy",
+            "custom_rule.priority",
+            Int(1),
+        ),
+        (
+            "azurerm_frontdoor_firewall_policy",
+            "custom_rule.rate_limit_duration_in_minutes",
+            Int(1),
+        ),
+        (
+            "azurerm_frontdoor_firewall_policy",
+            "custom_rule.rate_limit_threshold",
+            Int(10),
+        ),
+        (
+            "azurerm_frontdoor_firewall_policy",
+            "managed_rule.override.rule.enabled",
+            Bool(false),
+        ),
+        (
+            "azurerm_cdn_frontdoor_firewall_policy",
+            "enabled",
+            Bool(true),
+        ),
+        (
+            "azurerm_cdn_frontdoor_firewall_policy",
+            "request_body_check_enabled",
+            Bool(true),
+        ),
+        (
+            "azurerm_cdn_frontdoor_firewall_policy",
+            "custom_rule.enabled",
+            Bool(true),
+        ),
+        (
+            "azurerm_cdn_frontdoor_firewall_policy",
+            "custom_rule.priority",
+            Int(1),
+        ),
+        (
+            "azurerm_cdn_frontdoor_firewall_policy",
+            "custom_rule.rate_limit_duration_in_minutes",
+            Int(1),
+        ),
+        (
+            "azurerm_cdn_frontdoor_firewall_policy",
+            "custom_rule.rate_limit_threshold",
+            Int(10),
+        ),
+        (
+            "azurerm_cdn_frontdoor_firewall_policy",
+            "managed_rule.override.rule.enabled",
+            Bool(false),
+        ),
+    ]
+};

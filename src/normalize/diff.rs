@@ -359,6 +359,35 @@ fn unset(side: &Side<'_>, other: &Side<'_>, v: Option<&Value>) -> bool {
     side.declared && !other.declared && v.is_none()
 }
 
+/// A field of a nested block that one side leaves unset and the other sets to the
+/// provider's documented default (`access_logs[0].enabled = false`). Map keys are
+/// values, not attributes, so a path through one has no default.
+fn nested_default(
+    a: &Side<'_>,
+    trail: &[Step<'_>],
+    k: &str,
+    p: Option<&Value>,
+    q: Option<&Value>,
+) -> bool {
+    // Most fields are set on both sides: the path is built only when one is not.
+    if p.is_some_and(|v| !v.is_null()) == q.is_some_and(|v| !v.is_null()) {
+        return false;
+    }
+    let mut path = String::new();
+    for s in trail {
+        match s {
+            Step::Attr(n) => {
+                path.push_str(n);
+                path.push('.');
+            }
+            Step::Index(_) => {}
+            Step::Key(_) => return false,
+        }
+    }
+    path.push_str(k);
+    super::defaults::one_side_defaulted(&a.res.address.rtype, &path, p, q)
+}
+
 /// Attributes that hold text base64-encoded.
 const BASE64_TEXT_ATTRS: &[&str] = &["user_data", "user_data_base64", "custom_data"];
 
@@ -377,7 +406,11 @@ pub fn diff(a: &Side<'_>, b: &Side<'_>) -> Vec<ValueDiff> {
     let rtype = &a.res.address.rtype;
     let mut trail: Vec<Step<'_>> = Vec::with_capacity(8);
     for (key, va, vb) in merged(a.res.attributes.entries(), b.res.attributes.entries()) {
-        if is_ignored(rtype, key) || unset(a, b, va) || unset(b, a, vb) {
+        if is_ignored(rtype, key)
+            || unset(a, b, va)
+            || unset(b, a, vb)
+            || super::defaults::one_side_defaulted(rtype, key, va, vb)
+        {
             continue;
         }
         let (va_, vb_) = (va.unwrap_or(&NULL), vb.unwrap_or(&NULL));
@@ -772,6 +805,7 @@ fn compare<'v>(
                 let in_block = matches!(trail.last(), Some(Step::Index(_)));
                 if NESTED_IGNORED_ATTRS.contains(&k)
                     || (in_block && (unset(a, b, p) || unset(b, a, q)))
+                    || (in_block && nested_default(a, trail, k, p, q))
                 {
                     continue;
                 }
@@ -2481,6 +2515,55 @@ mod reference_tests {
             &Side::new(&cb, eb.get(&t).ok_or("missing")?)
         )
         .is_empty());
+        Ok(())
+    }
+
+    #[test]
+    fn an_unset_attribute_equals_the_provider_default() -> crate::TestResult {
+        // One environment spells the defaults out, the other leaves them to the
+        // provider: no difference, at the top level or in a nested block.
+        let explicit = r#"{"name":"web","enable_deletion_protection":false,"idle_timeout":60,"access_logs":[{"bucket":"logs","enabled":false}]}"#;
+        let unset =
+            r#"{"name":"web","enable_deletion_protection":null,"access_logs":[{"bucket":"logs"}]}"#;
+        assert_eq!(
+            diffs(
+                &[("aws_lb.web", explicit)],
+                &[("aws_lb.web", unset)],
+                "aws_lb.web"
+            )?,
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            diffs(
+                &[("aws_lb.web", unset)],
+                &[("aws_lb.web", explicit)],
+                "aws_lb.web"
+            )?,
+            Vec::<String>::new()
+        );
+        // A value other than the default still differs from unset.
+        let on = r#"{"name":"web","enable_deletion_protection":true,"idle_timeout":120,"access_logs":[{"bucket":"logs","enabled":true}]}"#;
+        assert_eq!(
+            diffs(
+                &[("aws_lb.web", unset)],
+                &[("aws_lb.web", on)],
+                "aws_lb.web"
+            )?,
+            [
+                "access_logs[0].enabled: null | true",
+                "enable_deletion_protection: null | true",
+                "idle_timeout: (absent) | 120"
+            ]
+        );
+        // Without a documented default, unset and `false` still differ.
+        assert_eq!(
+            diffs(
+                &[("aws_x.t", r#"{"flag":false}"#)],
+                &[("aws_x.t", r#"{}"#)],
+                "aws_x.t"
+            )?,
+            ["flag: false | (absent)"]
+        );
         Ok(())
     }
 }

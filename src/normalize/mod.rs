@@ -6,6 +6,7 @@
 
 pub mod catalog;
 pub mod context;
+pub mod defaults;
 pub mod diff;
 pub mod learn;
 pub mod text;

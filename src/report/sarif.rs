@@ -149,6 +149,9 @@ fn describe(kind: Kind) -> &'static str {
         Kind::Record => "A DNS record differs between environments.",
         Kind::Service => "A discovered service differs between environments.",
         Kind::Listener => "A load balancer listens differently.",
+        Kind::WafPolicy => "A web application firewall policy's mode or settings differ.",
+        Kind::WafRule => "A web application firewall rule differs.",
+        Kind::WafManaged => "A web application firewall's managed rules differ.",
         Kind::NotCompared => "Part of the configuration could not be read, so it was not compared.",
         Kind::CrossEnvironment => {
             "An environment writes another environment's name or identifier where it writes its own everywhere else."

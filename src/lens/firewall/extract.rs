@@ -7,7 +7,7 @@
 use super::rule::{parse_protocol, Action, Direction, Peer, Ports, Protocols, Rule};
 use super::space::Semantics;
 use crate::model::{Address, Resource, Value};
-use crate::normalize::{Context, Leaf};
+use crate::normalize::{defaults, Context, Leaf};
 use ipnet::IpNet;
 use std::collections::BTreeMap;
 
@@ -645,7 +645,10 @@ impl<'a> Reader<'a> {
         if boolean(v, "disabled") {
             return;
         }
+        // Unset, direction and priority are the provider's documented defaults.
+        let default = |k: &str| defaults::text(&r.address.rtype, k);
         let dir = match text(v, "direction")
+            .or_else(|| default("direction"))
             .map(|d| d.to_ascii_uppercase())
             .as_deref()
         {
@@ -653,7 +656,9 @@ impl<'a> Reader<'a> {
             _ => Direction::Ingress,
         };
         let (owner, is_resource) = self.owner(r, "network");
-        let priority = int(v, "priority").unwrap_or(1000);
+        let priority = int(v, "priority")
+            .or_else(|| default("priority").and_then(|p| p.parse().ok()))
+            .unwrap_or(i64::MAX);
         let mut targets: Vec<String> = strings(v, "target_tags")
             .iter()
             .map(|t| format!("tag {}", self.ctx.text(t)))

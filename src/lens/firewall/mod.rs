@@ -6,6 +6,7 @@
 pub mod extract;
 pub mod rule;
 pub mod space;
+pub mod waf;
 mod writers;
 
 use super::generic::Input;
@@ -18,7 +19,11 @@ use rule::{protocol_name, Action, Direction, Rule};
 use space::{reaches_internet, span_to_nets, PeerSpace, Region};
 use std::collections::{BTreeMap, BTreeSet};
 
-pub use extract::claims;
+/// Whether the firewall lens owns this attribute of this type (`None`: the whole
+/// resource): a rule form, or what a web application firewall policy compares.
+pub fn claims(rtype: &str, attr: Option<&str>) -> bool {
+    extract::claims(rtype, attr) || waf::claims(rtype, attr)
+}
 
 /// The network an environment's rooted addresses are offsets from.
 fn root_base(ctx: &Context<'_>, key: &str, v6: bool) -> Option<ipnet::IpNet> {

@@ -7,6 +7,7 @@ use super::{Listener, AFTER_APPLY};
 use crate::lens::attrs::{first, list, text};
 use crate::lens::exposure::exposed;
 use crate::model::{Address, Resource, Value};
+use crate::normalize::defaults;
 use crate::normalize::diff::{is_secret_name, redact};
 use crate::normalize::{Context, Leaf};
 use std::collections::BTreeMap;
@@ -204,18 +205,20 @@ fn aws_action(ctx: &Context<'_>, l: &mut Listener, action: &Value) {
         }
         "redirect" => {
             let r = first(action, "redirect").unwrap_or(&Value::Null);
-            let mut to = format!(
-                "{}:{}",
-                text(r, "protocol").unwrap_or("#{protocol}"),
-                text(r, "port").unwrap_or("#{port}")
-            );
+            // A part the redirect does not name keeps the request's (the provider's
+            // documented defaults: `#{protocol}`, `#{port}`, …).
+            let part = |k: &str| -> String {
+                text(r, k).map(str::to_string).unwrap_or_else(|| {
+                    defaults::text("aws_lb_listener", &format!("default_action.redirect.{k}"))
+                        .unwrap_or_default()
+                })
+            };
+            let mut to = format!("{}:{}", part("protocol"), part("port"));
             // Only what differs from "the same request" is worth saying.
-            for (k, same) in [
-                ("host", "#{host}"),
-                ("path", "/#{path}"),
-                ("query", "#{query}"),
-            ] {
-                if let Some(v) = text(r, k).filter(|v| *v != same) {
+            for k in ["host", "path", "query"] {
+                let same =
+                    defaults::text("aws_lb_listener", &format!("default_action.redirect.{k}"));
+                if let Some(v) = text(r, k).filter(|v| Some(*v) != same.as_deref()) {
                     to.push_str(&format!(" {k} {}", redact(v)));
                 }
             }
@@ -340,11 +343,14 @@ fn gcp_tls(ctx: &Context<'_>, proxy: &Value) -> (String, String) {
     match n.index.map(|i| &ctx.env.resources[i]) {
         Some(p) if p.address.rtype.ends_with("ssl_policy") => {
             let a = &p.attributes;
-            let what = format!(
-                "{}/{}",
-                text(a, "profile").unwrap_or("COMPATIBLE"),
-                text(a, "min_tls_version").unwrap_or("TLS_1_0")
-            );
+            // Unset, each is the provider's documented default.
+            let read = |k: &str| {
+                text(a, k)
+                    .map(str::to_string)
+                    .or_else(|| defaults::text(&p.address.rtype, k))
+                    .unwrap_or_default()
+            };
+            let what = format!("{}/{}", read("profile"), read("min_tls_version"));
             (format!("TLS {what}"), format!("TLS {what} ({})", n.shown))
         }
         _ => (format!("TLS {}", n.compared), format!("TLS {}", n.shown)),
