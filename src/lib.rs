@@ -95,41 +95,26 @@ pub fn compare(settings: &cli::Settings) -> Result<Report> {
 }
 
 /// Where each finding's resource is written, in the environments read from
-/// configuration that the finding compares: the instance's block, or the resource block
-/// a whole-block finding names (also where an environment declares it with no instances).
+/// configuration that the finding compares: the block of the first resource that writes
+/// the difference when the finding names one (an `aws_route`, an `aws_lb_listener`),
+/// else the instance's block, or the resource block a whole-block finding names (also
+/// where an environment declares it with no instances).
 /// And, for a resource inside a module, where each such environment's root module calls
 /// that module (in a folder per environment, where the environment's inputs are).
-fn finding_sources(
-    envs: &[Environment],
-    contexts: &[Context<'_>],
-    baseline: usize,
-    findings: &[model::Finding],
-) -> (BySource, BySource) {
+fn finding_sources(envs: &[Environment], findings: &[model::Finding]) -> (BySource, BySource) {
     let (mut sources, mut calls) = (BySource::new(), BySource::new());
     if envs.iter().all(|e| e.origins.is_empty()) {
         return (sources, calls);
     }
-    // Each environment's routes are read once, when a route finding first needs them.
-    let writers: Vec<std::sync::OnceLock<lens::network::routes::Writers>> =
-        envs.iter().map(|_| std::sync::OnceLock::new()).collect();
     for f in findings {
         let (mut at_block, mut at_call) = (BTreeMap::new(), BTreeMap::new());
-        // A route is written where its own resource is (`aws_route`), when it has one.
-        let route_dest = match (&f.kind, f.path.as_ref().map(|p| p.0.as_slice())) {
-            (model::Kind::Route, Some([model::PathStep::Attr(_), model::PathStep::Key(d)])) => {
-                Some(d.as_ref())
-            }
-            _ => None,
-        };
-        for (k, e) in envs.iter().enumerate() {
+        for e in envs {
             if !f.environments.contains_key(&e.name) {
                 continue;
             }
-            let writer = route_dest.and_then(|d| {
-                writers[k]
-                    .get_or_init(|| lens::network::routes::Writers::of(&contexts[k]))
-                    .get(&contexts[baseline], &f.address, d)
-            });
+            // A difference is written where the resource that writes it is (an
+            // `aws_route`, an `aws_lb_listener`), when the finding names one.
+            let writer = f.resources.get(&e.name).and_then(|w| w.first());
             let at = writer
                 .and_then(|w| e.origins.get(w).or_else(|| e.origins.get(&w.block())))
                 .or_else(|| e.origins.get(&f.address))
@@ -270,7 +255,10 @@ pub fn compare_with(
             source: if c.declared { "declared" } else { "learned" },
         })
         .collect();
-    let (sources, called_from) = finding_sources(envs, &contexts, baseline, &findings);
+    let (sources, called_from) = finding_sources(envs, &findings);
+    let t = std::time::Instant::now();
+    let grouping = report::groups::group(&findings, envs, &contexts, baseline);
+    timing("groups", t);
     Report {
         baseline: envs[baseline].name.clone(),
         environments: envs
@@ -289,6 +277,7 @@ pub fn compare_with(
         findings,
         sources,
         called_from,
+        grouping,
         correspondences,
     }
 }
@@ -314,6 +303,8 @@ fn cross_environment(
         let (base, env) = (&envs[baseline].name, &envs[b.env].name);
         let shown = report::printable(&b.value).into_owned();
         out.push(Finding {
+            resources: Default::default(),
+            differing: Default::default(),
             id: Finding::stable_id(category, Kind::CrossEnvironment, row.address, Some(&b.path)),
             category,
             kind: Kind::CrossEnvironment,

@@ -188,6 +188,68 @@ fn examples_show_their_planted_differences() {
     assert_eq!(ssh["severity"], "critical", "{ssh}");
 }
 
+/// One row per cause: the `groups` case's fan-outs and module instances are one group
+/// each, every finding is kept with its group, and the exit status counts findings.
+#[test]
+fn findings_with_one_cause_are_one_group() {
+    let dir = root().join("testdata/cases/groups");
+    let args = ["compare", "prod.tfstate", "staging.tfstate"];
+    let json = run_in(&dir, &[&args[..], &["--format", "json"]].concat());
+    assert_eq!(json.status.code(), Some(2), "{}", text(&json.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+    let findings = doc["findings"].as_array().expect("findings");
+    let groups = doc["groups"].as_array().expect("groups");
+    assert_eq!(findings.len(), 17);
+    assert_eq!(doc["summary"]["findings"], 17);
+    let got: Vec<String> = groups
+        .iter()
+        .map(|g| {
+            format!(
+                "{} {} {} {}",
+                g["severity"].as_str().unwrap_or(""),
+                g["kind"].as_str().unwrap_or(""),
+                g["count"],
+                g["subject"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "medium listener 3 aws_lb.admin and 2 more",
+            "high missing 6 module.frontdoor (2 instances)",
+            "low attribute 4 aws_instance.worker[0] and 3 more",
+            "medium missing 2 aws_sqs_queue.jobs (2 instances)",
+            "medium missing 2 module.legacy_cdn",
+        ]
+    );
+    // Each finding names its group, and each group lists exactly its members.
+    for f in findings {
+        let g = groups
+            .iter()
+            .find(|g| g["id"] == f["group"])
+            .unwrap_or_else(|| panic!("no group for {f}"));
+        assert!(
+            g["members"].as_array().expect("members").contains(&f["id"]),
+            "{f}"
+        );
+    }
+    let table = run_in(&dir, &args);
+    let out = text(&table.stdout);
+    assert_eq!(table.status.code(), Some(2));
+    assert!(out.contains("NETWORK (9 findings in 2 groups)"), "{out}");
+    assert!(
+        out.contains("17 findings in 5 groups: 0 critical, 2 high, 11 medium, 4 low"),
+        "{out}"
+    );
+    let md = run_in(&dir, &[&args[..], &["--format", "markdown"]].concat());
+    let out = text(&md.stdout);
+    assert_eq!(out.matches(" findings</summary>").count(), 5, "{out}");
+    // The gate counts findings, not rows: none is critical.
+    let high = run_in(&dir, &[&args[..], &["--fail-on", "critical"]].concat());
+    assert_eq!(high.status.code(), Some(0));
+}
+
 #[test]
 fn exit_status_follows_fail_on() {
     let r = root();

@@ -115,6 +115,8 @@ pub fn findings(input: &Input<'_>) -> (Vec<Finding>, Vec<NotCompared>) {
             };
             let reason = why(unknown[0]).map(NotExpanded::reason).unwrap_or_default();
             out.push(Finding {
+                resources: Default::default(),
+                differing: Default::default(),
                 id: Finding::stable_id(
                     category,
                     Kind::Missing,
@@ -165,6 +167,8 @@ fn not_compared(
     message: String,
 ) -> Finding {
     Finding {
+        resources: Default::default(),
+        differing: Default::default(),
         id: Finding::stable_id(Category::Coverage, Kind::NotCompared, logical, None),
         category: Category::Coverage,
         kind: Kind::NotCompared,

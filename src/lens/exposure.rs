@@ -198,6 +198,8 @@ pub fn findings(input: &Input<'_>, rows: &[Row<'_>]) -> Vec<Finding> {
         };
         let category = category_of(&row.address.rtype);
         out.push(Finding {
+            resources: Default::default(),
+            differing: Default::default(),
             id: Finding::stable_id(category, Kind::Exposure, row.address, Some(&path)),
             category,
             kind: Kind::Exposure,

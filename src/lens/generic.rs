@@ -176,6 +176,8 @@ fn block_findings(input: &Input<'_>, blocks: &BlockCounts, left: &Unexpanded) ->
         };
         let category = category_of(&block.rtype);
         out.push(Finding {
+            resources: Default::default(),
+            differing: Default::default(),
             // Distinct from the id of an unkeyed instance at the same address.
             id: Finding::stable_id(
                 category,
@@ -238,6 +240,8 @@ fn row_findings(
                 .filter(|&k| row.present[k].is_some())
                 .collect();
             out.push(Finding {
+                resources: Default::default(),
+                differing: Default::default(),
                 id: Finding::stable_id(category, Kind::Missing, row.address, None),
                 category,
                 kind: Kind::Missing,
@@ -362,6 +366,8 @@ fn after_apply_summary(
         .collect();
     let first = paths.first().map(|p| p.to_string()).unwrap_or_default();
     Finding {
+        resources: Default::default(),
+        differing: Default::default(),
         id: Finding::stable_id(category, Kind::KnownAfterApply, row.address, Some(&path)),
         category,
         kind: Kind::KnownAfterApply,
@@ -496,6 +502,8 @@ fn attribute_finding(
     };
 
     Finding {
+        resources: Default::default(),
+        differing: Default::default(),
         id: Finding::stable_id(category, kind, row.address, Some(&path)),
         category,
         kind,
@@ -595,6 +603,67 @@ mod tests {
             ]),
             ["known-after-apply info aws_db_instance.db: `instance_class` is known only after apply in prod; staging has db.t3.micro, dev has db.t3.micro. Whether they will differ is not known until apply."]
         );
+        Ok(())
+    }
+
+    #[test]
+    fn a_field_of_a_named_block_is_named_and_long_messages_are_cut() -> crate::TestResult {
+        use crate::model::Environment;
+        // A storage policy's rules by name; dev writes them in another order.
+        let policy = |rules: &[(&str, &str)]| {
+            let items: Vec<String> = rules
+                .iter()
+                .map(|(n, tier)| {
+                    format!(
+                        r#"{{"name":"{n}","enabled":true,"actions":[{{"base_blob":[{{"tier_to_cool_after_days":30,"tier":"{tier}"}}]}}],"filters":[{{"prefix_match":["{}"]}}]}}"#,
+                        "logs/".repeat(20)
+                    )
+                })
+                .collect();
+            format!(r#"{{"name":"p","rule":[{}]}}"#, items.join(","))
+        };
+        let prod = policy(&[("archive", "Cool"), ("purge", "Hot"), ("tmp", "Hot")]);
+        let staging = policy(&[("archive", "Cool"), ("purge", "Archive"), ("tmp", "Hot")]);
+        let dev = policy(&[("tmp", "Hot"), ("purge", "Hot"), ("archive", "Cool")]);
+        let t = "azurerm_storage_management_policy.p";
+        let got = crate::lens::testing::compare_envs(vec![
+            Environment::for_tests("prod", &[(t, &prod)])?,
+            Environment::for_tests("staging", &[(t, &staging)])?,
+            Environment::for_tests("dev", &[(t, &dev)])?,
+        ]);
+        let [f] = got.as_slice() else {
+            return Err(format!("{got:?}").into());
+        };
+        assert_eq!(
+            f.message,
+            r#"`rule["purge"].actions[0].base_blob[0].tier` differs: prod has Hot, staging has Archive, dev has Hot."#
+        );
+        // dev's value is found by the rule's name, wherever it is in dev's list.
+        assert_eq!(f.environments.get("dev").map(String::as_str), Some("Hot"));
+        // Forty rules staging alone has: the message says so in a bounded length.
+        let many: Vec<(String, &str)> = (0..40).map(|i| (format!("extra-{i}"), "Hot")).collect();
+        let mut with_many: Vec<(&str, &str)> =
+            vec![("archive", "Cool"), ("purge", "Hot"), ("tmp", "Hot")];
+        with_many.extend(many.iter().map(|(n, t)| (n.as_str(), *t)));
+        let staging = policy(&with_many);
+        let got = crate::lens::testing::compare_envs(vec![
+            Environment::for_tests("prod", &[(t, &prod)])?,
+            Environment::for_tests("staging", &[(t, &staging)])?,
+        ]);
+        let [f] = got.as_slice() else {
+            return Err(format!("{got:?}").into());
+        };
+        assert!(
+            f.message
+                .starts_with("`rule` differs from prod: staging additionally has ")
+                && f.message.chars().count() <= crate::model::finding::MAX_MESSAGE
+                && f.message.contains("characters in all)"),
+            "{}",
+            f.message
+        );
+        for v in f.environments.values() {
+            assert!(v.chars().count() <= crate::model::finding::MAX_VALUE, "{v}");
+        }
         Ok(())
     }
 

@@ -122,6 +122,10 @@ pub fn run(
         });
     }
     not_compared.sort_by(|a, b| a.address.cmp(&b.address));
+    // Every lens's messages and values have a length a report row can hold.
+    for f in &mut findings {
+        f.cap();
+    }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     (findings, not_compared)
 }

@@ -197,9 +197,63 @@ pub struct Finding {
     /// What each environment has, by environment name, display-ready and secret-free.
     pub environments: BTreeMap<String, String>,
     pub message: String,
+    /// The resources that write the difference, by environment name, when a lens
+    /// reports it on the container they write into: the `aws_lb_listener` behind a
+    /// balancer's listener, the `aws_security_group_rule` behind a group's rule, the
+    /// `aws_route` behind a table's route. Empty when `address` alone writes it.
+    pub resources: BTreeMap<String, Vec<Address>>,
+    /// What each environment has in the part that differs, by environment name, when
+    /// `environments` shows more than that part (a listener's whole description, whose
+    /// target differs by balancer): findings on many addresses whose differing parts
+    /// are alike have one cause. Empty when `environments` is the difference itself.
+    pub differing: BTreeMap<String, String>,
+}
+
+/// The longest message a finding carries, in characters; a longer one is cut, with a
+/// marker saying so ([`cut`]).
+pub const MAX_MESSAGE: usize = 600;
+
+/// The longest value of one environment a finding carries, in characters.
+pub const MAX_VALUE: usize = 300;
+
+/// `s` cut to at most `max` characters and a marker that says it was cut and how long
+/// it was (`… (cut: 4312 characters in all)`), or `None` when it is short enough. A cut
+/// that leaves a code span open (an odd number of backticks) closes it, so that the
+/// marker reads as prose.
+pub fn cut(s: &str, max: usize) -> Option<String> {
+    let total = s.chars().count();
+    if total <= max {
+        return None;
+    }
+    let marker = format!("… (cut: {total} characters in all)");
+    let keep = max.saturating_sub(marker.chars().count() + 1);
+    let mut out: String = s.chars().take(keep).collect();
+    if out.matches('`').count() % 2 == 1 {
+        out.push('`');
+    }
+    out.push_str(&marker);
+    Some(out)
 }
 
 impl Finding {
+    /// Cuts the message, and each environment's value, to [`MAX_MESSAGE`] and
+    /// [`MAX_VALUE`] characters: a difference of whole documents or long lists reads
+    /// as where it is, not kilobytes of text in a row of a report.
+    pub fn cap(&mut self) {
+        if let Some(m) = cut(&self.message, MAX_MESSAGE) {
+            self.message = m;
+        }
+        for v in self
+            .environments
+            .values_mut()
+            .chain(self.differing.values_mut())
+        {
+            if let Some(c) = cut(v, MAX_VALUE) {
+                *v = c;
+            }
+        }
+    }
+
     /// A 16-hex-digit FNV-1a hash of category, kind, address and attribute path: the
     /// same difference keeps its id across runs and value changes.
     pub fn stable_id(
@@ -263,6 +317,38 @@ mod tests {
                 format!("{h:016x}")
             }
         );
+        Ok(())
+    }
+
+    #[test]
+    fn long_messages_and_values_are_cut_with_a_marker() -> crate::TestResult {
+        let long = "x".repeat(5000);
+        let mut f = Finding {
+            id: String::new(),
+            category: Category::Resource,
+            kind: Kind::Attribute,
+            severity: Severity::Low,
+            address: Address::parse("aws_x.y")?,
+            path: None,
+            environments: [("prod".to_string(), long.clone())].into(),
+            message: format!("`rule` differs: prod has `{long}`, staging has none."),
+            resources: BTreeMap::new(),
+            differing: [("prod".to_string(), long.clone())].into(),
+        };
+        f.cap();
+        assert_eq!(f.message.chars().count(), MAX_MESSAGE);
+        assert!(
+            f.message.ends_with("`… (cut: 5046 characters in all)"),
+            "{}",
+            f.message
+        );
+        assert_eq!(f.message.matches('`').count() % 2, 0);
+        for v in f.environments.values().chain(f.differing.values()) {
+            assert!(v.chars().count() <= MAX_VALUE && v.ends_with("(cut: 5000 characters in all)"));
+        }
+        // Short text is left alone.
+        assert_eq!(cut("short", 10), None);
+        assert_eq!(cut("é".repeat(40).as_str(), 40), None);
         Ok(())
     }
 

@@ -888,16 +888,32 @@ fn compare<'v>(
             };
             // Pairing shows each field at the baseline's index; with sensitive marks
             // inside the list, each side must be rendered at its own indexes instead.
-            let pairs = if marked(a) || marked(b) {
+            let pairing = if marked(a) || marked(b) {
                 None
             } else {
                 pair_blocks(a, b, x, y, &ra, &rb)
             };
-            if let Some(pairs) = pairs {
-                for (i, j) in pairs {
+            if let Some(p) = pairing {
+                let depth = trail.len();
+                for (i, j) in p.pairs {
+                    let before = out.len();
                     trail.push(Step::Index(i));
                     compare(a, b, &x[i], &y[j], trail, out);
                     trail.pop();
+                    // Paired by a natural key: the element is named by it
+                    // (`rule["block-bad-ips"].action`), not by its place in a list
+                    // whose order means nothing.
+                    if let Some(name) = p.key.and_then(|k| block_name(&x[i], k)) {
+                        for d in &mut out[before..] {
+                            if d.path.0.get(depth) == Some(&PathStep::Index(i as i64)) {
+                                d.path.0[depth] = PathStep::Key(name.as_str().into());
+                            }
+                        }
+                    }
+                }
+                // Elements one side alone has: said as such, the paired ones aside.
+                if !p.rest_a.is_empty() || !p.rest_b.is_empty() {
+                    record(a, b, va, vb, trail, out, Some((p.rest_a, p.rest_b)));
                 }
                 return false;
             }
@@ -918,7 +934,10 @@ fn compare<'v>(
     }
 }
 
-/// Fields that name a block within its list (`security_rule.name`, a statement's `Sid`).
+/// Fields that name a block within its list (`security_rule.name`, a statement's `Sid`,
+/// a WAF rule's `priority`, a managed rule set's overrides by `rule_group_name` and
+/// `rule_id`), tried in this order. `type` and `id` come last: they name a block only
+/// where no other field does (one managed rule set per type).
 const BLOCK_KEYS: &[&str] = &[
     "name",
     "sid",
@@ -929,10 +948,68 @@ const BLOCK_KEYS: &[&str] = &[
     "priority",
     "path_pattern",
     "container_port",
+    "rule_group_name",
+    "rule_id",
+    "type",
+    "id",
 ];
 
-/// Pairs the unmatched blocks of two lists: by a naming field when every block has one
-/// with the same value on the other side, or the single block of each side.
+/// Natural keys whose value is a name, written alone in a path (`rule["allow-ssh"]`);
+/// the others are numbers or kinds, written with their field (`rule["priority=100"]`).
+const NAME_KEYS: &[&str] = &[
+    "name",
+    "sid",
+    "Sid",
+    "key",
+    "path_pattern",
+    "rule_group_name",
+];
+
+/// The longest natural key a path names an element by; a longer one (a path pattern
+/// of many parts) leaves the element named by its index.
+const MAX_BLOCK_NAME: usize = 64;
+
+/// How an element of a list of blocks is named in a path by its natural key `key`:
+/// `allow-ssh` for a name, `priority=100` for a number. `None` when it has no short
+/// scalar value there.
+pub fn block_name(v: &Value, key: &str) -> Option<String> {
+    let shown = match v.get(key)? {
+        Value::Str(s) if !s.is_empty() => s.to_string(),
+        Value::Num(n) => n.to_string(),
+        _ => return None,
+    };
+    let shown = if NAME_KEYS.contains(&key) {
+        shown
+    } else {
+        format!("{key}={shown}")
+    };
+    (shown.chars().count() <= MAX_BLOCK_NAME && !shown.chars().any(char::is_control))
+        .then_some(shown)
+}
+
+/// The element of a list of blocks that a path step names by its natural key
+/// ([`block_name`]): the first block some key names so.
+fn named_block<'v>(items: &'v [Value], name: &str) -> Option<&'v Value> {
+    BLOCK_KEYS.iter().find_map(|key| {
+        items
+            .iter()
+            .find(|v| block_name(v, key).as_deref() == Some(name))
+    })
+}
+
+/// Unmatched blocks of two lists, paired: `pairs` (positions in each list), the natural
+/// key that paired them (`None`: the one block left on each side), and the blocks left
+/// on each side.
+struct Pairing {
+    pairs: Vec<(usize, usize)>,
+    key: Option<&'static str>,
+    rest_a: Vec<usize>,
+    rest_b: Vec<usize>,
+}
+
+/// Pairs the unmatched blocks of two lists: by the first naming field that every one
+/// of them has, with a value unique on its side, and that pairs at least one (the
+/// others are blocks one side alone has); else the single block of each side.
 fn pair_blocks(
     a: &Side<'_>,
     b: &Side<'_>,
@@ -940,44 +1017,67 @@ fn pair_blocks(
     y: &[Value],
     ra: &[usize],
     rb: &[usize],
-) -> Option<Vec<(usize, usize)>> {
-    if ra.len() != rb.len()
-        || ra.is_empty()
+) -> Option<Pairing> {
+    if ra.is_empty()
+        || rb.is_empty()
         || !ra.iter().all(|&i| matches!(x[i], Value::Object(_)))
         || !rb.iter().all(|&j| matches!(y[j], Value::Object(_)))
     {
         return None;
     }
-    if ra.len() == 1 {
-        return Some(vec![(ra[0], rb[0])]);
-    }
     for key in BLOCK_KEYS {
         let name = |side: &Side<'_>, v: &Value| {
             v.get(key)
-                .filter(|k| !is_empty(k))
+                .filter(|k| !is_empty(k) && !matches!(k, Value::List(_) | Value::Object(_)))
                 .map(|k| side.leaf(k).canonical())
         };
-        // The other side's blocks by name, computed once.
-        let mut by_name: HashMap<String, usize> = HashMap::with_capacity(rb.len());
-        for &j in rb {
-            if let Some(n) = name(b, &y[j]) {
-                by_name.entry(n).or_insert(j);
-            }
+        // Each side's blocks by name, when every one has a name of its own.
+        let names =
+            |side: &Side<'_>, xs: &[Value], rs: &[usize]| -> Option<HashMap<String, usize>> {
+                let mut m = HashMap::with_capacity(rs.len());
+                for &i in rs {
+                    if m.insert(name(side, &xs[i])?, i).is_some() {
+                        return None;
+                    }
+                }
+                Some(m)
+            };
+        let (Some(_), Some(nb)) = (names(a, x, ra), names(b, y, rb)) else {
+            continue;
+        };
+        let pairs: Vec<(usize, usize)> = ra
+            .iter()
+            .filter_map(|&i| {
+                let n = name(a, &x[i])?;
+                nb.get(&n).map(|&j| (i, j))
+            })
+            .collect();
+        if pairs.is_empty() {
+            continue;
         }
-        let mut pairs = Vec::with_capacity(ra.len());
-        for &i in ra {
-            let Some(n) = name(a, &x[i]) else { break };
-            let Some(&j) = by_name.get(&n) else { break };
-            pairs.push((i, j));
-        }
-        let mut seen: Vec<usize> = pairs.iter().map(|p| p.1).collect();
-        seen.sort_unstable();
-        seen.dedup();
-        if pairs.len() == ra.len() && seen.len() == pairs.len() {
-            return Some(pairs);
-        }
+        let rest_a = ra
+            .iter()
+            .copied()
+            .filter(|i| !pairs.iter().any(|p| p.0 == *i))
+            .collect();
+        let rest_b = rb
+            .iter()
+            .copied()
+            .filter(|j| !pairs.iter().any(|p| p.1 == *j))
+            .collect();
+        return Some(Pairing {
+            pairs,
+            key: Some(key),
+            rest_a,
+            rest_b,
+        });
     }
-    None
+    (ra.len() == 1 && rb.len() == 1).then(|| Pairing {
+        pairs: vec![(ra[0], rb[0])],
+        key: None,
+        rest_a: Vec::new(),
+        rest_b: Vec::new(),
+    })
 }
 
 /// Two long displays cut to the part that differs, so that a reader sees the change
@@ -1306,13 +1406,15 @@ fn canon(side: &Side<'_>, v: &Value, out: &mut String, unknown: &mut bool) {
     }
 }
 
-/// The value at an attribute path.
+/// The value at an attribute path. A key step into a list of blocks names a block by
+/// its natural key (`rule["allow-ssh"]`, see [`block_name`]).
 pub fn value_at<'v>(root: &'v Value, path: &AttrPath) -> Option<&'v Value> {
     let mut v = root;
     for step in &path.0 {
-        v = match step {
-            PathStep::Attr(k) | PathStep::Key(k) => v.get(k)?,
-            PathStep::Index(i) => v.as_list()?.get(usize::try_from(*i).ok()?)?,
+        v = match (step, v) {
+            (PathStep::Attr(k) | PathStep::Key(k), Value::List(items)) => named_block(items, k)?,
+            (PathStep::Attr(k) | PathStep::Key(k), _) => v.get(k)?,
+            (PathStep::Index(i), _) => v.as_list()?.get(usize::try_from(*i).ok()?)?,
         };
     }
     Some(v)
@@ -1836,7 +1938,7 @@ mod tests {
                 NETS_B,
                 &rules("*")
             )?,
-            ["rules[1].src: AzureFrontDoor.Backend | *"]
+            ["rules[\"b\"].src: AzureFrontDoor.Backend | *"]
         );
         let long = |action: &str| format!(r#"{{"doc":"{}{action}"}}"#, "x".repeat(300));
         let got = run(
@@ -1850,6 +1952,64 @@ mod tests {
             got[0].contains("ListBucket") && got[0].contains("DeleteObject"),
             "{got:?}"
         );
+        Ok(())
+    }
+
+    #[test]
+    fn blocks_paired_by_a_natural_key_are_named_by_it_field_by_field() -> crate::TestResult {
+        // Twelve WAF rules switch from count to block and one is added: each rule's
+        // field is named, the added rule said alone, never the whole set of rules.
+        let rule = |n: usize, action: &str| {
+            format!(
+                r#"{{"name":"rule-{n}","priority":{n},"action":"{action}","statement":[{{"ip_set":"{}","scope_down":[{{"text":"{}"}}]}}]}}"#,
+                "s".repeat(40),
+                "t".repeat(80)
+            )
+        };
+        let waf = |action: &str, extra: bool| {
+            let mut rules: Vec<String> = (1..=12).map(|n| rule(n, action)).collect();
+            if extra {
+                rules.push(rule(13, "allow"));
+            }
+            format!(r#"{{"rule":[{}]}}"#, rules.join(","))
+        };
+        let got = run(NETS_A, &waf("count", false), NETS_B, &waf("block", true))?;
+        assert_eq!(got.len(), 13, "{got:?}");
+        for n in 1..=12 {
+            assert!(
+                got.contains(&format!("rule[\"rule-{n}\"].action: count | block")),
+                "{got:?}"
+            );
+        }
+        assert!(
+            got.iter()
+                .any(|d| d.starts_with("rule: ") && d.contains("rule-13")),
+            "{got:?}"
+        );
+        // Blocks keyed by a number are named with their field; overrides of a managed
+        // rule set by their group and rule.
+        let acl = |action: &str| {
+            format!(
+                r#"{{"rule":[{{"priority":10,"action":"allow"}},{{"priority":20,"action":"{action}"}}],"override":[{{"rule_group_name":"SQLI","rule":[{{"rule_id":"942100","action":"Log"}},{{"rule_id":"942110","action":"{action}"}}]}},{{"rule_group_name":"XSS","rule":[]}}]}}"#
+            )
+        };
+        assert_eq!(
+            run(NETS_A, &acl("Block"), NETS_B, &acl("Log"))?,
+            [
+                "override[\"SQLI\"].rule[\"rule_id=942110\"].action: Block | Log",
+                "rule[\"priority=20\"].action: Block | Log",
+            ]
+        );
+        // The path finds the block again by its name, wherever it is in the list.
+        let v: Value = serde_json::from_str(&acl("Block"))?;
+        let at = AttrPath(vec![
+            PathStep::Attr("override".into()),
+            PathStep::Key("SQLI".into()),
+            PathStep::Attr("rule".into()),
+            PathStep::Key("rule_id=942110".into()),
+            PathStep::Attr("action".into()),
+        ]);
+        assert_eq!(value_at(&v, &at).and_then(Value::as_str), Some("Block"));
         Ok(())
     }
 

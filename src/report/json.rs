@@ -21,6 +21,26 @@ struct JsonReport<'a> {
     correspondences: Vec<JsonCorrespondence<'a>>,
     summary: JsonSummary,
     findings: Vec<JsonFinding<'a>>,
+    /// Added to the contract's fields: the findings by cause, in report order; every
+    /// finding is in one (most alone).
+    groups: Vec<JsonGroup<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonGroup<'a> {
+    id: &'a str,
+    category: &'a str,
+    kind: &'a str,
+    /// Its most severe member's.
+    severity: &'a str,
+    /// What it is about, as reports show it: a member's address (and how many more),
+    /// a module instance or call, a resource block.
+    subject: &'a str,
+    message: &'a str,
+    /// The number of members.
+    count: usize,
+    /// The members' finding ids, in report order.
+    members: Vec<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -107,10 +127,17 @@ struct JsonFinding<'a> {
     /// environment's root module calls that module.
     #[serde(skip_serializing_if = "Option::is_none")]
     called_from: Option<&'a BTreeMap<String, String>>,
+    /// Added to the contract's fields: the resources that write the difference, per
+    /// environment, when not the finding's address alone.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    resources: BTreeMap<&'a str, Vec<String>>,
+    /// Added to the contract's fields: the id of the finding's group (`groups`).
+    group: &'a str,
 }
 
 /// Pretty-printed JSON with a final newline.
 pub fn render(r: &Report) -> String {
+    let grouping = r.grouping();
     let doc = JsonReport {
         schema: "tfparity/report/v1",
         tool: JsonTool {
@@ -173,7 +200,8 @@ pub fn render(r: &Report) -> String {
         findings: r
             .findings
             .iter()
-            .map(|f| JsonFinding {
+            .enumerate()
+            .map(|(i, f)| JsonFinding {
                 id: &f.id,
                 category: f.category.as_str(),
                 kind: f.kind.as_str(),
@@ -184,6 +212,30 @@ pub fn render(r: &Report) -> String {
                 message: &f.message,
                 sources: r.sources.get(&f.id),
                 called_from: r.called_from.get(&f.id),
+                resources: f
+                    .resources
+                    .iter()
+                    .map(|(e, rs)| (e.as_str(), rs.iter().map(ToString::to_string).collect()))
+                    .collect(),
+                group: grouping.of(i).map(|g| g.id.as_str()).unwrap_or(""),
+            })
+            .collect(),
+        groups: grouping
+            .groups
+            .iter()
+            .map(|g| JsonGroup {
+                id: &g.id,
+                category: g.category.as_str(),
+                kind: g.kind.as_str(),
+                severity: g.severity.as_str(),
+                subject: &g.address,
+                message: &g.message,
+                count: g.members.len(),
+                members: g
+                    .members
+                    .iter()
+                    .filter_map(|&i| r.findings.get(i).map(|f| f.id.as_str()))
+                    .collect(),
             })
             .collect(),
     };

@@ -60,6 +60,50 @@ fn prose(s: &str) -> String {
         .collect()
 }
 
+/// A finding's address, then the resources that write it when they are others:
+/// `written by aws_lb_listener.https`, or one line per environment (`… in staging`).
+fn address_cell(f: &crate::model::Finding) -> String {
+    let mut out = code(&f.address.to_string());
+    for (env, rs) in super::written_by(f) {
+        let list: Vec<String> = rs.iter().map(|a| code(a)).collect();
+        out.push_str(&format!("<br>written by {}", list.join(", ")));
+        if let Some(e) = env {
+            out.push_str(&format!(" in {}", text(e)));
+        }
+    }
+    out
+}
+
+/// How many members a group's `<details>` lists; the JSON report has every one.
+const DETAILS: usize = 100;
+
+/// A group's members behind `<details>`, one a line: address and what differs there.
+fn members(r: &Report, all: &[usize]) -> String {
+    let mut lines: Vec<String> = all
+        .iter()
+        .take(DETAILS)
+        .map(|&i| {
+            let f = &r.findings[i];
+            format!(
+                "{} {}",
+                code(&f.address.to_string()),
+                text(&Report::what(f))
+            )
+        })
+        .collect();
+    if all.len() > DETAILS {
+        lines.push(format!(
+            "… and {} more (the JSON report lists every finding)",
+            all.len() - DETAILS
+        ));
+    }
+    format!(
+        "<details><summary>{} findings</summary>{}</details>",
+        all.len(),
+        lines.join("<br>")
+    )
+}
+
 pub fn render(r: &Report) -> String {
     let mut out = String::new();
     out.push_str("# tfparity report\n\n");
@@ -93,9 +137,14 @@ pub fn render(r: &Report) -> String {
     }
     out.push_str(&format!("\n**{}**\n", text(&r.summary_line())));
     let names: Vec<&str> = r.environments.iter().map(|e| e.name.as_str()).collect();
+    let grouping = r.grouping();
     for cat in Category::ALL {
-        let fs: Vec<_> = r.findings.iter().filter(|f| f.category == cat).collect();
-        if fs.is_empty() {
+        let gs: Vec<_> = grouping
+            .groups
+            .iter()
+            .filter(|g| g.category == cat)
+            .collect();
+        if gs.is_empty() {
             continue;
         }
         let title = cat.as_str();
@@ -104,7 +153,10 @@ pub fn render(r: &Report) -> String {
             .next()
             .map(|c| c.to_uppercase().collect::<String>() + t.as_str())
             .unwrap_or_default();
-        out.push_str(&format!("\n## {title} ({})\n\n", fs.len()));
+        out.push_str(&format!(
+            "\n## {title} ({})\n\n",
+            Report::section_count(&gs)
+        ));
         out.push_str("| severity | address | difference |");
         for n in &names {
             if *n == r.baseline {
@@ -118,15 +170,23 @@ pub fn render(r: &Report) -> String {
             out.push_str("---|");
         }
         out.push('\n');
-        for f in fs {
-            out.push_str(&format!(
-                "| {} | {} | {} |",
-                f.severity,
-                code(&f.address.to_string()),
-                prose(&f.message)
-            ));
+        for g in gs {
+            // One row per group; a group of many lists its members behind a
+            // `<details>`, so that a review shows the cause first.
+            let (address, said, values) = match g.members.as_slice() {
+                [i] => {
+                    let f = &r.findings[*i];
+                    (address_cell(f), prose(&f.message), &f.environments)
+                }
+                all => (
+                    format!("{}<br>{} findings", code(&g.address), all.len()),
+                    format!("{}{}", prose(&g.message), members(r, all)),
+                    &g.environments,
+                ),
+            };
+            out.push_str(&format!("| {} | {address} | {said} |", g.severity));
             for n in &names {
-                let v = f.environments.get(*n).map(String::as_str).unwrap_or("");
+                let v = values.get(*n).map(String::as_str).unwrap_or("");
                 out.push_str(&format!(
                     " {} |",
                     if v.is_empty() { String::new() } else { code(v) }
@@ -174,7 +234,18 @@ pub(crate) mod tests {
         let mut findings = Vec::new();
         for (i, h) in HOSTILE.iter().enumerate() {
             let address = Address::parse(&format!("aws_x.r[{}]", serde_json::to_string(h)?))?;
+            // Written by resources whose keys are hostile, differently per environment.
+            let writer = Address::parse(&format!("aws_y.w[{}]", serde_json::to_string(h)?))?;
             findings.push(Finding {
+                resources: [
+                    (
+                        "prod [x](https://e.example)".to_string(),
+                        vec![writer.clone()],
+                    ),
+                    ("staging".to_string(), vec![address.clone(), writer]),
+                ]
+                .into(),
+                differing: Default::default(),
                 id: format!("{i}"),
                 category: Category::Resource,
                 kind: Kind::Attribute,
@@ -192,7 +263,6 @@ pub(crate) mod tests {
         Ok(Report {
             baseline: "prod [x](https://e.example)".to_string(),
             environments: vec![env("prod [x](https://e.example)"), env("staging")],
-            findings,
             complete: false,
             not_compared: HOSTILE
                 .iter()
@@ -204,8 +274,34 @@ pub(crate) mod tests {
                 .collect(),
             sources: Default::default(),
             called_from: Default::default(),
+            grouping: hostile_grouping(&findings),
+            findings,
             correspondences: Vec::new(),
         })
+    }
+
+    /// Every finding alone, and then the last ones again as one group whose every word
+    /// comes from the input.
+    fn hostile_grouping(findings: &[Finding]) -> crate::report::groups::Grouping {
+        let mut g = crate::report::groups::Grouping::singletons(findings);
+        let n = findings.len();
+        let members: Vec<usize> = (n / 2..n).collect();
+        g.groups.truncate(n / 2);
+        g.groups.push(crate::report::groups::Group {
+            id: "g".to_string(),
+            category: Category::Resource,
+            kind: Kind::Attribute,
+            severity: Severity::Low,
+            address: HOSTILE.join(" "),
+            what: HOSTILE.join(" "),
+            environments: [("staging".to_string(), HOSTILE.join(" "))].into(),
+            message: format!("`{}` and {}", HOSTILE.join(" "), HOSTILE.join(" ")),
+            members: members.clone(),
+        });
+        for i in members {
+            g.of[i] = n / 2;
+        }
+        g
     }
 
     #[test]
@@ -244,8 +340,17 @@ pub(crate) mod tests {
             })
             .collect();
         assert!(
-            tags.iter()
-                .all(|t| ["<code>", "</code>", "<wbr>"].contains(t)),
+            tags.iter().all(|t| [
+                "<code>",
+                "</code>",
+                "<wbr>",
+                "<br>",
+                "<details>",
+                "</details>",
+                "<summary>",
+                "</summary>"
+            ]
+            .contains(t)),
             "{tags:?}"
         );
         // Every row is one line of the table: a value's pipes and line breaks split

@@ -1,6 +1,7 @@
 //! Reports: the result of a comparison as data, and one renderer per format. Renderers
 //! turn findings into text; they never compute a new fact.
 
+pub mod groups;
 pub mod json;
 pub mod markdown;
 pub mod sarif;
@@ -56,6 +57,8 @@ pub struct Report {
     /// For a finding inside a module, where each environment's root module calls that
     /// module (`envs/staging/main.tf:60:1`), by finding id.
     pub called_from: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+    /// The findings by cause: what table and Markdown show one row each of.
+    pub grouping: groups::Grouping,
     /// What each environment writes where the baseline writes something else, declared
     /// or learned, and taken as by design: so a reviewer can check what was assumed.
     pub correspondences: Vec<CorrespondenceInfo>,
@@ -163,7 +166,8 @@ impl Report {
         lines
     }
 
-    /// `9 findings: 1 critical, 1 high, 2 medium, 5 low, 0 info`.
+    /// `9 findings: 1 critical, 1 high, 2 medium, 5 low, 0 info`, and `9 findings in 4
+    /// groups: …` where findings share causes.
     pub fn summary_line(&self) -> String {
         if self.findings.is_empty() && !self.complete {
             return "No differences in what was compared, but the comparison is incomplete."
@@ -187,11 +191,39 @@ impl Report {
             .iter()
             .map(|s| format!("{} {}", self.count_severity(*s), s))
             .collect();
+        // Findings with one cause are one row: say how many rows stand for them.
+        let groups = self.grouping().groups.len();
+        let grouped = if groups < n {
+            format!(" in {groups} group{}", if groups == 1 { "" } else { "s" })
+        } else {
+            String::new()
+        };
         format!(
-            "{n} finding{}: {}",
+            "{n} finding{}{grouped}: {}",
             if n == 1 { "" } else { "s" },
             parts.join(", ")
         )
+    }
+
+    /// The findings by cause: the grouping made for the report, or (for a report built
+    /// without one) every finding alone.
+    pub fn grouping(&self) -> std::borrow::Cow<'_, groups::Grouping> {
+        if self.grouping.of.len() == self.findings.len() {
+            std::borrow::Cow::Borrowed(&self.grouping)
+        } else {
+            std::borrow::Cow::Owned(groups::Grouping::singletons(&self.findings))
+        }
+    }
+
+    /// How many findings a section of `groups` holds: `8`, or `8 findings in 5 groups`
+    /// where findings share causes.
+    pub fn section_count(groups: &[&groups::Group]) -> String {
+        let n: usize = groups.iter().map(|g| g.members.len()).sum();
+        if n == groups.len() {
+            n.to_string()
+        } else {
+            format!("{n} findings in {} groups", groups.len())
+        }
     }
 
     /// The attribute a finding is about, or its kind when it is about a whole instance.
@@ -200,6 +232,25 @@ impl Report {
             Some(p) => p.to_string(),
             None => f.kind.as_str().to_string(),
         }
+    }
+}
+
+/// The resources that write a finding's difference, as the reports show them: one
+/// list when every environment names the same addresses, else one per environment
+/// (`prod: aws_route_table.private; staging: aws_route.default`). Empty when the
+/// finding names none.
+pub fn written_by(f: &Finding) -> Vec<(Option<&str>, Vec<String>)> {
+    let lists: Vec<(&str, Vec<String>)> = f
+        .resources
+        .iter()
+        .map(|(env, rs)| (env.as_str(), rs.iter().map(ToString::to_string).collect()))
+        .collect();
+    match lists.split_first() {
+        None => Vec::new(),
+        Some((first, rest)) if rest.iter().all(|(_, l)| *l == first.1) => {
+            vec![(None, first.1.clone())]
+        }
+        Some(_) => lists.into_iter().map(|(e, l)| (Some(e), l)).collect(),
     }
 }
 
@@ -275,6 +326,7 @@ mod tests {
             not_compared: Vec::new(),
             sources: Default::default(),
             called_from: Default::default(),
+            grouping: Default::default(),
             correspondences: Vec::new(),
         };
         for format in Format::ALL {

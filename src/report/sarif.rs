@@ -214,7 +214,7 @@ fn locations(r: &Report, f: &Finding) -> (Vec<Location>, Vec<Location>) {
     (primary, Vec::new())
 }
 
-fn result(r: &Report, f: &Finding, rule_index: i64) -> SarifResult {
+fn result(r: &Report, f: &Finding, group: Option<&str>, rule_index: i64) -> SarifResult {
     let address = f.address.to_string();
     let mut said = if f.message.contains(&address) {
         text(&f.message)
@@ -245,6 +245,20 @@ fn result(r: &Report, f: &Finding, rule_index: i64) -> SarifResult {
         "environments".into(),
         serde_json::to_value(&f.environments).unwrap_or_default(),
     );
+    if let Some(g) = group {
+        properties.insert("group".into(), g.into());
+    }
+    if !f.resources.is_empty() {
+        let resources: BTreeMap<&str, Vec<String>> = f
+            .resources
+            .iter()
+            .map(|(e, rs)| (e.as_str(), rs.iter().map(ToString::to_string).collect()))
+            .collect();
+        properties.insert(
+            "resources".into(),
+            serde_json::to_value(resources).unwrap_or_default(),
+        );
+    }
     let base = SarifResult::builder()
         .rule_id(rule_id(f))
         .rule_index(rule_index)
@@ -302,10 +316,16 @@ pub fn render(r: &Report) -> String {
                 .build()
         })
         .collect();
+    let grouping = r.grouping();
     let results: Vec<SarifResult> = r
         .findings
         .iter()
-        .map(|f| result(r, f, index.get(rule_id(f).as_str()).copied().unwrap_or(0)))
+        .enumerate()
+        .map(|(i, f)| {
+            let group = grouping.of(i).map(|g| g.id.as_str());
+            let rule = index.get(rule_id(f).as_str()).copied().unwrap_or(0);
+            result(r, f, group, rule)
+        })
         .collect();
     // What was not compared is said where a reader of the run looks for trouble.
     let notes: Vec<Notification> = r

@@ -23,6 +23,28 @@ fn severity_cell(s: Severity, color: bool) -> Cell {
     }
 }
 
+/// A finding's address, and on the next line the resources that write it when they
+/// are others (`written by aws_lb_listener.https`, or `written by
+/// aws_route_table.private in prod; aws_route.default in staging`).
+fn address_cell(f: &crate::model::Finding) -> String {
+    let address = printable(&f.address.to_string()).into_owned();
+    let by = super::written_by(f);
+    if by.is_empty() {
+        return address;
+    }
+    let parts: Vec<String> = by
+        .iter()
+        .map(|(env, rs)| match env {
+            Some(e) => format!("{} in {e}", rs.join(", ")),
+            None => rs.join(", "),
+        })
+        .collect();
+    format!(
+        "{address}\n{}",
+        printable(&format!("written by {}", parts.join("; ")))
+    )
+}
+
 /// Renders the table; `terminal` lets it fit the terminal's width instead of a fixed one.
 pub fn render(r: &Report, color: bool, terminal: bool) -> String {
     let mut out = String::new();
@@ -66,15 +88,20 @@ pub fn render(r: &Report, color: bool, terminal: bool) -> String {
         out.push('\n');
     }
     let names: Vec<&str> = r.environments.iter().map(|e| e.name.as_str()).collect();
+    let grouping = r.grouping();
     for cat in Category::ALL {
-        let fs: Vec<_> = r.findings.iter().filter(|f| f.category == cat).collect();
-        if fs.is_empty() {
+        let gs: Vec<_> = grouping
+            .groups
+            .iter()
+            .filter(|g| g.category == cat)
+            .collect();
+        if gs.is_empty() {
             continue;
         }
         out.push_str(&format!(
             "\n{} ({})\n",
             cat.as_str().to_uppercase(),
-            fs.len()
+            Report::section_count(&gs)
         ));
         let mut t = Table::new();
         t.load_preset(UTF8_FULL_CONDENSED);
@@ -100,15 +127,35 @@ pub fn render(r: &Report, color: bool, terminal: bool) -> String {
             }
         }));
         t.set_header(header);
-        for f in fs {
+        for g in gs {
+            // One row per group: its members' addresses under its own, compactly. The
+            // values are the part that differs when a finding says which (a listener's
+            // TLS policy), not the whole description: the JSON report has both.
+            let address = match g.members.as_slice() {
+                [i] => address_cell(&r.findings[*i]),
+                all => {
+                    let mut members: Vec<String> = all
+                        .iter()
+                        .map(|&i| r.findings[i].address.to_string())
+                        .collect();
+                    members.sort();
+                    members.dedup();
+                    let list = format!(
+                        "{} findings: {}",
+                        all.len(),
+                        super::groups::compact(&members)
+                    );
+                    format!("{}\n{}", printable(&g.address), printable(&list))
+                }
+            };
             let mut row = vec![
-                severity_cell(f.severity, color),
-                Cell::new(printable(&f.address.to_string())),
-                Cell::new(printable(&Report::what(f))),
+                severity_cell(g.severity, color),
+                Cell::new(address),
+                Cell::new(printable(&g.what)),
             ];
             row.extend(names.iter().map(|n| {
                 Cell::new(printable(
-                    f.environments.get(*n).map(String::as_str).unwrap_or(""),
+                    g.environments.get(*n).map(String::as_str).unwrap_or(""),
                 ))
             }));
             t.add_row(row);

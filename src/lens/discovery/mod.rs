@@ -60,6 +60,8 @@ pub fn findings(input: &Input<'_>, rows: &[crate::align::Row<'_>]) -> Vec<Findin
         };
         let path = AttrPath(vec![PathStep::Attr("visibility".into())]);
         out.push(Finding {
+            resources: Default::default(),
+            differing: Default::default(),
             id: Finding::stable_id(
                 Category::Discovery,
                 Kind::ZoneVisibility,

@@ -187,6 +187,10 @@ pub struct Group {
     pub sensitive: bool,
     /// An Azure NSG: its default rules (65000 and up) apply under the written ones.
     pub azure: bool,
+    /// The resources (positions in the environment) that write each rule: the group
+    /// itself for an inline block, an `aws_security_group_rule` (…) for a rule of its
+    /// own. A finding names the ones behind a difference.
+    pub writers: BTreeMap<Rule, Vec<usize>>,
 }
 
 /// Every group of an environment, keyed by its normalised logical address.
@@ -203,6 +207,8 @@ struct Reader<'a> {
     hints: Option<&'a Attachments>,
     /// The resource being read has attributes marked sensitive.
     current_sensitive: bool,
+    /// The position of the resource being read: the writer of the rules it adds.
+    current: usize,
     /// Resource positions by normalised address, for rules attached through hints.
     positions: Option<BTreeMap<String, usize>>,
     /// The group key of the resource being read when its group is outside the state
@@ -282,6 +288,7 @@ impl<'a> Reader<'a> {
             unknown_rules: Vec::new(),
             sensitive: false,
             azure: false,
+            writers: BTreeMap::new(),
         })
     }
 
@@ -409,13 +416,16 @@ impl<'a> Reader<'a> {
         peers: Vec<Peer>,
     ) {
         let sensitive = self.current_sensitive;
+        let writer = self.current;
         let g = self.group(address, is_resource, sem);
         g.sensitive |= sensitive;
         for peer in peers {
-            g.rules.push(Rule {
+            let r = Rule {
                 peer,
                 ..template.clone()
-            });
+            };
+            g.writers.entry(r.clone()).or_default().push(writer);
+            g.rules.push(r);
         }
     }
 
@@ -858,13 +868,15 @@ pub fn groups<'a>(ctx: &'a Context<'a>, hints: Option<&'a Attachments>) -> (Grou
         attached: BTreeMap::new(),
         hints,
         current_sensitive: false,
+        current: 0,
         external_key: None,
         positions: None,
     };
-    for r in &ctx.env.resources {
+    for (i, r) in ctx.env.resources.iter().enumerate() {
         if r.address.mode != crate::model::Mode::Managed {
             continue;
         }
+        reader.current = i;
         reader.current_sensitive = !r.sensitive.is_empty();
         reader.external_key = None;
         match r.address.rtype.as_str() {

@@ -7,6 +7,7 @@ pub mod extract;
 pub mod rule;
 pub mod space;
 pub mod waf;
+mod writers;
 
 use super::generic::Input;
 use super::severity;
@@ -438,7 +439,18 @@ fn group_findings(
                 .or_else(|| per_env.iter().find_map(|g| g.get(key)))
                 .map(|g| g.address.clone());
             let Some(address) = address else { continue };
-            out.extend(change_findings(input, &address, dir, &changes));
+            let mut found = change_findings(input, &address, dir, &changes);
+            // Each finding names the resources that write the traffic it is about.
+            for f in &mut found {
+                let wider = f.kind == Kind::AllowsMore;
+                let regions: Vec<(usize, &[Region])> = changes
+                    .iter()
+                    .map(|c| (c.env, if wider { &c.more[..] } else { &c.less[..] }))
+                    .filter(|(_, rs)| !rs.is_empty())
+                    .collect();
+                f.resources = writers::resources(input, per_env, roots, key, dir, wider, &regions);
+            }
+            out.extend(found);
         }
     }
     out
@@ -518,6 +530,8 @@ fn untold_finding(
         .collect();
     let path = AttrPath(vec![PathStep::Attr(dir.as_str().into())]);
     Some(Finding {
+        resources: Default::default(),
+        differing: Default::default(),
         id: Finding::stable_id(Category::Coverage, Kind::NotCompared, &address, Some(&path)),
         category: Category::Coverage,
         kind: Kind::NotCompared,
@@ -609,6 +623,8 @@ fn change_findings(
             .join("; ");
         let path = AttrPath(vec![PathStep::Attr(dir.as_str().into())]);
         out.push(Finding {
+            resources: Default::default(),
+            differing: Default::default(),
             id: Finding::stable_id(Category::Firewall, kind, address, Some(&path)),
             category: Category::Firewall,
             kind,

@@ -577,3 +577,68 @@ fn targets_are_shown_as_each_environment_writes_them() -> crate::TestResult {
     assert!(!got[0].contains('{'), "{got:?}");
     Ok(())
 }
+
+#[test]
+fn a_rule_difference_names_the_rule_resources_that_write_it() -> crate::TestResult {
+    // prod: https inline and ssh from the VPC as rule resources; staging: the ssh rule
+    // opened to the internet, and one more rule resource allowing 8080.
+    let rule = |id: &str, sg: &str, port: i64, cidr: &str| {
+        format!(
+            r#"{{"id":"{id}","type":"ingress","security_group_id":"{sg}","protocol":"tcp","from_port":{port},"to_port":{port},"cidr_blocks":["{cidr}"],"self":false}}"#
+        )
+    };
+    let https = format!("[{}]", block("tcp", 443, 443, r#"["0.0.0.0/0"]"#));
+    let (gp, gs) = (sg("sg-0aaa0001", &https), sg("sg-0bbb0001", &https));
+    let ssh_p = rule("sgrule-1", "sg-0aaa0001", 22, "10.0.0.0/16");
+    let ssh_s = rule("sgrule-2", "sg-0bbb0001", 22, "0.0.0.0/0");
+    let alt_s = r#"{"id":"sgr-0bbb0009","security_group_id":"sg-0bbb0001","ip_protocol":"tcp","from_port":8080,"to_port":8080,"cidr_ipv4":"10.1.0.0/16"}"#;
+    let got = crate::lens::testing::compare(
+        &[
+            VPC_PROD,
+            ("aws_security_group.web", &gp),
+            ("aws_security_group_rule.ssh", &ssh_p),
+        ],
+        &[
+            VPC_STG,
+            ("aws_security_group.web", &gs),
+            ("aws_security_group_rule.ssh", &ssh_s),
+            ("aws_vpc_security_group_ingress_rule.alt", alt_s),
+        ],
+    )?;
+    let named: Vec<String> = got
+        .iter()
+        .map(|f| {
+            let rs: Vec<String> = f
+                .resources
+                .iter()
+                .map(|(e, a)| {
+                    let a: Vec<String> = a.iter().map(ToString::to_string).collect();
+                    format!("{e}: {}", a.join(", "))
+                })
+                .collect();
+            format!("{} {} [{}]", f.kind.as_str(), f.address, rs.join("; "))
+        })
+        .collect();
+    // What staging allows beyond prod is written by its ssh rule (opened) and its new
+    // 8080 rule; prod's ssh rule is the same block, named so that both are found. The
+    // inline https block, the same in both, is not named.
+    assert_eq!(
+        named,
+        ["allows-more aws_security_group.web [prod: aws_security_group_rule.ssh; staging: aws_security_group_rule.ssh, aws_vpc_security_group_ingress_rule.alt]"]
+    );
+    // Rules written inline in both: the group itself writes them, nothing more to name.
+    let wide = format!(
+        "[{},{}]",
+        block("tcp", 443, 443, r#"["0.0.0.0/0"]"#),
+        block("tcp", 22, 22, r#"["0.0.0.0/0"]"#)
+    );
+    let got = crate::lens::testing::compare(
+        &[VPC_PROD, ("aws_security_group.web", &gp)],
+        &[
+            VPC_STG,
+            ("aws_security_group.web", &sg("sg-0bbb0001", &wide)),
+        ],
+    )?;
+    assert!(got.len() == 1 && got[0].resources.is_empty(), "{got:?}");
+    Ok(())
+}

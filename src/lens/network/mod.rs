@@ -344,6 +344,8 @@ pub fn findings(input: &Input<'_>) -> Vec<Finding> {
                         environments.insert(names[b].to_string(), tier(*public).to_string());
                         environments.insert(names[*k].to_string(), tier(*p).to_string());
                         out.push(Finding {
+                            resources: Default::default(),
+                            differing: Default::default(),
                             id: Finding::stable_id(Category::Network, Kind::SubnetTier, &addr, Some(&path)),
                             category: Category::Network,
                             kind: Kind::SubnetTier,
@@ -392,6 +394,8 @@ fn layout_finding(
     }
     let path = AttrPath(vec![PathStep::Attr(attr.into())]);
     Finding {
+        resources: Default::default(),
+        differing: Default::default(),
         id: Finding::stable_id(Category::Network, kind, address, Some(&path)),
         category: Category::Network,
         kind,

@@ -215,29 +215,6 @@ fn azure_target(ctx: &Context<'_>, v: &Value) -> Target {
     }
 }
 
-/// The resources that write an environment's routes: for the route to `dest` (as a
-/// route finding shows it) of the route table that `table` names in the baseline, the
-/// table itself for an inline route, or the `aws_route` (`azurerm_route`,
-/// `google_compute_route`) that adds it.
-pub struct Writers(Tables);
-
-impl Writers {
-    /// Every route of an environment, read once.
-    pub fn of(ctx: &Context<'_>) -> Writers {
-        Writers(tables(ctx))
-    }
-
-    /// The writer of the route to `dest` of the table `table` names in `base`.
-    pub fn get(&self, base: &Context<'_>, table: &Address, dest: &str) -> Option<&Address> {
-        let (_, routes) = self.0.get(&base.logical(table).to_string())?;
-        let d = base.leaf_str(dest).canonical();
-        routes
-            .get(&d)
-            .or_else(|| routes.values().find(|(shown, _)| shown == dest))
-            .and_then(|(_, t)| t.writer.as_ref())
-    }
-}
-
 /// Every route finding.
 pub fn findings(input: &Input<'_>) -> Vec<Finding> {
     let b = input.baseline;
@@ -266,11 +243,19 @@ pub fn findings(input: &Input<'_>) -> Vec<Finding> {
             let mut environments = BTreeMap::new();
             let mut differs = Vec::new();
             let mut shown_dest = base_target.map(|(d, _)| d.clone());
+            // The resource that writes the route in each environment; said when one is
+            // not the table itself (an `aws_route`), so that a reviewer finds the block.
+            let mut resources: BTreeMap<String, Vec<Address>> = BTreeMap::new();
+            let mut own_writer = false;
             for (k, tables) in per_env.iter().enumerate() {
-                let Some((_, r)) = tables.get(key) else {
+                let Some((table, r)) = tables.get(key) else {
                     continue;
                 };
                 let t = r.get(dest);
+                if let Some(w) = t.and_then(|(_, t)| t.writer.as_ref()) {
+                    own_writer |= w != table;
+                    resources.insert(input.envs[k].name.clone(), vec![w.clone()]);
+                }
                 if shown_dest.is_none() {
                     shown_dest = t.map(|(d, _)| d.clone());
                 }
@@ -305,7 +290,12 @@ pub fn findings(input: &Input<'_>) -> Vec<Finding> {
                 PathStep::Attr("route".into()),
                 PathStep::Key(dest.clone().into()),
             ]);
+            if !own_writer {
+                resources.clear();
+            }
             out.push(Finding {
+                resources,
+                differing: Default::default(),
                 id: Finding::stable_id(Category::Network, Kind::Route, address, Some(&path)),
                 category: Category::Network,
                 kind: Kind::Route,

@@ -200,6 +200,34 @@ fn routes_by_destination_whatever_wrote_them() -> crate::TestResult {
         all(&p, &s)?,
         ["route medium Route 0.0.0.0/0 in aws_route_table.private goes to NAT gateway aws_nat_gateway.a in prod but to NAT gateway aws_nat_gateway.b in staging."]
     );
+    // Reported on the table, it names what writes the route in each environment: the
+    // table's inline block in prod, the `aws_route` in staging.
+    let got = compare(&refs(&p), &refs(&s))?;
+    let writers: Vec<String> = got
+        .iter()
+        .flat_map(|f| &f.resources)
+        .map(|(e, rs)| {
+            format!(
+                "{e}: {}",
+                rs.iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })
+        .collect();
+    assert_eq!(
+        writers,
+        [
+            "prod: aws_route_table.private",
+            "staging: aws_route.default"
+        ]
+    );
+    // Inline in both: the table alone writes it, nothing more to name.
+    let mut s2 = base('b');
+    s2.push(("aws_route_table.private".into(), r#"{"id":"rtb-0bbb0001","route":[{"cidr_block":"0.0.0.0/0","nat_gateway_id":"nat-0bbb0002"},{"cidr_block":"10.0.5.0/24","gateway_id":"local"}]}"#.into()));
+    let got = compare(&refs(&p), &refs(&s2))?;
+    assert!(got.len() == 1 && got[0].resources.is_empty(), "{got:?}");
     Ok(())
 }
 

@@ -236,6 +236,8 @@ pub fn findings(input: &Input<'_>) -> Vec<Finding> {
                 })
                 .collect();
             out.push(Finding {
+                resources: Default::default(),
+                differing: Default::default(),
                 id: Finding::stable_id(Category::Discovery, Kind::Missing, address, Some(&path)),
                 category: Category::Discovery,
                 kind: Kind::Missing,
@@ -419,6 +421,8 @@ fn differences(
     };
     let sentences: Vec<String> = differing.into_iter().map(|(_, s)| s).collect();
     Some(Finding {
+        resources: Default::default(),
+        differing: Default::default(),
         id: Finding::stable_id(Category::Discovery, kind, &base.res.address, Some(path)),
         category: Category::Discovery,
         kind,

@@ -310,6 +310,8 @@ fn row_findings(input: &Input<'_>, row: &Row<'_>, usage: &[read::Usage]) -> Vec<
                 .collect();
             let clauses: Vec<&str> = pieces.iter().map(|(_, p)| p.clause.as_str()).collect();
             Finding {
+                resources: Default::default(),
+                differing: Default::default(),
                 id: Finding::stable_id(Category::Firewall, kind, row.address, Some(&path)),
                 category: Category::Firewall,
                 kind,

@@ -96,6 +96,9 @@ struct Listener {
     /// Terminates TLS (HTTPS, TLS, SSL; an HTTPS or SSL proxy).
     tls: bool,
     certificate: bool,
+    /// The resource that writes it (an `aws_lb_listener`; the balancer itself for an
+    /// inline `listener` block).
+    writer: Option<Address>,
 }
 
 impl Listener {
@@ -204,10 +207,9 @@ fn balancers(input: &Input<'_>) -> Vec<BTreeMap<String, Balancer>> {
                 internet: false,
                 ports: BTreeMap::new(),
             });
-            bal.ports
-                .entry(l.port.clone())
-                .or_default()
-                .push(l.listener.clone());
+            let mut listener = l.listener.clone();
+            listener.writer = Some(l.address.clone());
+            bal.ports.entry(l.port.clone()).or_default().push(listener);
         }
         for bal in m.values_mut() {
             for port in bal.ports.values_mut() {
@@ -232,6 +234,54 @@ fn change(base: &Port, other: &Port) -> ListenerChange {
     } else {
         ListenerChange::Other
     }
+}
+
+/// The parts in which single listeners differ, when every environment's listener on
+/// the port is one with as many parts as the baseline's: the positions that differ from
+/// the baseline's anywhere. `None` when the listeners do not line up part by part (a
+/// part added, a listener missing, several on a port): then they differ as wholes.
+fn differing_parts(base: &Port, others: &[&Port]) -> Option<Vec<usize>> {
+    let [b] = base.as_slice() else { return None };
+    let mut at = std::collections::BTreeSet::new();
+    for p in others {
+        let [l] = p.as_slice() else { return None };
+        if l.compared.len() != b.compared.len() {
+            return None;
+        }
+        for (i, (x, y)) in b.compared.iter().zip(&l.compared).enumerate() {
+            if x != y && !x.contains(AFTER_APPLY) && !y.contains(AFTER_APPLY) {
+                at.insert(i);
+            }
+        }
+    }
+    (!at.is_empty()).then(|| at.into_iter().collect())
+}
+
+/// The shown parts of a port's single listener at `at`, joined.
+fn parts_at(p: &Port, at: &[usize]) -> String {
+    p.first()
+        .map(|l| {
+            at.iter()
+                .filter_map(|&i| l.shown.get(i).map(String::as_str))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default()
+}
+
+/// The shown parts of a port's single listener not at `at`: what stays the same.
+fn parts_but(p: &Port, at: &[usize]) -> String {
+    p.first()
+        .map(|l| {
+            l.shown
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !at.contains(i))
+                .map(|(_, s)| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default()
 }
 
 /// Every listener finding.
@@ -276,6 +326,10 @@ pub fn findings(input: &Input<'_>) -> Vec<Finding> {
             let base_port = base.get(port).unwrap_or(&none);
             let mut environments = BTreeMap::new();
             let mut differs = Vec::new();
+            // The listener resources on this port in each environment, said when one is
+            // not the balancer itself (an `aws_lb_listener`).
+            let mut resources: BTreeMap<String, Vec<Address>> = BTreeMap::new();
+            let mut own_writer = false;
             for (k, p) in present.iter().enumerate() {
                 let Some(p) = p else { continue };
                 let this = p.get(port).unwrap_or(&none);
@@ -283,10 +337,39 @@ pub fn findings(input: &Input<'_>) -> Vec<Finding> {
                 if k != b && !same_port(base_port, this) {
                     differs.push((k, this));
                 }
+                let balancer = per_env[k].get(key).map(|x| &x.address);
+                let mut writers: Vec<Address> =
+                    this.iter().filter_map(|l| l.writer.clone()).collect();
+                writers.sort();
+                writers.dedup();
+                own_writer |= writers.iter().any(|w| Some(w) != balancer);
+                if !writers.is_empty() {
+                    resources.insert(names[k].to_string(), writers);
+                }
             }
             if differs.is_empty() {
                 continue;
             }
+            if !own_writer {
+                resources.clear();
+            }
+            // Where single listeners differ in a part or two (a TLS policy), the finding
+            // names those parts, and they are what makes it one with others alike.
+            let at = differing_parts(
+                base_port,
+                &differs.iter().map(|(_, p)| *p).collect::<Vec<_>>(),
+            );
+            let differing: BTreeMap<String, String> = match &at {
+                Some(at) => present
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(k, p)| {
+                        let this = p.as_ref()?.get(port).unwrap_or(&none);
+                        Some((names[k].to_string(), parts_at(this, at)))
+                    })
+                    .collect(),
+                None => BTreeMap::new(),
+            };
             let sev = differs
                 .iter()
                 .map(|(k, this)| {
@@ -305,7 +388,24 @@ pub fn findings(input: &Input<'_>) -> Vec<Finding> {
                     }
                 })
                 .collect();
-            let message = if base_port.is_empty() {
+            let message = if let Some(at) = &at {
+                let parts: Vec<String> = differs
+                    .iter()
+                    .map(|(k, this)| format!("{} in {}", parts_at(this, at), names[*k]))
+                    .collect();
+                let rest = parts_but(base_port, at);
+                let rest = if rest.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (otherwise {rest})")
+                };
+                format!(
+                    "{address} listener {port}: {} in {} but {}{rest}.",
+                    parts_at(base_port, at),
+                    names[b],
+                    parts.join(", ")
+                )
+            } else if base_port.is_empty() {
                 format!(
                     "{address} has no listener on {port} in {} but {}.",
                     names[b],
@@ -324,6 +424,8 @@ pub fn findings(input: &Input<'_>) -> Vec<Finding> {
                 PathStep::Key(port.as_str().into()),
             ]);
             out.push(Finding {
+                resources,
+                differing,
                 id: Finding::stable_id(Category::Network, Kind::Listener, address, Some(&path)),
                 category: Category::Network,
                 kind: Kind::Listener,

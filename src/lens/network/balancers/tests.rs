@@ -179,7 +179,7 @@ fn aws_application_load_balancer() -> crate::TestResult {
                     "TLS13-1-2-2021-06",
                     Some("2016-08"),
                 )),
-                &[&format!("listener medium aws_lb.web: aws_lb.web listener 443/tcp is {HTTPS_PROD} in prod but HTTPS, TLS ELBSecurityPolicy-2016-08, certificate, forward to aws_lb_target_group.web (HTTP/8080, ip) in staging.")],
+                &["listener medium aws_lb.web: aws_lb.web listener 443/tcp: TLS ELBSecurityPolicy-TLS13-1-2-2021-06 in prod but TLS ELBSecurityPolicy-2016-08 in staging (otherwise HTTPS, certificate, forward to aws_lb_target_group.web (HTTP/8080, ip))."],
             ),
             (
                 "HTTP forwards instead of redirecting",
@@ -190,7 +190,7 @@ fn aws_application_load_balancer() -> crate::TestResult {
                         r#""type":"forward","order":1,"target_group_arn":"{TG_ARN}""#
                     )),
                 )),
-                &["listener medium aws_lb.web: aws_lb.web listener 80/tcp is HTTP, redirect to HTTPS:443 (HTTP_301) in prod but HTTP, forward to aws_lb_target_group.web (HTTP/8080, ip) in staging."],
+                &["listener medium aws_lb.web: aws_lb.web listener 80/tcp: redirect to HTTPS:443 (HTTP_301) in prod but forward to aws_lb_target_group.web (HTTP/8080, ip) in staging (otherwise HTTP)."],
             ),
             (
                 "443 becomes plaintext on an internet-facing balancer",
@@ -320,7 +320,7 @@ fn classic_elb_listener_blocks() -> crate::TestResult {
             (
                 "another instance port",
                 Some(("aws_elb.legacy", r#""instance_port":8080"#, Some(r#""instance_port":9090"#))),
-                &["listener medium aws_elb.legacy: aws_elb.legacy listener 80/tcp is HTTP, to instances HTTP/8080 in prod but HTTP, to instances HTTP/9090 in staging."],
+                &["listener medium aws_elb.legacy: aws_elb.legacy listener 80/tcp: to instances HTTP/8080 in prod but to instances HTTP/9090 in staging (otherwise HTTP)."],
             ),
         ],
     )
@@ -361,7 +361,6 @@ fn gcp_forwarding_rule_to_https_proxy_and_ssl_policy() -> crate::TestResult {
             ),
         ),
     ];
-    let listening = "TCP, to HTTPS proxy google_compute_target_https_proxy.web, TLS MODERN/TLS_1_2 (google_compute_ssl_policy.modern), certificate";
     let sslpolicy_link = link("sslPolicies", "modern");
     let no_policy = format!(r#""ssl_policy":"{sslpolicy_link}","#);
     check(
@@ -377,7 +376,7 @@ fn gcp_forwarding_rule_to_https_proxy_and_ssl_policy() -> crate::TestResult {
                 "a weaker minimum TLS version (the policy's own attribute is the generic lens's)",
                 Some(("google_compute_ssl_policy.modern", "TLS_1_2", Some("TLS_1_0"))),
                 &[
-                    &format!("listener medium google_compute_global_forwarding_rule.web: google_compute_global_forwarding_rule.web listener 443/tcp is {listening} in prod but TCP, to HTTPS proxy google_compute_target_https_proxy.web, TLS MODERN/TLS_1_0 (google_compute_ssl_policy.modern), certificate in staging."),
+                    "listener medium google_compute_global_forwarding_rule.web: google_compute_global_forwarding_rule.web listener 443/tcp: TLS MODERN/TLS_1_2 (google_compute_ssl_policy.modern) in prod but TLS MODERN/TLS_1_0 (google_compute_ssl_policy.modern) in staging (otherwise TCP, to HTTPS proxy google_compute_target_https_proxy.web, certificate).",
                     "attribute medium google_compute_ssl_policy.modern: `min_tls_version` differs: prod has TLS_1_2, staging has TLS_1_0.",
                 ],
             ),
@@ -385,7 +384,7 @@ fn gcp_forwarding_rule_to_https_proxy_and_ssl_policy() -> crate::TestResult {
                 "no SSL policy on the proxy: GCP's default",
                 Some(("google_compute_target_https_proxy.web", &no_policy, Some(""))),
                 &[
-                    &format!("listener medium google_compute_global_forwarding_rule.web: google_compute_global_forwarding_rule.web listener 443/tcp is {listening} in prod but TCP, to HTTPS proxy google_compute_target_https_proxy.web, TLS default, certificate in staging."),
+                    "listener medium google_compute_global_forwarding_rule.web: google_compute_global_forwarding_rule.web listener 443/tcp: TLS MODERN/TLS_1_2 (google_compute_ssl_policy.modern) in prod but TLS default in staging (otherwise TCP, to HTTPS proxy google_compute_target_https_proxy.web, certificate).",
                     "reference medium google_compute_target_https_proxy.web: `ssl_policy` points to google_compute_ssl_policy.modern in prod but nothing in staging.",
                 ],
             ),
@@ -436,7 +435,7 @@ fn azure_rules_probes_and_nat() -> crate::TestResult {
             (
                 "another backend port",
                 Some(("azurerm_lb_rule.http", r#""backend_port":8080"#, Some(r#""backend_port":8081"#))),
-                &[&format!("listener medium azurerm_lb.web: azurerm_lb.web listener 80/tcp is {http} in prod but Tcp, frontend staging-public, to backend port 8081, pool azurerm_lb_backend_address_pool.web, probe azurerm_lb_probe.http (Http:8080 /healthz) in staging.")],
+                &["listener medium azurerm_lb.web: azurerm_lb.web listener 80/tcp: to backend port 8080 in prod but to backend port 8081 in staging (otherwise Tcp, frontend prod-public, pool azurerm_lb_backend_address_pool.web, probe azurerm_lb_probe.http (Http:8080 /healthz))."],
             ),
             (
                 "an attribute this lens does not read stays with the generic lens",
@@ -618,5 +617,52 @@ fn forward_weights_fixed_responses_and_redirect_secrets() -> crate::TestResult {
         env(redirect("api_key=AKSECRET2")),
     )?;
     assert!(!format!("{got:?}").contains("AKSECRET"), "{got:?}");
+    Ok(())
+}
+
+#[test]
+fn a_listener_finding_names_the_listener_resources_that_write_it() -> crate::TestResult {
+    let t = alb();
+    let staging = edit(
+        &t,
+        "aws_lb_listener.https",
+        "TLS13-1-2-2021-06",
+        Some("2016-08"),
+    );
+    let (p, s) = (fill(&t, &PROD), fill(&staging, &STAGING));
+    let got = crate::lens::testing::compare(&refs(&p), &refs(&s))?;
+    let [f] = got.as_slice() else {
+        return Err(format!("{got:?}").into());
+    };
+    // Reported on the balancer, written by its listener in each environment.
+    assert_eq!(f.address.to_string(), "aws_lb.web");
+    let named: Vec<(String, Vec<String>)> = f
+        .resources
+        .iter()
+        .map(|(e, rs)| (e.clone(), rs.iter().map(ToString::to_string).collect()))
+        .collect();
+    let listener = vec!["aws_lb_listener.https".to_string()];
+    assert_eq!(
+        named,
+        [
+            ("prod".to_string(), listener.clone()),
+            ("staging".to_string(), listener)
+        ]
+    );
+    // The part that differs, for findings alike on other balancers to be one.
+    assert_eq!(
+        f.differing.get("staging").map(String::as_str),
+        Some("TLS ELBSecurityPolicy-2016-08")
+    );
+    // A classic ELB's inline listener is written by the balancer itself: nothing more
+    // to name.
+    let elb = |port: u16| {
+        format!(
+            r#"{{"id":"legacy","name":"legacy","internal":false,"listener":[{{"lb_port":80,"lb_protocol":"http","instance_port":{port},"instance_protocol":"http","ssl_certificate_id":""}}]}}"#
+        )
+    };
+    let (a, b) = (elb(8080), elb(9090));
+    let got = crate::lens::testing::compare(&[("aws_elb.legacy", &a)], &[("aws_elb.legacy", &b)])?;
+    assert!(got.len() == 1 && got[0].resources.is_empty(), "{got:?}");
     Ok(())
 }
