@@ -233,7 +233,7 @@ pub fn compare_with(
     }
     let t = std::time::Instant::now();
     let (mut findings, not_compared) = lens::run(
-        &lens::generic::Input {
+        &lens::input::Input {
             envs,
             contexts: &contexts,
             baseline,

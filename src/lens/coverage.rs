@@ -6,7 +6,7 @@
 //! the list of parts not compared; never prints.
 
 use super::catalog::category_of;
-use super::generic::{names, Input};
+use super::input::{names, Input};
 use super::severity;
 use crate::model::{
     Address, AttrPath, Category, Environment, Finding, Kind, Mode, NotCompared, NotExpanded,
@@ -43,7 +43,7 @@ pub fn findings(input: &Input<'_>) -> (Vec<Finding>, Vec<NotCompared>) {
     let envs = input.envs;
     // Inside a module another part leaves unexpanded there, or a module holding parts
     // left unexpanded there: not absent either.
-    let left = super::generic::Unexpanded::of(input);
+    let left = super::input::Unexpanded::of(input);
     for (logical, part) in parts.iter_mut() {
         for k in 0..envs.len() {
             if part.why[k].is_some() || part.count[k] > 0 {

@@ -5,7 +5,7 @@
 //! findings; never prints.
 
 use super::catalog::category_of;
-use super::generic::Input;
+use super::input::Input;
 use crate::align::Row;
 use crate::model::{AttrPath, Finding, Kind, PathStep, Resource, Value};
 use crate::normalize::diff::value_at;
@@ -187,7 +187,8 @@ pub fn findings(input: &Input<'_>, rows: &[Row<'_>]) -> Vec<Finding> {
     };
     let mut out = Vec::new();
     for row in rows {
-        let Some(flip) = super::flip(input, row, |r| exposed(r).map(|(e, _)| e), word) else {
+        let Some(flip) = super::input::flip(input, row, |r| exposed(r).map(|(e, _)| e), word)
+        else {
             continue;
         };
         // The baseline's exposure is known, so is the attribute that says it.

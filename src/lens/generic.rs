@@ -5,18 +5,13 @@
 use super::catalog::category_of;
 use super::severity;
 use crate::align::Row;
-use crate::model::{Address, AttrPath, Environment, Finding, Kind};
+use crate::model::{Address, AttrPath, Finding, Kind};
 use crate::normalize::diff::{is_unknown_text, show, value_at, Side, ABSENT};
-use crate::normalize::{diff, Context, ValueDiff};
+use crate::normalize::{diff, ValueDiff};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
 
-/// Environments, their contexts and the baseline's position.
-pub struct Input<'a> {
-    pub envs: &'a [Environment],
-    pub contexts: &'a [Context<'a>],
-    pub baseline: usize,
-}
+use super::input::{names, Input, Unexpanded};
+use std::collections::{BTreeMap, HashMap};
 
 /// All generic findings, unsorted.
 pub fn findings(input: &Input<'_>, rows: &[Row<'_>]) -> Vec<Finding> {
@@ -59,86 +54,13 @@ fn block_counts(input: &Input<'_>) -> BlockCounts {
     m
 }
 
-/// What each environment left unexpanded, by logical address, made once per run: the
-/// blocks, and the module calls.
-pub(crate) struct Unexpanded {
-    per_env: Vec<(Vec<Address>, Vec<Address>)>,
-}
-
-impl Unexpanded {
-    pub(crate) fn of(input: &Input<'_>) -> Unexpanded {
-        let per_env = input
-            .envs
-            .iter()
-            .zip(input.contexts)
-            .map(|(env, ctx)| {
-                let blocks = env
-                    .unexpanded
-                    .iter()
-                    .map(|(b, _)| ctx.logical(b).into_owned())
-                    .collect();
-                let modules = env
-                    .unexpanded_modules
-                    .iter()
-                    .map(|(m, _)| ctx.logical(&Address::module_call(m.clone())).into_owned())
-                    .collect();
-                (blocks, modules)
-            })
-            .collect();
-        Unexpanded { per_env }
-    }
-
-    /// Every part environment `k` left, blocks and module calls, by logical address.
-    pub(crate) fn parts(&self, k: usize) -> impl Iterator<Item = &Address> {
-        self.per_env[k].0.iter().chain(self.per_env[k].1.iter())
-    }
-
-    /// Whether environment `k` left the instances at `a` (an instance or a block, written
-    /// as any environment writes it) unknown rather than absent: their block or a module
-    /// around them was not expanded there. Compared by logical address, so that
-    /// `module.app["prod"]` and `module.app["staging"]` are one.
-    pub(crate) fn left(&self, input: &Input<'_>, k: usize, a: &Address) -> bool {
-        let (blocks, modules) = &self.per_env[k];
-        if blocks.is_empty() && modules.is_empty() {
-            return false;
-        }
-        let la = input.contexts[k].logical(a);
-        let same_block = |b: &Address| {
-            b.mode == la.mode && b.rtype == la.rtype && b.name == la.name && b.module == la.module
-        };
-        blocks.iter().any(same_block)
-            || modules.iter().any(|lm| {
-                la.module.len() >= lm.module.len()
-                    && la
-                        .module
-                        .iter()
-                        .zip(&lm.module)
-                        .all(|(x, y)| x.name == y.name && (y.key.is_none() || x.key == y.key))
-            })
-    }
-}
-
-/// Environment names joined for a sentence: `prod`, `prod and dev`, `a, b and c`.
-pub(crate) fn names(envs: &[Environment], ks: &[usize]) -> String {
-    let v: Vec<&str> = ks.iter().map(|&k| envs[k].name.as_str()).collect();
-    match v.len() {
-        0 => String::new(),
-        1 => v[0].to_string(),
-        _ => format!("{} and {}", v[..v.len() - 1].join(", "), v[v.len() - 1]),
-    }
-}
-
 /// One finding per block that some environment lacks entirely.
 fn block_findings(input: &Input<'_>, blocks: &BlockCounts, left: &Unexpanded) -> Vec<Finding> {
     let envs = input.envs;
     let mut out = Vec::new();
     for (counts, keyed, block) in blocks.values() {
         let keyed = *keyed;
-        if super::firewall::claims(&block.rtype, None)
-            || super::network::routes::claims(&block.rtype, None)
-            || super::discovery::registry::claims_type(&block.rtype)
-            || super::network::balancers::claims(&block.rtype, None)
-        {
+        if super::claims::presence(&block.rtype) {
             continue;
         }
         // A block an environment could not expand is not missing there.
@@ -213,19 +135,14 @@ fn row_findings(
     let mut out = Vec::new();
     let category = category_of(&row.address.rtype);
     let mode = row.address.mode;
-    if super::firewall::claims(&row.address.rtype, None)
-        || super::network::routes::claims(&row.address.rtype, None)
-    {
+    if super::claims::whole(&row.address.rtype) {
         return out;
     }
 
     // Missing instances (blocks missing wholesale are reported once, per block). A
     // listener missing from its balancer is the balancers lens's finding.
     // A registration missing by what it registers is the discovery lens's finding.
-    if row.present.iter().any(Option::is_none)
-        && !super::network::balancers::claims(&row.address.rtype, None)
-        && !super::discovery::registry::claims_type(&row.address.rtype)
-    {
+    if row.present.iter().any(Option::is_none) && !super::claims::presence(&row.address.rtype) {
         let counts = blocks.get(
             input.contexts[input.baseline]
                 .logical(&row.address.block())
@@ -278,19 +195,9 @@ fn row_findings(
             continue;
         };
         let other = Side::at(&input.contexts[k], Some(i), &envs[k].resources[i]);
-        // Read once per pair, and only when the pair differs at all.
-        let exposure = std::cell::OnceCell::new();
+        let claims = super::claims::Pair::new(base.res, other.res);
         for d in diff(&base, &other) {
-            if super::firewall::claims(&row.address.rtype, d.path.top())
-                || super::network::routes::claims(&row.address.rtype, d.path.top())
-                || super::network::balancers::claims(&row.address.rtype, d.path.top())
-                || super::discovery::claims(base.res, other.res, d.path.top())
-                || super::discovery::registry::claims_path(&row.address.rtype, &d.path)
-                || exposure
-                    .get_or_init(|| super::exposure::claims(base.res, other.res))
-                    .as_ref()
-                    .is_some_and(|c| c.covers(&d.path))
-            {
+            if claims.attribute(&d.path) {
                 continue;
             }
             by_path.entry(d.path.clone()).or_default().push((k, d));

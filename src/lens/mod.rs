@@ -1,75 +1,29 @@
 //! Lenses read aligned environments and emit findings in their category: the firewall
 //! lens compares rules as allowed traffic; the generic lens covers every resource and
-//! attribute no other lens claims. Findings come out sorted (category, address, kind,
-//! path).
+//! attribute no other lens claims (`claims` says which lens takes what; the lenses'
+//! shared input is in `input`, which imports no lens). Findings come out sorted
+//! (category, address, kind, path).
 
 pub mod attrs;
 pub mod catalog;
+pub mod claims;
 pub mod coverage;
 pub mod discovery;
 pub mod exposure;
 pub mod firewall;
 pub mod generic;
+pub mod input;
 pub mod network;
 pub mod severity;
 #[cfg(test)]
 pub(crate) mod testing;
 
 use crate::align::Row;
-use crate::model::{Finding, Resource};
-use std::collections::BTreeMap;
-
-/// A yes/no property of one aligned row that differs from the baseline's somewhere.
-pub(crate) struct Flip {
-    /// Each environment where the property is known, with its word for it.
-    pub environments: BTreeMap<String, String>,
-    /// The value in each environment that differs from the baseline.
-    pub changed: Vec<bool>,
-    /// `is <word> in <baseline> but <word> in <env>, …`
-    pub sentence: String,
-}
-
-/// Reads `state` of `row` in every environment; `None` when the baseline's is unknown or
-/// no environment differs from it. `word` names each value in the report.
-pub(crate) fn flip(
-    input: &generic::Input<'_>,
-    row: &Row<'_>,
-    state: impl Fn(&Resource) -> Option<bool>,
-    word: impl Fn(bool) -> &'static str,
-) -> Option<Flip> {
-    let b = input.baseline;
-    let base = state(&input.envs[b].resources[row.present[b]?])?;
-    let mut environments = BTreeMap::new();
-    let mut changed = Vec::new();
-    let mut parts = Vec::new();
-    for (k, p) in row.present.iter().enumerate() {
-        let Some(s) = p.and_then(|i| state(&input.envs[k].resources[i])) else {
-            continue;
-        };
-        environments.insert(input.envs[k].name.clone(), word(s).to_string());
-        if s != base {
-            changed.push(s);
-            parts.push(format!("{} in {}", word(s), input.envs[k].name));
-        }
-    }
-    if changed.is_empty() {
-        return None;
-    }
-    Some(Flip {
-        environments,
-        changed,
-        sentence: format!(
-            "is {} in {} but {}",
-            word(base),
-            input.envs[b].name,
-            parts.join(", ")
-        ),
-    })
-}
+use crate::model::Finding;
 
 /// Runs every lens and sorts the findings; says which parts were not compared.
 pub fn run(
-    input: &generic::Input<'_>,
+    input: &input::Input<'_>,
     rows: &[Row<'_>],
 ) -> (Vec<Finding>, Vec<crate::model::NotCompared>) {
     // The generic lens is the largest and parallel itself; the others run beside it.

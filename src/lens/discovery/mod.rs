@@ -7,7 +7,7 @@ pub mod registry;
 #[cfg(test)]
 mod tests;
 
-use super::generic::Input;
+use super::input::Input;
 use crate::model::{AttrPath, Category, Finding, Kind, PathStep, Resource, Value};
 
 /// Whether a DNS zone is private (visible only inside networks), if the type says.
@@ -55,7 +55,7 @@ pub fn findings(input: &Input<'_>, rows: &[crate::align::Row<'_>]) -> Vec<Findin
     let word = |p: bool| if p { "private" } else { "public" };
     let mut out = registry::findings(input);
     for row in rows {
-        let Some(flip) = super::flip(input, row, zone_is_private, word) else {
+        let Some(flip) = super::input::flip(input, row, zone_is_private, word) else {
             continue;
         };
         let path = AttrPath(vec![PathStep::Attr("visibility".into())]);

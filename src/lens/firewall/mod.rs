@@ -9,7 +9,7 @@ pub mod space;
 pub mod waf;
 mod writers;
 
-use super::generic::Input;
+use super::input::Input;
 use super::severity;
 use crate::model::{AttrPath, Category, Finding, Kind, PathStep};
 use crate::normalize::Context;
@@ -540,7 +540,7 @@ fn untold_finding(
             "{} rules of {address} are not wholly compared between {} and {}: {why}.",
             dir.as_str(),
             envs[b].name,
-            super::generic::names(envs, &ks)
+            super::input::names(envs, &ks)
         ),
         address,
         path: Some(path),

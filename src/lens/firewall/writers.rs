@@ -7,7 +7,7 @@
 use super::extract::{Group, Groups};
 use super::rule::{Action, Direction};
 use super::space::{region_of, Region, Span};
-use crate::lens::generic::Input;
+use crate::lens::input::Input;
 use crate::model::Address;
 use crate::normalize::Context;
 use std::collections::{BTreeMap, BTreeSet};

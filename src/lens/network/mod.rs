@@ -9,7 +9,7 @@ pub mod balancers;
 pub mod routes;
 
 use super::attrs::text;
-use super::generic::Input;
+use super::input::Input;
 use super::severity;
 use crate::model::{Address, AttrPath, Category, Finding, Kind, PathStep, Severity, Value};
 use crate::normalize::Context;

@@ -2,7 +2,7 @@
 //! blocks, `aws_route`, `azurerm_route`, `google_compute_route`), as destination →
 //! target kind and logical address, compared per table. Makes findings; never prints.
 
-use super::super::generic::Input;
+use super::super::input::Input;
 use crate::lens::attrs::text;
 use crate::model::{Address, AttrPath, Category, Finding, Kind, PathStep, Resource, Value};
 use crate::normalize::{Context, Leaf};

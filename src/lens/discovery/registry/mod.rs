@@ -9,7 +9,7 @@
 //! `aws_route53_record.this["api"]` in another is one record. Makes findings; never
 //! prints.
 
-use crate::lens::generic::{names, Input};
+use crate::lens::input::{names, Input};
 use crate::lens::severity;
 use crate::model::{AttrPath, Category, Finding, Kind, PathStep, Resource};
 use crate::normalize::Context;

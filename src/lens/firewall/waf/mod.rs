@@ -11,7 +11,7 @@ mod read;
 
 use super::space::{self, PeerSpace, Region, Semantics, Span};
 use crate::align::Row;
-use crate::lens::generic::Input;
+use crate::lens::input::Input;
 use crate::lens::severity::{self, WafChange};
 use crate::model::{AttrPath, Category, Finding, Kind, PathStep, Resource, Severity, Value};
 use crate::normalize::diff::{diff, Side, SENSITIVE};

@@ -8,7 +8,7 @@
 
 mod read;
 
-use super::super::generic::Input;
+use super::super::input::Input;
 use super::super::severity::{self, ListenerChange};
 use crate::model::{Address, AttrPath, Category, Finding, Kind, PathStep, Severity};
 use crate::normalize::Context;
