@@ -480,6 +480,14 @@ fn equal_in(a: &Side<'_>, b: &Side<'_>, va: &Value, vb: &Value, block: bool) -> 
         {
             true
         }
+        // The same text that names no one resource on either side (several resources
+        // carry it as an id on one side: an identifier all the same, and outside
+        // both) is the same value, not two references.
+        (Value::Str(x), Value::Str(y))
+            if x == y && !address_like(x) && a.resolve(x).is_none() && b.resolve(y).is_none() =>
+        {
+            true
+        }
         // A plan knows an unknown list only as "derived from that resource".
         (Value::Ref(_), Value::List(l)) => l.len() != 1 || equal(a, b, va, &l[0]),
         (Value::List(l), Value::Ref(_)) => l.len() != 1 || equal(a, b, &l[0], vb),

@@ -172,3 +172,33 @@ fn an_unset_attribute_equals_the_provider_default() -> crate::TestResult {
     );
     Ok(())
 }
+
+#[test]
+fn the_same_text_naming_no_one_resource_is_one_value() -> crate::TestResult {
+    // Two data sources read the same resource group in prod, so its name is an
+    // identifier there, of several resources; staging reads none. Both name the
+    // same thing outside the state.
+    let a = [
+        (
+            "data.azurerm_resource_group.a",
+            r#"{"id":"prime-simple-report-test"}"#,
+        ),
+        (
+            "data.azurerm_resource_group.b",
+            r#"{"id":"prime-simple-report-test"}"#,
+        ),
+        (
+            "data.terraform_remote_state.global",
+            r#"{"config":{"resource_group_name":"prime-simple-report-test"}}"#,
+        ),
+    ];
+    let b = [(
+        "data.terraform_remote_state.global",
+        r#"{"config":{"resource_group_name":"prime-simple-report-test"}}"#,
+    )];
+    assert_eq!(
+        diffs(&a, &b, "data.terraform_remote_state.global")?,
+        Vec::<String>::new()
+    );
+    Ok(())
+}
