@@ -150,46 +150,49 @@ fn is_locator(s: &str) -> bool {
         && (s.starts_with("arn:") || s.contains("://") || s.contains('.') || s.contains('/'))
 }
 
-/// The words of a text: runs of letters and digits, lower-cased, with where they start.
-fn words(s: &str) -> Vec<(usize, String)> {
-    let mut out = Vec::new();
-    let mut start = None;
-    for (i, c) in s.char_indices().chain(std::iter::once((s.len(), ' '))) {
-        match (c.is_ascii_alphanumeric(), start) {
-            (true, None) => start = Some(i),
-            (false, Some(a)) => {
-                out.push((a, s[a..i].to_ascii_lowercase()));
-                start = None;
-            }
-            _ => {}
-        }
-    }
-    out
-}
-
 /// The one word that differs between two texts of the same shape, if exactly one does.
 fn one_word_apart(x: &str, y: &str) -> Option<(String, String)> {
-    let (wx, wy) = (words(x), words(y));
+    // Without allocating: the words as slices, compared without regard to case; only
+    // the one pair found is made into strings.
+    let spans = |s: &str| -> Vec<(usize, usize)> {
+        let b = s.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < b.len() {
+            if !b[i].is_ascii_alphanumeric() {
+                i += 1;
+                continue;
+            }
+            let a = i;
+            while i < b.len() && b[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            out.push((a, i));
+        }
+        out
+    };
+    let (wx, wy) = (spans(x), spans(y));
     if wx.len() != wy.len() || wx.is_empty() {
         return None;
     }
-    let mut differing = wx.iter().zip(&wy).filter(|(a, b)| a.1 != b.1);
+    let mut differing = wx
+        .iter()
+        .zip(&wy)
+        .filter(|(a, b)| !x[a.0..a.1].eq_ignore_ascii_case(&y[b.0..b.1]));
     let (a, b) = differing.next()?;
     if differing.next().is_some() {
         return None;
     }
     // The text around the word must be the same too (`a-pd` and `a.ts` are not).
-    let around = |s: &str, w: &(usize, String)| {
-        format!("{}\u{0}{}", &s[..w.0], &s[w.0 + w.1.len()..]).to_ascii_lowercase()
-    };
-    if around(x, a) != around(y, b) {
+    if !x[..a.0].eq_ignore_ascii_case(&y[..b.0]) || !x[a.1..].eq_ignore_ascii_case(&y[b.1..]) {
         return None;
     }
+    let (wa, wb) = (&x[a.0..a.1], &y[b.0..b.1]);
     let small_number = |w: &str| w.bytes().all(|c| c.is_ascii_digit()) && w.len() < 4;
-    if small_number(&a.1) || small_number(&b.1) {
+    if small_number(wa) || small_number(wb) {
         return None;
     }
-    Some((a.1.clone(), b.1.clone()))
+    Some((wa.to_ascii_lowercase(), wb.to_ascii_lowercase()))
 }
 
 fn kind_of(a: &str, b: &str) -> CorrKind {
@@ -361,8 +364,33 @@ fn readable(
 
 /// The pairings of environment `k`'s instances aligned with the baseline's.
 fn observe(envs: &[Environment], rows: &[Row<'_>], baseline: usize, k: usize) -> Seen {
+    use rayon::prelude::*;
+    // In chunks, in parallel; the chunks' pairings are merged.
+    rows.par_chunks(CHUNK)
+        .enumerate()
+        .map(|(c, chunk)| observe_rows(envs, chunk, c * CHUNK, baseline, k))
+        .reduce(Seen::default, |mut a, b| {
+            for (key, places) in b.pairs {
+                a.pairs.entry(key).or_default().extend(places);
+            }
+            a
+        })
+}
+
+/// Rows per chunk of work.
+const CHUNK: usize = 2048;
+
+/// [`observe`] over `rows`, the first of which is row `first`.
+fn observe_rows(
+    envs: &[Environment],
+    rows: &[Row<'_>],
+    first: usize,
+    baseline: usize,
+    k: usize,
+) -> Seen {
     let mut seen = Seen::default();
     for (n, row) in rows.iter().enumerate() {
+        let n = first + n;
         let (Some(i), Some(j)) = (row.present[baseline], row.present[k]) else {
             continue;
         };
@@ -407,8 +435,25 @@ fn breaks(
     k: usize,
     by_word: &HashMap<(&str, bool), usize>,
 ) -> Vec<Break> {
+    use rayon::prelude::*;
+    rows.par_chunks(CHUNK)
+        .enumerate()
+        .flat_map_iter(|(c, chunk)| breaks_in(envs, chunk, c * CHUNK, baseline, k, by_word))
+        .collect()
+}
+
+/// [`breaks`] in `rows`, the first of which is row `first`.
+fn breaks_in(
+    envs: &[Environment],
+    rows: &[Row<'_>],
+    first: usize,
+    baseline: usize,
+    k: usize,
+    by_word: &HashMap<(&str, bool), usize>,
+) -> Vec<Break> {
     let mut out: Vec<Break> = Vec::new();
     for (n, row) in rows.iter().enumerate() {
+        let n = first + n;
         let (Some(i), Some(j)) = (row.present[baseline], row.present[k]) else {
             continue;
         };
