@@ -243,6 +243,36 @@ mod tests {
     }
 
     #[test]
+    fn a_label_holding_one_environments_project_aligns_as_written() -> crate::TestResult {
+        // The same block in both; its name holds prod's project id, which prod's
+        // values replace as by design and staging's do not (not its own project).
+        let rs = |project: &str| {
+            vec![
+                (
+                    "google_storage_bucket.b".to_string(),
+                    format!(r#"{{"project":"{project}","name":"b"}}"#),
+                ),
+                (
+                    "google_project_iam_member.cal-itp-data-infra-viewer".to_string(),
+                    format!(r#"{{"project":"{project}","role":"roles/viewer"}}"#),
+                ),
+            ]
+        };
+        let (p, st) = (rs("cal-itp-data-infra"), rs("cal-itp-data-infra-staging"));
+        let pr: Vec<(&str, &str)> = p.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let sr: Vec<(&str, &str)> = st.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let envs = [
+            Environment::for_tests("prod", &pr)?,
+            Environment::for_tests("staging", &sr)?,
+        ];
+        let names = ["prod", "staging"];
+        let ctxs: Vec<Context<'_>> = envs.iter().map(|e| Context::new(e, &names)).collect();
+        let rows = align(&envs, &ctxs, 0);
+        assert_eq!(rows.len(), 2, "{:?}", present(&rows));
+        Ok(())
+    }
+
+    #[test]
     fn aligns_three_environments() -> crate::TestResult {
         let envs = [
             env("a", &["x.a", "x.b[0]"])?,

@@ -216,7 +216,7 @@ impl<'e> Context<'e> {
             if !seen.insert(written.clone()) {
                 continue;
             }
-            let normal = labels_of(a, |n| self.text(n));
+            let normal = labels_of(a, |n| self.label(n));
             let relabelled = normal != written;
             by_label.entry(normal).or_default().push((a, relabelled));
         }
@@ -285,7 +285,7 @@ impl<'e> Context<'e> {
             if !labels || n.is_empty() {
                 return None;
             }
-            match self.text(n) {
+            match self.label(n) {
                 Cow::Owned(t) if !t.is_empty() => Some(t),
                 _ => None,
             }
@@ -451,8 +451,20 @@ impl<'e> Context<'e> {
 
     /// Text with by-design differences replaced.
     pub fn text<'a>(&self, s: &'a str) -> Cow<'a, str> {
-        let mut out: Cow<'a, str> = replace_domains(Cow::Borrowed(s), &self.domains);
-        out = replace_words(out, &self.facts.projects, "{project}");
+        let out = replace_words(Cow::Borrowed(s), &self.facts.projects, "{project}");
+        self.text_but_projects(out)
+    }
+
+    /// A resource or module name as it aligns: [`Context::text`] but for project ids,
+    /// which it replaces only where they are the environment's own. A name that holds
+    /// prod's project id would read otherwise in prod than in staging, where the same
+    /// name holds another environment's project.
+    pub fn label<'a>(&self, s: &'a str) -> Cow<'a, str> {
+        self.text_but_projects(Cow::Borrowed(s))
+    }
+
+    fn text_but_projects<'a>(&self, s: Cow<'a, str>) -> Cow<'a, str> {
+        let mut out: Cow<'a, str> = replace_domains(s, &self.domains);
         out = match out {
             Cow::Borrowed(b) => replace_by_design(b, &self.facts.accounts),
             Cow::Owned(o) => Cow::Owned(replace_by_design(&o, &self.facts.accounts).into_owned()),

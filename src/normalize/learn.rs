@@ -172,7 +172,9 @@ fn one_word_apart(x: &str, y: &str) -> Option<(String, String)> {
         out
     };
     let (wx, wy) = (spans(x), spans(y));
-    if wx.len() != wy.len() || wx.is_empty() {
+    // A value of one word that changes wholesale (`Application = "RTD"` against
+    // `"IdPay"`) is a different setting, not a convention inside a name.
+    if wx.len() != wy.len() || wx.len() < 2 {
         return None;
     }
     let mut differing = wx
@@ -347,6 +349,13 @@ fn declared(contexts: &[Context<'_>], baseline: usize, k: usize, from: &str, to:
     }
 }
 
+/// Whether `text` holds, as a word, the baseline's side of correspondence `c`.
+fn names_word(text: &str, by_word: &HashMap<(&str, bool), usize>, c: usize) -> bool {
+    text.split(|ch: char| !ch.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .any(|w| by_word.get(&(w.to_ascii_lowercase().as_str(), false)) == Some(&c))
+}
+
 /// Whether a value read at `at` may be shown and learned from: not marked or named
 /// sensitive, and nothing in it that redaction would hide.
 fn readable(
@@ -487,6 +496,11 @@ fn breaks_in(
                         })
                 });
                 let Some(c) = hit else { return };
+                // An instance named for the other environment (a route `soc_prod` to
+                // a network every environment shares) writes that name by design.
+                if names_word(&rb.address.to_string(), by_word, c) {
+                    return;
+                }
                 if here.contains_key(&c) {
                     return;
                 }
@@ -646,6 +660,40 @@ mod tests {
         ];
         let l = run(&refs(&p), &refs(&s))?;
         assert!(l.correspondences.is_empty(), "{:?}", l.correspondences);
+        Ok(())
+    }
+
+    #[test]
+    fn a_setting_changed_wholesale_is_no_convention_and_a_name_for_the_other_is_no_leak(
+    ) -> crate::TestResult {
+        // uat tags its resources for another application: four real differences.
+        let tagged = |app: &str| -> Vec<(String, String)> {
+            (0..4)
+                .map(|i| {
+                    (
+                        format!("aws_x.r{i}"),
+                        format!(r#"{{"tags":{{"Application":"{app}"}}}}"#),
+                    )
+                })
+                .collect()
+        };
+        let l = run(&refs(&tagged("RTD")), &refs(&tagged("IdPay")))?;
+        assert!(l.correspondences.is_empty(), "{:?}", l.correspondences);
+        // Staging names its own things `…-ts-…`, and has a route named for prod's
+        // shared network, `soc_pd`, as prod does: the route's name is by design.
+        let mut prod = stack("pd", "vpc-0aaa111122223333a", 3);
+        let mut staging = stack("ts", "vpc-0bbb333344445555b", 3);
+        prod.push((
+            r#"aws_route.r["soc_pd"]"#.into(),
+            r#"{"name":"soc_pd"}"#.into(),
+        ));
+        staging.push((
+            r#"aws_route.r["soc_pd"]"#.into(),
+            r#"{"name":"soc_pd"}"#.into(),
+        ));
+        let l = run(&refs(&prod), &refs(&staging))?;
+        assert!(!l.correspondences.is_empty());
+        assert!(l.breaks.is_empty(), "{:?}", l.breaks);
         Ok(())
     }
 
