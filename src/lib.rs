@@ -144,6 +144,9 @@ fn finding_sources(envs: &[Environment], findings: &[model::Finding]) -> (BySour
 /// Finding id → environment → `file:line:col`.
 type BySource = BTreeMap<String, BTreeMap<String, String>>;
 
+/// How many times learned words may make the environments be aligned again.
+const LEARNING_ROUNDS: usize = 3;
+
 /// Compares environments that are already loaded. `baseline` indexes `envs`.
 pub fn compare_loaded(envs: &[Environment], baseline: usize) -> Report {
     compare_with(envs, baseline, &normalize::context::Conventions::default())
@@ -179,24 +182,27 @@ pub fn compare_with(
     // writes something else: words learned that are not by design yet become
     // conventions, and the environments are aligned again with them.
     let t = std::time::Instant::now();
+    // Words learned in one round can reveal others (`s189p01-tsc-pd-rg`: once
+    // `s189p01` is known, `pd` is the one word apart): a few rounds, until none is new.
     let mut learned = normalize::learn::learn(envs, &contexts, &rows, baseline);
-    let new_words: Vec<&normalize::learn::Correspondence> = learned
-        .correspondences
-        .iter()
-        .filter(|c| c.kind != normalize::learn::CorrKind::Identifier && !c.declared)
-        // Already by design on both sides (an account, a region code): nothing to add.
-        .filter(|c| {
-            contexts[baseline].text(&c.from) == c.from.as_str()
-                || contexts[c.env].text(&c.to) == c.to.as_str()
-        })
-        .collect();
-    if !new_words.is_empty() {
-        let mut with_learned = conventions.clone();
-        let was_learned: std::collections::HashSet<(usize, String, String)> = new_words
+    let mut with_learned = conventions.clone();
+    let mut was_learned: std::collections::HashSet<(usize, String, String)> = Default::default();
+    for _round in 0..LEARNING_ROUNDS {
+        let new_words: Vec<&normalize::learn::Correspondence> = learned
+            .correspondences
             .iter()
-            .map(|c| (c.env, c.from.clone(), c.to.clone()))
+            .filter(|c| c.kind != normalize::learn::CorrKind::Identifier && !c.declared)
+            // Already by design on both sides (an account, a region code): nothing to add.
+            .filter(|c| {
+                contexts[baseline].text(&c.from) == c.from.as_str()
+                    || contexts[c.env].text(&c.to) == c.to.as_str()
+            })
             .collect();
+        if new_words.is_empty() {
+            break;
+        }
         for c in new_words {
+            was_learned.insert((c.env, c.from.clone(), c.to.clone()));
             for (env, word) in [(baseline, &c.from), (c.env, &c.to)] {
                 let list = with_learned
                     .aliases
@@ -214,11 +220,11 @@ pub fn compare_with(
         Context::share_ambiguity(&mut contexts);
         rows = align::align(envs, &contexts, baseline);
         learned = normalize::learn::learn(envs, &contexts, &rows, baseline);
-        // Learned in the first pass, not declared by being used in the second.
-        for c in &mut learned.correspondences {
-            if was_learned.contains(&(c.env, c.from.clone(), c.to.clone())) {
-                c.declared = false;
-            }
+    }
+    // Learned in a round, not declared by being used in the next.
+    for c in &mut learned.correspondences {
+        if was_learned.contains(&(c.env, c.from.clone(), c.to.clone())) {
+            c.declared = false;
         }
     }
     timing("learn", t);

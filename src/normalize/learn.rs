@@ -151,9 +151,23 @@ fn is_locator(s: &str) -> bool {
 }
 
 /// The one word that differs between two texts of the same shape, if exactly one does.
+#[cfg(test)]
 fn one_word_apart(x: &str, y: &str) -> Option<(String, String)> {
-    // Without allocating: the words as slices, compared without regard to case; only
-    // the one pair found is made into strings.
+    let mut pairs = words_apart(x, y, &|_, _| false)?;
+    (pairs.len() == 1).then(|| pairs.remove(0))
+}
+
+/// The words in which two texts of the same shape differ, when at most one of them is
+/// not a pairing already `known` (words that name their environments): every such
+/// pair is an observation. `s189p01-tsc-pd-rg` and `s189t01-tsc-ts-rg`, once `s189p01`
+/// ↔ `s189t01` is known, give `pd` ↔ `ts` too.
+fn words_apart(
+    x: &str,
+    y: &str,
+    known: &dyn Fn(&str, &str) -> bool,
+) -> Option<Vec<(String, String)>> {
+    // The words as slices, compared without regard to case; only the pairs found are
+    // made into strings.
     let spans = |s: &str| -> Vec<(usize, usize)> {
         let b = s.as_bytes();
         let mut out = Vec::new();
@@ -177,24 +191,42 @@ fn one_word_apart(x: &str, y: &str) -> Option<(String, String)> {
     if wx.len() != wy.len() || wx.len() < 2 {
         return None;
     }
-    let mut differing = wx
-        .iter()
-        .zip(&wy)
-        .filter(|(a, b)| !x[a.0..a.1].eq_ignore_ascii_case(&y[b.0..b.1]));
-    let (a, b) = differing.next()?;
-    if differing.next().is_some() {
+    let mut pairs = Vec::new();
+    let mut unknown = 0;
+    for (a, b) in wx.iter().zip(&wy) {
+        let (wa, wb) = (&x[a.0..a.1], &y[b.0..b.1]);
+        if wa.eq_ignore_ascii_case(wb) {
+            continue;
+        }
+        let (la, lb) = (wa.to_ascii_lowercase(), wb.to_ascii_lowercase());
+        if !known(&la, &lb) {
+            unknown += 1;
+        }
+        let small_number = |w: &str| w.bytes().all(|c| c.is_ascii_digit()) && w.len() < 4;
+        if small_number(&la) || small_number(&lb) {
+            return None;
+        }
+        pairs.push((la, lb));
+    }
+    if pairs.is_empty() || unknown > 1 {
         return None;
     }
-    // The text around the word must be the same too (`a-pd` and `a.ts` are not).
-    if !x[..a.0].eq_ignore_ascii_case(&y[..b.0]) || !x[a.1..].eq_ignore_ascii_case(&y[b.1..]) {
+    // The text between the words must be the same too (`a-pd` and `a.ts` are not).
+    let between = |s: &str, w: &[(usize, usize)]| -> String {
+        let mut out = String::new();
+        let mut last = 0;
+        for (i, j) in w {
+            out.push_str(&s[last..*i]);
+            out.push('\u{0}');
+            last = *j;
+        }
+        out.push_str(&s[last..]);
+        out
+    };
+    if between(x, &wx) != between(y, &wy) {
         return None;
     }
-    let (wa, wb) = (&x[a.0..a.1], &y[b.0..b.1]);
-    let small_number = |w: &str| w.bytes().all(|c| c.is_ascii_digit()) && w.len() < 4;
-    if small_number(wa) || small_number(wb) {
-        return None;
-    }
-    Some((wa.to_ascii_lowercase(), wb.to_ascii_lowercase()))
+    Some(pairs)
 }
 
 fn kind_of(a: &str, b: &str) -> CorrKind {
@@ -281,7 +313,7 @@ pub fn learn(
     let per_env: Vec<(usize, Seen)> = (0..envs.len())
         .into_par_iter()
         .filter(|&k| k != baseline)
-        .map(|k| (k, observe(envs, rows, baseline, k)))
+        .map(|k| (k, observe(envs, contexts, rows, baseline, k)))
         .collect();
     let mut out = Learned::default();
     for (k, seen) in per_env {
@@ -372,12 +404,18 @@ fn readable(
 }
 
 /// The pairings of environment `k`'s instances aligned with the baseline's.
-fn observe(envs: &[Environment], rows: &[Row<'_>], baseline: usize, k: usize) -> Seen {
+fn observe(
+    envs: &[Environment],
+    contexts: &[Context<'_>],
+    rows: &[Row<'_>],
+    baseline: usize,
+    k: usize,
+) -> Seen {
     use rayon::prelude::*;
     // In chunks, in parallel; the chunks' pairings are merged.
     rows.par_chunks(CHUNK)
         .enumerate()
-        .map(|(c, chunk)| observe_rows(envs, chunk, c * CHUNK, baseline, k))
+        .map(|(c, chunk)| observe_rows(envs, contexts, chunk, c * CHUNK, baseline, k))
         .reduce(Seen::default, |mut a, b| {
             for (key, places) in b.pairs {
                 a.pairs.entry(key).or_default().extend(places);
@@ -392,11 +430,13 @@ const CHUNK: usize = 2048;
 /// [`observe`] over `rows`, the first of which is row `first`.
 fn observe_rows(
     envs: &[Environment],
+    contexts: &[Context<'_>],
     rows: &[Row<'_>],
     first: usize,
     baseline: usize,
     k: usize,
 ) -> Seen {
+    let (base_ctx, ctx) = (&contexts[baseline], &contexts[k]);
     let mut seen = Seen::default();
     for (n, row) in rows.iter().enumerate() {
         let n = first + n;
@@ -415,18 +455,28 @@ fn observe_rows(
                 if x == y || !names_something(p) {
                     return;
                 }
-                let pair = if is_provider_id(x) && is_provider_id(y) {
-                    (x.to_string(), y.to_string(), CorrKind::Identifier)
-                } else if let Some((a, b)) = one_word_apart(x, y) {
-                    let kind = kind_of(&a, &b);
-                    (a, b, kind)
-                } else {
-                    return;
-                };
+                let pairs: Vec<(String, String, CorrKind)> =
+                    if is_provider_id(x) && is_provider_id(y) {
+                        vec![(x.to_string(), y.to_string(), CorrKind::Identifier)]
+                    } else if let Some(words) = words_apart(x, y, &|a, b| {
+                        base_ctx.is_env_token(a) && ctx.is_env_token(b)
+                    }) {
+                        words
+                            .into_iter()
+                            .map(|(a, b)| {
+                                let kind = kind_of(&a, &b);
+                                (a, b, kind)
+                            })
+                            .collect()
+                    } else {
+                        return;
+                    };
                 if !readable(ra, rb, &to_path(p), x, y) {
                     return;
                 }
-                seen.pairs.entry(pair).or_default().insert(n);
+                for pair in pairs {
+                    seen.pairs.entry(pair).or_default().insert(n);
+                }
             },
         );
     }
@@ -694,6 +744,57 @@ mod tests {
         let l = run(&refs(&prod), &refs(&staging))?;
         assert!(!l.correspondences.is_empty());
         assert!(l.breaks.is_empty(), "{:?}", l.breaks);
+        Ok(())
+    }
+
+    #[test]
+    fn a_word_learned_reveals_the_next_one() -> crate::TestResult {
+        // Every name differs in two words: the storage account code and the
+        // environment code. Once one is learned, the other is one word apart.
+        let named = |acct: &str, code: &str| -> Vec<(String, String)> {
+            let mut v: Vec<(String, String)> = (0..3)
+                .map(|i| {
+                    (
+                        format!("azurerm_storage_account.a{i}"),
+                        format!(r#"{{"name":"{acct}-sa{i}"}}"#),
+                    )
+                })
+                .collect();
+            v.extend((0..2).map(|i| {
+                (
+                    format!("azurerm_resource_group.g{i}"),
+                    format!(r#"{{"name":"{acct}-tsc-{code}-rg{i}"}}"#),
+                )
+            }));
+            v
+        };
+        let (p, t) = (named("s189p01", "pd"), named("s189t01", "ts"));
+        let pr: Vec<(&str, &str)> = p.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let tr: Vec<(&str, &str)> = t.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let envs = [
+            Environment::for_tests("production", &pr)?,
+            Environment::for_tests("test", &tr)?,
+        ];
+        let report = crate::compare_loaded(&envs, 0);
+        assert!(report.findings.is_empty(), "{:#?}", report.findings);
+        let learned: Vec<(&str, &str)> = report
+            .correspondences
+            .iter()
+            .map(|c| (c.from.as_str(), c.to.as_str()))
+            .collect();
+        assert!(learned.contains(&("pd", "ts")), "{learned:?}");
+        assert_eq!(
+            words_apart("s189p01-tsc-pd-rg", "s189t01-tsc-ts-rg", &|a, _| a
+                == "s189p01"),
+            Some(vec![
+                ("s189p01".to_string(), "s189t01".to_string()),
+                ("pd".to_string(), "ts".to_string())
+            ])
+        );
+        assert_eq!(
+            words_apart("s189p01-tsc-pd-rg", "s189t01-tsc-ts-rg", &|_, _| false),
+            None
+        );
         Ok(())
     }
 
