@@ -26,6 +26,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 /// How many places a pairing must be seen in (distinct aligned instances).
 pub const MIN_PLACES: usize = 2;
 
+/// How many characters a one-word name must keep at its ends for a change inside it
+/// to be a convention.
+const MIN_KEPT: usize = 3;
+
 /// The most leaves read per instance: a huge attribute says nothing more.
 const MAX_LEAVES: usize = 4096;
 
@@ -186,10 +190,31 @@ fn words_apart(
         out
     };
     let (wx, wy) = (spans(x), spans(y));
-    // A value of one word that changes wholesale (`Application = "RTD"` against
-    // `"IdPay"`) is a different setting, not a convention inside a name.
-    if wx.len() != wy.len() || wx.len() < 2 {
+    if wx.len() != wy.len() || wx.is_empty() {
         return None;
+    }
+    // A value of one word that changes wholesale (`Application = "RTD"` against
+    // `"IdPay"`) is a different setting, not a convention inside a name; one word that
+    // keeps its ends and changes inside (`simplereportprodapp`, `simplereportstgapp`)
+    // is a name.
+    if wx.len() == 1 && x != y {
+        let (a, b) = (x.as_bytes(), y.as_bytes());
+        let m = a.len().min(b.len());
+        let prefix = a
+            .iter()
+            .zip(b)
+            .take_while(|(p, q)| p.eq_ignore_ascii_case(q))
+            .count();
+        let suffix = a
+            .iter()
+            .rev()
+            .zip(b.iter().rev())
+            .take_while(|(p, q)| p.eq_ignore_ascii_case(q))
+            .count();
+        let prefix = prefix.min(m);
+        if prefix + suffix.min(m - prefix) < MIN_KEPT {
+            return None;
+        }
     }
     let mut pairs = Vec::new();
     let mut unknown = 0;
@@ -729,6 +754,19 @@ mod tests {
         };
         let l = run(&refs(&tagged("RTD")), &refs(&tagged("IdPay")))?;
         assert!(l.correspondences.is_empty(), "{:?}", l.correspondences);
+        // One word that keeps its ends and changes inside is a name.
+        let accounts = |code: &str| -> Vec<(String, String)> {
+            (0..2)
+                .map(|i| {
+                    (
+                        format!("azurerm_storage_container.c{i}"),
+                        format!(r#"{{"storage_account_name":"simplereport{code}app"}}"#),
+                    )
+                })
+                .collect()
+        };
+        let l = run(&refs(&accounts("prod")), &refs(&accounts("stg")))?;
+        assert_eq!(l.correspondences.len(), 1, "{:?}", l.correspondences);
         // Staging names its own things `…-ts-…`, and has a route named for prod's
         // shared network, `soc_pd`, as prod does: the route's name is by design.
         let mut prod = stack("pd", "vpc-0aaa111122223333a", 3);
