@@ -535,8 +535,40 @@ fn leaves_equal(a: &Side<'_>, b: &Side<'_>, va: &Value, vb: &Value) -> bool {
         (super::Leaf::Text(_) | super::Leaf::External, super::Leaf::Ref(y)) => {
             a.ctx.identity_unknown(y) || by_name()
         }
+        (super::Leaf::Ref(_), super::Leaf::Ref(_)) => same_reading(a, b, va, vb),
         _ => false,
     }
+}
+
+thread_local! {
+    /// How deep [`same_reading`] is: a data source's arguments may name other data
+    /// sources, a few levels at most.
+    static READING_DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Whether two references name data sources of one type that read the same thing
+/// under different labels (`data.azurerm_key_vault.global` and `.sr_global`, both
+/// `name = "simple-report-global"`): every argument compares equal, as references do,
+/// a few levels deep.
+fn same_reading(a: &Side<'_>, b: &Side<'_>, va: &Value, vb: &Value) -> bool {
+    let (Some(i), Some(j)) = (a.ctx.resource_of(va), b.ctx.resource_of(vb)) else {
+        return false;
+    };
+    let (ra, rb) = (&a.ctx.env.resources[i], &b.ctx.env.resources[j]);
+    if ra.address.mode != crate::model::Mode::Data
+        || rb.address.mode != crate::model::Mode::Data
+        || ra.address.rtype != rb.address.rtype
+    {
+        return false;
+    }
+    let depth = READING_DEPTH.with(|d| d.get());
+    if depth >= 3 {
+        return false;
+    }
+    READING_DEPTH.with(|d| d.set(depth + 1));
+    let same = diff(&Side::at(a.ctx, Some(i), ra), &Side::at(b.ctx, Some(j), rb)).is_empty();
+    READING_DEPTH.with(|d| d.set(depth));
+    same
 }
 
 /// Whether a value holds anything known only after apply.

@@ -202,3 +202,50 @@ fn the_same_text_naming_no_one_resource_is_one_value() -> crate::TestResult {
     );
     Ok(())
 }
+
+#[test]
+fn data_sources_that_read_the_same_thing_under_other_labels_are_one() -> crate::TestResult {
+    let vault = |label: &str, sub: &str, name: &str| {
+        let id = format!(
+            "/subscriptions/{sub}/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/{name}"
+        );
+        [
+            (
+                format!("data.azurerm_key_vault.{label}"),
+                format!(r#"{{"id":"{id}","name":"{name}","resource_group_name":"rg"}}"#),
+            ),
+            (
+                "data.azurerm_key_vault_secret.s".to_string(),
+                format!(r#"{{"key_vault_id":"{id}","name":"token"}}"#),
+            ),
+        ]
+    };
+    let to = |v: &[(String, String); 2]| -> Vec<(String, String)> { v.to_vec() };
+    let prod = to(&vault(
+        "global",
+        "00000000-0000-0000-0000-000000000001",
+        "simple-report-global",
+    ));
+    let same = to(&vault(
+        "sr_global",
+        "00000000-0000-0000-0000-000000000002",
+        "simple-report-global",
+    ));
+    let other = to(&vault(
+        "sr_global",
+        "00000000-0000-0000-0000-000000000002",
+        "another-vault",
+    ));
+    fn r(v: &[(String, String)]) -> Vec<(&str, &str)> {
+        v.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect()
+    }
+    assert_eq!(
+        diffs(&r(&prod), &r(&same), "data.azurerm_key_vault_secret.s")?,
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        diffs(&r(&prod), &r(&other), "data.azurerm_key_vault_secret.s")?.len(),
+        1
+    );
+    Ok(())
+}
