@@ -147,6 +147,10 @@ type BySource = BTreeMap<String, BTreeMap<String, String>>;
 /// How many times learned words may make the environments be aligned again.
 const LEARNING_ROUNDS: usize = 3;
 
+/// The most learned words made conventions in one comparison: each is matched in
+/// every text, and a convention is a handful of words, not thousands.
+const MAX_LEARNED_WORDS: usize = 64;
+
 /// Compares environments that are already loaded. `baseline` indexes `envs`.
 pub fn compare_loaded(envs: &[Environment], baseline: usize) -> Report {
     compare_with(envs, baseline, &normalize::context::Conventions::default())
@@ -186,7 +190,8 @@ pub fn compare_with(
     // `s189p01` is known, `pd` is the one word apart): a few rounds, until none is new.
     let mut learned = normalize::learn::learn(envs, &contexts, &rows, baseline);
     let mut with_learned = conventions.clone();
-    let mut was_learned: std::collections::HashSet<(usize, String, String)> = Default::default();
+    let mut was_learned: std::collections::BTreeMap<(usize, String, String), usize> =
+        Default::default();
     for _round in 0..LEARNING_ROUNDS {
         let new_words: Vec<&normalize::learn::Correspondence> = learned
             .correspondences
@@ -197,12 +202,13 @@ pub fn compare_with(
                 contexts[baseline].text(&c.from) == c.from.as_str()
                     || contexts[c.env].text(&c.to) == c.to.as_str()
             })
+            .take(MAX_LEARNED_WORDS.saturating_sub(was_learned.len()))
             .collect();
         if new_words.is_empty() {
             break;
         }
         for c in new_words {
-            was_learned.insert((c.env, c.from.clone(), c.to.clone()));
+            was_learned.insert((c.env, c.from.clone(), c.to.clone()), c.occurrences);
             for (env, word) in [(baseline, &c.from), (c.env, &c.to)] {
                 let list = with_learned
                     .aliases
@@ -223,8 +229,29 @@ pub fn compare_with(
     }
     // Learned in a round, not declared by being used in the next.
     for c in &mut learned.correspondences {
-        if was_learned.contains(&(c.env, c.from.clone(), c.to.clone())) {
+        if was_learned.contains_key(&(c.env, c.from.clone(), c.to.clone())) {
             c.declared = false;
+        }
+    }
+    // A word made a convention in an earlier round is used to the end: said even if
+    // the last round no longer counts it (what aligned since contradicts it).
+    // (Appended: breaks index the list as it is.)
+    for ((env, from, to), occurrences) in &was_learned {
+        if !learned
+            .correspondences
+            .iter()
+            .any(|c| c.env == *env && &c.from == from && &c.to == to)
+        {
+            learned
+                .correspondences
+                .push(normalize::learn::Correspondence {
+                    env: *env,
+                    from: from.clone(),
+                    to: to.clone(),
+                    kind: normalize::learn::CorrKind::Token,
+                    occurrences: *occurrences,
+                    declared: false,
+                });
         }
     }
     timing("learn", t);

@@ -148,6 +148,9 @@ pub struct Context<'e> {
     ambiguous: std::collections::HashSet<String>,
     /// Why addresses were kept apart, one sentence each, sorted.
     pub notes: Vec<String>,
+    /// Whether a data source here and one of another environment's (that context, and
+    /// the two positions) read the same thing: see `diff::same_reading`.
+    pub(crate) readings: std::sync::Mutex<HashMap<(usize, usize, usize, usize), bool>>,
 }
 
 impl<'e> Context<'e> {
@@ -189,6 +192,7 @@ impl<'e> Context<'e> {
             shown: std::sync::OnceLock::new(),
             ambiguous: Default::default(),
             notes: Vec::new(),
+            readings: Default::default(),
         };
         c.find_ambiguous();
         c

@@ -357,9 +357,6 @@ pub fn learn(
                 places.len() >= MIN_PLACES
                     && from_count[&(from.as_str(), *kind)] == 1
                     && to_count[&(to.as_str(), *kind)] == 1
-                    // A word of one side that the other side also uses as itself
-                    // elsewhere is not that side's own.
-                    && !seen.pairs.contains_key(&(to.clone(), to.clone(), *kind))
             })
             .map(|((from, to, kind), places)| Correspondence {
                 env: k,
@@ -832,6 +829,45 @@ mod tests {
         assert_eq!(
             words_apart("s189p01-tsc-pd-rg", "s189t01-tsc-ts-rg", &|_, _| false),
             None
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn a_word_used_as_a_convention_is_always_said() -> crate::TestResult {
+        // `pd` / `ts` is learned from two queues; the block it then aligns
+        // (`pd_extra` / `ts_extra`) contradicts it (`x-pd-y` / `x-qa-y`), so the last
+        // round no longer counts it. It is still used, so it is still listed.
+        let st = |c: &str, extra: &str, word: &str| -> Vec<(String, String)> {
+            let mut v: Vec<(String, String)> = (0..2)
+                .map(|i| {
+                    (
+                        format!("aws_sqs_queue.q{i}"),
+                        format!(r#"{{"name":"jobs-{c}-{i}abc"}}"#),
+                    )
+                })
+                .collect();
+            v.push((
+                format!("aws_sqs_queue.{extra}"),
+                format!(r#"{{"name":"x-{word}-y"}}"#),
+            ));
+            v
+        };
+        let (p, s) = (st("pd", "pd_extra", "pd"), st("ts", "ts_extra", "qa"));
+        let pr: Vec<(&str, &str)> = p.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let sr: Vec<(&str, &str)> = s.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let envs = [
+            Environment::for_tests("prod", &pr)?,
+            Environment::for_tests("staging", &sr)?,
+        ];
+        let report = crate::compare_loaded(&envs, 0);
+        assert!(
+            report
+                .correspondences
+                .iter()
+                .any(|c| c.from == "pd" && c.to == "ts" && c.source == "learned"),
+            "{:?}",
+            report.correspondences
         );
         Ok(())
     }

@@ -611,3 +611,32 @@ fn a_record_at_one_address_is_one_row_whatever_its_name() -> crate::TestResult {
     assert!(found.iter().all(|f| f.contains("missing")), "{found:#?}");
     Ok(())
 }
+
+#[test]
+fn two_records_at_one_logical_address_are_each_reported() -> crate::TestResult {
+    // Staging's keys `staging` and `stg` both read as the environment: neither takes
+    // prod's record's place, so neither is lost.
+    let at = |name: &str| {
+        format!(
+            r#"{{"id":"Z0ZONE_{name}_CNAME","zone_id":"Z0ZONE11111111","name":"{name}","type":"CNAME","ttl":300,"records":["x.{name}"]}}"#
+        )
+    };
+    let (a, b, c) = (
+        at("alpha.example.com"),
+        at("beta.example.org"),
+        at("gamma.example.org"),
+    );
+    let found = discovery(
+        &[(r#"aws_route53_record.r["prod"]"#, &a)],
+        &[
+            (r#"aws_route53_record.r["staging"]"#, &b),
+            (r#"aws_route53_record.r["stg"]"#, &c),
+        ],
+    )?;
+    let all = found.join("\n");
+    assert!(
+        all.contains("beta.example.org") && all.contains("gamma.example.org"),
+        "{all}"
+    );
+    Ok(())
+}

@@ -561,13 +561,34 @@ fn same_reading(a: &Side<'_>, b: &Side<'_>, va: &Value, vb: &Value) -> bool {
     {
         return false;
     }
+    // Asked once per pair of data sources in a comparison: many references to many
+    // data sources that name each other would otherwise be compared again and again.
     let depth = READING_DEPTH.with(|d| d.get());
     if depth >= 3 {
         return false;
     }
+    // By depth too: deeper, fewer levels are left to look through.
+    let key = (std::ptr::from_ref(b.ctx) as usize, i, j, depth);
+    if let Some(&known) = a
+        .ctx
+        .readings
+        .lock()
+        .ok()
+        .as_ref()
+        .and_then(|m| m.get(&key))
+    {
+        return known;
+    }
     READING_DEPTH.with(|d| d.set(depth + 1));
+    // The comparison inside spends the pairing budget of the one around it.
+    let budget = PAIRING_WORK.with(|w| w.get());
     let same = diff(&Side::at(a.ctx, Some(i), ra), &Side::at(b.ctx, Some(j), rb)).is_empty();
+    let used = MAX_PAIRING_WORK.saturating_sub(PAIRING_WORK.with(|w| w.get()));
+    PAIRING_WORK.with(|w| w.set(budget.saturating_sub(used)));
     READING_DEPTH.with(|d| d.set(depth));
+    if let Ok(mut m) = a.ctx.readings.lock() {
+        m.insert(key, same);
+    }
     same
 }
 

@@ -282,7 +282,7 @@ fn one_address_one_entry(input: &Input<'_>, cats: &mut [Catalog<'_>]) {
         if lonely_base.is_empty() {
             continue;
         }
-        let moves: Vec<(String, String)> = cats[k]
+        let mut moves: Vec<(String, String)> = cats[k]
             .iter()
             .filter(|(key, _)| !base.contains_key(*key))
             .filter_map(|(key, e)| {
@@ -290,6 +290,18 @@ fn one_address_one_entry(input: &Input<'_>, cats: &mut [Catalog<'_>]) {
                 lonely_base.get(&at).map(|bk| (key.clone(), (*bk).clone()))
             })
             .collect();
+        // One entry per baseline key: two entries at one logical address (their keys
+        // normalise alike) are left as they are, each reported on its own.
+        let mut targets: std::collections::HashMap<&String, usize> = Default::default();
+        for (_, to) in &moves {
+            *targets.entry(to).or_default() += 1;
+        }
+        let once: std::collections::HashSet<String> = targets
+            .into_iter()
+            .filter(|(_, n)| *n == 1)
+            .map(|(t, _)| t.clone())
+            .collect();
+        moves.retain(|(_, to)| once.contains(to));
         let mut named = Vec::new();
         for (from, to) in moves {
             if let Some(mut e) = cats[k].remove(&from) {
