@@ -231,6 +231,7 @@ mod tests {
             ]
             .into(),
             domains: Default::default(),
+            learned: Vec::new(),
         };
         let declared: Vec<Context<'_>> = envs
             .iter()

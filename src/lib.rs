@@ -209,13 +209,9 @@ pub fn compare_with(
         }
         for c in new_words {
             was_learned.insert((c.env, c.from.clone(), c.to.clone()), c.occurrences);
-            for (env, word) in [(baseline, &c.from), (c.env, &c.to)] {
-                let list = with_learned
-                    .aliases
-                    .entry(envs[env].name.clone())
-                    .or_default();
-                if !list.contains(word) {
-                    list.push(word.clone());
+            for word in [&c.from, &c.to] {
+                if !with_learned.learned.contains(word) {
+                    with_learned.learned.push(word.clone());
                 }
             }
         }

@@ -111,6 +111,9 @@ pub struct Conventions {
     pub aliases: std::collections::BTreeMap<String, Vec<String>>,
     /// Environment name → its DNS suffixes (lower-case, no trailing dot).
     pub domains: std::collections::BTreeMap<String, Vec<String>>,
+    /// Words learned from the aligned instances (lower-case): applied to names only,
+    /// never to settings (see [`settings_only`]).
+    pub learned: Vec<String>,
 }
 
 impl Conventions {
@@ -129,6 +132,21 @@ impl Conventions {
     }
 }
 
+thread_local! {
+    /// Set while a setting (not a name) is compared on this thread: learned words are
+    /// not applied to it, so that a word learned from names (`jobs-xlarge-q1` and
+    /// `jobs-large-q1`) never hides a setting (`db.m5.xlarge` and `db.m5.large`).
+    static SETTINGS_ONLY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` with learned words applied (`names`) or not; restores what was before.
+pub fn settings_only<R>(setting: bool, f: impl FnOnce() -> R) -> R {
+    let before = SETTINGS_ONLY.with(|s| s.replace(setting));
+    let r = f();
+    SETTINGS_ONLY.with(|s| s.set(before));
+    r
+}
+
 /// Normalisation context of one environment.
 pub struct Context<'e> {
     pub env: &'e Environment,
@@ -138,6 +156,8 @@ pub struct Context<'e> {
     declared: Vec<String>,
     /// DNS suffixes the user declared for the environments, longest first.
     domains: Vec<String>,
+    /// Words learned from the aligned instances, longest first.
+    learned: Vec<String>,
     facts: &'e Facts,
     /// Normalised texts that hold a by-design placeholder (`gke-{region}-web`), each with
     /// the text this environment wrote: made on first use, for display only.
@@ -188,6 +208,11 @@ impl<'e> Context<'e> {
             tokens,
             declared,
             domains: conventions.domains(),
+            learned: {
+                let mut l = conventions.learned.clone();
+                sort_tokens(&mut l);
+                l
+            },
             facts,
             shown: std::sync::OnceLock::new(),
             ambiguous: Default::default(),
@@ -272,7 +297,9 @@ impl<'e> Context<'e> {
     /// Whether `w` (lower-case) is one of the words that name environments here: a
     /// compared environment's name or alias, or a declared token.
     pub fn is_env_token(&self, w: &str) -> bool {
-        self.tokens.iter().any(|t| t == w) || self.declared.iter().any(|t| t == w)
+        self.tokens.iter().any(|t| t == w)
+            || self.declared.iter().any(|t| t == w)
+            || self.learned.iter().any(|t| t == w)
     }
 
     /// The address with its labels (resource and module names, when `labels`) and its
@@ -479,7 +506,12 @@ impl<'e> Context<'e> {
         // `logs` and `logs-staging`), and that is as much by design as `prod-web` and
         // `staging-web`.
         out = remove_words(out, &self.tokens, "{env}");
-        replace_within(out, &self.declared, "{env}")
+        out = replace_within(out, &self.declared, "{env}");
+        if self.learned.is_empty() || SETTINGS_ONLY.with(std::cell::Cell::get) {
+            return out;
+        }
+        out = remove_words(out, &self.learned, "{env}");
+        replace_within(out, &self.learned, "{env}")
     }
 
     /// A normalised text as this environment writes it: the placeholders normalisation

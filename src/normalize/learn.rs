@@ -114,12 +114,19 @@ fn to_path(steps: &[Step<'_>]) -> AttrPath {
 
 /// Whether a value at `path` names something: the attributes conventions show in.
 fn names_something(path: &[Step<'_>]) -> bool {
-    let Some(n) = path.iter().rev().find_map(|s| match s {
-        Step::Attr(a) => Some(*a),
-        _ => None,
-    }) else {
-        return false;
-    };
+    path.iter()
+        .rev()
+        .find_map(|s| match s {
+            Step::Attr(a) => Some(*a),
+            _ => None,
+        })
+        .is_some_and(names_attr)
+}
+
+/// Whether an attribute of this name holds names (`name`, `bucket`, `*_id`, `tags`, …)
+/// rather than settings (`instance_type`, `sku`, `version`): where learned words are
+/// read, and where they are applied.
+pub fn names_attr(n: &str) -> bool {
     matches!(
         n,
         "name"
@@ -868,6 +875,51 @@ mod tests {
                 .any(|c| c.from == "pd" && c.to == "ts" && c.source == "learned"),
             "{:?}",
             report.correspondences
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn a_word_learned_from_names_never_hides_a_setting() -> crate::TestResult {
+        let st = |size: &str| -> Vec<(String, String)> {
+            let mut v: Vec<(String, String)> = (0..2)
+                .map(|i| {
+                    (
+                        format!("aws_sqs_queue.q{i}"),
+                        format!(r#"{{"name":"jobs-{size}-q{i}"}}"#),
+                    )
+                })
+                .collect();
+            v.push((
+                "aws_db_instance.db".to_string(),
+                format!(r#"{{"instance_class":"db.m5.{size}"}}"#),
+            ));
+            v
+        };
+        let (p, s) = (st("xlarge"), st("large"));
+        let pr: Vec<(&str, &str)> = p.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let sr: Vec<(&str, &str)> = s.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let envs = [
+            Environment::for_tests("prod", &pr)?,
+            Environment::for_tests("staging", &sr)?,
+        ];
+        let report = crate::compare_loaded(&envs, 0);
+        // The queues' names are a convention (learned); the database's class is not.
+        assert!(
+            report.findings.iter().any(|f| f
+                .path
+                .as_ref()
+                .is_some_and(|p| p.to_string() == "instance_class")),
+            "{:#?}",
+            report.findings
+        );
+        assert!(
+            !report
+                .findings
+                .iter()
+                .any(|f| f.address.rtype == "aws_sqs_queue"),
+            "{:#?}",
+            report.findings
         );
         Ok(())
     }

@@ -397,7 +397,8 @@ pub fn diff(a: &Side<'_>, b: &Side<'_>) -> Vec<ValueDiff> {
         trail.clear();
         trail.push(Step::Attr(key));
         let before = out.len();
-        compare(a, b, va_, vb_, &mut trail, &mut out);
+        let setting = !super::learn::names_attr(key);
+        super::context::settings_only(setting, || compare(a, b, va_, vb_, &mut trail, &mut out));
         // The texts differ: so do the values, whatever the base64 looked like compared.
         if let (Some(_), true) = (&texts, out.len() == before) {
             record(a, b, va_, vb_, &trail, &mut out, None);
