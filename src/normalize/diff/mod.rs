@@ -497,7 +497,7 @@ fn equal_in(a: &Side<'_>, b: &Side<'_>, va: &Value, vb: &Value, block: bool) -> 
             let same = |(k, p, q): (&str, Option<&Value>, Option<&Value>)| {
                 NESTED_IGNORED_ATTRS.contains(&k)
                     || (block && (unset(a, b, p) || unset(b, a, q)))
-                    || equal(a, b, p.unwrap_or(&NULL), q.unwrap_or(&NULL))
+                    || under(k, || equal(a, b, p.unwrap_or(&NULL), q.unwrap_or(&NULL)))
             };
             match merged_by_design(a, b, x, y) {
                 Some(pairs) => pairs.into_iter().all(same),
@@ -538,6 +538,22 @@ fn leaves_equal(a: &Side<'_>, b: &Side<'_>, va: &Value, vb: &Value) -> bool {
         }
         (super::Leaf::Ref(_), super::Leaf::Ref(_)) => same_reading(a, b, va, vb),
         _ => false,
+    }
+}
+
+/// Runs `f` for the value under key `k` of an object: a key that holds names (a
+/// nested block's `name`, `app_settings["STORAGE_ACCOUNT_NAME"]`) turns learned
+/// words on, any other key keeps what holds around it.
+fn under<R>(k: &str, f: impl FnOnce() -> R) -> R {
+    let named = if k.bytes().any(|b| b.is_ascii_uppercase()) {
+        super::learn::names_attr(&k.to_ascii_lowercase())
+    } else {
+        super::learn::names_attr(k)
+    };
+    if named {
+        super::context::settings_only(false, f)
+    } else {
+        f()
     }
 }
 
@@ -676,7 +692,9 @@ fn compare<'v>(
                 }
                 let step = object_step_for(trail, k);
                 trail.push(step);
-                all &= compare(a, b, p.unwrap_or(&NULL), q.unwrap_or(&NULL), trail, out);
+                all &= under(k, || {
+                    compare(a, b, p.unwrap_or(&NULL), q.unwrap_or(&NULL), trail, out)
+                });
                 trail.pop();
             }
             all
