@@ -173,11 +173,17 @@ pub fn compare_with(
         .map(|e| e.name.as_str())
         .chain(inferred.iter().map(String::as_str))
         .collect();
-    let mut contexts: Vec<Context<'_>> = envs
-        .par_iter()
-        .map(|e| Context::with(e, &names, conventions))
-        .collect();
-    Context::share_ambiguity(&mut contexts);
+    // Every environment's context under the same conventions, labels kept apart in one
+    // kept apart in all.
+    let contexts_with = |conventions: &normalize::context::Conventions| {
+        let mut contexts: Vec<Context<'_>> = envs
+            .par_iter()
+            .map(|e| Context::with(e, &names, conventions))
+            .collect();
+        Context::share_ambiguity(&mut contexts);
+        contexts
+    };
+    let mut contexts = contexts_with(conventions);
     timing("contexts", t);
     let t = std::time::Instant::now();
     let mut rows = align::align(envs, &contexts, baseline);
@@ -215,11 +221,7 @@ pub fn compare_with(
                 }
             }
         }
-        contexts = envs
-            .par_iter()
-            .map(|e| Context::with(e, &names, &with_learned))
-            .collect();
-        Context::share_ambiguity(&mut contexts);
+        contexts = contexts_with(&with_learned);
         rows = align::align(envs, &contexts, baseline);
         learned = normalize::learn::learn(envs, &contexts, &rows, baseline);
     }

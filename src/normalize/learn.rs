@@ -20,7 +20,7 @@ use super::diff::{is_sensitive, redact};
 use super::text::is_provider_id;
 use super::Context;
 use crate::align::Row;
-use crate::model::{AttrPath, Environment, PathStep, Value};
+use crate::model::{AttrPath, Environment, PathStep, Resource, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// How many places a pairing must be seen in (distinct aligned instances).
@@ -467,8 +467,47 @@ fn observe_rows(
 ) -> Seen {
     let (base_ctx, ctx) = (&contexts[baseline], &contexts[k]);
     let mut seen = Seen::default();
+    aligned_leaves(envs, rows, first, baseline, k, &mut |n, ra, rb, p, x, y| {
+        if x == y || !names_something(p) {
+            return;
+        }
+        let pairs: Vec<(String, String, CorrKind)> = if is_provider_id(x) && is_provider_id(y) {
+            vec![(x.to_string(), y.to_string(), CorrKind::Identifier)]
+        } else if let Some(words) = words_apart(x, y, &|a, b| {
+            base_ctx.is_env_token(a) && ctx.is_env_token(b)
+        }) {
+            words
+                .into_iter()
+                .map(|(a, b)| {
+                    let kind = kind_of(&a, &b);
+                    (a, b, kind)
+                })
+                .collect()
+        } else {
+            return;
+        };
+        if !readable(ra, rb, &to_path(p), x, y) {
+            return;
+        }
+        for pair in pairs {
+            seen.pairs.entry(pair).or_default().insert(n);
+        }
+    });
+    seen
+}
+
+/// Calls `f` with every pair of strings at the same path of the instances of the
+/// baseline and of environment `k` that `rows` align (the first of them is row
+/// `first`): the row, the two instances, the path and the two strings.
+fn aligned_leaves<'e>(
+    envs: &'e [Environment],
+    rows: &[Row<'_>],
+    first: usize,
+    baseline: usize,
+    k: usize,
+    f: &mut impl FnMut(usize, &'e Resource, &'e Resource, &[Step<'e>], &'e str, &'e str),
+) {
     for (n, row) in rows.iter().enumerate() {
-        let n = first + n;
         let (Some(i), Some(j)) = (row.present[baseline], row.present[k]) else {
             continue;
         };
@@ -480,36 +519,27 @@ fn observe_rows(
             &rb.attributes,
             &mut path,
             &mut budget,
-            &mut |p, x, y| {
-                if x == y || !names_something(p) {
-                    return;
-                }
-                let pairs: Vec<(String, String, CorrKind)> =
-                    if is_provider_id(x) && is_provider_id(y) {
-                        vec![(x.to_string(), y.to_string(), CorrKind::Identifier)]
-                    } else if let Some(words) = words_apart(x, y, &|a, b| {
-                        base_ctx.is_env_token(a) && ctx.is_env_token(b)
-                    }) {
-                        words
-                            .into_iter()
-                            .map(|(a, b)| {
-                                let kind = kind_of(&a, &b);
-                                (a, b, kind)
-                            })
-                            .collect()
-                    } else {
-                        return;
-                    };
-                if !readable(ra, rb, &to_path(p), x, y) {
-                    return;
-                }
-                for pair in pairs {
-                    seen.pairs.entry(pair).or_default().insert(n);
-                }
-            },
+            &mut |p, x, y| f(first + n, ra, rb, p, x, y),
         );
     }
-    seen
+}
+
+/// The correspondence whose baseline side `text` holds: the whole text as an
+/// identifier, else one of its words.
+fn word_hit(text: &str, by_word: &HashMap<(&str, bool), usize>) -> Option<usize> {
+    by_word.get(&(text, true)).copied().or_else(|| {
+        text.split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .find_map(|w| {
+                if w.bytes().any(|b| b.is_ascii_uppercase()) {
+                    by_word
+                        .get(&(w.to_ascii_lowercase().as_str(), false))
+                        .copied()
+                } else {
+                    by_word.get(&(w, false)).copied()
+                }
+            })
+    })
 }
 
 /// The values of environment `k` that write, at an aligned instance, exactly what the
@@ -539,69 +569,36 @@ fn breaks_in(
     k: usize,
     by_word: &HashMap<(&str, bool), usize>,
 ) -> Vec<Break> {
-    let mut out: Vec<Break> = Vec::new();
-    for (n, row) in rows.iter().enumerate() {
-        let n = first + n;
-        let (Some(i), Some(j)) = (row.present[baseline], row.present[k]) else {
-            continue;
+    // One per row and correspondence, in that order.
+    let mut found: BTreeMap<(usize, usize), Break> = BTreeMap::new();
+    aligned_leaves(envs, rows, first, baseline, k, &mut |n, ra, rb, p, x, y| {
+        if x != y || x.is_empty() || !(names_something(p) || is_locator(x)) {
+            return;
+        }
+        let Some(c) = word_hit(x, by_word) else {
+            return;
         };
-        let (ra, rb) = (&envs[baseline].resources[i], &envs[k].resources[j]);
-        let mut path = Vec::new();
-        let mut budget = MAX_LEAVES;
-        let mut here: BTreeMap<usize, Break> = BTreeMap::new();
-        leaves(
-            &ra.attributes,
-            &rb.attributes,
-            &mut path,
-            &mut budget,
-            &mut |p, x, y| {
-                if x != y || x.is_empty() {
-                    return;
-                }
-                if !(names_something(p) || is_locator(x)) {
-                    return;
-                }
-                let hit: Option<usize> = by_word.get(&(x, true)).copied().or_else(|| {
-                    x.split(|c: char| !c.is_ascii_alphanumeric())
-                        .filter(|w| !w.is_empty())
-                        .find_map(|w| {
-                            if w.bytes().any(|b| b.is_ascii_uppercase()) {
-                                by_word
-                                    .get(&(w.to_ascii_lowercase().as_str(), false))
-                                    .copied()
-                            } else {
-                                by_word.get(&(w, false)).copied()
-                            }
-                        })
-                });
-                let Some(c) = hit else { return };
-                // An instance named for the other environment (a route `soc_prod` to
-                // a network every environment shares) writes that name by design.
-                if names_word(&rb.address.to_string(), by_word, c) {
-                    return;
-                }
-                if here.contains_key(&c) {
-                    return;
-                }
-                let at = to_path(p);
-                if !readable(ra, rb, &at, x, y) {
-                    return;
-                }
-                here.insert(
-                    c,
-                    Break {
-                        env: k,
-                        row: n,
-                        path: at,
-                        value: x.to_string(),
-                        correspondence: c,
-                    },
-                );
+        // An instance named for the other environment (a route `soc_prod` to a
+        // network every environment shares) writes that name by design.
+        if found.contains_key(&(n, c)) || names_word(&rb.address.to_string(), by_word, c) {
+            return;
+        }
+        let at = to_path(p);
+        if !readable(ra, rb, &at, x, y) {
+            return;
+        }
+        found.insert(
+            (n, c),
+            Break {
+                env: k,
+                row: n,
+                path: at,
+                value: x.to_string(),
+                correspondence: c,
             },
         );
-        out.extend(here.into_values());
-    }
-    out
+    });
+    found.into_values().collect()
 }
 
 #[cfg(test)]
