@@ -230,8 +230,7 @@ mod tests {
                 ),
             ]
             .into(),
-            domains: Default::default(),
-            learned: Vec::new(),
+            ..Default::default()
         };
         let declared: Vec<Context<'_>> = envs
             .iter()

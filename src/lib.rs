@@ -194,10 +194,15 @@ pub fn compare_with(
     let t = std::time::Instant::now();
     // Words learned in one round can reveal others (`s189p01-tsc-pd-rg`: once
     // `s189p01` is known, `pd` is the one word apart): a few rounds, until none is new.
-    let mut learned = normalize::learn::learn(envs, &contexts, &rows, baseline);
+    let mut learned = normalize::learn::Learned {
+        correspondences: normalize::learn::correspondences(envs, &contexts, &rows, baseline),
+        breaks: Vec::new(),
+    };
     let mut with_learned = conventions.clone();
-    let mut was_learned: std::collections::BTreeMap<(usize, String, String), usize> =
-        Default::default();
+    let mut was_learned: std::collections::BTreeMap<
+        (usize, String, String),
+        (usize, normalize::learn::CorrKind),
+    > = Default::default();
     for _round in 0..LEARNING_ROUNDS {
         let new_words: Vec<&normalize::learn::Correspondence> = learned
             .correspondences
@@ -214,16 +219,16 @@ pub fn compare_with(
             break;
         }
         for c in new_words {
-            was_learned.insert((c.env, c.from.clone(), c.to.clone()), c.occurrences);
-            for word in [&c.from, &c.to] {
-                if !with_learned.learned.contains(word) {
-                    with_learned.learned.push(word.clone());
-                }
-            }
+            was_learned.insert(
+                (c.env, c.from.clone(), c.to.clone()),
+                (c.occurrences, c.kind),
+            );
+            with_learned.adopt(&envs[baseline].name, &envs[c.env].name, c);
         }
         contexts = contexts_with(&with_learned);
         rows = align::align(envs, &contexts, baseline);
-        learned = normalize::learn::learn(envs, &contexts, &rows, baseline);
+        learned.correspondences =
+            normalize::learn::correspondences(envs, &contexts, &rows, baseline);
     }
     // Learned in a round, not declared by being used in the next.
     for c in &mut learned.correspondences {
@@ -231,10 +236,11 @@ pub fn compare_with(
             c.declared = false;
         }
     }
-    // A word made a convention in an earlier round is used to the end: said even if
-    // the last round no longer counts it (what aligned since contradicts it).
+    // A correspondence made a convention in an earlier round is used to the end: said
+    // even if the last round no longer counts it (what aligned since contradicts it,
+    // or a space learned is now read as one and no longer seen).
     // (Appended: breaks index the list as it is.)
-    for ((env, from, to), occurrences) in &was_learned {
+    for ((env, from, to), (occurrences, kind)) in &was_learned {
         if !learned
             .correspondences
             .iter()
@@ -246,12 +252,13 @@ pub fn compare_with(
                     env: *env,
                     from: from.clone(),
                     to: to.clone(),
-                    kind: normalize::learn::CorrKind::Token,
+                    kind: *kind,
                     occurrences: *occurrences,
                     declared: false,
                 });
         }
     }
+    learned.breaks = normalize::learn::find_breaks(envs, &rows, baseline, &learned.correspondences);
     timing("learn", t);
     // Labels kept apart are said, with the environment's warnings.
     for (e, c) in envs.iter().zip(&contexts) {

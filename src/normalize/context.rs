@@ -114,9 +114,60 @@ pub struct Conventions {
     /// Words learned from the aligned instances (lower-case): applied to names only,
     /// never to settings (see [`settings_only`]).
     pub learned: Vec<String>,
+    /// Address spaces learned from the aligned instances, whose roots are outside the
+    /// configuration (a VPC of another stack): environment name → its networks, each
+    /// with the label it shares with the corresponding network of every other
+    /// environment (the baseline's network).
+    pub spaces: std::collections::BTreeMap<String, Vec<(IpNet, String)>>,
+}
+
+/// What declares an address-space root: a resource of the environment (a VPC), or a
+/// learned correspondence (its label).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Root<'a> {
+    Resource(&'a Address),
+    Learned(&'a str),
 }
 
 impl Conventions {
+    /// Takes a learned correspondence between the baseline (named `base`) and
+    /// environment `env` as by design: a word, a domain of each, or an address space
+    /// of each under one label.
+    pub fn adopt(&mut self, base: &str, env: &str, c: &super::learn::Correspondence) {
+        use super::learn::CorrKind;
+        match c.kind {
+            CorrKind::Identifier => {}
+            CorrKind::Token | CorrKind::Account => {
+                for word in [&c.from, &c.to] {
+                    if !self.learned.contains(word) {
+                        self.learned.push(word.clone());
+                    }
+                }
+            }
+            CorrKind::Domain => {
+                for (e, d) in [(base, &c.from), (env, &c.to)] {
+                    let ds = self.domains.entry(e.to_string()).or_default();
+                    if !ds.contains(d) {
+                        ds.push(d.clone());
+                    }
+                }
+            }
+            CorrKind::AddressSpace => {
+                let (Ok(from), Ok(to)) = (c.from.parse::<IpNet>(), c.to.parse::<IpNet>()) else {
+                    return;
+                };
+                // Named by the baseline's network, the same in every environment.
+                let label = format!("address space {from}");
+                for (e, net) in [(base, from), (env, to)] {
+                    let ss = self.spaces.entry(e.to_string()).or_default();
+                    if !ss.iter().any(|(n, _)| *n == net) {
+                        ss.push((net, label.clone()));
+                    }
+                }
+            }
+        }
+    }
+
     /// Every declared token, longest first.
     fn tokens(&self) -> Vec<String> {
         let mut t: Vec<String> = self.aliases.values().flatten().cloned().collect();
@@ -158,6 +209,12 @@ pub struct Context<'e> {
     domains: Vec<String>,
     /// Words learned from the aligned instances, longest first.
     learned: Vec<String>,
+    /// Learned address spaces: this environment's own first, then the other
+    /// environments' (a value written in another's space reads as in its own, like a
+    /// domain; a leak is a broken correspondence), each most specific first.
+    spaces: Vec<(IpNet, String)>,
+    /// How many of `spaces` are this environment's own.
+    own_spaces: usize,
     facts: &'e Facts,
     /// Normalised texts that hold a by-design placeholder (`gke-{region}-web`), each with
     /// the text this environment wrote: made on first use, for display only.
@@ -213,12 +270,33 @@ impl<'e> Context<'e> {
                 sort_tokens(&mut l);
                 l
             },
+            spaces: Vec::new(),
+            own_spaces: 0,
             facts,
             shown: std::sync::OnceLock::new(),
             ambiguous: Default::default(),
             notes: Vec::new(),
             readings: Default::default(),
         };
+        let mut own: Vec<(IpNet, String)> = conventions
+            .spaces
+            .get(&env.name)
+            .cloned()
+            .unwrap_or_default();
+        let mut others: Vec<(IpNet, String)> = conventions
+            .spaces
+            .iter()
+            .filter(|(e, _)| **e != env.name)
+            .flat_map(|(_, s)| s.iter().cloned())
+            .filter(|o| !own.contains(o))
+            .collect();
+        for s in [&mut own, &mut others] {
+            s.sort_by(|a, b| b.0.prefix_len().cmp(&a.0.prefix_len()).then(a.cmp(b)));
+            s.dedup();
+        }
+        c.own_spaces = own.len();
+        c.spaces = own;
+        c.spaces.extend(others);
         c.find_ambiguous();
         c
     }
@@ -294,8 +372,14 @@ impl<'e> Context<'e> {
         }
     }
 
+    /// Whether `d` (lower-case) is one of the domains declared or learned for the
+    /// environments.
+    pub fn has_domain(&self, d: &str) -> bool {
+        self.domains.iter().any(|x| x == d)
+    }
+
     /// Whether `w` (lower-case) is one of the words that name environments here: a
-    /// compared environment's name or alias, or a declared token.
+    /// compared environment's name or alias, a declared token or a learned word.
     pub fn is_env_token(&self, w: &str) -> bool {
         self.tokens.iter().any(|t| t == w)
             || self.declared.iter().any(|t| t == w)
@@ -582,22 +666,55 @@ impl<'e> Context<'e> {
         walk(self, doc, policy).to_string()
     }
 
-    /// The most specific address-space root (a VPC's CIDR) containing `net`, with the
-    /// resource that declares it.
-    pub fn root_of(&self, net: &IpNet) -> Option<(&'e Address, IpNet)> {
+    /// The most specific address-space root (a VPC's CIDR) containing `net`, with what
+    /// declares it: one of the environment's resources, else a learned space (its own
+    /// first).
+    pub fn root_of(&self, net: &IpNet) -> Option<(Root<'_>, IpNet)> {
+        let inside = |root: &IpNet| root.contains(net) && root.prefix_len() <= net.prefix_len();
         self.facts
             .roots
             .iter()
-            .find(|(root, _)| root.contains(net) && root.prefix_len() <= net.prefix_len())
-            .map(|(root, owner)| (&self.env.resources[*owner as usize].address, *root))
+            .find(|(root, _)| inside(root))
+            .map(|(root, owner)| {
+                (
+                    Root::Resource(&self.env.resources[*owner as usize].address),
+                    *root,
+                )
+            })
+            .or_else(|| {
+                self.spaces
+                    .iter()
+                    .find(|(root, _)| inside(root))
+                    .map(|(root, label)| (Root::Learned(label), *root))
+            })
     }
 
-    /// Every address-space root with the resource that declares it.
-    pub fn roots(&self) -> impl Iterator<Item = (&'e Address, IpNet)> + '_ {
+    /// The environment's own address-space roots with what declares them: its
+    /// resources' networks, then the spaces learned for it.
+    pub fn roots(&self) -> impl Iterator<Item = (Root<'_>, IpNet)> + '_ {
         self.facts
             .roots
             .iter()
-            .map(|(root, owner)| (&self.env.resources[*owner as usize].address, *root))
+            .map(|(root, owner)| {
+                (
+                    Root::Resource(&self.env.resources[*owner as usize].address),
+                    *root,
+                )
+            })
+            .chain(
+                self.spaces[..self.own_spaces]
+                    .iter()
+                    .map(|(root, label)| (Root::Learned(label), *root)),
+            )
+    }
+
+    /// The key a root compares by across environments: its resource's logical
+    /// address, or the learned space's label.
+    pub fn root_key(&self, root: Root<'_>) -> String {
+        match root {
+            Root::Resource(a) => self.logical(a).to_string(),
+            Root::Learned(label) => label.to_string(),
+        }
     }
 
     /// An IP address or CIDR inside one of the environment's roots, written relative to
@@ -617,7 +734,7 @@ impl<'e> Context<'e> {
         };
         let is_cidr = s.contains('/');
         let (owner, root) = self.root_of(&net)?;
-        let owner = self.logical(owner);
+        let owner = self.root_key(owner);
         let offset = match (net.addr(), root.network()) {
             (IpAddr::V4(a), IpAddr::V4(b)) => {
                 let d = u32::from(a) - u32::from(b);

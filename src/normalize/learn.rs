@@ -33,6 +33,9 @@ const MIN_KEPT: usize = 3;
 /// The most leaves read per instance: a huge attribute says nothing more.
 const MAX_LEAVES: usize = 4096;
 
+/// The most items of a list read.
+const MAX_ITEMS: usize = 64;
+
 /// What a correspondence pairs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum CorrKind {
@@ -42,6 +45,11 @@ pub enum CorrKind {
     Account,
     /// A provider identifier of something outside the state (`vpc-…`, a zone id).
     Identifier,
+    /// A DNS suffix (`example.com` ↔ `staging.example-sandbox.net`).
+    Domain,
+    /// The base of an address space whose root is outside the configuration
+    /// (`10.13.0.0/16` ↔ `10.12.0.0/16`).
+    AddressSpace,
 }
 
 impl CorrKind {
@@ -50,6 +58,8 @@ impl CorrKind {
             CorrKind::Token => "token",
             CorrKind::Account => "account",
             CorrKind::Identifier => "identifier",
+            CorrKind::Domain => "domain",
+            CorrKind::AddressSpace => "address-space",
         }
     }
 }
@@ -270,6 +280,132 @@ fn kind_of(a: &str, b: &str) -> CorrKind {
     }
 }
 
+/// An IP address or network written alone (`10.13.1.0/24`, `10.13.1.5`).
+fn parse_net(s: &str) -> Option<ipnet::IpNet> {
+    let first = *s.as_bytes().first()?;
+    if !(first.is_ascii_hexdigit() || first == b':')
+        || !s
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() || b"./:".contains(&b))
+    {
+        return None;
+    }
+    s.parse::<ipnet::IpNet>()
+        .ok()
+        .or_else(|| s.parse::<std::net::IpAddr>().ok().map(ipnet::IpNet::from))
+}
+
+/// The narrowest and widest base an address space learned may have: IPv4 spaces of
+/// /8 to /20 (a network of at least 4,096 addresses, what a VPC or VNet of an
+/// environment is), IPv6 of /16 to /56.
+const SPACE_V4: std::ops::RangeInclusive<u8> = 8..=20;
+const SPACE_V6: std::ops::RangeInclusive<u8> = 16..=56;
+
+/// The bases of the address spaces two addresses are the same offset in, when they
+/// differ only in the bits of such a base: `10.13.1.0/24` and `10.12.1.0/24` are
+/// `10.13.0.0/16` and `10.12.0.0/16` (0.0.1.0/24 in each). The base is as long as the
+/// last bit in which they differ, so that every address of the same two spaces gives
+/// the same pair.
+fn space_pair(x: &str, y: &str) -> Option<(ipnet::IpNet, ipnet::IpNet)> {
+    use ipnet::IpNet;
+    use std::net::IpAddr;
+    let (a, b) = (parse_net(x)?, parse_net(y)?);
+    if a.prefix_len() != b.prefix_len() {
+        return None;
+    }
+    let (ua, ub, width, allowed) = match (a.network(), b.network()) {
+        (IpAddr::V4(p), IpAddr::V4(q)) => (
+            u128::from(u32::from(p)),
+            u128::from(u32::from(q)),
+            32u32,
+            SPACE_V4,
+        ),
+        (IpAddr::V6(p), IpAddr::V6(q)) => (u128::from(p), u128::from(q), 128u32, SPACE_V6),
+        _ => return None,
+    };
+    let d = ua ^ ub;
+    if d == 0 {
+        return None;
+    }
+    let len = u8::try_from(width - d.trailing_zeros()).ok()?;
+    if !allowed.contains(&len) || len > a.prefix_len() {
+        return None;
+    }
+    let base = |n: &IpNet| IpNet::new(n.network(), len).ok().map(|b| b.trunc());
+    Some((base(&a)?, base(&b)?))
+}
+
+/// Whether an attribute of this name holds host names or endpoints (a record's
+/// target, an origin, a URL): where domains are read besides names.
+fn holds_hosts(path: &[Step<'_>]) -> bool {
+    path.iter()
+        .rev()
+        .find_map(|s| match s {
+            Step::Attr(a) => Some(*a),
+            _ => None,
+        })
+        .is_some_and(|n| {
+            let n = n.to_ascii_lowercase();
+            [
+                "host", "url", "uri", "endpoint", "origin", "fqdn", "domain", "record", "server",
+                "alias", "target", "cname", "address",
+            ]
+            .iter()
+            .any(|w| n.contains(w))
+        })
+}
+
+/// The host a value names, lower-case without a final dot, with what surrounds it
+/// (`https://api.example.com/x` → `api.example.com`, `https://`, `/x`).
+fn host_in(s: &str) -> Option<(String, &str, &str)> {
+    let (before, rest) = match s.find("://") {
+        Some(i) => s.split_at(i + 3),
+        None => ("", s),
+    };
+    let end = rest.find(['/', ':', '?', '#']).unwrap_or(rest.len());
+    let (host, after) = rest.split_at(end);
+    let host = host.strip_suffix('.').unwrap_or(host);
+    let host = host.strip_prefix("*.").unwrap_or(host);
+    if host.is_empty()
+        || !host.contains('.')
+        || !host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+        || host.split('.').any(str::is_empty)
+    {
+        return None;
+    }
+    Some((host.to_ascii_lowercase(), before, after))
+}
+
+/// The DNS suffixes two host names (or URLs) differ by, after the labels they share
+/// on the left: `api.example.com` and `api.staging.example-sandbox.net` give
+/// `example.com` and `staging.example-sandbox.net`, with `api`, the part they share.
+/// Each suffix is a domain: two labels at least, ending in a name of letters.
+fn domain_pair(x: &str, y: &str) -> Option<(String, String, String)> {
+    let (hx, bx, ax) = host_in(x)?;
+    let (hy, by, ay) = host_in(y)?;
+    if hx == hy || bx != by || ax != ay {
+        return None;
+    }
+    let (lx, ly): (Vec<&str>, Vec<&str>) = (hx.split('.').collect(), hy.split('.').collect());
+    let mut shared = lx.iter().zip(&ly).take_while(|(a, b)| a == b).count();
+    // Each suffix keeps two labels.
+    shared = shared
+        .min(lx.len().saturating_sub(2))
+        .min(ly.len().saturating_sub(2));
+    let (sx, sy) = (&lx[shared..], &ly[shared..]);
+    let tld = |l: &[&str]| {
+        l.last().is_some_and(|t| {
+            (2..=24).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_alphabetic())
+        })
+    };
+    if sx.len() < 2 || sy.len() < 2 || !tld(sx) || !tld(sy) || sx == sy {
+        return None;
+    }
+    Some((sx.join("."), sy.join("."), lx[..shared].join(".")))
+}
+
 /// Every pair of strings at the same path of two instances, with the path.
 fn leaves<'v>(
     a: &'v Value,
@@ -314,10 +450,25 @@ fn leaves<'v>(
                 }
             }
         }
-        (Value::List(x), Value::List(y)) if x.len() == y.len() && x.len() <= 64 => {
+        (Value::List(x), Value::List(y)) if x.len() == y.len() && x.len() <= MAX_ITEMS => {
             for (i, (va, vb)) in x.iter().zip(y.iter()).enumerate() {
                 path.push(Step::Index(i));
                 leaves(va, vb, path, budget, f);
+                path.pop();
+            }
+        }
+        // Lists of different lengths (a rule more in one environment) pair no item
+        // by position; items written identically in both still pair, so that a value
+        // copied from the other environment is found in them.
+        (Value::List(x), Value::List(y)) if x.len().max(y.len()) <= MAX_ITEMS => {
+            let mut used = vec![false; y.len()];
+            for (i, va) in x.iter().enumerate() {
+                let Some(j) = (0..y.len()).find(|&j| !used[j] && y[j] == *va) else {
+                    continue;
+                };
+                used[j] = true;
+                path.push(Step::Index(i));
+                leaves(va, &y[j], path, budget, f);
                 path.pop();
             }
         }
@@ -330,6 +481,47 @@ fn leaves<'v>(
 struct Seen {
     /// (from, to, kind) → the rows it was seen in.
     pairs: HashMap<(String, String, CorrKind), BTreeSet<usize>>,
+    /// For domains and address spaces: distinct values it was seen in (at most
+    /// [`MIN_PLACES`] kept), so that one host or network written in many places is not
+    /// taken for a convention.
+    variants: HashMap<(String, String, CorrKind), BTreeSet<String>>,
+}
+
+impl Seen {
+    fn note(&mut self, key: (String, String, CorrKind), row: usize, variant: Option<String>) {
+        if let Some(v) = variant {
+            let vs = self.variants.entry(key.clone()).or_default();
+            if vs.len() < MIN_PLACES {
+                vs.insert(v);
+            }
+        }
+        self.pairs.entry(key).or_default().insert(row);
+    }
+
+    fn merge(&mut self, other: Seen) {
+        for (key, places) in other.pairs {
+            self.pairs.entry(key).or_default().extend(places);
+        }
+        for (key, vs) in other.variants {
+            let mine = self.variants.entry(key).or_default();
+            for v in vs {
+                if mine.len() < MIN_PLACES {
+                    mine.insert(v);
+                }
+            }
+        }
+    }
+
+    /// Whether a pairing was seen in enough places, and for domains and spaces in
+    /// enough distinct values.
+    fn enough(&self, key: &(String, String, CorrKind), places: usize) -> bool {
+        places >= MIN_PLACES
+            && (!matches!(key.2, CorrKind::Domain | CorrKind::AddressSpace)
+                || self
+                    .variants
+                    .get(key)
+                    .is_some_and(|v| v.len() >= MIN_PLACES))
+    }
 }
 
 /// Learns the correspondences of every environment with the baseline from the aligned
@@ -341,13 +533,28 @@ pub fn learn(
     rows: &[Row<'_>],
     baseline: usize,
 ) -> Learned {
+    let correspondences = correspondences(envs, contexts, rows, baseline);
+    let breaks = find_breaks(envs, rows, baseline, &correspondences);
+    Learned {
+        correspondences,
+        breaks,
+    }
+}
+
+/// The correspondences of [`learn`], without looking for breaks.
+pub fn correspondences(
+    envs: &[Environment],
+    contexts: &[Context<'_>],
+    rows: &[Row<'_>],
+    baseline: usize,
+) -> Vec<Correspondence> {
     use rayon::prelude::*;
     let per_env: Vec<(usize, Seen)> = (0..envs.len())
         .into_par_iter()
         .filter(|&k| k != baseline)
         .map(|k| (k, observe(envs, contexts, rows, baseline, k)))
         .collect();
-    let mut out = Learned::default();
+    let mut out: Vec<Correspondence> = Vec::new();
     for (k, seen) in per_env {
         // One to one: a word that pairs with two, or two that pair with one, is no
         // convention.
@@ -360,10 +567,19 @@ pub fn learn(
         let mut accepted: Vec<Correspondence> = seen
             .pairs
             .iter()
-            .filter(|((from, to, kind), places)| {
-                places.len() >= MIN_PLACES
-                    && from_count[&(from.as_str(), *kind)] == 1
-                    && to_count[&(to.as_str(), *kind)] == 1
+            .filter(|(key, places)| {
+                let (from, to, kind) = key;
+                seen.enough(key, places.len())
+                    && if *kind == CorrKind::AddressSpace {
+                        // Spaces nest: one contradicts another when either side
+                        // overlaps. A renumbered subnet inside the space contradicts
+                        // it once; the space holds when seen more than all that
+                        // contradicts it.
+                        places.len() > rivals(&seen, from, to)
+                    } else {
+                        from_count[&(from.as_str(), *kind)] == 1
+                            && to_count[&(to.as_str(), *kind)] == 1
+                    }
             })
             .map(|((from, to, kind), places)| Correspondence {
                 env: k,
@@ -371,41 +587,80 @@ pub fn learn(
                 to: to.clone(),
                 kind: *kind,
                 occurrences: places.len(),
-                declared: declared(contexts, baseline, k, from, to),
+                declared: declared(contexts, baseline, k, from, to, *kind),
             })
             .collect();
         accepted.sort_by(|a, b| (a.kind, &a.from).cmp(&(b.kind, &b.from)));
-        // Breaks: the baseline's side written as is where the pairing says otherwise;
-        // found in a second pass, looking each identical value's words up.
-        let base = out.correspondences.len();
-        let by_word: HashMap<(&str, bool), usize> = accepted
-            .iter()
-            .enumerate()
-            .map(|(i, c)| ((c.from.as_str(), c.kind == CorrKind::Identifier), base + i))
-            .collect();
-        if !by_word.is_empty() {
-            let found = breaks(envs, rows, baseline, k, &by_word);
-            // Everywhere else means more often kept than broken.
-            let mut per: HashMap<usize, usize> = HashMap::new();
-            for b in &found {
-                *per.entry(b.correspondence).or_default() += 1;
-            }
-            out.breaks.extend(found.into_iter().filter(|b| {
-                per[&b.correspondence] < accepted[b.correspondence - base].occurrences
-            }));
-        }
-        out.correspondences.extend(accepted);
+        out.extend(accepted);
     }
-    out.breaks
-        .sort_by(|a, b| (a.env, a.row, &a.path).cmp(&(b.env, b.row, &b.path)));
     out
+}
+
+/// The values that break `correspondences` (of every environment with the baseline):
+/// the baseline's side written as is where the pairing says otherwise, found by
+/// looking each identical value up. A correspondence is broken only where it is kept
+/// more often than broken ("everywhere else").
+pub fn find_breaks(
+    envs: &[Environment],
+    rows: &[Row<'_>],
+    baseline: usize,
+    correspondences: &[Correspondence],
+) -> Vec<Break> {
+    let mut out = Vec::new();
+    for k in (0..envs.len()).filter(|&k| k != baseline) {
+        let lookup = Lookup::of(correspondences, k);
+        if lookup.is_empty() {
+            continue;
+        }
+        let found = breaks(envs, rows, baseline, k, &lookup);
+        let mut per: HashMap<usize, usize> = HashMap::new();
+        for b in &found {
+            *per.entry(b.correspondence).or_default() += 1;
+        }
+        out.extend(
+            found
+                .into_iter()
+                .filter(|b| per[&b.correspondence] < correspondences[b.correspondence].occurrences),
+        );
+    }
+    out.sort_by(|a, b| (a.env, a.row, &a.path).cmp(&(b.env, b.row, &b.path)));
+    out
+}
+
+/// How many places saw address-space pairings that overlap `from` or `to` without
+/// being that pairing.
+fn rivals(seen: &Seen, from: &str, to: &str) -> usize {
+    let overlap = |a: &str, b: &str| match (a.parse::<ipnet::IpNet>(), b.parse::<ipnet::IpNet>()) {
+        (Ok(a), Ok(b)) => a.contains(&b) || b.contains(&a),
+        _ => false,
+    };
+    seen.pairs
+        .iter()
+        .filter(|((f, t, k), _)| {
+            *k == CorrKind::AddressSpace
+                && (f != from || t != to)
+                && (overlap(f, from) || overlap(t, to))
+        })
+        .map(|(_, places)| places.len())
+        .sum()
 }
 
 /// Whether `from` ↔ `to` is a pairing the user declared: each is a token of its own
 /// environment's names or aliases.
-fn declared(contexts: &[Context<'_>], baseline: usize, k: usize, from: &str, to: &str) -> bool {
+fn declared(
+    contexts: &[Context<'_>],
+    baseline: usize,
+    k: usize,
+    from: &str,
+    to: &str,
+    kind: CorrKind,
+) -> bool {
     match (contexts.get(baseline), contexts.get(k)) {
-        (Some(b), Some(e)) => b.is_env_token(from) && e.is_env_token(to),
+        (Some(b), Some(e)) => match kind {
+            CorrKind::Domain => b.has_domain(from) && e.has_domain(to),
+            CorrKind::AddressSpace => false,
+            _ => b.is_env_token(from) && e.is_env_token(to),
+        },
         _ => false,
     }
 }
@@ -446,9 +701,7 @@ fn observe(
         .enumerate()
         .map(|(c, chunk)| observe_rows(envs, contexts, chunk, c * CHUNK, baseline, k))
         .reduce(Seen::default, |mut a, b| {
-            for (key, places) in b.pairs {
-                a.pairs.entry(key).or_default().extend(places);
-            }
+            a.merge(b);
             a
         })
 }
@@ -468,7 +721,37 @@ fn observe_rows(
     let (base_ctx, ctx) = (&contexts[baseline], &contexts[k]);
     let mut seen = Seen::default();
     aligned_leaves(envs, rows, first, baseline, k, &mut |n, ra, rb, p, x, y| {
-        if x == y || !names_something(p) {
+        if x == y {
+            return;
+        }
+        // Address spaces and domains, wherever they are written; only where the two
+        // values do not compare equal already.
+        let mut outside: Option<((String, String, CorrKind), String)> = None;
+        if let Some((bx, by)) = space_pair(x, y) {
+            let rooted = |c: &Context<'_>, s: &str| {
+                parse_net(s).is_some_and(|net| c.root_of(&net).is_some())
+            };
+            if rooted(base_ctx, x) || rooted(ctx, y) {
+                return;
+            }
+            outside = Some((
+                (bx.to_string(), by.to_string(), CorrKind::AddressSpace),
+                x.to_string(),
+            ));
+        } else if names_something(p) || holds_hosts(p) || x.contains("://") {
+            // Hosts that already read alike (`api.prod.example.com`) are names of
+            // their environments, counted as words below.
+            outside = domain_pair(x, y)
+                .filter(|_| base_ctx.text(x) != ctx.text(y))
+                .map(|(dx, dy, left)| ((dx, dy, CorrKind::Domain), left));
+        }
+        if let Some((key, variant)) = outside {
+            if readable(ra, rb, &to_path(p), x, y) {
+                seen.note(key, n, Some(variant));
+            }
+            return;
+        }
+        if !names_something(p) {
             return;
         }
         let pairs: Vec<(String, String, CorrKind)> = if is_provider_id(x) && is_provider_id(y) {
@@ -490,7 +773,7 @@ fn observe_rows(
             return;
         }
         for pair in pairs {
-            seen.pairs.entry(pair).or_default().insert(n);
+            seen.note(pair, n, None);
         }
     });
     seen
@@ -524,39 +807,117 @@ fn aligned_leaves<'e>(
     }
 }
 
-/// The correspondence whose baseline side `text` holds: the whole text as an
-/// identifier, else one of its words.
-fn word_hit(text: &str, by_word: &HashMap<(&str, bool), usize>) -> Option<usize> {
-    by_word.get(&(text, true)).copied().or_else(|| {
+/// The baseline's sides of the correspondences of one environment, to look values up:
+/// words and identifiers by text, domains and address spaces by containment.
+struct Lookup<'c> {
+    /// (word or identifier, whether an identifier) → the correspondence's index.
+    by_word: HashMap<(&'c str, bool), usize>,
+    /// The baseline's and the environment's domains → index.
+    domains: Vec<(&'c str, &'c str, usize)>,
+    /// The baseline's and the environment's address spaces → index.
+    spaces: Vec<(ipnet::IpNet, ipnet::IpNet, usize)>,
+}
+
+impl<'c> Lookup<'c> {
+    /// The lookup of environment `env`'s correspondences among `all` (indexes are
+    /// into `all`).
+    fn of(all: &'c [Correspondence], env: usize) -> Lookup<'c> {
+        let mut l = Lookup {
+            by_word: HashMap::new(),
+            domains: Vec::new(),
+            spaces: Vec::new(),
+        };
+        for (i, c) in all.iter().enumerate().filter(|(_, c)| c.env == env) {
+            match c.kind {
+                CorrKind::Domain => l.domains.push((&c.from, &c.to, i)),
+                CorrKind::AddressSpace => {
+                    if let (Ok(f), Ok(t)) = (c.from.parse(), c.to.parse()) {
+                        l.spaces.push((f, t, i));
+                    }
+                }
+                kind => {
+                    l.by_word
+                        .insert((c.from.as_str(), kind == CorrKind::Identifier), i);
+                }
+            }
+        }
+        l
+    }
+
+    fn is_empty(&self) -> bool {
+        self.by_word.is_empty() && self.domains.is_empty() && self.spaces.is_empty()
+    }
+
+    /// The correspondence whose baseline side `text` holds: the whole text as an
+    /// identifier, a network in the baseline's space (not in the environment's), a host
+    /// under the baseline's domain (not under the environment's), else one of its words.
+    fn hit(&self, text: &str) -> Option<usize> {
+        if let Some(c) = self.by_word.get(&(text, true)) {
+            return Some(*c);
+        }
+        if !self.spaces.is_empty() {
+            if let Some(net) = parse_net(text) {
+                let inside = |root: &ipnet::IpNet| root.contains(&net);
+                if let Some((_, _, c)) =
+                    self.spaces.iter().find(|(f, t, _)| inside(f) && !inside(t))
+                {
+                    return Some(*c);
+                }
+            }
+        }
+        if !self.domains.is_empty() {
+            if let Some((host, _, _)) = host_in(text) {
+                let under = |d: &str| {
+                    host == d || (host.ends_with(d) && host[..host.len() - d.len()].ends_with('.'))
+                };
+                if let Some((_, _, c)) = self.domains.iter().find(|(f, t, _)| under(f) && !under(t))
+                {
+                    return Some(*c);
+                }
+            }
+        }
+        // A word of one or two letters (`p` ↔ `u`) is an environment's only as a part
+        // of a name (`cstar-p-rg`), never inside prose or an abbreviation
+        // (`PagoPA S.p.A`).
+        let prose = text.contains(char::is_whitespace);
+        let b = text.as_bytes();
+        let joint = |i: Option<usize>| i.and_then(|i| b.get(i)).is_none_or(|c| b"-_/".contains(c));
+        let mut at = 0;
         text.split(|c: char| !c.is_ascii_alphanumeric())
-            .filter(|w| !w.is_empty())
             .find_map(|w| {
+                let start = at;
+                at += w.len() + 1;
+                if w.is_empty()
+                    || (w.len() < 3
+                        && (prose || !joint(start.checked_sub(1)) || !joint(Some(start + w.len()))))
+                {
+                    return None;
+                }
                 if w.bytes().any(|b| b.is_ascii_uppercase()) {
-                    by_word
+                    self.by_word
                         .get(&(w.to_ascii_lowercase().as_str(), false))
                         .copied()
                 } else {
-                    by_word.get(&(w, false)).copied()
+                    self.by_word.get(&(w, false)).copied()
                 }
             })
-    })
+    }
 }
 
 /// The values of environment `k` that write, at an aligned instance, exactly what the
 /// baseline writes there, where that holds the baseline's side of a correspondence
-/// (`by_word`: its word or identifier, and whether it is an identifier → its index).
-/// One per instance and correspondence.
+/// ([`Lookup`]). One per instance and correspondence.
 fn breaks(
     envs: &[Environment],
     rows: &[Row<'_>],
     baseline: usize,
     k: usize,
-    by_word: &HashMap<(&str, bool), usize>,
+    lookup: &Lookup<'_>,
 ) -> Vec<Break> {
     use rayon::prelude::*;
     rows.par_chunks(CHUNK)
         .enumerate()
-        .flat_map_iter(|(c, chunk)| breaks_in(envs, chunk, c * CHUNK, baseline, k, by_word))
+        .flat_map_iter(|(c, chunk)| breaks_in(envs, chunk, c * CHUNK, baseline, k, lookup))
         .collect()
 }
 
@@ -567,7 +928,7 @@ fn breaks_in(
     first: usize,
     baseline: usize,
     k: usize,
-    by_word: &HashMap<(&str, bool), usize>,
+    lookup: &Lookup<'_>,
 ) -> Vec<Break> {
     // One per row and correspondence, in that order.
     let mut found: BTreeMap<(usize, usize), Break> = BTreeMap::new();
@@ -575,12 +936,12 @@ fn breaks_in(
         if x != y || x.is_empty() || !(names_something(p) || is_locator(x)) {
             return;
         }
-        let Some(c) = word_hit(x, by_word) else {
+        let Some(c) = lookup.hit(x) else {
             return;
         };
         // An instance named for the other environment (a route `soc_prod` to a
         // network every environment shares) writes that name by design.
-        if found.contains_key(&(n, c)) || names_word(&rb.address.to_string(), by_word, c) {
+        if found.contains_key(&(n, c)) || names_word(&rb.address.to_string(), &lookup.by_word, c) {
             return;
         }
         let at = to_path(p);
@@ -695,13 +1056,22 @@ mod tests {
             let (a, b) = (word(5), word(5));
             let (c, d) = (word(12), word(12));
             let (e, f) = (word(4), word(4));
+            // Networks and hosts drawn at random too.
+            let octets = word(4);
+            let mut o = octets.bytes().map(|b| u32::from(b - b'a') * 9 % 256);
+            let mut octet = || o.next().unwrap_or(0);
+            let (n1, n2, n3, n4) = (octet(), octet(), octet(), octet());
             prod.push((
                 format!("aws_x.r{i}"),
-                format!(r#"{{"name":"{a}-{e}","vpc_id":"vpc-{c}","tags":{{"Name":"{a}"}}}}"#),
+                format!(
+                    r#"{{"name":"{a}-{e}","vpc_id":"vpc-{c}","tags":{{"Name":"{a}"}},"cidr_block":"10.{n1}.{n2}.0/24","endpoint":"https://{a}.{e}.com/x"}}"#
+                ),
             ));
             staging.push((
                 format!("aws_x.r{i}"),
-                format!(r#"{{"name":"{b}-{f}","vpc_id":"vpc-{d}","tags":{{"Name":"{b}"}}}}"#),
+                format!(
+                    r#"{{"name":"{b}-{f}","vpc_id":"vpc-{d}","tags":{{"Name":"{b}"}},"cidr_block":"10.{n3}.{n4}.0/24","endpoint":"https://{a}.{f}.net/x"}}"#
+                ),
             ));
         }
         let l = run(&refs(&prod), &refs(&staging))?;
@@ -931,5 +1301,220 @@ mod tests {
         assert_eq!(one_word_apart("a-pd", "a.ts"), None);
         assert_eq!(one_word_apart("web-1", "web-2"), None);
         assert_eq!(one_word_apart("same", "same"), None);
+    }
+    #[test]
+    fn space_pairs_are_the_bases_two_addresses_are_the_same_offset_in() {
+        let pair = |x: &str, y: &str| space_pair(x, y).map(|(a, b)| (a.to_string(), b.to_string()));
+        let p = |a: &str, b: &str| Some((a.to_string(), b.to_string()));
+        assert_eq!(
+            pair("10.13.1.0/24", "10.12.1.0/24"),
+            p("10.13.0.0/16", "10.12.0.0/16")
+        );
+        assert_eq!(
+            pair("10.13.200.7", "10.12.200.7"),
+            p("10.13.0.0/16", "10.12.0.0/16")
+        );
+        // 10.12 and 10.20 differ in two bits: the base holds both, the offsets agree.
+        assert_eq!(
+            pair("10.12.1.0/24", "10.20.1.0/24"),
+            p("10.8.0.0/13", "10.16.0.0/13")
+        );
+        assert_eq!(
+            pair("10.0.0.0/20", "10.0.16.0/20"),
+            p("10.0.0.0/20", "10.0.16.0/20")
+        );
+        assert_eq!(
+            pair("2600:1f18:1:10::/64", "2600:1f18:2:10::/64"),
+            p("2600:1f18:1::/48", "2600:1f18:2::/48")
+        );
+        // Not spaces: a renumbered subnet (a base narrower than /20), other lengths,
+        // other families, the same network, text.
+        assert_eq!(pair("10.0.1.0/24", "10.0.2.0/24"), None);
+        assert_eq!(pair("10.13.0.0/16", "10.12.0.0/20"), None);
+        assert_eq!(pair("10.13.0.0/16", "2600::/16"), None);
+        assert_eq!(pair("10.13.0.0/16", "10.13.0.0/16"), None);
+        assert_eq!(pair("0.0.0.0/0", "10.0.0.0/0"), None);
+        assert_eq!(pair("web-1", "web-2"), None);
+    }
+
+    #[test]
+    fn domain_pairs_are_the_suffixes_after_the_labels_shared() {
+        let pair = |x: &str, y: &str| domain_pair(x, y);
+        let p = |a: &str, b: &str, l: &str| Some((a.to_string(), b.to_string(), l.to_string()));
+        assert_eq!(
+            pair("api.example.com", "api.staging.example-sandbox.net"),
+            p("example.com", "staging.example-sandbox.net", "api")
+        );
+        assert_eq!(
+            pair(
+                "https://www.example.com/login",
+                "https://www.example.aat.platform.example.net/login"
+            ),
+            p("example.com", "example.aat.platform.example.net", "www")
+        );
+        assert_eq!(
+            pair("example.com.", "staging.example.com"),
+            p("example.com", "staging.example.com", "")
+        );
+        assert_eq!(
+            pair("*.example.com", "*.example.net"),
+            p("example.com", "example.net", "")
+        );
+        // Not domains: versions, different paths, one label, the same host.
+        assert_eq!(pair("1.2.3", "1.2.4"), None);
+        assert_eq!(
+            pair("https://a.example.com/x", "https://a.example.net/y"),
+            None
+        );
+        assert_eq!(pair("localhost", "example.com"), None);
+        assert_eq!(pair("API.example.com", "api.example.com"), None);
+    }
+
+    /// Subnets of an address space outside the state (`10.13` in prod, `10.12` in
+    /// staging), each in its own instance.
+    fn subnets(first: u8, n: usize) -> Vec<(String, String)> {
+        (0..n)
+            .map(|i| {
+                (
+                    format!("aws_subnet.s{i}"),
+                    format!(r#"{{"cidr_block":"10.{first}.{i}.0/24","vpc_id":"vpc-0{first}"}}"#),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_address_space_outside_the_state_is_learned_and_a_copied_network_breaks_it(
+    ) -> crate::TestResult {
+        let mut prod = subnets(13, 4);
+        let mut staging = subnets(12, 4);
+        // A rule that, in staging, names prod's admin network as prod does.
+        for (env, own) in [(&mut prod, "10.13.0.0/16"), (&mut staging, "10.12.0.0/16")] {
+            env.push((
+                "aws_security_group_rule.admin".into(),
+                format!(r#"{{"cidr_blocks":["{own}","10.13.200.0/24"],"from_port":22}}"#),
+            ));
+        }
+        let l = run(&refs(&prod), &refs(&staging))?;
+        let spaces: Vec<_> = l
+            .correspondences
+            .iter()
+            .filter(|c| c.kind == CorrKind::AddressSpace)
+            .map(|c| (c.from.as_str(), c.to.as_str(), c.occurrences))
+            .collect();
+        assert_eq!(spaces, vec![("10.13.0.0/16", "10.12.0.0/16", 5)]);
+        assert_eq!(l.breaks.len(), 1, "{:?}", l.breaks);
+        assert_eq!(l.breaks[0].value, "10.13.200.0/24");
+        assert_eq!(l.breaks[0].path.to_string(), "cidr_blocks[1]");
+        Ok(())
+    }
+
+    #[test]
+    fn one_network_written_in_many_places_is_no_space_and_a_contradiction_must_be_rare(
+    ) -> crate::TestResult {
+        // One /16 pair, but only one network: the same value in five places.
+        let one = |cidr: &str| -> Vec<(String, String)> {
+            (0..5)
+                .map(|i| {
+                    (
+                        format!("aws_x.r{i}"),
+                        format!(r#"{{"cidr_block":"{cidr}"}}"#),
+                    )
+                })
+                .collect()
+        };
+        let l = run(&refs(&one("10.13.0.0/16")), &refs(&one("10.12.0.0/16")))?;
+        assert!(l.correspondences.is_empty(), "{:?}", l.correspondences);
+        // Four subnets agree, one is renumbered: the space holds, and the renumbered
+        // subnet stays a difference (its offsets differ).
+        let prod = subnets(13, 5);
+        let mut staging = subnets(12, 5);
+        staging[4].1 = r#"{"cidr_block":"10.12.9.0/24","vpc_id":"vpc-012"}"#.into();
+        let l = run(&refs(&prod), &refs(&staging))?;
+        assert_eq!(l.correspondences.len(), 1, "{:?}", l.correspondences);
+        assert_eq!(l.correspondences[0].from, "10.13.0.0/16");
+        // Two spaces of one environment claimed by one network of the other: neither.
+        let mut staging = subnets(12, 2);
+        staging.extend(subnets(14, 4).into_iter().skip(2));
+        let l = run(&refs(&subnets(13, 4)), &refs(&staging))?;
+        assert!(l.correspondences.is_empty(), "{:?}", l.correspondences);
+        Ok(())
+    }
+
+    #[test]
+    fn domains_are_learned_from_two_hosts_and_a_host_under_the_other_domain_breaks_them(
+    ) -> crate::TestResult {
+        let records = |domain: &str, leak: &str| -> Vec<(String, String)> {
+            vec![
+                (
+                    "aws_route53_record.api".into(),
+                    format!(r#"{{"name":"api.{domain}","records":["lb.{domain}"]}}"#),
+                ),
+                (
+                    "aws_route53_record.www".into(),
+                    format!(r#"{{"name":"www.{domain}"}}"#),
+                ),
+                (
+                    "aws_cloudfront_distribution.cdn".into(),
+                    format!(
+                        r#"{{"origin_domain":"https://static.{domain}/assets","aliases":["cdn.{leak}"]}}"#
+                    ),
+                ),
+            ]
+        };
+        let prod = records("example.com", "example.com");
+        let staging = records("staging.example-sandbox.net", "example.com");
+        let l = run(&refs(&prod), &refs(&staging))?;
+        let domains: Vec<_> = l
+            .correspondences
+            .iter()
+            .filter(|c| c.kind == CorrKind::Domain)
+            .map(|c| (c.from.as_str(), c.to.as_str()))
+            .collect();
+        assert_eq!(
+            domains,
+            vec![("example.com", "staging.example-sandbox.net")]
+        );
+        assert_eq!(l.breaks.len(), 1, "{:?}", l.breaks);
+        assert_eq!(l.breaks[0].value, "cdn.example.com");
+        // One host alone says nothing.
+        let l = run(&refs(&prod[1..2]), &refs(&staging[1..2]))?;
+        assert!(l.correspondences.is_empty(), "{:?}", l.correspondences);
+        Ok(())
+    }
+    #[test]
+    fn a_short_code_breaks_only_as_a_part_of_a_name() -> crate::TestResult {
+        // `p` ↔ `u` learned from `cstar-p-…` / `cstar-u-…`; a certificate's subject
+        // `PagoPA S.p.A` is the same in both and no leak; `cstar-p-shared` is.
+        let named = |code: &str| -> Vec<(String, String)> {
+            let mut v: Vec<(String, String)> = (0..3)
+                .map(|i| {
+                    (
+                        format!("azurerm_resource_group.g{i}"),
+                        format!(r#"{{"name":"cstar-{code}-rg{i}"}}"#),
+                    )
+                })
+                .collect();
+            v.push((
+                "tls_self_signed_cert.c".into(),
+                r#"{"subject":[{"common_name":"PagoPA S.p.A","organization":"S.p.A"}]}"#.into(),
+            ));
+            v.push((
+                "azurerm_key_vault.kv".into(),
+                r#"{"name":"cstar-p-shared"}"#.into(),
+            ));
+            v
+        };
+        let l = run(&refs(&named("p")), &refs(&named("u")))?;
+        assert_eq!(
+            l.correspondences
+                .iter()
+                .map(|c| (c.from.as_str(), c.to.as_str()))
+                .collect::<Vec<_>>(),
+            vec![("p", "u")]
+        );
+        let broken: Vec<&str> = l.breaks.iter().map(|b| b.value.as_str()).collect();
+        assert_eq!(broken, vec!["cstar-p-shared"]);
+        Ok(())
     }
 }

@@ -82,7 +82,7 @@ impl Reader<'_> {
         vnet.extend(
             self.ctx
                 .roots()
-                .map(|(a, root)| rooted(&self.key(a), root, root)),
+                .map(|(a, root)| rooted(&self.ctx.root_key(a), root, root)),
         );
         let mut all = self.nets("0.0.0.0/0");
         all.extend(self.nets("::/0"));
@@ -396,12 +396,12 @@ impl<'a> Reader<'a> {
             return Vec::new();
         };
         if let Some((root_addr, root)) = self.ctx.root_of(&n) {
-            return vec![rooted(&self.key(root_addr), root, n)];
+            return vec![rooted(&self.ctx.root_key(root_addr), root, n)];
         }
         let mut out = vec![Peer::Net(n)];
         for (root_addr, root) in self.ctx.roots() {
             if n.contains(&root) {
-                out.push(rooted(&self.key(root_addr), root, root));
+                out.push(rooted(&self.ctx.root_key(root_addr), root, root));
             }
         }
         out

@@ -29,7 +29,7 @@ pub fn claims(rtype: &str, attr: Option<&str>) -> bool {
 fn root_base(ctx: &Context<'_>, key: &str, v6: bool) -> Option<ipnet::IpNet> {
     // A dual-stack VPC has an IPv4 and an IPv6 root: take the family of the range.
     ctx.roots()
-        .find(|(a, n)| matches!(n, ipnet::IpNet::V6(_)) == v6 && ctx.logical(a).to_string() == key)
+        .find(|(a, n)| matches!(n, ipnet::IpNet::V6(_)) == v6 && ctx.root_key(*a) == key)
         .map(|(_, n)| n)
 }
 
@@ -274,9 +274,7 @@ struct Change {
 
 /// The normalised keys of an environment's own networks.
 fn root_keys(ctx: &Context<'_>) -> BTreeSet<String> {
-    ctx.roots()
-        .map(|(a, _)| ctx.logical(a).to_string())
-        .collect()
+    ctx.roots().map(|(a, _)| ctx.root_key(a)).collect()
 }
 
 /// Rules whose peers sit in an own network the other environment does not have are
