@@ -114,6 +114,10 @@ pub struct Conventions {
     /// Words learned from the aligned instances (lower-case): applied to names only,
     /// never to settings (see [`settings_only`]).
     pub learned: Vec<String>,
+    /// Those of `learned` seen so widely that they are applied to settings too
+    /// ([`super::learn::applies_to_settings`]): `p` ↔ `u` in 78 names also reads
+    /// `cstar-p-evh-ns.servicebus.windows.net` in an application setting.
+    pub learned_everywhere: Vec<String>,
     /// Address spaces learned from the aligned instances, whose roots are outside the
     /// configuration (a VPC of another stack): environment name → its networks, each
     /// with the label it shares with the corresponding network of every other
@@ -138,9 +142,13 @@ impl Conventions {
         match c.kind {
             CorrKind::Identifier => {}
             CorrKind::Token | CorrKind::Account => {
+                let everywhere = super::learn::applies_to_settings(c);
                 for word in [&c.from, &c.to] {
                     if !self.learned.contains(word) {
                         self.learned.push(word.clone());
+                    }
+                    if everywhere && !self.learned_everywhere.contains(word) {
+                        self.learned_everywhere.push(word.clone());
                     }
                 }
             }
@@ -209,6 +217,8 @@ pub struct Context<'e> {
     domains: Vec<String>,
     /// Words learned from the aligned instances, longest first.
     learned: Vec<String>,
+    /// Those applied to settings too, longest first.
+    learned_everywhere: Vec<String>,
     /// Learned address spaces: this environment's own first, then the other
     /// environments' (a value written in another's space reads as in its own, like a
     /// domain; a leak is a broken correspondence), each most specific first.
@@ -267,6 +277,11 @@ impl<'e> Context<'e> {
             domains: conventions.domains(),
             learned: {
                 let mut l = conventions.learned.clone();
+                sort_tokens(&mut l);
+                l
+            },
+            learned_everywhere: {
+                let mut l = conventions.learned_everywhere.clone();
                 sort_tokens(&mut l);
                 l
             },
@@ -591,11 +606,16 @@ impl<'e> Context<'e> {
         // `staging-web`.
         out = remove_words(out, &self.tokens, "{env}");
         out = replace_within(out, &self.declared, "{env}");
-        if self.learned.is_empty() || SETTINGS_ONLY.with(std::cell::Cell::get) {
+        let learned = if SETTINGS_ONLY.with(std::cell::Cell::get) {
+            &self.learned_everywhere
+        } else {
+            &self.learned
+        };
+        if learned.is_empty() {
             return out;
         }
-        out = remove_words(out, &self.learned, "{env}");
-        replace_within(out, &self.learned, "{env}")
+        out = remove_words(out, learned, "{env}");
+        replace_within(out, learned, "{env}")
     }
 
     /// A normalised text as this environment writes it: the placeholders normalisation

@@ -164,6 +164,69 @@ pub fn names_attr(n: &str) -> bool {
         || n.contains("domain")
 }
 
+/// How many instances a learned word must be seen in to be applied to settings too.
+pub const EVERYWHERE_PLACES: usize = 8;
+
+/// Words of settings: sizes, tiers, redundancy, states. A name that carries one
+/// (`jobs-xlarge-q1`) says something about a setting, and the pairing is never applied
+/// to settings, however often it is seen.
+const SETTING_WORDS: &[&str] = &[
+    "nano",
+    "micro",
+    "small",
+    "medium",
+    "large",
+    "xlarge",
+    "2xlarge",
+    "4xlarge",
+    "8xlarge",
+    "basic",
+    "standard",
+    "premium",
+    "free",
+    "shared",
+    "dynamic",
+    "consumption",
+    "lrs",
+    "grs",
+    "zrs",
+    "ragrs",
+    "gzrs",
+    "hot",
+    "cool",
+    "cold",
+    "archive",
+    "enabled",
+    "disabled",
+    "true",
+    "false",
+    "on",
+    "off",
+    "low",
+    "high",
+    "min",
+    "max",
+    "single",
+    "multi",
+    "ha",
+];
+
+/// Whether a learned word pairing is applied to settings as well as to names: seen
+/// in [`EVERYWHERE_PLACES`] instances or more, and neither side a word of settings.
+/// Such a pairing is the environment's code (`p` ↔ `u` in `cstar-p-…`), which its
+/// settings also carry (`cstar-p-evh-ns.servicebus.windows.net:9093`).
+pub fn applies_to_settings(c: &Correspondence) -> bool {
+    let setting = |w: &str| {
+        SETTING_WORDS.contains(&w)
+            || w.trim_end_matches(|ch: char| ch.is_ascii_digit())
+                .is_empty()
+    };
+    matches!(c.kind, CorrKind::Token)
+        && c.occurrences >= EVERYWHERE_PLACES
+        && !setting(&c.from)
+        && !setting(&c.to)
+}
+
 /// Whether a value reads as a host, an ARN, a URL or a path of names: where a leaked
 /// token matters wherever it is written.
 fn is_locator(s: &str) -> bool {
@@ -558,9 +621,16 @@ pub fn correspondences(
     for (k, seen) in per_env {
         // One to one: a word that pairs with two, or two that pair with one, is no
         // convention.
+        // A pairing of two names of the environments (`production` ↔ `default`, the
+        // workspace) contradicts nothing: an environment may have several names, and
+        // `production` ↔ `development` next to it is one more.
+        let (base_ctx, ctx) = (&contexts[baseline], &contexts[k]);
         let mut from_count: HashMap<(&str, CorrKind), usize> = HashMap::new();
         let mut to_count: HashMap<(&str, CorrKind), usize> = HashMap::new();
         for (from, to, kind) in seen.pairs.keys() {
+            if *kind == CorrKind::Token && base_ctx.is_env_token(from) && ctx.is_env_token(to) {
+                continue;
+            }
             *from_count.entry((from, *kind)).or_default() += 1;
             *to_count.entry((to, *kind)).or_default() += 1;
         }
@@ -577,8 +647,12 @@ pub fn correspondences(
                         // contradicts it.
                         places.len() > rivals(&seen, from, to)
                     } else {
-                        from_count[&(from.as_str(), *kind)] == 1
-                            && to_count[&(to.as_str(), *kind)] == 1
+                        from_count
+                            .get(&(from.as_str(), *kind))
+                            .copied()
+                            .unwrap_or(0)
+                            <= 1
+                            && to_count.get(&(to.as_str(), *kind)).copied().unwrap_or(0) <= 1
                     }
             })
             .map(|((from, to, kind), places)| Correspondence {
@@ -590,6 +664,38 @@ pub fn correspondences(
                 declared: declared(contexts, baseline, k, from, to, *kind),
             })
             .collect();
+        // A word seen once whose change inside is a pairing already known
+        // (`cstarpcore` ↔ `cstarucore`, once `p` ↔ `u` is): the code glued into one
+        // word, a convention too.
+        let known: BTreeSet<(&str, &str)> = accepted
+            .iter()
+            .filter(|c| c.kind == CorrKind::Token)
+            .map(|c| (c.from.as_str(), c.to.as_str()))
+            .collect();
+        let glued: Vec<Correspondence> = seen
+            .pairs
+            .iter()
+            .filter(|((from, to, kind), places)| {
+                *kind == CorrKind::Token
+                    && places.len() < MIN_PLACES
+                    && from_count.get(&(from.as_str(), *kind)).copied().unwrap_or(0) <= 1
+                    && to_count.get(&(to.as_str(), *kind)).copied().unwrap_or(0) <= 1
+                    && inside(from, to).is_some_and(|(a, b)| {
+                        known.contains(&(a, b)) || (base_ctx.is_env_token(a) && ctx.is_env_token(b))
+                    })
+                    // Not already alike (`app01p`, `app01t` with `p`, `t` declared).
+                    && base_ctx.text(from) != ctx.text(to)
+            })
+            .map(|((from, to, kind), places)| Correspondence {
+                env: k,
+                from: from.clone(),
+                to: to.clone(),
+                kind: *kind,
+                occurrences: places.len(),
+                declared: false,
+            })
+            .collect();
+        accepted.extend(glued);
         accepted.sort_by(|a, b| (a.kind, &a.from).cmp(&(b.kind, &b.from)));
         out.extend(accepted);
     }
@@ -625,6 +731,33 @@ pub fn find_breaks(
     }
     out.sort_by(|a, b| (a.env, a.row, &a.path).cmp(&(b.env, b.row, &b.path)));
     out
+}
+
+/// What changes inside two words that keep their ends (`cstarpcore`, `cstarucore` →
+/// `p`, `u`): both parts non-empty, letters and digits only.
+fn inside<'w>(x: &'w str, y: &'w str) -> Option<(&'w str, &'w str)> {
+    if !x.is_ascii() || !y.is_ascii() {
+        return None;
+    }
+    let (a, b) = (x.as_bytes(), y.as_bytes());
+    let prefix = a.iter().zip(b).take_while(|(p, q)| p == q).count();
+    let m = a.len().min(b.len()) - prefix;
+    let suffix = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take(m)
+        .take_while(|(p, q)| p == q)
+        .count();
+    let (ia, ib) = (&x[prefix..x.len() - suffix], &y[prefix..y.len() - suffix]);
+    (!ia.is_empty()
+        && !ib.is_empty()
+        && (ia, ib) != (x, y)
+        && ia
+            .bytes()
+            .chain(ib.bytes())
+            .all(|c| c.is_ascii_alphanumeric()))
+    .then_some((ia, ib))
 }
 
 /// How many places saw address-space pairings that overlap `from` or `to` without
@@ -1249,7 +1382,9 @@ mod tests {
     #[test]
     fn a_word_learned_from_names_never_hides_a_setting() -> crate::TestResult {
         let st = |size: &str| -> Vec<(String, String)> {
-            let mut v: Vec<(String, String)> = (0..2)
+            // Seen in more places than a code needs to apply to settings: a word of
+            // settings all the same.
+            let mut v: Vec<(String, String)> = (0..EVERYWHERE_PLACES + 2)
                 .map(|i| {
                     (
                         format!("aws_sqs_queue.q{i}"),
@@ -1264,13 +1399,7 @@ mod tests {
             v
         };
         let (p, s) = (st("xlarge"), st("large"));
-        let pr: Vec<(&str, &str)> = p.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-        let sr: Vec<(&str, &str)> = s.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-        let envs = [
-            Environment::for_tests("prod", &pr)?,
-            Environment::for_tests("staging", &sr)?,
-        ];
-        let report = crate::compare_loaded(&envs, 0);
+        let report = compare(&p, &s)?;
         // The queues' names are a convention (learned); the database's class is not.
         assert!(
             report.findings.iter().any(|f| f
@@ -1515,6 +1644,107 @@ mod tests {
         );
         let broken: Vec<&str> = l.breaks.iter().map(|b| b.value.as_str()).collect();
         assert_eq!(broken, vec!["cstar-p-shared"]);
+        Ok(())
+    }
+    fn compare(a: &[(String, String)], b: &[(String, String)]) -> crate::TestResult<crate::Report> {
+        let ra: Vec<(&str, &str)> = a.iter().map(|(x, y)| (x.as_str(), y.as_str())).collect();
+        let rb: Vec<(&str, &str)> = b.iter().map(|(x, y)| (x.as_str(), y.as_str())).collect();
+        let envs = [
+            Environment::for_tests("prod", &ra)?,
+            Environment::for_tests("uat", &rb)?,
+        ];
+        Ok(crate::compare_loaded(&envs, 0))
+    }
+
+    /// `n` resource groups named `cstar-CODE-rgI`, an action group whose name glues the
+    /// code in (`cstarCODEcore`), and a config map whose setting names a host.
+    fn coded(code: &str, n: usize) -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> = (0..n)
+            .map(|i| {
+                (
+                    format!("azurerm_resource_group.g{i}"),
+                    format!(r#"{{"name":"cstar-{code}-rg{i}"}}"#),
+                )
+            })
+            .collect();
+        v.push((
+            "azurerm_monitor_action_group.core".into(),
+            format!(r#"{{"name":"cstar{code}core"}}"#),
+        ));
+        v.push((
+            "kubernetes_config_map.events".into(),
+            format!(
+                r#"{{"data":{{"KAFKA_BROKER":"cstar-{code}-evh-ns.servicebus.windows.net:9093"}}}}"#
+            ),
+        ));
+        v
+    }
+
+    #[test]
+    fn a_code_seen_widely_reads_settings_and_a_word_glued_around_it() -> crate::TestResult {
+        let differs =
+            |r: &crate::Report, rtype: &str| r.findings.iter().any(|f| f.address.rtype == rtype);
+        // Seen in ten names: the code is the environment's, in settings too, and
+        // `cstarpcore` ↔ `cstarucore` (seen once) is the same code glued in.
+        let r = compare(&coded("p", 10), &coded("u", 10))?;
+        assert!(!differs(&r, "kubernetes_config_map"), "{:#?}", r.findings);
+        assert!(
+            !differs(&r, "azurerm_monitor_action_group"),
+            "{:#?}",
+            r.findings
+        );
+        assert!(r
+            .correspondences
+            .iter()
+            .any(|c| c.from == "cstarpcore" && c.to == "cstarucore"));
+        // Seen in three: a convention of names only; the setting is still compared.
+        let r = compare(&coded("p", 3), &coded("u", 3))?;
+        assert!(differs(&r, "kubernetes_config_map"), "{:#?}", r.findings);
+        assert!(!differs(&r, "azurerm_resource_group"), "{:#?}", r.findings);
+        // A word seen once, whose change inside is no known pairing, is not learned.
+        let mut a = coded("p", 3);
+        let mut b = coded("u", 3);
+        a.push(("aws_x.one".into(), r#"{"name":"shopxyzpremium"}"#.into()));
+        b.push(("aws_x.one".into(), r#"{"name":"shopabcpremium"}"#.into()));
+        let r = compare(&a, &b)?;
+        assert!(differs(&r, "aws_x"), "{:#?}", r.findings);
+        Ok(())
+    }
+
+    #[test]
+    fn another_name_of_an_environment_contradicts_no_pairing() -> crate::TestResult {
+        // The workspace is `default`, and the environment calls itself `development`:
+        // prod's `production` pairs with both.
+        let named = |env: &str, ws: &str| -> Vec<(String, String)> {
+            (0..3)
+                .flat_map(|i| {
+                    [
+                        (
+                            format!("aws_kms_alias.k{i}"),
+                            format!(r#"{{"name":"alias/key{i}-{env}"}}"#),
+                        ),
+                        (
+                            format!("aws_s3_bucket.b{i}"),
+                            format!(r#"{{"bucket":"logs{i}-{ws}"}}"#),
+                        ),
+                    ]
+                })
+                .collect()
+        };
+        let ra = named("production", "production");
+        let rb = named("development", "default");
+        let a: Vec<(&str, &str)> = ra.iter().map(|(x, y)| (x.as_str(), y.as_str())).collect();
+        let b: Vec<(&str, &str)> = rb.iter().map(|(x, y)| (x.as_str(), y.as_str())).collect();
+        let envs = [
+            Environment::for_tests("production", &a)?,
+            Environment::for_tests("default", &b)?,
+        ];
+        let r = crate::compare_loaded(&envs, 0);
+        assert!(r.findings.is_empty(), "{:#?}", r.findings);
+        assert!(r
+            .correspondences
+            .iter()
+            .any(|c| c.from == "production" && c.to == "development" && c.source == "learned"));
         Ok(())
     }
 }
