@@ -75,7 +75,190 @@ pub fn align<'e>(
             rows.push(Row { address, present });
         }
     }
+    pair_by_name(envs, contexts, baseline, &mut rows);
     rows
+}
+
+/// For each environment with instances paired with the baseline's at another
+/// logical address (by [`pair_by_name`]), a sentence saying how many and one of them.
+pub fn paired_by_name(
+    envs: &[Environment],
+    contexts: &[Context<'_>],
+    rows: &[Row<'_>],
+    baseline: usize,
+) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    for k in (0..envs.len()).filter(|&k| k != baseline) {
+        let moved: Vec<(&Address, &Address)> = rows
+            .iter()
+            .filter_map(|row| {
+                let (i, j) = (row.present[baseline]?, row.present[k]?);
+                let (a, b) = (
+                    &envs[baseline].resources[i].address,
+                    &envs[k].resources[j].address,
+                );
+                (contexts[baseline].logical(a) != contexts[k].logical(b)).then_some((a, b))
+            })
+            .collect();
+        if let Some((a, b)) = moved.first() {
+            out.push((
+                k,
+                format!(
+                    "{} instance(s) compared with {}'s of the same type and name at another address (`{b}` with `{a}`{})",
+                    moved.len(),
+                    envs[baseline].name,
+                    if moved.len() > 1 { ", …" } else { "" }
+                ),
+            ));
+        }
+    }
+    out
+}
+
+/// Attributes that name an instance for its provider: two instances of one type and
+/// module whose names read alike are one thing, wherever each is written.
+const NAME_ATTRS: &[&str] = &[
+    "name",
+    "bucket",
+    "function_name",
+    "identifier",
+    "cluster_identifier",
+    "repository_name",
+    "table_name",
+    "domain_name",
+];
+
+/// The instance's name as the environment's context reads it, with its type, mode
+/// and logical module path: how an instance at another address is recognised.
+fn name_key(ctx: &Context<'_>, r: &crate::model::Resource) -> Option<String> {
+    let named = NAME_ATTRS
+        .iter()
+        .find_map(|a| r.attributes.get(a).and_then(crate::model::Value::as_str));
+    let read = match named {
+        // A binding of a role names what it binds, not itself: one bucket has several.
+        Some(name) if r.attributes.get("role").is_none() => ctx.text(name).into_owned(),
+        // No name of its own (an IAM binding: a bucket, a role, members): what it
+        // holds, read as compared.
+        _ => content_key(ctx, r)?,
+    };
+    // Too little left to say which thing it is (`{env}`, `a`).
+    if read.chars().filter(char::is_ascii_alphanumeric).count() < 3 {
+        return None;
+    }
+    let logical = ctx.logical(&r.address);
+    Some(format!(
+        "{}\u{0}{}\u{0}{:?}\u{0}{read}",
+        Address::module_call(logical.module.clone()),
+        r.address.rtype,
+        r.address.mode,
+    ))
+}
+
+/// The most characters of an instance's content read as its key.
+const MAX_CONTENT_KEY: usize = 2048;
+
+/// An instance's compared attributes, each scalar as the context reads it (identity
+/// and computed attributes left out): two instances whose content reads alike are one
+/// thing. `None` when anything is unknown, or the content is large.
+fn content_key(ctx: &Context<'_>, r: &crate::model::Resource) -> Option<String> {
+    use crate::model::Value;
+    use crate::normalize::Leaf;
+    fn walk(ctx: &Context<'_>, v: &Value, out: &mut String) -> Option<()> {
+        if out.len() > MAX_CONTENT_KEY {
+            return None;
+        }
+        match v {
+            Value::List(l) if !l.is_empty() => {
+                out.push('[');
+                for x in l.iter() {
+                    walk(ctx, x, out)?;
+                    out.push(',');
+                }
+                out.push(']');
+            }
+            Value::Object(o) if !o.is_empty() => {
+                out.push('{');
+                for (k, x) in o.iter() {
+                    out.push_str(k);
+                    out.push('=');
+                    walk(ctx, x, out)?;
+                    out.push(',');
+                }
+                out.push('}');
+            }
+            _ => match ctx.leaf(v) {
+                Leaf::Unknown => return None,
+                Leaf::Empty => {}
+                Leaf::External => out.push_str("{external}"),
+                Leaf::Ref(a) => {
+                    out.push_str("{ref ");
+                    out.push_str(&a.to_string());
+                    out.push('}');
+                }
+                Leaf::Text(t) => out.push_str(&t),
+            },
+        }
+        Some(())
+    }
+    let mut out = String::new();
+    for (k, v) in r.attributes.entries() {
+        if crate::normalize::diff::is_ignored(&r.address.rtype, k) {
+            continue;
+        }
+        out.push_str(k);
+        out.push('=');
+        walk(ctx, v, &mut out)?;
+        out.push(';');
+    }
+    Some(out)
+}
+
+/// Joins the instance of an environment that has no partner in the baseline with the
+/// baseline's that has none in it, when they are of one type and module and their
+/// names read alike, each the only one so named on its side: the same bucket written
+/// `tfer--calitp-airtable` by an import tool in prod and
+/// `calitp-staging["calitp-staging-airtable"]` in staging is one row, compared
+/// attribute by attribute, not missing twice. The baseline's address is shown.
+fn pair_by_name<'e>(
+    envs: &'e [Environment],
+    contexts: &[Context<'_>],
+    baseline: usize,
+    rows: &mut Vec<Row<'e>>,
+) {
+    use std::collections::HashMap;
+    if contexts.len() != envs.len() {
+        return;
+    }
+    let mut emptied = false;
+    for k in (0..envs.len()).filter(|&k| k != baseline) {
+        // Name key → the one row (None: more than one).
+        let index = |side: usize, other: usize| {
+            let mut m: HashMap<String, Option<usize>> = HashMap::new();
+            for (n, row) in rows.iter().enumerate() {
+                let (Some(i), None) = (row.present[side], row.present[other]) else {
+                    continue;
+                };
+                if let Some(key) = name_key(&contexts[side], &envs[side].resources[i]) {
+                    m.entry(key).and_modify(|e| *e = None).or_insert(Some(n));
+                }
+            }
+            m
+        };
+        let base_only = index(baseline, k);
+        let k_only = index(k, baseline);
+        let mut joins: Vec<(usize, usize)> = base_only
+            .iter()
+            .filter_map(|(key, b)| Some(((*b)?, (*k_only.get(key)?)?)))
+            .collect();
+        joins.sort_unstable();
+        for (b, o) in joins {
+            rows[b].present[k] = rows[o].present[k].take();
+            emptied |= rows[o].present.iter().all(Option::is_none);
+        }
+    }
+    if emptied {
+        rows.retain(|r| r.present.iter().any(Option::is_some));
+    }
 }
 
 #[cfg(test)]
@@ -287,6 +470,73 @@ mod tests {
                 ("x.c".to_string(), vec![None, Some(1), None]),
             ]
         );
+        Ok(())
+    }
+    #[test]
+    fn instances_at_other_addresses_pair_by_their_names_when_unambiguous() -> crate::TestResult {
+        let with = |name: &str, attrs: &[(&str, &str)]| -> crate::TestResult<Environment> {
+            let owned: Vec<(String, String)> = attrs
+                .iter()
+                .map(|(a, n)| (a.to_string(), format!(r#"{{"name":"{n}"}}"#)))
+                .collect();
+            let refs: Vec<(&str, &str)> = owned
+                .iter()
+                .map(|(a, b)| (a.as_str(), b.as_str()))
+                .collect();
+            Environment::for_tests(name, &refs)
+        };
+        let envs = [
+            // An import tool's labels in prod.
+            with(
+                "prod",
+                &[
+                    (
+                        "google_storage_bucket.tfer--calitp-airtable",
+                        "calitp-airtable",
+                    ),
+                    (
+                        "google_storage_bucket.tfer--calitp-publish",
+                        "calitp-publish",
+                    ),
+                    // Two named alike on one side: neither pairs.
+                    ("google_pubsub_topic.tfer--a", "events"),
+                    ("google_pubsub_topic.tfer--b", "events"),
+                    // Another type: never paired with a bucket.
+                    ("google_pubsub_topic.tfer--c", "calitp-tides"),
+                ],
+            )?,
+            with(
+                "staging",
+                &[
+                    (
+                        r#"google_storage_bucket.calitp["calitp-staging-airtable"]"#,
+                        "calitp-staging-airtable",
+                    ),
+                    (
+                        r#"google_storage_bucket.calitp["calitp-staging-publish"]"#,
+                        "calitp-staging-publish",
+                    ),
+                    ("google_pubsub_topic.events", "events"),
+                    ("google_storage_bucket.tides", "calitp-staging-tides"),
+                ],
+            )?,
+        ];
+        let names = ["prod", "staging"];
+        let ctxs: Vec<Context<'_>> = envs.iter().map(|e| Context::new(e, &names)).collect();
+        let rows = present(&align(&envs, &ctxs, 0));
+        let both: Vec<&str> = rows
+            .iter()
+            .filter(|(_, p)| p.iter().all(Option::is_some))
+            .map(|(a, _)| a.as_str())
+            .collect();
+        assert_eq!(
+            both,
+            vec![
+                "google_storage_bucket.tfer--calitp-airtable",
+                "google_storage_bucket.tfer--calitp-publish"
+            ]
+        );
+        assert_eq!(rows.len(), 2 + 3 + 2, "{rows:?}");
         Ok(())
     }
 }

@@ -260,6 +260,10 @@ pub fn compare_with(
     }
     learned.breaks = normalize::learn::find_breaks(envs, &rows, baseline, &learned.correspondences);
     timing("learn", t);
+    // Instances paired by name at another address are said, once per environment.
+    for (k, note) in align::paired_by_name(envs, &contexts, &rows, baseline) {
+        contexts[k].notes.push(note);
+    }
     // Labels kept apart are said, with the environment's warnings.
     for (e, c) in envs.iter().zip(&contexts) {
         for n in &c.notes {

@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, HashMap};
 
 /// All generic findings, unsorted.
 pub fn findings(input: &Input<'_>, rows: &[Row<'_>]) -> Vec<Finding> {
-    let blocks = block_counts(input);
+    let blocks = block_counts(input, rows);
     let left = Unexpanded::of(input);
     let mut out: Vec<Finding> = rows
         .par_iter()
@@ -29,8 +29,10 @@ pub fn findings(input: &Input<'_>, rows: &[Row<'_>]) -> Vec<Finding> {
 /// instance has a key, and the block's address as first seen (the baseline's first).
 type BlockCounts = BTreeMap<Address, (Vec<usize>, bool, Address)>;
 
-/// Instances per resource block per environment.
-fn block_counts(input: &Input<'_>) -> BlockCounts {
+/// Instances per resource block per environment. An instance paired by name with
+/// another environment's at another address (`align::pair_by_name`) counts in that
+/// environment's block too: the block is not missing there.
+fn block_counts(input: &Input<'_>, rows: &[Row<'_>]) -> BlockCounts {
     let envs = input.envs;
     let mut m: BlockCounts = BTreeMap::new();
     let mut order: Vec<usize> = (0..envs.len()).collect();
@@ -49,6 +51,29 @@ fn block_counts(input: &Input<'_>) -> BlockCounts {
                 .or_insert_with(|| (vec![0; envs.len()], false, block.clone()));
             e.0[k] = chunk.len();
             e.1 |= first.key.is_some();
+        }
+    }
+    for row in rows {
+        let blocks: Vec<(usize, Address)> = row
+            .present
+            .iter()
+            .enumerate()
+            .filter_map(|(k, i)| {
+                let a = &envs[k].resources[(*i)?].address;
+                Some((k, input.contexts[k].logical(&a.block()).into_owned()))
+            })
+            .collect();
+        if blocks.iter().all(|(_, b)| *b == blocks[0].1) {
+            continue;
+        }
+        for (_, b) in &blocks {
+            if let Some(e) = m.get_mut(b) {
+                for (k, other) in &blocks {
+                    if other != b {
+                        e.0[*k] += 1;
+                    }
+                }
+            }
         }
     }
     m

@@ -696,7 +696,7 @@ pub fn correspondences(
             })
             .collect();
         accepted.extend(glued);
-        accepted.sort_by(|a, b| (a.kind, &a.from).cmp(&(b.kind, &b.from)));
+        accepted.sort_by(|a, b| (a.kind, &a.from, &a.to).cmp(&(b.kind, &b.from, &b.to)));
         out.extend(accepted);
     }
     out
@@ -969,8 +969,15 @@ impl<'c> Lookup<'c> {
                     }
                 }
                 kind => {
-                    l.by_word
-                        .insert((c.from.as_str(), kind == CorrKind::Identifier), i);
+                    // A word with two partners (`prod` ↔ `stg`, the name, and `prod` ↔
+                    // `dev`, learned): the one seen most, the first on a tie.
+                    let e = l
+                        .by_word
+                        .entry((c.from.as_str(), kind == CorrKind::Identifier))
+                        .or_insert(i);
+                    if all[*e].occurrences < c.occurrences {
+                        *e = i;
+                    }
                 }
             }
         }
@@ -1745,6 +1752,61 @@ mod tests {
             .correspondences
             .iter()
             .any(|c| c.from == "production" && c.to == "development" && c.source == "learned"));
+        Ok(())
+    }
+    #[test]
+    fn a_word_with_two_partners_is_looked_up_the_same_way_every_run() -> crate::TestResult {
+        // stg names its own things `…-stg` (the environment's name) in five places,
+        // and reads dev's secrets `…-dev` in two: `prod` has two partners. A secret
+        // that stg reads as prod's own (`…-prod`) breaks the pairing seen most, on
+        // every run, whatever order the pairings were found in.
+        let env = |own: &str, shared: &str, leak: &str| -> Vec<(String, String)> {
+            let mut v: Vec<(String, String)> = (0..5)
+                .map(|i| {
+                    (
+                        format!("aws_s3_bucket.b{i}"),
+                        format!(r#"{{"bucket":"acme-data{i}-{own}"}}"#),
+                    )
+                })
+                .collect();
+            v.extend((0..2).map(|i| {
+                (
+                    format!("data.azurerm_key_vault_secret.s{i}"),
+                    format!(r#"{{"name":"experian-key{i}-{shared}"}}"#),
+                )
+            }));
+            v.push((
+                "data.azurerm_key_vault_secret.aims".into(),
+                format!(r#"{{"name":"aims-key-{leak}"}}"#),
+            ));
+            v
+        };
+        let prod = env("prod", "prod", "prod");
+        let stg = env("stg", "dev", "prod");
+        let ra: Vec<(&str, &str)> = prod.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let rb: Vec<(&str, &str)> = stg.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let envs = [
+            Environment::for_tests("prod", &ra)?,
+            Environment::for_tests("stg", &rb)?,
+        ];
+        let first = crate::compare_loaded(&envs, 0);
+        let leaks: Vec<String> = first
+            .findings
+            .iter()
+            .filter(|f| f.kind == crate::model::Kind::CrossEnvironment)
+            .map(|f| f.address.to_string())
+            .collect();
+        assert_eq!(
+            leaks,
+            vec!["data.azurerm_key_vault_secret.aims"],
+            "{:#?}",
+            first.findings
+        );
+        for _ in 0..20 {
+            let again = crate::compare_loaded(&envs, 0);
+            assert_eq!(again.findings, first.findings);
+            assert_eq!(again.correspondences, first.correspondences);
+        }
         Ok(())
     }
 }

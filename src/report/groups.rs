@@ -6,6 +6,8 @@
 //!    environments only (`module.frontdoor["x"]` and the 13 resources under it exist in
 //!    prod but not in staging; 57 such instances of one call are one group);
 //! 2. the instances of one resource block missing from the same environments;
+//!    resources of several blocks missing from the same environments that refer to
+//!    one another, share a resource name or a string instance key, as one;
 //! 3. one difference fanned out over many addresses: the same category, kind and
 //!    attribute (list positions aside) with the same values, once normalised, in every
 //!    environment (a TLS policy set once in a variable, on nine listeners).
@@ -194,6 +196,9 @@ fn logical_module(ctx: &Context<'_>, path: &[ModuleStep]) -> String {
 /// missing under when that is the cause.
 type Member = (usize, Option<Vec<ModuleStep>>);
 
+/// A finding's cause, with the module instance it is under.
+type Caused = Option<(Cause, Option<Vec<ModuleStep>>)>;
+
 /// Why a finding is in a group of many, as a key: findings with one key are one group.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum Cause {
@@ -202,6 +207,11 @@ enum Cause {
     Module { call: String, lack: Vec<usize> },
     /// Instances of the resource block `block` missing from the environments `lack`.
     Instances { block: String, lack: Vec<usize> },
+    /// Resources of several blocks missing from the environments `lack` that refer to
+    /// one another, share a resource name or an instance key (a bucket and its ACL
+    /// and IAM members; nine resources keyed `["ai_accelerator"]`): `root` is the one
+    /// most referred to.
+    Related { root: String, lack: Vec<usize> },
     /// The same difference on many addresses.
     FanOut {
         category: Category,
@@ -216,6 +226,7 @@ impl Cause {
         match self {
             Cause::Module { call, lack } => format!("module\u{0}{call}\u{0}{lack:?}"),
             Cause::Instances { block, lack } => format!("instances\u{0}{block}\u{0}{lack:?}"),
+            Cause::Related { root, lack } => format!("related\u{0}{root}\u{0}{lack:?}"),
             Cause::FanOut {
                 category,
                 kind,
@@ -327,11 +338,16 @@ pub fn group(
     baseline: usize,
 ) -> Grouping {
     let modules = Modules::of(envs, contexts);
+    let mut causes: Vec<Caused> = findings
+        .iter()
+        .map(|f| cause(f, envs, contexts, baseline, &modules))
+        .collect();
+    relate(findings, envs, &mut causes);
     // Members of each cause, in report order, with the module instance each is under.
     let mut by_cause: BTreeMap<Cause, Vec<Member>> = BTreeMap::new();
     let mut alone: Vec<usize> = Vec::new();
-    for (i, f) in findings.iter().enumerate() {
-        match cause(f, envs, contexts, baseline, &modules) {
+    for (i, c) in causes.into_iter().enumerate() {
+        match c {
             Some((c, at)) => by_cause.entry(c).or_default().push((i, at)),
             None => alone.push(i),
         }
@@ -358,6 +374,130 @@ pub fn group(
     Grouping { groups, of }
 }
 
+/// Joins what is missing from the same environments, outside a module instance
+/// missing altogether, when it is one thing: resources that refer to one another (in
+/// an environment that has them), and resources of one module that share a string
+/// instance key. A set that spans several blocks gets a [`Cause::Related`] named by
+/// the member most referred to; within one block the instances stay
+/// [`Cause::Instances`].
+fn relate(findings: &[Finding], envs: &[Environment], causes: &mut [Caused]) {
+    use petgraph::unionfind::UnionFind;
+    // The missing findings that may join: outside a module instance missing
+    // altogether, with the environments lacking them.
+    let open: Vec<usize> = (0..findings.len())
+        .filter(|&i| {
+            findings[i].kind == Kind::Missing
+                && !findings[i].address.is_module_call()
+                && matches!(causes[i], None | Some((Cause::Instances { .. }, _)))
+        })
+        .collect();
+    if open.len() < 2 {
+        return;
+    }
+    let lacks: Vec<Vec<usize>> = open.iter().map(|&i| lacking(&findings[i], envs)).collect();
+    let mut uf: UnionFind<usize> = UnionFind::new(open.len());
+    // Where each open finding's resource is, in every environment that has it.
+    let mut at: HashMap<(usize, usize), usize> = HashMap::new();
+    for (n, &i) in open.iter().enumerate() {
+        if lacks[n].is_empty() {
+            continue;
+        }
+        for (k, e) in envs.iter().enumerate() {
+            if !lacks[n].contains(&k) {
+                if let Some(p) = e.position(&findings[i].address) {
+                    at.insert((k, p), n);
+                }
+            }
+        }
+    }
+    let mut referred = vec![0usize; open.len()];
+    for (&(k, p), &n) in &at {
+        for (q, _) in envs[k].edges_from(p) {
+            if let Some(&m) = at.get(&(k, q)) {
+                if m != n && lacks[m] == lacks[n] {
+                    uf.union(n, m);
+                    referred[m] += 1;
+                }
+            }
+        }
+    }
+    // One string key in one module, on several blocks.
+    let mut by_key: HashMap<(String, String, &Vec<usize>), usize> = HashMap::new();
+    for (n, &i) in open.iter().enumerate() {
+        let a = &findings[i].address;
+        if let (Some(crate::model::Key::Str(key)), false) = (&a.key, lacks[n].is_empty()) {
+            let module = Address::module_call(a.module.clone()).to_string();
+            match by_key.entry((module, key.to_string(), &lacks[n])) {
+                std::collections::hash_map::Entry::Occupied(o) => {
+                    uf.union(*o.get(), n);
+                }
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(n);
+                }
+            }
+        }
+    }
+    // One resource name in one module, on several types (`google_storage_bucket.x`,
+    // `google_storage_bucket_acl.x`, `google_storage_bucket_iam_member.x`: what an
+    // import tool writes for one bucket).
+    let mut by_label: HashMap<(String, &str, &Vec<usize>), usize> = HashMap::new();
+    for (n, &i) in open.iter().enumerate() {
+        let a = &findings[i].address;
+        if lacks[n].is_empty() {
+            continue;
+        }
+        let module = Address::module_call(a.module.clone()).to_string();
+        match by_label.entry((module, a.name.as_str(), &lacks[n])) {
+            std::collections::hash_map::Entry::Occupied(o) => {
+                uf.union(*o.get(), n);
+            }
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(n);
+            }
+        }
+    }
+    // Instances of one block are one already.
+    let mut by_block: HashMap<(String, &Vec<usize>), usize> = HashMap::new();
+    for (n, &i) in open.iter().enumerate() {
+        if let Some((Cause::Instances { block, .. }, _)) = &causes[i] {
+            match by_block.entry((block.clone(), &lacks[n])) {
+                std::collections::hash_map::Entry::Occupied(o) => {
+                    uf.union(*o.get(), n);
+                }
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(n);
+                }
+            }
+        }
+    }
+    let mut sets: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for n in 0..open.len() {
+        sets.entry(uf.find(n)).or_default().push(n);
+    }
+    for members in sets.values() {
+        let blocks: BTreeSet<Address> = members
+            .iter()
+            .map(|&n| findings[open[n]].address.block())
+            .collect();
+        if members.len() < 2 || blocks.len() < 2 {
+            continue;
+        }
+        // The member most referred to; the first in report order on a tie.
+        let root = members
+            .iter()
+            .copied()
+            .max_by(|&x, &y| referred[x].cmp(&referred[y]).then(y.cmp(&x)))
+            .unwrap_or(members[0]);
+        let cause = Cause::Related {
+            root: findings[open[root]].address.to_string(),
+            lack: lacks[root].clone(),
+        };
+        for &n in members {
+            causes[open[n]] = Some((cause.clone(), None));
+        }
+    }
+}
+
 /// The group of many `members` with cause `c`.
 fn many(
     c: &Cause,
@@ -382,7 +522,9 @@ fn many(
         .min()
         .unwrap_or(first.category);
     let (address, what, environments, message) = match c {
-        Cause::Module { lack, .. } | Cause::Instances { lack, .. } => {
+        Cause::Module { lack, .. }
+        | Cause::Instances { lack, .. }
+        | Cause::Related { lack, .. } => {
             let lack_names: Vec<&str> = lack.iter().map(|&k| envs[k].name.as_str()).collect();
             // The environments that have them: every other one the members compare.
             let have: Vec<usize> = (0..envs.len())
@@ -405,6 +547,9 @@ fn many(
                     &lack_names,
                     &have_names,
                 ),
+                Cause::Related { root, .. } => {
+                    related_group(&idx, findings, envs, root, lack, &lack_names, &have_names)
+                }
                 _ => instances_group(&idx, findings, envs, lack, &lack_names, &have_names),
             }
         }
@@ -540,6 +685,52 @@ fn module_group(
         }
     };
     (address, "missing".to_string(), environments, message)
+}
+
+/// Address, difference, values and message of a group of related resources missing
+/// from the same environments, named by `root`.
+fn related_group(
+    idx: &[usize],
+    findings: &[Finding],
+    envs: &[Environment],
+    root: &str,
+    lack: &[usize],
+    lack_names: &[&str],
+    have_names: &[&str],
+) -> Shown {
+    let others: Vec<String> = idx
+        .iter()
+        .map(|&i| findings[i].address.to_string())
+        .filter(|a| a != root)
+        .collect();
+    let n = others.len();
+    let environments = envs
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| {
+            lack_names.contains(&e.name.as_str()) || have_names.contains(&e.name.as_str())
+        })
+        .map(|(k, e)| {
+            let v = if lack.contains(&k) {
+                "absent".to_string()
+            } else {
+                format!("{} resources", n + 1)
+            };
+            (e.name.clone(), v)
+        })
+        .collect();
+    (
+        format!("{root} and {n} related"),
+        "missing".to_string(),
+        environments,
+        format!(
+            "`{root}` and {n} related {} ({}) exist in {} but not in {}: they refer to one another, or share a block, a name or an instance key.",
+            if n == 1 { "resource" } else { "resources" },
+            compact(&others),
+            names(have_names),
+            names(lack_names)
+        ),
+    )
 }
 
 /// Address, difference, values and message of a group of instances of one resource
@@ -761,6 +952,69 @@ mod tests {
             .collect();
         seen.sort_unstable();
         assert_eq!(seen, (0..r.findings.len()).collect::<Vec<_>>());
+        Ok(())
+    }
+    #[test]
+    fn related_resources_missing_together_are_one_group() -> crate::TestResult {
+        // prod has two buckets staging lacks, each with an ACL (and one with an IAM
+        // member) that an import tool named like it, and a database `ai` with its
+        // alarm and secret keyed alike; `main` and the queue are in both.
+        let shared: [(&str, &str); 4] = [
+            (r#"aws_db_instance.db["main"]"#, r#"{"identifier":"main"}"#),
+            (
+                r#"aws_cloudwatch_metric_alarm.cpu["main"]"#,
+                r#"{"alarm_name":"main-cpu"}"#,
+            ),
+            (
+                r#"aws_secretsmanager_secret.pw["main"]"#,
+                r#"{"name":"main-pw"}"#,
+            ),
+            ("aws_sqs_queue.jobs", r#"{"name":"jobs"}"#),
+        ];
+        let mut only: Vec<(&str, &str)> = vec![
+            (
+                "google_storage_bucket.tfer--logs",
+                r#"{"name":"logs","id":"logs"}"#,
+            ),
+            (
+                "google_storage_bucket_acl.tfer--logs",
+                r#"{"bucket":"logs"}"#,
+            ),
+            (
+                "google_storage_bucket_iam_member.tfer--logs",
+                r#"{"bucket":"logs","role":"r"}"#,
+            ),
+            (
+                "google_storage_bucket.tfer--data",
+                r#"{"name":"data","id":"data"}"#,
+            ),
+            (
+                "google_storage_bucket_acl.tfer--data",
+                r#"{"bucket":"data"}"#,
+            ),
+            (r#"aws_db_instance.db["ai"]"#, r#"{"identifier":"ai"}"#),
+            (
+                r#"aws_cloudwatch_metric_alarm.cpu["ai"]"#,
+                r#"{"alarm_name":"ai-cpu"}"#,
+            ),
+            (
+                r#"aws_secretsmanager_secret.pw["ai"]"#,
+                r#"{"name":"ai-pw"}"#,
+            ),
+        ];
+        only.extend(shared);
+        let prod = Environment::for_tests("prod", &only)?;
+        let staging = Environment::for_tests("staging", &shared)?;
+        let mut g = groups(&report(vec![prod, staging]));
+        g.sort();
+        assert_eq!(
+            g,
+            [
+                r#"medium missing (2): `google_storage_bucket.tfer--data` and 1 related resource (google_storage_bucket_acl.tfer--data) exist in prod but not in staging: they refer to one another, or share a block, a name or an instance key."#,
+                r#"medium missing (3): `aws_cloudwatch_metric_alarm.cpu["ai"]` and 2 related resources (aws_db_instance.db["ai"], aws_secretsmanager_secret.pw["ai"]) exist in prod but not in staging: they refer to one another, or share a block, a name or an instance key."#,
+                r#"medium missing (3): `google_storage_bucket.tfer--logs` and 2 related resources (google_storage_bucket_acl.tfer--logs, google_storage_bucket_iam_member.tfer--logs) exist in prod but not in staging: they refer to one another, or share a block, a name or an instance key."#,
+            ]
+        );
         Ok(())
     }
 }
