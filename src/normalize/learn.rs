@@ -575,11 +575,13 @@ impl Seen {
         }
     }
 
-    /// Whether a pairing was seen in enough places, and for domains and spaces in
-    /// enough distinct values.
+    /// Whether a pairing was seen in enough places, and for address spaces in enough
+    /// distinct values (one network written in many rules may be a real difference;
+    /// one host written in many settings, `www.example.gov` ↔ `stg.example.gov`, is
+    /// the environment's front door).
     fn enough(&self, key: &(String, String, CorrKind), places: usize) -> bool {
         places >= MIN_PLACES
-            && (!matches!(key.2, CorrKind::Domain | CorrKind::AddressSpace)
+            && (key.2 != CorrKind::AddressSpace
                 || self
                     .variants
                     .get(key)

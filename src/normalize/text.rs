@@ -367,6 +367,9 @@ pub fn replace_by_design<'a>(s: &'a str, accounts: &[String]) -> Cow<'a, str> {
     if !s.bytes().any(|b| b.is_ascii_digit() || b == b'-') {
         return azure_location(s);
     }
+    if let Some(v) = validation_record(s) {
+        return Cow::Owned(v);
+    }
     let ws = words(s);
     let mut out = String::new();
     let mut changed = false;
@@ -410,6 +413,25 @@ pub fn replace_by_design<'a>(s: &'a str, accounts: &[String]) -> Cow<'a, str> {
     } else {
         azure_location(s)
     }
+}
+
+/// A DNS validation record's name or target, whose tokens a certificate authority
+/// draws for each certificate (and so each environment): ACM's
+/// `_c304f7f5….api.example.com` and `_a2c38fdc….jfrzftwwjs.acm-validations.aws.`. The
+/// first label's token becomes `_{validation}`, a target under `acm-validations.aws`
+/// becomes `{acm-validation}`; `None` for anything else.
+fn validation_record(s: &str) -> Option<String> {
+    let host = s.strip_suffix('.').unwrap_or(s);
+    if host.ends_with(".acm-validations.aws") && !host.contains(char::is_whitespace) {
+        return Some("{acm-validation}".to_string());
+    }
+    let rest = host.strip_prefix('_')?;
+    let (token, after) = rest.split_once('.')?;
+    (token.len() == 32
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+    .then(|| format!("_{{validation}}.{after}"))
 }
 
 fn azure_location(s: &str) -> Cow<'_, str> {
@@ -703,5 +725,32 @@ mod tests {
         // Linear in the number of segments.
         let long = format!("arn:aws:s3:::{}", "a/".repeat(50_000));
         assert!(normalize_arn(&long, &own).is_some());
+    }
+    #[test]
+    fn validation_records_are_by_design() {
+        assert_eq!(
+            replace_by_design("_c304f7f525b21772de85e239fc32df96.api.example.com.", &[]),
+            "_{validation}.api.example.com"
+        );
+        assert_eq!(
+            replace_by_design(
+                "_a2c38fdc747637add5b6ff0958fe5141.jfrzftwwjs.acm-validations.aws.",
+                &[]
+            ),
+            "{acm-validation}"
+        );
+        // Not a validation token: too short, not hex, not first.
+        assert_eq!(
+            replace_by_design("_c304f7f5.api.example.com", &[]),
+            "_c304f7f5.api.example.com"
+        );
+        assert_eq!(
+            replace_by_design("_dmarc.example.com", &[]),
+            "_dmarc.example.com"
+        );
+        assert_eq!(
+            replace_by_design("api._c304f7f525b21772de85e239fc32df96.example.com", &[]),
+            "api._c304f7f525b21772de85e239fc32df96.example.com"
+        );
     }
 }
