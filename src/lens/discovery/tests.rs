@@ -640,3 +640,38 @@ fn two_records_at_one_logical_address_are_each_reported() -> crate::TestResult {
     );
     Ok(())
 }
+
+#[test]
+fn a_name_that_is_only_the_environment_is_its_apex() -> crate::TestResult {
+    // One zone for all environments: prod at its apex, staging at `staging.`.
+    let zone = r#"{"id":"Z0SHARED","zone_id":"Z0SHARED","name":"example.gov"}"#;
+    let rec = |name: &str| {
+        format!(
+            r#"{{"id":"Z0SHARED_{name}_TXT","zone_id":"Z0SHARED","name":"{name}","type":"TXT","ttl":300,"records":["v=spf1 -all"]}}"#
+        )
+    };
+    let found = discovery(
+        &[
+            ("aws_route53_zone.z", zone),
+            ("aws_route53_record.spf", &rec("example.gov")),
+        ],
+        &[
+            ("aws_route53_zone.z", zone),
+            ("aws_route53_record.spf", &rec("staging.example.gov")),
+        ],
+    )?;
+    assert!(found.is_empty(), "{found:#?}");
+    // Another label is another name.
+    let found = discovery(
+        &[
+            ("aws_route53_zone.z", zone),
+            ("aws_route53_record.spf", &rec("example.gov")),
+        ],
+        &[
+            ("aws_route53_zone.z", zone),
+            ("aws_route53_record.spf", &rec("mail.example.gov")),
+        ],
+    )?;
+    assert_eq!(found.len(), 1, "{found:#?}");
+    Ok(())
+}

@@ -350,7 +350,12 @@ fn entry<'e>(
     props: BTreeMap<&'static str, Prop>,
 ) -> (String, Entry<'e>) {
     let [scope, name, kind] = key;
-    let name = ctx.text(name);
+    // A name that is nothing but the environment's name (`staging` in a zone every
+    // environment shares) is that environment's apex, as prod's `@` is prod's.
+    let name = match ctx.text(name) {
+        n if n == "{env}" => std::borrow::Cow::Borrowed("@"),
+        n => n,
+    };
     let key_name = if kind.is_empty() {
         name.to_string()
     } else {
