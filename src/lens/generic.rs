@@ -54,6 +54,17 @@ fn block_counts(input: &Input<'_>, rows: &[Row<'_>]) -> BlockCounts {
         }
     }
     for row in rows {
+        // Most rows hold one block as written: nothing to read.
+        let mut written = row
+            .present
+            .iter()
+            .enumerate()
+            .filter_map(|(k, i)| Some(&envs[k].resources[(*i)?].address));
+        if let Some(first) = written.next() {
+            if written.all(|a| a.same_block(first)) {
+                continue;
+            }
+        }
         let blocks: Vec<(usize, Address)> = row
             .present
             .iter()

@@ -408,7 +408,7 @@ fn holds_hosts(path: &[Step<'_>]) -> bool {
             _ => None,
         })
         .is_some_and(|n| {
-            let n = n.to_ascii_lowercase();
+            // Attribute names are lower-case snake case.
             [
                 "host", "url", "uri", "endpoint", "origin", "fqdn", "domain", "record", "server",
                 "alias", "target", "cname", "address",
@@ -873,7 +873,10 @@ fn observe_rows(
                 (bx.to_string(), by.to_string(), CorrKind::AddressSpace),
                 x.to_string(),
             ));
-        } else if names_something(p) || holds_hosts(p) || x.contains("://") {
+        } else if x.contains('.')
+            && y.contains('.')
+            && (names_something(p) || holds_hosts(p) || x.contains("://"))
+        {
             // Hosts that already read alike (`api.prod.example.com`) are names of
             // their environments, counted as words below.
             outside = domain_pair(x, y)
