@@ -104,7 +104,7 @@ pub fn paired_by_name(
             out.push((
                 k,
                 format!(
-                    "{} instance(s) compared with {}'s of the same type and name at another address (`{b}` with `{a}`{})",
+                    "{} instance(s) compared with {}'s of the same type at another address, paired by name or by content (`{b}` with `{a}`{})",
                     moved.len(),
                     envs[baseline].name,
                     if moved.len() > 1 { ", …" } else { "" }
@@ -141,8 +141,21 @@ fn name_key(ctx: &Context<'_>, r: &crate::model::Resource) -> Option<String> {
         // holds, read as compared.
         _ => content_key(ctx, r)?,
     };
-    // Too little left to say which thing it is (`{env}`, `a`).
-    if read.chars().filter(char::is_ascii_alphanumeric).count() < 3 {
+    // Too little left to say which thing it is (`{env}`, `a`): placeholders are not
+    // counted.
+    let mut depth = 0usize;
+    let left = read
+        .chars()
+        .filter(|c| {
+            match c {
+                '{' => depth += 1,
+                '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            depth == 0 && c.is_ascii_alphanumeric()
+        })
+        .count();
+    if left < 3 {
         return None;
     }
     let logical = ctx.logical(&r.address);
@@ -503,6 +516,7 @@ mod tests {
                     ("google_pubsub_topic.tfer--b", "events"),
                     // Another type: never paired with a bucket.
                     ("google_pubsub_topic.tfer--c", "calitp-tides"),
+                    ("aws_sns_topic.alerts", "prod"),
                 ],
             )?,
             with(
@@ -518,6 +532,8 @@ mod tests {
                     ),
                     ("google_pubsub_topic.events", "events"),
                     ("google_storage_bucket.tides", "calitp-staging-tides"),
+                    // Named only after its environment: too little to say which it is.
+                    ("aws_sns_topic.audit", "staging"),
                 ],
             )?,
         ];
@@ -536,7 +552,7 @@ mod tests {
                 "google_storage_bucket.tfer--calitp-publish"
             ]
         );
-        assert_eq!(rows.len(), 2 + 3 + 2, "{rows:?}");
+        assert_eq!(rows.len(), 2 + 4 + 3, "{rows:?}");
         Ok(())
     }
 }

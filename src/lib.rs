@@ -151,6 +151,26 @@ const LEARNING_ROUNDS: usize = 3;
 /// every text, and a convention is a handful of words, not thousands.
 const MAX_LEARNED_WORDS: usize = 64;
 
+/// Whether a learned correspondence would add something if adopted: not an identifier
+/// (those are by design as they are), not declared, and not already reading alike on
+/// both sides (an account, a region code).
+fn not_yet_by_design(
+    c: &normalize::learn::Correspondence,
+    contexts: &[Context<'_>],
+    baseline: usize,
+) -> bool {
+    use normalize::learn::CorrKind;
+    match c.kind {
+        CorrKind::Identifier => false,
+        _ if c.declared => false,
+        CorrKind::AddressSpace => true,
+        _ => {
+            contexts[baseline].text(&c.from) == c.from.as_str()
+                || contexts[c.env].text(&c.to) == c.to.as_str()
+        }
+    }
+}
+
 /// Compares environments that are already loaded. `baseline` indexes `envs`.
 pub fn compare_loaded(envs: &[Environment], baseline: usize) -> Report {
     compare_with(envs, baseline, &normalize::context::Conventions::default())
@@ -204,17 +224,14 @@ pub fn compare_with(
         (usize, normalize::learn::CorrKind),
     > = Default::default();
     for _round in 0..LEARNING_ROUNDS {
-        let new_words: Vec<&normalize::learn::Correspondence> = learned
+        let mut new_words: Vec<&normalize::learn::Correspondence> = learned
             .correspondences
             .iter()
-            .filter(|c| c.kind != normalize::learn::CorrKind::Identifier && !c.declared)
-            // Already by design on both sides (an account, a region code): nothing to add.
-            .filter(|c| {
-                contexts[baseline].text(&c.from) == c.from.as_str()
-                    || contexts[c.env].text(&c.to) == c.to.as_str()
-            })
-            .take(MAX_LEARNED_WORDS.saturating_sub(was_learned.len()))
+            .filter(|c| not_yet_by_design(c, &contexts, baseline))
             .collect();
+        // The most seen first, whatever their kind, up to the cap.
+        new_words.sort_by_key(|c| std::cmp::Reverse(c.occurrences));
+        new_words.truncate(MAX_LEARNED_WORDS.saturating_sub(was_learned.len()));
         if new_words.is_empty() {
             break;
         }
@@ -258,6 +275,11 @@ pub fn compare_with(
                 });
         }
     }
+    // Said as by design only what is: a pairing learned but left out by the cap is not.
+    learned.correspondences.retain(|c| {
+        was_learned.contains_key(&(c.env, c.from.clone(), c.to.clone()))
+            || !not_yet_by_design(c, &contexts, baseline)
+    });
     learned.breaks = normalize::learn::find_breaks(envs, &rows, baseline, &learned.correspondences);
     timing("learn", t);
     // Instances paired by name at another address are said, once per environment.

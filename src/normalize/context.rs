@@ -118,6 +118,10 @@ pub struct Conventions {
     /// ([`super::learn::applies_to_settings`]): `p` ↔ `u` in 78 names also reads
     /// `cstar-p-evh-ns.servicebus.windows.net` in an application setting.
     pub learned_everywhere: Vec<String>,
+    /// DNS suffixes learned from the aligned instances, environment name → its own:
+    /// applied to names only, like learned words (a host in a setting, `datadoghq.com`
+    /// against `datadoghq.eu`, may be a real difference).
+    pub learned_domains: std::collections::BTreeMap<String, Vec<String>>,
     /// Address spaces learned from the aligned instances, whose roots are outside the
     /// configuration (a VPC of another stack): environment name → its networks, each
     /// with the label it shares with the corresponding network of every other
@@ -154,7 +158,7 @@ impl Conventions {
             }
             CorrKind::Domain => {
                 for (e, d) in [(base, &c.from), (env, &c.to)] {
-                    let ds = self.domains.entry(e.to_string()).or_default();
+                    let ds = self.learned_domains.entry(e.to_string()).or_default();
                     if !ds.contains(d) {
                         ds.push(d.clone());
                     }
@@ -217,14 +221,12 @@ pub struct Context<'e> {
     domains: Vec<String>,
     /// Words learned from the aligned instances, longest first.
     learned: Vec<String>,
+    /// Domains learned from the aligned instances, longest first: applied to names.
+    learned_domains: Vec<String>,
     /// Those applied to settings too, longest first.
     learned_everywhere: Vec<String>,
-    /// Learned address spaces: this environment's own first, then the other
-    /// environments' (a value written in another's space reads as in its own, like a
-    /// domain; a leak is a broken correspondence), each most specific first.
+    /// The address spaces learned for this environment, most specific first.
     spaces: Vec<(IpNet, String)>,
-    /// How many of `spaces` are this environment's own.
-    own_spaces: usize,
     facts: &'e Facts,
     /// Normalised texts that hold a by-design placeholder (`gke-{region}-web`), each with
     /// the text this environment wrote: made on first use, for display only.
@@ -280,38 +282,39 @@ impl<'e> Context<'e> {
                 sort_tokens(&mut l);
                 l
             },
+            learned_domains: {
+                let mut d: Vec<String> = conventions
+                    .learned_domains
+                    .values()
+                    .flatten()
+                    .cloned()
+                    .collect();
+                sort_tokens(&mut d);
+                d
+            },
             learned_everywhere: {
                 let mut l = conventions.learned_everywhere.clone();
                 sort_tokens(&mut l);
                 l
             },
             spaces: Vec::new(),
-            own_spaces: 0,
             facts,
             shown: std::sync::OnceLock::new(),
             ambiguous: Default::default(),
             notes: Vec::new(),
             readings: Default::default(),
         };
+        // Only the environment's own spaces are its roots: an address in another
+        // environment's space is not its own network (staging admitting prod's network
+        // must not read as admitting its own).
         let mut own: Vec<(IpNet, String)> = conventions
             .spaces
             .get(&env.name)
             .cloned()
             .unwrap_or_default();
-        let mut others: Vec<(IpNet, String)> = conventions
-            .spaces
-            .iter()
-            .filter(|(e, _)| **e != env.name)
-            .flat_map(|(_, s)| s.iter().cloned())
-            .filter(|o| !own.contains(o))
-            .collect();
-        for s in [&mut own, &mut others] {
-            s.sort_by(|a, b| b.0.prefix_len().cmp(&a.0.prefix_len()).then(a.cmp(b)));
-            s.dedup();
-        }
-        c.own_spaces = own.len();
+        own.sort_by(|a, b| b.0.prefix_len().cmp(&a.0.prefix_len()).then(a.cmp(b)));
+        own.dedup();
         c.spaces = own;
-        c.spaces.extend(others);
         c.find_ambiguous();
         c
     }
@@ -387,8 +390,7 @@ impl<'e> Context<'e> {
         }
     }
 
-    /// Whether `d` (lower-case) is one of the domains declared or learned for the
-    /// environments.
+    /// Whether `d` (lower-case) is one of the domains declared for the environments.
     pub fn has_domain(&self, d: &str) -> bool {
         self.domains.iter().any(|x| x == d)
     }
@@ -595,6 +597,9 @@ impl<'e> Context<'e> {
 
     fn text_but_projects<'a>(&self, s: Cow<'a, str>) -> Cow<'a, str> {
         let mut out: Cow<'a, str> = replace_domains(s, &self.domains);
+        if !self.learned_domains.is_empty() && !SETTINGS_ONLY.with(std::cell::Cell::get) {
+            out = replace_domains(out, &self.learned_domains);
+        }
         out = match out {
             Cow::Borrowed(b) => replace_by_design(b, &self.facts.accounts),
             Cow::Owned(o) => Cow::Owned(replace_by_design(&o, &self.facts.accounts).into_owned()),
@@ -687,8 +692,7 @@ impl<'e> Context<'e> {
     }
 
     /// The most specific address-space root (a VPC's CIDR) containing `net`, with what
-    /// declares it: one of the environment's resources, else a learned space (its own
-    /// first).
+    /// declares it: one of the environment's resources, else a space learned for it.
     pub fn root_of(&self, net: &IpNet) -> Option<(Root<'_>, IpNet)> {
         let inside = |root: &IpNet| root.contains(net) && root.prefix_len() <= net.prefix_len();
         self.facts
@@ -722,7 +726,7 @@ impl<'e> Context<'e> {
                 )
             })
             .chain(
-                self.spaces[..self.own_spaces]
+                self.spaces
                     .iter()
                     .map(|(root, label)| (Root::Learned(label), *root)),
             )

@@ -575,13 +575,13 @@ impl Seen {
         }
     }
 
-    /// Whether a pairing was seen in enough places, and for address spaces in enough
-    /// distinct values (one network written in many rules may be a real difference;
-    /// one host written in many settings, `www.example.gov` ↔ `stg.example.gov`, is
-    /// the environment's front door).
+    /// Whether a pairing was seen in enough places, and for domains and address spaces
+    /// in enough distinct values: one network written in many rules, or one host
+    /// written in many settings (`db-primary.example.com` ↔ `db-replica.example.com`),
+    /// may be a real difference; two hosts under one suffix pair are a convention.
     fn enough(&self, key: &(String, String, CorrKind), places: usize) -> bool {
         places >= MIN_PLACES
-            && (key.2 != CorrKind::AddressSpace
+            && (!matches!(key.2, CorrKind::Domain | CorrKind::AddressSpace)
                 || self
                     .variants
                     .get(key)
@@ -636,6 +636,17 @@ pub fn correspondences(
             *from_count.entry((from, *kind)).or_default() += 1;
             *to_count.entry((to, *kind)).or_default() += 1;
         }
+        // Address-space candidates, parsed once; so many that none can be a convention
+        // (every subnet its own pairing) are none.
+        let spaces: Vec<(ipnet::IpNet, ipnet::IpNet, usize)> = seen
+            .pairs
+            .iter()
+            .filter(|((_, _, kind), _)| *kind == CorrKind::AddressSpace)
+            .filter_map(|((f, t, _), places)| {
+                Some((f.parse().ok()?, t.parse().ok()?, places.len()))
+            })
+            .collect();
+        let spaces_ok = spaces.len() <= MAX_SPACE_CANDIDATES;
         let mut accepted: Vec<Correspondence> = seen
             .pairs
             .iter()
@@ -647,7 +658,7 @@ pub fn correspondences(
                         // overlaps. A renumbered subnet inside the space contradicts
                         // it once; the space holds when seen more than all that
                         // contradicts it.
-                        places.len() > rivals(&seen, from, to)
+                        spaces_ok && places.len() > rivals(&spaces, from, to)
                     } else {
                         from_count
                             .get(&(from.as_str(), *kind))
@@ -762,21 +773,21 @@ fn inside<'w>(x: &'w str, y: &'w str) -> Option<(&'w str, &'w str)> {
     .then_some((ia, ib))
 }
 
-/// How many places saw address-space pairings that overlap `from` or `to` without
-/// being that pairing.
-fn rivals(seen: &Seen, from: &str, to: &str) -> usize {
-    let overlap = |a: &str, b: &str| match (a.parse::<ipnet::IpNet>(), b.parse::<ipnet::IpNet>()) {
-        (Ok(a), Ok(b)) => a.contains(&b) || b.contains(&a),
-        _ => false,
+/// The most distinct address-space pairings an environment pair may show for any to be
+/// learned: a convention is a handful of spaces, not one per subnet.
+const MAX_SPACE_CANDIDATES: usize = 256;
+
+/// How many places saw address-space pairings (`spaces`: from, to, places) that
+/// overlap `from` or `to` without being that pairing.
+fn rivals(spaces: &[(ipnet::IpNet, ipnet::IpNet, usize)], from: &str, to: &str) -> usize {
+    let (Ok(from), Ok(to)) = (from.parse::<ipnet::IpNet>(), to.parse::<ipnet::IpNet>()) else {
+        return 0;
     };
-    seen.pairs
+    let overlap = |a: &ipnet::IpNet, b: &ipnet::IpNet| a.contains(b) || b.contains(a);
+    spaces
         .iter()
-        .filter(|((f, t, k), _)| {
-            *k == CorrKind::AddressSpace
-                && (f != from || t != to)
-                && (overlap(f, from) || overlap(t, to))
-        })
-        .map(|(_, places)| places.len())
+        .filter(|(f, t, _)| (*f != from || *t != to) && (overlap(f, &from) || overlap(t, &to)))
+        .map(|(_, _, places)| places)
         .sum()
 }
 
@@ -862,7 +873,10 @@ fn observe_rows(
         // Address spaces and domains, wherever they are written; only where the two
         // values do not compare equal already.
         let mut outside: Option<((String, String, CorrKind), String)> = None;
-        if let Some((bx, by)) = space_pair(x, y) {
+        // Values of maps (`tags`) are compared as text, not as addresses: no space is
+        // learned from them.
+        let in_map = p.iter().any(|s| matches!(s, Step::Key(_)));
+        if let Some((bx, by)) = space_pair(x, y).filter(|_| !in_map) {
             let rooted = |c: &Context<'_>, s: &str| {
                 parse_net(s).is_some_and(|net| c.root_of(&net).is_some())
             };
@@ -1812,6 +1826,90 @@ mod tests {
             assert_eq!(again.findings, first.findings);
             assert_eq!(again.correspondences, first.correspondences);
         }
+        Ok(())
+    }
+    #[test]
+    fn review_a_learned_space_or_domain_never_hides_a_real_difference() -> crate::TestResult {
+        // Subnets teach 10.13/16 ↔ 10.12/16; staging's group also admits ssh from
+        // prod's whole network, which is not its own.
+        let net = |first: u8, ssh_from: Option<&str>| -> Vec<(String, String)> {
+            let mut v = subnets(first, 4);
+            let mut rules = format!(
+                r#"{{"cidr_blocks":["10.{first}.0.0/16"],"from_port":443,"to_port":443,"protocol":"tcp","ipv6_cidr_blocks":[],"prefix_list_ids":[],"security_groups":[],"self":false,"description":""}}"#
+            );
+            if let Some(from) = ssh_from {
+                rules.push_str(&format!(
+                    r#",{{"cidr_blocks":["{from}"],"from_port":22,"to_port":22,"protocol":"tcp","ipv6_cidr_blocks":[],"prefix_list_ids":[],"security_groups":[],"self":false,"description":""}}"#
+                ));
+            }
+            v.push((
+                "aws_security_group.app".into(),
+                format!(r#"{{"name":"app","ingress":[{rules}],"egress":[]}}"#),
+            ));
+            v
+        };
+        let r = compare(&net(13, None), &net(12, Some("10.13.0.0/16")))?;
+        assert!(
+            r.findings
+                .iter()
+                .any(|f| f.category == crate::model::Category::Firewall && f.message.contains("22")),
+            "{:#?}",
+            r.findings
+        );
+        // One host pair written in two settings is no domain: a primary against a
+        // replica, a log intake in another region.
+        let app = |db: &str, logs: &str| -> Vec<(String, String)> {
+            (0..2)
+                .map(|i| {
+                    (
+                        format!("aws_lambda_function.f{i}"),
+                        format!(
+                            r#"{{"function_name":"f{i}","environment":[{{"variables":{{"DATABASE_URL":"postgres://{db}.data.example.com:5432/app","LOGS":"https://http-intake.logs.{logs}/api/v2/logs"}}}}]}}"#
+                        ),
+                    )
+                })
+                .collect()
+        };
+        let r = compare(
+            &app("db-primary", "datadoghq.com"),
+            &app("db-replica", "datadoghq.eu"),
+        )?;
+        let said: Vec<String> = r.findings.iter().map(|f| f.message.clone()).collect();
+        assert!(said.iter().any(|m| m.contains("db-replica")), "{said:#?}");
+        assert!(said.iter().any(|m| m.contains("datadoghq.eu")), "{said:#?}");
+        Ok(())
+    }
+
+    #[test]
+    fn review_so_many_space_pairings_that_none_is_a_convention() -> crate::TestResult {
+        // Each instance's networks pair differently: hundreds of candidate spaces, none
+        // learned, and fast.
+        let many = |shift: u32| -> Vec<(String, String)> {
+            (0..3)
+                .map(|i| {
+                    let cidrs: Vec<String> = (0..400u32)
+                        .map(|k| {
+                            let a = (k * 7 + shift * (k % 13 + 1)) % 256;
+                            format!(r#""10.{a}.{}.0/24""#, (k + i) % 256)
+                        })
+                        .collect();
+                    (
+                        format!("aws_x.r{i}"),
+                        format!(r#"{{"cidr_blocks":[{}]}}"#, cidrs.join(",")),
+                    )
+                })
+                .collect()
+        };
+        let t = std::time::Instant::now();
+        let l = run(&refs(&many(0)), &refs(&many(1)))?;
+        assert!(
+            !l.correspondences
+                .iter()
+                .any(|c| c.kind == CorrKind::AddressSpace),
+            "{:?}",
+            l.correspondences
+        );
+        assert!(t.elapsed() < std::time::Duration::from_secs(20));
         Ok(())
     }
 }

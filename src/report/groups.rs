@@ -6,9 +6,10 @@
 //!    environments only (`module.frontdoor["x"]` and the 13 resources under it exist in
 //!    prod but not in staging; 57 such instances of one call are one group);
 //! 2. the instances of one resource block missing from the same environments;
-//!    resources of several blocks missing from the same environments that refer to
-//!    one another, share a resource name or a string instance key, as one;
-//! 3. one difference fanned out over many addresses: the same category, kind and
+//! 3. resources of several blocks missing from the same environments that refer to one
+//!    another, share a resource name within one family of types, or share a string
+//!    instance key in one module;
+//! 4. one difference fanned out over many addresses: the same category, kind and
 //!    attribute (list positions aside) with the same values, once normalised, in every
 //!    environment (a TLS policy set once in a variable, on nine listeners).
 //!
@@ -437,22 +438,32 @@ fn relate(findings: &[Finding], envs: &[Environment], causes: &mut [Caused]) {
             }
         }
     }
-    // One resource name in one module, on several types (`google_storage_bucket.x`,
-    // `google_storage_bucket_acl.x`, `google_storage_bucket_iam_member.x`: what an
-    // import tool writes for one bucket).
-    let mut by_label: HashMap<(String, &str, &Vec<usize>), usize> = HashMap::new();
+    // One resource name in one module, on types of one family: a type and those its
+    // name begins (`google_storage_bucket.x`, `google_storage_bucket_acl.x`,
+    // `google_storage_bucket_iam_member.x`: one bucket as an import tool writes it).
+    // Unrelated types sharing a common label (`aws_sns_topic.main`,
+    // `aws_guardduty_detector.main`) are not one thing.
+    let mut by_label: HashMap<(String, &str, &Vec<usize>, &str), usize> = HashMap::new();
+    for (n, &i) in open.iter().enumerate() {
+        let a = &findings[i].address;
+        if !lacks[n].is_empty() {
+            let module = Address::module_call(a.module.clone()).to_string();
+            by_label
+                .entry((module, a.name.as_str(), &lacks[n], a.rtype.as_str()))
+                .or_insert(n);
+        }
+    }
     for (n, &i) in open.iter().enumerate() {
         let a = &findings[i].address;
         if lacks[n].is_empty() {
             continue;
         }
         let module = Address::module_call(a.module.clone()).to_string();
-        match by_label.entry((module, a.name.as_str(), &lacks[n])) {
-            std::collections::hash_map::Entry::Occupied(o) => {
-                uf.union(*o.get(), n);
-            }
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(n);
+        let t = a.rtype.as_str();
+        for (cut, _) in t.match_indices('_') {
+            if let Some(&m) = by_label.get(&(module.clone(), a.name.as_str(), &lacks[n], &t[..cut]))
+            {
+                uf.union(m, n);
             }
         }
     }
@@ -482,11 +493,18 @@ fn relate(findings: &[Finding], envs: &[Environment], causes: &mut [Caused]) {
         if members.len() < 2 || blocks.len() < 2 {
             continue;
         }
-        // The member most referred to; the first in report order on a tie.
+        // The most severe member, then the one most referred to, then the first in
+        // report order.
         let root = members
             .iter()
             .copied()
-            .max_by(|&x, &y| referred[x].cmp(&referred[y]).then(y.cmp(&x)))
+            .max_by(|&x, &y| {
+                let (fx, fy) = (&findings[open[x]], &findings[open[y]]);
+                fx.severity
+                    .cmp(&fy.severity)
+                    .then(referred[x].cmp(&referred[y]))
+                    .then(y.cmp(&x))
+            })
             .unwrap_or(members[0]);
         let cause = Cause::Related {
             root: findings[open[root]].address.to_string(),
@@ -698,7 +716,10 @@ fn related_group(
     lack_names: &[&str],
     have_names: &[&str],
 ) -> Shown {
-    let others: Vec<String> = idx
+    // The most severe first, so that none is hidden among "and N more".
+    let mut by_severity: Vec<usize> = idx.to_vec();
+    by_severity.sort_by(|&a, &b| findings[b].severity.cmp(&findings[a].severity));
+    let others: Vec<String> = by_severity
         .iter()
         .map(|&i| findings[i].address.to_string())
         .filter(|a| a != root)
@@ -1003,6 +1024,11 @@ mod tests {
             ),
         ];
         only.extend(shared);
+        // Unrelated types that share a common label are not one thing.
+        only.extend([
+            ("aws_guardduty_detector.main", r#"{"enable":true}"#),
+            ("aws_sns_topic.main", r#"{"name":"alerts"}"#),
+        ]);
         let prod = Environment::for_tests("prod", &only)?;
         let staging = Environment::for_tests("staging", &shared)?;
         let mut g = groups(&report(vec![prod, staging]));
@@ -1010,6 +1036,8 @@ mod tests {
         assert_eq!(
             g,
             [
+                "medium missing (1): aws_guardduty_detector.main exists in prod but not in staging.",
+                "medium missing (1): aws_sns_topic.main exists in prod but not in staging.",
                 r#"medium missing (2): `google_storage_bucket.tfer--data` and 1 related resource (google_storage_bucket_acl.tfer--data) exist in prod but not in staging: they refer to one another, or share a block, a name or an instance key."#,
                 r#"medium missing (3): `aws_cloudwatch_metric_alarm.cpu["ai"]` and 2 related resources (aws_db_instance.db["ai"], aws_secretsmanager_secret.pw["ai"]) exist in prod but not in staging: they refer to one another, or share a block, a name or an instance key."#,
                 r#"medium missing (3): `google_storage_bucket.tfer--logs` and 2 related resources (google_storage_bucket_acl.tfer--logs, google_storage_bucket_iam_member.tfer--logs) exist in prod but not in staging: they refer to one another, or share a block, a name or an instance key."#,
