@@ -439,7 +439,8 @@ fn relate(findings: &[Finding], envs: &[Environment], causes: &mut [Caused]) {
         }
     }
     // One resource name in one module, on types of one family: a type and those its
-    // name begins (`google_storage_bucket.x`, `google_storage_bucket_acl.x`,
+    // name begins, or types whose names share their first three words
+    // (`google_storage_bucket.x`, `google_storage_bucket_acl.x`,
     // `google_storage_bucket_iam_member.x`: one bucket as an import tool writes it).
     // Unrelated types sharing a common label (`aws_sns_topic.main`,
     // `aws_guardduty_detector.main`) are not one thing.
@@ -453,6 +454,7 @@ fn relate(findings: &[Finding], envs: &[Environment], causes: &mut [Caused]) {
                 .or_insert(n);
         }
     }
+    let mut by_stem: HashMap<(String, &str, &Vec<usize>, &str), usize> = HashMap::new();
     for (n, &i) in open.iter().enumerate() {
         let a = &findings[i].address;
         if lacks[n].is_empty() {
@@ -464,6 +466,18 @@ fn relate(findings: &[Finding], envs: &[Environment], causes: &mut [Caused]) {
             if let Some(&m) = by_label.get(&(module.clone(), a.name.as_str(), &lacks[n], &t[..cut]))
             {
                 uf.union(m, n);
+            }
+        }
+        // Types of one family also share their first three words
+        // (`google_storage_bucket_iam_binding`, `google_storage_bucket_iam_member`).
+        if let Some((cut, _)) = t.match_indices('_').nth(2) {
+            match by_stem.entry((module, a.name.as_str(), &lacks[n], &t[..cut])) {
+                std::collections::hash_map::Entry::Occupied(o) => {
+                    uf.union(*o.get(), n);
+                }
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(n);
+                }
             }
         }
     }
@@ -1024,6 +1038,22 @@ mod tests {
             ),
         ];
         only.extend(shared);
+        // The bucket is in both; its ACL and IAM binding and member are in prod only:
+        // one family by their first three words.
+        only.extend([
+            (
+                "google_storage_bucket_acl.tfer--shared",
+                r#"{"bucket":"shared","x":1}"#,
+            ),
+            (
+                "google_storage_bucket_iam_binding.tfer--shared",
+                r#"{"bucket":"shared","role":"a"}"#,
+            ),
+            (
+                "google_storage_bucket_iam_member.tfer--shared",
+                r#"{"bucket":"shared","role":"b"}"#,
+            ),
+        ]);
         // Unrelated types that share a common label are not one thing.
         only.extend([
             ("aws_guardduty_detector.main", r#"{"enable":true}"#),
@@ -1041,6 +1071,7 @@ mod tests {
                 r#"medium missing (2): `google_storage_bucket.tfer--data` and 1 related resource (google_storage_bucket_acl.tfer--data) exist in prod but not in staging: they refer to one another, or share a block, a name or an instance key."#,
                 r#"medium missing (3): `aws_cloudwatch_metric_alarm.cpu["ai"]` and 2 related resources (aws_db_instance.db["ai"], aws_secretsmanager_secret.pw["ai"]) exist in prod but not in staging: they refer to one another, or share a block, a name or an instance key."#,
                 r#"medium missing (3): `google_storage_bucket.tfer--logs` and 2 related resources (google_storage_bucket_acl.tfer--logs, google_storage_bucket_iam_member.tfer--logs) exist in prod but not in staging: they refer to one another, or share a block, a name or an instance key."#,
+                r#"medium missing (3): `google_storage_bucket_acl.tfer--shared` and 2 related resources (google_storage_bucket_iam_binding.tfer--shared, google_storage_bucket_iam_member.tfer--shared) exist in prod but not in staging: they refer to one another, or share a block, a name or an instance key."#,
             ]
         );
         Ok(())
