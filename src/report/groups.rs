@@ -481,6 +481,39 @@ fn relate(findings: &[Finding], envs: &[Environment], causes: &mut [Caused]) {
             }
         }
     }
+    // A specific resource name, on any type: an import tool's per-object label
+    // (`tfer--calitp-airtable`), or a name of two words or more, and the names it
+    // begins (`mock_onelogin`, `mock_onelogin_ecs_service`: one feature's resources).
+    // A name of one word (`main`) is too common to say so.
+    let specific = |l: &str| l.starts_with("tfer--") || l.contains('_');
+    let mut by_name: HashMap<(String, &Vec<usize>, &str), usize> = HashMap::new();
+    for (n, &i) in open.iter().enumerate() {
+        let a = &findings[i].address;
+        if !lacks[n].is_empty() && specific(&a.name) {
+            let module = Address::module_call(a.module.clone()).to_string();
+            by_name
+                .entry((module, &lacks[n], a.name.as_str()))
+                .or_insert(n);
+        }
+    }
+    for (n, &i) in open.iter().enumerate() {
+        let a = &findings[i].address;
+        if lacks[n].is_empty() || !specific(&a.name) {
+            continue;
+        }
+        let module = Address::module_call(a.module.clone()).to_string();
+        let l = a.name.as_str();
+        let prefixes = l
+            .match_indices('_')
+            .map(|(cut, _)| &l[..cut])
+            .filter(|p| p.contains('_'))
+            .chain(std::iter::once(l));
+        for p in prefixes {
+            if let Some(&m) = by_name.get(&(module.clone(), &lacks[n], p)) {
+                uf.union(m, n);
+            }
+        }
+    }
     // Instances of one block are one already.
     let mut by_block: HashMap<(String, &Vec<usize>), usize> = HashMap::new();
     for (n, &i) in open.iter().enumerate() {
@@ -1054,6 +1087,18 @@ mod tests {
                 r#"{"bucket":"shared","role":"b"}"#,
             ),
         ]);
+        // One feature's resources, named alike across unrelated types.
+        only.extend([
+            ("aws_lb.mock_login", r#"{"name":"mock"}"#),
+            (
+                "aws_security_group.mock_login_service",
+                r#"{"name":"mock-svc"}"#,
+            ),
+            (
+                "google_storage_default_object_acl.tfer--logs",
+                r#"{"bucket":"logs","x":2}"#,
+            ),
+        ]);
         // Unrelated types that share a common label are not one thing.
         only.extend([
             ("aws_guardduty_detector.main", r#"{"enable":true}"#),
@@ -1066,12 +1111,13 @@ mod tests {
         assert_eq!(
             g,
             [
+                "high missing (2): `aws_lb.mock_login` and 1 related resource (aws_security_group.mock_login_service) exist in prod but not in staging: they refer to one another, or share a block, a name or an instance key.",
                 "medium missing (1): aws_guardduty_detector.main exists in prod but not in staging.",
                 "medium missing (1): aws_sns_topic.main exists in prod but not in staging.",
                 r#"medium missing (2): `google_storage_bucket.tfer--data` and 1 related resource (google_storage_bucket_acl.tfer--data) exist in prod but not in staging: they refer to one another, or share a block, a name or an instance key."#,
                 r#"medium missing (3): `aws_cloudwatch_metric_alarm.cpu["ai"]` and 2 related resources (aws_db_instance.db["ai"], aws_secretsmanager_secret.pw["ai"]) exist in prod but not in staging: they refer to one another, or share a block, a name or an instance key."#,
-                r#"medium missing (3): `google_storage_bucket.tfer--logs` and 2 related resources (google_storage_bucket_acl.tfer--logs, google_storage_bucket_iam_member.tfer--logs) exist in prod but not in staging: they refer to one another, or share a block, a name or an instance key."#,
                 r#"medium missing (3): `google_storage_bucket_acl.tfer--shared` and 2 related resources (google_storage_bucket_iam_binding.tfer--shared, google_storage_bucket_iam_member.tfer--shared) exist in prod but not in staging: they refer to one another, or share a block, a name or an instance key."#,
+                r#"medium missing (4): `google_storage_bucket.tfer--logs` and 3 related resources (google_storage_bucket_acl.tfer--logs, google_storage_bucket_iam_member.tfer--logs, google_storage_default_object_acl.tfer--logs) exist in prod but not in staging: they refer to one another, or share a block, a name or an instance key."#,
             ]
         );
         Ok(())
