@@ -227,6 +227,8 @@ pub struct Context<'e> {
     learned_everywhere: Vec<String>,
     /// The address spaces learned for this environment, most specific first.
     spaces: Vec<(IpNet, String)>,
+    /// This environment's own names: its name's tokens and its declared aliases.
+    own_names: Vec<String>,
     facts: &'e Facts,
     /// Normalised texts that hold a by-design placeholder (`gke-{region}-web`), each with
     /// the text this environment wrote: made on first use, for display only.
@@ -298,6 +300,17 @@ impl<'e> Context<'e> {
                 l
             },
             spaces: Vec::new(),
+            own_names: env_tokens(&env.name)
+                .into_iter()
+                .chain(
+                    conventions
+                        .aliases
+                        .get(&env.name)
+                        .into_iter()
+                        .flatten()
+                        .cloned(),
+                )
+                .collect(),
             facts,
             shown: std::sync::OnceLock::new(),
             ambiguous: Default::default(),
@@ -388,6 +401,12 @@ impl<'e> Context<'e> {
         for c in contexts {
             c.ambiguous.clone_from(&all);
         }
+    }
+
+    /// Whether `w` names this environment itself (its name, a token of it, an alias
+    /// declared for it), not another one.
+    pub fn is_own_name(&self, w: &str) -> bool {
+        self.own_names.iter().any(|t| t.eq_ignore_ascii_case(w))
     }
 
     /// Whether `d` (lower-case) is one of the domains declared for the environments.

@@ -661,6 +661,21 @@ fn a_name_that_is_only_the_environment_is_its_apex() -> crate::TestResult {
         ],
     )?;
     assert!(found.is_empty(), "{found:#?}");
+    // A record named for another environment is not the apex (prod's zone holding a
+    // `staging` record beside its own apex).
+    let found = discovery(
+        &[
+            ("aws_route53_zone.z", zone),
+            ("aws_route53_record.spf", &rec("example.gov")),
+            ("aws_route53_record.other", &rec("staging.example.gov")),
+        ],
+        &[
+            ("aws_route53_zone.z", zone),
+            ("aws_route53_record.spf", &rec("staging.example.gov")),
+        ],
+    )?;
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].contains("aws_route53_record.other"), "{found:#?}");
     // Another label is another name.
     let found = discovery(
         &[

@@ -350,10 +350,11 @@ fn entry<'e>(
     props: BTreeMap<&'static str, Prop>,
 ) -> (String, Entry<'e>) {
     let [scope, name, kind] = key;
-    // A name that is nothing but the environment's name (`staging` in a zone every
-    // environment shares) is that environment's apex, as prod's `@` is prod's.
+    // A name that is nothing but the environment's own name (`staging` in a zone every
+    // environment shares) is that environment's apex, as prod's `@` is prod's; another
+    // environment's name is a record of its own.
     let name = match ctx.text(name) {
-        n if n == "{env}" => std::borrow::Cow::Borrowed("@"),
+        n if n == "{env}" && ctx.is_own_name(name) => std::borrow::Cow::Borrowed("@"),
         n => n,
     };
     let key_name = if kind.is_empty() {
