@@ -222,7 +222,8 @@ impl Report {
         if n == groups.len() {
             n.to_string()
         } else {
-            format!("{n} findings in {} groups", groups.len())
+            let g = groups.len();
+            format!("{n} findings in {g} group{}", if g == 1 { "" } else { "s" })
         }
     }
 
