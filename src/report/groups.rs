@@ -197,6 +197,9 @@ fn logical_module(ctx: &Context<'_>, path: &[ModuleStep]) -> String {
 /// missing under when that is the cause.
 type Member = (usize, Option<Vec<ModuleStep>>);
 
+/// How many leading words of a type or a resource name relate reads.
+const MAX_WORDS: usize = 8;
+
 /// A finding's cause, with the module instance it is under.
 type Caused = Option<(Cause, Option<Vec<ModuleStep>>)>;
 
@@ -462,7 +465,9 @@ fn relate(findings: &[Finding], envs: &[Environment], causes: &mut [Caused]) {
         }
         let module = Address::module_call(a.module.clone()).to_string();
         let t = a.rtype.as_str();
-        for (cut, _) in t.match_indices('_') {
+        // A type's family is in its first words; a hostile type of thousands of words
+        // is not read further.
+        for (cut, _) in t.match_indices('_').take(MAX_WORDS) {
             if let Some(&m) = by_label.get(&(module.clone(), a.name.as_str(), &lacks[n], &t[..cut]))
             {
                 uf.union(m, n);
@@ -505,6 +510,7 @@ fn relate(findings: &[Finding], envs: &[Environment], causes: &mut [Caused]) {
         let l = a.name.as_str();
         let prefixes = l
             .match_indices('_')
+            .take(MAX_WORDS)
             .map(|(cut, _)| &l[..cut])
             .filter(|p| p.contains('_'))
             .chain(std::iter::once(l));
