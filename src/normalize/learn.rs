@@ -211,8 +211,9 @@ const SETTING_WORDS: &[&str] = &[
     "ha",
 ];
 
-/// Whether a learned word pairing is applied to settings as well as to names: seen
-/// in [`EVERYWHERE_PLACES`] instances or more, and neither side a word of settings.
+/// Whether a learned pairing is applied to settings as well as to names: an account
+/// pairing, or a word pairing seen in [`EVERYWHERE_PLACES`] instances or more, neither
+/// side a word of settings.
 /// Such a pairing is the environment's code (`p` ↔ `u` in `cstar-p-…`), which its
 /// settings also carry (`cstar-p-evh-ns.servicebus.windows.net:9093`).
 pub fn applies_to_settings(c: &Correspondence) -> bool {
@@ -221,10 +222,16 @@ pub fn applies_to_settings(c: &Correspondence) -> bool {
             || w.trim_end_matches(|ch: char| ch.is_ascii_digit())
                 .is_empty()
     };
-    matches!(c.kind, CorrKind::Token)
-        && c.occurrences >= EVERYWHERE_PLACES
-        && !setting(&c.from)
-        && !setting(&c.to)
+    match c.kind {
+        // Two accounts paired one to one in two places or more are each environment's
+        // own (another stack's, a shared service's): ids, wherever they are written
+        // (`arn:aws:execute-api:eu-west-1:649098267436:…` in a policy).
+        CorrKind::Account => true,
+        CorrKind::Token => {
+            c.occurrences >= EVERYWHERE_PLACES && !setting(&c.from) && !setting(&c.to)
+        }
+        _ => false,
+    }
 }
 
 /// Whether a value reads as a host, an ARN, a URL or a path of names: where a leaked
@@ -1910,6 +1917,29 @@ mod tests {
             l.correspondences
         );
         assert!(t.elapsed() < std::time::Duration::from_secs(20));
+        Ok(())
+    }
+    #[test]
+    fn a_learned_account_is_read_in_settings_too() -> crate::TestResult {
+        // Another stack's account, one per environment, in two names and in a setting.
+        let acct = |a: &str| -> Vec<(String, String)> {
+            let mut v: Vec<(String, String)> = (0..2)
+                .map(|i| {
+                    (
+                        format!("aws_lambda_permission.p{i}"),
+                        format!(r#"{{"source_arn":"arn:aws:execute-api:eu-west-1:{a}:api{i}/*"}}"#),
+                    )
+                })
+                .collect();
+            v.push((
+                "aws_sns_topic_policy.t".into(),
+                format!(r#"{{"condition_values":["{a}"]}}"#),
+            ));
+            v
+        };
+        let r = compare(&acct("649098267436"), &acct("288342028542"))?;
+        assert!(r.findings.is_empty(), "{:#?}", r.findings);
+        assert!(r.correspondences.iter().any(|c| c.kind == "account"));
         Ok(())
     }
 }
