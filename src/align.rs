@@ -97,7 +97,8 @@ pub fn paired_by_name(
                     &envs[baseline].resources[i].address,
                     &envs[k].resources[j].address,
                 );
-                (contexts[baseline].logical(a) != contexts[k].logical(b)).then_some((a, b))
+                (a != b && contexts[baseline].logical(a) != contexts[k].logical(b))
+                    .then_some((a, b))
             })
             .collect();
         if let Some((a, b)) = moved.first() {

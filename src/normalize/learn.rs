@@ -124,13 +124,15 @@ fn to_path(steps: &[Step<'_>]) -> AttrPath {
 
 /// Whether a value at `path` names something: the attributes conventions show in.
 fn names_something(path: &[Step<'_>]) -> bool {
-    path.iter()
-        .rev()
-        .find_map(|s| match s {
-            Step::Attr(a) => Some(*a),
-            _ => None,
-        })
-        .is_some_and(names_attr)
+    last_attr(path).is_some_and(names_attr)
+}
+
+/// The innermost attribute of a path (map keys and list positions aside).
+fn last_attr<'v>(path: &[Step<'v>]) -> Option<&'v str> {
+    path.iter().rev().find_map(|s| match s {
+        Step::Attr(a) => Some(*a),
+        _ => None,
+    })
 }
 
 /// Whether an attribute of this name holds names (`name`, `bucket`, `*_id`, `tags`, …)
@@ -408,21 +410,15 @@ fn space_pair(x: &str, y: &str) -> Option<(ipnet::IpNet, ipnet::IpNet)> {
 /// Whether an attribute of this name holds host names or endpoints (a record's
 /// target, an origin, a URL): where domains are read besides names.
 fn holds_hosts(path: &[Step<'_>]) -> bool {
-    path.iter()
-        .rev()
-        .find_map(|s| match s {
-            Step::Attr(a) => Some(*a),
-            _ => None,
-        })
-        .is_some_and(|n| {
-            // Attribute names are lower-case snake case.
-            [
-                "host", "url", "uri", "endpoint", "origin", "fqdn", "domain", "record", "server",
-                "alias", "target", "cname", "address",
-            ]
-            .iter()
-            .any(|w| n.contains(w))
-        })
+    // Attribute names are lower-case snake case.
+    last_attr(path).is_some_and(|n| {
+        [
+            "host", "url", "uri", "endpoint", "origin", "fqdn", "domain", "record", "server",
+            "alias", "target", "cname", "address",
+        ]
+        .iter()
+        .any(|w| n.contains(w))
+    })
 }
 
 /// The host a value names, lower-case without a final dot, with what surrounds it
@@ -1680,13 +1676,23 @@ mod tests {
         Ok(())
     }
     fn compare(a: &[(String, String)], b: &[(String, String)]) -> crate::TestResult<crate::Report> {
+        compare_named(["prod", "uat"], a, b).map(|(_, r)| r)
+    }
+
+    /// The environments named `names` with resources `a` and `b`, and their comparison.
+    fn compare_named(
+        names: [&str; 2],
+        a: &[(String, String)],
+        b: &[(String, String)],
+    ) -> crate::TestResult<([Environment; 2], crate::Report)> {
         let ra: Vec<(&str, &str)> = a.iter().map(|(x, y)| (x.as_str(), y.as_str())).collect();
         let rb: Vec<(&str, &str)> = b.iter().map(|(x, y)| (x.as_str(), y.as_str())).collect();
         let envs = [
-            Environment::for_tests("prod", &ra)?,
-            Environment::for_tests("uat", &rb)?,
+            Environment::for_tests(names[0], &ra)?,
+            Environment::for_tests(names[1], &rb)?,
         ];
-        Ok(crate::compare_loaded(&envs, 0))
+        let report = crate::compare_loaded(&envs, 0);
+        Ok((envs, report))
     }
 
     /// `n` resource groups named `cstar-CODE-rgI`, an action group whose name glues the
@@ -1764,15 +1770,11 @@ mod tests {
                 })
                 .collect()
         };
-        let ra = named("production", "production");
-        let rb = named("development", "default");
-        let a: Vec<(&str, &str)> = ra.iter().map(|(x, y)| (x.as_str(), y.as_str())).collect();
-        let b: Vec<(&str, &str)> = rb.iter().map(|(x, y)| (x.as_str(), y.as_str())).collect();
-        let envs = [
-            Environment::for_tests("production", &a)?,
-            Environment::for_tests("default", &b)?,
-        ];
-        let r = crate::compare_loaded(&envs, 0);
+        let (_, r) = compare_named(
+            ["production", "default"],
+            &named("production", "production"),
+            &named("development", "default"),
+        )?;
         assert!(r.findings.is_empty(), "{:#?}", r.findings);
         assert!(r
             .correspondences
@@ -1809,13 +1811,7 @@ mod tests {
         };
         let prod = env("prod", "prod", "prod");
         let stg = env("stg", "dev", "prod");
-        let ra: Vec<(&str, &str)> = prod.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-        let rb: Vec<(&str, &str)> = stg.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-        let envs = [
-            Environment::for_tests("prod", &ra)?,
-            Environment::for_tests("stg", &rb)?,
-        ];
-        let first = crate::compare_loaded(&envs, 0);
+        let (envs, first) = compare_named(["prod", "stg"], &prod, &stg)?;
         let leaks: Vec<String> = first
             .findings
             .iter()

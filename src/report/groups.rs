@@ -431,14 +431,12 @@ fn relate(findings: &[Finding], envs: &[Environment], causes: &mut [Caused]) {
         let a = &findings[i].address;
         if let (Some(crate::model::Key::Str(key)), false) = (&a.key, lacks[n].is_empty()) {
             let module = Address::module_call(a.module.clone()).to_string();
-            match by_key.entry((module, key.to_string(), &lacks[n])) {
-                std::collections::hash_map::Entry::Occupied(o) => {
-                    uf.union(*o.get(), n);
-                }
-                std::collections::hash_map::Entry::Vacant(v) => {
-                    v.insert(n);
-                }
-            }
+            join_first(
+                &mut by_key,
+                (module, key.to_string(), &lacks[n]),
+                n,
+                &mut uf,
+            );
         }
     }
     // One resource name in one module, on types of one family: a type and those its
@@ -476,14 +474,12 @@ fn relate(findings: &[Finding], envs: &[Environment], causes: &mut [Caused]) {
         // Types of one family also share their first three words
         // (`google_storage_bucket_iam_binding`, `google_storage_bucket_iam_member`).
         if let Some((cut, _)) = t.match_indices('_').nth(2) {
-            match by_stem.entry((module, a.name.as_str(), &lacks[n], &t[..cut])) {
-                std::collections::hash_map::Entry::Occupied(o) => {
-                    uf.union(*o.get(), n);
-                }
-                std::collections::hash_map::Entry::Vacant(v) => {
-                    v.insert(n);
-                }
-            }
+            join_first(
+                &mut by_stem,
+                (module, a.name.as_str(), &lacks[n], &t[..cut]),
+                n,
+                &mut uf,
+            );
         }
     }
     // A specific resource name, on any type: an import tool's per-object label
@@ -524,14 +520,7 @@ fn relate(findings: &[Finding], envs: &[Environment], causes: &mut [Caused]) {
     let mut by_block: HashMap<(String, &Vec<usize>), usize> = HashMap::new();
     for (n, &i) in open.iter().enumerate() {
         if let Some((Cause::Instances { block, .. }, _)) = &causes[i] {
-            match by_block.entry((block.clone(), &lacks[n])) {
-                std::collections::hash_map::Entry::Occupied(o) => {
-                    uf.union(*o.get(), n);
-                }
-                std::collections::hash_map::Entry::Vacant(v) => {
-                    v.insert(n);
-                }
-            }
+            join_first(&mut by_block, (block.clone(), &lacks[n]), n, &mut uf);
         }
     }
     let mut sets: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
@@ -565,6 +554,23 @@ fn relate(findings: &[Finding], envs: &[Environment], causes: &mut [Caused]) {
         };
         for &n in members {
             causes[open[n]] = Some((cause.clone(), None));
+        }
+    }
+}
+
+/// Joins `n` with the first member seen under `key`, or makes `n` that member.
+fn join_first<K: std::hash::Hash + Eq>(
+    first: &mut HashMap<K, usize>,
+    key: K,
+    n: usize,
+    uf: &mut petgraph::unionfind::UnionFind<usize>,
+) {
+    match first.entry(key) {
+        std::collections::hash_map::Entry::Occupied(o) => {
+            uf.union(*o.get(), n);
+        }
+        std::collections::hash_map::Entry::Vacant(v) => {
+            v.insert(n);
         }
     }
 }
@@ -758,6 +764,27 @@ fn module_group(
     (address, "missing".to_string(), environments, message)
 }
 
+/// What each environment has, for a group of what is missing: `absent` where it
+/// lacks them, `have` where it has them.
+fn missing_row(
+    envs: &[Environment],
+    lack: &[usize],
+    lack_names: &[&str],
+    have_names: &[&str],
+    have: &str,
+) -> BTreeMap<String, String> {
+    envs.iter()
+        .enumerate()
+        .filter(|(_, e)| {
+            lack_names.contains(&e.name.as_str()) || have_names.contains(&e.name.as_str())
+        })
+        .map(|(k, e)| {
+            let v = if lack.contains(&k) { "absent" } else { have };
+            (e.name.clone(), v.to_string())
+        })
+        .collect()
+}
+
 /// Address, difference, values and message of a group of related resources missing
 /// from the same environments, named by `root`.
 fn related_group(
@@ -778,21 +805,13 @@ fn related_group(
         .filter(|a| a != root)
         .collect();
     let n = others.len();
-    let environments = envs
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| {
-            lack_names.contains(&e.name.as_str()) || have_names.contains(&e.name.as_str())
-        })
-        .map(|(k, e)| {
-            let v = if lack.contains(&k) {
-                "absent".to_string()
-            } else {
-                format!("{} resources", n + 1)
-            };
-            (e.name.clone(), v)
-        })
-        .collect();
+    let environments = missing_row(
+        envs,
+        lack,
+        lack_names,
+        have_names,
+        &format!("{} resources", n + 1),
+    );
     (
         format!("{root} and {n} related"),
         "missing".to_string(),
@@ -823,21 +842,13 @@ fn instances_group(
         .filter_map(|&i| findings[i].address.key.as_ref().map(|k| k.to_string()))
         .collect();
     let n = idx.len();
-    let environments = envs
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| {
-            lack_names.contains(&e.name.as_str()) || have_names.contains(&e.name.as_str())
-        })
-        .map(|(k, e)| {
-            let v = if lack.contains(&k) {
-                "absent".to_string()
-            } else {
-                format!("{n} instances")
-            };
-            (e.name.clone(), v)
-        })
-        .collect();
+    let environments = missing_row(
+        envs,
+        lack,
+        lack_names,
+        have_names,
+        &format!("{n} instances"),
+    );
     (
         format!("{block} ({n} instances)"),
         "missing".to_string(),

@@ -393,36 +393,35 @@ fn compare(
             }
             // Which parts one side lacks cannot be told while names are unknown.
             _ if base.unknown_keys || other.unknown_keys => {}
-            (Some(p), None) => {
-                let c = presence(p.rank, true);
-                let shown = if sensitive {
+            (Some(p), None) | (None, Some(p)) => {
+                // In the baseline only, or in the other environment only.
+                let in_base = base.parts.contains_key(key);
+                let c = presence(p.rank, in_base);
+                let shown: String = if sensitive {
                     "present".into()
                 } else {
                     p.shown.clone()
+                };
+                let (clause, base_shown, env_shown) = if in_base {
+                    (
+                        format!("{shown} in {bn}, not in {kn}"),
+                        shown,
+                        "absent".into(),
+                    )
+                } else {
+                    (
+                        format!("not in {bn}, {shown} in {kn}"),
+                        "absent".into(),
+                        shown,
+                    )
                 };
                 out.push(Piece {
                     kind: p.kind.kind(),
                     path: p.path.clone(),
                     severity: severity::waf(c),
-                    clause: format!("{shown} in {bn}, not in {kn}{}", note(c, kn)),
-                    base: shown,
-                    env: "absent".into(),
-                });
-            }
-            (None, Some(p)) => {
-                let c = presence(p.rank, false);
-                let shown = if sensitive {
-                    "present".into()
-                } else {
-                    p.shown.clone()
-                };
-                out.push(Piece {
-                    kind: p.kind.kind(),
-                    path: p.path.clone(),
-                    severity: severity::waf(c),
-                    clause: format!("not in {bn}, {shown} in {kn}{}", note(c, kn)),
-                    base: "absent".into(),
-                    env: shown,
+                    clause: format!("{clause}{}", note(c, kn)),
+                    base: base_shown,
+                    env: env_shown,
                 });
             }
             (None, None) => {}
