@@ -224,10 +224,17 @@ pub fn compare_with(
         (usize, normalize::learn::CorrKind),
     > = Default::default();
     for _round in 0..LEARNING_ROUNDS {
+        // New words, and words learned in an earlier round now seen widely enough to
+        // apply to settings too (`production` ↔ `cluster1`, seen in 5 names once
+        // `s189p01` ↔ `s189d01` is known, then in 24).
         let mut new_words: Vec<&normalize::learn::Correspondence> = learned
             .correspondences
             .iter()
-            .filter(|c| not_yet_by_design(c, &contexts, baseline))
+            .filter(|c| {
+                not_yet_by_design(c, &contexts, baseline)
+                    || (was_learned.contains_key(&(c.env, c.from.clone(), c.to.clone()))
+                        && with_learned.adds(&envs[baseline].name, &envs[c.env].name, c))
+            })
             .collect();
         // The most seen first, whatever their kind, up to the cap.
         new_words.sort_by_key(|c| std::cmp::Reverse(c.occurrences));
@@ -236,10 +243,10 @@ pub fn compare_with(
             break;
         }
         for c in new_words {
-            was_learned.insert(
-                (c.env, c.from.clone(), c.to.clone()),
-                (c.occurrences, c.kind),
-            );
+            let seen = was_learned
+                .entry((c.env, c.from.clone(), c.to.clone()))
+                .or_insert((c.occurrences, c.kind));
+            seen.0 = seen.0.max(c.occurrences);
             with_learned.adopt(&envs[baseline].name, &envs[c.env].name, c);
         }
         contexts = contexts_with(&with_learned);

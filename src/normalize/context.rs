@@ -4,8 +4,8 @@
 
 use super::catalog::{ADDRESS_SPACE_ATTRS, IDENTITY_ATTRS};
 use super::text::{
-    env_tokens, is_provider_id, normalize_arn, remove_words, replace_by_design, replace_domains,
-    replace_within, replace_words, sort_tokens, OWN_ACCOUNT,
+    drop_wildcard, drop_www, env_tokens, is_provider_id, normalize_arn, remove_words,
+    replace_by_design, replace_domains, replace_within, replace_words, sort_tokens, OWN_ACCOUNT,
 };
 use super::trail::{object_step, to_path, Step};
 use crate::model::environment::{Facts, IdIndex};
@@ -178,6 +178,13 @@ impl Conventions {
                 }
             }
         }
+    }
+
+    /// Whether adopting `c` would change these conventions.
+    pub fn adds(&self, base: &str, env: &str, c: &super::learn::Correspondence) -> bool {
+        let mut after = self.clone();
+        after.adopt(base, env, c);
+        after != *self
     }
 
     /// Every declared token, longest first.
@@ -597,7 +604,19 @@ impl<'e> Context<'e> {
                 return Leaf::Text(Cow::Owned(self.canonical_json(&doc)));
             }
         }
-        Leaf::Text(self.text(s))
+        Leaf::Text(self.value_text(s))
+    }
+
+    /// A compared value's text: [`Context::text`], and then what is by design in a value
+    /// but would mislead where text identifies something (an address, a DNS record's
+    /// name): a host's `www.` and, in names, a wildcard host's `*.`.
+    pub fn value_text<'a>(&self, s: &'a str) -> Cow<'a, str> {
+        let names = !SETTINGS_ONLY.with(std::cell::Cell::get);
+        let out = match names.then(|| drop_wildcard(Cow::Borrowed(s))) {
+            Some(Cow::Owned(o)) => Cow::Owned(self.text(&o).into_owned()),
+            _ => self.text(s),
+        };
+        drop_www(out)
     }
 
     /// Text with by-design differences replaced.

@@ -16,6 +16,7 @@
 //! hide), only single-token differences count, secrets are never read, and a pairing
 //! seen once is not learned.
 
+use super::catalog::GENERIC_ENV_WORDS;
 use super::diff::{is_sensitive, redact};
 use super::text::is_provider_id;
 use super::Context;
@@ -630,13 +631,24 @@ pub fn correspondences(
         // workspace) contradicts nothing: an environment may have several names, and
         // `production` ↔ `development` next to it is one more.
         let (base_ctx, ctx) = (&contexts[baseline], &contexts[k]);
+        // A name of the baseline may also pair with several common environment words
+        // (demo reads `…-test` and `…-dev` where prod reads `…-prod`), as long as it
+        // pairs with nothing else.
         let mut from_count: HashMap<(&str, CorrKind), usize> = HashMap::new();
         let mut to_count: HashMap<(&str, CorrKind), usize> = HashMap::new();
+        let mut generic_count: HashMap<&str, usize> = HashMap::new();
+        let generic = |from: &str, to: &str| {
+            base_ctx.is_env_token(from) && !ctx.is_env_token(to) && generic_env_word(to)
+        };
         for (from, to, kind) in seen.pairs.keys() {
             if *kind == CorrKind::Token && base_ctx.is_env_token(from) && ctx.is_env_token(to) {
                 continue;
             }
-            *from_count.entry((from, *kind)).or_default() += 1;
+            if *kind == CorrKind::Token && generic(from, to) {
+                *generic_count.entry(from).or_default() += 1;
+            } else {
+                *from_count.entry((from, *kind)).or_default() += 1;
+            }
             *to_count.entry((to, *kind)).or_default() += 1;
         }
         // Address-space candidates, parsed once; so many that none can be a convention
@@ -663,12 +675,21 @@ pub fn correspondences(
                         // contradicts it.
                         spaces_ok && places.len() > rivals(&spaces, from, to)
                     } else {
-                        from_count
+                        let others = from_count
                             .get(&(from.as_str(), *kind))
                             .copied()
-                            .unwrap_or(0)
-                            <= 1
-                            && to_count.get(&(to.as_str(), *kind)).copied().unwrap_or(0) <= 1
+                            .unwrap_or(0);
+                        let generics = match kind {
+                            CorrKind::Token => generic_count.get(from.as_str()).copied(),
+                            _ => None,
+                        }
+                        .unwrap_or(0);
+                        let one_from = if *kind == CorrKind::Token && generic(from, to) {
+                            others == 0
+                        } else {
+                            others + generics <= 1
+                        };
+                        one_from && to_count.get(&(to.as_str(), *kind)).copied().unwrap_or(0) <= 1
                     }
             })
             .map(|((from, to, kind), places)| Correspondence {
@@ -792,6 +813,14 @@ fn rivals(spaces: &[(ipnet::IpNet, ipnet::IpNet, usize)], from: &str, to: &str) 
         .filter(|(f, t, _)| (*f != from || *t != to) && (overlap(f, &from) || overlap(t, &to)))
         .map(|(_, _, places)| places)
         .sum()
+}
+
+/// Whether `w` (lower-case) names an environment in any team's vocabulary
+/// ([`GENERIC_ENV_WORDS`]): in place of the baseline's name, one more name of the
+/// environment compared (demo reads `datahub-url-test` and `experian-domain-dev` where
+/// prod reads `…-prod`), learned as any word is, from two places at least.
+fn generic_env_word(w: &str) -> bool {
+    GENERIC_ENV_WORDS.contains(&w)
 }
 
 /// Whether `from` ↔ `to` is a pairing the user declared: each is a token of its own
@@ -1936,6 +1965,144 @@ mod tests {
         let r = compare(&acct("649098267436"), &acct("288342028542"))?;
         assert!(r.findings.is_empty(), "{:#?}", r.findings);
         assert!(r.correspondences.iter().any(|c| c.kind == "account"));
+        Ok(())
+    }
+    #[test]
+    fn an_environment_may_read_its_names_in_two_common_environment_words() -> crate::TestResult {
+        // demo reads its secrets as `…-test` in three places and `…-dev` in two where
+        // prod reads `…-prod`: both are demo's names, common environment words each
+        // seen in two places. A third, `…-test` once where prod has `-prod` once (a
+        // resource group of the test environment read by staging), is not enough.
+        let env = |a: &str, b: &str, once: &str| -> Vec<(String, String)> {
+            let mut v: Vec<(String, String)> = (0..3)
+                .map(|i| {
+                    (
+                        format!("data.azurerm_key_vault_secret.t{i}"),
+                        format!(r#"{{"name":"datahub-key{i}-{a}"}}"#),
+                    )
+                })
+                .collect();
+            v.extend((0..2).map(|i| {
+                (
+                    format!("data.azurerm_key_vault_secret.d{i}"),
+                    format!(r#"{{"name":"experian-key{i}-{b}"}}"#),
+                )
+            }));
+            v.push((
+                "data.azurerm_resource_group.bo".into(),
+                format!(r#"{{"name":"pins-rg-appeals-bo-{once}"}}"#),
+            ));
+            v
+        };
+        let (_, r) = compare_named(
+            ["prod", "demo"],
+            &env("prod", "prod", "prod"),
+            &env("test", "dev", "qa"),
+        )?;
+        let learned: Vec<(&str, &str)> = r
+            .correspondences
+            .iter()
+            .map(|c| (c.from.as_str(), c.to.as_str()))
+            .collect();
+        assert_eq!(learned, vec![("prod", "dev"), ("prod", "test")], "{r:#?}");
+        let left: Vec<String> = r.findings.iter().map(|f| f.address.to_string()).collect();
+        assert_eq!(left, vec!["data.azurerm_resource_group.bo"]);
+        // A word that names no environment, in two places beside `test` in three, is
+        // no name of demo: `prod` has two partners and neither is learned.
+        let (_, r) = compare_named(
+            ["prod", "demo"],
+            &env("prod", "prod", "prod"),
+            &env("test", "blue", "prod"),
+        )?;
+        assert!(r.correspondences.is_empty(), "{:#?}", r.correspondences);
+        assert_eq!(r.findings.len(), 5, "{:#?}", r.findings);
+        Ok(())
+    }
+    #[test]
+    fn a_word_seen_widely_once_another_is_known_applies_to_settings() -> crate::TestResult {
+        // Names differ in two words (`s189p01-tsc-production-x0`, `s189d01-tsc-cluster1-x0`)
+        // until `s189p01` ↔ `s189d01` is learned from the names that differ in it
+        // alone. `blue` ↔ `cluster1`, learned at first from three names (too few to
+        // read settings), is then seen in ten more, enough to read a setting too
+        // (`dns_prefix`).
+        let env = |code: &str, name: &str| -> Vec<(String, String)> {
+            let mut v: Vec<(String, String)> = (0..10)
+                .map(|i| {
+                    (
+                        format!("azurerm_storage_account.x{i}"),
+                        format!(r#"{{"name":"{code}-tsc-{name}-x{i}"}}"#),
+                    )
+                })
+                .collect();
+            v.extend((0..10).map(|i| {
+                (
+                    format!("azurerm_storage_account.y{i}"),
+                    format!(r#"{{"name":"{code}-y{i}"}}"#),
+                )
+            }));
+            v.extend((0..3).map(|i| {
+                (
+                    format!("azurerm_storage_account.z{i}"),
+                    format!(r#"{{"name":"tsc-{name}-z{i}"}}"#),
+                )
+            }));
+            v.push((
+                "azurerm_kubernetes_cluster.main".into(),
+                format!(r#"{{"dns_prefix":"tsc-{name}"}}"#),
+            ));
+            v
+        };
+        let (_, r) = compare_named(
+            ["production", "development"],
+            &env("s189p01", "blue"),
+            &env("s189d01", "cluster1"),
+        )?;
+        assert!(r.findings.is_empty(), "{:#?}", r.findings);
+        Ok(())
+    }
+    #[test]
+    fn production_www_and_a_wildcard_certificate_are_by_design() -> crate::TestResult {
+        // prod serves `www.example.gov`, demo `demo.example.gov`; outside prod a
+        // certificate covers `*.admin.example.gov`, every environment under the name
+        // prod uses alone. A wildcard in a setting (a CORS origin) stays a difference.
+        let env = |host: &str, cert: &str, origin: &str| -> Vec<(String, String)> {
+            vec![
+                (
+                    "azurerm_application_gateway.lb".into(),
+                    format!(
+                        r#"{{"redirect_configuration":[{{"name":"r","target_url":"https://{host}/app"}}]}}"#
+                    ),
+                ),
+                (
+                    "aws_acm_certificate.admin".into(),
+                    format!(r#"{{"domain_name":"{cert}"}}"#),
+                ),
+                (
+                    "aws_s3_bucket_cors_configuration.c".into(),
+                    format!(r#"{{"cors_rule":[{{"allowed_origins":["{origin}"]}}]}}"#),
+                ),
+            ]
+        };
+        let (_, r) = compare_named(
+            ["prod", "demo"],
+            &env(
+                "www.example.gov",
+                "admin.example.gov",
+                "https://example.gov",
+            ),
+            &env(
+                "demo.example.gov",
+                "*.admin.example.gov",
+                "https://*.example.gov",
+            ),
+        )?;
+        let left: Vec<String> = r.findings.iter().map(|f| f.address.to_string()).collect();
+        assert_eq!(
+            left,
+            vec!["aws_s3_bucket_cors_configuration.c"],
+            "{:#?}",
+            r.findings
+        );
         Ok(())
     }
 }

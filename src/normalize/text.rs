@@ -250,6 +250,64 @@ pub fn replace_within<'a>(s: Cow<'a, str>, tokens: &[String], with: &str) -> Cow
 }
 
 /// A run of alphanumeric bytes or a single separator byte.
+/// Takes `www.` off the front of every host name in `s` (`https://www.example.gov/app`
+/// → `https://example.gov/app`): production serves `www.example.gov` where the others
+/// serve `demo.example.gov`, whose environment name goes as a word does. A host starts
+/// the text or follows `/`, `@`, a quote, a space or `=`, and has a dot after `www.`.
+pub fn drop_www(s: Cow<'_, str>) -> Cow<'_, str> {
+    let b = s.as_bytes();
+    if b.len() < 8 || !s.contains("www.") && !s.contains("WWW.") {
+        return s;
+    }
+    let host = |c: u8| c.is_ascii_alphanumeric() || c == b'-' || c == b'.';
+    let mut cuts: Vec<usize> = Vec::new();
+    let mut i = 0;
+    while i + 4 <= b.len() {
+        let starts = i == 0 || matches!(b[i - 1], b'/' | b'@' | b'"' | b'\'' | b' ' | b'=');
+        if starts && b[i..i + 4].eq_ignore_ascii_case(b"www.") {
+            let rest = &b[i + 4..];
+            let len = rest.iter().take_while(|&&c| host(c)).count();
+            let name = &rest[..len];
+            // A name of two labels at least: `www.example.gov`, not `www.x`.
+            let dot = name.iter().position(|&c| c == b'.');
+            if dot.is_some_and(|d| d > 0 && d + 1 < len) {
+                cuts.push(i);
+                i += 4 + len;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    if cuts.is_empty() {
+        return s;
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut last = 0;
+    for c in cuts {
+        out.push_str(&s[last..c]);
+        last = c + 4;
+    }
+    out.push_str(&s[last..]);
+    Cow::Owned(out)
+}
+
+/// A host name that is a wildcard (`*.admin.example.gov`) as the name it stands for
+/// (`admin.example.gov`): outside production a certificate often covers every
+/// environment under the name production uses alone.
+pub fn drop_wildcard(s: Cow<'_, str>) -> Cow<'_, str> {
+    match s.strip_prefix("*.") {
+        Some(rest)
+            if rest.contains('.')
+                && rest.bytes().all(|c| {
+                    c.is_ascii_alphanumeric() || c == b'-' || c == b'.' || c == b'{' || c == b'}'
+                }) =>
+        {
+            Cow::Owned(rest.to_string())
+        }
+        _ => s,
+    }
+}
+
 fn words(s: &str) -> Vec<&str> {
     let b = s.as_bytes();
     let mut out = Vec::new();
@@ -598,6 +656,25 @@ mod tests {
         // Whole words are left to remove_words.
         assert_eq!(r("prod"), "prod");
         assert_eq!(r("web-prod"), "web-prod");
+    }
+
+    #[test]
+    fn www_and_wildcards_come_off_hosts_only() {
+        let w = |s: &str| drop_www(Cow::Borrowed(s)).into_owned();
+        assert_eq!(w("https://www.example.gov/app"), "https://example.gov/app");
+        assert_eq!(w("www.example.gov"), "example.gov");
+        assert_eq!(
+            w(r#"Url="https://WWW.example.gov/""#),
+            r#"Url="https://example.gov/""#
+        );
+        assert_eq!(w("www.x"), "www.x");
+        assert_eq!(w("awww.example.gov"), "awww.example.gov");
+        assert_eq!(w("see www. example"), "see www. example");
+        let d = |s: &str| drop_wildcard(Cow::Borrowed(s)).into_owned();
+        assert_eq!(d("*.admin.example.gov"), "admin.example.gov");
+        assert_eq!(d("*.com"), "*.com");
+        assert_eq!(d("*.a b.c"), "*.a b.c");
+        assert_eq!(d("admin.example.gov"), "admin.example.gov");
     }
 
     #[test]

@@ -111,7 +111,7 @@ impl<'a> Side<'a> {
                 if s.is_empty() {
                     super::Leaf::Empty
                 } else {
-                    super::Leaf::Text(self.ctx.text(s))
+                    super::Leaf::Text(self.ctx.value_text(s))
                 }
             }
             Value::Str(s) if self.names_itself(s) => self.ctx.leaf_unresolved(s),
