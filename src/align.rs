@@ -89,18 +89,7 @@ pub fn paired_by_name(
 ) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     for k in (0..envs.len()).filter(|&k| k != baseline) {
-        let moved: Vec<(&Address, &Address)> = rows
-            .iter()
-            .filter_map(|row| {
-                let (i, j) = (row.present[baseline]?, row.present[k]?);
-                let (a, b) = (
-                    &envs[baseline].resources[i].address,
-                    &envs[k].resources[j].address,
-                );
-                (a != b && contexts[baseline].logical(a) != contexts[k].logical(b))
-                    .then_some((a, b))
-            })
-            .collect();
+        let moved = moved(envs, contexts, rows, baseline, k);
         if let Some((a, b)) = moved.first() {
             out.push((
                 k,
@@ -114,6 +103,28 @@ pub fn paired_by_name(
         }
     }
     out
+}
+
+/// The instances of environment `k` that `rows` pair with the baseline's at another
+/// logical address (by name or by content): (the baseline's address, `k`'s), in row
+/// order.
+pub fn moved<'e>(
+    envs: &'e [Environment],
+    contexts: &[Context<'_>],
+    rows: &[Row<'_>],
+    baseline: usize,
+    k: usize,
+) -> Vec<(&'e Address, &'e Address)> {
+    rows.iter()
+        .filter_map(|row| {
+            let (i, j) = (row.present[baseline]?, row.present[k]?);
+            let (a, b) = (
+                &envs[baseline].resources[i].address,
+                &envs[k].resources[j].address,
+            );
+            (a != b && contexts[baseline].logical(a) != contexts[k].logical(b)).then_some((a, b))
+        })
+        .collect()
 }
 
 /// Attributes that name an instance for its provider: two instances of one type and
@@ -137,7 +148,20 @@ fn name_key(ctx: &Context<'_>, r: &crate::model::Resource) -> Option<String> {
         .find_map(|a| r.attributes.get(a).and_then(crate::model::Value::as_str));
     let read = match named {
         // A binding of a role names what it binds, not itself: one bucket has several.
-        Some(name) if r.attributes.get("role").is_none() => ctx.text(name).into_owned(),
+        Some(name) if r.attributes.get("role").is_none() => {
+            // A name that names another resource (a bucket's IAM policy: `b/logs` in
+            // one environment, the bucket's name in another) reads as that one's name.
+            let other = ctx
+                .resolve(name)
+                .map(|j| &ctx.env.resources[j])
+                .filter(|o| o.address != r.address)
+                .and_then(|o| {
+                    NAME_ATTRS
+                        .iter()
+                        .find_map(|a| o.attributes.get(a).and_then(crate::model::Value::as_str))
+                });
+            ctx.text(other.unwrap_or(name)).into_owned()
+        }
         // No name of its own (an IAM binding: a bucket, a role, members): what it
         // holds, read as compared.
         _ => content_key(ctx, r)?,

@@ -293,6 +293,21 @@ pub fn compare_with(
     for (k, note) in align::paired_by_name(envs, &contexts, &rows, baseline) {
         contexts[k].notes.push(note);
     }
+    // A reference to such an instance is a reference to the baseline's: the policy of
+    // a bucket paired by name names the same bucket in both.
+    for k in (0..envs.len()).filter(|&k| k != baseline) {
+        let aliases: Vec<(model::Address, model::Address)> =
+            align::moved(envs, &contexts, &rows, baseline, k)
+                .into_iter()
+                .map(|(a, b)| {
+                    (
+                        contexts[k].logical(b).into_owned(),
+                        contexts[baseline].logical(a).into_owned(),
+                    )
+                })
+                .collect();
+        contexts[k].alias(aliases);
+    }
     // Labels kept apart are said, with the environment's warnings.
     for (e, c) in envs.iter().zip(&contexts) {
         for n in &c.notes {

@@ -26,7 +26,13 @@ pub const TYPE_IDENTITY_ATTRS: &[(&str, &str)] = &[
     ("google_compute_global_address", "address"),
     ("google_compute_address", "address"),
     ("azurerm_private_dns_zone", "name"),
+    ("google_storage_bucket", "name"),
 ];
+
+/// Other forms an identity is written in: `(type, attribute, prefix)`. A Cloud Storage
+/// bucket is also `b/<name>` (the google provider's bucket IAM resources take it, and
+/// import tools write it).
+pub const IDENTITY_FORMS: &[(&str, &str, &str)] = &[("google_storage_bucket", "name", "b/")];
 
 /// Attributes that hold names and prose, never references: an SG's `name` that equals
 /// an IAM role's id is a coincidence, not an edge.

@@ -246,6 +246,9 @@ pub struct Context<'e> {
     ambiguous: std::collections::HashSet<String>,
     /// Why addresses were kept apart, one sentence each, sorted.
     pub notes: Vec<String>,
+    /// Logical addresses of instances paired with the baseline's at another address →
+    /// the baseline's: what a reference to one of them reads as.
+    aliases: HashMap<Address, Address>,
     /// Whether a data source here and one of another environment's (that context, and
     /// the two positions) read the same thing: see `diff::same_reading`.
     pub(crate) readings: std::sync::Mutex<HashMap<(usize, usize, usize, usize), bool>>,
@@ -322,6 +325,7 @@ impl<'e> Context<'e> {
             shown: std::sync::OnceLock::new(),
             ambiguous: Default::default(),
             notes: Vec::new(),
+            aliases: HashMap::new(),
             readings: Default::default(),
         };
         // Only the environment's own spaces are its roots: an address in another
@@ -552,7 +556,7 @@ impl<'e> Context<'e> {
             Value::Null => Leaf::Empty,
             Value::Unknown(_) => Leaf::Unknown,
             Value::Ref(a) => match self.env.position(a) {
-                Some(i) => Leaf::Ref(self.logical(&self.env.resources[i].address)),
+                Some(i) => self.reference(i),
                 None => Leaf::Unknown,
             },
             Value::Bool(b) => Leaf::Text(Cow::Borrowed(if *b { "true" } else { "false" })),
@@ -564,12 +568,27 @@ impl<'e> Context<'e> {
         }
     }
 
+    /// A reference to instance `i`: its logical address, or the baseline's address of
+    /// the instance it is paired with at another address.
+    fn reference(&self, i: usize) -> Leaf<'_> {
+        let logical = self.logical(&self.env.resources[i].address);
+        match self.aliases.get(logical.as_ref()) {
+            Some(a) => Leaf::Ref(Cow::Borrowed(a)),
+            None => Leaf::Ref(logical),
+        }
+    }
+
+    /// Takes these (logical address → the baseline's) as what references read as.
+    pub fn alias(&mut self, aliases: Vec<(Address, Address)>) {
+        self.aliases.extend(aliases);
+    }
+
     pub fn leaf_str<'a>(&'a self, s: &'a str) -> Leaf<'a> {
         if s.is_empty() {
             return Leaf::Empty;
         }
         if let Some(i) = self.resolve(s) {
-            return Leaf::Ref(self.logical(&self.env.resources[i].address));
+            return self.reference(i);
         }
         if self.is_identifier(s) {
             // Names several resources (two data sources reading the same network):
@@ -1070,6 +1089,17 @@ fn identifier_index(env: &Environment) -> IdIndex {
                     .and_modify(|t| *t = merge(*t, new))
                     .or_insert(new);
                 index.note_length(id_len(s));
+                for (_, _, prefix) in super::catalog::IDENTITY_FORMS
+                    .iter()
+                    .filter(|(t, a, _)| *t == r.address.rtype && *a == k.as_ref())
+                {
+                    let other = format!("{prefix}{s}");
+                    targets
+                        .entry(id_hash(&other))
+                        .and_modify(|t| *t = merge(*t, new))
+                        .or_insert(new);
+                    index.note_length(id_len(&other));
+                }
             }
         }
     }

@@ -935,7 +935,9 @@ fn observe_rows(
             }
             return;
         }
-        if !names_something(p) {
+        // An ARN names something wherever it is written (a policy's `resources`).
+        let arns = x.starts_with("arn:") && y.starts_with("arn:");
+        if !(names_something(p) || arns) {
             return;
         }
         let pairs: Vec<(String, String, CorrKind)> = if is_provider_id(x) && is_provider_id(y) {
@@ -2100,6 +2102,103 @@ mod tests {
         assert_eq!(
             left,
             vec!["aws_s3_bucket_cors_configuration.c"],
+            "{:#?}",
+            r.findings
+        );
+        Ok(())
+    }
+    #[test]
+    fn accounts_are_learned_from_arns_in_any_attribute() -> crate::TestResult {
+        // Another stack's account in the ARNs a policy grants (`resources`, not a
+        // name): learned from two policies, by design in both.
+        let env = |account: &str| -> Vec<(String, String)> {
+            let doc = |paths: &[&str]| {
+                let arns: Vec<String> = paths
+                    .iter()
+                    .map(|p| format!(r#""arn:aws:execute-api:eu-west-1:{account}:*/*/{p}""#))
+                    .collect();
+                format!(
+                    r#"{{"statement":[{{"sid":"X","effect":"Allow","resources":[{}]}}]}}"#,
+                    arns.join(",")
+                )
+            };
+            vec![
+                (
+                    "data.aws_iam_policy_document.admin".into(),
+                    doc(&["GET/lpa/*"]),
+                ),
+                (
+                    "data.aws_iam_policy_document.api".into(),
+                    doc(&["GET/lpa/*", "POST/code"]),
+                ),
+            ]
+        };
+        let (_, r) = compare_named(
+            ["production", "preproduction"],
+            &env("649098267436"),
+            &env("288342028542"),
+        )?;
+        assert!(r.findings.is_empty(), "{:#?}", r.findings);
+        assert!(r.correspondences.iter().any(|c| c.kind == "account"));
+        Ok(())
+    }
+    #[test]
+    fn a_bucket_policy_at_another_address_names_the_same_bucket() -> crate::TestResult {
+        // An import tool's policy names its bucket `b/acme-data`; staging's, in a
+        // for_each, names its own bucket. The buckets pair by name, the policies by
+        // the bucket they name, and each policy's bucket is the same one.
+        let env = |bucket: &str, address: &str, written: &str, members: &str| {
+            let policy = format!(
+                r#"{{\"bindings\":[{{\"role\":\"roles/storage.legacyBucketReader\",\"members\":[{members}]}}]}}"#
+            );
+            vec![
+                (
+                    format!("google_storage_bucket.{address}"),
+                    format!(r#"{{"name":"{bucket}","location":"US"}}"#),
+                ),
+                (
+                    format!("google_storage_bucket_iam_policy.{address}"),
+                    format!(r#"{{"bucket":"{written}","policy_data":"{policy}"}}"#),
+                ),
+            ]
+        };
+        let prod = env(
+            "acme-data",
+            "tfer--acme-data",
+            "b/acme-data",
+            r#"\"projectViewer:acme\""#,
+        );
+        let same = env(
+            "acme-staging-data",
+            r#"acme["acme-staging-data"]"#,
+            "acme-staging-data",
+            r#"\"projectViewer:acme\""#,
+        );
+        let (_, r) = compare_named(["prod", "staging"], &prod, &same)?;
+        assert!(r.findings.is_empty(), "{:#?}", r.findings);
+        let wider = env(
+            "acme-staging-data",
+            r#"acme["acme-staging-data"]"#,
+            "acme-staging-data",
+            r#"\"projectViewer:acme\",\"allUsers\""#,
+        );
+        let (_, r) = compare_named(["prod", "staging"], &prod, &wider)?;
+        let found: Vec<(String, Option<String>)> = r
+            .findings
+            .iter()
+            .map(|f| {
+                (
+                    f.address.to_string(),
+                    f.path.as_ref().map(|p| p.to_string()),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            vec![(
+                "google_storage_bucket_iam_policy.tfer--acme-data".to_string(),
+                Some("policy_data".to_string())
+            )],
             "{:#?}",
             r.findings
         );
