@@ -345,7 +345,8 @@ fn words_apart(
 }
 
 fn kind_of(a: &str, b: &str) -> CorrKind {
-    let account = |w: &str| w.len() == 12 && w.bytes().all(|c| c.is_ascii_digit());
+    // An AWS account (12 digits) or a Google Cloud project number (12 or 13).
+    let account = |w: &str| (12..=13).contains(&w.len()) && w.bytes().all(|c| c.is_ascii_digit());
     if account(a) && account(b) {
         CorrKind::Account
     } else {
@@ -936,11 +937,27 @@ fn observe_rows(
             return;
         }
         // An ARN names something wherever it is written (a policy's `resources`).
+        // Elsewhere in settings, only values that differ in accounts alone
+        // (`OWNER:project-editors-1005246706141` in an ACL) say which account is
+        // whose.
         let arns = x.starts_with("arn:") && y.starts_with("arn:");
-        if !(names_something(p) || arns) {
-            return;
-        }
-        let pairs: Vec<(String, String, CorrKind)> = if is_provider_id(x) && is_provider_id(y) {
+        let settings = !(names_something(p) || arns);
+        let pairs: Vec<(String, String, CorrKind)> = if settings {
+            match words_apart(x, y, &|_, _| false) {
+                Some(words)
+                    if !words.is_empty()
+                        && words
+                            .iter()
+                            .all(|(a, b)| kind_of(a, b) == CorrKind::Account) =>
+                {
+                    words
+                        .into_iter()
+                        .map(|(a, b)| (a, b, CorrKind::Account))
+                        .collect()
+                }
+                _ => return,
+            }
+        } else if is_provider_id(x) && is_provider_id(y) {
             vec![(x.to_string(), y.to_string(), CorrKind::Identifier)]
         } else if let Some(words) = words_apart(x, y, &|a, b| {
             base_ctx.is_env_token(a) && ctx.is_env_token(b)
@@ -2202,6 +2219,43 @@ mod tests {
             "{:#?}",
             r.findings
         );
+        Ok(())
+    }
+    #[test]
+    fn project_numbers_are_learned_from_settings_that_differ_in_them_alone() -> crate::TestResult {
+        // Dataproc's two buckets per project (named by the project number and eight
+        // random characters), whose ACLs name the project's groups by number.
+        let env = |number: &str, random: [&str; 2], reader: &str| -> Vec<(String, String)> {
+            ["staging", "temp"]
+                .iter()
+                .zip(random)
+                .map(|(kind, r)| {
+                    let name = format!("dataproc-{kind}-us-west2-{number}-{r}");
+                    (
+                        format!("google_storage_default_object_acl.tfer--{name}"),
+                        format!(
+                            r#"{{"bucket":"{name}","role_entity":["OWNER:project-editors-{number}","{reader}:project-viewers-{number}"]}}"#
+                        ),
+                    )
+                })
+                .collect()
+        };
+        let prod = env("1005246706141", ["sfgmtgyp", "x9mtxbwg"], "READER");
+        let (_, r) = compare_named(
+            ["prod", "staging"],
+            &prod,
+            &env("473674835135", ["t87wkokr", "yuzmmdyk"], "READER"),
+        )?;
+        assert!(r.findings.is_empty(), "{:#?}", r.findings);
+        assert!(r.correspondences.iter().any(|c| c.kind == "account"));
+        // Viewers made owners as well: a setting that differs in more than the
+        // number is no evidence, and the difference is reported.
+        let (_, r) = compare_named(
+            ["prod", "staging"],
+            &prod,
+            &env("473674835135", ["t87wkokr", "yuzmmdyk"], "OWNER"),
+        )?;
+        assert_eq!(r.findings.len(), 2, "{:#?}", r.findings);
         Ok(())
     }
 }

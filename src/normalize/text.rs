@@ -467,10 +467,55 @@ pub fn replace_by_design<'a>(s: &'a str, accounts: &[String]) -> Cow<'a, str> {
         i += 1;
     }
     if changed {
-        Cow::Owned(out)
+        Cow::Owned(generated_bucket(out))
     } else {
         azure_location(s)
     }
+}
+
+/// The buckets Dataproc makes for a project, named
+/// `dataproc-{staging,temp}-<region>-<project number>-<8 random characters>`: the number
+/// and the characters differ per project (and so per environment) by design. Read
+/// after the region is out (`dataproc-temp-{region}-1005246706141-x9mtxbwg` →
+/// `dataproc-temp-{region}-{project-number}-{id}`).
+fn generated_bucket(s: String) -> String {
+    let mut out = String::new();
+    let mut rest = s.as_str();
+    let mut changed = false;
+    while let Some(at) = ["dataproc-staging-{region}-", "dataproc-temp-{region}-"]
+        .iter()
+        .filter_map(|p| rest.find(p).map(|i| (i, p.len())))
+        .min()
+    {
+        let (i, len) = at;
+        let tail = &rest[i + len..];
+        let digits = tail.bytes().take_while(u8::is_ascii_digit).count();
+        let id = tail.get(digits + 1..digits + 9);
+        let ends = tail
+            .as_bytes()
+            .get(digits + 9)
+            .is_none_or(|c| !c.is_ascii_alphanumeric());
+        let generated = (6..=20).contains(&digits)
+            && tail.as_bytes().get(digits) == Some(&b'-')
+            && ends
+            && id.is_some_and(|w| {
+                w.bytes()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+            });
+        out.push_str(&rest[..i + len]);
+        if generated {
+            out.push_str("{project-number}-{id}");
+            rest = &tail[digits + 9..];
+            changed = true;
+        } else {
+            rest = tail;
+        }
+    }
+    if !changed {
+        return s;
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A DNS validation record's name or target, whose tokens a certificate authority
@@ -656,6 +701,28 @@ mod tests {
         // Whole words are left to remove_words.
         assert_eq!(r("prod"), "prod");
         assert_eq!(r("web-prod"), "web-prod");
+    }
+
+    #[test]
+    fn dataproc_buckets_are_named_by_their_project() {
+        let r = |s: &str| replace_by_design(s, &[]).into_owned();
+        assert_eq!(
+            r("dataproc-temp-us-west2-1005246706141-x9mtxbwg"),
+            "dataproc-temp-{region}-{project-number}-{id}"
+        );
+        assert_eq!(
+            r("tfer--dataproc-staging-us-west2-473674835135-t87wkokr"),
+            "tfer--dataproc-staging-{region}-{project-number}-{id}"
+        );
+        // Not the shape: kept.
+        assert_eq!(
+            r("dataproc-temp-us-west2-1005246706141-backups"),
+            "dataproc-temp-{region}-1005246706141-backups"
+        );
+        assert_eq!(
+            r("dataproc-temp-us-west2-12-x9mtxbwg"),
+            "dataproc-temp-{region}-12-x9mtxbwg"
+        );
     }
 
     #[test]
