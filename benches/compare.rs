@@ -1,7 +1,19 @@
-//! End-to-end benchmark of `tfparity compare` against a parsing floor.
+//! End-to-end benchmark of `tfparity compare` against a parsing floor, over a sweep of
+//! layouts.
 //!
-//! `cargo bench --bench compare [-- --instances N --runs N --regenerate]` (or `just bench`).
-//! `TFPARITY_BENCH_INSTANCES` and `TFPARITY_BENCH_RUNS` set the same values.
+//! `cargo bench --bench compare [-- --instances N --runs N --layouts L --no-doubling
+//! --generate-only --regenerate]` (or `just bench`). `TFPARITY_BENCH_INSTANCES` and
+//! `TFPARITY_BENCH_RUNS` set the same values.
+//!
+//! - `--layouts all` (the default) is `services` (the original shape: one network and
+//!   ~8,000 service modules) and `networks=K` for K in 1, 16, 80, 400, 2000 (many
+//!   networks, each with its own groups, subnets, route tables and zones; see
+//!   `compare/networks.rs`). `--layout networks=80` (repeatable, or comma-separated)
+//!   limits a run.
+//! - Every layout is measured at N instances and, unless `--no-doubling`, at N/2 too;
+//!   the summary prints compare's growth factor from N/2 to N.
+//! - `--generate-only` writes the pairs and prints their paths without measuring, so
+//!   that they can be fed to the release binary.
 //!
 //! 1. Generates two large synthetic raw state files (format version 4), `prod` and
 //!    `staging`, with N resource instances each (100,000 by default), into
@@ -23,6 +35,9 @@
 //!
 //! Figures and how to read them: `docs/performance.md`.
 
+#[path = "compare/networks.rs"]
+mod networks;
+
 use serde_json::{json, Value};
 use std::fs::{self, File};
 use std::io::{BufWriter, Read, Write};
@@ -37,7 +52,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Bump when the file layout changes in a way `fingerprint` does not see (the writer,
 /// dependency lists), so that old files are not reused.
-const GENERATOR_VERSION: u32 = 2;
+const GENERATOR_VERSION: u32 = 3;
 const DEFAULT_INSTANCES: usize = 100_000;
 const DEFAULT_RUNS: usize = 3;
 const MIN_INSTANCES: usize = 1_000;
@@ -46,6 +61,10 @@ const MIN_INSTANCES: usize = 1_000;
 const PRETOUCH_FACTOR: u64 = 8;
 /// compare time / floor time.
 const TIME_TARGET: f64 = 1.5;
+/// compare time at N / compare time at N/2.
+const DOUBLING_TARGET: f64 = 2.2;
+/// Networks per state of the layouts of the default sweep.
+const SWEEP_NETWORKS: &[usize] = &[1, 16, 80, 400, 2000];
 /// compare peak RSS / floor peak RSS.
 const MEMORY_TARGET: f64 = 1.0;
 
@@ -72,6 +91,62 @@ struct Options {
     instances: usize,
     runs: usize,
     regenerate: bool,
+    layouts: Vec<Shape>,
+    /// Also measure at half the instances and print the growth factor.
+    doubling: bool,
+    /// Only write the data files and print their paths.
+    generate_only: bool,
+}
+
+/// What a pair of generated states looks like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// One network, ~8,000 service modules, a large record set (the original layout).
+    Services,
+    /// Many networks, each with its own groups, subnets, route tables and zones
+    /// (`compare/networks.rs`).
+    Networks(usize),
+}
+
+impl Shape {
+    fn parse(s: &str) -> Option<Shape> {
+        match s.trim() {
+            "services" => Some(Shape::Services),
+            other => other
+                .strip_prefix("networks=")
+                .and_then(|n| n.replace('_', "").parse().ok())
+                .filter(|&n: &usize| n >= 1)
+                .map(Shape::Networks),
+        }
+    }
+
+    fn all() -> Vec<Shape> {
+        let mut v = vec![Shape::Services];
+        v.extend(SWEEP_NETWORKS.iter().map(|&n| Shape::Networks(n)));
+        v
+    }
+
+    fn name(&self) -> String {
+        match self {
+            Shape::Services => "services".to_string(),
+            Shape::Networks(n) => format!("networks={n}"),
+        }
+    }
+
+    /// A file-name-safe name.
+    fn stem(&self) -> String {
+        match self {
+            Shape::Services => "services".to_string(),
+            Shape::Networks(n) => format!("net{n}"),
+        }
+    }
+
+    fn min_instances(&self) -> usize {
+        match self {
+            Shape::Services => MIN_INSTANCES,
+            Shape::Networks(k) => networks::min_instances(*k).max(MIN_INSTANCES),
+        }
+    }
 }
 
 impl Options {
@@ -90,6 +165,9 @@ impl Options {
             instances: env_number("TFPARITY_BENCH_INSTANCES", DEFAULT_INSTANCES),
             runs: env_number("TFPARITY_BENCH_RUNS", DEFAULT_RUNS),
             regenerate: false,
+            layouts: Vec::new(),
+            doubling: true,
+            generate_only: false,
         };
         let mut it = args.iter();
         while let Some(arg) = it.next() {
@@ -110,13 +188,65 @@ impl Options {
                 "--instances" => options.instances = number("--instances"),
                 "--runs" => options.runs = number("--runs"),
                 "--regenerate" => options.regenerate = true,
+                "--no-doubling" => options.doubling = false,
+                "--generate-only" => options.generate_only = true,
+                "--layout" | "--layouts" => {
+                    let v = inline
+                        .clone()
+                        .or_else(|| it.next().cloned())
+                        .unwrap_or_else(|| fail(&format!("{flag} needs a value")));
+                    for part in v.split(',').filter(|p| !p.trim().is_empty()) {
+                        if part.trim() == "all" {
+                            options.layouts.extend(Shape::all());
+                            continue;
+                        }
+                        // `networks=1,16` after `networks=80`: bare numbers are networks.
+                        let shape = Shape::parse(part).or_else(|| {
+                            part.trim()
+                                .parse()
+                                .ok()
+                                .filter(|&n: &usize| n >= 1)
+                                .map(Shape::Networks)
+                        });
+                        options.layouts.push(shape.unwrap_or_else(|| {
+                            fail(&format!(
+                                "{flag} {part}: expected all, services or networks=N"
+                            ))
+                        }));
+                    }
+                }
                 // `cargo bench` passes `--bench` to harness-less benches.
                 "--bench" => {}
                 other => eprintln!("bench compare: ignoring unknown argument `{other}`"),
             }
         }
-        if options.instances < MIN_INSTANCES {
-            fail(&format!("--instances must be at least {MIN_INSTANCES}"));
+        if options.layouts.is_empty() {
+            options.layouts = Shape::all();
+        }
+        let mut seen = Vec::new();
+        options.layouts.retain(|l| {
+            let new = !seen.contains(l);
+            seen.push(*l);
+            new
+        });
+        let smallest = if options.doubling {
+            options.instances / 2
+        } else {
+            options.instances
+        };
+        for l in &options.layouts {
+            if smallest < l.min_instances() {
+                fail(&format!(
+                    "layout {}: --instances must be at least {}{}",
+                    l.name(),
+                    l.min_instances(),
+                    if options.doubling {
+                        " at half the size (or pass --no-doubling)"
+                    } else {
+                        ""
+                    }
+                ));
+            }
         }
         options.runs = options.runs.max(1);
         options
@@ -135,36 +265,35 @@ struct Measurement {
     status: u8,
 }
 
+/// What one layout at one size measured.
+struct Outcome {
+    floor_secs: f64,
+    floor_peak: u64,
+    compare_secs: f64,
+    compare_peak: u64,
+    findings: Option<u64>,
+    planted: usize,
+}
+
+impl Outcome {
+    fn time_ratio(&self) -> f64 {
+        self.compare_secs / self.floor_secs
+    }
+    fn memory_ratio(&self) -> f64 {
+        if self.floor_peak == 0 {
+            f64::NAN
+        } else {
+            self.compare_peak as f64 / self.floor_peak as f64
+        }
+    }
+}
+
 fn parent(options: &Options) {
     let data_dir = data_dir();
     fs::create_dir_all(&data_dir)
         .unwrap_or_else(|e| fail(&format!("cannot create {}: {e}", data_dir.display())));
-    let data = prepare_data(&data_dir, options.instances, options.regenerate);
-    let report_path = data_dir.join(format!("report-{}.json", options.instances));
     let exe = std::env::current_exe()
         .unwrap_or_else(|e| fail(&format!("cannot find the bench executable: {e}")));
-
-    // Warm the page cache so that the first measurement does not pay for the disk.
-    let mut input_bytes = 0u64;
-    for path in [&data.prod, &data.staging] {
-        let mut f = File::open(path).unwrap_or_else(|e| fail(&format!("{}: {e}", path.display())));
-        let mut buf = vec![0u8; 1 << 20];
-        while let Ok(n @ 1..) = f.read(&mut buf) {
-            input_bytes += n as u64;
-        }
-    }
-    // Before each measurement a child touches memory and exits: on a virtual machine the
-    // first touch of a physical page (host-side backing) can cost several times a later
-    // one, and it would otherwise land on whichever measurement comes next (seen here:
-    // the same floor at 1.45 s warm and up to 5.4 s cold).
-    let pretouch = (input_bytes * PRETOUCH_FACTOR).min(mem_available() / 2);
-    let measure = |args: &[&str]| {
-        if pretouch > 0 {
-            run_child(&exe, &["pretouch", &pretouch.to_string()]);
-        }
-        run_child(&exe, args)
-    };
-
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     println!("tfparity compare benchmark");
     println!(
@@ -172,17 +301,96 @@ fn parent(options: &Options) {
         cpu_model()
     );
     println!(
-        "  instances  {} per environment",
-        group_digits(options.instances as u64)
+        "  layouts    {}",
+        options
+            .layouts
+            .iter()
+            .map(Shape::name)
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    println!(
+        "  instances  {} per environment{}",
+        group_digits(options.instances as u64),
+        if options.doubling {
+            format!(
+                ", and {} for the doubling step",
+                group_digits((options.instances / 2) as u64)
+            )
+        } else {
+            String::new()
+        }
     );
     println!(
         "  runs       {} of each, alternating (best time, highest peak)",
         options.runs
     );
+    let mut rows: Vec<(Shape, Outcome, Option<Outcome>)> = Vec::new();
+    for &shape in &options.layouts {
+        let mut sizes = vec![options.instances];
+        if options.doubling {
+            sizes.insert(0, options.instances / 2);
+        }
+        let mut outcomes = Vec::new();
+        for &n in &sizes {
+            println!();
+            println!(
+                "== layout {} at {} instances",
+                shape.name(),
+                group_digits(n as u64)
+            );
+            let data = prepare_data(&data_dir, shape, n, options.regenerate);
+            print_data(&data);
+            if options.generate_only {
+                continue;
+            }
+            outcomes.push(measure_layout(options, &exe, &data_dir, shape, n, &data));
+        }
+        if let Some(full) = outcomes.pop() {
+            rows.push((shape, full, outcomes.pop()));
+        }
+    }
+    if rows.is_empty() {
+        return;
+    }
+    println!();
     println!(
-        "  memory     {:.1} GiB touched by a child before each measurement",
-        pretouch as f64 / MIB / 1024.0
+        "== sweep at {} instances (targets: time <= {TIME_TARGET:.2} x floor, memory <= {MEMORY_TARGET:.2} x floor, doubling <= {DOUBLING_TARGET:.2} x time)",
+        group_digits(options.instances as u64)
     );
+    println!();
+    println!("| layout | floor | compare | time ratio | memory ratio | doubling (compare; floor) | findings (planted) |");
+    println!("|---|---|---|---|---|---|---|");
+    for (shape, full, half) in &rows {
+        let doubling = match half {
+            Some(h) => {
+                let g = full.compare_secs / h.compare_secs;
+                format!(
+                    "{g:.2} {} ({:.2})",
+                    verdict(g, DOUBLING_TARGET),
+                    full.floor_secs / h.floor_secs
+                )
+            }
+            None => "-".to_string(),
+        };
+        println!(
+            "| {} | {:.3} s, {:.1} MiB | {:.3} s, {:.1} MiB | {:.2} {} | {:.2} {} | {doubling} | {} ({}) |",
+            shape.name(),
+            full.floor_secs,
+            full.floor_peak as f64 / 1024.0,
+            full.compare_secs,
+            full.compare_peak as f64 / 1024.0,
+            full.time_ratio(),
+            verdict(full.time_ratio(), TIME_TARGET),
+            full.memory_ratio(),
+            verdict(full.memory_ratio(), MEMORY_TARGET),
+            full.findings.map_or("?".to_string(), |n| n.to_string()),
+            full.planted,
+        );
+    }
+}
+
+fn print_data(data: &Data) {
     println!("  data       {}", data.origin);
     for (name, path) in [("prod", &data.prod), ("staging", &data.staging)] {
         let size = fs::metadata(path).map(|m| m.len()).unwrap_or(0);
@@ -199,6 +407,41 @@ fn parent(options: &Options) {
         data.planted.only_prod,
         data.planted.only_staging,
         data.planted.total()
+    );
+}
+
+fn measure_layout(
+    options: &Options,
+    exe: &Path,
+    data_dir: &Path,
+    shape: Shape,
+    instances: usize,
+    data: &Data,
+) -> Outcome {
+    let report_path = data_dir.join(format!("report-{}-{instances}.json", shape.stem()));
+    // Warm the page cache so that the first measurement does not pay for the disk.
+    let mut input_bytes = 0u64;
+    for path in [&data.prod, &data.staging] {
+        let mut f = File::open(path).unwrap_or_else(|e| fail(&format!("{}: {e}", path.display())));
+        let mut buf = vec![0u8; 1 << 20];
+        while let Ok(n @ 1..) = f.read(&mut buf) {
+            input_bytes += n as u64;
+        }
+    }
+    // Before each measurement a child touches memory and exits: on a virtual machine the
+    // first touch of a physical page (host-side backing) can cost several times a later
+    // one, and it would otherwise land on whichever measurement comes next (seen here:
+    // the same floor at 1.45 s warm and up to 5.4 s cold).
+    let pretouch = (input_bytes * PRETOUCH_FACTOR).min(mem_available() / 2);
+    let measure = |args: &[&str]| {
+        if pretouch > 0 {
+            run_child(exe, &["pretouch", &pretouch.to_string()]);
+        }
+        run_child(exe, args)
+    };
+    println!(
+        "  memory     {:.1} GiB touched by a child before each measurement",
+        pretouch as f64 / MIB / 1024.0
     );
     println!();
     println!("  run  measurement   time (s)   peak RSS (MiB)   notes");
@@ -228,24 +471,27 @@ fn parent(options: &Options) {
 
     let best = |ms: &[Measurement]| ms.iter().map(|m| m.secs).fold(f64::INFINITY, f64::min);
     let peak = |ms: &[Measurement]| ms.iter().map(|m| m.peak_kib).max().unwrap_or(0);
-    let (floor_secs, compare_secs) = (best(&floors), best(&compares));
-    let (floor_peak, compare_peak) = (peak(&floors), peak(&compares));
-    let time_ratio = compare_secs / floor_secs;
-    let memory_ratio = if floor_peak == 0 {
-        f64::NAN
-    } else {
-        compare_peak as f64 / floor_peak as f64
+    let outcome = Outcome {
+        floor_secs: best(&floors),
+        floor_peak: peak(&floors),
+        compare_secs: best(&compares),
+        compare_peak: peak(&compares),
+        findings,
+        planted: data.planted.total(),
     };
+    let (time_ratio, memory_ratio) = (outcome.time_ratio(), outcome.memory_ratio());
 
     println!();
     println!("  summary       best time (s)   peak RSS (MiB)");
     println!(
-        "  floor              {floor_secs:>8.3}        {:>9.1}",
-        floor_peak as f64 / 1024.0
+        "  floor              {:>8.3}        {:>9.1}",
+        outcome.floor_secs,
+        outcome.floor_peak as f64 / 1024.0
     );
     println!(
-        "  compare            {compare_secs:>8.3}        {:>9.1}",
-        compare_peak as f64 / 1024.0
+        "  compare            {:>8.3}        {:>9.1}",
+        outcome.compare_secs,
+        outcome.compare_peak as f64 / 1024.0
     );
     println!(
         "  time ratio     compare/floor = {time_ratio:>5.2}   target <= {TIME_TARGET:.2}   {}",
@@ -261,6 +507,7 @@ fn parent(options: &Options) {
         data.planted.total()
     );
     println!("  report         {}", display_path(&report_path));
+    outcome
 }
 
 fn print_row(run: usize, what: &str, m: &Measurement, note: String) {
@@ -480,10 +727,11 @@ impl Planted {
     }
 }
 
-fn prepare_data(dir: &Path, instances: usize, regenerate: bool) -> Data {
+fn prepare_data(dir: &Path, shape: Shape, instances: usize, regenerate: bool) -> Data {
     let fp = fingerprint();
-    let stem = |env: &str| dir.join(format!("{env}-{instances}-{fp}.tfstate"));
-    let meta_path = dir.join(format!("meta-{instances}-{fp}.json"));
+    let layout = shape.stem();
+    let stem = |env: &str| dir.join(format!("{layout}-{env}-{instances}-{fp}.tfstate"));
+    let meta_path = dir.join(format!("{layout}-meta-{instances}-{fp}.json"));
     let (prod, staging) = (stem("prod"), stem("staging"));
     if !regenerate {
         if let Some(planted) = read_meta(&meta_path, &[&prod, &staging]) {
@@ -501,18 +749,21 @@ fn prepare_data(dir: &Path, instances: usize, regenerate: bool) -> Data {
             let name = entry.file_name().to_string_lossy().into_owned();
             let same_size = ["prod", "staging", "meta"]
                 .iter()
-                .any(|p| name.starts_with(&format!("{p}-{instances}-")));
+                .any(|p| name.starts_with(&format!("{layout}-{p}-{instances}-")));
             if same_size {
                 let _ = fs::remove_file(entry.path());
             }
         }
     }
-    let layout = Layout::new(instances);
     let start = Instant::now();
+    let generate = |env: &EnvSpec, path: &Path| match shape {
+        Shape::Services => generate(env, &Layout::new(instances), path),
+        Shape::Networks(k) => networks::generate(env, k, instances, path),
+    };
     // Both files at once: the generator is single-threaded and the machine has cores.
     let (p, s) = std::thread::scope(|scope| {
-        let p = scope.spawn(|| generate(&PROD, &layout, &prod));
-        let s = generate(&STAGING, &layout, &staging);
+        let p = scope.spawn(|| generate(&PROD, &prod));
+        let s = generate(&STAGING, &staging);
         (
             p.join()
                 .unwrap_or_else(|_| fail("generator thread panicked")),
@@ -532,6 +783,7 @@ fn prepare_data(dir: &Path, instances: usize, regenerate: bool) -> Data {
     }
     let meta = json!({
         "generator": fp,
+        "layout": shape.name(),
         "instances": instances,
         "prod_bytes": file_len(&prod),
         "staging_bytes": file_len(&staging),
@@ -601,6 +853,17 @@ fn fingerprint() -> String {
             let n = (0..100_000).filter(|&i| drifted(env, block, i)).count();
             buf.extend_from_slice(n.to_string().as_bytes());
         }
+        let (k, n) = (80, 7);
+        for v in [
+            networks::vpc(env, k, n),
+            networks::security_group(env, k, n, 3, 9),
+            networks::instance(env, k, n, 5, 9),
+            networks::record(env, k, n, 5, 9),
+            networks::public_record(env, n, 5),
+        ] {
+            write_pretty(&mut buf, &v, 0);
+        }
+        buf.extend_from_slice(format!("{:?}", networks::share(100_000, k, n)).as_bytes());
     }
     // FNV-1a, 64 bits.
     let h = buf.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| {

@@ -97,6 +97,55 @@ impl IdIndex {
     }
 }
 
+/// The position in a list of roots (most specific first, then in declaration order) of
+/// the first one containing an address, found by looking up the address's network at
+/// each prefix length some root has: at most 33 (IPv4) or 129 (IPv6) hash lookups,
+/// whatever the number of roots.
+#[derive(Debug, Clone, Default)]
+pub struct RootIndex {
+    /// The first position of each root network (host bits cleared).
+    first: HashMap<ipnet::IpNet, usize>,
+    /// The prefix lengths of IPv4 and IPv6 roots, longest first.
+    v4: Vec<u8>,
+    v6: Vec<u8>,
+}
+
+impl RootIndex {
+    pub fn new(roots: &[(ipnet::IpNet, u32)]) -> RootIndex {
+        let mut index = RootIndex::default();
+        for (i, (net, _)) in roots.iter().enumerate() {
+            index.first.entry(net.trunc()).or_insert(i);
+            let lens = match net {
+                ipnet::IpNet::V4(_) => &mut index.v4,
+                ipnet::IpNet::V6(_) => &mut index.v6,
+            };
+            if !lens.contains(&net.prefix_len()) {
+                lens.push(net.prefix_len());
+            }
+        }
+        index.v4.sort_unstable_by(|a, b| b.cmp(a));
+        index.v6.sort_unstable_by(|a, b| b.cmp(a));
+        index
+    }
+
+    /// The position of the first root `r` (in the order the index was built from) with
+    /// `r.contains(net)` and a prefix no longer than `net`'s.
+    pub fn find(&self, net: &ipnet::IpNet) -> Option<usize> {
+        let lens = match net {
+            ipnet::IpNet::V4(_) => &self.v4,
+            ipnet::IpNet::V6(_) => &self.v6,
+        };
+        // Roots are most specific first: the longest prefix that holds one wins, and
+        // among roots of one network the first.
+        lens.iter()
+            .filter(|&&p| p <= net.prefix_len())
+            .find_map(|&p| {
+                let candidate = ipnet::IpNet::new(net.addr(), p).ok()?.trunc();
+                self.first.get(&candidate).copied()
+            })
+    }
+}
+
 /// What normalisation reads from an environment's resources, gathered once.
 #[derive(Debug, Clone, Default)]
 pub struct Facts {
@@ -104,6 +153,8 @@ pub struct Facts {
     /// Address-space roots (a VPC's CIDR) with the declaring resource's position, most
     /// specific first.
     pub roots: Vec<(ipnet::IpNet, u32)>,
+    /// `roots` by network, to find the root of an address without scanning them all.
+    pub root_index: RootIndex,
     /// GCP project ids, lower case, longest first.
     pub projects: Vec<String>,
     /// The environment's own 12-digit AWS account ids.

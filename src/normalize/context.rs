@@ -8,7 +8,7 @@ use super::text::{
     replace_by_design, replace_domains, replace_within, replace_words, sort_tokens, OWN_ACCOUNT,
 };
 use super::trail::{object_step, to_path, Step};
-use crate::model::environment::{Facts, IdIndex};
+use crate::model::environment::{Facts, IdIndex, RootIndex};
 use crate::model::{Address, Environment, Key, Mode, Value};
 use ipnet::IpNet;
 use std::borrow::Cow;
@@ -753,9 +753,9 @@ impl<'e> Context<'e> {
     pub fn root_of(&self, net: &IpNet) -> Option<(Root<'_>, IpNet)> {
         let inside = |root: &IpNet| root.contains(net) && root.prefix_len() <= net.prefix_len();
         self.facts
-            .roots
-            .iter()
-            .find(|(root, _)| inside(root))
+            .root_index
+            .find(net)
+            .and_then(|i| self.facts.roots.get(i))
             .map(|(root, owner)| {
                 (
                     Root::Resource(&self.env.resources[*owner as usize].address),
@@ -1053,6 +1053,7 @@ fn gather(env: &Environment) -> Facts {
     accounts.sort();
     Facts {
         ids: identifier_index(env),
+        root_index: RootIndex::new(&roots),
         roots,
         projects,
         accounts,

@@ -191,6 +191,12 @@ pub struct Group {
     /// itself for an inline block, an `aws_security_group_rule` (…) for a rule of its
     /// own. A finding names the ones behind a difference.
     pub writers: BTreeMap<Rule, Vec<usize>>,
+    /// The rules of `rules` whose address range also stands for each of the
+    /// environment's own networks inside it (`10.0.0.0/8` covers every VPC in it), as if
+    /// a rule of that network's offsets were written too. Those rules are not made: a
+    /// comparison makes the ones it needs ([`super::covered`]), so that a group costs its
+    /// rules, not its rules times the environment's networks.
+    pub covers: std::collections::BTreeSet<Rule>,
 }
 
 /// Every group of an environment, keyed by its normalised logical address.
@@ -289,6 +295,7 @@ impl<'a> Reader<'a> {
             sensitive: false,
             azure: false,
             writers: BTreeMap::new(),
+            covers: Default::default(),
         })
     }
 
@@ -385,7 +392,8 @@ impl<'a> Reader<'a> {
 
     /// An address range as peers: inside one of the environment's own networks it is
     /// an offset range there (so that each environment's VPC compares with the
-    /// other's); a range containing own networks also covers them whole.
+    /// other's); a range containing own networks also covers them whole (the rule is
+    /// marked in [`Group::covers`] when pushed, not repeated per network).
     fn nets(&self, s: &str) -> Vec<Peer> {
         let Some(n) = s
             .trim()
@@ -398,15 +406,11 @@ impl<'a> Reader<'a> {
         if let Some((root_addr, root)) = self.ctx.root_of(&n) {
             return vec![rooted(&self.ctx.root_key(root_addr), root, n)];
         }
-        let mut out = vec![Peer::Net(n)];
-        for (root_addr, root) in self.ctx.roots() {
-            if n.contains(&root) {
-                out.push(rooted(&self.ctx.root_key(root_addr), root, root));
-            }
-        }
-        out
+        vec![Peer::Net(n)]
     }
 
+    /// Adds a rule per peer to the group at `address`. `covering`: its address ranges
+    /// (from [`Reader::nets`]) stand for the own networks inside them too.
     fn push(
         &mut self,
         address: &Address,
@@ -414,6 +418,7 @@ impl<'a> Reader<'a> {
         sem: GroupSemantics,
         template: &Rule,
         peers: Vec<Peer>,
+        covering: bool,
     ) {
         let sensitive = self.current_sensitive;
         let writer = self.current;
@@ -424,6 +429,9 @@ impl<'a> Reader<'a> {
                 peer,
                 ..template.clone()
             };
+            if covering && matches!(r.peer, Peer::Net(_)) {
+                g.covers.insert(r.clone());
+            }
             g.writers.entry(r.clone()).or_default().push(writer);
             g.rules.push(r);
         }
@@ -533,7 +541,7 @@ impl<'a> Reader<'a> {
                 };
                 let template = rule(dir, 0, Action::Allow, protocols, ports);
                 let peers = self.sg_peers(b, &r.address);
-                self.push(&r.address, true, SECURITY_GROUP, &template, peers);
+                self.push(&r.address, true, SECURITY_GROUP, &template, peers, true);
             }
         }
         // A security group without rules still exists, and allows nothing.
@@ -563,6 +571,7 @@ impl<'a> Reader<'a> {
             SECURITY_GROUP,
             &rule(dir, 0, Action::Allow, protocols, ports),
             peers,
+            true,
         );
     }
 
@@ -608,6 +617,7 @@ impl<'a> Reader<'a> {
             ORDERED_DENY,
             &rule(dir, priority, action, protocols, ports),
             peers,
+            true,
         );
     }
 
@@ -690,8 +700,10 @@ impl<'a> Reader<'a> {
                     .map(|t| Peer::Named(format!("service account {}", self.ctx.text(t)))),
             );
         }
+        // No source or destination given: GCP applies the rule to every address (as an
+        // address range only, not standing for the own networks).
+        let covering = !peers.is_empty();
         if peers.is_empty() {
-            // No source or destination given: GCP applies the rule to every address.
             peers.push(Peer::Net(IpNet::V4(Default::default())));
         }
         for (action, attr) in [(Action::Allow, "allow"), (Action::Deny, "deny")] {
@@ -709,7 +721,7 @@ impl<'a> Reader<'a> {
                 for ports in port_list {
                     let mut template = rule(dir, priority, action, protocols, ports);
                     template.target = target.clone();
-                    self.push(owner, is_resource, GCP, &template, peers.clone());
+                    self.push(owner, is_resource, GCP, &template, peers.clone(), covering);
                 }
             }
         }
@@ -801,7 +813,14 @@ impl<'a> Reader<'a> {
         for p in ports {
             let mut template = rule(dir, priority, action, protocols, p);
             template.target = targets.join(", ");
-            self.push(owner, is_resource, ORDERED_DENY, &template, peers.clone());
+            self.push(
+                owner,
+                is_resource,
+                ORDERED_DENY,
+                &template,
+                peers.clone(),
+                true,
+            );
         }
     }
 
@@ -819,7 +838,7 @@ impl<'a> Reader<'a> {
 }
 
 /// `net` inside `root` as offsets.
-fn rooted(key: &str, root: IpNet, net: IpNet) -> Peer {
+pub(super) fn rooted(key: &str, root: IpNet, net: IpNet) -> Peer {
     let (lo, hi, base) = match (net, root) {
         (IpNet::V4(n), IpNet::V4(r)) => (
             u128::from(u32::from(n.network())),
@@ -900,6 +919,12 @@ pub fn groups<'a>(ctx: &'a Context<'a>, hints: Option<&'a Attachments>) -> (Grou
     for g in reader.groups.values_mut() {
         if g.azure {
             g.rules.extend(defaults.iter().cloned());
+            g.covers.extend(
+                defaults
+                    .iter()
+                    .filter(|r| matches!(r.peer, Peer::Net(_)))
+                    .cloned(),
+            );
         }
         g.rules.sort();
         g.rules.dedup();

@@ -4,6 +4,7 @@
 //! no longer allows. Makes findings; never prints.
 
 pub mod extract;
+mod networks;
 pub mod rule;
 pub mod space;
 pub mod waf;
@@ -272,11 +273,6 @@ struct Change {
     sensitive: bool,
 }
 
-/// The normalised keys of an environment's own networks.
-fn root_keys(ctx: &Context<'_>) -> BTreeSet<String> {
-    ctx.roots().map(|(a, _)| ctx.root_key(a)).collect()
-}
-
 /// Rules whose peers sit in an own network the other environment does not have are
 /// read as plain address ranges: "my VPC" compares with "your VPC" only when both exist.
 fn unroot(rules: Vec<Rule>, ctx: &Context<'_>, other_roots: &BTreeSet<String>) -> Vec<Rule> {
@@ -313,22 +309,52 @@ pub fn findings(input: &Input<'_>) -> Vec<Finding> {
             }
         })
         .collect();
-    let roots: Vec<BTreeSet<String>> = input.contexts.iter().map(root_keys).collect();
+    let nets: Vec<networks::Networks> = input
+        .contexts
+        .par_iter()
+        .map(networks::Networks::new)
+        .collect();
+    let roots: Vec<BTreeSet<String>> = nets.iter().map(|n| n.keys.clone()).collect();
+    // Each environment's networks against the baseline's, grouped by what covers them.
+    let pairs: Vec<networks::Pair> = per_env
+        .iter()
+        .enumerate()
+        .map(|(k, groups)| {
+            if k == b {
+                return networks::Pair::default();
+            }
+            networks::Pair::new(&nets[b], per_env[b].values(), &nets[k], groups.values())
+        })
+        .collect();
     let mut keys: Vec<&String> = per_env.iter().flat_map(|g| g.keys()).collect();
     keys.sort();
     keys.dedup();
+    let lens = Lens {
+        input,
+        per_env: &per_env,
+        roots: &roots,
+        nets: &nets,
+        pairs: &pairs,
+    };
     keys.par_iter()
-        .flat_map_iter(|key| group_findings(input, &per_env, &roots, key))
+        .flat_map_iter(|key| group_findings(&lens, key))
         .collect()
 }
 
+/// What every group's comparison reads.
+struct Lens<'a> {
+    input: &'a Input<'a>,
+    per_env: &'a [Groups],
+    /// Each environment's network keys.
+    roots: &'a [BTreeSet<String>],
+    nets: &'a [networks::Networks],
+    /// Each environment's networks against the baseline's.
+    pairs: &'a [networks::Pair],
+}
+
 /// The findings about one group, both directions.
-fn group_findings(
-    input: &Input<'_>,
-    per_env: &[Groups],
-    roots: &[BTreeSet<String>],
-    key: &String,
-) -> Vec<Finding> {
+fn group_findings(lens: &Lens<'_>, key: &String) -> Vec<Finding> {
+    let (input, per_env, roots) = (lens.input, lens.per_env, lens.roots);
     let b = input.baseline;
     let mut out = Vec::new();
     {
@@ -381,11 +407,16 @@ fn group_findings(
                     }
                     continue;
                 }
-                let ra = unroot(rules(base), &input.contexts[b], &roots[k]);
-                let rb = unroot(rules(other), &input.contexts[k], &roots[b]);
-                let Some((mut more, mut less)) =
-                    space::difference(&ra, sem(base, other), &rb, sem(other, base))
-                else {
+                let (sa, sb) = (sem(base, other), sem(other, base));
+                let (ra, rb) = networks::expand(
+                    &lens.pairs[k],
+                    dir,
+                    (&lens.nets[b], base, rules(base), sa),
+                    (&lens.nets[k], other, rules(other), sb),
+                );
+                let ra = unroot(ra, &input.contexts[b], &roots[k]);
+                let rb = unroot(rb, &input.contexts[k], &roots[b]);
+                let Some((mut more, mut less)) = space::difference(&ra, sa, &rb, sb) else {
                     continue;
                 };
                 // Addresses known only after apply may be any addresses. Traffic one side
@@ -446,7 +477,8 @@ fn group_findings(
                     .map(|c| (c.env, if wider { &c.more[..] } else { &c.less[..] }))
                     .filter(|(_, rs)| !rs.is_empty())
                     .collect();
-                f.resources = writers::resources(input, per_env, roots, key, dir, wider, &regions);
+                f.resources =
+                    writers::resources(input, per_env, roots, lens.nets, key, dir, wider, &regions);
             }
             out.extend(found);
         }

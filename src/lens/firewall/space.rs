@@ -163,26 +163,45 @@ pub fn difference(
     // target, and an address rule covering every address applies to named peers too
     // (a deny of 0.0.0.0/0 shadows an allow from a tag). They are evaluated in those
     // partitions as well; a difference they alone explain is reported where they live.
+    // Looked up by key rather than found by scanning every partition for every
+    // partition, which cost the square of the partitions (a group's rules fall into a
+    // partition per network they name).
     let inherited = |target: &str, space: &PeerSpace, side: usize| -> Vec<(Region, &Rule)> {
         let mut out = Vec::new();
-        for ((t, s), sides) in &keys {
-            let rs = if side == 0 { &sides.0 } else { &sides.1 };
-            let other_target = !target.is_empty() && t.is_empty() && s == space;
-            let covers_all = matches!(space, PeerSpace::Named(_))
-                && matches!(s, PeerSpace::V4)
-                && (t.is_empty() || t == target);
-            for (reg, rule) in rs {
-                if other_target
-                    || (covers_all && reg.peers.lo == 0 && reg.peers.hi == u128::from(u32::MAX))
-                {
-                    let mut moved = reg.clone();
-                    moved.target = target.to_string();
-                    moved.space = space.clone();
-                    if covers_all {
-                        moved.peers = Span { lo: 0, hi: 0 };
-                    }
-                    out.push((moved, *rule));
+        let pick = |t: &str, s: &PeerSpace| {
+            keys.get(&(t.to_string(), s.clone()))
+                .map(|sides| if side == 0 { &sides.0 } else { &sides.1 })
+        };
+        // An untargeted rule of the same space applies to every target.
+        let mut from: Vec<(&Vec<(Region, &Rule)>, bool)> = Vec::new();
+        if !target.is_empty() {
+            if let Some(rs) = pick("", space) {
+                from.push((rs, false));
+            }
+        }
+        // An address rule covering every address applies to named peers too.
+        if matches!(space, PeerSpace::Named(_)) {
+            for t in ["", target] {
+                if let Some(rs) = pick(t, &PeerSpace::V4) {
+                    from.push((rs, true));
                 }
+                if target.is_empty() {
+                    break;
+                }
+            }
+        }
+        for (rs, covers_all) in from {
+            for (reg, rule) in rs {
+                if covers_all && !(reg.peers.lo == 0 && reg.peers.hi == u128::from(u32::MAX)) {
+                    continue;
+                }
+                let mut moved = reg.clone();
+                moved.target = target.to_string();
+                moved.space = space.clone();
+                if covers_all {
+                    moved.peers = Span { lo: 0, hi: 0 };
+                }
+                out.push((moved, *rule));
             }
         }
         out

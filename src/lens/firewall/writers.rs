@@ -5,8 +5,9 @@
 //! address in the other environments. Attribution only: it judges nothing.
 
 use super::extract::{Group, Groups};
+use super::networks::{covered, Networks};
 use super::rule::{Action, Direction};
-use super::space::{region_of, Region, Span};
+use super::space::{region_of, PeerSpace, Region, Span};
 use crate::lens::input::Input;
 use crate::model::Address;
 use crate::normalize::Context;
@@ -30,7 +31,7 @@ fn touching(
     group: Option<&Group>,
     (dir, action): (Direction, Action),
     regions: &[Region],
-    ctx: &Context<'_>,
+    (ctx, nets): (&Context<'_>, &Networks),
     other_roots: &BTreeSet<String>,
 ) -> BTreeSet<usize> {
     let mut out = BTreeSet::new();
@@ -44,12 +45,37 @@ fn touching(
             .any(|r| {
                 let x = region_of(r);
                 regions.iter().any(|y| overlap(&x, y))
-            });
+            })
+            || (g.covers.contains(rule) && covers_touching(rule, regions, nets, other_roots));
         if touches {
             out.extend(ws.iter().copied());
         }
     }
     out
+}
+
+/// Whether a covering rule (see [`Group::covers`]) touches `regions` through what it
+/// stands for in one of the environment's networks that the other environment has too
+/// (inside the others it reads as an address range within its own, already tried).
+fn covers_touching(
+    rule: &super::rule::Rule,
+    regions: &[Region],
+    nets: &Networks,
+    other_roots: &BTreeSet<String>,
+) -> bool {
+    let super::rule::Peer::Net(n) = rule.peer else {
+        return false;
+    };
+    regions.iter().any(|y| {
+        let PeerSpace::Rooted(key, v6) = &y.space else {
+            return false;
+        };
+        other_roots.contains(key)
+            && nets.of_unit(&(key.clone(), *v6)).iter().any(|&i| {
+                let root = &nets.roots[i];
+                n.contains(&root.net) && overlap(&region_of(&covered(rule, root)), y)
+            })
+    })
 }
 
 /// The resources behind one finding about the group `key` in direction `dir`, by
@@ -61,10 +87,12 @@ fn touching(
 /// (same logical address, writing rules of this group and direction) in the others, so
 /// that a changed rule is named on both sides. Empty when the groups themselves write
 /// every rule named (inline blocks): the finding's address says it.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn resources(
     input: &Input<'_>,
     per_env: &[Groups],
     roots: &[BTreeSet<String>],
+    nets: &[Networks],
     key: &str,
     dir: Direction,
     wider: bool,
@@ -86,7 +114,7 @@ pub(super) fn resources(
             per_env[*k].get(key),
             (dir, here),
             rs,
-            ctx,
+            (ctx, &nets[*k]),
             &roots[b],
         ));
         let ctx = &input.contexts[b];
@@ -94,7 +122,7 @@ pub(super) fn resources(
             per_env[b].get(key),
             (dir, there),
             rs,
-            ctx,
+            (ctx, &nets[b]),
             &roots[*k],
         ));
     }
