@@ -227,6 +227,57 @@ pub(super) struct Pairing {
     pub(super) rest_b: Vec<usize>,
 }
 
+/// The blocks of two lists whose names (`na`, `nb`: every block has one) are each
+/// the only one so named on both sides, paired, the others left; `None` when none
+/// pairs.
+fn by_unique_names(
+    ra: &[usize],
+    rb: &[usize],
+    na: impl Fn(usize) -> Option<String>,
+    nb: impl Fn(usize) -> Option<String>,
+    key: &'static str,
+) -> Option<Pairing> {
+    let count = |rs: &[usize], n: &dyn Fn(usize) -> Option<String>| {
+        let mut m: HashMap<String, Vec<usize>> = HashMap::new();
+        for &i in rs {
+            if let Some(k) = n(i) {
+                m.entry(k).or_default().push(i);
+            }
+        }
+        m
+    };
+    let (ma, mb) = (count(ra, &na), count(rb, &nb));
+    let mut pairs: Vec<(usize, usize)> = ma
+        .iter()
+        .filter_map(
+            |(k, is)| match (is.as_slice(), mb.get(k).map(Vec::as_slice)) {
+                ([i], Some([j])) => Some((*i, *j)),
+                _ => None,
+            },
+        )
+        .collect();
+    if pairs.is_empty() {
+        return None;
+    }
+    pairs.sort_unstable();
+    let rest_a = ra
+        .iter()
+        .copied()
+        .filter(|i| !pairs.iter().any(|p| p.0 == *i))
+        .collect();
+    let rest_b = rb
+        .iter()
+        .copied()
+        .filter(|j| !pairs.iter().any(|p| p.1 == *j))
+        .collect();
+    Some(Pairing {
+        pairs,
+        key: Some(key),
+        rest_a,
+        rest_b,
+    })
+}
+
 /// Pairs the unmatched blocks of two lists: by the first naming field that every one
 /// of them has, with a value unique on its side, and that pairs at least one (the
 /// others are blocks one side alone has); else the single block of each side.
@@ -262,6 +313,16 @@ pub(super) fn pair_blocks(
                 }
                 Some(m)
             };
+        // Names every block has say what the blocks are, even when one repeats (a
+        // gateway listing one front end twice) or none pairs: no later field (a
+        // `priority` made from each block's place in a list) pairs blocks of other
+        // names. The names unique on both sides pair.
+        if NAME_KEYS.contains(key)
+            && ra.iter().all(|&i| name(a, &x[i]).is_some())
+            && rb.iter().all(|&j| name(b, &y[j]).is_some())
+        {
+            return by_unique_names(ra, rb, |i| name(a, &x[i]), |j| name(b, &y[j]), key);
+        }
         let (Some(_), Some(nb)) = (names(a, x, ra), names(b, y, rb)) else {
             continue;
         };

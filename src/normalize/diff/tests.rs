@@ -313,6 +313,42 @@ fn blocks_paired_by_a_natural_key_are_named_by_it_field_by_field() -> crate::Tes
 }
 
 #[test]
+fn blocks_with_names_pair_by_name_even_when_one_name_repeats() -> crate::TestResult {
+    // A gateway's routing rules, their priorities made from each rule's place in
+    // the list: staging lists `xui` twice and has no `cmc`. The rules pair by
+    // name; priorities never pair unrelated rules.
+    let gateway = |names: &[&str]| {
+        let rules: Vec<String> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                format!(
+                    r#"{{"name":"{n}","priority":{},"backend_address_pool_name":"{n}"}}"#,
+                    (i + 1) * 10
+                )
+            })
+            .collect();
+        format!(r#"{{"request_routing_rule":[{}]}}"#, rules.join(","))
+    };
+    let got = run(
+        NETS_A,
+        &gateway(&["plum", "cmc", "div", "xui"]),
+        NETS_B,
+        &gateway(&["plum", "xui", "div", "xui"]),
+    )?;
+    assert!(
+        got.iter().all(|d| !d.contains("priority=")),
+        "paired by priority: {got:?}"
+    );
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(
+        got[0].starts_with("request_routing_rule: ") && got[0].contains("cmc"),
+        "{got:?}"
+    );
+    Ok(())
+}
+
+#[test]
 fn unknown_elements_are_wildcards_not_blanket_equality() -> crate::TestResult {
     let mut a = env(
         "prod",
