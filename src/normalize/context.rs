@@ -667,17 +667,19 @@ impl<'e> Context<'e> {
         // `logs` and `logs-staging`), and that is as much by design as `prod-web` and
         // `staging-web`.
         out = remove_words(out, &self.tokens, "{env}");
-        out = replace_within(out, &self.declared, "{env}");
         let learned = if SETTINGS_ONLY.with(std::cell::Cell::get) {
             &self.learned_everywhere
         } else {
             &self.learned
         };
-        if learned.is_empty() {
-            return out;
+        // Learned words before declared ones inside runs of letters: a word learned
+        // whole (`cmcprodpremium` ↔ `cmcaatpremium`) reads alike on both sides only if
+        // no declared name (`prod`) was taken out of one side's first.
+        if !learned.is_empty() {
+            out = remove_words(out, learned, "{env}");
+            out = replace_within(out, learned, "{env}");
         }
-        out = remove_words(out, learned, "{env}");
-        replace_within(out, learned, "{env}")
+        replace_within(out, &self.declared, "{env}")
     }
 
     /// A normalised text as this environment writes it: the placeholders normalisation

@@ -2258,4 +2258,31 @@ mod tests {
         assert_eq!(r.findings.len(), 2, "{:#?}", r.findings);
         Ok(())
     }
+    #[test]
+    fn a_word_learned_whole_reads_alike_though_it_holds_a_declared_name() -> crate::TestResult {
+        // `prod` ↔ `aat` from four names; each front end's policy is
+        // `<app>prodPremium` against `<app>aatPremium`. `prod` is also the baseline's
+        // name, which must not be taken out of one side before the learned word is
+        // read on both.
+        let env = |code: &str| -> Vec<(String, String)> {
+            let mut v: Vec<(String, String)> = (0..4)
+                .map(|i| {
+                    (
+                        format!("azurerm_storage_account.s{i}"),
+                        format!(r#"{{"name":"cft-{code}-x{i}"}}"#),
+                    )
+                })
+                .collect();
+            v.extend(["cmc", "divda"].iter().map(|app| {
+                (
+                    format!(r#"azurerm_cdn_frontdoor_firewall_policy.custom["{app}"]"#),
+                    format!(r#"{{"name":"{app}{code}Premium","mode":"Prevention"}}"#),
+                )
+            }));
+            v
+        };
+        let (_, r) = compare_named(["prod", "stg"], &env("prod"), &env("aat"))?;
+        assert!(r.findings.is_empty(), "{:#?}", r.findings);
+        Ok(())
+    }
 }
