@@ -150,6 +150,7 @@ pub fn names_attr(n: &str) -> bool {
             | "records"
             | "project"
             | "hostname"
+            | "host"
             | "dns_name"
             | "zone_id"
             | "tags"
@@ -2279,6 +2280,16 @@ mod tests {
                     format!(r#"{{"name":"{app}{code}Premium","mode":"Prevention"}}"#),
                 )
             }));
+            // A probe's host is a name too: `plum.aat.platform.example.net` in staging.
+            let host = if code == "prod" {
+                "plum.platform.example.net".to_string()
+            } else {
+                format!("plum.{code}.platform.example.net")
+            };
+            v.push((
+                "azurerm_application_gateway.ag".into(),
+                format!(r#"{{"probe":[{{"name":"plum","host":"{host}","interval":20}}]}}"#),
+            ));
             v
         };
         let (_, r) = compare_named(["prod", "stg"], &env("prod"), &env("aat"))?;

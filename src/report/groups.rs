@@ -247,9 +247,28 @@ impl Cause {
     }
 }
 
-/// A path with list positions left out (`rule[*].action`): the same attribute of
-/// another resource may sit at another position of its list.
+/// A path with list positions and the names of blocks left out
+/// (`rule[*].action`, `backend_address_pool[*].ip_addresses`): the same attribute of
+/// another resource may sit at another position of its list, and the same change may
+/// be made to many named blocks. A key that ends the path (`tags["team"]`) stays.
 fn pattern(p: &AttrPath) -> String {
+    let last = p.0.len().saturating_sub(1);
+    AttrPath(
+        p.0.iter()
+            .enumerate()
+            .map(|(n, s)| match s {
+                PathStep::Index(_) => PathStep::Key("*".into()),
+                PathStep::Key(_) if n < last => PathStep::Key("*".into()),
+                s => s.clone(),
+            })
+            .collect(),
+    )
+    .to_string()
+}
+
+/// [`pattern`] with list positions left out only: two findings of one address whose
+/// paths read alike so differ only by position (an ingress rule at [0] and at [1]).
+fn positions_out(p: &AttrPath) -> String {
     AttrPath(
         p.0.iter()
             .map(|s| match s {
@@ -358,11 +377,18 @@ pub fn group(
     }
     let mut groups: Vec<Group> = alone.iter().map(|&i| single(i, &findings[i])).collect();
     for (c, members) in by_cause {
-        // One address is no fan-out: the same difference twice there is two findings
-        // of their own (ingress and egress, say).
+        // One address is no fan-out: the same difference twice there at one path is two
+        // findings of their own (an ingress rule at two positions, say). The same
+        // change to many named blocks there is one (every backend pool's addresses).
         let addresses: BTreeSet<&Address> =
             members.iter().map(|(i, _)| &findings[*i].address).collect();
-        if members.len() < 2 || (matches!(c, Cause::FanOut { .. }) && addresses.len() < 2) {
+        let blocks: BTreeSet<String> = members
+            .iter()
+            .filter_map(|(i, _)| findings[*i].path.as_ref().map(positions_out))
+            .collect();
+        if members.len() < 2
+            || (matches!(c, Cause::FanOut { .. }) && addresses.len() < 2 && blocks.len() < 2)
+        {
             groups.extend(members.iter().map(|(i, _)| single(*i, &findings[*i])));
             continue;
         }
@@ -629,6 +655,25 @@ fn many(
                 }
                 _ => instances_group(&idx, findings, envs, lack, &lack_names, &have_names),
             }
+        }
+        Cause::FanOut { path, .. } if idx.iter().all(|&i| findings[i].address == first.address) => {
+            // Many named blocks of one address: the blocks are listed.
+            let n = idx.len() - 1;
+            let others: Vec<String> = idx[1..]
+                .iter()
+                .filter_map(|&i| findings[i].path.as_ref().map(ToString::to_string))
+                .collect();
+            let message = format!(
+                "{} The same in {n} more: {}.",
+                first.message.trim_end(),
+                compact(&others)
+            );
+            (
+                first.address.to_string(),
+                path.clone(),
+                shown(first).clone(),
+                message,
+            )
         }
         Cause::FanOut { .. } => {
             let n = idx.len() - 1;
@@ -1037,6 +1082,40 @@ mod tests {
             .collect();
         seen.sort_unstable();
         assert_eq!(seen, (0..r.findings.len()).collect::<Vec<_>>());
+        Ok(())
+    }
+    #[test]
+    fn one_change_to_many_named_blocks_of_one_address_is_one_group() -> crate::TestResult {
+        // Every backend pool of a gateway points at other hosts in staging: one cause.
+        // Two tags changed alike are two settings, each its own.
+        let gw = |host: &str, tag: &str| {
+            let pools: Vec<String> = ["cmc", "div", "fact"]
+                .iter()
+                .map(|n| format!(r#"{{"name":"{n}","fqdns":["{host}.example.net"]}}"#))
+                .collect();
+            format!(
+                r#"{{"backend_address_pool":[{}],"tags":{{"autoShutdown":"{tag}","startupMode":"{tag}"}}}}"#,
+                pools.join(",")
+            )
+        };
+        let r = report(vec![
+            Environment::for_tests(
+                "prod",
+                &[("azurerm_application_gateway.ag", &gw("pool-a", "x"))],
+            )?,
+            Environment::for_tests(
+                "staging",
+                &[("azurerm_application_gateway.ag", &gw("pool-b", "y"))],
+            )?,
+        ]);
+        let g = groups(&r);
+        assert_eq!(g.len(), 3, "{g:#?}");
+        assert!(
+            g.iter().any(|x| x.contains("(3)")
+                && x.contains("The same in 2 more")
+                && x.contains("backend_address_pool[\"div\"].fqdns")),
+            "{g:#?}"
+        );
         Ok(())
     }
     #[test]
