@@ -201,6 +201,9 @@ pub fn compare_with(
             .map(|e| Context::with(e, &names, conventions))
             .collect();
         Context::share_ambiguity(&mut contexts);
+        if let Some(c) = contexts.get_mut(baseline) {
+            c.set_baseline();
+        }
         contexts
     };
     let mut contexts = contexts_with(conventions);
@@ -227,18 +230,23 @@ pub fn compare_with(
         // New words, and words learned in an earlier round now seen widely enough to
         // apply to settings too (`production` ↔ `cluster1`, seen in 5 names once
         // `s189p01` ↔ `s189d01` is known, then in 24).
+        let known = |c: &normalize::learn::Correspondence| {
+            was_learned.contains_key(&(c.env, c.from.clone(), c.to.clone()))
+        };
         let mut new_words: Vec<&normalize::learn::Correspondence> = learned
             .correspondences
             .iter()
-            .filter(|c| {
-                not_yet_by_design(c, &contexts, baseline)
-                    || (was_learned.contains_key(&(c.env, c.from.clone(), c.to.clone()))
-                        && with_learned.adds(&envs[baseline].name, &envs[c.env].name, c))
-            })
+            .filter(|c| !known(c) && not_yet_by_design(c, &contexts, baseline))
             .collect();
-        // The most seen first, whatever their kind, up to the cap.
+        // The most seen first, whatever their kind, up to the cap; words already
+        // learned take no more of it.
         new_words.sort_by_key(|c| std::cmp::Reverse(c.occurrences));
         new_words.truncate(MAX_LEARNED_WORDS.saturating_sub(was_learned.len()));
+        new_words.extend(
+            learned.correspondences.iter().filter(|c| {
+                known(c) && with_learned.adds(&envs[baseline].name, &envs[c.env].name, c)
+            }),
+        );
         if new_words.is_empty() {
             break;
         }

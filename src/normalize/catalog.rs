@@ -268,35 +268,6 @@ pub const ENV_ALIASES: &[&[&str]] = &[
     &["dr", "disaster-recovery"],
 ];
 
-/// Words that name an environment in any team's vocabulary, whichever environments are
-/// compared. In a compared value they are by design like the compared environments' own
-/// names: demo reads its secrets as `datahub-url-test` where prod reads
-/// `datahub-url-prod`, and dev calls a partner's `staging.prime.example.gov` where prod
-/// calls `prime.example.gov`. Ordinary words that also name environments in
-/// [`ENV_ALIASES`] (`local`, `quality`, `performance`, `testing`) are not among them:
-/// a setting may hold them for what they say.
-pub const GENERIC_ENV_WORDS: &[&str] = &[
-    "prod",
-    "production",
-    "prd",
-    "nonprod",
-    "staging",
-    "stage",
-    "stg",
-    "dev",
-    "development",
-    "test",
-    "tst",
-    "qa",
-    "uat",
-    "preprod",
-    "preproduction",
-    "sandbox",
-    "sbx",
-    "demo",
-    "perf",
-];
-
 /// Geography parts of AWS region names (`us-east-1`, `ap-southeast-2`, `us-gov-west-1`).
 pub const AWS_REGION_GEOS: &[&str] = &["us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx", "cn"];
 

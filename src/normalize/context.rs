@@ -4,7 +4,7 @@
 
 use super::catalog::{ADDRESS_SPACE_ATTRS, IDENTITY_ATTRS};
 use super::text::{
-    drop_wildcard, drop_www, env_tokens, is_provider_id, normalize_arn, remove_words,
+    drop_wildcard, env_tokens, generated_bucket, is_provider_id, normalize_arn, remove_words,
     replace_by_design, replace_domains, replace_within, replace_words, sort_tokens, OWN_ACCOUNT,
 };
 use super::trail::{object_step, to_path, Step};
@@ -249,6 +249,8 @@ pub struct Context<'e> {
     /// Logical addresses of instances paired with the baseline's at another address →
     /// the baseline's: what a reference to one of them reads as.
     aliases: HashMap<Address, Address>,
+    /// Whether this is the baseline's context.
+    baseline: bool,
     /// Whether a data source here and one of another environment's (that context, and
     /// the two positions) read the same thing: see `diff::same_reading`.
     pub(crate) readings: std::sync::Mutex<HashMap<(usize, usize, usize, usize), bool>>,
@@ -326,6 +328,7 @@ impl<'e> Context<'e> {
             ambiguous: Default::default(),
             notes: Vec::new(),
             aliases: HashMap::new(),
+            baseline: false,
             readings: Default::default(),
         };
         // Only the environment's own spaces are its roots: an address in another
@@ -626,22 +629,28 @@ impl<'e> Context<'e> {
         Leaf::Text(self.value_text(s))
     }
 
-    /// A compared value's text: [`Context::text`], and then what is by design in a value
-    /// but would mislead where text identifies something (an address, a DNS record's
-    /// name): a host's `www.` and, in names, a wildcard host's `*.`.
+    /// A compared value's text: [`Context::text`], and in names outside the baseline a
+    /// wildcard host as the name it stands for (`*.admin.example.gov`: a certificate
+    /// covering every environment under the name the baseline uses alone). The
+    /// baseline's wildcard stays: an environment whose certificate covers less than
+    /// prod's is a difference.
     pub fn value_text<'a>(&self, s: &'a str) -> Cow<'a, str> {
         let names = !SETTINGS_ONLY.with(std::cell::Cell::get);
-        let out = match names.then(|| drop_wildcard(Cow::Borrowed(s))) {
+        match (names && !self.baseline).then(|| drop_wildcard(Cow::Borrowed(s))) {
             Some(Cow::Owned(o)) => Cow::Owned(self.text(&o).into_owned()),
             _ => self.text(s),
-        };
-        drop_www(out)
+        }
+    }
+
+    /// Marks this context as the baseline's (see [`Context::value_text`]).
+    pub fn set_baseline(&mut self) {
+        self.baseline = true;
     }
 
     /// Text with by-design differences replaced.
     pub fn text<'a>(&self, s: &'a str) -> Cow<'a, str> {
         let out = replace_words(Cow::Borrowed(s), &self.facts.projects, "{project}");
-        self.text_but_projects(out)
+        self.text_but_projects(out, false)
     }
 
     /// A resource or module name as it aligns: [`Context::text`] but for project ids,
@@ -649,10 +658,12 @@ impl<'e> Context<'e> {
     /// prod's project id would read otherwise in prod than in staging, where the same
     /// name holds another environment's project.
     pub fn label<'a>(&self, s: &'a str) -> Cow<'a, str> {
-        self.text_but_projects(Cow::Borrowed(s))
+        self.text_but_projects(Cow::Borrowed(s), true)
     }
 
-    fn text_but_projects<'a>(&self, s: Cow<'a, str>) -> Cow<'a, str> {
+    /// [`Context::text`] but for project ids; for a label (`label`), generated bucket
+    /// names read as one ([`generated_bucket`]).
+    fn text_but_projects<'a>(&self, s: Cow<'a, str>, label: bool) -> Cow<'a, str> {
         let mut out: Cow<'a, str> = replace_domains(s, &self.domains);
         if !self.learned_domains.is_empty() && !SETTINGS_ONLY.with(std::cell::Cell::get) {
             out = replace_domains(out, &self.learned_domains);
@@ -661,6 +672,9 @@ impl<'e> Context<'e> {
             Cow::Borrowed(b) => replace_by_design(b, &self.facts.accounts),
             Cow::Owned(o) => Cow::Owned(replace_by_design(&o, &self.facts.accounts).into_owned()),
         };
+        if label {
+            out = generated_bucket(out);
+        }
         // Environment names are dropped, each with one separator next to it
         // (`staging-web` → `web`, `api.staging.acme.io` → `api.acme.io`): production
         // often carries no name where the others do (`acme.io` and `staging.acme.io`,

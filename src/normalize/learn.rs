@@ -16,7 +16,6 @@
 //! hide), only single-token differences count, secrets are never read, and a pairing
 //! seen once is not learned.
 
-use super::catalog::GENERIC_ENV_WORDS;
 use super::diff::{is_sensitive, redact};
 use super::text::is_provider_id;
 use super::Context;
@@ -633,24 +632,16 @@ pub fn correspondences(
         // workspace) contradicts nothing: an environment may have several names, and
         // `production` ↔ `development` next to it is one more.
         let (base_ctx, ctx) = (&contexts[baseline], &contexts[k]);
-        // A name of the baseline may also pair with several common environment words
-        // (demo reads `…-test` and `…-dev` where prod reads `…-prod`), as long as it
-        // pairs with nothing else.
+        // A word with two partners is no convention, even two common environment
+        // words (staging reading `kv-dev` and `acme-test` where prod reads its own is
+        // staging using two other environments' resources).
         let mut from_count: HashMap<(&str, CorrKind), usize> = HashMap::new();
         let mut to_count: HashMap<(&str, CorrKind), usize> = HashMap::new();
-        let mut generic_count: HashMap<&str, usize> = HashMap::new();
-        let generic = |from: &str, to: &str| {
-            base_ctx.is_env_token(from) && !ctx.is_env_token(to) && generic_env_word(to)
-        };
         for (from, to, kind) in seen.pairs.keys() {
             if *kind == CorrKind::Token && base_ctx.is_env_token(from) && ctx.is_env_token(to) {
                 continue;
             }
-            if *kind == CorrKind::Token && generic(from, to) {
-                *generic_count.entry(from).or_default() += 1;
-            } else {
-                *from_count.entry((from, *kind)).or_default() += 1;
-            }
+            *from_count.entry((from, *kind)).or_default() += 1;
             *to_count.entry((to, *kind)).or_default() += 1;
         }
         // Address-space candidates, parsed once; so many that none can be a convention
@@ -677,21 +668,12 @@ pub fn correspondences(
                         // contradicts it.
                         spaces_ok && places.len() > rivals(&spaces, from, to)
                     } else {
-                        let others = from_count
+                        from_count
                             .get(&(from.as_str(), *kind))
                             .copied()
-                            .unwrap_or(0);
-                        let generics = match kind {
-                            CorrKind::Token => generic_count.get(from.as_str()).copied(),
-                            _ => None,
-                        }
-                        .unwrap_or(0);
-                        let one_from = if *kind == CorrKind::Token && generic(from, to) {
-                            others == 0
-                        } else {
-                            others + generics <= 1
-                        };
-                        one_from && to_count.get(&(to.as_str(), *kind)).copied().unwrap_or(0) <= 1
+                            .unwrap_or(0)
+                            <= 1
+                            && to_count.get(&(to.as_str(), *kind)).copied().unwrap_or(0) <= 1
                     }
             })
             .map(|((from, to, kind), places)| Correspondence {
@@ -817,14 +799,6 @@ fn rivals(spaces: &[(ipnet::IpNet, ipnet::IpNet, usize)], from: &str, to: &str) 
         .sum()
 }
 
-/// Whether `w` (lower-case) names an environment in any team's vocabulary
-/// ([`GENERIC_ENV_WORDS`]): in place of the baseline's name, one more name of the
-/// environment compared (demo reads `datahub-url-test` and `experian-domain-dev` where
-/// prod reads `…-prod`), learned as any word is, from two places at least.
-fn generic_env_word(w: &str) -> bool {
-    GENERIC_ENV_WORDS.contains(&w)
-}
-
 /// Whether `from` ↔ `to` is a pairing the user declared: each is a token of its own
 /// environment's names or aliases.
 fn declared(
@@ -937,28 +911,13 @@ fn observe_rows(
             }
             return;
         }
-        // An ARN names something wherever it is written (a policy's `resources`).
-        // Elsewhere in settings, only values that differ in accounts alone
-        // (`OWNER:project-editors-1005246706141` in an ACL) say which account is
-        // whose.
-        let arns = x.starts_with("arn:") && y.starts_with("arn:");
-        let settings = !(names_something(p) || arns);
-        let pairs: Vec<(String, String, CorrKind)> = if settings {
-            match words_apart(x, y, &|_, _| false) {
-                Some(words)
-                    if !words.is_empty()
-                        && words
-                            .iter()
-                            .all(|(a, b)| kind_of(a, b) == CorrKind::Account) =>
-                {
-                    words
-                        .into_iter()
-                        .map(|(a, b)| (a, b, CorrKind::Account))
-                        .collect()
-                }
-                _ => return,
-            }
-        } else if is_provider_id(x) && is_provider_id(y) {
+        // Settings are not read, ARNs in them neither: another account trusted in a
+        // policy (prod trusting one vendor, staging another) is a real difference,
+        // and two policies would be enough to learn it away.
+        if !names_something(p) {
+            return;
+        }
+        let pairs: Vec<(String, String, CorrKind)> = if is_provider_id(x) && is_provider_id(y) {
             vec![(x.to_string(), y.to_string(), CorrKind::Identifier)]
         } else if let Some(words) = words_apart(x, y, &|a, b| {
             base_ctx.is_env_token(a) && ctx.is_env_token(b)
@@ -1988,51 +1947,31 @@ mod tests {
         Ok(())
     }
     #[test]
-    fn an_environment_may_read_its_names_in_two_common_environment_words() -> crate::TestResult {
-        // demo reads its secrets as `…-test` in three places and `…-dev` in two where
-        // prod reads `…-prod`: both are demo's names, common environment words each
-        // seen in two places. A third, `…-test` once where prod has `-prod` once (a
-        // resource group of the test environment read by staging), is not enough.
-        let env = |a: &str, b: &str, once: &str| -> Vec<(String, String)> {
+    fn an_environment_reading_two_other_environments_things_is_reported() -> crate::TestResult {
+        // Staging reads dev's key vaults (`…-dev`, in three places) and test's storage
+        // (`…-test`, in two) where prod reads its own (`…-prod`): `prod` has two
+        // partners, common environment words both, and neither is learned.
+        let env = |a: &str, b: &str| -> Vec<(String, String)> {
             let mut v: Vec<(String, String)> = (0..3)
                 .map(|i| {
                     (
-                        format!("data.azurerm_key_vault_secret.t{i}"),
-                        format!(r#"{{"name":"datahub-key{i}-{a}"}}"#),
+                        format!("data.azurerm_key_vault.k{i}"),
+                        format!(r#"{{"name":"kv{i}-{a}"}}"#),
                     )
                 })
                 .collect();
             v.extend((0..2).map(|i| {
                 (
-                    format!("data.azurerm_key_vault_secret.d{i}"),
-                    format!(r#"{{"name":"experian-key{i}-{b}"}}"#),
+                    format!("data.azurerm_storage_account.s{i}"),
+                    format!(r#"{{"name":"acme-st{i}-{b}"}}"#),
                 )
             }));
-            v.push((
-                "data.azurerm_resource_group.bo".into(),
-                format!(r#"{{"name":"pins-rg-appeals-bo-{once}"}}"#),
-            ));
             v
         };
         let (_, r) = compare_named(
-            ["prod", "demo"],
-            &env("prod", "prod", "prod"),
-            &env("test", "dev", "qa"),
-        )?;
-        let learned: Vec<(&str, &str)> = r
-            .correspondences
-            .iter()
-            .map(|c| (c.from.as_str(), c.to.as_str()))
-            .collect();
-        assert_eq!(learned, vec![("prod", "dev"), ("prod", "test")], "{r:#?}");
-        let left: Vec<String> = r.findings.iter().map(|f| f.address.to_string()).collect();
-        assert_eq!(left, vec!["data.azurerm_resource_group.bo"]);
-        // A word that names no environment, in two places beside `test` in three, is
-        // no name of demo: `prod` has two partners and neither is learned.
-        let (_, r) = compare_named(
-            ["prod", "demo"],
-            &env("prod", "prod", "prod"),
-            &env("test", "blue", "prod"),
+            ["prod", "staging"],
+            &env("prod", "prod"),
+            &env("dev", "test"),
         )?;
         assert!(r.correspondences.is_empty(), "{:#?}", r.correspondences);
         assert_eq!(r.findings.len(), 5, "{:#?}", r.findings);
@@ -2081,21 +2020,20 @@ mod tests {
         Ok(())
     }
     #[test]
-    fn production_www_and_a_wildcard_certificate_are_by_design() -> crate::TestResult {
-        // prod serves `www.example.gov`, demo `demo.example.gov`; outside prod a
-        // certificate covers `*.admin.example.gov`, every environment under the name
-        // prod uses alone. A wildcard in a setting (a CORS origin) stays a difference.
-        let env = |host: &str, cert: &str, origin: &str| -> Vec<(String, String)> {
+    fn a_wildcard_certificate_outside_the_baseline_is_by_design() -> crate::TestResult {
+        // Outside prod a certificate covers `*.admin.example.gov`, every environment
+        // under the name prod uses alone. The other way round (prod's covers the
+        // subdomains, staging's does not), a wildcard in a setting (a CORS origin), and
+        // `www.` against no `www.` (a redirect to itself) stay differences.
+        let env = |host: &str, cert: &str, sans: &str, origin: &str| -> Vec<(String, String)> {
             vec![
                 (
-                    "azurerm_application_gateway.lb".into(),
-                    format!(
-                        r#"{{"redirect_configuration":[{{"name":"r","target_url":"https://{host}/app"}}]}}"#
-                    ),
+                    "aws_s3_bucket_website_configuration.w".into(),
+                    format!(r#"{{"redirect_all_requests_to":[{{"host_name":"{host}"}}]}}"#),
                 ),
                 (
                     "aws_acm_certificate.admin".into(),
-                    format!(r#"{{"domain_name":"{cert}"}}"#),
+                    format!(r#"{{"domain_name":"{cert}","subject_alternative_names":["{sans}"]}}"#),
                 ),
                 (
                     "aws_s3_bucket_cors_configuration.c".into(),
@@ -2104,60 +2042,77 @@ mod tests {
             ]
         };
         let (_, r) = compare_named(
-            ["prod", "demo"],
+            ["prod", "staging"],
             &env(
                 "www.example.gov",
                 "admin.example.gov",
+                "*.example.gov",
                 "https://example.gov",
             ),
             &env(
-                "demo.example.gov",
+                "example.gov",
                 "*.admin.example.gov",
+                "example.gov",
                 "https://*.example.gov",
             ),
         )?;
-        let left: Vec<String> = r.findings.iter().map(|f| f.address.to_string()).collect();
+        let left: Vec<String> = r
+            .findings
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {}",
+                    f.address,
+                    f.path.as_ref().map(|p| p.to_string()).unwrap_or_default()
+                )
+            })
+            .collect();
         assert_eq!(
             left,
-            vec!["aws_s3_bucket_cors_configuration.c"],
+            vec![
+                "aws_acm_certificate.admin subject_alternative_names[0]",
+                "aws_s3_bucket_cors_configuration.c cors_rule[0].allowed_origins[0]",
+                "aws_s3_bucket_website_configuration.w redirect_all_requests_to[0].host_name",
+            ],
             "{:#?}",
             r.findings
         );
         Ok(())
     }
     #[test]
-    fn accounts_are_learned_from_arns_in_any_attribute() -> crate::TestResult {
-        // Another stack's account in the ARNs a policy grants (`resources`, not a
-        // name): learned from two policies, by design in both.
-        let env = |account: &str| -> Vec<(String, String)> {
-            let doc = |paths: &[&str]| {
-                let arns: Vec<String> = paths
-                    .iter()
-                    .map(|p| format!(r#""arn:aws:execute-api:eu-west-1:{account}:*/*/{p}""#))
-                    .collect();
-                format!(
-                    r#"{{"statement":[{{"sid":"X","effect":"Allow","resources":[{}]}}]}}"#,
-                    arns.join(",")
+    fn another_account_in_settings_is_never_learned_away() -> crate::TestResult {
+        // Prod's roles trust one vendor's account, staging's another, in two roles,
+        // both as a policy document's principals (ARNs) and as a JSON trust policy:
+        // a real difference, whatever it looks like.
+        let env = |vendor: &str| -> Vec<(String, String)> {
+            let mut v: Vec<(String, String)> = ["a", "b"]
+                .iter()
+                .map(|n| {
+                    (
+                        format!("data.aws_iam_policy_document.{n}"),
+                        format!(
+                            r#"{{"statement":[{{"sid":"X","principals":[{{"type":"AWS","identifiers":["arn:aws:iam::{vendor}:root"]}}]}}]}}"#
+                        ),
+                    )
+                })
+                .collect();
+            v.extend(["c", "d"].iter().map(|n| {
+                (
+                    format!("aws_iam_role.{n}"),
+                    format!(
+                        r#"{{"name":"{n}","assume_role_policy":"{{\"Statement\":[{{\"Effect\":\"Allow\",\"Principal\":{{\"AWS\":\"arn:aws:iam::{vendor}:root\"}}}}]}}"}}"#
+                    ),
                 )
-            };
-            vec![
-                (
-                    "data.aws_iam_policy_document.admin".into(),
-                    doc(&["GET/lpa/*"]),
-                ),
-                (
-                    "data.aws_iam_policy_document.api".into(),
-                    doc(&["GET/lpa/*", "POST/code"]),
-                ),
-            ]
+            }));
+            v
         };
         let (_, r) = compare_named(
-            ["production", "preproduction"],
-            &env("649098267436"),
-            &env("288342028542"),
+            ["prod", "staging"],
+            &env("999999999999"),
+            &env("888888888888"),
         )?;
-        assert!(r.findings.is_empty(), "{:#?}", r.findings);
-        assert!(r.correspondences.iter().any(|c| c.kind == "account"));
+        assert!(r.correspondences.is_empty(), "{:#?}", r.correspondences);
+        assert_eq!(r.findings.len(), 4, "{:#?}", r.findings);
         Ok(())
     }
     #[test]
@@ -2223,40 +2178,53 @@ mod tests {
         Ok(())
     }
     #[test]
-    fn project_numbers_are_learned_from_settings_that_differ_in_them_alone() -> crate::TestResult {
+    fn dataproc_buckets_align_and_another_projects_bucket_is_reported() -> crate::TestResult {
         // Dataproc's two buckets per project (named by the project number and eight
-        // random characters), whose ACLs name the project's groups by number.
-        let env = |number: &str, random: [&str; 2], reader: &str| -> Vec<(String, String)> {
-            ["staging", "temp"]
+        // random characters) are one bucket in each environment; a cluster of staging
+        // that uses a bucket of prod's project is reported.
+        let env = |number: &str, random: [&str; 2], temp: &str| -> Vec<(String, String)> {
+            let mut v: Vec<(String, String)> = ["staging", "temp"]
                 .iter()
                 .zip(random)
                 .map(|(kind, r)| {
                     let name = format!("dataproc-{kind}-us-west2-{number}-{r}");
                     (
-                        format!("google_storage_default_object_acl.tfer--{name}"),
-                        format!(
-                            r#"{{"bucket":"{name}","role_entity":["OWNER:project-editors-{number}","{reader}:project-viewers-{number}"]}}"#
-                        ),
+                        format!("google_storage_bucket.tfer--{name}"),
+                        format!(r#"{{"name":"{name}","location":"US-WEST2"}}"#),
                     )
                 })
-                .collect()
+                .collect();
+            v.push((
+                "google_dataproc_cluster.c".into(),
+                format!(r#"{{"cluster_config":[{{"temp_bucket":"{temp}"}}]}}"#),
+            ));
+            v
         };
-        let prod = env("1005246706141", ["sfgmtgyp", "x9mtxbwg"], "READER");
-        let (_, r) = compare_named(
-            ["prod", "staging"],
-            &prod,
-            &env("473674835135", ["t87wkokr", "yuzmmdyk"], "READER"),
-        )?;
-        assert!(r.findings.is_empty(), "{:#?}", r.findings);
-        assert!(r.correspondences.iter().any(|c| c.kind == "account"));
-        // Viewers made owners as well: a setting that differs in more than the
-        // number is no evidence, and the difference is reported.
-        let (_, r) = compare_named(
-            ["prod", "staging"],
-            &prod,
-            &env("473674835135", ["t87wkokr", "yuzmmdyk"], "OWNER"),
-        )?;
-        assert_eq!(r.findings.len(), 2, "{:#?}", r.findings);
+        let prod = env(
+            "1005246706141",
+            ["sfgmtgyp", "x9mtxbwg"],
+            "dataproc-temp-us-west2-1005246706141-x9mtxbwg",
+        );
+        let staging = env(
+            "473674835135",
+            ["t87wkokr", "yuzmmdyk"],
+            "dataproc-temp-us-west2-1005246706141-t87wkokr",
+        );
+        let (_, r) = compare_named(["prod", "staging"], &prod, &staging)?;
+        assert!(
+            r.findings
+                .iter()
+                .all(|f| f.kind != crate::model::Kind::Missing),
+            "{:#?}",
+            r.findings
+        );
+        assert!(
+            r.findings
+                .iter()
+                .any(|f| f.address.to_string() == "google_dataproc_cluster.c"),
+            "{:#?}",
+            r.findings
+        );
         Ok(())
     }
     #[test]

@@ -250,47 +250,6 @@ pub fn replace_within<'a>(s: Cow<'a, str>, tokens: &[String], with: &str) -> Cow
 }
 
 /// A run of alphanumeric bytes or a single separator byte.
-/// Takes `www.` off the front of every host name in `s` (`https://www.example.gov/app`
-/// → `https://example.gov/app`): production serves `www.example.gov` where the others
-/// serve `demo.example.gov`, whose environment name goes as a word does. A host starts
-/// the text or follows `/`, `@`, a quote, a space or `=`, and has a dot after `www.`.
-pub fn drop_www(s: Cow<'_, str>) -> Cow<'_, str> {
-    let b = s.as_bytes();
-    if b.len() < 8 || !s.contains("www.") && !s.contains("WWW.") {
-        return s;
-    }
-    let host = |c: u8| c.is_ascii_alphanumeric() || c == b'-' || c == b'.';
-    let mut cuts: Vec<usize> = Vec::new();
-    let mut i = 0;
-    while i + 4 <= b.len() {
-        let starts = i == 0 || matches!(b[i - 1], b'/' | b'@' | b'"' | b'\'' | b' ' | b'=');
-        if starts && b[i..i + 4].eq_ignore_ascii_case(b"www.") {
-            let rest = &b[i + 4..];
-            let len = rest.iter().take_while(|&&c| host(c)).count();
-            let name = &rest[..len];
-            // A name of two labels at least: `www.example.gov`, not `www.x`.
-            let dot = name.iter().position(|&c| c == b'.');
-            if dot.is_some_and(|d| d > 0 && d + 1 < len) {
-                cuts.push(i);
-                i += 4 + len;
-                continue;
-            }
-        }
-        i += 1;
-    }
-    if cuts.is_empty() {
-        return s;
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut last = 0;
-    for c in cuts {
-        out.push_str(&s[last..c]);
-        last = c + 4;
-    }
-    out.push_str(&s[last..]);
-    Cow::Owned(out)
-}
-
 /// A host name that is a wildcard (`*.admin.example.gov`) as the name it stands for
 /// (`admin.example.gov`): outside production a certificate often covers every
 /// environment under the name production uses alone.
@@ -467,55 +426,60 @@ pub fn replace_by_design<'a>(s: &'a str, accounts: &[String]) -> Cow<'a, str> {
         i += 1;
     }
     if changed {
-        Cow::Owned(generated_bucket(out))
+        Cow::Owned(out)
     } else {
         azure_location(s)
     }
 }
 
 /// The buckets Dataproc makes for a project, named
-/// `dataproc-{staging,temp}-<region>-<project number>-<8 random characters>`: the number
-/// and the characters differ per project (and so per environment) by design. Read
-/// after the region is out (`dataproc-temp-{region}-1005246706141-x9mtxbwg` →
-/// `dataproc-temp-{region}-{project-number}-{id}`).
-fn generated_bucket(s: String) -> String {
-    let mut out = String::new();
-    let mut rest = s.as_str();
-    let mut changed = false;
-    while let Some(at) = ["dataproc-staging-{region}-", "dataproc-temp-{region}-"]
-        .iter()
-        .filter_map(|p| rest.find(p).map(|i| (i, p.len())))
-        .min()
-    {
-        let (i, len) = at;
-        let tail = &rest[i + len..];
+/// `dataproc-{staging,temp}-<region>-<project number>-<8 random characters>`, as a label
+/// aligns them (`tfer--dataproc-temp-{region}-1005246706141-x9mtxbwg` →
+/// `tfer--dataproc-temp-{region}-{project-number}-{id}`): one bucket in every
+/// environment. Only labels: a value naming another project's bucket (staging's
+/// cluster using prod's) stays what it is. Read after the region is out; one pass.
+pub fn generated_bucket(s: Cow<'_, str>) -> Cow<'_, str> {
+    if !s.contains("dataproc-") {
+        return s;
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut last = 0;
+    for (at, _) in s.match_indices("dataproc-") {
+        if at < last {
+            continue;
+        }
+        let after = &s[at + "dataproc-".len()..];
+        let Some(tail) = ["staging-{region}-", "temp-{region}-"]
+            .iter()
+            .find_map(|p| after.strip_prefix(p))
+        else {
+            continue;
+        };
         let digits = tail.bytes().take_while(u8::is_ascii_digit).count();
         let id = tail.get(digits + 1..digits + 9);
         let ends = tail
             .as_bytes()
             .get(digits + 9)
             .is_none_or(|c| !c.is_ascii_alphanumeric());
-        let generated = (6..=20).contains(&digits)
+        if (6..=20).contains(&digits)
             && tail.as_bytes().get(digits) == Some(&b'-')
             && ends
             && id.is_some_and(|w| {
                 w.bytes()
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-            });
-        out.push_str(&rest[..i + len]);
-        if generated {
+            })
+        {
+            let start = s.len() - tail.len();
+            out.push_str(&s[last..start]);
             out.push_str("{project-number}-{id}");
-            rest = &tail[digits + 9..];
-            changed = true;
-        } else {
-            rest = tail;
+            last = start + digits + 9;
         }
     }
-    if !changed {
+    if last == 0 {
         return s;
     }
-    out.push_str(rest);
-    out
+    out.push_str(&s[last..]);
+    Cow::Owned(out)
 }
 
 /// A DNS validation record's name or target, whose tokens a certificate authority
@@ -705,7 +669,7 @@ mod tests {
 
     #[test]
     fn dataproc_buckets_are_named_by_their_project() {
-        let r = |s: &str| replace_by_design(s, &[]).into_owned();
+        let r = |s: &str| generated_bucket(replace_by_design(s, &[])).into_owned();
         assert_eq!(
             r("dataproc-temp-us-west2-1005246706141-x9mtxbwg"),
             "dataproc-temp-{region}-{project-number}-{id}"
@@ -723,20 +687,18 @@ mod tests {
             r("dataproc-temp-us-west2-12-x9mtxbwg"),
             "dataproc-temp-{region}-12-x9mtxbwg"
         );
+        // Values are not labels: the number stays.
+        assert_eq!(
+            replace_by_design("dataproc-temp-us-west2-1005246706141-x9mtxbwg", &[]),
+            "dataproc-temp-{region}-1005246706141-x9mtxbwg"
+        );
+        // A long text of prefixes and no bucket is left as it is.
+        let long = "dataproc-temp-{region}-".repeat(1_000);
+        assert_eq!(generated_bucket(Cow::Borrowed(&long)), long.as_str());
     }
 
     #[test]
-    fn www_and_wildcards_come_off_hosts_only() {
-        let w = |s: &str| drop_www(Cow::Borrowed(s)).into_owned();
-        assert_eq!(w("https://www.example.gov/app"), "https://example.gov/app");
-        assert_eq!(w("www.example.gov"), "example.gov");
-        assert_eq!(
-            w(r#"Url="https://WWW.example.gov/""#),
-            r#"Url="https://example.gov/""#
-        );
-        assert_eq!(w("www.x"), "www.x");
-        assert_eq!(w("awww.example.gov"), "awww.example.gov");
-        assert_eq!(w("see www. example"), "see www. example");
+    fn wildcards_come_off_hosts_only() {
         let d = |s: &str| drop_wildcard(Cow::Borrowed(s)).into_owned();
         assert_eq!(d("*.admin.example.gov"), "admin.example.gov");
         assert_eq!(d("*.com"), "*.com");

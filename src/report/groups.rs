@@ -216,12 +216,14 @@ enum Cause {
     /// and IAM members; nine resources keyed `["ai_accelerator"]`): `root` is the one
     /// most referred to.
     Related { root: String, lack: Vec<usize> },
-    /// The same difference on many addresses.
+    /// The same difference on many addresses (`at` empty), or on many named blocks of
+    /// the address `at`.
     FanOut {
         category: Category,
         kind: Kind,
         path: String,
         values: Vec<(String, String)>,
+        at: String,
     },
 }
 
@@ -236,8 +238,12 @@ impl Cause {
                 kind,
                 path,
                 values,
+                at,
             } => {
                 let mut s = format!("fan-out\u{0}{category}\u{0}{}\u{0}{path}", kind.as_str());
+                if !at.is_empty() {
+                    s.push_str(&format!("\u{0}at={at}"));
+                }
                 for (e, v) in values {
                     s.push_str(&format!("\u{0}{e}={v}"));
                 }
@@ -248,10 +254,9 @@ impl Cause {
 }
 
 /// A path with list positions and the names of blocks left out
-/// (`rule[*].action`, `backend_address_pool[*].ip_addresses`): the same attribute of
-/// another resource may sit at another position of its list, and the same change may
-/// be made to many named blocks. A key that ends the path (`tags["team"]`) stays.
-fn pattern(p: &AttrPath) -> String {
+/// (`backend_address_pool[*].ip_addresses`): within one address, the same change may be
+/// made to many named blocks. A key that ends the path (`tags["team"]`) stays.
+fn blocks_out(p: &AttrPath) -> String {
     let last = p.0.len().saturating_sub(1);
     AttrPath(
         p.0.iter()
@@ -266,8 +271,10 @@ fn pattern(p: &AttrPath) -> String {
     .to_string()
 }
 
-/// [`pattern`] with list positions left out only: two findings of one address whose
-/// paths read alike so differ only by position (an ingress rule at [0] and at [1]).
+/// A path with list positions left out (`rule[*].action`): the same attribute of
+/// another resource may sit at another position of its list. Names of blocks stay:
+/// across addresses, `parameter["max_connections"]` and `parameter["rds.force_ssl"]`
+/// are two settings.
 fn positions_out(p: &AttrPath) -> String {
     AttrPath(
         p.0.iter()
@@ -328,7 +335,7 @@ fn cause(
         }
         return None;
     }
-    let path = f.path.as_ref().map(pattern).unwrap_or_default();
+    let path = f.path.as_ref().map(positions_out).unwrap_or_default();
     let values = shown(f)
         .iter()
         .map(|(e, v)| {
@@ -346,6 +353,7 @@ fn cause(
             kind: f.kind,
             path,
             values,
+            at: String::new(),
         },
         None,
     ))
@@ -376,19 +384,53 @@ pub fn group(
         }
     }
     let mut groups: Vec<Group> = alone.iter().map(|&i| single(i, &findings[i])).collect();
+    let mut left: Vec<(Cause, Vec<Member>)> = Vec::new();
     for (c, members) in by_cause {
-        // One address is no fan-out: the same difference twice there at one path is two
-        // findings of their own (an ingress rule at two positions, say). The same
-        // change to many named blocks there is one (every backend pool's addresses).
+        // One address is no fan-out: the same difference twice there is two findings
+        // of their own (an ingress rule at two positions, say).
         let addresses: BTreeSet<&Address> =
             members.iter().map(|(i, _)| &findings[*i].address).collect();
-        let blocks: BTreeSet<String> = members
+        if members.len() < 2 || (matches!(c, Cause::FanOut { .. }) && addresses.len() < 2) {
+            match &c {
+                Cause::FanOut { .. } => left.push((c.clone(), members)),
+                _ => groups.extend(members.iter().map(|(i, _)| single(*i, &findings[*i]))),
+            }
+            continue;
+        }
+        groups.push(many(&c, &members, findings, envs, &modules, contexts));
+    }
+    // The same change to many named blocks of one address is one (every backend pool
+    // of a gateway pointing elsewhere).
+    let mut on_blocks: BTreeMap<Cause, Vec<Member>> = BTreeMap::new();
+    for (c, members) in left {
+        let Cause::FanOut {
+            category,
+            kind,
+            values,
+            ..
+        } = c
+        else {
+            continue;
+        };
+        for m in members {
+            let f = &findings[m.0];
+            let cause = Cause::FanOut {
+                category,
+                kind,
+                path: f.path.as_ref().map(blocks_out).unwrap_or_default(),
+                values: values.clone(),
+                at: f.address.to_string(),
+            };
+            on_blocks.entry(cause).or_default().push(m);
+        }
+    }
+    for (c, mut members) in on_blocks {
+        members.sort_by_key(|m| m.0);
+        let paths: BTreeSet<String> = members
             .iter()
             .filter_map(|(i, _)| findings[*i].path.as_ref().map(positions_out))
             .collect();
-        if members.len() < 2
-            || (matches!(c, Cause::FanOut { .. }) && addresses.len() < 2 && blocks.len() < 2)
-        {
+        if members.len() < 2 || paths.len() < 2 {
             groups.extend(members.iter().map(|(i, _)| single(*i, &findings[*i])));
             continue;
         }
@@ -656,7 +698,7 @@ fn many(
                 _ => instances_group(&idx, findings, envs, lack, &lack_names, &have_names),
             }
         }
-        Cause::FanOut { path, .. } if idx.iter().all(|&i| findings[i].address == first.address) => {
+        Cause::FanOut { path, at, .. } if !at.is_empty() => {
             // Many named blocks of one address: the blocks are listed.
             let n = idx.len() - 1;
             let others: Vec<String> = idx[1..]
@@ -1116,6 +1158,42 @@ mod tests {
                 && x.contains("backend_address_pool[\"div\"].fqdns")),
             "{g:#?}"
         );
+        Ok(())
+    }
+    #[test]
+    fn named_blocks_of_other_addresses_are_other_settings() -> crate::TestResult {
+        // One parameter group lowers `max_connections`, another turns `rds.force_ssl`
+        // off, both 1 → 0: two settings, two rows, each named by its own.
+        let pg = |a: &str, b: &str| {
+            [
+                format!(
+                    r#"{{"parameter":[{{"name":"log_min_duration","value":"5"}},{{"name":"max_connections","value":"{a}"}}]}}"#
+                ),
+                format!(
+                    r#"{{"parameter":[{{"name":"log_min_duration","value":"5"}},{{"name":"rds.force_ssl","value":"{b}"}}]}}"#
+                ),
+            ]
+        };
+        let (p, s) = (pg("1", "1"), pg("0", "0"));
+        let r = report(vec![
+            Environment::for_tests(
+                "prod",
+                &[
+                    ("aws_db_parameter_group.a", &p[0]),
+                    ("aws_db_parameter_group.b", &p[1]),
+                ],
+            )?,
+            Environment::for_tests(
+                "staging",
+                &[
+                    ("aws_db_parameter_group.a", &s[0]),
+                    ("aws_db_parameter_group.b", &s[1]),
+                ],
+            )?,
+        ]);
+        let g = groups(&r);
+        assert_eq!(g.len(), 2, "{g:#?}");
+        assert!(g.iter().any(|x| x.contains("rds.force_ssl")), "{g:#?}");
         Ok(())
     }
     #[test]
