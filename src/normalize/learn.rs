@@ -2264,4 +2264,26 @@ mod tests {
         assert!(r.findings.is_empty(), "{:#?}", r.findings);
         Ok(())
     }
+    #[test]
+    fn www_in_prod_is_the_environments_own_name_elsewhere() -> crate::TestResult {
+        // prod serves `www.example.gov`, demo `demo.example.gov`: by design. A host
+        // with no name there (a redirect to itself) or another environment's
+        // (`staging.example.gov` read by dev) is a difference.
+        let env = |host: &str| -> Vec<(String, String)> {
+            vec![(
+                "azurerm_application_gateway.lb".into(),
+                format!(
+                    r#"{{"redirect_configuration":[{{"name":"r","target_url":"https://{host}/app"}}]}}"#
+                ),
+            )]
+        };
+        let prod = env("www.example.gov");
+        let (_, r) = compare_named(["prod", "demo"], &prod, &env("demo.example.gov"))?;
+        assert!(r.findings.is_empty(), "{:#?}", r.findings);
+        let (_, r) = compare_named(["prod", "demo"], &prod, &env("example.gov"))?;
+        assert_eq!(r.findings.len(), 1, "{:#?}", r.findings);
+        let (_, r) = compare_named(["prod", "dev"], &prod, &env("staging.example.gov"))?;
+        assert_eq!(r.findings.len(), 1, "{:#?}", r.findings);
+        Ok(())
+    }
 }

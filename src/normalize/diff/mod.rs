@@ -537,8 +537,50 @@ fn leaves_equal(a: &Side<'_>, b: &Side<'_>, va: &Value, vb: &Value) -> bool {
             a.ctx.identity_unknown(y) || by_name()
         }
         (super::Leaf::Ref(_), super::Leaf::Ref(_)) => same_reading(a, b, va, vb),
+        (super::Leaf::Text(_), super::Leaf::Text(_)) => match (va, vb) {
+            (Value::Str(x), Value::Str(y)) => {
+                www_for_own_name(a.ctx, b.ctx, x, y) || www_for_own_name(b.ctx, a.ctx, y, x)
+            }
+            _ => false,
+        },
         _ => false,
     }
+}
+
+/// Whether host `x` (of context `cx`) serves `www.` where `y` (of `cy`) serves that
+/// environment's own name in the same place, the rest alike once normalised:
+/// `https://www.example.gov/app` in prod and `https://demo.example.gov/app` in demo. A
+/// host with no such label (`example.gov`: a redirect to itself) or another
+/// environment's (`staging.example.gov` in dev) is no match.
+fn www_for_own_name(cx: &super::Context<'_>, cy: &super::Context<'_>, x: &str, y: &str) -> bool {
+    let xb = x.as_bytes();
+    let mut from = 0;
+    while let Some(found) = x[from..].find("www.") {
+        let i = from + found;
+        from = i + 4;
+        let starts = i == 0 || matches!(xb[i - 1], b'/' | b'@');
+        if !starts || !y.is_char_boundary(i.min(y.len())) || y.get(..i) != Some(&x[..i]) {
+            continue;
+        }
+        let rest = &y[i..];
+        let label_len = rest
+            .bytes()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == b'-')
+            .count();
+        let label = &rest[..label_len];
+        if label.is_empty()
+            || rest.as_bytes().get(label_len) != Some(&b'.')
+            || !cy.is_own_name(label)
+        {
+            continue;
+        }
+        let mut with = String::with_capacity(y.len());
+        with.push_str(&x[..i]);
+        with.push_str(label);
+        with.push_str(&x[i + 3..]);
+        return cx.text(&with) == cy.text(y);
+    }
+    false
 }
 
 /// Runs `f` for the value under key `k` of an object: a key that holds names (a
