@@ -647,6 +647,11 @@ impl<'e> Context<'e> {
         self.baseline = true;
     }
 
+    /// Whether this is the baseline's context.
+    pub fn is_baseline(&self) -> bool {
+        self.baseline
+    }
+
     /// Text with by-design differences replaced.
     pub fn text<'a>(&self, s: &'a str) -> Cow<'a, str> {
         let out = replace_words(Cow::Borrowed(s), &self.facts.projects, "{project}");

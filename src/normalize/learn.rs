@@ -2284,6 +2284,13 @@ mod tests {
         assert_eq!(r.findings.len(), 1, "{:#?}", r.findings);
         let (_, r) = compare_named(["prod", "dev"], &prod, &env("staging.example.gov"))?;
         assert_eq!(r.findings.len(), 1, "{:#?}", r.findings);
+        // Staging calling `www.` where prod calls its own `prod.` host: a difference.
+        let (_, r) = compare_named(
+            ["prod", "staging"],
+            &env("prod.example.gov"),
+            &env("www.example.gov"),
+        )?;
+        assert_eq!(r.findings.len(), 1, "{:#?}", r.findings);
         Ok(())
     }
 }

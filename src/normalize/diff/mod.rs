@@ -547,12 +547,16 @@ fn leaves_equal(a: &Side<'_>, b: &Side<'_>, va: &Value, vb: &Value) -> bool {
     }
 }
 
-/// Whether host `x` (of context `cx`) serves `www.` where `y` (of `cy`) serves that
-/// environment's own name in the same place, the rest alike once normalised:
-/// `https://www.example.gov/app` in prod and `https://demo.example.gov/app` in demo. A
-/// host with no such label (`example.gov`: a redirect to itself) or another
-/// environment's (`staging.example.gov` in dev) is no match.
+/// Whether host `x` of the baseline (context `cx`) serves `www.` where `y` (of `cy`)
+/// serves that environment's own name in the same place, the rest alike once
+/// normalised: `https://www.example.gov/app` in prod and `https://demo.example.gov/app`
+/// in demo. A host with no such label (`example.gov`: a redirect to itself) or another
+/// environment's (`staging.example.gov` in dev) is no match, nor is `www.` outside the
+/// baseline (staging calling prod's public `www.` where prod calls `prod.`).
 fn www_for_own_name(cx: &super::Context<'_>, cy: &super::Context<'_>, x: &str, y: &str) -> bool {
+    if !cx.is_baseline() {
+        return false;
+    }
     let xb = x.as_bytes();
     let mut from = 0;
     while let Some(found) = x[from..].find("www.") {
