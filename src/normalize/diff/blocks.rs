@@ -260,22 +260,25 @@ fn by_unique_names(
         return None;
     }
     pairs.sort_unstable();
-    let rest_a = ra
-        .iter()
-        .copied()
-        .filter(|i| !pairs.iter().any(|p| p.0 == *i))
-        .collect();
-    let rest_b = rb
-        .iter()
-        .copied()
-        .filter(|j| !pairs.iter().any(|p| p.1 == *j))
-        .collect();
-    Some(Pairing {
-        pairs,
-        key: Some(key),
-        rest_a,
-        rest_b,
-    })
+    Some(Pairing::of(pairs, key, ra, rb))
+}
+
+impl Pairing {
+    /// `pairs` made by `key`, with the blocks of `ra` and `rb` they leave.
+    fn of(pairs: Vec<(usize, usize)>, key: &'static str, ra: &[usize], rb: &[usize]) -> Pairing {
+        let (pa, pb): (
+            std::collections::HashSet<usize>,
+            std::collections::HashSet<usize>,
+        ) = pairs.iter().copied().unzip();
+        let rest_a = ra.iter().copied().filter(|i| !pa.contains(i)).collect();
+        let rest_b = rb.iter().copied().filter(|j| !pb.contains(j)).collect();
+        Pairing {
+            pairs,
+            key: Some(key),
+            rest_a,
+            rest_b,
+        }
+    }
 }
 
 /// Pairs the unmatched blocks of two lists: by the first naming field that every one
@@ -336,22 +339,7 @@ pub(super) fn pair_blocks(
         if pairs.is_empty() {
             continue;
         }
-        let rest_a = ra
-            .iter()
-            .copied()
-            .filter(|i| !pairs.iter().any(|p| p.0 == *i))
-            .collect();
-        let rest_b = rb
-            .iter()
-            .copied()
-            .filter(|j| !pairs.iter().any(|p| p.1 == *j))
-            .collect();
-        return Some(Pairing {
-            pairs,
-            key: Some(key),
-            rest_a,
-            rest_b,
-        });
+        return Some(Pairing::of(pairs, key, ra, rb));
     }
     (ra.len() == 1 && rb.len() == 1).then(|| Pairing {
         pairs: vec![(ra[0], rb[0])],
