@@ -1591,28 +1591,7 @@ fn record(
 ) -> Value {
     let ttl = if drifted(env, block, index) { 60 } else { ttl };
     let fqdn = format!("{name}.{}.internal", env.name);
-    let zone = zone_id(env);
-    json!({
-        "alias": [],
-        "allow_overwrite": null,
-        "cidr_routing_policy": [],
-        "failover_routing_policy": [],
-        "fqdn": fqdn,
-        "geolocation_routing_policy": [],
-        "geoproximity_routing_policy": [],
-        "health_check_id": "",
-        "id": format!("{zone}_{fqdn}_{rtype}"),
-        "latency_routing_policy": [],
-        "multivalue_answer_routing_policy": false,
-        "name": fqdn,
-        "records": records,
-        "set_identifier": "",
-        "timeouts": null,
-        "ttl": ttl,
-        "type": rtype,
-        "weighted_routing_policy": [],
-        "zone_id": zone,
-    })
+    networks::dns_record(zone_id(env), fqdn, rtype, records, ttl)
 }
 
 /// A record of the root `aws_route53_record.host` set: an alias to the shared load

@@ -499,7 +499,14 @@ pub fn instance(env: &EnvSpec, k: usize, n: usize, i: usize, groups: usize) -> V
     })
 }
 
-fn dns_record(zone: String, fqdn: String, rtype: &str, records: Vec<String>, ttl: u32) -> Value {
+/// An `aws_route53_record` as the hashicorp/aws provider writes it in a state.
+pub fn dns_record(
+    zone: String,
+    fqdn: String,
+    rtype: &str,
+    records: Vec<String>,
+    ttl: u32,
+) -> Value {
     json!({
         "alias": [],
         "allow_overwrite": null,

@@ -253,33 +253,30 @@ impl Cause {
     }
 }
 
+/// A path with list positions left out (`rule[*].action`): the same attribute of
+/// another resource may sit at another position of its list. Names of blocks stay:
+/// across addresses, `parameter["max_connections"]` and `parameter["rds.force_ssl"]`
+/// are two settings.
+fn positions_out(p: &AttrPath) -> String {
+    masked(p, false)
+}
+
 /// A path with list positions and the names of blocks left out
 /// (`backend_address_pool[*].ip_addresses`): within one address, the same change may be
 /// made to many named blocks. A key that ends the path (`tags["team"]`) stays.
 fn blocks_out(p: &AttrPath) -> String {
+    masked(p, true)
+}
+
+/// `p` with its list positions, and with `names` the keys before its last step, as `*`.
+fn masked(p: &AttrPath, names: bool) -> String {
     let last = p.0.len().saturating_sub(1);
     AttrPath(
         p.0.iter()
             .enumerate()
             .map(|(n, s)| match s {
                 PathStep::Index(_) => PathStep::Key("*".into()),
-                PathStep::Key(_) if n < last => PathStep::Key("*".into()),
-                s => s.clone(),
-            })
-            .collect(),
-    )
-    .to_string()
-}
-
-/// A path with list positions left out (`rule[*].action`): the same attribute of
-/// another resource may sit at another position of its list. Names of blocks stay:
-/// across addresses, `parameter["max_connections"]` and `parameter["rds.force_ssl"]`
-/// are two settings.
-fn positions_out(p: &AttrPath) -> String {
-    AttrPath(
-        p.0.iter()
-            .map(|s| match s {
-                PathStep::Index(_) => PathStep::Key("*".into()),
+                PathStep::Key(_) if names && n < last => PathStep::Key("*".into()),
                 s => s.clone(),
             })
             .collect(),

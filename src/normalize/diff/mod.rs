@@ -558,12 +558,22 @@ fn www_for_own_name(cx: &super::Context<'_>, cy: &super::Context<'_>, x: &str, y
         return false;
     }
     let xb = x.as_bytes();
+    // The two texts alike up to here: a `www.` further on has other text before it.
+    let common = xb
+        .iter()
+        .zip(y.as_bytes())
+        .take_while(|(p, q)| p == q)
+        .count();
+    let mut end = (common + 4).min(x.len());
+    while !x.is_char_boundary(end) {
+        end -= 1;
+    }
     let mut from = 0;
-    while let Some(found) = x[from..].find("www.") {
+    while let Some(found) = x.get(from..end).and_then(|t| t.find("www.")) {
         let i = from + found;
         from = i + 4;
         let starts = i == 0 || matches!(xb[i - 1], b'/' | b'@');
-        if !starts || !y.is_char_boundary(i.min(y.len())) || y.get(..i) != Some(&x[..i]) {
+        if !starts || !y.is_char_boundary(i) {
             continue;
         }
         let rest = &y[i..];
